@@ -1,0 +1,249 @@
+//! The one write path for synced tables. A domain function describes a change as column
+//! values for one row; [`Writer::apply`] stamps it with the next hybrid-logical-clock reading,
+//! writes the row, the per-column clocks and an op-log entry in the caller's transaction.
+//! Remote changes will enter through a `merge` beside it (the sync issue); domain reads use
+//! the ordinary tables and never see clocks or ops.
+
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::clock::Millis;
+use crate::error::{Error, Result};
+use crate::ids::IdSource;
+
+/// Columns every synced row has, written by this module rather than by domains.
+pub const ROW_COLUMNS: &[&str] = &["id", "author", "created_at", "updated_at", "deleted"];
+
+/// Every synced table and the domain columns a change may set. Nothing outside this list can
+/// be written through [`Writer::apply`] (and, later, nothing outside it will be merged).
+pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
+    ("community", &["name", "description"]),
+    ("dimensions", &["number", "name", "description"]),
+    (
+        "members",
+        &["display_name", "role", "joined_on", "profession", "organisation", "interests"],
+    ),
+];
+
+/// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same
+/// millisecond (or when the wall clock steps back), and the device that made it. Its text
+/// form has fixed widths, so comparing texts compares clocks.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hlc {
+    pub millis: i64,
+    pub counter: u32,
+    pub device: String,
+}
+
+impl Hlc {
+    pub fn parse(text: &str) -> Option<Hlc> {
+        let mut parts = text.splitn(3, '-');
+        let millis = i64::from_str_radix(parts.next()?, 16).ok()?;
+        let counter = u32::from_str_radix(parts.next()?, 16).ok()?;
+        let device = parts.next()?.to_owned();
+        Some(Hlc { millis, counter, device })
+    }
+
+    /// The reading after `self` on `device` when the wall clock says `now`.
+    pub fn tick(previous: Option<&Hlc>, now: Millis, device: &str) -> Hlc {
+        match previous {
+            Some(last) if last.millis >= now.0 => Hlc {
+                millis: last.millis,
+                counter: last.counter + 1,
+                device: device.to_owned(),
+            },
+            _ => Hlc { millis: now.0, counter: 0, device: device.to_owned() },
+        }
+    }
+}
+
+impl std::fmt::Display for Hlc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:012x}-{:06x}-{}", self.millis, self.counter, self.device)
+    }
+}
+
+/// One open write transaction on behalf of `author`, at `now`, on `device`.
+pub struct Writer<'a> {
+    pub(crate) conn: &'a Connection,
+    pub(crate) author: &'a str,
+    pub(crate) now: Millis,
+    pub(crate) device: &'a str,
+    pub(crate) ids: &'a IdSource,
+}
+
+impl Writer<'_> {
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    pub fn author(&self) -> &str {
+        self.author
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    pub fn new_id(&self) -> String {
+        self.ids.next(self.now)
+    }
+
+    /// Inserts or updates one synced row. A new row gets its author and creation time here.
+    pub fn apply(&self, table: &'static str, row_id: &str, columns: &[(&'static str, Value)]) -> Result<()> {
+        let allowed = synced_columns(table)?;
+        for (column, _) in columns {
+            if !allowed.contains(column) && *column != "deleted" {
+                return Err(Error::invalid("column", format!("{table}.{column} is not a synced column")));
+            }
+        }
+        let exists: bool = self
+            .conn
+            .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+            .query_row([row_id], |_| Ok(()))
+            .optional()?
+            .is_some();
+
+        let mut all: Vec<(&str, Value)> = Vec::with_capacity(columns.len() + 4);
+        if !exists {
+            all.push(("author", Value::Text(self.author.to_owned())));
+            all.push(("created_at", Value::Integer(self.now.0)));
+            if !columns.iter().any(|(c, _)| *c == "deleted") {
+                all.push(("deleted", Value::Integer(0)));
+            }
+        }
+        all.push(("updated_at", Value::Integer(self.now.0)));
+        all.extend(columns.iter().cloned());
+
+        let names: Vec<&str> = all.iter().map(|(c, _)| *c).collect();
+        let placeholders: Vec<String> = (2..=all.len() + 1).map(|i| format!("?{i}")).collect();
+        let updates: Vec<String> = names.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} (id, {}) VALUES (?1, {}) ON CONFLICT (id) DO UPDATE SET {}",
+            names.join(", "),
+            placeholders.join(", "),
+            updates.join(", ")
+        );
+        let mut values: Vec<Value> = vec![Value::Text(row_id.to_owned())];
+        values.extend(all.iter().map(|(_, v)| v.clone()));
+        self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
+
+        let hlc = self.next_hlc()?.to_string();
+        let mut clock = self.conn.prepare_cached(
+            "INSERT INTO column_clocks (tbl, row_id, col, hlc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc",
+        )?;
+        let mut op = self.conn.prepare_cached(
+            "INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (column, value) in &all {
+            clock.execute(params![table, row_id, column, hlc])?;
+            op.execute(params![hlc, table, row_id, column, value, self.author])?;
+        }
+        Ok(())
+    }
+
+    /// Marks a synced row deleted; rows are never removed so a delete can be merged.
+    pub fn delete(&self, table: &'static str, row_id: &str) -> Result<()> {
+        self.apply(table, row_id, &[("deleted", Value::Integer(1))])
+    }
+
+    fn next_hlc(&self) -> Result<Hlc> {
+        let last: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM local_settings WHERE key = 'hlc'")?
+            .query_row([], |row| row.get(0))
+            .optional()?;
+        let next = Hlc::tick(last.as_deref().and_then(Hlc::parse).as_ref(), self.now, self.device);
+        self.conn
+            .prepare_cached("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)")?
+            .execute([next.to_string()])?;
+        Ok(next)
+    }
+}
+
+fn synced_columns(table: &str) -> Result<&'static [&'static str]> {
+    SYNCED_TABLES
+        .iter()
+        .find(|(name, _)| *name == table)
+        .map(|(_, columns)| *columns)
+        .ok_or_else(|| Error::invalid("table", format!("{table} is not a synced table")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+
+    fn writer_on<'a>(conn: &'a Connection, ids: &'a IdSource, now: i64) -> Writer<'a> {
+        Writer { conn, author: "m1", now: Millis(now), device: "dev1", ids }
+    }
+
+    /// The registry must list exactly the columns the schema has, or a column would be
+    /// written without a clock (and silently never sync).
+    #[test]
+    fn registry_matches_schema() {
+        let conn = db::open_in_memory().unwrap();
+        for (table, columns) in SYNCED_TABLES {
+            let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
+            let mut actual: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            actual.sort();
+            let mut expected: Vec<String> =
+                ROW_COLUMNS.iter().chain(columns.iter()).map(|c| c.to_string()).collect();
+            expected.sort();
+            assert_eq!(actual, expected, "synced table {table} and its registry entry differ");
+        }
+    }
+
+    #[test]
+    fn apply_writes_row_clock_and_op_in_order() {
+        let conn = db::open_in_memory().unwrap();
+        let ids = IdSource::seeded(1);
+        writer_on(&conn, &ids, 1_000)
+            .apply("members", "a", &[("display_name", Value::Text("Ada".into()))])
+            .unwrap();
+        writer_on(&conn, &ids, 1_000)
+            .apply("members", "a", &[("display_name", Value::Text("Ada L.".into()))])
+            .unwrap();
+
+        let (name, created, author): (String, i64, String) = conn
+            .query_row("SELECT display_name, created_at, author FROM members WHERE id = 'a'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((name.as_str(), created, author.as_str()), ("Ada L.", 1_000, "m1"));
+
+        let clock: String = conn
+            .query_row("SELECT hlc FROM column_clocks WHERE row_id = 'a' AND col = 'display_name'", [], |r| r.get(0))
+            .unwrap();
+        let clock = Hlc::parse(&clock).unwrap();
+        assert_eq!(
+            (clock.millis, clock.counter),
+            (1_000, 1),
+            "a second write in the same millisecond advances the counter"
+        );
+        let ops: i64 = conn.query_row("SELECT count(*) FROM ops WHERE col = 'display_name'", [], |r| r.get(0)).unwrap();
+        assert_eq!(ops, 2, "every change is logged for sync");
+    }
+
+    #[test]
+    fn unknown_tables_and_columns_are_refused() {
+        let conn = db::open_in_memory().unwrap();
+        let ids = IdSource::seeded(1);
+        let w = writer_on(&conn, &ids, 1);
+        assert!(matches!(w.apply("local_settings", "x", &[]), Err(Error::Invalid { .. })));
+        assert!(matches!(
+            w.apply("members", "x", &[("created_at", Value::Integer(5))]),
+            Err(Error::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn hlc_text_orders_like_the_clock() {
+        let earlier = Hlc { millis: 0x0fff, counter: 9, device: "b".into() };
+        let later = Hlc { millis: 0x1000, counter: 0, device: "a".into() };
+        assert!(earlier < later);
+        assert!(earlier.to_string() < later.to_string(), "fixed-width hex keeps text order");
+        assert_eq!(Hlc::parse(&later.to_string()), Some(later));
+    }
+}

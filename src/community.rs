@@ -1,0 +1,214 @@
+//! The community a library holds: its name and description, and the dimensions along which
+//! it matures (data, not code: seven defaults, Identification as number 4, renamable by leads).
+
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::changes::Writer;
+use crate::clock::Millis;
+use crate::error::{Error, ReadOnlyReason, Result};
+use crate::library::Library;
+use crate::members::{self, Member};
+
+pub const NAME_MAX: usize = 120;
+pub const DESCRIPTION_MAX: usize = 2_000;
+
+/// The defaults, after the dimensions of intentional community development the domain text
+/// refers to. Identification must stay number 4: the rest of Hearth is built around it.
+pub const DEFAULT_DIMENSIONS: [(&str, &str); 7] = [
+    ("Meeting", "Members come together regularly, in person or online, to learn with each other."),
+    ("Conversation", "Open-ended exchanges where members ask, share and think aloud together."),
+    ("Projects", "Members take on joint work that produces something useful for the practice."),
+    (
+        "Identification",
+        "Members know each other as whole people, share a memory and an identity, and act on what they care about.",
+    ),
+    ("Shared repertoire", "Stories, tools, documents and ways of doing things the community builds and keeps."),
+    ("Access to expertise", "Members find the experience they need, inside the community and beyond it."),
+    ("Influence", "The community makes a difference in the organisations and the wider field around it."),
+];
+
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CommunityDraft {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl CommunityDraft {
+    pub fn new(name: &str, description: &str) -> Self {
+        CommunityDraft { name: name.to_owned(), description: description.to_owned() }
+    }
+
+    pub(crate) fn validated(self) -> Result<CommunityDraft> {
+        Ok(CommunityDraft {
+            name: validate_name(&self.name)?,
+            description: validate_text("description", &self.description, DESCRIPTION_MAX)?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Community {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Dimension {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+    pub description: String,
+}
+
+/// What the window and `hearth info` show about an open library.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LibraryInfo {
+    pub path: String,
+    pub community: Community,
+    pub dimensions: Vec<Dimension>,
+    pub member_count: u32,
+    pub me: Option<Member>,
+    pub library_version: u32,
+    pub app_library_version: u32,
+    pub read_only: Option<ReadOnlyReason>,
+}
+
+pub(crate) fn insert_new(writer: &Writer, draft: &CommunityDraft) -> Result<String> {
+    let id = writer.new_id();
+    writer.apply(
+        "community",
+        &id,
+        &[("name", Value::Text(draft.name.clone())), ("description", Value::Text(draft.description.clone()))],
+    )?;
+    for (index, (name, description)) in DEFAULT_DIMENSIONS.iter().enumerate() {
+        writer.apply(
+            "dimensions",
+            &writer.new_id(),
+            &[
+                ("number", Value::Integer(index as i64 + 1)),
+                ("name", Value::Text((*name).to_owned())),
+                ("description", Value::Text((*description).to_owned())),
+            ],
+        )?;
+    }
+    Ok(id)
+}
+
+pub fn community(conn: &Connection) -> Result<Community> {
+    Ok(conn.query_row(
+        "SELECT id, name, description, created_at FROM community WHERE deleted = 0 ORDER BY created_at LIMIT 1",
+        [],
+        |row| {
+            Ok(Community {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                description: row.get(2)?,
+                created_at: Millis(row.get(3)?),
+            })
+        },
+    )?)
+}
+
+pub fn dimensions(conn: &Connection) -> Result<Vec<Dimension>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, number, name, description FROM dimensions WHERE deleted = 0 ORDER BY number, id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(Dimension { id: row.get(0)?, number: row.get(1)?, name: row.get(2)?, description: row.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn info(library: &Library) -> Result<LibraryInfo> {
+    let conn = library.conn();
+    let me = match library.me()? {
+        Some(id) => members::get(conn, &id).ok(),
+        None => None,
+    };
+    Ok(LibraryInfo {
+        path: library.root().display().to_string(),
+        community: community(conn)?,
+        dimensions: dimensions(conn)?,
+        member_count: members::count(conn)?,
+        me,
+        library_version: crate::db::user_version(conn)?,
+        app_library_version: crate::db::latest_version(),
+        read_only: library.read_only().cloned(),
+    })
+}
+
+/// Renames the community and rewrites its description. Leads only, once anyone is a member.
+pub fn update_community(library: &mut Library, name: &str, description: &str) -> Result<Community> {
+    let name = validate_name(name)?;
+    let description = validate_text("description", description, DESCRIPTION_MAX)?;
+    ensure_lead(library, "change the community's name")?;
+    let id = community(library.conn())?.id;
+    library.write(|w| {
+        w.apply("community", &id, &[("name", Value::Text(name)), ("description", Value::Text(description))])
+    })?;
+    community(library.conn())
+}
+
+/// Renames a dimension (leads only); its number, and so its place among the sliders, stays.
+pub fn update_dimension(library: &mut Library, id: &str, name: &str, description: &str) -> Result<Dimension> {
+    let name = validate_text("name", name, 60)?;
+    if name.is_empty() {
+        return Err(Error::invalid("name", "a dimension needs a name"));
+    }
+    let description = validate_text("description", description, 500)?;
+    ensure_lead(library, "rename the community's dimensions")?;
+    if !dimensions(library.conn())?.iter().any(|d| d.id == id) {
+        return Err(Error::not_found("dimension", id));
+    }
+    library.write(|w| {
+        w.apply("dimensions", id, &[("name", Value::Text(name)), ("description", Value::Text(description))])
+    })?;
+    dimensions(library.conn())?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| Error::not_found("dimension", id))
+}
+
+/// Community settings are for leads. Before anyone has joined, whoever holds the library may.
+fn ensure_lead(library: &Library, action: &'static str) -> Result<()> {
+    let conn = library.conn();
+    if members::count(conn)? == 0 {
+        return Ok(());
+    }
+    let me = library.me()?.ok_or(Error::NoIdentity)?;
+    let member = members::get(conn, &me)?;
+    if member.role != members::Role::Lead {
+        return Err(Error::Forbidden { action, reason: "only the community's leads may".into() });
+    }
+    Ok(())
+}
+
+fn validate_name(name: &str) -> Result<String> {
+    let name = validate_text("name", name, NAME_MAX)?;
+    if name.is_empty() {
+        return Err(Error::invalid("name", "the community needs a name"));
+    }
+    Ok(name)
+}
+
+/// Trims, and refuses text longer than `max` characters or holding control characters.
+pub(crate) fn validate_text(field: &'static str, text: &str, max: usize) -> Result<String> {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length > max {
+        return Err(Error::invalid(field, format!("is {length} characters long; at most {max} fit")));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Error::invalid(field, "contains control characters"));
+    }
+    Ok(text.to_owned())
+}

@@ -1,0 +1,202 @@
+//! The SQLite file: opening it with the house PRAGMAs, recognising (and refusing to damage)
+//! files that are not ours, are damaged or were written by a newer Hearth, and applying the
+//! append-only migrations in `migrations/`.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// `PRAGMA application_id` of every Hearth database ("HRTH"), so a stray SQLite file is
+/// never mistaken for a library.
+pub const APPLICATION_ID: i32 = 0x4852_5448;
+
+/// Append-only: never edit or reorder an entry, add a new one. `user_version` holds how many
+/// have been applied, which is also the library version.
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+pub fn latest_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// The one place connections are configured.
+pub fn configure(conn: &Connection, writable: bool) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    if writable {
+        conn.pragma_update(None, "journal_mode", "wal")?;
+        conn.pragma_update(None, "synchronous", "normal")?;
+    } else {
+        conn.pragma_update(None, "query_only", true)?;
+    }
+    Ok(())
+}
+
+/// A new, empty database at `path`, migrated to the latest version.
+pub fn create(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    configure(&conn, true)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    configure(&conn, true)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+pub fn user_version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as u32)
+}
+
+/// Applies the migrations this database has not seen, all in one transaction: a crash midway
+/// leaves the previous version intact.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = user_version(conn)? as usize;
+    if current >= MIGRATIONS.len() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for (_, sql) in &MIGRATIONS[current..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// What the first page of a database file says about it, read without SQLite so that a file
+/// we do not recognise is never handed to code that might write to it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Header {
+    Hearth { user_version: u32 },
+    ForeignSqlite,
+}
+
+pub fn inspect_header(path: &Path) -> Result<Header> {
+    use std::io::Read;
+
+    let corrupt = |detail: String| Error::Corrupt { path: path.to_path_buf(), detail };
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut page = [0u8; 100];
+    let mut read = 0;
+    while read < page.len() {
+        match file.read(&mut page[read..]).map_err(|e| Error::io(path, e))? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    if read < page.len() {
+        return Err(corrupt(format!("the file is only {file_len} bytes long")));
+    }
+    if &page[..16] != b"SQLite format 3\0" {
+        return Err(corrupt("its header is not an SQLite header".into()));
+    }
+    let be32 = |at: usize| u32::from_be_bytes(page[at..at + 4].try_into().expect("4 bytes"));
+    let page_size = match u16::from_be_bytes([page[16], page[17]]) {
+        1 => 65_536,
+        n if n >= 512 && n.is_power_of_two() => u64::from(n),
+        n => return Err(corrupt(format!("its page size {n} is impossible"))),
+    };
+    // The page count in the header is trustworthy only when written by SQLite 3.7+ and the
+    // "version valid for" number matches the change counter.
+    let page_count = u64::from(be32(28));
+    if be32(92) == be32(24) && page_count * page_size > file_len {
+        return Err(corrupt(format!(
+            "it is truncated: {} bytes expected, {file_len} found",
+            page_count * page_size
+        )));
+    }
+    if be32(68) as i32 != APPLICATION_ID {
+        return Ok(Header::ForeignSqlite);
+    }
+    Ok(Header::Hearth { user_version: be32(60) })
+}
+
+/// Opens an existing file without write access (for libraries we must not change).
+/// `immutable` is for folders where SQLite cannot even create its shared-memory file.
+pub fn open_read_only(path: &Path, immutable: bool) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        let uri = format!("file:{}?immutable=1", uri_escape(path));
+        Connection::open_with_flags(uri, flags)?
+    } else {
+        Connection::open_with_flags(path, flags)?
+    };
+    configure(&conn, false)?;
+    Ok(conn)
+}
+
+pub fn open_read_write(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn, true)?;
+    Ok(conn)
+}
+
+fn uri_escape(path: &Path) -> String {
+    let mut out = String::new();
+    for byte in path.to_string_lossy().bytes() {
+        match byte {
+            b'%' | b'?' | b'#' | b' ' => out.push_str(&format!("%{byte:02X}")),
+            _ => out.push(byte as char),
+        }
+    }
+    out
+}
+
+/// Whether an SQLite error means the file is damaged rather than, say, busy.
+pub fn is_corruption(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every migration applies on a fresh database, every table is STRICT, and the version
+    /// recorded is the number of migrations.
+    #[test]
+    fn migrations_apply_and_every_table_is_strict() {
+        let conn = open_in_memory().unwrap();
+        assert_eq!(user_version(&conn).unwrap(), latest_version());
+        let mut tables = conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .unwrap();
+        let rows: Vec<(String, String)> =
+            tables.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
+        assert!(!rows.is_empty());
+        for (name, sql) in rows {
+            assert!(sql.contains(") STRICT"), "table {name} must be STRICT so types are enforced");
+        }
+    }
+
+    #[test]
+    fn every_migration_starts_with_a_why_comment() {
+        for (name, sql) in MIGRATIONS {
+            assert!(
+                sql.trim_start().starts_with("-- Why:"),
+                "migration {name} must open with a `-- Why:` comment"
+            );
+        }
+    }
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let mut conn = open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), latest_version());
+    }
+}

@@ -1,0 +1,81 @@
+//! The demo community: a deterministic sample (same ids, names and times on every machine)
+//! that shows every capability. Each capability adds its content here as it lands.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::clock::{FixedClock, Millis};
+use crate::community::CommunityDraft;
+use crate::error::Result;
+use crate::ids::IdSource;
+use crate::library::Library;
+use crate::members::{self, MemberDraft, Role};
+
+pub const DEMO_NAME: &str = "Riverside Care Learning Circle";
+const SEED: u64 = 0x4845_4152_5448;
+/// 2026-01-05T09:00:00Z: when the demo "happened".
+const DEMO_START: Millis = Millis(1_767_603_600_000);
+
+/// (name, role, joined, profession, organisation, interests)
+const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
+    ("Amara Okafor", Role::Lead, "2019-03-11", "Nurse educator", "Riverside General Hospital", &["simulation", "mentoring", "patient safety"]),
+    ("Tomás Herrera", Role::Lead, "2019-03-11", "Physiotherapist", "Northgate Rehab Centre", &["falls prevention", "exercise", "cycling"]),
+    ("Mei Lin Chen", Role::Member, "2019-06-02", "Clinical pharmacist", "Riverside General Hospital", &["medication safety", "deprescribing", "choir"]),
+    ("Sipho Dlamini", Role::Member, "2019-09-23", "Paramedic", "City Ambulance Service", &["trauma care", "debriefing", "running"]),
+    ("Ingrid Johansson", Role::Member, "2020-01-14", "Occupational therapist", "Eastside Community Health", &["dementia care", "home adaptation", "gardening"]),
+    ("Rahul Mehta", Role::Member, "2020-02-20", "General practitioner", "Harbour Family Practice", &["chronic pain", "motivational interviewing", "cricket"]),
+    ("Fatima Al-Sayed", Role::Member, "2020-05-05", "Midwife", "Riverside Maternity Unit", &["perinatal mental health", "breastfeeding", "poetry"]),
+    ("Liam O'Connor", Role::Member, "2020-09-17", "Mental health nurse", "Willow House", &["recovery", "peer support", "guitar"]),
+    ("Aiko Tanaka", Role::Member, "2020-11-30", "Dietitian", "Eastside Community Health", &["nutrition", "diabetes", "cooking"]),
+    ("Kwame Mensah", Role::Member, "2021-01-08", "Hospital porter and union rep", "Riverside General Hospital", &["staff wellbeing", "football", "equity"]),
+    ("Sofia Rossi", Role::Member, "2021-03-22", "Speech and language therapist", "Northgate Rehab Centre", &["stroke recovery", "communication aids", "opera"]),
+    ("Daniel Cohen", Role::Member, "2021-04-12", "Palliative care physician", "St Brigid's Hospice", &["end of life care", "compassion", "chess"]),
+    ("Priya Raman", Role::Member, "2021-07-01", "Health data analyst", "Regional Health Board", &["quality improvement", "data visualisation", "hiking"]),
+    ("Mateus Silva", Role::Member, "2021-08-19", "Social worker", "Eastside Community Health", &["housing", "safeguarding", "samba"]),
+    ("Hannah Schmidt", Role::Member, "2021-10-04", "ICU nurse", "Riverside General Hospital", &["critical care", "simulation", "climbing"]),
+    ("Yusuf Demir", Role::Member, "2022-01-17", "Pharmacy technician", "Harbour Family Practice", &["medication safety", "languages", "photography"]),
+    ("Grace Mwangi", Role::Member, "2022-02-28", "Community health worker", "Eastside Community Health", &["health literacy", "equity", "storytelling"]),
+    ("Oliver Bennett", Role::Member, "2022-05-09", "Medical student", "Riverside Medical School", &["medical education", "podcasts", "rowing"]),
+    ("Leilani Kahale", Role::Member, "2022-06-13", "Wound care nurse", "Northgate Rehab Centre", &["wound care", "ukulele", "patient safety"]),
+    ("Arjun Nair", Role::Member, "2022-09-26", "Anaesthetist", "Riverside General Hospital", &["human factors", "simulation", "baking"]),
+    ("Chloé Dubois", Role::Member, "2022-11-07", "Psychologist", "Willow House", &["trauma-informed care", "mindfulness", "painting"]),
+    ("Bogdan Kowalski", Role::Member, "2023-01-30", "Healthcare chaplain", "St Brigid's Hospice", &["spiritual care", "bereavement", "woodwork"]),
+    ("Nadia Haddad", Role::Member, "2023-03-15", "Quality improvement lead", "Regional Health Board", &["quality improvement", "patient voice", "yoga"]),
+    ("Ewan MacLeod", Role::Member, "2023-06-05", "Respiratory therapist", "Riverside General Hospital", &["asthma", "pulmonary rehab", "bagpipes"]),
+    ("Zanele Khumalo", Role::Member, "2023-08-21", "Practice manager", "Harbour Family Practice", &["team culture", "scheduling", "jazz"]),
+    ("Marta Nowak", Role::Newcomer, "2025-09-08", "Newly qualified nurse", "Riverside General Hospital", &["mentoring", "patient safety", "swimming"]),
+    ("Jae-won Park", Role::Newcomer, "2025-10-13", "Physician associate", "Harbour Family Practice", &["medical education", "chronic pain", "board games"]),
+    ("Amelia Watson", Role::Newcomer, "2025-11-03", "Patient partner", "Riverside Patient Council", &["patient voice", "knitting", "storytelling"]),
+    ("Rafael Gómez", Role::Newcomer, "2025-11-24", "Podiatrist", "Northgate Rehab Centre", &["diabetes", "falls prevention", "salsa"]),
+    ("Esi Boateng", Role::Newcomer, "2025-12-15", "Nursing assistant", "St Brigid's Hospice", &["end of life care", "gospel music", "compassion"]),
+    ("Henrik Larsen", Role::Alumni, "2019-03-11", "Retired ward manager", "Riverside General Hospital", &["mentoring", "history of nursing", "sailing"]),
+    ("Lucía Fernández", Role::Alumni, "2020-04-27", "Nurse researcher", "Riverside Medical School", &["research methods", "patient safety", "tango"]),
+];
+
+/// Creates the demo community in `root` (which must be new or empty) and opens it as its first
+/// lead, so every screen has something to show.
+pub fn create_demo(root: &Path) -> Result<Library> {
+    let clock = Arc::new(FixedClock::new(DEMO_START, 60_000));
+    let draft = CommunityDraft::new(
+        DEMO_NAME,
+        "Nurses, therapists, doctors, pharmacists, social workers and patient partners from across the \
+         Riverside area who meet monthly to learn from each other's practice.",
+    );
+    let mut library = Library::create_with(root, draft, clock, IdSource::seeded(SEED))?;
+    for (index, (name, role, joined, profession, organisation, interests)) in PEOPLE.iter().enumerate() {
+        let draft = MemberDraft {
+            display_name: (*name).to_owned(),
+            role: Some(*role),
+            joined_on: Some((*joined).to_owned()),
+            profession: (*profession).to_owned(),
+            organisation: (*organisation).to_owned(),
+            interests: interests.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        if index == 0 {
+            members::create_my_profile(&mut library, draft)?;
+        } else {
+            members::create_member(&mut library, draft)?;
+        }
+    }
+    Ok(library)
+}

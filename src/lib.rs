@@ -1,0 +1,15 @@
+//! Hearth's core: everything a community keeps about itself, in one SQLite library folder.
+//! Nothing here knows about Tauri or the window; the shell and the `hearth` CLI both call in.
+
+pub mod changes;
+pub mod clock;
+pub mod community;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod ids;
+pub mod library;
+pub mod members;
+
+pub use error::{Error, ReadOnlyReason, Result};
+pub use library::Library;

@@ -1,0 +1,251 @@
+//! A library is a folder: `hearth.db`, `blobs/` (originals) and `thumbs/` (derived). This
+//! module creates and opens them, decides whether they may be written, and owns the write
+//! transaction every domain change goes through. It knows nothing of any one domain.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::changes::Writer;
+use crate::clock::{Clock, Millis, SystemClock};
+use crate::community::{self, CommunityDraft};
+use crate::db::{self, Header};
+use crate::error::{Error, ReadOnlyReason, Result};
+use crate::ids::IdSource;
+
+pub const DATABASE_FILE: &str = "hearth.db";
+const CREATING_FILE: &str = "hearth.db.creating";
+
+pub struct Library {
+    root: PathBuf,
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+    ids: IdSource,
+    read_only: Option<ReadOnlyReason>,
+    device: String,
+}
+
+/// Where the app keeps its own library unless told otherwise.
+pub fn default_library_dir() -> PathBuf {
+    hearth_data_dir().join("Community")
+}
+
+/// Where the app keeps the demo community, apart from the user's own.
+pub fn demo_library_dir() -> PathBuf {
+    hearth_data_dir().join("Demo community")
+}
+
+fn hearth_data_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("Hearth")
+}
+
+impl Library {
+    /// Creates a library in `root`, which must not exist yet or be an empty folder. The
+    /// database is built under a temporary name and renamed into place when complete, so a
+    /// crash midway never leaves something that looks like a library.
+    pub fn create(root: &Path, draft: CommunityDraft) -> Result<Library> {
+        Self::create_with(root, draft, Arc::new(SystemClock), IdSource::random())
+    }
+
+    pub fn create_with(root: &Path, draft: CommunityDraft, clock: Arc<dyn Clock>, ids: IdSource) -> Result<Library> {
+        let draft = draft.validated()?;
+        if root.join(DATABASE_FILE).exists() {
+            return Err(Error::AlreadyExists { path: root.to_path_buf() });
+        }
+        if root.is_file() {
+            return Err(Error::invalid("folder", format!("{} is a file; choose a folder", root.display())));
+        }
+        if root.is_dir() && !folder_is_empty(root)? {
+            return Err(Error::invalid(
+                "folder",
+                format!("{} already holds other files; choose an empty or new folder", root.display()),
+            ));
+        }
+        std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+
+        let partial = root.join(CREATING_FILE);
+        for leftover in [partial.clone(), wal_of(&partial), shm_of(&partial)] {
+            if leftover.exists() {
+                std::fs::remove_file(&leftover).map_err(|e| Error::io(&leftover, e))?;
+            }
+        }
+        {
+            let mut conn = db::create(&partial)?;
+            let device = ids.next(clock.now());
+            set_local(&conn, "device", &device)?;
+            let tx = conn.transaction()?;
+            let writer = Writer { conn: &tx, author: "", now: clock.now(), device: &device, ids: &ids };
+            community::insert_new(&writer, &draft)?;
+            tx.commit()?;
+            // Closing the last connection checkpoints the WAL into the file and removes it,
+            // so the rename below moves the whole database.
+            conn.close().map_err(|(_, e)| e)?;
+        }
+        let db_path = root.join(DATABASE_FILE);
+        std::fs::rename(&partial, &db_path).map_err(|e| Error::io(&db_path, e))?;
+        for dir in ["blobs", "thumbs"] {
+            std::fs::create_dir_all(root.join(dir)).map_err(|e| Error::io(root.join(dir), e))?;
+        }
+        Self::open_with(root, clock, ids)
+    }
+
+    pub fn open(root: &Path) -> Result<Library> {
+        Self::open_with(root, Arc::new(SystemClock), IdSource::random())
+    }
+
+    /// Opens an existing library. Anything we do not recognise, that is damaged, or that a
+    /// newer Hearth wrote is reported or opened read-only; it is never modified.
+    pub fn open_with(root: &Path, clock: Arc<dyn Clock>, ids: IdSource) -> Result<Library> {
+        let not_a_library = |reason: &str| Error::NotALibrary { path: root.to_path_buf(), reason: reason.to_owned() };
+        if !root.exists() {
+            return Err(not_a_library("the folder does not exist"));
+        }
+        if !root.is_dir() {
+            return Err(not_a_library("it is a file, not a folder"));
+        }
+        let db_path = root.join(DATABASE_FILE);
+        if !db_path.is_file() {
+            return Err(not_a_library("it has no hearth.db; choose a library folder, or create a new library"));
+        }
+        let user_version = match db::inspect_header(&db_path)? {
+            Header::Hearth { user_version } => user_version,
+            Header::ForeignSqlite => {
+                return Err(not_a_library("its hearth.db is a database of another program"));
+            }
+        };
+
+        let writable = is_writable(root, &db_path);
+        let read_only = if user_version > db::latest_version() {
+            Some(ReadOnlyReason::NewerVersion { found: user_version, supported: db::latest_version() })
+        } else if !writable {
+            Some(ReadOnlyReason::FolderNotWritable)
+        } else {
+            None
+        };
+        let corrupt = |e: rusqlite::Error| -> Error {
+            if db::is_corruption(&e) {
+                Error::Corrupt { path: db_path.clone(), detail: e.to_string() }
+            } else {
+                Error::Sqlite(e)
+            }
+        };
+        let lift = |e: Error| match e {
+            Error::Sqlite(inner) => corrupt(inner),
+            other => other,
+        };
+        let mut conn = match read_only {
+            Some(_) => db::open_read_only(&db_path, !writable).map_err(lift)?,
+            None => db::open_read_write(&db_path).map_err(lift)?,
+        };
+        if read_only.is_none() {
+            db::migrate(&mut conn).map_err(lift)?;
+        }
+        // Touch the schema and the community row now, so damage shows at open and not in the
+        // middle of someone's work.
+        let has_community: Option<i64> = conn
+            .query_row("SELECT 1 FROM community WHERE deleted = 0 LIMIT 1", [], |row| row.get(0))
+            .optional()
+            .map_err(corrupt)?;
+        if has_community.is_none() {
+            return Err(Error::Corrupt { path: db_path, detail: "it holds no community".into() });
+        }
+        let device = match get_local(&conn, "device").map_err(lift)? {
+            Some(device) => device,
+            None if read_only.is_none() => {
+                let device = ids.next(clock.now());
+                set_local(&conn, "device", &device)?;
+                device
+            }
+            None => String::new(),
+        };
+        Ok(Library { root: root.to_path_buf(), conn, clock, ids, read_only, device })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
+    pub fn read_only(&self) -> Option<&ReadOnlyReason> {
+        self.read_only.as_ref()
+    }
+
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+
+    /// The member who uses this device, if they have said who they are.
+    pub fn me(&self) -> Result<Option<String>> {
+        get_local(&self.conn, "me")
+    }
+
+    pub(crate) fn set_me(&self, member_id: &str) -> Result<()> {
+        self.ensure_writable()?;
+        set_local(&self.conn, "me", member_id)
+    }
+
+    pub fn ensure_writable(&self) -> Result<()> {
+        match &self.read_only {
+            Some(reason) => Err(Error::ReadOnly { reason: reason.clone() }),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs `change` in one transaction on behalf of the member using this device (or no one,
+    /// before anyone has said who they are). Every synced write goes through here.
+    pub fn write<T>(&mut self, change: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
+        self.ensure_writable()?;
+        let author = self.me()?.unwrap_or_default();
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        let writer = Writer { conn: &tx, author: &author, now, device: &self.device, ids: &self.ids };
+        let out = change(&writer)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+fn folder_is_empty(dir: &Path) -> Result<bool> {
+    let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(entries.next().is_none())
+}
+
+/// Whether we may write both the folder (SQLite needs its -wal and -shm files there) and the
+/// database. Probing beats reading permission bits, which ACLs, mounts and root all bend.
+fn is_writable(root: &Path, db_path: &Path) -> bool {
+    let probe = root.join(".hearth-write-probe");
+    let folder_ok = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(&probe).is_ok();
+    if folder_ok {
+        let _ = std::fs::remove_file(&probe);
+    }
+    folder_ok && std::fs::OpenOptions::new().append(true).open(db_path).is_ok()
+}
+
+fn wal_of(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-wal", path.display()))
+}
+
+fn shm_of(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-shm", path.display()))
+}
+
+pub(crate) fn get_local(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM local_settings WHERE key = ?1")?
+        .query_row([key], |row| row.get(0))
+        .optional()?)
+}
+
+pub(crate) fn set_local(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO local_settings (key, value) VALUES (?1, ?2)")?
+        .execute([key, value])?;
+    Ok(())
+}
