@@ -135,7 +135,8 @@ impl Library {
             other => other,
         };
         let mut conn = match read_only {
-            Some(_) => db::open_read_only(&db_path, !writable).map_err(lift)?,
+            // Without a pending -wal, `immutable` reads the file without creating anything beside it.
+            Some(_) => db::open_read_only(&db_path, !writable || !wal_of(&db_path).exists()).map_err(lift)?,
             None => db::open_read_write(&db_path).map_err(lift)?,
         };
         if read_only.is_none() {

@@ -1,0 +1,58 @@
+//! Shared fixtures: temporary library folders on a deterministic clock.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hearth::clock::{FixedClock, Millis};
+use hearth::community::CommunityDraft;
+use hearth::ids::IdSource;
+use hearth::Library;
+
+/// 2026-03-01T12:00:00Z
+pub const T0: Millis = Millis(1_772_366_400_000);
+
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch { dir: tempfile::tempdir().expect("temporary folder") }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+pub fn create(root: &Path, name: &str) -> Library {
+    Library::create_with(root, CommunityDraft::new(name, ""), Arc::new(FixedClock::new(T0, 1_000)), IdSource::seeded(3))
+        .expect("a new library in an empty folder")
+}
+
+pub fn reopen(root: &Path) -> hearth::Result<Library> {
+    Library::open_with(root, Arc::new(FixedClock::new(Millis(T0.0 + 86_400_000), 1_000)), IdSource::seeded(4))
+}
+
+/// Every file under `dir` with its length and a digest of its bytes, to prove a failed open
+/// changed nothing.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, usize, u64)> {
+    use std::hash::{Hash, Hasher};
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                bytes.hash(&mut hasher);
+                files.push((path.clone(), bytes.len(), hasher.finish()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
