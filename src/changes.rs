@@ -19,10 +19,7 @@ pub const ROW_COLUMNS: &[&str] = &["id", "author", "created_at", "updated_at", "
 pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("community", &["name", "description"]),
     ("dimensions", &["number", "name", "description"]),
-    (
-        "members",
-        &["display_name", "role", "joined_on", "profession", "organisation", "interests"],
-    ),
+    ("members", &["display_name", "role", "joined_on", "profession", "organisation", "interests"]),
 ];
 
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same
@@ -47,11 +44,9 @@ impl Hlc {
     /// The reading after `self` on `device` when the wall clock says `now`.
     pub fn tick(previous: Option<&Hlc>, now: Millis, device: &str) -> Hlc {
         match previous {
-            Some(last) if last.millis >= now.0 => Hlc {
-                millis: last.millis,
-                counter: last.counter + 1,
-                device: device.to_owned(),
-            },
+            Some(last) if last.millis >= now.0 => {
+                Hlc { millis: last.millis, counter: last.counter + 1, device: device.to_owned() }
+            }
             _ => Hlc { millis: now.0, counter: 0, device: device.to_owned() },
         }
     }
@@ -133,9 +128,9 @@ impl Writer<'_> {
             "INSERT INTO column_clocks (tbl, row_id, col, hlc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc",
         )?;
-        let mut op = self.conn.prepare_cached(
-            "INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
+        let mut op = self
+            .conn
+            .prepare_cached("INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
         for (column, value) in &all {
             clock.execute(params![table, row_id, column, hlc])?;
             op.execute(params![hlc, table, row_id, column, value, self.author])?;
@@ -188,8 +183,7 @@ mod tests {
             let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
             let mut actual: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
             actual.sort();
-            let mut expected: Vec<String> =
-                ROW_COLUMNS.iter().chain(columns.iter()).map(|c| c.to_string()).collect();
+            let mut expected: Vec<String> = ROW_COLUMNS.iter().chain(columns.iter()).map(|c| c.to_string()).collect();
             expected.sort();
             assert_eq!(actual, expected, "synced table {table} and its registry entry differ");
         }
@@ -199,12 +193,8 @@ mod tests {
     fn apply_writes_row_clock_and_op_in_order() {
         let conn = db::open_in_memory().unwrap();
         let ids = IdSource::seeded(1);
-        writer_on(&conn, &ids, 1_000)
-            .apply("members", "a", &[("display_name", Value::Text("Ada".into()))])
-            .unwrap();
-        writer_on(&conn, &ids, 1_000)
-            .apply("members", "a", &[("display_name", Value::Text("Ada L.".into()))])
-            .unwrap();
+        writer_on(&conn, &ids, 1_000).apply("members", "a", &[("display_name", Value::Text("Ada".into()))]).unwrap();
+        writer_on(&conn, &ids, 1_000).apply("members", "a", &[("display_name", Value::Text("Ada L.".into()))]).unwrap();
 
         let (name, created, author): (String, i64, String) = conn
             .query_row("SELECT display_name, created_at, author FROM members WHERE id = 'a'", [], |r| {
@@ -232,10 +222,7 @@ mod tests {
         let ids = IdSource::seeded(1);
         let w = writer_on(&conn, &ids, 1);
         assert!(matches!(w.apply("local_settings", "x", &[]), Err(Error::Invalid { .. })));
-        assert!(matches!(
-            w.apply("members", "x", &[("created_at", Value::Integer(5))]),
-            Err(Error::Invalid { .. })
-        ));
+        assert!(matches!(w.apply("members", "x", &[("created_at", Value::Integer(5))]), Err(Error::Invalid { .. })));
     }
 
     #[test]

@@ -5,15 +5,13 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 /// Milliseconds since the Unix epoch. Crosses into the window as a JavaScript number, which
 /// holds every millisecond timestamp of the next 285,000 years exactly.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Millis(pub i64);
 
 impl specta::Type for Millis {
     fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
-        <f64 as specta::Type>::definition(types)
+        <i32 as specta::Type>::definition(types)
     }
 }
 
@@ -37,9 +35,7 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     #[allow(clippy::disallowed_methods)] // The one sanctioned read of the wall clock.
     fn now(&self) -> Millis {
-        let since_epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         Millis(since_epoch.as_millis() as i64)
     }
 }

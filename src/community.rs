@@ -119,9 +119,8 @@ pub fn community(conn: &Connection) -> Result<Community> {
 }
 
 pub fn dimensions(conn: &Connection) -> Result<Vec<Dimension>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, number, name, description FROM dimensions WHERE deleted = 0 ORDER BY number, id",
-    )?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, number, name, description FROM dimensions WHERE deleted = 0 ORDER BY number, id")?;
     let rows = stmt.query_map([], |row| {
         Ok(Dimension { id: row.get(0)?, number: row.get(1)?, name: row.get(2)?, description: row.get(3)? })
     })?;
@@ -172,10 +171,7 @@ pub fn update_dimension(library: &mut Library, id: &str, name: &str, description
     library.write(|w| {
         w.apply("dimensions", id, &[("name", Value::Text(name)), ("description", Value::Text(description))])
     })?;
-    dimensions(library.conn())?
-        .into_iter()
-        .find(|d| d.id == id)
-        .ok_or_else(|| Error::not_found("dimension", id))
+    dimensions(library.conn())?.into_iter().find(|d| d.id == id).ok_or_else(|| Error::not_found("dimension", id))
 }
 
 /// Community settings are for leads. Before anyone has joined, whoever holds the library may.

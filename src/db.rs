@@ -14,10 +14,7 @@ pub const APPLICATION_ID: i32 = 0x4852_5448;
 
 /// Append-only: never edit or reorder an entry, add a new one. `user_version` holds how many
 /// have been applied, which is also the library version.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_foundation", include_str!("../migrations/0001_foundation.sql"))];
 
 pub fn latest_version() -> u32 {
     MIGRATIONS.len() as u32
@@ -111,10 +108,7 @@ pub fn inspect_header(path: &Path) -> Result<Header> {
     // "version valid for" number matches the change counter.
     let page_count = u64::from(be32(28));
     if be32(92) == be32(24) && page_count * page_size > file_len {
-        return Err(corrupt(format!(
-            "it is truncated: {} bytes expected, {file_len} found",
-            page_count * page_size
-        )));
+        return Err(corrupt(format!("it is truncated: {} bytes expected, {file_len} found", page_count * page_size)));
     }
     if be32(68) as i32 != APPLICATION_ID {
         return Ok(Header::ForeignSqlite);
@@ -156,10 +150,7 @@ fn uri_escape(path: &Path) -> String {
 
 /// Whether an SQLite error means the file is damaged rather than, say, busy.
 pub fn is_corruption(error: &rusqlite::Error) -> bool {
-    matches!(
-        error.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
-    )
+    matches!(error.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
 }
 
 #[cfg(test)]
@@ -186,10 +177,7 @@ mod tests {
     #[test]
     fn every_migration_starts_with_a_why_comment() {
         for (name, sql) in MIGRATIONS {
-            assert!(
-                sql.trim_start().starts_with("-- Why:"),
-                "migration {name} must open with a `-- Why:` comment"
-            );
+            assert!(sql.trim_start().starts_with("-- Why:"), "migration {name} must open with a `-- Why:` comment");
         }
     }
 

@@ -31,9 +31,7 @@ impl IdSource {
             }
             None => *uuid::Uuid::new_v4().as_bytes().first_chunk().expect("16 > 10"),
         };
-        uuid::Builder::from_unix_timestamp_millis(at.0.max(0) as u64, &random)
-            .into_uuid()
-            .to_string()
+        uuid::Builder::from_unix_timestamp_millis(at.0.max(0) as u64, &random).into_uuid().to_string()
     }
 }
 

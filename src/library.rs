@@ -31,6 +31,19 @@ pub fn default_library_dir() -> PathBuf {
     hearth_data_dir().join("Community")
 }
 
+/// A folder for a new library: the default one while it is free, else "Community 2", "Community 3"...
+pub fn suggest_new_library_dir() -> PathBuf {
+    let base = default_library_dir();
+    let free = |dir: &Path| std::fs::read_dir(dir).map(|mut e| e.next().is_none()).unwrap_or(!dir.exists());
+    if free(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| hearth_data_dir().join(format!("Community {n}")))
+        .find(|dir| free(dir))
+        .expect("some numbered folder is free")
+}
+
 /// Where the app keeps the demo community, apart from the user's own.
 pub fn demo_library_dir() -> PathBuf {
     hearth_data_dir().join("Demo community")
@@ -246,7 +259,6 @@ pub(crate) fn get_local(conn: &Connection, key: &str) -> Result<Option<String>> 
 }
 
 pub(crate) fn set_local(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.prepare_cached("INSERT OR REPLACE INTO local_settings (key, value) VALUES (?1, ?2)")?
-        .execute([key, value])?;
+    conn.prepare_cached("INSERT OR REPLACE INTO local_settings (key, value) VALUES (?1, ?2)")?.execute([key, value])?;
     Ok(())
 }

@@ -19,7 +19,9 @@ fn a_new_community_has_seven_dimensions_with_identification_fourth() {
 #[test]
 fn names_are_trimmed_and_bad_names_refused() {
     let scratch = Scratch::new();
-    for (name, why) in [("   ", "blank"), (&"x".repeat(121) as &str, "too long"), ("tab\u{7}bell", "control characters")] {
+    for (name, why) in
+        [("   ", "blank"), (&"x".repeat(121) as &str, "too long"), ("tab\u{7}bell", "control characters")]
+    {
         let result = hearth::Library::create(&scratch.path(why), CommunityDraft::new(name, ""));
         assert!(matches!(result, Err(Error::Invalid { field: "name", .. })), "{why} name gave {:?}", result.err());
         assert!(!scratch.path(why).join("hearth.db").exists(), "a refused create leaves nothing");
@@ -43,7 +45,11 @@ fn a_lead_renames_the_community_and_a_dimension_and_it_persists() {
     let info = community::info(&library).unwrap();
     assert_eq!(info.community.name, "Riverside Circle");
     assert_eq!(info.community.description, "We learn together");
-    assert_eq!((info.dimensions[3].number, info.dimensions[3].name.as_str()), (4, "Belonging"), "a rename keeps the number");
+    assert_eq!(
+        (info.dimensions[3].number, info.dimensions[3].name.as_str()),
+        (4, "Belonging"),
+        "a rename keeps the number"
+    );
 }
 
 #[test]

@@ -17,10 +17,8 @@ fn who_are_you_creates_my_profile_and_this_device_remembers_it() {
     drop(library);
     let library = reopen(&root).unwrap();
     assert_eq!(library.me().unwrap(), Some(me.id.clone()));
-    let author: String = library
-        .conn()
-        .query_row("SELECT author FROM members WHERE id = ?1", [&me.id], |r| r.get(0))
-        .unwrap();
+    let author: String =
+        library.conn().query_row("SELECT author FROM members WHERE id = ?1", [&me.id], |r| r.get(0)).unwrap();
     assert_eq!(author, "", "the first profile is written before anyone is 'me'");
 }
 

@@ -1,0 +1,55 @@
+# Hearth: `make run` opens the app, `make test` runs every check. Both install what is missing.
+SHELL := /bin/bash
+CARGO_FEATURES := --features hearth-desktop/custom-protocol
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+
+.PHONY: run test deps deps-test ui app check-rust test-core test-ui e2e bindings fmt clean
+
+run: deps app
+	$(TARGET_DIR)/debug/hearth-desktop
+
+test: deps-test check-rust test-core test-ui e2e
+	@echo "All Hearth checks passed."
+
+deps:
+	@scripts/deps.sh run
+
+deps-test:
+	@scripts/deps.sh test
+
+ui:
+	npm --prefix ui run build
+
+# The window embeds ui/dist at compile time, so the UI is built first.
+app: ui
+	cargo build --workspace $(CARGO_FEATURES)
+
+check-rust:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
+
+test-core: ui
+	cargo test --workspace $(CARGO_FEATURES)
+
+test-ui:
+	npm --prefix ui run check
+	npm --prefix ui test
+
+# End-to-end in the real window; a virtual display when there is none.
+e2e: app
+	@if [ -z "$$DISPLAY" ]; then \
+		xvfb-run -a -s '-screen 0 1280x800x24' npm --prefix tests/e2e test; \
+	else \
+		npm --prefix tests/e2e test; \
+	fi
+
+# Regenerates ui/src/lib/bindings.ts from the shell's commands.
+bindings:
+	HEARTH_WRITE_BINDINGS=1 cargo test -p hearth-desktop $(CARGO_FEATURES) bindings_are_fresh
+
+fmt:
+	cargo fmt --all
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules

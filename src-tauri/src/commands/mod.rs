@@ -1,0 +1,6 @@
+//! Tauri commands: each a few lines that call the core. No SQL and no domain rules here.
+
+pub mod community;
+pub mod library;
+pub mod members;
+pub mod settings;

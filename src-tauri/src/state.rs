@@ -1,0 +1,83 @@
+//! What the shell holds between commands: the open library (at most one) and the app's own
+//! settings file (which library to open, which theme). No domain rules live here.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use hearth::Library;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CommandError, CommandResult};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// The library opened last, reopened at start.
+    pub library: Option<String>,
+    pub theme: Theme,
+}
+
+pub struct AppState {
+    pub library: Mutex<Option<Library>>,
+    /// `--library <folder>` (or `HEARTH_LIBRARY`): open this folder instead of the last one.
+    pub library_override: Option<PathBuf>,
+    settings_file: PathBuf,
+    settings: Mutex<Settings>,
+}
+
+impl AppState {
+    pub fn new(library_override: Option<PathBuf>, config_dir: PathBuf) -> Self {
+        let settings_file = config_dir.join("settings.json");
+        // Unreadable settings are not worth refusing to start over: fall back to defaults.
+        let settings = std::fs::read(&settings_file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        AppState { library: Mutex::new(None), library_override, settings_file, settings: Mutex::new(settings) }
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) -> CommandResult<Settings> {
+        let mut settings = self.settings.lock().unwrap_or_else(|p| p.into_inner());
+        change(&mut settings);
+        write_atomically(&self.settings_file, &serde_json::to_vec_pretty(&*settings).expect("settings serialize"))
+            .map_err(|source| CommandError::from(hearth::Error::Io { path: self.settings_file.clone(), source }))?;
+        Ok(settings.clone())
+    }
+
+    /// Runs `f` on the open library.
+    pub fn with_library<T>(&self, f: impl FnOnce(&mut Library) -> hearth::Result<T>) -> CommandResult<T> {
+        let mut guard = self.library.lock().unwrap_or_else(|p| p.into_inner());
+        let library = guard.as_mut().ok_or_else(CommandError::no_library)?;
+        Ok(f(library)?)
+    }
+
+    /// Makes `library` the open one and remembers it for the next start.
+    pub fn set_library(&self, library: Library) -> CommandResult<()> {
+        let path = library.root().display().to_string();
+        *self.library.lock().unwrap_or_else(|p| p.into_inner()) = Some(library);
+        self.update_settings(|s| s.library = Some(path))?;
+        Ok(())
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temporary = path.with_extension("json.tmp");
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
+}

@@ -1,0 +1,74 @@
+// The demo community: open it from the welcome screen, visit every section, switch theme.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { button, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
+
+const sections = [
+  ["People", "People", "Amara Okafor"],
+  ["Memories", "Memories", "Your shared memory will live here"],
+  ["Initiatives", "Initiatives", "What members set out to change"],
+  ["Rituals & artefacts", "Rituals & artefacts", "The things that make you, you"],
+  ["Community pulse", "Community pulse", "Identification"],
+  ["Settings", "Settings", "Library version"],
+  ["Home", "Riverside Care Learning Circle", "New faces"],
+];
+
+test("the demo community opens and every section can be visited", async () => {
+  const dirs = scratch();
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await (await button(browser, "Explore the demo community")).click();
+    await waitForText(browser, "Welcome back, Amara");
+    assert.equal(await browser.$("main h1").getText(), "Riverside Care Learning Circle");
+    await screenshot(browser, "demo-home");
+
+    for (const [label, title, text] of sections) {
+      const link = await navigate(browser, label);
+      await browser.waitUntil(async () => (await browser.$("main h1").getText()) === title, {
+        timeoutMsg: `${label} did not open (heading ${await browser.$("main h1").getText()})`,
+      });
+      await waitForText(browser, text);
+      assert.equal(await link.getAttribute("aria-current"), "page", `${label} is marked as the current section`);
+      await screenshot(browser, `demo-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`);
+    }
+
+    // People can be searched.
+    await navigate(browser, "People");
+    const search = await browser.$("aria/Search people");
+    await search.setValue("pharmac");
+    await waitForText(browser, "2 of 32 people");
+    const names = await browser.$$('ul[aria-label="Members"] h3').map((h) => h.getText());
+    assert.deepEqual(names.sort(), ["Mei Lin Chen", "Yusuf Demir"], "search matches professions");
+  } finally {
+    await app.close();
+  }
+});
+
+test("the theme switches between light and dark and is remembered", async () => {
+  const dirs = scratch();
+  let app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await (await button(browser, "Explore the demo community")).click();
+    await waitForText(browser, "Welcome back, Amara");
+    await navigate(browser, "Settings");
+    await (await browser.$("aria/Dark")).click();
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === "dark", {
+      timeoutMsg: "choosing Dark did not darken the window",
+    });
+    await navigate(browser, "Home");
+    await screenshot(browser, "theme-dark-home");
+  } finally {
+    await app.close();
+  }
+  app = await launch(dirs, { library: null });
+  try {
+    const { browser } = app;
+    await waitForText(browser, "Welcome back, Amara", { timeout: 15_000 });
+    const theme = await browser.execute(() => document.documentElement.dataset.theme);
+    assert.equal(theme, "dark", "the chosen theme and the last library survive a restart");
+  } finally {
+    await app.close();
+  }
+});

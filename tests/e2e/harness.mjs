@@ -1,0 +1,135 @@
+// Drives the real Hearth window: tauri-driver + WebKitWebDriver + the built app, each test on
+// fresh temporary folders (library, data and config dirs), a PNG screenshot per test.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import net from "node:net";
+import { remote } from "webdriverio";
+
+export const root = resolve(import.meta.dirname, "../..");
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, "target");
+export const appBinary = process.env.HEARTH_APP ?? join(targetDir, "debug", "hearth-desktop");
+export const cliBinary = process.env.HEARTH_CLI ?? join(targetDir, "debug", "hearth");
+export const screenshotDir = join(root, "target", "e2e-screenshots");
+
+/** Fresh folders for one test: `home` holds XDG data/config, `library` is where the app looks. */
+export function scratch() {
+  const base = mkdtempSync(join(tmpdir(), "hearth-e2e-"));
+  const dirs = { base, data: join(base, "data"), config: join(base, "config"), library: join(base, "library") };
+  mkdirSync(dirs.data);
+  mkdirSync(dirs.config);
+  return dirs;
+}
+
+/** Runs the `hearth` CLI (to prepare fixtures the way a person would). */
+export function hearth(...args) {
+  return execFileSync(cliBinary, args, { encoding: "utf8" });
+}
+
+async function freePort() {
+  return new Promise((done, fail) => {
+    const server = net.createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitForPort(port, child) {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    const open = await new Promise((done) => {
+      const socket = net.connect(port, "127.0.0.1", () => (socket.end(), done(true)));
+      socket.once("error", () => done(false));
+    });
+    if (open) return;
+    await sleep(100);
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+/**
+ * Starts the app on `dirs` and returns a session. The app is started by tauri-driver, which
+ * passes its environment on, so XDG dirs point into the scratch folder.
+ */
+export async function launch(dirs, { library = dirs.library } = {}) {
+  if (!existsSync(appBinary)) throw new Error(`${appBinary} is missing: build it with \`make app\``);
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, XDG_DATA_HOME: dirs.data, XDG_CONFIG_HOME: dirs.config, RUST_LOG: "warn" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForPort(port, driver);
+  const args = ["--config-dir", dirs.config];
+  if (library) args.push("--library", library);
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    connectionRetryCount: 1,
+    capabilities: {
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: appBinary, args },
+    },
+  });
+  const session = {
+    browser,
+    async close() {
+      // Always end the session and stop the driver politely: a killed driver leaves
+      // WebKitWebDriver holding the port with the previous test's environment.
+      try {
+        await browser.deleteSession();
+      } catch {}
+      driver.kill("SIGTERM");
+      await new Promise((done) => (driver.exitCode !== null ? done() : driver.once("exit", done)));
+    },
+  };
+  return session;
+}
+
+/** Saves a screenshot of the window (after a pause: the capture can lag the DOM). */
+export async function screenshot(browser, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await sleep(1000);
+  await browser.saveScreenshot(join(screenshotDir, `${name}.png`));
+}
+
+/** The form control or region whose accessible name (label, aria-label) is `name`. */
+export async function byLabel(browser, name, { timeout = 10_000 } = {}) {
+  const element = await browser.$(`aria/${name}`);
+  await element.waitForExist({ timeout, timeoutMsg: `nothing labelled "${name}" appeared` });
+  return element;
+}
+
+/** The button whose text contains `text`, once it is there. */
+export async function button(browser, text, { timeout = 10_000 } = {}) {
+  const element = await browser.$(`button*=${text}`);
+  await element.waitForClickable({ timeout, timeoutMsg: `no clickable button "${text}" appeared` });
+  return element;
+}
+
+/** Waits until some visible text of the page contains `text`. */
+export async function waitForText(browser, text, { timeout = 10_000 } = {}) {
+  await browser.waitUntil(async () => (await browser.$("body").getText()).includes(text), {
+    timeout,
+    timeoutMsg: `the window never showed "${text}"`,
+  });
+}
+
+export async function heading(browser) {
+  return browser.$("main h1").getText();
+}
+
+/** Opens a section from the sidebar, returning its button. */
+export async function navigate(browser, label) {
+  const nav = await browser.$('nav[aria-label="Sections"]');
+  await nav.waitForExist({ timeoutMsg: "the sidebar never appeared" });
+  const link = await nav.$(`button*=${label}`);
+  await link.click();
+  return link;
+}

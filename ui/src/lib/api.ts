@@ -1,0 +1,28 @@
+// The window's calls into the shell. Everything goes through the generated, typed bindings;
+// this file only turns their result objects into values or thrown `AppError`s.
+import { commands, type CommandError } from "./bindings";
+
+export { commands };
+export type * from "./bindings";
+
+export class AppError extends Error {
+  constructor(public readonly error: CommandError) {
+    super(error.message);
+  }
+}
+
+type Result<T> = { status: "ok"; data: T } | { status: "error"; error: CommandError };
+
+/** The value of a command, or an `AppError` carrying its code and message. */
+export async function call<T>(result: Promise<Result<T>>): Promise<T> {
+  const outcome = await result;
+  if (outcome.status === "error") throw new AppError(outcome.error);
+  return outcome.data;
+}
+
+/** A `CommandError` from anything a call can throw (framework failures are plain strings). */
+export function asCommandError(thrown: unknown): CommandError {
+  if (thrown instanceof AppError) return thrown.error;
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return { code: "internal", message, field: null };
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import type { ErrorCode } from "./bindings";
+import { explain, fieldMessage } from "./errors";
+
+describe("explain", () => {
+  it("gives every code a title and a next step", () => {
+    const codes: ErrorCode[] = ["notFound", "invalid", "notALibrary", "alreadyExists", "corrupt", "readOnly", "forbidden", "noIdentity", "noLibrary", "io", "internal"];
+    for (const code of codes) {
+      const { title, nextStep } = explain({ code, message: "m", field: null });
+      expect(title.length, code).toBeGreaterThan(3);
+      expect(nextStep.length, code).toBeGreaterThan(3);
+    }
+  });
+
+  it("says a damaged library was left untouched", () => {
+    expect(explain({ code: "corrupt", message: "", field: null }).nextStep).toMatch(/not changed/);
+  });
+});
+
+describe("fieldMessage", () => {
+  it("shows a message only beside the field it is about", () => {
+    const error = { code: "invalid" as const, message: "The community needs a name.", field: "name" };
+    expect(fieldMessage(error, "name")).toBe("The community needs a name.");
+    expect(fieldMessage(error, "description")).toBeNull();
+    expect(fieldMessage({ ...error, code: "corrupt" }, "name")).toBeNull();
+    expect(fieldMessage(null, "name")).toBeNull();
+  });
+});

@@ -1,0 +1,12 @@
+// The app's sections, in sidebar order.
+export type Section = "home" | "people" | "memories" | "initiatives" | "rituals" | "pulse" | "settings";
+
+export const sections: { id: Section; label: string; icon: string }[] = [
+  { id: "home", label: "Home", icon: "⌂" },
+  { id: "people", label: "People", icon: "☺" },
+  { id: "memories", label: "Memories", icon: "▣" },
+  { id: "initiatives", label: "Initiatives", icon: "➚" },
+  { id: "rituals", label: "Rituals & artefacts", icon: "♫" },
+  { id: "pulse", label: "Community pulse", icon: "≋" },
+  { id: "settings", label: "Settings", icon: "⚙" },
+];
