@@ -1,3 +1,24 @@
+// Declares Hearth's own commands to Tauri's permission system: the window may call only the
+// ones its capability (capabilities/default.json) allows, like any plugin command.
+const COMMANDS: &[&str] = &[
+    "startup",
+    "create_community",
+    "open_library",
+    "open_demo",
+    "library_info",
+    "suggest_library_path",
+    "update_community",
+    "update_dimension",
+    "list_members",
+    "create_my_profile",
+    "choose_me",
+    "get_settings",
+    "set_theme",
+];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
 }

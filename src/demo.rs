@@ -16,9 +16,11 @@ const SEED: u64 = 0x4845_4152_5448;
 /// 2026-01-05T09:00:00Z: when the demo "happened".
 const DEMO_START: Millis = Millis(1_767_603_600_000);
 
-/// (name, role, joined, profession, organisation, interests)
-const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
-    (
+/// One sample member: name, role, joined, profession, organisation, interests.
+struct Person(&'static str, Role, &'static str, &'static str, &'static str, &'static [&'static str]);
+
+const PEOPLE: &[Person] = &[
+    Person(
         "Amara Okafor",
         Role::Lead,
         "2019-03-11",
@@ -26,7 +28,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside General Hospital",
         &["simulation", "mentoring", "patient safety"],
     ),
-    (
+    Person(
         "Tomás Herrera",
         Role::Lead,
         "2019-03-11",
@@ -34,7 +36,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Northgate Rehab Centre",
         &["falls prevention", "exercise", "cycling"],
     ),
-    (
+    Person(
         "Mei Lin Chen",
         Role::Member,
         "2019-06-02",
@@ -42,7 +44,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside General Hospital",
         &["medication safety", "deprescribing", "choir"],
     ),
-    (
+    Person(
         "Sipho Dlamini",
         Role::Member,
         "2019-09-23",
@@ -50,7 +52,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "City Ambulance Service",
         &["trauma care", "debriefing", "running"],
     ),
-    (
+    Person(
         "Ingrid Johansson",
         Role::Member,
         "2020-01-14",
@@ -58,7 +60,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Eastside Community Health",
         &["dementia care", "home adaptation", "gardening"],
     ),
-    (
+    Person(
         "Rahul Mehta",
         Role::Member,
         "2020-02-20",
@@ -66,7 +68,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Harbour Family Practice",
         &["chronic pain", "motivational interviewing", "cricket"],
     ),
-    (
+    Person(
         "Fatima Al-Sayed",
         Role::Member,
         "2020-05-05",
@@ -74,7 +76,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside Maternity Unit",
         &["perinatal mental health", "breastfeeding", "poetry"],
     ),
-    (
+    Person(
         "Liam O'Connor",
         Role::Member,
         "2020-09-17",
@@ -82,7 +84,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Willow House",
         &["recovery", "peer support", "guitar"],
     ),
-    (
+    Person(
         "Aiko Tanaka",
         Role::Member,
         "2020-11-30",
@@ -90,7 +92,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Eastside Community Health",
         &["nutrition", "diabetes", "cooking"],
     ),
-    (
+    Person(
         "Kwame Mensah",
         Role::Member,
         "2021-01-08",
@@ -98,7 +100,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside General Hospital",
         &["staff wellbeing", "football", "equity"],
     ),
-    (
+    Person(
         "Sofia Rossi",
         Role::Member,
         "2021-03-22",
@@ -106,7 +108,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Northgate Rehab Centre",
         &["stroke recovery", "communication aids", "opera"],
     ),
-    (
+    Person(
         "Daniel Cohen",
         Role::Member,
         "2021-04-12",
@@ -114,7 +116,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "St Brigid's Hospice",
         &["end of life care", "compassion", "chess"],
     ),
-    (
+    Person(
         "Priya Raman",
         Role::Member,
         "2021-07-01",
@@ -122,7 +124,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Regional Health Board",
         &["quality improvement", "data visualisation", "hiking"],
     ),
-    (
+    Person(
         "Mateus Silva",
         Role::Member,
         "2021-08-19",
@@ -130,7 +132,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Eastside Community Health",
         &["housing", "safeguarding", "samba"],
     ),
-    (
+    Person(
         "Hannah Schmidt",
         Role::Member,
         "2021-10-04",
@@ -138,7 +140,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside General Hospital",
         &["critical care", "simulation", "climbing"],
     ),
-    (
+    Person(
         "Yusuf Demir",
         Role::Member,
         "2022-01-17",
@@ -146,7 +148,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Harbour Family Practice",
         &["medication safety", "languages", "photography"],
     ),
-    (
+    Person(
         "Grace Mwangi",
         Role::Member,
         "2022-02-28",
@@ -154,7 +156,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Eastside Community Health",
         &["health literacy", "equity", "storytelling"],
     ),
-    (
+    Person(
         "Oliver Bennett",
         Role::Member,
         "2022-05-09",
@@ -162,7 +164,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside Medical School",
         &["medical education", "podcasts", "rowing"],
     ),
-    (
+    Person(
         "Leilani Kahale",
         Role::Member,
         "2022-06-13",
@@ -170,7 +172,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Northgate Rehab Centre",
         &["wound care", "ukulele", "patient safety"],
     ),
-    (
+    Person(
         "Arjun Nair",
         Role::Member,
         "2022-09-26",
@@ -178,7 +180,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside General Hospital",
         &["human factors", "simulation", "baking"],
     ),
-    (
+    Person(
         "Chloé Dubois",
         Role::Member,
         "2022-11-07",
@@ -186,7 +188,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Willow House",
         &["trauma-informed care", "mindfulness", "painting"],
     ),
-    (
+    Person(
         "Bogdan Kowalski",
         Role::Member,
         "2023-01-30",
@@ -194,7 +196,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "St Brigid's Hospice",
         &["spiritual care", "bereavement", "woodwork"],
     ),
-    (
+    Person(
         "Nadia Haddad",
         Role::Member,
         "2023-03-15",
@@ -202,7 +204,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Regional Health Board",
         &["quality improvement", "patient voice", "yoga"],
     ),
-    (
+    Person(
         "Ewan MacLeod",
         Role::Member,
         "2023-06-05",
@@ -210,7 +212,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside General Hospital",
         &["asthma", "pulmonary rehab", "bagpipes"],
     ),
-    (
+    Person(
         "Zanele Khumalo",
         Role::Member,
         "2023-08-21",
@@ -218,7 +220,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Harbour Family Practice",
         &["team culture", "scheduling", "jazz"],
     ),
-    (
+    Person(
         "Marta Nowak",
         Role::Newcomer,
         "2025-09-08",
@@ -226,7 +228,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside General Hospital",
         &["mentoring", "patient safety", "swimming"],
     ),
-    (
+    Person(
         "Jae-won Park",
         Role::Newcomer,
         "2025-10-13",
@@ -234,7 +236,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Harbour Family Practice",
         &["medical education", "chronic pain", "board games"],
     ),
-    (
+    Person(
         "Amelia Watson",
         Role::Newcomer,
         "2025-11-03",
@@ -242,7 +244,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside Patient Council",
         &["patient voice", "knitting", "storytelling"],
     ),
-    (
+    Person(
         "Rafael Gómez",
         Role::Newcomer,
         "2025-11-24",
@@ -250,7 +252,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Northgate Rehab Centre",
         &["diabetes", "falls prevention", "salsa"],
     ),
-    (
+    Person(
         "Esi Boateng",
         Role::Newcomer,
         "2025-12-15",
@@ -258,7 +260,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "St Brigid's Hospice",
         &["end of life care", "gospel music", "compassion"],
     ),
-    (
+    Person(
         "Henrik Larsen",
         Role::Alumni,
         "2019-03-11",
@@ -266,7 +268,7 @@ const PEOPLE: &[(&str, Role, &str, &str, &str, &[&str])] = &[
         "Riverside General Hospital",
         &["mentoring", "history of nursing", "sailing"],
     ),
-    (
+    Person(
         "Lucía Fernández",
         Role::Alumni,
         "2020-04-27",
@@ -286,7 +288,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
          Riverside area who meet monthly to learn from each other's practice.",
     );
     let mut library = Library::create_with(root, draft, clock, IdSource::seeded(SEED))?;
-    for (index, (name, role, joined, profession, organisation, interests)) in PEOPLE.iter().enumerate() {
+    for (index, Person(name, role, joined, profession, organisation, interests)) in PEOPLE.iter().enumerate() {
         let draft = MemberDraft {
             display_name: (*name).to_owned(),
             role: Some(*role),

@@ -92,3 +92,32 @@ mod tests {
         assert!(fresh == committed, "ui/src/lib/bindings.ts is stale: run `make bindings` and commit it");
     }
 }
+
+#[cfg(test)]
+mod capability_tests {
+    /// Every command the window can call must be allowed by its capability, and nothing else:
+    /// a command missing there fails only at run time, in the window.
+    #[test]
+    fn capability_allows_exactly_the_registered_commands() {
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).expect("capability is JSON");
+        let mut allowed: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("permissions list")
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+            .collect();
+        allowed.sort();
+        let bindings = include_str!("../../ui/src/lib/bindings.ts");
+        let mut registered: Vec<String> = bindings
+            .lines()
+            .filter_map(|line| {
+                let call = line.split("__TAURI_INVOKE").nth(1)?;
+                call.split("(\"").nth(1)?.split('"').next().map(str::to_owned)
+            })
+            .collect();
+        registered.sort();
+        registered.dedup();
+        assert_eq!(allowed, registered, "capabilities/default.json and the commands differ");
+    }
+}

@@ -19,7 +19,7 @@ pub enum Startup {
         suggested_path: String,
     },
     Open {
-        info: LibraryInfo,
+        info: Box<LibraryInfo>,
     },
     /// The library to open could not be; say why and offer a way on.
     Failed {
@@ -38,7 +38,7 @@ pub fn startup(state: State<AppState>) -> Startup {
         return Startup::Welcome { suggested_path: path.display().to_string() };
     }
     match open_at(&state, path.clone()) {
-        Ok(info) => Startup::Open { info },
+        Ok(info) => Startup::Open { info: Box::new(info) },
         Err(error) => Startup::Failed { path: path.display().to_string(), error },
     }
 }

@@ -12,8 +12,9 @@ describe("explain", () => {
     }
   });
 
-  it("says a damaged library was left untouched", () => {
-    expect(explain({ code: "corrupt", message: "", field: null }).nextStep).toMatch(/not changed/);
+  it("offers a way on from a library that cannot be opened", () => {
+    expect(explain({ code: "corrupt", message: "", field: null }).nextStep).toMatch(/Open another library/);
+    expect(explain({ code: "notALibrary", message: "", field: null }).nextStep).toMatch(/start a new community/);
   });
 });
 

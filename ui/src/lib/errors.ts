@@ -14,7 +14,7 @@ const explanations: Record<ErrorCode, Explanation> = {
   },
   corrupt: {
     title: "This library is damaged",
-    nextStep: "Hearth has not changed it. Restore the folder from a backup, or open another library.",
+    nextStep: "Open another library, or start a new community in another folder.",
   },
   alreadyExists: {
     title: "There is already a library here",
