@@ -24,7 +24,7 @@ ui:
 app: ui
 	cargo build --workspace $(CARGO_FEATURES)
 
-check-rust:
+check-rust: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
 

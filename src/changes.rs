@@ -19,7 +19,29 @@ pub const ROW_COLUMNS: &[&str] = &["id", "author", "created_at", "updated_at", "
 pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("community", &["name", "description"]),
     ("dimensions", &["number", "name", "description"]),
-    ("members", &["display_name", "role", "joined_on", "profession", "organisation", "interests"]),
+    (
+        "members",
+        &[
+            "display_name",
+            "role",
+            "joined_on",
+            "profession",
+            "organisation",
+            "interests",
+            "pronouns",
+            "portrait",
+            "years_in_practice",
+            "expertise",
+            "ask_me_about",
+            "bio",
+            "location",
+            "time_zone",
+            "contact",
+            "birthday",
+            "celebrate_birthday",
+            "visibility",
+        ],
+    ),
 ];
 
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same

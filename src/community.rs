@@ -10,6 +10,7 @@ use crate::clock::Millis;
 use crate::error::{Error, ReadOnlyReason, Result};
 use crate::library::Library;
 use crate::members::{self, Member};
+use crate::viewer::Viewer;
 
 pub const NAME_MAX: usize = 120;
 pub const DESCRIPTION_MAX: usize = 2_000;
@@ -130,7 +131,7 @@ pub fn dimensions(conn: &Connection) -> Result<Vec<Dimension>> {
 pub fn info(library: &Library) -> Result<LibraryInfo> {
     let conn = library.conn();
     let me = match library.me()? {
-        Some(id) => members::get(conn, &id).ok(),
+        Some(id) => members::get(conn, &Viewer::member(conn, &id)?, &id).ok(),
         None => None,
     };
     Ok(LibraryInfo {
@@ -181,8 +182,7 @@ fn ensure_lead(library: &Library, action: &'static str) -> Result<()> {
         return Ok(());
     }
     let me = library.me()?.ok_or(Error::NoIdentity)?;
-    let member = members::get(conn, &me)?;
-    if member.role != members::Role::Lead {
+    if members::role_of(conn, &me)? != members::Role::Lead {
         return Err(Error::Forbidden { action, reason: "only the community's leads may".into() });
     }
     Ok(())

@@ -14,7 +14,10 @@ pub const APPLICATION_ID: i32 = 0x4852_5448;
 
 /// Append-only: never edit or reorder an entry, add a new one. `user_version` holds how many
 /// have been applied, which is also the library version.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_foundation", include_str!("../migrations/0001_foundation.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_foundation", include_str!("../migrations/0001_foundation.sql")),
+    ("0002_profiles", include_str!("../migrations/0002_profiles.sql")),
+];
 
 pub fn latest_version() -> u32 {
     MIGRATIONS.len() as u32
@@ -57,15 +60,21 @@ pub fn user_version(conn: &Connection) -> Result<u32> {
 /// Applies the migrations this database has not seen, all in one transaction: a crash midway
 /// leaves the previous version intact.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, latest_version())
+}
+
+/// Applies migrations up to `target` (tests use it to build libraries of older versions).
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<()> {
     let current = user_version(conn)? as usize;
-    if current >= MIGRATIONS.len() {
+    let target = (target as usize).min(MIGRATIONS.len());
+    if current >= target {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    for (_, sql) in &MIGRATIONS[current..] {
+    for (_, sql) in &MIGRATIONS[current..target] {
         tx.execute_batch(sql)?;
     }
-    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.pragma_update(None, "user_version", target as i64)?;
     tx.commit()?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::community::CommunityDraft;
 use crate::error::Result;
 use crate::ids::IdSource;
 use crate::library::Library;
-use crate::members::{self, MemberDraft, Role};
+use crate::members::{self, MemberDraft, ProfileFields, Role};
 
 pub const DEMO_NAME: &str = "Riverside Care Learning Circle";
 const SEED: u64 = 0x4845_4152_5448;
@@ -293,9 +293,12 @@ pub fn create_demo(root: &Path) -> Result<Library> {
             display_name: (*name).to_owned(),
             role: Some(*role),
             joined_on: Some((*joined).to_owned()),
-            profession: (*profession).to_owned(),
-            organisation: (*organisation).to_owned(),
-            interests: interests.iter().map(|s| (*s).to_owned()).collect(),
+            profile: ProfileFields {
+                profession: (*profession).to_owned(),
+                organisation: (*organisation).to_owned(),
+                interests: interests.iter().map(|s| (*s).to_owned()).collect(),
+                ..Default::default()
+            },
         };
         if index == 0 {
             members::create_my_profile(&mut library, draft)?;

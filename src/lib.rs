@@ -9,7 +9,9 @@ pub mod demo;
 pub mod error;
 pub mod ids;
 pub mod library;
+pub mod markdown;
 pub mod members;
+pub mod viewer;
 
 pub use error::{Error, ReadOnlyReason, Result};
 pub use library::Library;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
+use hearth::viewer::Viewer;
 use hearth::{demo, Library, Result};
 
 #[derive(Parser)]
@@ -46,12 +47,56 @@ enum Command {
 
 #[derive(Subcommand)]
 enum MembersCommand {
-    /// List members by name.
+    /// List members by name, as one member may see them.
     List {
         library: PathBuf,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        reader: Reader,
     },
+    /// One member's profile, as one member may see it.
+    Show {
+        library: PathBuf,
+        /// The member's id or display name.
+        member: String,
+        #[command(flatten)]
+        reader: Reader,
+    },
+}
+
+/// Who is reading, and how to print.
+#[derive(clap::Args)]
+struct Reader {
+    /// Read as this member (id or display name); defaults to this device's member.
+    #[arg(long = "as", value_name = "MEMBER")]
+    as_member: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+impl Reader {
+    fn viewer(&self, library: &Library) -> Result<Viewer> {
+        match &self.as_member {
+            Some(who) => Viewer::member(library.conn(), &find_member(library, who)?),
+            None => Viewer::me(library),
+        }
+    }
+}
+
+/// A member id from an id or a display name (names must be unambiguous).
+fn find_member(library: &Library, who: &str) -> Result<String> {
+    let everyone = members::list(library.conn(), &Viewer::anonymous())?;
+    if let Some(m) = everyone.iter().find(|m| m.id == who) {
+        return Ok(m.id.clone());
+    }
+    let named: Vec<_> = everyone.iter().filter(|m| m.display_name.eq_ignore_ascii_case(who.trim())).collect();
+    match named.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(hearth::Error::NotFound { entity: "member", id: who.to_owned() }),
+        _ => Err(hearth::Error::Invalid {
+            field: "member",
+            reason: format!("several members are called {who:?}; use an id"),
+        }),
+    }
 }
 
 fn main() -> ExitCode {
@@ -104,19 +149,53 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Members { command: MembersCommand::List { library, json } } => {
+        Command::Members { command: MembersCommand::List { library, reader } } => {
             let lib = Library::open(&library)?;
-            let all = members::list(lib.conn())?;
-            if json {
+            let all = members::list(lib.conn(), &reader.viewer(&lib)?)?;
+            if reader.json {
                 print_json(&all);
             } else {
                 for m in all {
-                    println!("{:<28} {:<9} {}", m.display_name, m.role.as_str(), m.profession);
+                    println!("{:<28} {:<9} {}", m.display_name, m.role.as_str(), m.profession.unwrap_or_default());
                 }
+            }
+        }
+        Command::Members { command: MembersCommand::Show { library, member, reader } } => {
+            let lib = Library::open(&library)?;
+            let id = find_member(&lib, &member)?;
+            let profile = members::get(lib.conn(), &reader.viewer(&lib)?, &id)?;
+            if reader.json {
+                print_json(&profile);
+            } else {
+                print_profile(&profile);
             }
         }
     }
     Ok(())
+}
+
+fn print_profile(m: &members::Member) {
+    println!("{} ({})", m.display_name, m.role.as_str());
+    let lines = [
+        ("Pronouns", m.pronouns.clone()),
+        ("Profession", m.profession.clone()),
+        ("Organisation", m.organisation.clone()),
+        ("Years in practice", m.years_in_practice.map(|y| y.to_string())),
+        ("Expertise", m.expertise.as_ref().map(|e| e.join(", "))),
+        ("Interests", m.interests.as_ref().map(|e| e.join(", "))),
+        ("Ask me about", m.ask_me_about.clone()),
+        ("Location", m.location.clone()),
+        ("Time zone", m.time_zone.clone()),
+        ("Contact", m.contact.clone()),
+        ("Birthday", m.birthday.clone()),
+        ("Bio", m.bio.clone()),
+    ];
+    println!("Joined: {}", m.joined_on);
+    for (label, value) in lines {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            println!("{label}: {value}");
+        }
+    }
 }
 
 fn print_json(value: &impl serde::Serialize) {

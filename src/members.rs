@@ -1,6 +1,8 @@
-//! Members of the community and who uses this device ("I am <member>"). The foundation keeps
-//! the profile small (name, role, joined date, work, interests); profiles grow with the
-//! relationships issue.
+//! Members of the community, their profiles with per-field visibility, and who uses this
+//! device ("I am <member>"). Every read takes a [`Viewer`] and leaves out what that viewer may
+//! not see; nothing hidden leaves the core.
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -10,8 +12,29 @@ use serde::{Deserialize, Serialize};
 use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::library::Library;
+use crate::markdown;
+use crate::viewer::{Viewer, Visibility};
 
 pub const DISPLAY_NAME_MAX: usize = 80;
+pub const BIO_MAX: usize = 5_000;
+
+/// Profile fields that carry their own visibility. Name, role and joined date are always
+/// seen by the community: without them there is no directory.
+pub const PRIVATE_FIELDS: &[&str] = &[
+    "pronouns",
+    "portrait",
+    "profession",
+    "organisation",
+    "yearsInPractice",
+    "expertise",
+    "interests",
+    "askMeAbout",
+    "bio",
+    "location",
+    "timeZone",
+    "contact",
+    "birthday",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum)]
 #[serde(rename_all = "camelCase")]
@@ -32,18 +55,20 @@ impl Role {
         }
     }
 
-    fn parse(text: &str) -> Role {
-        match text {
-            "lead" => Role::Lead,
-            "newcomer" => Role::Newcomer,
-            "alumni" => Role::Alumni,
-            // An unknown role from a newer Hearth reads as an ordinary member.
-            _ => Role::Member,
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_lowercase().as_str() {
+            "lead" => Some(Role::Lead),
+            "member" => Some(Role::Member),
+            "newcomer" => Some(Role::Newcomer),
+            "alumni" | "alumnus" | "alumna" => Some(Role::Alumni),
+            _ => None,
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize, specta::Type)]
+/// A member as one viewer may see them. `None` means hidden from this viewer (or, for
+/// `visibility`, that the viewer is not the member).
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Member {
     pub id: String,
@@ -51,9 +76,48 @@ pub struct Member {
     pub role: Role,
     /// `YYYY-MM-DD`, or empty when not known.
     pub joined_on: String,
+    pub pronouns: Option<String>,
+    /// BLAKE3 hash of the portrait in the library's blobs, empty for none.
+    pub portrait: Option<String>,
+    pub profession: Option<String>,
+    pub organisation: Option<String>,
+    pub years_in_practice: Option<u32>,
+    pub expertise: Option<Vec<String>>,
+    pub interests: Option<Vec<String>>,
+    pub ask_me_about: Option<String>,
+    /// The bio's Markdown source (for editing).
+    pub bio: Option<String>,
+    /// The bio rendered to sanitised HTML (for showing).
+    pub bio_html: Option<String>,
+    pub location: Option<String>,
+    pub time_zone: Option<String>,
+    pub contact: Option<String>,
+    /// `MM-DD`, or empty when not given.
+    pub birthday: Option<String>,
+    pub celebrate_birthday: bool,
+    /// Per-field visibility; only the member themselves sees it.
+    pub visibility: Option<BTreeMap<String, Visibility>>,
+}
+
+/// What a person fills in about themselves.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ProfileFields {
+    pub pronouns: String,
     pub profession: String,
     pub organisation: String,
+    pub years_in_practice: Option<u32>,
+    pub expertise: Vec<String>,
     pub interests: Vec<String>,
+    pub ask_me_about: String,
+    pub bio: String,
+    pub location: String,
+    pub time_zone: String,
+    pub contact: String,
+    /// `MM-DD` (or `--MM-DD` as vCard writes it); empty for none. Never a year.
+    pub birthday: String,
+    pub celebrate_birthday: bool,
+    pub visibility: BTreeMap<String, Visibility>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, specta::Type)]
@@ -65,11 +129,7 @@ pub struct MemberDraft {
     #[serde(default)]
     pub joined_on: Option<String>,
     #[serde(default)]
-    pub profession: String,
-    #[serde(default)]
-    pub organisation: String,
-    #[serde(default)]
-    pub interests: Vec<String>,
+    pub profile: ProfileFields,
 }
 
 impl MemberDraft {
@@ -78,84 +138,198 @@ impl MemberDraft {
     }
 }
 
-const COLUMNS: &str = "id, display_name, role, joined_on, profession, organisation, interests";
+const COLUMNS: &str = "id, display_name, role, joined_on, pronouns, portrait, profession, organisation, \
+     years_in_practice, expertise, interests, ask_me_about, bio, location, time_zone, contact, birthday, \
+     celebrate_birthday, visibility";
 
-fn from_row(row: &Row) -> rusqlite::Result<Member> {
-    let interests: String = row.get(6)?;
-    Ok(Member {
+/// A members row as stored, before any viewer's rules apply.
+struct Stored {
+    id: String,
+    display_name: String,
+    role: Role,
+    joined_on: String,
+    portrait: String,
+    years_in_practice: Option<u32>,
+    fields: ProfileFields,
+}
+
+fn stored(row: &Row) -> rusqlite::Result<Stored> {
+    let list = |index: usize| -> rusqlite::Result<Vec<String>> {
+        Ok(serde_json::from_str(&row.get::<_, String>(index)?).unwrap_or_default())
+    };
+    let visibility: String = row.get(18)?;
+    Ok(Stored {
         id: row.get(0)?,
         display_name: row.get(1)?,
-        role: Role::parse(&row.get::<_, String>(2)?),
+        // An unknown role from a newer Hearth reads as an ordinary member.
+        role: Role::parse(&row.get::<_, String>(2)?).unwrap_or(Role::Member),
         joined_on: row.get(3)?,
-        profession: row.get(4)?,
-        organisation: row.get(5)?,
-        interests: serde_json::from_str(&interests).unwrap_or_default(),
+        portrait: row.get(5)?,
+        years_in_practice: row.get(8)?,
+        fields: ProfileFields {
+            pronouns: row.get(4)?,
+            profession: row.get(6)?,
+            organisation: row.get(7)?,
+            years_in_practice: row.get(8)?,
+            expertise: list(9)?,
+            interests: list(10)?,
+            ask_me_about: row.get(11)?,
+            bio: row.get(12)?,
+            location: row.get(13)?,
+            time_zone: row.get(14)?,
+            contact: row.get(15)?,
+            birthday: row.get(16)?,
+            celebrate_birthday: row.get::<_, i64>(17)? != 0,
+            visibility: serde_json::from_str(&visibility).unwrap_or_default(),
+        },
     })
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<Member> {
+impl Stored {
+    fn visibility_of(&self, field: &str) -> Visibility {
+        self.fields.visibility.get(field).copied().unwrap_or_default()
+    }
+
+    /// The member as `viewer` may see them.
+    fn for_viewer(self, viewer: &Viewer) -> Member {
+        let may = |field: &str| viewer.may_see(&self.id, self.visibility_of(field));
+        let text = |field: &str, value: &String| may(field).then(|| value.clone());
+        let f = &self.fields;
+        let birthday_visible = may("birthday");
+        Member {
+            pronouns: text("pronouns", &f.pronouns),
+            portrait: text("portrait", &self.portrait),
+            profession: text("profession", &f.profession),
+            organisation: text("organisation", &f.organisation),
+            years_in_practice: if may("yearsInPractice") { self.years_in_practice } else { None },
+            expertise: may("expertise").then(|| f.expertise.clone()),
+            interests: may("interests").then(|| f.interests.clone()),
+            ask_me_about: text("askMeAbout", &f.ask_me_about),
+            bio: text("bio", &f.bio),
+            bio_html: may("bio").then(|| markdown::render(&f.bio)),
+            location: text("location", &f.location),
+            time_zone: text("timeZone", &f.time_zone),
+            contact: text("contact", &f.contact),
+            birthday: text("birthday", &f.birthday),
+            celebrate_birthday: birthday_visible && f.celebrate_birthday,
+            visibility: viewer.is(&self.id).then(|| f.visibility.clone()),
+            id: self.id,
+            display_name: self.display_name,
+            role: self.role,
+            joined_on: self.joined_on,
+        }
+    }
+}
+
+/// One member as `viewer` may see them.
+pub fn get(conn: &Connection, viewer: &Viewer, id: &str) -> Result<Member> {
+    Ok(get_stored(conn, id)?.for_viewer(viewer))
+}
+
+fn get_stored(conn: &Connection, id: &str) -> Result<Stored> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM members WHERE id = ?1 AND deleted = 0"))?
-        .query_row([id], from_row)
+        .query_row([id], stored)
         .optional()?
         .ok_or_else(|| Error::not_found("member", id))
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<Member>> {
+/// Everyone, by name, as `viewer` may see them.
+pub fn list(conn: &Connection, viewer: &Viewer) -> Result<Vec<Member>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM members WHERE deleted = 0 ORDER BY display_name COLLATE NOCASE, id"
     ))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map([], stored)?;
+    rows.map(|row| Ok(row?.for_viewer(viewer))).collect()
 }
 
 pub fn count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("SELECT count(*) FROM members WHERE deleted = 0", [], |row| row.get(0))?)
 }
 
+/// The role of member `id`, for rules that depend on it.
+pub fn role_of(conn: &Connection, id: &str) -> Result<Role> {
+    Ok(get_stored(conn, id)?.role)
+}
+
 /// Adds a member. The first member of a community is its lead; later ones default to member.
 pub fn create_member(library: &mut Library, draft: MemberDraft) -> Result<Member> {
-    let display_name = validate_text("displayName", &draft.display_name, DISPLAY_NAME_MAX)?;
-    if display_name.is_empty() {
-        return Err(Error::invalid("displayName", "a member needs a name others will know them by"));
-    }
-    let profession = validate_text("profession", &draft.profession, 120)?;
-    let organisation = validate_text("organisation", &draft.organisation, 120)?;
+    let display_name = validate_name(&draft.display_name)?;
     let joined_on = match draft.joined_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| Error::invalid("joinedOn", format!("{text:?} is not a date like 2024-03-15")))?
-            .to_string(),
+        Some(text) => parse_date("joinedOn", text)?,
         None => library.now().date().to_string(),
     };
-    let mut interests = Vec::new();
-    for interest in &draft.interests {
-        let interest = validate_text("interests", interest, 60)?;
-        if !interest.is_empty() && !interests.contains(&interest) {
-            interests.push(interest);
-        }
-    }
+    let mut columns = profile_columns(&draft.profile)?;
     let first = count(library.conn())? == 0;
     let role = match draft.role {
         _ if first => Role::Lead,
         Some(role) => role,
         None => Role::Member,
     };
+    columns.push(("display_name", Value::Text(display_name)));
+    columns.push(("role", Value::Text(role.as_str().to_owned())));
+    columns.push(("joined_on", Value::Text(joined_on)));
     let id = library.write(|w| {
         let id = w.new_id();
-        w.apply(
-            "members",
-            &id,
-            &[
-                ("display_name", Value::Text(display_name)),
-                ("role", Value::Text(role.as_str().to_owned())),
-                ("joined_on", Value::Text(joined_on)),
-                ("profession", Value::Text(profession)),
-                ("organisation", Value::Text(organisation)),
-                ("interests", Value::Text(serde_json::to_string(&interests).expect("strings serialize"))),
-            ],
-        )?;
+        w.apply("members", &id, &columns)?;
         Ok(id)
     })?;
-    get(library.conn(), &id)
+    get(library.conn(), &Viewer::member(library.conn(), &id)?, &id)
+}
+
+/// Replaces `member_id`'s name and profile. Only the member themselves may.
+pub fn update_profile(
+    library: &mut Library,
+    member_id: &str,
+    display_name: &str,
+    profile: &ProfileFields,
+) -> Result<Member> {
+    let viewer = Viewer::me(library)?;
+    get_stored(library.conn(), member_id)?;
+    if !viewer.is(member_id) {
+        return Err(Error::Forbidden {
+            action: "edit this profile",
+            reason: "a profile is edited by its member".into(),
+        });
+    }
+    let mut columns = profile_columns(profile)?;
+    columns.push(("display_name", Value::Text(validate_name(display_name)?)));
+    library.write(|w| w.apply("members", member_id, &columns))?;
+    get(library.conn(), &viewer, member_id)
+}
+
+/// Sets the portrait (a blob hash already stored in the library). Only the member may.
+pub fn set_portrait(library: &mut Library, member_id: &str, blob_hash: &str) -> Result<Member> {
+    let viewer = Viewer::me(library)?;
+    get_stored(library.conn(), member_id)?;
+    if !viewer.is(member_id) {
+        return Err(Error::Forbidden {
+            action: "change this portrait",
+            reason: "a profile is edited by its member".into(),
+        });
+    }
+    library.write(|w| w.apply("members", member_id, &[("portrait", Value::Text(blob_hash.to_owned()))]))?;
+    get(library.conn(), &viewer, member_id)
+}
+
+/// Changes a member's role. Leads only; a community always keeps at least one lead.
+pub fn set_role(library: &mut Library, member_id: &str, role: Role) -> Result<Member> {
+    let viewer = Viewer::me(library)?;
+    if !viewer.is_lead {
+        return Err(Error::Forbidden { action: "change roles", reason: "only the community's leads may".into() });
+    }
+    let current = role_of(library.conn(), member_id)?;
+    if current == Role::Lead && role != Role::Lead {
+        let leads: u32 = library.conn().query_row(
+            "SELECT count(*) FROM members WHERE deleted = 0 AND role = 'lead'",
+            [],
+            |row| row.get(0),
+        )?;
+        if leads <= 1 {
+            return Err(Error::invalid("role", "the community needs at least one lead; name another lead first"));
+        }
+    }
+    library.write(|w| w.apply("members", member_id, &[("role", Value::Text(role.as_str().to_owned()))]))?;
+    get(library.conn(), &viewer, member_id)
 }
 
 /// "Who are you": a new member profile for the person at this device, who becomes "me".
@@ -167,7 +341,100 @@ pub fn create_my_profile(library: &mut Library, draft: MemberDraft) -> Result<Me
 
 /// "I am <member>" on this device.
 pub fn choose_me(library: &Library, member_id: &str) -> Result<Member> {
-    let member = get(library.conn(), member_id)?;
-    library.set_me(&member.id)?;
-    Ok(member)
+    let stored = get_stored(library.conn(), member_id)?;
+    library.set_me(&stored.id)?;
+    get(library.conn(), &Viewer::member(library.conn(), member_id)?, member_id)
+}
+
+fn validate_name(name: &str) -> Result<String> {
+    let name = validate_text("displayName", name, DISPLAY_NAME_MAX)?;
+    if name.is_empty() {
+        return Err(Error::invalid("displayName", "a member needs a name others will know them by"));
+    }
+    Ok(name)
+}
+
+fn parse_date(field: &'static str, text: &str) -> Result<String> {
+    Ok(NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| Error::invalid(field, format!("{text:?} is not a date like 2024-03-15")))?
+        .to_string())
+}
+
+/// `MM-DD` from `MM-DD` or vCard's `--MM-DD`; 29 February is allowed (see celebrations).
+pub fn parse_birthday(text: &str) -> Result<String> {
+    let text = text.trim().trim_start_matches("--");
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    let invalid = || Error::invalid("birthday", format!("{text:?} is not a day and month like 03-15 (no year)"));
+    let (month, day) = text.split_once('-').ok_or_else(invalid)?;
+    if month.len() != 2 || day.len() != 2 {
+        return Err(invalid());
+    }
+    let (month, day): (u32, u32) = (month.parse().map_err(|_| invalid())?, day.parse().map_err(|_| invalid())?);
+    // 2024 is a leap year, so every real day and month (29 February included) exists in it.
+    NaiveDate::from_ymd_opt(2024, month, day).ok_or_else(invalid)?;
+    Ok(format!("{month:02}-{day:02}"))
+}
+
+fn clean_list(field: &'static str, items: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        let item = validate_text(field, item, 60)?;
+        if !item.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&item)) {
+            out.push(item);
+        }
+    }
+    if out.len() > 30 {
+        return Err(Error::invalid(field, "at most 30 tags fit"));
+    }
+    Ok(out)
+}
+
+/// Validates profile fields into the columns to write.
+fn profile_columns(p: &ProfileFields) -> Result<Vec<(&'static str, Value)>> {
+    for field in p.visibility.keys() {
+        if !PRIVATE_FIELDS.contains(&field.as_str()) {
+            return Err(Error::invalid("visibility", format!("{field} has no visibility of its own")));
+        }
+    }
+    if p.years_in_practice.is_some_and(|y| y > 80) {
+        return Err(Error::invalid("yearsInPractice", "at most 80 years"));
+    }
+    let json = |items: Vec<String>| Value::Text(serde_json::to_string(&items).expect("strings serialize"));
+    let text = |field: &'static str, value: &str, max: usize| -> Result<Value> {
+        Ok(Value::Text(validate_text(field, value, max)?))
+    };
+    Ok(vec![
+        ("pronouns", text("pronouns", &p.pronouns, 40)?),
+        ("profession", text("profession", &p.profession, 120)?),
+        ("organisation", text("organisation", &p.organisation, 120)?),
+        ("years_in_practice", p.years_in_practice.map_or(Value::Null, |y| Value::Integer(y.into()))),
+        ("expertise", json(clean_list("expertise", &p.expertise)?)),
+        ("interests", json(clean_list("interests", &p.interests)?)),
+        ("ask_me_about", text("askMeAbout", &p.ask_me_about, 300)?),
+        ("bio", text("bio", &p.bio, BIO_MAX)?),
+        ("location", text("location", &p.location, 120)?),
+        ("time_zone", text("timeZone", &p.time_zone, 60)?),
+        ("contact", text("contact", &p.contact, 300)?),
+        ("birthday", Value::Text(parse_birthday(&p.birthday)?)),
+        ("celebrate_birthday", Value::Integer(p.celebrate_birthday.into())),
+        ("visibility", Value::Text(serde_json::to_string(&p.visibility).expect("map serializes"))),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn birthdays_are_day_and_month_only() {
+        assert_eq!(parse_birthday("03-05").unwrap(), "03-05");
+        assert_eq!(parse_birthday("--12-31").unwrap(), "12-31", "vCard's yearless form");
+        assert_eq!(parse_birthday("02-29").unwrap(), "02-29", "leap-day birthdays exist");
+        assert_eq!(parse_birthday("").unwrap(), "");
+        for bad in ["1990-03-05", "02-30", "13-01", "3-5", "march"] {
+            assert!(parse_birthday(bad).is_err(), "{bad} must be refused");
+        }
+    }
 }

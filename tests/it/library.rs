@@ -206,3 +206,26 @@ impl Drop for ReadOnlyFolder {
         let _ = std::fs::set_permissions(&self.root, std::fs::Permissions::from_mode(0o755));
     }
 }
+
+#[test]
+fn a_library_of_the_first_version_is_migrated_and_keeps_its_data() {
+    let scratch = Scratch::new();
+    let root = scratch.path("v1");
+    std::fs::create_dir_all(&root).unwrap();
+    {
+        // A version-1 library as the first Hearth wrote it.
+        let mut conn = rusqlite::Connection::open(root.join("hearth.db")).unwrap();
+        conn.pragma_update(None, "application_id", db::APPLICATION_ID).unwrap();
+        db::migrate_to(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO community (id, name) VALUES ('c1', 'Old Circle');
+             INSERT INTO members (id, display_name, role, profession) VALUES ('m1', 'Ada', 'lead', 'Nurse');",
+        )
+        .unwrap();
+    }
+    let library = reopen(&root).expect("an older library opens");
+    assert_eq!(db::user_version(library.conn()).unwrap(), db::latest_version(), "it is brought up to date");
+    let ada = hearth::members::get(library.conn(), &hearth::viewer::Viewer::anonymous(), "m1").unwrap();
+    assert_eq!((ada.display_name.as_str(), ada.profession.as_deref()), ("Ada", Some("Nurse")), "its rows survive");
+    assert_eq!(ada.bio.as_deref(), Some(""), "new columns take their defaults");
+}

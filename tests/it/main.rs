@@ -3,5 +3,6 @@
 mod community;
 mod library;
 mod members;
+mod privacy;
 mod story;
 mod support;

@@ -1,6 +1,7 @@
 //! Members and who uses this device.
 
-use hearth::members::{self, MemberDraft, Role};
+use hearth::members::{self, MemberDraft, ProfileFields, Role};
+use hearth::viewer::Viewer;
 use hearth::Error;
 
 use crate::support::{create, reopen, Scratch};
@@ -41,6 +42,13 @@ fn bad_member_input_is_refused_with_the_field_named() {
         (MemberDraft::named(""), "displayName"),
         (MemberDraft::named(&"n".repeat(81)), "displayName"),
         (MemberDraft { joined_on: Some("last spring".into()), ..MemberDraft::named("Ada") }, "joinedOn"),
+        (
+            MemberDraft {
+                profile: ProfileFields { birthday: "1990-04-01".into(), ..Default::default() },
+                ..MemberDraft::named("Ada")
+            },
+            "birthday",
+        ),
     ];
     for (draft, field) in cases {
         let result = members::create_member(&mut library, draft);
@@ -67,13 +75,20 @@ fn members_list_by_name_and_keep_their_interests_once() {
     members::create_member(&mut library, MemberDraft::named("zoe")).unwrap();
     let ada = MemberDraft {
         role: Some(Role::Newcomer),
-        interests: vec!["simulation".into(), " simulation ".into(), "choir".into()],
+        profile: ProfileFields {
+            interests: vec!["simulation".into(), " Simulation ".into(), "choir".into()],
+            ..Default::default()
+        },
         ..MemberDraft::named("Ada")
     };
     members::create_member(&mut library, ada).unwrap();
-    let all = members::list(library.conn()).unwrap();
+    let all = members::list(library.conn(), &Viewer::anonymous()).unwrap();
     let names: Vec<&str> = all.iter().map(|m| m.display_name.as_str()).collect();
     assert_eq!(names, vec!["Ada", "zoe"], "sorted by name regardless of case");
-    assert_eq!(all[0].interests, vec!["simulation", "choir"], "duplicate interests collapse");
+    assert_eq!(
+        all[0].interests.as_deref(),
+        Some(&["simulation".to_string(), "choir".to_string()][..]),
+        "duplicate interests collapse"
+    );
     assert_eq!(all[0].role, Role::Newcomer);
 }

@@ -1,13 +1,41 @@
-use hearth::members::{self, Member, MemberDraft};
+use hearth::members::{self, Member, MemberDraft, ProfileFields, Role};
+use hearth::viewer::Viewer;
 use tauri::State;
 
 use crate::error::CommandResult;
 use crate::state::AppState;
 
+/// Everyone, as the member at this device may see them.
 #[tauri::command]
 #[specta::specta]
 pub fn list_members(state: State<AppState>) -> CommandResult<Vec<Member>> {
-    state.with_library(|library| members::list(library.conn()))
+    state.with_library(|library| members::list(library.conn(), &Viewer::me(library)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_member(state: State<AppState>, member_id: String) -> CommandResult<Member> {
+    state.with_library(|library| members::get(library.conn(), &Viewer::me(library)?, &member_id))
+}
+
+/// Saves the profile of the member at this device.
+#[tauri::command]
+#[specta::specta]
+pub fn update_my_profile(
+    state: State<AppState>,
+    display_name: String,
+    profile: ProfileFields,
+) -> CommandResult<Member> {
+    state.with_library(|library| {
+        let me = library.me()?.ok_or(hearth::Error::NoIdentity)?;
+        members::update_profile(library, &me, &display_name, &profile)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_member_role(state: State<AppState>, member_id: String, role: Role) -> CommandResult<Member> {
+    state.with_library(|library| members::set_role(library, &member_id, role))
 }
 
 /// "Who are you": creates the profile of the person at this device.

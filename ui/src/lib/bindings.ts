@@ -18,7 +18,12 @@ export const commands = {
 	suggestLibraryPath: () => __TAURI_INVOKE<string>("suggest_library_path"),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
+	/**  Everyone, as the member at this device may see them. */
 	listMembers: () => typedError<Member[], CommandError>(__TAURI_INVOKE("list_members")),
+	getMember: (memberId: string) => typedError<Member, CommandError>(__TAURI_INVOKE("get_member", { memberId })),
+	/**  Saves the profile of the member at this device. */
+	updateMyProfile: (displayName: string, profile: ProfileFields) => typedError<Member, CommandError>(__TAURI_INVOKE("update_my_profile", { displayName, profile })),
+	setMemberRole: (memberId: string, role: Role) => typedError<Member, CommandError>(__TAURI_INVOKE("set_member_role", { memberId, role })),
 	/**  "Who are you": creates the profile of the person at this device. */
 	createMyProfile: (draft: MemberDraft) => typedError<Member, CommandError>(__TAURI_INVOKE("create_my_profile", { draft })),
 	/**  "I am <member>" on this device. */
@@ -70,24 +75,63 @@ export type LibraryInfo = {
 	readOnly: ReadOnlyReason | null,
 };
 
+/**
+ *  A member as one viewer may see them. `None` means hidden from this viewer (or, for
+ *  `visibility`, that the viewer is not the member).
+ */
 export type Member = {
 	id: string,
 	displayName: string,
 	role: Role,
 	/**  `YYYY-MM-DD`, or empty when not known. */
 	joinedOn: string,
-	profession: string,
-	organisation: string,
-	interests: string[],
+	pronouns: string | null,
+	/**  BLAKE3 hash of the portrait in the library's blobs, empty for none. */
+	portrait: string | null,
+	profession: string | null,
+	organisation: string | null,
+	yearsInPractice: number | null,
+	expertise: string[] | null,
+	interests: string[] | null,
+	askMeAbout: string | null,
+	/**  The bio's Markdown source (for editing). */
+	bio: string | null,
+	/**  The bio rendered to sanitised HTML (for showing). */
+	bioHtml: string | null,
+	location: string | null,
+	timeZone: string | null,
+	contact: string | null,
+	/**  `MM-DD`, or empty when not given. */
+	birthday: string | null,
+	celebrateBirthday: boolean,
+	/**  Per-field visibility; only the member themselves sees it. */
+	visibility: { [key in string]: Visibility } | null,
 };
 
 export type MemberDraft = {
 	displayName: string,
 	role?: Role | null,
 	joinedOn?: string | null,
+	profile?: ProfileFields,
+};
+
+/**  What a person fills in about themselves. */
+export type ProfileFields = {
+	pronouns?: string,
 	profession?: string,
 	organisation?: string,
+	yearsInPractice?: number | null,
+	expertise?: string[],
 	interests?: string[],
+	askMeAbout?: string,
+	bio?: string,
+	location?: string,
+	timeZone?: string,
+	contact?: string,
+	/**  `MM-DD` (or `--MM-DD` as vCard writes it); empty for none. Never a year. */
+	birthday?: string,
+	celebrateBirthday?: boolean,
+	visibility?: { [key in string]: Visibility },
 };
 
 /**  Why a library was opened without write access. Each says what to do about it. */
@@ -113,6 +157,9 @@ export type Startup =
 { kind: "failed"; path: string; error: CommandError };
 
 export type Theme = "system" | "light" | "dark";
+
+/**  Who may see a profile field. */
+export type Visibility = "community" | "leads" | "onlyMe";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

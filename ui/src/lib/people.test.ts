@@ -7,9 +7,22 @@ const member = (displayName: string, profession: string, interests: string[]): M
   displayName,
   role: "member",
   joinedOn: "2024-01-01",
+  pronouns: null,
+  portrait: null,
   profession,
   organisation: "Riverside",
+  yearsInPractice: null,
+  expertise: null, // hidden from this viewer: must not break search
   interests,
+  askMeAbout: null,
+  bio: null,
+  bioHtml: null,
+  location: null,
+  timeZone: null,
+  contact: null,
+  birthday: null,
+  celebrateBirthday: false,
+  visibility: null,
 });
 
 describe("initials", () => {

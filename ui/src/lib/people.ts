@@ -15,7 +15,9 @@ export function filterMembers(members: Member[], query: string): Member[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return members;
   return members.filter((m) => {
-    const haystack = [m.displayName, m.profession, m.organisation, m.role, ...m.interests].join(" ").toLowerCase();
+    const haystack = [m.displayName, m.profession, m.organisation, m.role, ...(m.interests ?? []), ...(m.expertise ?? [])]
+      .join(" ")
+      .toLowerCase();
     return words.every((w) => haystack.includes(w));
   });
 }

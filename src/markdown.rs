@@ -1,0 +1,38 @@
+//! Member-written Markdown, rendered once in the core and sanitised, so no member can inject
+//! HTML or script into another member's window (which matters once sync brings their text in).
+
+/// Safe HTML for `markdown`: formatting and links survive, scripts, styles, images from
+/// elsewhere and event handlers do not. Links open nowhere but the page they are on.
+pub fn render(markdown: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .rm_tags(&["img"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn formatting_survives() {
+        assert_eq!(render("*kind* **words**"), "<p><em>kind</em> <strong>words</strong></p>\n");
+    }
+
+    #[test]
+    fn scripts_handlers_and_remote_images_are_removed() {
+        let html = render(
+            "<script>alert(1)</script>\n\nsay <b onclick=\"steal()\">hi</b>\n\n![x](http://evil/track.png) [a](javascript:alert(1))",
+        );
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+        assert!(html.contains("<b>hi</b>"), "harmless markup stays: {html}");
+    }
+}
