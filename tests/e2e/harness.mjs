@@ -85,8 +85,12 @@ export async function launch(dirs, { library = dirs.library } = {}) {
       try {
         await browser.deleteSession();
       } catch {}
+      const exited = new Promise((done) => {
+        if (driver.exitCode !== null || driver.signalCode !== null) done();
+        else driver.once("exit", done);
+      });
       driver.kill("SIGTERM");
-      await new Promise((done) => (driver.exitCode !== null ? done() : driver.once("exit", done)));
+      await exited;
     },
   };
   return session;

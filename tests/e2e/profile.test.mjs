@@ -1,0 +1,46 @@
+// Completing a profile in the window, with a field kept private; the core enforces it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { button, byLabel, hearth, launch, scratch, screenshot, waitForText } from "./harness.mjs";
+
+test("a member completes their profile and chooses who sees what", async () => {
+  const dirs = scratch();
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await (await button(browser, "Explore the demo community")).click();
+    await waitForText(browser, "Welcome back, Amara");
+    await (await byLabel(browser, "Your profile")).click();
+    await (await button(browser, "Edit profile")).click();
+
+    await (await byLabel(browser, "Pronouns")).setValue("she/her");
+    await (await byLabel(browser, "Years in practice")).setValue("14");
+    await (await byLabel(browser, "Expertise")).setValue("simulation, debriefing");
+    await (await byLabel(browser, "About me")).setValue("I teach with **simulation**.\n\nOutside work I sing in a choir.");
+    await (await byLabel(browser, "How to reach me")).setValue("amara@example.org");
+    await (await byLabel(browser, "Who can see your how to reach me")).selectByAttribute("value", "onlyMe");
+    await (await byLabel(browser, "Birthday month")).selectByAttribute("value", "07");
+    await (await byLabel(browser, "Birthday day")).selectByAttribute("value", "14");
+    await (await byLabel(browser, "Celebrate my birthday with the community")).click();
+    await screenshot(browser, "profile-edit");
+    await (await button(browser, "Save profile")).click();
+
+    await waitForText(browser, "she/her");
+    await waitForText(browser, "14 years in practice");
+    const bold = await browser.$(".bio strong");
+    assert.equal(await bold.getText(), "simulation", "the bio's Markdown is rendered");
+    await waitForText(browser, "14 July");
+    await screenshot(browser, "profile-view");
+  } finally {
+    await app.close();
+  }
+
+  const library = join(dirs.data, "Hearth", "Demo community");
+  const asOther = JSON.parse(hearth("members", "show", library, "Amara Okafor", "--as", "Tomás Herrera", "--json"));
+  assert.equal(asOther.contact, null, "a field kept to 'only me' does not reach another member");
+  assert.equal(asOther.pronouns, "she/her", "community fields do");
+  const asSelf = JSON.parse(hearth("members", "show", library, "Amara Okafor", "--as", "Amara Okafor", "--json"));
+  assert.equal(asSelf.contact, "amara@example.org");
+  assert.equal(asSelf.birthday, "07-14");
+});
