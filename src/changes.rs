@@ -42,6 +42,10 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
             "visibility",
         ],
     ),
+    ("story_prompts", &["text"]),
+    ("stories", &["title", "body", "prompt_id", "kind", "visibility", "audience"]),
+    ("story_responses", &["story_id", "body"]),
+    ("story_reactions", &["story_id", "reaction"]),
 ];
 
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same

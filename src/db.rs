@@ -17,6 +17,7 @@ pub const APPLICATION_ID: i32 = 0x4852_5448;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_foundation", include_str!("../migrations/0001_foundation.sql")),
     ("0002_profiles", include_str!("../migrations/0002_profiles.sql")),
+    ("0003_stories", include_str!("../migrations/0003_stories.sql")),
 ];
 
 pub fn latest_version() -> u32 {

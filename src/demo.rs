@@ -10,11 +10,14 @@ use crate::error::Result;
 use crate::ids::IdSource;
 use crate::library::Library;
 use crate::members::{self, MemberDraft, ProfileFields, Role};
+use crate::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use crate::viewer::Viewer;
 
 pub const DEMO_NAME: &str = "Riverside Care Learning Circle";
 const SEED: u64 = 0x4845_4152_5448;
 /// 2026-01-05T09:00:00Z: when the demo "happened".
 const DEMO_START: Millis = Millis(1_767_603_600_000);
+const DAY: i64 = 86_400_000;
 
 /// One sample member: name, role, joined, profession, organisation, interests.
 struct Person(&'static str, Role, &'static str, &'static str, &'static str, &'static [&'static str]);
@@ -278,8 +281,8 @@ const PEOPLE: &[Person] = &[
     ),
 ];
 
-/// Creates the demo community in `root` (which must be new or empty) and opens it as its first
-/// lead, so every screen has something to show.
+/// Creates the demo community in `root` (which must be new or empty) and opens it, on the real
+/// clock, as its first lead, so every screen has something to show.
 pub fn create_demo(root: &Path) -> Result<Library> {
     let clock = Arc::new(FixedClock::new(DEMO_START, 60_000));
     let draft = CommunityDraft::new(
@@ -287,7 +290,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
         "Nurses, therapists, doctors, pharmacists, social workers and patient partners from across the \
          Riverside area who meet monthly to learn from each other's practice.",
     );
-    let mut library = Library::create_with(root, draft, clock, IdSource::seeded(SEED))?;
+    let mut library = Library::create_with(root, draft, clock.clone(), IdSource::seeded(SEED))?;
     for (index, Person(name, role, joined, profession, organisation, interests)) in PEOPLE.iter().enumerate() {
         let draft = MemberDraft {
             display_name: (*name).to_owned(),
@@ -306,5 +309,119 @@ pub fn create_demo(root: &Path) -> Result<Library> {
             members::create_member(&mut library, draft)?;
         }
     }
-    Ok(library)
+    add_stories(&mut library, &clock)?;
+    // The demo's own clock stops here: what people do in it from now on happens today.
+    drop(library);
+    Library::open(root)
+}
+
+/// (author, prompt, title, kind, body, [(responder, response)], [(reactor, reaction)])
+type DemoStory = (
+    &'static str,
+    &'static str,
+    &'static str,
+    StoryKind,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [(&'static str, &'static str)],
+);
+
+const STORIES: &[DemoStory] = &[
+    (
+        "Mei Lin Chen",
+        "prompt-came-to-this-work",
+        "My grandmother's pill box",
+        StoryKind::Personal,
+        "My grandmother kept her tablets in a biscuit tin. One day I sorted them with her and found three \
+         she should never have taken together. I was fourteen. I have been checking medicines ever since.",
+        &[
+            ("Yusuf Demir", "This is exactly why I love working with you."),
+            ("Amara Okafor", "What a start. Thank you, Mei Lin."),
+        ],
+        &[("Yusuf Demir", "heart"), ("Amara Okafor", "heart"), ("Sofia Rossi", "insight")],
+    ),
+    (
+        "Sipho Dlamini",
+        "prompt-hard-day",
+        "The night of the bridge collision",
+        StoryKind::Learning,
+        "Eleven patients, two crews, no light. What got us through was the **debrief** the next morning: \
+         we talked before we slept. I now run one after every major call.",
+        &[("Hannah Schmidt", "We started doing this in ICU after you told us. It works.")],
+        &[("Hannah Schmidt", "thanks"), ("Arjun Nair", "insight")],
+    ),
+    (
+        "Grace Mwangi",
+        "prompt-taught-me",
+        "Mrs Achieng and the bus timetable",
+        StoryKind::Learning,
+        "A patient taught me that health literacy starts with the bus timetable: if she cannot get to the \
+         clinic, the leaflet does not matter. I now ask about the journey first.",
+        &[],
+        &[("Nadia Haddad", "insight")],
+    ),
+    (
+        "Liam O'Connor",
+        "prompt-outside-work",
+        "Guitar on Sunday mornings",
+        StoryKind::Personal,
+        "I play in a small folk group at the community hall. Half of us are nurses. Nobody talks shop.",
+        &[("Fatima Al-Sayed", "Can we come and listen one Sunday?")],
+        &[("Fatima Al-Sayed", "laugh")],
+    ),
+    (
+        "Marta Nowak",
+        "prompt-wish-knew",
+        "First month on the ward",
+        StoryKind::Learning,
+        "I wish I had known that asking twice is fine. Amara told me that in my second week.",
+        &[("Amara Okafor", "Ask three times if you need to. We all did.")],
+        &[("Amara Okafor", "hug"), ("Tomás Herrera", "heart")],
+    ),
+];
+
+fn add_stories(library: &mut Library, clock: &FixedClock) -> Result<()> {
+    let everyone = members::list(library.conn(), &Viewer::anonymous())?;
+    let id_of =
+        |name: &str| everyone.iter().find(|m| m.display_name == name).map(|m| m.id.clone()).expect("demo member");
+    let me = library.me()?.expect("the demo has a member at the keyboard");
+    for (index, (author, prompt, title, kind, body, responses, reactions)) in STORIES.iter().enumerate() {
+        // Spread the stories over the autumn before the demo's day, one every 17 days.
+        clock.set(Millis(DEMO_START.0 - (STORIES.len() - index) as i64 * 17 * DAY));
+        members::choose_me(library, &id_of(author))?;
+        let draft = StoryDraft {
+            title: (*title).to_owned(),
+            body: (*body).to_owned(),
+            prompt_id: Some((*prompt).to_owned()),
+            kind: *kind,
+            visibility: StoryVisibility::Community,
+            audience: Vec::new(),
+        };
+        let story = stories::write_story(library, draft)?;
+        for (who, text) in *responses {
+            members::choose_me(library, &id_of(who))?;
+            stories::respond(library, &story.id, text)?;
+        }
+        for (who, reaction) in *reactions {
+            members::choose_me(library, &id_of(who))?;
+            stories::toggle_reaction(library, &story.id, reaction)?;
+        }
+    }
+    clock.set(Millis(DEMO_START.0 - 2 * DAY));
+    // One story shared with the leads only, to show that stories can be kept close.
+    members::choose_me(library, &id_of("Bogdan Kowalski"))?;
+    stories::write_story(
+        library,
+        StoryDraft {
+            title: "Why I almost left".into(),
+            body: "Last winter I nearly stopped coming. I am glad I did not, and I would like the leads to know why."
+                .into(),
+            prompt_id: None,
+            kind: StoryKind::Personal,
+            visibility: StoryVisibility::Leads,
+            audience: Vec::new(),
+        },
+    )?;
+    members::choose_me(library, &me)?;
+    Ok(())
 }

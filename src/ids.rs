@@ -35,6 +35,18 @@ impl IdSource {
     }
 }
 
+/// The id of a "one per member" row, derived from its parts, so the same member doing the same
+/// thing on two offline devices makes one row, not two.
+pub fn derived(parts: &[&str]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let bytes: [u8; 16] = hasher.finalize().as_bytes()[..16].try_into().expect("16 bytes");
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
+}
+
 /// A small, well-mixed deterministic generator; enough for ids, not for secrets.
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod library;
 pub mod markdown;
 pub mod members;
+pub mod stories;
 pub mod viewer;
 
 pub use error::{Error, ReadOnlyReason, Result};

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
+use hearth::stories;
 use hearth::viewer::Viewer;
 use hearth::{demo, Library, Result};
 
@@ -42,6 +43,24 @@ enum Command {
     Members {
         #[command(subcommand)]
         command: MembersCommand,
+    },
+    /// Personal stories.
+    Stories {
+        #[command(subcommand)]
+        command: StoriesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoriesCommand {
+    /// Stories one member may see, newest first.
+    List {
+        library: PathBuf,
+        /// Only stories by this member (id or display name).
+        #[arg(long)]
+        by: Option<String>,
+        #[command(flatten)]
+        reader: Reader,
     },
 }
 
@@ -157,6 +176,25 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 for m in all {
                     println!("{:<28} {:<9} {}", m.display_name, m.role.as_str(), m.profession.unwrap_or_default());
+                }
+            }
+        }
+        Command::Stories { command: StoriesCommand::List { library, by, reader } } => {
+            let lib = Library::open(&library)?;
+            let author = by.map(|who| find_member(&lib, &who)).transpose()?;
+            let filter = stories::StoryFilter { author, ..Default::default() };
+            let all = stories::list_stories(lib.conn(), &reader.viewer(&lib)?, &filter)?;
+            if reader.json {
+                print_json(&all);
+            } else {
+                for story in all {
+                    println!(
+                        "{}  {}  by {} ({} responses)",
+                        story.created_at.date(),
+                        story.title,
+                        story.author.display_name,
+                        story.responses.len()
+                    );
                 }
             }
         }

@@ -4,5 +4,6 @@ mod community;
 mod library;
 mod members;
 mod privacy;
+mod stories;
 mod story;
 mod support;

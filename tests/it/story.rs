@@ -23,3 +23,15 @@ fn the_demo_is_deterministic_and_varied() {
     assert_eq!(roles.len(), 4, "leads, members, newcomers and alumni are all there");
     assert!(first.me().unwrap().is_some(), "the demo opens as one of its leads");
 }
+
+#[test]
+fn what_people_do_in_the_demo_happens_today_not_on_the_demo_day() {
+    // Regression: the demo library was handed back still running on its fixed clock, so a
+    // story written in it today was dated January 2026.
+    let scratch = Scratch::new();
+    let mut library = demo::create_demo(&scratch.path("demo")).unwrap();
+    let created = members::create_member(&mut library, members::MemberDraft::named("Today")).unwrap();
+    let at: i64 =
+        library.conn().query_row("SELECT created_at FROM members WHERE id = ?1", [&created.id], |r| r.get(0)).unwrap();
+    assert!(at > 1_780_000_000_000, "written at {at}, which is before mid-2026: the demo clock leaked");
+}

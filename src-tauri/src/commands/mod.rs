@@ -4,3 +4,4 @@ pub mod community;
 pub mod library;
 pub mod members;
 pub mod settings;
+pub mod stories;

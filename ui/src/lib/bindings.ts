@@ -28,6 +28,16 @@ export const commands = {
 	createMyProfile: (draft: MemberDraft) => typedError<Member, CommandError>(__TAURI_INVOKE("create_my_profile", { draft })),
 	/**  "I am <member>" on this device. */
 	chooseMe: (memberId: string) => typedError<Member, CommandError>(__TAURI_INVOKE("choose_me", { memberId })),
+	listPrompts: () => typedError<Prompt[], CommandError>(__TAURI_INVOKE("list_prompts")),
+	addPrompt: (text: string) => typedError<Prompt, CommandError>(__TAURI_INVOKE("add_prompt", { text })),
+	/**  Stories the member at this device may see, newest first. */
+	listStories: (filter: StoryFilter) => typedError<Story[], CommandError>(__TAURI_INVOKE("list_stories", { filter })),
+	getStory: (storyId: string) => typedError<Story, CommandError>(__TAURI_INVOKE("get_story", { storyId })),
+	writeStory: (draft: StoryDraft) => typedError<Story, CommandError>(__TAURI_INVOKE("write_story", { draft })),
+	updateStory: (storyId: string, draft: StoryDraft) => typedError<Story, CommandError>(__TAURI_INVOKE("update_story", { storyId, draft })),
+	deleteStory: (storyId: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_story", { storyId })),
+	respondToStory: (storyId: string, body: string) => typedError<Story, CommandError>(__TAURI_INVOKE("respond_to_story", { storyId, body })),
+	toggleStoryReaction: (storyId: string, reaction: string) => typedError<Story, CommandError>(__TAURI_INVOKE("toggle_story_reaction", { storyId, reaction })),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	setTheme: (theme: Theme) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_theme", { theme })),
 };
@@ -115,6 +125,11 @@ export type MemberDraft = {
 	profile?: ProfileFields,
 };
 
+export type Person = {
+	id: string,
+	displayName: string,
+};
+
 /**  What a person fills in about themselves. */
 export type ProfileFields = {
 	pronouns?: string,
@@ -134,12 +149,32 @@ export type ProfileFields = {
 	visibility?: { [key in string]: Visibility },
 };
 
+export type Prompt = {
+	id: string,
+	text: string,
+};
+
+export type ReactionCount = {
+	reaction: string,
+	count: number,
+	/**  Whether the viewer is among them (so the window can show the toggle pressed). */
+	mine: boolean,
+	by: Person[],
+};
+
 /**  Why a library was opened without write access. Each says what to do about it. */
 export type ReadOnlyReason = 
 /**  The library was written by a newer Hearth; writing with this one could lose its data. */
 { kind: "newerVersion"; found: number; supported: number } | 
 /**  The folder (or the database file) cannot be written by this user. */
 { kind: "folderNotWritable" };
+
+export type Response = {
+	id: string,
+	author: Person,
+	bodyHtml: string,
+	createdAt: number,
+};
 
 export type Role = "lead" | "member" | "newcomer" | "alumni";
 
@@ -155,6 +190,51 @@ export type Startup =
 { kind: "welcome"; suggestedPath: string } | { kind: "open"; info: LibraryInfo } | 
 /**  The library to open could not be; say why and offer a way on. */
 { kind: "failed"; path: string; error: CommandError };
+
+export type Story = {
+	id: string,
+	author: Person,
+	title: string,
+	/**  Markdown source, for the author to edit; `None` for everyone else. */
+	body: string | null,
+	bodyHtml: string,
+	prompt: Prompt | null,
+	kind: StoryKind,
+	visibility: StoryVisibility,
+	/**  Who the story is shown to when `visibility` is `members` (their names). */
+	audience: Person[],
+	createdAt: number,
+	updatedAt: number,
+	responses: Response[],
+	reactions: ReactionCount[],
+};
+
+export type StoryDraft = {
+	title: string,
+	body: string,
+	promptId?: string | null,
+	kind: StoryKind,
+	visibility: StoryVisibility,
+	/**  Member ids, for `members` visibility. */
+	audience?: string[],
+};
+
+/**  Which stories to list. */
+export type StoryFilter = {
+	author?: string | null,
+	kind?: StoryKind | null,
+	promptId?: string | null,
+};
+
+export type StoryKind = 
+/**  About the person: where they come from, what they love, what they went through. */
+"personal" | 
+/**  About the practice: what they learned, what changed how they work. */
+"learning";
+
+export type StoryVisibility = "community" | "leads" | 
+/**  Only the members in the story's audience (and its author). */
+"members";
 
 export type Theme = "system" | "light" | "dark";
 
