@@ -24,6 +24,12 @@ const COMMANDS: &[&str] = &[
     "delete_story",
     "respond_to_story",
     "toggle_story_reaction",
+    "upcoming_celebrations",
+    "recent_accomplishments",
+    "celebration_board",
+    "leave_celebration_message",
+    "post_accomplishment",
+    "export_celebrations_ics",
     "get_settings",
     "set_theme",
 ];

@@ -46,6 +46,10 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("stories", &["title", "body", "prompt_id", "kind", "visibility", "audience"]),
     ("story_responses", &["story_id", "body"]),
     ("story_reactions", &["story_id", "reaction"]),
+    ("accomplishments", &["member_id", "kind", "title", "description", "happened_on"]),
+    ("celebration_messages", &["occasion", "body"]),
+    ("care_notes", &["member_id", "consent", "audience_kind", "audience", "title", "body", "closed"]),
+    ("care_messages", &["note_id", "body"]),
 ];
 
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same

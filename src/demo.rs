@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::celebrations::{self, AccomplishmentDraft, AccomplishmentKind};
 use crate::clock::{FixedClock, Millis};
 use crate::community::CommunityDraft;
 use crate::error::Result;
@@ -292,6 +293,9 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     );
     let mut library = Library::create_with(root, draft, clock.clone(), IdSource::seeded(SEED))?;
     for (index, Person(name, role, joined, profession, organisation, interests)) in PEOPLE.iter().enumerate() {
+        // Birthdays spread through the year, every 17 days or so, so some are always coming
+        // up; every fifth member keeps theirs to themselves.
+        let birthday = chrono::NaiveDate::from_yo_opt(2025, (index as u32 * 23 % 365) + 1).expect("a day of 2025");
         let draft = MemberDraft {
             display_name: (*name).to_owned(),
             role: Some(*role),
@@ -300,6 +304,8 @@ pub fn create_demo(root: &Path) -> Result<Library> {
                 profession: (*profession).to_owned(),
                 organisation: (*organisation).to_owned(),
                 interests: interests.iter().map(|s| (*s).to_owned()).collect(),
+                birthday: birthday.format("%m-%d").to_string(),
+                celebrate_birthday: index % 5 != 4,
                 ..Default::default()
             },
         };
@@ -310,6 +316,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
         }
     }
     add_stories(&mut library, &clock)?;
+    add_accomplishments(&mut library, &clock)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
     Library::open(root)
@@ -379,6 +386,57 @@ const STORIES: &[DemoStory] = &[
         &[("Amara Okafor", "hug"), ("Tomás Herrera", "heart")],
     ),
 ];
+
+fn add_accomplishments(library: &mut Library, clock: &FixedClock) -> Result<()> {
+    let everyone = members::list(library.conn(), &Viewer::anonymous())?;
+    let id_of =
+        |name: &str| everyone.iter().find(|m| m.display_name == name).map(|m| m.id.clone()).expect("demo member");
+    let me = library.me()?.expect("the demo has a member at the keyboard");
+    let posts = [
+        (
+            "Tomás Herrera",
+            "Priya Raman",
+            AccomplishmentKind::Publication,
+            "Published the falls audit",
+            "Our falls audit is out in the regional quality bulletin.",
+            "2025-11-20",
+        ),
+        (
+            "Amara Okafor",
+            "Hannah Schmidt",
+            AccomplishmentKind::Certification,
+            "Simulation instructor certificate",
+            "",
+            "2025-12-08",
+        ),
+        (
+            "Mei Lin Chen",
+            "Yusuf Demir",
+            AccomplishmentKind::Thanks,
+            "Covered three weekends in a row",
+            "Thank you, Yusuf. The pharmacy kept running because of you.",
+            "2025-12-22",
+        ),
+    ];
+    for (author, honouree, kind, title, description, on) in posts {
+        clock.set(Millis(DEMO_START.0 - 10 * DAY));
+        members::choose_me(library, &id_of(author))?;
+        let occasion = celebrations::post_accomplishment(
+            library,
+            AccomplishmentDraft {
+                member_id: id_of(honouree),
+                kind,
+                title: title.into(),
+                description: description.into(),
+                happened_on: on.into(),
+            },
+        )?;
+        members::choose_me(library, &id_of("Sofia Rossi"))?;
+        celebrations::leave_message(library, &occasion.key, "Congratulations! Well deserved.")?;
+    }
+    members::choose_me(library, &me)?;
+    Ok(())
+}
 
 fn add_stories(library: &mut Library, clock: &FixedClock) -> Result<()> {
     let everyone = members::list(library.conn(), &Viewer::anonymous())?;

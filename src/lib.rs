@@ -1,6 +1,8 @@
 //! Hearth's core: everything a community keeps about itself, in one SQLite library folder.
 //! Nothing here knows about Tauri or the window; the shell and the `hearth` CLI both call in.
 
+pub mod care;
+pub mod celebrations;
 pub mod changes;
 pub mod clock;
 pub mod community;
@@ -11,6 +13,7 @@ pub mod ids;
 pub mod library;
 pub mod markdown;
 pub mod members;
+pub mod search;
 pub mod stories;
 pub mod viewer;
 

@@ -154,6 +154,7 @@ impl Library {
         };
         if read_only.is_none() {
             db::migrate(&mut conn).map_err(lift)?;
+            crate::search::ensure_index(&conn).map_err(lift)?;
         }
         // Touch the schema and the community row now, so damage shows at open and not in the
         // middle of someone's work.

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
-use hearth::stories;
 use hearth::viewer::Viewer;
+use hearth::{celebrations, stories};
 use hearth::{demo, Library, Result};
 
 #[derive(Parser)]
@@ -48,6 +48,30 @@ enum Command {
     Stories {
         #[command(subcommand)]
         command: StoriesCommand,
+    },
+    /// Birthdays, join anniversaries and accomplishments.
+    Celebrations {
+        #[command(subcommand)]
+        command: CelebrationsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CelebrationsCommand {
+    /// What is coming up, as one member may see it.
+    Upcoming {
+        library: PathBuf,
+        /// How many days ahead to look.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Start from this day (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Print an iCalendar file (for calendar apps) instead of a list.
+        #[arg(long, conflicts_with = "json")]
+        ics: bool,
+        #[command(flatten)]
+        reader: Reader,
     },
 }
 
@@ -195,6 +219,21 @@ fn run(cli: Cli) -> Result<()> {
                         story.author.display_name,
                         story.responses.len()
                     );
+                }
+            }
+        }
+        Command::Celebrations { command: CelebrationsCommand::Upcoming { library, days, from, ics, reader } } => {
+            let lib = Library::open(&library)?;
+            let from = from.unwrap_or_else(|| lib.now().date());
+            let soon = celebrations::upcoming(lib.conn(), &reader.viewer(&lib)?, from, days)?;
+            if ics {
+                let name = community::community(lib.conn())?.name;
+                print!("{}", celebrations::to_ics(&soon, &name, lib.now()));
+            } else if reader.json {
+                print_json(&soon);
+            } else {
+                for o in soon {
+                    println!("{}  {:<28} {}", o.date, o.member.display_name, o.title);
                 }
             }
         }

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::markdown;
 use crate::viewer::{Viewer, Visibility};
+use crate::{markdown, search};
 
 pub const DISPLAY_NAME_MAX: usize = 80;
 pub const BIO_MAX: usize = 5_000;
@@ -271,6 +271,7 @@ pub fn create_member(library: &mut Library, draft: MemberDraft) -> Result<Member
     let id = library.write(|w| {
         let id = w.new_id();
         w.apply("members", &id, &columns)?;
+        search::index_member(w.conn(), &id)?;
         Ok(id)
     })?;
     get(library.conn(), &Viewer::member(library.conn(), &id)?, &id)
@@ -293,7 +294,10 @@ pub fn update_profile(
     }
     let mut columns = profile_columns(profile)?;
     columns.push(("display_name", Value::Text(validate_name(display_name)?)));
-    library.write(|w| w.apply("members", member_id, &columns))?;
+    library.write(|w| {
+        w.apply("members", member_id, &columns)?;
+        search::index_member(w.conn(), member_id)
+    })?;
     get(library.conn(), &viewer, member_id)
 }
 

@@ -11,7 +11,7 @@ use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::viewer::Viewer;
-use crate::{ids, markdown, members};
+use crate::{ids, markdown, members, search};
 
 pub const TITLE_MAX: usize = 140;
 pub const BODY_MAX: usize = 20_000;
@@ -148,6 +148,7 @@ pub fn write_story(library: &mut Library, draft: StoryDraft) -> Result<Story> {
     let id = library.write(|w| {
         let id = w.new_id();
         w.apply("stories", &id, &columns)?;
+        search::index_story(w.conn(), &id)?;
         Ok(id)
     })?;
     get_story(library.conn(), &Viewer::member(library.conn(), &me)?, &id)
@@ -161,7 +162,10 @@ pub fn update_story(library: &mut Library, id: &str, draft: StoryDraft) -> Resul
         return Err(Error::Forbidden { action: "edit this story", reason: "a story is edited by its author".into() });
     }
     let columns = story_columns(library.conn(), &draft)?;
-    library.write(|w| w.apply("stories", id, &columns))?;
+    library.write(|w| {
+        w.apply("stories", id, &columns)?;
+        search::index_story(w.conn(), id)
+    })?;
     get_story(library.conn(), &viewer, id)
 }
 
@@ -174,7 +178,10 @@ pub fn delete_story(library: &mut Library, id: &str) -> Result<()> {
             reason: "a story is deleted by its author".into(),
         });
     }
-    library.write(|w| w.delete("stories", id))
+    library.write(|w| {
+        w.delete("stories", id)?;
+        search::index_story(w.conn(), id)
+    })
 }
 
 /// Responds to a story the member at this device can see.

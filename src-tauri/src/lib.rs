@@ -40,6 +40,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::stories::delete_story,
         commands::stories::respond_to_story,
         commands::stories::toggle_story_reaction,
+        commands::celebrations::upcoming_celebrations,
+        commands::celebrations::recent_accomplishments,
+        commands::celebrations::celebration_board,
+        commands::celebrations::leave_celebration_message,
+        commands::celebrations::post_accomplishment,
+        commands::celebrations::export_celebrations_ics,
         commands::settings::get_settings,
         commands::settings::set_theme,
     ])
@@ -81,6 +87,7 @@ pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(AppState::new(launch.library, launch.config_dir))
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())
@@ -118,6 +125,7 @@ mod capability_tests {
             .expect("permissions list")
             .iter()
             .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+            .filter(|c| !c.contains(':'))
             .collect();
         allowed.sort();
         let bindings = include_str!("../../ui/src/lib/bindings.ts");

@@ -1,9 +1,12 @@
 //! Core integration tests: one binary, a module per domain, real library folders on disk.
 
+mod care;
+mod celebrations;
 mod community;
 mod library;
 mod members;
 mod privacy;
+mod search;
 mod stories;
 mod story;
 mod support;

@@ -38,11 +38,43 @@ export const commands = {
 	deleteStory: (storyId: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_story", { storyId })),
 	respondToStory: (storyId: string, body: string) => typedError<Story, CommandError>(__TAURI_INVOKE("respond_to_story", { storyId, body })),
 	toggleStoryReaction: (storyId: string, reaction: string) => typedError<Story, CommandError>(__TAURI_INVOKE("toggle_story_reaction", { storyId, reaction })),
+	/**  Occasions in the next `days` days, as the member at this device may see them. */
+	upcomingCelebrations: (days: number) => typedError<Occasion[], CommandError>(__TAURI_INVOKE("upcoming_celebrations", { days })),
+	recentAccomplishments: (days: number) => typedError<Occasion[], CommandError>(__TAURI_INVOKE("recent_accomplishments", { days })),
+	celebrationBoard: (key: string) => typedError<Board, CommandError>(__TAURI_INVOKE("celebration_board", { key })),
+	leaveCelebrationMessage: (key: string, body: string) => typedError<Board, CommandError>(__TAURI_INVOKE("leave_celebration_message", { key, body })),
+	postAccomplishment: (draft: AccomplishmentDraft) => typedError<Occasion, CommandError>(__TAURI_INVOKE("post_accomplishment", { draft })),
+	/**  Writes the next year of celebrations as an `.ics` file where the person chose to save it. */
+	exportCelebrationsIcs: (path: string) => typedError<number, CommandError>(__TAURI_INVOKE("export_celebrations_ics", { path })),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	setTheme: (theme: Theme) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_theme", { theme })),
 };
 
 /* Types */
+export type AccomplishmentDraft = {
+	memberId: string,
+	kind: AccomplishmentKind,
+	title: string,
+	description?: string,
+	/**  `YYYY-MM-DD`; today when empty. */
+	happenedOn?: string,
+};
+
+export type AccomplishmentKind = "promotion" | "publication" | "certification" | "milestone" | "thanks";
+
+/**  An occasion with everyone's messages, Kudoboard-style. */
+export type Board = {
+	occasion: Occasion,
+	messages: BoardMessage[],
+};
+
+export type BoardMessage = {
+	id: string,
+	author: Person,
+	bodyHtml: string,
+	createdAt: number,
+};
+
 export type CommandError = {
 	code: ErrorCode,
 	message: string,
@@ -124,6 +156,27 @@ export type MemberDraft = {
 	joinedOn?: string | null,
 	profile?: ProfileFields,
 };
+
+/**  Something to celebrate on a day. */
+export type Occasion = {
+	/**
+	 *  Names the occasion and its board: `birthday:<member>:<year>`, `anniversary:<member>:<year>`
+	 *  or `accomplishment:<id>`.
+	 */
+	key: string,
+	kind: OccasionKind,
+	member: Person,
+	/**  `YYYY-MM-DD`, the day it is celebrated. */
+	date: string,
+	title: string,
+	description: string,
+	accomplishmentKind: AccomplishmentKind | null,
+	/**  Years with the community, for anniversaries. */
+	years: number | null,
+	messageCount: number,
+};
+
+export type OccasionKind = "birthday" | "anniversary" | "accomplishment";
 
 export type Person = {
 	id: string,

@@ -10,3 +10,5 @@ export const sections: { id: Section; label: string; icon: string }[] = [
   { id: "pulse", label: "Community pulse", icon: "≋" },
   { id: "settings", label: "Settings", icon: "⚙" },
 ];
+
+export type PeopleTab = "directory" | "stories" | "celebrations";

@@ -1,0 +1,32 @@
+// Desktop notifications for today's celebrations, once per occasion, while the app runs.
+import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
+import { call, commands } from "./api";
+import { toNotify } from "./celebrations";
+
+const storageKey = "hearth.notified";
+
+function notifiedKeys(): Set<string> {
+  try {
+    return new Set(JSON.parse(localStorage.getItem(storageKey) ?? "[]") as string[]);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Notifies of today's occasions not yet notified. Silently does nothing without permission. */
+export async function notifyToday(): Promise<void> {
+  const today = await call(commands.upcomingCelebrations(0));
+  const notified = notifiedKeys();
+  const fresh = toNotify(today, new Date(), notified);
+  if (fresh.length === 0) return;
+  let granted = await isPermissionGranted();
+  if (!granted) granted = (await requestPermission()) === "granted";
+  if (!granted) return;
+  for (const occasion of fresh) {
+    const title = occasion.kind === "birthday" ? occasion.title : `${occasion.member.displayName}: ${occasion.title}`;
+    sendNotification({ title: `Today: ${title}`, body: "Open Hearth to leave a message on the board." });
+    notified.add(occasion.key);
+  }
+  // Only this year's keys matter; they name their year or accomplishment.
+  localStorage.setItem(storageKey, JSON.stringify([...notified].slice(-500)));
+}
