@@ -30,6 +30,13 @@ const COMMANDS: &[&str] = &[
     "leave_celebration_message",
     "post_accomplishment",
     "export_celebrations_ics",
+    "directory",
+    "directory_facets",
+    "people_to_meet",
+    "list_care_notes",
+    "share_care_note",
+    "offer_support",
+    "close_care_note",
     "get_settings",
     "set_theme",
 ];

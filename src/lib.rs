@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod library;
 pub mod markdown;
+pub mod meet;
 pub mod members;
 pub mod search;
 pub mod stories;

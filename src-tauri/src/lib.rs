@@ -46,6 +46,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::celebrations::leave_celebration_message,
         commands::celebrations::post_accomplishment,
         commands::celebrations::export_celebrations_ics,
+        commands::members::directory,
+        commands::members::directory_facets,
+        commands::members::people_to_meet,
+        commands::care::list_care_notes,
+        commands::care::share_care_note,
+        commands::care::offer_support,
+        commands::care::close_care_note,
         commands::settings::get_settings,
         commands::settings::set_theme,
     ])

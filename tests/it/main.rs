@@ -4,6 +4,7 @@ mod care;
 mod celebrations;
 mod community;
 mod library;
+mod meet;
 mod members;
 mod privacy;
 mod search;

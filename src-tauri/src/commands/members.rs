@@ -1,4 +1,6 @@
+use hearth::meet::{self, Suggestion};
 use hearth::members::{self, Member, MemberDraft, ProfileFields, Role};
+use hearth::search::{self, DirectoryFacets, DirectoryQuery};
 use hearth::viewer::Viewer;
 use tauri::State;
 
@@ -50,4 +52,24 @@ pub fn create_my_profile(state: State<AppState>, draft: MemberDraft) -> CommandR
 #[specta::specta]
 pub fn choose_me(state: State<AppState>, member_id: String) -> CommandResult<Member> {
     state.with_library(|library| members::choose_me(library, &member_id))
+}
+
+/// The directory: search, filters and sort, on what this device's member may see.
+#[tauri::command]
+#[specta::specta]
+pub fn directory(state: State<AppState>, query: DirectoryQuery) -> CommandResult<Vec<Member>> {
+    state.with_library(|library| search::directory(library.conn(), &Viewer::me(library)?, &query))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn directory_facets(state: State<AppState>) -> CommandResult<DirectoryFacets> {
+    state.with_library(|library| search::facets(library.conn(), &Viewer::me(library)?))
+}
+
+/// A few people for this device's member to get to know, with the reasons.
+#[tauri::command]
+#[specta::specta]
+pub fn people_to_meet(state: State<AppState>, limit: u32) -> CommandResult<Vec<Suggestion>> {
+    state.with_library(|library| meet::people_to_meet(library.conn(), &Viewer::me(library)?, limit.min(20) as usize))
 }

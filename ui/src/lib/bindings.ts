@@ -46,6 +46,16 @@ export const commands = {
 	postAccomplishment: (draft: AccomplishmentDraft) => typedError<Occasion, CommandError>(__TAURI_INVOKE("post_accomplishment", { draft })),
 	/**  Writes the next year of celebrations as an `.ics` file where the person chose to save it. */
 	exportCelebrationsIcs: (path: string) => typedError<number, CommandError>(__TAURI_INVOKE("export_celebrations_ics", { path })),
+	/**  The directory: search, filters and sort, on what this device's member may see. */
+	directory: (query: DirectoryQuery) => typedError<Member[], CommandError>(__TAURI_INVOKE("directory", { query })),
+	directoryFacets: () => typedError<DirectoryFacets, CommandError>(__TAURI_INVOKE("directory_facets")),
+	/**  A few people for this device's member to get to know, with the reasons. */
+	peopleToMeet: (limit: number) => typedError<Suggestion[], CommandError>(__TAURI_INVOKE("people_to_meet", { limit })),
+	/**  Care notes the member at this device is in the audience of. */
+	listCareNotes: () => typedError<CareNote[], CommandError>(__TAURI_INVOKE("list_care_notes")),
+	shareCareNote: (draft: CareNoteDraft) => typedError<CareNote, CommandError>(__TAURI_INVOKE("share_care_note", { draft })),
+	offerSupport: (noteId: string, body: string) => typedError<CareNote, CommandError>(__TAURI_INVOKE("offer_support", { noteId, body })),
+	closeCareNote: (noteId: string) => typedError<CareNote, CommandError>(__TAURI_INVOKE("close_care_note", { noteId })),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	setTheme: (theme: Theme) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_theme", { theme })),
 };
@@ -75,6 +85,45 @@ export type BoardMessage = {
 	createdAt: number,
 };
 
+export type CareAudience = 
+/**  The community's leads. */
+"leads" | 
+/**  Only the members named. */
+"members";
+
+export type CareMessage = {
+	id: string,
+	author: Person,
+	bodyHtml: string,
+	createdAt: number,
+};
+
+export type CareNote = {
+	id: string,
+	member: Person,
+	author: Person,
+	consent: string,
+	audienceKind: CareAudience,
+	/**  Everyone who can see this note, by name, so the window can say it plainly. */
+	seenBy: Person[],
+	title: string,
+	bodyHtml: string,
+	closed: boolean,
+	createdAt: number,
+	messages: CareMessage[],
+};
+
+export type CareNoteDraft = {
+	/**  Whom the note is about; the writer themselves when empty. */
+	memberId?: string | null,
+	/**  How the member agreed, when a lead writes for them (e.g. "Asked her on the phone, 2 March"). */
+	consent?: string,
+	audienceKind: CareAudience,
+	audience?: string[],
+	title: string,
+	body: string,
+};
+
 export type CommandError = {
 	code: ErrorCode,
 	message: string,
@@ -100,6 +149,28 @@ export type Dimension = {
 	name: string,
 	description: string,
 };
+
+/**  The filter choices the directory offers, from what the reader may see. */
+export type DirectoryFacets = {
+	interests: string[],
+	expertise: string[],
+	joinedYears: number[],
+};
+
+/**
+ *  What the directory shows: a search and filters. Filters apply to what the reader may see,
+ *  so a hidden interest can neither be found nor filtered on.
+ */
+export type DirectoryQuery = {
+	text?: string,
+	interest?: string | null,
+	expertise?: string | null,
+	role?: Role | null,
+	joinedYear?: number | null,
+	sort?: DirectorySort,
+};
+
+export type DirectorySort = "name" | "newestFirst" | "longestServing";
 
 export type ErrorCode = "notFound" | "invalid" | "notALibrary" | "alreadyExists" | "corrupt" | "readOnly" | "forbidden" | "noIdentity" | 
 /**  A command that needs an open library ran before one was opened. */
@@ -288,6 +359,11 @@ export type StoryKind =
 export type StoryVisibility = "community" | "leads" | 
 /**  Only the members in the story's audience (and its author). */
 "members";
+
+export type Suggestion = {
+	member: Member,
+	reasons: string[],
+};
 
 export type Theme = "system" | "light" | "dark";
 

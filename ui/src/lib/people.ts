@@ -1,6 +1,4 @@
 // Small helpers for showing people.
-import type { Member } from "./bindings";
-
 /** One or two letters for an avatar: "Amara Okafor" → "AO", "Mei Lin Chen" → "MC". */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -8,18 +6,6 @@ export function initials(name: string): string {
   const first = words[0][0];
   const last = words.length > 1 ? words[words.length - 1][0] : "";
   return (first + last).toUpperCase();
-}
-
-/** Members whose name, work or interests contain every word of `query`, case-insensitively. */
-export function filterMembers(members: Member[], query: string): Member[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return members;
-  return members.filter((m) => {
-    const haystack = [m.displayName, m.profession, m.organisation, m.role, ...(m.interests ?? []), ...(m.expertise ?? [])]
-      .join(" ")
-      .toLowerCase();
-    return words.every((w) => haystack.includes(w));
-  });
 }
 
 /** A stable warm hue for a person's avatar, so faces stay recognisable between visits. */

@@ -11,4 +11,4 @@ export const sections: { id: Section; label: string; icon: string }[] = [
   { id: "settings", label: "Settings", icon: "⚙" },
 ];
 
-export type PeopleTab = "directory" | "stories" | "celebrations";
+export type PeopleTab = "directory" | "stories" | "celebrations" | "care";
