@@ -37,6 +37,9 @@ const COMMANDS: &[&str] = &[
     "share_care_note",
     "offer_support",
     "close_care_note",
+    "preview_member_import",
+    "import_members",
+    "export_members_csv",
     "get_settings",
     "set_theme",
 ];

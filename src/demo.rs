@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::care::{self, CareAudience, CareNoteDraft};
 use crate::celebrations::{self, AccomplishmentDraft, AccomplishmentKind};
 use crate::clock::{FixedClock, Millis};
 use crate::community::CommunityDraft;
@@ -12,7 +13,7 @@ use crate::ids::IdSource;
 use crate::library::Library;
 use crate::members::{self, MemberDraft, ProfileFields, Role};
 use crate::stories::{self, StoryDraft, StoryKind, StoryVisibility};
-use crate::viewer::Viewer;
+use crate::viewer::{Viewer, Visibility};
 
 pub const DEMO_NAME: &str = "Riverside Care Learning Circle";
 const SEED: u64 = 0x4845_4152_5448;
@@ -317,6 +318,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     }
     add_stories(&mut library, &clock)?;
     add_accomplishments(&mut library, &clock)?;
+    add_profiles_and_care(&mut library, &clock)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
     Library::open(root)
@@ -386,6 +388,70 @@ const STORIES: &[DemoStory] = &[
         &[("Amara Okafor", "hug"), ("Tomás Herrera", "heart")],
     ),
 ];
+
+/// Fuller profiles for a few members (with some fields kept close), and care notes that show
+/// how a struggle is shared with a few.
+fn add_profiles_and_care(library: &mut Library, clock: &FixedClock) -> Result<()> {
+    let everyone = members::list(library.conn(), &Viewer::anonymous())?;
+    let find = |name: &str| everyone.iter().find(|m| m.display_name == name).cloned().expect("demo member");
+    let me = library.me()?.expect("the demo has a member at the keyboard");
+    clock.set(Millis(DEMO_START.0 - DAY));
+    let profiles = [
+        (
+            "Amara Okafor",
+            "she/her",
+            "I trained in Lagos and Leeds and have taught nurses for fifteen years. I started this circle because \
+             the best things I learned came from colleagues over tea, not from courses.",
+            "running simulation on a shoestring",
+        ),
+        (
+            "Tomás Herrera",
+            "he/him",
+            "Physio, cyclist, terrible cook. I care about keeping older people on their feet and out of hospital.",
+            "falls clinics that people actually come back to",
+        ),
+        (
+            "Marta Nowak",
+            "she/her",
+            "Newly qualified, first job on the surgical ward. Still learning where everything is, including people.",
+            "what nursing school does not tell you",
+        ),
+    ];
+    for (name, pronouns, bio, ask) in profiles {
+        let member = find(name);
+        members::choose_me(library, &member.id)?;
+        let fields = ProfileFields {
+            pronouns: pronouns.into(),
+            bio: bio.into(),
+            ask_me_about: ask.into(),
+            profession: member.profession.clone().unwrap_or_default(),
+            organisation: member.organisation.clone().unwrap_or_default(),
+            interests: member.interests.clone().unwrap_or_default(),
+            birthday: member.birthday.clone().unwrap_or_default(),
+            celebrate_birthday: member.celebrate_birthday,
+            contact: format!("{}@riverside.example", name.split_whitespace().next().unwrap_or(name).to_lowercase()),
+            visibility: [("contact".to_string(), Visibility::Leads)].into(),
+            ..Default::default()
+        };
+        members::update_profile(library, &member.id, name, &fields)?;
+    }
+    let bogdan = find("Bogdan Kowalski").id;
+    members::choose_me(library, &bogdan)?;
+    let note = care::share_care_note(
+        library,
+        CareNoteDraft {
+            member_id: None,
+            consent: String::new(),
+            audience_kind: CareAudience::Leads,
+            audience: Vec::new(),
+            title: "My mother died last week".into(),
+            body: "I will miss the January meeting. I would rather not talk about it at the dinner, but I wanted the leads to know.".into(),
+        },
+    )?;
+    members::choose_me(library, &me)?;
+    care::offer_support(library, &note.id, "Thank you for telling us, Bogdan. Take all the time you need.")?;
+    Ok(())
+}
 
 fn add_accomplishments(library: &mut Library, clock: &FixedClock) -> Result<()> {
     let everyone = members::list(library.conn(), &Viewer::anonymous())?;

@@ -9,6 +9,7 @@ pub mod community;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod exchange;
 pub mod ids;
 pub mod library;
 pub mod markdown;

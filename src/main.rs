@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
 use hearth::viewer::Viewer;
-use hearth::{celebrations, stories};
+use hearth::{celebrations, exchange, stories};
 use hearth::{demo, Library, Result};
 
 #[derive(Parser)]
@@ -95,6 +95,23 @@ enum MembersCommand {
         library: PathBuf,
         #[command(flatten)]
         reader: Reader,
+    },
+    /// Import members from a CSV or vCard file (as this device's member, a lead).
+    Import {
+        library: PathBuf,
+        file: PathBuf,
+        /// Only show what would be imported and why rows would be refused.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the directory as CSV to standard output, as one member may see it.
+    Export {
+        library: PathBuf,
+        /// Read as this member (id or display name); defaults to this device's member.
+        #[arg(long = "as", value_name = "MEMBER")]
+        as_member: Option<String>,
     },
     /// One member's profile, as one member may see it.
     Show {
@@ -236,6 +253,31 @@ fn run(cli: Cli) -> Result<()> {
                     println!("{}  {:<28} {}", o.date, o.member.display_name, o.title);
                 }
             }
+        }
+        Command::Members { command: MembersCommand::Import { library, file, dry_run, json } } => {
+            let mut lib = Library::open(&library)?;
+            let bytes = std::fs::read(&file).map_err(|source| hearth::Error::Io { path: file.clone(), source })?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let result = if dry_run {
+                exchange::preview(&lib, &name, &bytes)?
+            } else {
+                exchange::import(&mut lib, &name, &bytes)?
+            };
+            if json {
+                print_json(&result);
+            } else {
+                for row in &result.rows {
+                    let status = if row.errors.is_empty() { "ok".to_owned() } else { row.errors.join("; ") };
+                    println!("{:>5}  {:<28} {status}", row.line, row.display_name);
+                }
+                let verb = if dry_run { "would import" } else { "imported" };
+                println!("{verb} {} members; {} rows refused", result.valid, result.invalid);
+            }
+        }
+        Command::Members { command: MembersCommand::Export { library, as_member } } => {
+            let lib = Library::open(&library)?;
+            let reader = Reader { as_member, json: false };
+            print!("{}", exchange::export_csv(&lib, &reader.viewer(&lib)?)?);
         }
         Command::Members { command: MembersCommand::Show { library, member, reader } } => {
             let lib = Library::open(&library)?;

@@ -253,28 +253,52 @@ pub fn role_of(conn: &Connection, id: &str) -> Result<Role> {
 
 /// Adds a member. The first member of a community is its lead; later ones default to member.
 pub fn create_member(library: &mut Library, draft: MemberDraft) -> Result<Member> {
-    let display_name = validate_name(&draft.display_name)?;
-    let joined_on = match draft.joined_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(text) => parse_date("joinedOn", text)?,
-        None => library.now().date().to_string(),
-    };
-    let mut columns = profile_columns(&draft.profile)?;
-    let first = count(library.conn())? == 0;
-    let role = match draft.role {
-        _ if first => Role::Lead,
-        Some(role) => role,
-        None => Role::Member,
-    };
-    columns.push(("display_name", Value::Text(display_name)));
-    columns.push(("role", Value::Text(role.as_str().to_owned())));
-    columns.push(("joined_on", Value::Text(joined_on)));
-    let id = library.write(|w| {
-        let id = w.new_id();
-        w.apply("members", &id, &columns)?;
-        search::index_member(w.conn(), &id)?;
-        Ok(id)
+    let created = create_members(library, vec![draft])?;
+    Ok(created.into_iter().next().expect("one draft, one member"))
+}
+
+/// Adds several members in one transaction: all of them, or (on any error) none.
+pub fn create_members(library: &mut Library, drafts: Vec<MemberDraft>) -> Result<Vec<Member>> {
+    let today = library.now().date().to_string();
+    let mut rows = Vec::with_capacity(drafts.len());
+    let mut first = count(library.conn())? == 0;
+    for draft in &drafts {
+        let mut columns = validate_draft(draft)?;
+        let joined_on = match draft.joined_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(text) => parse_date("joinedOn", text)?,
+            None => today.clone(),
+        };
+        let role = match draft.role {
+            _ if first => Role::Lead,
+            Some(role) => role,
+            None => Role::Member,
+        };
+        first = false;
+        columns.push(("role", Value::Text(role.as_str().to_owned())));
+        columns.push(("joined_on", Value::Text(joined_on)));
+        rows.push(columns);
+    }
+    let ids = library.write(|w| {
+        let mut ids = Vec::with_capacity(rows.len());
+        for columns in &rows {
+            let id = w.new_id();
+            w.apply("members", &id, columns)?;
+            search::index_member(w.conn(), &id)?;
+            ids.push(id);
+        }
+        Ok(ids)
     })?;
-    get(library.conn(), &Viewer::member(library.conn(), &id)?, &id)
+    ids.iter().map(|id| get(library.conn(), &Viewer::member(library.conn(), id)?, id)).collect()
+}
+
+/// Checks a draft as creation would, returning its name and profile columns.
+pub fn validate_draft(draft: &MemberDraft) -> Result<Vec<(&'static str, Value)>> {
+    let mut columns = profile_columns(&draft.profile)?;
+    columns.push(("display_name", Value::Text(validate_name(&draft.display_name)?)));
+    if let Some(text) = draft.joined_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        parse_date("joinedOn", text)?;
+    }
+    Ok(columns)
 }
 
 /// Replaces `member_id`'s name and profile. Only the member themselves may.

@@ -53,6 +53,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::care::share_care_note,
         commands::care::offer_support,
         commands::care::close_care_note,
+        commands::members::preview_member_import,
+        commands::members::import_members,
+        commands::members::export_members_csv,
         commands::settings::get_settings,
         commands::settings::set_theme,
     ])

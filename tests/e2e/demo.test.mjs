@@ -37,9 +37,13 @@ test("the demo community opens and every section can be visited", async () => {
     await navigate(browser, "People");
     const search = await browser.$("aria/Search people");
     await search.setValue("pharmac");
-    await waitForText(browser, "2 of 32 people");
-    const names = await browser.$$('ul[aria-label="Members"] h3').map((h) => h.getText());
-    assert.deepEqual(names.sort(), ["Mei Lin Chen", "Yusuf Demir"], "search matches professions");
+    await browser.waitUntil(async () => (await browser.$("main p[role=status]").getText()) === "2 of 32 people", {
+      timeoutMsg: "searching for a profession did not narrow the directory to two people",
+    });
+    const names = await browser.execute(() =>
+      [...document.querySelectorAll('ul[aria-label="Members"] h3 button')].map((b) => b.textContent).sort(),
+    );
+    assert.deepEqual(names, ["Mei Lin Chen", "Yusuf Demir"], "search matches professions");
   } finally {
     await app.close();
   }

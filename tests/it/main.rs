@@ -3,6 +3,7 @@
 mod care;
 mod celebrations;
 mod community;
+mod exchange;
 mod library;
 mod meet;
 mod members;

@@ -1,3 +1,4 @@
+use hearth::exchange::{self, ImportPreview};
 use hearth::meet::{self, Suggestion};
 use hearth::members::{self, Member, MemberDraft, ProfileFields, Role};
 use hearth::search::{self, DirectoryFacets, DirectoryQuery};
@@ -72,4 +73,45 @@ pub fn directory_facets(state: State<AppState>) -> CommandResult<DirectoryFacets
 #[specta::specta]
 pub fn people_to_meet(state: State<AppState>, limit: u32) -> CommandResult<Vec<Suggestion>> {
     state.with_library(|library| meet::people_to_meet(library.conn(), &Viewer::me(library)?, limit.min(20) as usize))
+}
+
+/// What importing the chosen file would do, without changing anything.
+#[tauri::command]
+#[specta::specta]
+pub fn preview_member_import(state: State<AppState>, path: String) -> CommandResult<ImportPreview> {
+    let (name, bytes) = read_chosen_file(&path)?;
+    state.with_library(|library| exchange::preview(library, &name, &bytes))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn import_members(state: State<AppState>, path: String) -> CommandResult<ImportPreview> {
+    let (name, bytes) = read_chosen_file(&path)?;
+    state.with_library(|library| exchange::import(library, &name, &bytes))
+}
+
+/// Writes the directory, as this device's member may see it, to the CSV file they chose.
+#[tauri::command]
+#[specta::specta]
+pub fn export_members_csv(state: State<AppState>, path: String) -> CommandResult<()> {
+    state.with_library(|library| {
+        let csv = exchange::export_csv(library, &Viewer::me(library)?)?;
+        std::fs::write(&path, csv).map_err(|source| hearth::Error::Io { path: path.clone().into(), source })
+    })
+}
+
+/// A file the person picked in the open dialog, refused when too large to be an import.
+fn read_chosen_file(path: &str) -> CommandResult<(String, Vec<u8>)> {
+    let path = std::path::PathBuf::from(path);
+    let io = |source| hearth::Error::Io { path: path.clone(), source };
+    let size = std::fs::metadata(&path).map_err(io)?.len();
+    if size > exchange::MAX_IMPORT_BYTES as u64 {
+        return Err(hearth::Error::Invalid {
+            field: "file",
+            reason: format!("is {} MB; at most 5 MB can be imported at once", size / 1_048_576),
+        }
+        .into());
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok((name, std::fs::read(&path).map_err(io)?))
 }

@@ -56,6 +56,11 @@ export const commands = {
 	shareCareNote: (draft: CareNoteDraft) => typedError<CareNote, CommandError>(__TAURI_INVOKE("share_care_note", { draft })),
 	offerSupport: (noteId: string, body: string) => typedError<CareNote, CommandError>(__TAURI_INVOKE("offer_support", { noteId, body })),
 	closeCareNote: (noteId: string) => typedError<CareNote, CommandError>(__TAURI_INVOKE("close_care_note", { noteId })),
+	/**  What importing the chosen file would do, without changing anything. */
+	previewMemberImport: (path: string) => typedError<ImportPreview, CommandError>(__TAURI_INVOKE("preview_member_import", { path })),
+	importMembers: (path: string) => typedError<ImportPreview, CommandError>(__TAURI_INVOKE("import_members", { path })),
+	/**  Writes the directory, as this device's member may see it, to the CSV file they chose. */
+	exportMembersCsv: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_members_csv", { path })),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	setTheme: (theme: Theme) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_theme", { theme })),
 };
@@ -175,6 +180,27 @@ export type DirectorySort = "name" | "newestFirst" | "longestServing";
 export type ErrorCode = "notFound" | "invalid" | "notALibrary" | "alreadyExists" | "corrupt" | "readOnly" | "forbidden" | "noIdentity" | 
 /**  A command that needs an open library ran before one was opened. */
 "noLibrary" | "io" | "internal";
+
+export type ImportFormat = "csv" | "vCard";
+
+export type ImportPreview = {
+	format: ImportFormat,
+	rows: ImportRow[],
+	valid: number,
+	invalid: number,
+};
+
+export type ImportRow = {
+	/**  Line (CSV) or card number (vCard), counting from 1, for people to find it in the file. */
+	line: number,
+	displayName: string,
+	profession: string,
+	role: Role | null,
+	/**  Why this row will not be imported; empty when it will. */
+	errors: string[],
+	/**  What was adjusted on the way in (a birth year dropped, say). */
+	notes: string[],
+};
 
 /**  What the window and `hearth info` show about an open library. */
 export type LibraryInfo = {

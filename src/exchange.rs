@@ -1,0 +1,350 @@
+//! Members in and out of Hearth: CSV and vCard import with a preview and per-row errors, and
+//! CSV export of what the reader may see. An import writes all its valid rows in one
+//! transaction or none of them, so a crash midway leaves nothing half-imported.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::library::Library;
+use crate::members::{self, MemberDraft, ProfileFields, Role};
+use crate::viewer::Viewer;
+
+pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_IMPORT_ROWS: usize = 5_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportFormat {
+    Csv,
+    VCard,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRow {
+    /// Line (CSV) or card number (vCard), counting from 1, for people to find it in the file.
+    pub line: u32,
+    pub display_name: String,
+    pub profession: String,
+    pub role: Option<Role>,
+    /// Why this row will not be imported; empty when it will.
+    pub errors: Vec<String>,
+    /// What was adjusted on the way in (a birth year dropped, say).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    pub format: ImportFormat,
+    pub rows: Vec<ImportRow>,
+    pub valid: u32,
+    pub invalid: u32,
+}
+
+struct Parsed {
+    row: ImportRow,
+    draft: Option<MemberDraft>,
+}
+
+/// What importing `bytes` would do, without changing anything.
+pub fn preview(library: &Library, file_name: &str, bytes: &[u8]) -> Result<ImportPreview> {
+    let (format, parsed) = parse(library, file_name, bytes)?;
+    Ok(summarise(format, parsed.into_iter().map(|p| p.row).collect()))
+}
+
+/// Imports every valid row in one transaction. Leads only.
+pub fn import(library: &mut Library, file_name: &str, bytes: &[u8]) -> Result<ImportPreview> {
+    if !Viewer::me(library)?.is_lead {
+        return Err(Error::Forbidden { action: "import members", reason: "only the community's leads may".into() });
+    }
+    let (format, parsed) = parse(library, file_name, bytes)?;
+    let drafts: Vec<MemberDraft> = parsed.iter().filter_map(|p| p.draft.clone()).collect();
+    members::create_members(library, drafts)?;
+    Ok(summarise(format, parsed.into_iter().map(|p| p.row).collect()))
+}
+
+fn summarise(format: ImportFormat, rows: Vec<ImportRow>) -> ImportPreview {
+    let invalid = rows.iter().filter(|r| !r.errors.is_empty()).count() as u32;
+    ImportPreview { format, valid: rows.len() as u32 - invalid, invalid, rows }
+}
+
+fn parse(library: &Library, file_name: &str, bytes: &[u8]) -> Result<(ImportFormat, Vec<Parsed>)> {
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Err(Error::invalid(
+            "file",
+            format!("is {} KB; at most {} KB can be imported at once", bytes.len() / 1024, MAX_IMPORT_BYTES / 1024),
+        ));
+    }
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| Error::invalid("file", "is not UTF-8 text; save it as UTF-8 CSV or vCard and try again"))?;
+    let lower = file_name.to_lowercase();
+    let (format, raw) =
+        if lower.ends_with(".vcf") || lower.ends_with(".vcard") || text.trim_start().starts_with("BEGIN:VCARD") {
+            (ImportFormat::VCard, parse_vcards(text)?)
+        } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
+            (ImportFormat::Csv, parse_csv(text)?)
+        } else {
+            return Err(Error::invalid("file", "is neither CSV (.csv) nor vCard (.vcf)"));
+        };
+    if raw.len() > MAX_IMPORT_ROWS {
+        return Err(Error::invalid(
+            "file",
+            format!("has {} rows; at most {MAX_IMPORT_ROWS} fit in one import", raw.len()),
+        ));
+    }
+    let existing: Vec<String> = members::list(library.conn(), &Viewer::anonymous())?
+        .into_iter()
+        .map(|m| m.display_name.to_lowercase())
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    let today = library.now().date().to_string();
+    let parsed = raw
+        .into_iter()
+        .map(|(line, fields)| {
+            let mut p = to_draft(line, &fields, &today);
+            let name = p.row.display_name.to_lowercase();
+            if !name.is_empty() && existing.contains(&name) {
+                p.row.errors.push(format!("{} is already a member", p.row.display_name));
+            } else if !name.is_empty() && seen.contains(&name) {
+                p.row.errors.push(format!("{} appears twice in this file", p.row.display_name));
+            }
+            seen.push(name);
+            if !p.row.errors.is_empty() {
+                p.draft = None;
+            }
+            p
+        })
+        .collect();
+    Ok((format, parsed))
+}
+
+/// Field name → value, from either format.
+type Fields = Vec<(String, String)>;
+
+fn parse_csv(text: &str) -> Result<Vec<(u32, Fields)>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::invalid("file", format!("its header line cannot be read: {e}")))?
+        .iter()
+        .map(normalise_header)
+        .collect();
+    if !headers.iter().any(|h| h == "name") {
+        return Err(Error::invalid("file", "needs a \"name\" column (or \"display name\")"));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::invalid("file", format!("cannot be read as CSV: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line() as u32);
+        if record.iter().all(|v| v.is_empty()) {
+            continue;
+        }
+        rows.push((line, headers.iter().cloned().zip(record.iter().map(str::to_owned)).collect()));
+    }
+    Ok(rows)
+}
+
+fn normalise_header(header: &str) -> String {
+    let h: String = header.trim().to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+    match h.as_str() {
+        "name" | "displayname" | "fullname" => "name",
+        "joined" | "joinedon" | "joindate" => "joined",
+        "organization" | "organisation" | "org" => "organisation",
+        "profession" | "job" | "jobtitle" | "title" => "profession",
+        "years" | "yearsinpractice" => "years",
+        "email" | "contact" | "phone" | "howtoreachme" => "contact",
+        "askmeabout" => "askmeabout",
+        "timezone" | "tz" => "timezone",
+        "birthday" | "bday" => "birthday",
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+/// A small vCard 3/4 reader: unfolds lines, drops parameters, and keeps the properties a
+/// profile can use.
+fn parse_vcards(text: &str) -> Result<Vec<(u32, Fields)>> {
+    let mut unfolded: Vec<String> = Vec::new();
+    for line in text.lines() {
+        match line.strip_prefix(' ').or_else(|| line.strip_prefix('\t')) {
+            Some(rest) if !unfolded.is_empty() => unfolded.last_mut().expect("not empty").push_str(rest),
+            _ => unfolded.push(line.to_owned()),
+        }
+    }
+    let mut cards = Vec::new();
+    let mut current: Option<Fields> = None;
+    for line in unfolded {
+        let Some((key, value)) = line.split_once(':') else { continue };
+        let property = key.split(';').next().unwrap_or("").to_uppercase();
+        let property = property.rsplit('.').next().unwrap_or("").to_owned(); // item1.EMAIL
+        let value = unescape(value.trim());
+        match property.as_str() {
+            "BEGIN" if value.eq_ignore_ascii_case("VCARD") => current = Some(Vec::new()),
+            "END" if value.eq_ignore_ascii_case("VCARD") => {
+                if let Some(card) = current.take() {
+                    cards.push(((cards.len() + 1) as u32, card));
+                }
+            }
+            _ => {
+                let Some(card) = current.as_mut() else { continue };
+                let field = match property.as_str() {
+                    "FN" => "name",
+                    "N" if !card.iter().any(|(k, _)| k == "name") => {
+                        // Family;Given;Additional;Prefix;Suffix → "Given Family"
+                        let parts: Vec<&str> = value.split(';').collect();
+                        let given = parts.get(1).copied().unwrap_or("");
+                        let family = parts.first().copied().unwrap_or("");
+                        card.push(("name".into(), format!("{given} {family}").trim().to_owned()));
+                        continue;
+                    }
+                    "ORG" => "organisation",
+                    "TITLE" | "ROLE" => "profession",
+                    "EMAIL" | "TEL" => "contact",
+                    "BDAY" => "birthday",
+                    "NOTE" => "bio",
+                    "CATEGORIES" => "interests",
+                    "TZ" => "timezone",
+                    _ => continue,
+                };
+                let value = if field == "organisation" { value.replace(';', ", ") } else { value };
+                match card.iter_mut().find(|(k, _)| k == field) {
+                    // Several emails and phones all help someone reach the member.
+                    Some((_, existing)) if field == "contact" => *existing = format!("{existing}, {value}"),
+                    Some(_) => {}
+                    None => card.push((field.into(), value)),
+                }
+            }
+        }
+    }
+    if cards.is_empty() {
+        return Err(Error::invalid("file", "holds no vCards (BEGIN:VCARD … END:VCARD)"));
+    }
+    Ok(cards)
+}
+
+fn unescape(value: &str) -> String {
+    value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+}
+
+fn to_draft(line: u32, fields: &Fields, today: &str) -> Parsed {
+    let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+    let tags = |key: &str| -> Vec<String> {
+        get(key).split([';', ',']).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect()
+    };
+    let mut errors = Vec::new();
+    let mut notes = Vec::new();
+    let name = get("name");
+    if name.is_empty() {
+        errors.push("has no name".to_owned());
+    }
+    let role = match get("role").as_str() {
+        "" => None,
+        text => match Role::parse(text) {
+            Some(role) => Some(role),
+            None => {
+                errors.push(format!("role {text:?} is not lead, member, newcomer or alumni"));
+                None
+            }
+        },
+    };
+    let years = match get("years").as_str() {
+        "" => None,
+        text => match text.parse::<u32>() {
+            Ok(y) if y <= 80 => Some(y),
+            _ => {
+                errors.push(format!("years in practice {text:?} is not a number from 0 to 80"));
+                None
+            }
+        },
+    };
+    let mut birthday = get("birthday");
+    // A full date of birth: keep only day and month; Hearth never stores the year.
+    let digits: String = birthday.chars().filter(|c| c.is_ascii_digit()).collect();
+    if !birthday.starts_with("--") && digits.len() == 8 {
+        birthday = format!("{}-{}", &digits[4..6], &digits[6..8]);
+        notes.push("the birth year was left out: Hearth keeps day and month only".into());
+    } else if birthday.starts_with("--") && digits.len() == 4 {
+        birthday = format!("{}-{}", &digits[..2], &digits[2..]);
+    }
+    let joined = get("joined");
+    let profile = ProfileFields {
+        pronouns: get("pronouns"),
+        profession: get("profession"),
+        organisation: get("organisation"),
+        years_in_practice: years,
+        expertise: tags("expertise"),
+        interests: tags("interests"),
+        ask_me_about: get("askmeabout"),
+        bio: get("bio"),
+        location: get("location"),
+        time_zone: get("timezone"),
+        contact: get("contact"),
+        celebrate_birthday: !birthday.is_empty(),
+        birthday,
+        visibility: Default::default(),
+    };
+    let draft = MemberDraft {
+        display_name: name.clone(),
+        role,
+        joined_on: Some(if joined.is_empty() { today.to_owned() } else { joined }),
+        profile,
+    };
+    // The same checks the core applies on the way in, so the preview names every problem.
+    if errors.is_empty() {
+        if let Err(error) = members::validate_draft(&draft) {
+            errors.push(error.to_string());
+        }
+    }
+    let row = ImportRow { line, display_name: name, profession: draft.profile.profession.clone(), role, errors, notes };
+    Parsed { draft: row.errors.is_empty().then_some(draft), row }
+}
+
+/// A CSV of the directory as `viewer` may see it: hidden fields are left empty, and care
+/// notes are never part of it.
+pub fn export_csv(library: &Library, viewer: &Viewer) -> Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "name",
+        "role",
+        "joined",
+        "pronouns",
+        "profession",
+        "organisation",
+        "years in practice",
+        "expertise",
+        "interests",
+        "ask me about",
+        "bio",
+        "location",
+        "time zone",
+        "contact",
+        "birthday",
+    ];
+    let io = |e: csv::Error| Error::invalid("export", e.to_string());
+    writer.write_record(header).map_err(io)?;
+    for m in members::list(library.conn(), viewer)? {
+        let or_empty = |v: Option<String>| v.unwrap_or_default();
+        writer
+            .write_record([
+                m.display_name,
+                m.role.as_str().to_owned(),
+                m.joined_on,
+                or_empty(m.pronouns),
+                or_empty(m.profession),
+                or_empty(m.organisation),
+                m.years_in_practice.map(|y| y.to_string()).unwrap_or_default(),
+                m.expertise.unwrap_or_default().join("; "),
+                m.interests.unwrap_or_default().join("; "),
+                or_empty(m.ask_me_about),
+                or_empty(m.bio),
+                or_empty(m.location),
+                or_empty(m.time_zone),
+                or_empty(m.contact),
+                or_empty(m.birthday),
+            ])
+            .map_err(io)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| Error::invalid("export", e.to_string()))?;
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings"))
+}

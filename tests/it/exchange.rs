@@ -1,0 +1,137 @@
+//! Importing members from CSV and vCard, exporting the directory as CSV.
+
+use hearth::exchange::{self, ImportFormat};
+use hearth::members::{self, MemberDraft, ProfileFields, Role};
+use hearth::viewer::{Viewer, Visibility};
+use hearth::{Error, Library};
+
+use crate::support::{create, Scratch};
+
+fn circle(scratch: &Scratch) -> Library {
+    let mut library = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut library, MemberDraft::named("Lea Lead")).unwrap();
+    library
+}
+
+const CSV: &str = "\u{feff}Name,Role,Joined,Profession,Interests,Birthday,Email\n\
+Ada Lovelace,member,2021-03-04,Analyst,\"maths; poetry\",12-10,ada@example.org\n\
+,member,,,,,\n\
+Bo,chief,,,,,\n\
+Cy,newcomer,,Nurse,,1990-07-01,\n\
+Dee,member,,,,02-30,\n\
+lea lead,member,,,,,\n\
+Ada Lovelace,member,,,,,\n";
+
+#[test]
+fn a_csv_preview_names_every_bad_row_and_changes_nothing() {
+    let scratch = Scratch::new();
+    let library = circle(&scratch);
+    let preview = exchange::preview(&library, "people.csv", CSV.as_bytes()).unwrap();
+    assert_eq!(preview.format, ImportFormat::Csv);
+    let summary: Vec<(u32, &str, usize)> =
+        preview.rows.iter().map(|r| (r.line, r.display_name.as_str(), r.errors.len())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (2, "Ada Lovelace", 0),
+            (3, "", 1),
+            (4, "Bo", 1),
+            (5, "Cy", 0),
+            (6, "Dee", 1),
+            (7, "lea lead", 1),
+            (8, "Ada Lovelace", 1)
+        ],
+        "the blank line 3 has no name; Bo's role, Dee's birthday, an existing member and a repeat are refused"
+    );
+    assert!(preview.rows[3].notes[0].contains("birth year"), "Cy's birth year is dropped, and the preview says so");
+    assert_eq!((preview.valid, preview.invalid), (2, 5));
+    assert_eq!(members::count(library.conn()).unwrap(), 1, "a preview writes nothing");
+}
+
+#[test]
+fn importing_writes_the_valid_rows_only_and_never_a_birth_year() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let result = exchange::import(&mut library, "people.csv", CSV.as_bytes()).unwrap();
+    assert_eq!(result.valid, 2);
+    let everyone = members::list(library.conn(), &Viewer::anonymous()).unwrap();
+    let names: Vec<&str> = everyone.iter().map(|m| m.display_name.as_str()).collect();
+    assert_eq!(names, ["Ada Lovelace", "Cy", "Lea Lead"]);
+    let ada = &everyone[0];
+    assert_eq!(ada.interests.as_deref(), Some(&["maths".to_string(), "poetry".to_string()][..]));
+    assert_eq!((ada.joined_on.as_str(), ada.contact.as_deref()), ("2021-03-04", Some("ada@example.org")));
+    let cy = &everyone[1];
+    assert_eq!((cy.role, cy.birthday.as_deref()), (Role::Newcomer, Some("07-01")), "only day and month are kept");
+    let stored: String =
+        library.conn().query_row("SELECT group_concat(birthday) FROM members", [], |r| r.get(0)).unwrap();
+    assert!(!stored.contains("1990"), "no year reaches the database: {stored}");
+}
+
+#[test]
+fn vcards_import_with_folded_lines_and_structured_names() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let vcf = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Okafor;Amara;;;\r\nORG:Riverside General;Nursing\r\nTITLE:Nurse educator\r\n\
+               EMAIL;TYPE=work:amara@example.org\r\nTEL;TYPE=cell:+44 7700 900123\r\nBDAY:--0714\r\n\
+               NOTE:Teaches with simulation\\, and sings in a\r\n  choir.\r\nCATEGORIES:simulation,choir\r\nEND:VCARD\r\n\
+               BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Tomás Herrera\r\nBDAY:19850302\r\nEND:VCARD\r\n";
+    let result = exchange::import(&mut library, "contacts.vcf", vcf.as_bytes()).unwrap();
+    assert_eq!((result.format, result.valid, result.invalid), (ImportFormat::VCard, 2, 0));
+    let everyone = members::list(library.conn(), &Viewer::anonymous()).unwrap();
+    let amara = everyone.iter().find(|m| m.display_name == "Amara Okafor").expect("N gives the name");
+    assert_eq!(amara.organisation.as_deref(), Some("Riverside General, Nursing"));
+    assert_eq!(amara.contact.as_deref(), Some("amara@example.org, +44 7700 900123"));
+    assert_eq!(amara.birthday.as_deref(), Some("07-14"));
+    assert_eq!(amara.bio.as_deref(), Some("Teaches with simulation, and sings in a choir."), "folded lines are joined");
+    let tomas = everyone.iter().find(|m| m.display_name == "Tomás Herrera").unwrap();
+    assert_eq!(tomas.birthday.as_deref(), Some("03-02"));
+}
+
+#[test]
+fn unreadable_files_and_non_leads_are_refused_with_a_reason() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let cases: [(&str, &[u8]); 4] = [
+        ("people.csv", b"\xff\xfe\x00garbage"),
+        ("people.xlsx", b"PK\x03\x04"),
+        ("people.csv", b"email,phone\nx@y,1\n"),
+        ("people.vcf", b"no cards here"),
+    ];
+    for (name, bytes) in cases {
+        let result = exchange::preview(&library, name, bytes);
+        assert!(matches!(result, Err(Error::Invalid { field: "file", .. })), "{name}: {:?}", result.err());
+    }
+    let bo = members::create_member(&mut library, MemberDraft::named("Bo")).unwrap();
+    members::choose_me(&library, &bo.id).unwrap();
+    assert!(matches!(exchange::import(&mut library, "p.csv", CSV.as_bytes()), Err(Error::Forbidden { .. })));
+}
+
+#[test]
+fn the_csv_export_holds_only_what_the_reader_may_see() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let ada = members::create_member(
+        &mut library,
+        MemberDraft {
+            profile: ProfileFields {
+                contact: "ada@example.org".into(),
+                profession: "Analyst".into(),
+                visibility: [("contact".to_string(), Visibility::OnlyMe)].into(),
+                ..Default::default()
+            },
+            ..MemberDraft::named("Ada")
+        },
+    )
+    .unwrap();
+    let as_lead = exchange::export_csv(&library, &Viewer::me(&library).unwrap()).unwrap();
+    assert!(as_lead.contains("Analyst"), "{as_lead}");
+    assert!(!as_lead.contains("ada@example.org"), "Ada's only-me contact is not exported, even for a lead");
+    let as_ada = exchange::export_csv(&library, &Viewer::member(library.conn(), &ada.id).unwrap()).unwrap();
+    assert!(as_ada.contains("ada@example.org"));
+    // Round trip: the export imports again into a fresh library.
+    let other = Scratch::new();
+    let mut fresh = create(&other.path("c"), "Copy");
+    members::create_my_profile(&mut fresh, MemberDraft::named("Someone Else")).unwrap();
+    let back = exchange::import(&mut fresh, "export.csv", as_lead.as_bytes()).unwrap();
+    assert_eq!((back.valid, back.invalid), (2, 0), "{:?}", back.rows);
+}
