@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "preview_member_import",
     "import_members",
     "export_members_csv",
+    "set_my_portrait",
     "get_settings",
     "set_theme",
 ];

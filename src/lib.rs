@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod exchange;
 pub mod ids;
+pub mod images;
 pub mod library;
 pub mod markdown;
 pub mod meet;

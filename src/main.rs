@@ -113,6 +113,8 @@ enum MembersCommand {
         #[arg(long = "as", value_name = "MEMBER")]
         as_member: Option<String>,
     },
+    /// Set this device's member's portrait from an image file (cropped square).
+    Portrait { library: PathBuf, image: PathBuf },
     /// One member's profile, as one member may see it.
     Show {
         library: PathBuf,
@@ -278,6 +280,12 @@ fn run(cli: Cli) -> Result<()> {
             let lib = Library::open(&library)?;
             let reader = Reader { as_member, json: false };
             print!("{}", exchange::export_csv(&lib, &reader.viewer(&lib)?)?);
+        }
+        Command::Members { command: MembersCommand::Portrait { library, image } } => {
+            let mut lib = Library::open(&library)?;
+            let bytes = hearth::images::read_image_file(&image)?;
+            let me = members::set_my_portrait(&mut lib, &bytes)?;
+            println!("Portrait of {} set", me.display_name);
         }
         Command::Members { command: MembersCommand::Show { library, member, reader } } => {
             let lib = Library::open(&library)?;

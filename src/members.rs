@@ -325,18 +325,15 @@ pub fn update_profile(
     get(library.conn(), &viewer, member_id)
 }
 
-/// Sets the portrait (a blob hash already stored in the library). Only the member may.
-pub fn set_portrait(library: &mut Library, member_id: &str, blob_hash: &str) -> Result<Member> {
+/// Sets the portrait of the member at this device from image bytes (cropped square, stored
+/// with a thumbnail). Empty bytes remove it.
+pub fn set_my_portrait(library: &mut Library, image: &[u8]) -> Result<Member> {
+    library.ensure_writable()?;
     let viewer = Viewer::me(library)?;
-    get_stored(library.conn(), member_id)?;
-    if !viewer.is(member_id) {
-        return Err(Error::Forbidden {
-            action: "change this portrait",
-            reason: "a profile is edited by its member".into(),
-        });
-    }
-    library.write(|w| w.apply("members", member_id, &[("portrait", Value::Text(blob_hash.to_owned()))]))?;
-    get(library.conn(), &viewer, member_id)
+    let me = viewer.member_id.clone().ok_or(Error::NoIdentity)?;
+    let hash = if image.is_empty() { String::new() } else { crate::images::store_portrait(library.root(), image)? };
+    library.write(|w| w.apply("members", &me, &[("portrait", Value::Text(hash))]))?;
+    get(library.conn(), &viewer, &me)
 }
 
 /// Changes a member's role. Leads only; a community always keeps at least one lead.

@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod error;
+mod protocol;
 pub mod state;
 
 use std::path::PathBuf;
@@ -56,6 +57,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::members::preview_member_import,
         commands::members::import_members,
         commands::members::export_members_csv,
+        commands::members::set_my_portrait,
         commands::settings::get_settings,
         commands::settings::set_theme,
     ])
@@ -99,6 +101,8 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(AppState::new(launch.library, launch.config_dir))
+        // Images reach the page as hearth://localhost/{blobs|thumbs}/<hash>, never as bytes over IPC.
+        .register_uri_scheme_protocol("hearth", |ctx, request| protocol::serve(ctx.app_handle(), &request))
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())
         .expect("the Hearth window failed to start");

@@ -115,3 +115,12 @@ fn read_chosen_file(path: &str) -> CommandResult<(String, Vec<u8>)> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok((name, std::fs::read(&path).map_err(io)?))
 }
+
+/// Sets (from the image file the person chose) or, with an empty path, removes their portrait.
+#[tauri::command]
+#[specta::specta]
+pub fn set_my_portrait(state: State<AppState>, path: String) -> CommandResult<Member> {
+    let bytes =
+        if path.is_empty() { Vec::new() } else { hearth::images::read_image_file(std::path::Path::new(&path))? };
+    state.with_library(|library| members::set_my_portrait(library, &bytes))
+}

@@ -61,6 +61,8 @@ export const commands = {
 	importMembers: (path: string) => typedError<ImportPreview, CommandError>(__TAURI_INVOKE("import_members", { path })),
 	/**  Writes the directory, as this device's member may see it, to the CSV file they chose. */
 	exportMembersCsv: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_members_csv", { path })),
+	/**  Sets (from the image file the person chose) or, with an empty path, removes their portrait. */
+	setMyPortrait: (path: string) => typedError<Member, CommandError>(__TAURI_INVOKE("set_my_portrait", { path })),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	setTheme: (theme: Theme) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_theme", { theme })),
 };

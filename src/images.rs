@@ -1,0 +1,170 @@
+//! Images members bring in (portraits now; photos with the gallery): decoded with memory
+//! limits, cropped and resized, and stored content-addressed in the library's `blobs/` with a
+//! thumbnail in `thumbs/`. Files are written under a temporary name and renamed into place,
+//! so a crash never leaves half an image where the window would look for one.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageReader, Limits};
+
+use crate::error::{Error, Result};
+
+/// Larger files are refused before reading: no portrait needs more.
+pub const MAX_IMAGE_BYTES: u64 = 40 * 1024 * 1024;
+/// Decoding stops at this many pixels a side (a 30000 × 30000 "image bomb" never allocates).
+const MAX_SIDE: u32 = 12_000;
+pub const PORTRAIT_SIDE: u32 = 512;
+pub const THUMB_SIDE: u32 = 128;
+
+/// Where a stored image lives in a library.
+pub fn blob_path(root: &Path, hash: &str) -> PathBuf {
+    root.join("blobs").join(format!("{hash}.jpg"))
+}
+
+pub fn thumb_path(root: &Path, hash: &str) -> PathBuf {
+    root.join("thumbs").join(format!("{hash}-{THUMB_SIDE}.jpg"))
+}
+
+/// Whether `text` can name a blob (64 lowercase hex digits): anything else is refused before
+/// it comes near a path.
+pub fn is_blob_hash(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn decode(bytes: &[u8]) -> Result<DynamicImage> {
+    let invalid = |reason: String| Error::invalid("image", reason);
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| invalid(format!("could not be read: {e}")))?;
+    if reader.format().is_none() {
+        return Err(invalid("is not a JPEG, PNG, WebP or GIF image".into()));
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => invalid(format!("is larger than {MAX_SIDE} × {MAX_SIDE} pixels")),
+        image::ImageError::Unsupported(_) => invalid("is in a format Hearth cannot read".into()),
+        other => invalid(format!("is damaged or incomplete ({other})")),
+    })
+}
+
+fn encode_jpeg(image: &DynamicImage) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    // JPEG has no transparency: see-through pixels are laid on Hearth's cream, not on black.
+    let rgba = image.to_rgba8();
+    let rgb = image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let over = |c: u8, bg: u16| ((u16::from(c) * u16::from(a) + bg * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([over(r, 251), over(g, 246), over(b, 238)])
+    });
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 86);
+    encoder.encode_image(&rgb).map_err(|e| Error::invalid("image", format!("could not be encoded: {e}")))?;
+    Ok(out)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.exists() {
+        return Ok(()); // content-addressed: the same name holds the same bytes
+    }
+    let dir = path.parent().expect("blob paths have a folder");
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let temporary = path.with_extension("partial");
+    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
+    std::fs::rename(&temporary, path).map_err(|e| Error::io(path, e))
+}
+
+/// Turns image bytes into a square portrait (centre-cropped, at most 512 px) and its 128 px
+/// thumbnail in `root`, returning the portrait's BLAKE3 hash.
+pub fn store_portrait(root: &Path, bytes: &[u8]) -> Result<String> {
+    let image = decode(bytes)?;
+    let side = image.width().min(image.height());
+    if side == 0 {
+        return Err(Error::invalid("image", "has no pixels".to_owned()));
+    }
+    let square = image.crop_imm((image.width() - side) / 2, (image.height() - side) / 2, side, side);
+    let portrait =
+        square.resize_exact(side.min(PORTRAIT_SIDE), side.min(PORTRAIT_SIDE), image::imageops::FilterType::Lanczos3);
+    let thumb = portrait.resize_exact(THUMB_SIDE, THUMB_SIDE, image::imageops::FilterType::Triangle);
+    let portrait_bytes = encode_jpeg(&portrait)?;
+    let hash = blake3::hash(&portrait_bytes).to_hex().to_string();
+    write_atomically(&thumb_path(root, &hash), &encode_jpeg(&thumb)?)?;
+    write_atomically(&blob_path(root, &hash), &portrait_bytes)?;
+    Ok(hash)
+}
+
+/// Reads an image file the person chose, refusing what is too large to be one before reading.
+pub fn read_image_file(path: &Path) -> Result<Vec<u8>> {
+    let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    if size == 0 {
+        return Err(Error::invalid("image", "is an empty file".to_owned()));
+    }
+    if size > MAX_IMAGE_BYTES {
+        return Err(Error::invalid("image", format!("is {} MB; at most {} MB", size >> 20, MAX_IMAGE_BYTES >> 20)));
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(image).write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_wide_photo_becomes_a_centred_square_with_a_thumbnail() {
+        let dir = tempfile::tempdir().unwrap();
+        let hash = store_portrait(dir.path(), &png(900, 600)).unwrap();
+        assert!(is_blob_hash(&hash));
+        let portrait = image::open(blob_path(dir.path(), &hash)).unwrap();
+        assert_eq!((portrait.width(), portrait.height()), (512, 512));
+        let thumb = image::open(thumb_path(dir.path(), &hash)).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (128, 128));
+        assert_eq!(store_portrait(dir.path(), &png(900, 600)).unwrap(), hash, "the same image is stored once");
+    }
+
+    #[test]
+    fn corrupt_truncated_and_foreign_files_are_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = png(64, 64);
+        for (bytes, expect) in
+            [(whole[..whole.len() / 2].to_vec(), "damaged"), (b"%PDF-1.7 not an image".to_vec(), "not a JPEG")]
+        {
+            let Err(Error::Invalid { reason, .. }) = store_portrait(dir.path(), &bytes) else {
+                panic!("{expect} accepted")
+            };
+            assert!(reason.contains(expect), "{reason}");
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).map(|d| d.count()).unwrap_or(0),
+            0,
+            "nothing is written for a refused image"
+        );
+    }
+
+    #[test]
+    fn an_image_bomb_is_refused_before_it_is_decoded() {
+        // A PNG header announcing 30000 × 30000 pixels, followed by almost nothing.
+        let mut bomb = png(1, 1);
+        bomb[16..20].copy_from_slice(&30_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&30_000u32.to_be_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let Err(Error::Invalid { reason, .. }) = store_portrait(dir.path(), &bomb) else { panic!("bomb accepted") };
+        assert!(reason.contains("larger than") || reason.contains("damaged"), "{reason}");
+    }
+
+    #[test]
+    fn only_hex_hashes_name_blobs() {
+        assert!(!is_blob_hash("../../etc/passwd"));
+        assert!(!is_blob_hash(&"A".repeat(64)));
+        assert!(is_blob_hash(&"0f".repeat(32)));
+    }
+}
