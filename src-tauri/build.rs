@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "import_members",
     "export_members_csv",
     "set_my_portrait",
+    "store_photo",
     "get_settings",
     "set_theme",
 ];

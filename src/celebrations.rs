@@ -85,6 +85,7 @@ pub struct BoardMessage {
     pub id: String,
     pub author: Person,
     pub body_html: String,
+    pub photos: Vec<String>,
     pub created_at: Millis,
 }
 
@@ -285,19 +286,26 @@ fn person(conn: &Connection, id: &str) -> Result<Person> {
 pub fn board(conn: &Connection, viewer: &Viewer, key: &str) -> Result<Board> {
     let occasion = occasion(conn, viewer, key)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, author, body, created_at FROM celebration_messages
+        "SELECT id, author, body, created_at, photos FROM celebration_messages
          WHERE occasion = ?1 AND deleted = 0 ORDER BY created_at, id",
     )?;
     let rows = stmt.query_map([key], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, i64>(3)?,
+            row.get::<_, String>(4)?,
+        ))
     })?;
     let mut messages = Vec::new();
     for row in rows {
-        let (id, author, body, created_at) = row?;
+        let (id, author, body, created_at, photos) = row?;
         messages.push(BoardMessage {
             id,
             author: person(conn, &author)?,
             body_html: markdown::render(&body),
+            photos: serde_json::from_str(&photos).unwrap_or_default(),
             created_at: Millis(created_at),
         });
     }
@@ -305,19 +313,24 @@ pub fn board(conn: &Connection, viewer: &Viewer, key: &str) -> Result<Board> {
 }
 
 /// Leaves a message on an occasion's board, as the member at this device.
-pub fn leave_message(library: &mut Library, key: &str, body: &str) -> Result<Board> {
+pub fn leave_message(library: &mut Library, key: &str, body: &str, photos: &[String]) -> Result<Board> {
     let viewer = Viewer::me(library)?;
     viewer.member_id.as_ref().ok_or(Error::NoIdentity)?;
     occasion(library.conn(), &viewer, key)?;
     let body = validate_text("body", body, 2_000)?;
-    if body.is_empty() {
-        return Err(Error::invalid("body", "a message needs words"));
+    let photos = crate::images::validate_photos(library.root(), photos)?;
+    if body.is_empty() && photos.is_empty() {
+        return Err(Error::invalid("body", "a message needs words or a photo"));
     }
     library.write(|w| {
         w.apply(
             "celebration_messages",
             &w.new_id(),
-            &[("occasion", Value::Text(key.to_owned())), ("body", Value::Text(body))],
+            &[
+                ("occasion", Value::Text(key.to_owned())),
+                ("body", Value::Text(body)),
+                ("photos", Value::Text(serde_json::to_string(&photos).expect("hashes serialize"))),
+            ],
         )
     })?;
     board(library.conn(), &viewer, key)

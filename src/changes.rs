@@ -43,11 +43,11 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("story_prompts", &["text"]),
-    ("stories", &["title", "body", "prompt_id", "kind", "visibility", "audience"]),
+    ("stories", &["title", "body", "prompt_id", "kind", "visibility", "audience", "photos"]),
     ("story_responses", &["story_id", "body"]),
     ("story_reactions", &["story_id", "reaction"]),
     ("accomplishments", &["member_id", "kind", "title", "description", "happened_on"]),
-    ("celebration_messages", &["occasion", "body"]),
+    ("celebration_messages", &["occasion", "body", "photos"]),
     ("care_notes", &["member_id", "consent", "audience_kind", "audience", "title", "body", "closed"]),
     ("care_messages", &["note_id", "body"]),
 ];

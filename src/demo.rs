@@ -498,7 +498,7 @@ fn add_accomplishments(library: &mut Library, clock: &FixedClock) -> Result<()> 
             },
         )?;
         members::choose_me(library, &id_of("Sofia Rossi"))?;
-        celebrations::leave_message(library, &occasion.key, "Congratulations! Well deserved.")?;
+        celebrations::leave_message(library, &occasion.key, "Congratulations! Well deserved.", &[])?;
     }
     members::choose_me(library, &me)?;
     Ok(())
@@ -520,6 +520,12 @@ fn add_stories(library: &mut Library, clock: &FixedClock) -> Result<()> {
             kind: *kind,
             visibility: StoryVisibility::Community,
             audience: Vec::new(),
+            // Every other story carries a (generated) photo.
+            photos: if index % 2 == 1 {
+                vec![crate::images::store_photo(library.root(), &demo_photo(index as u32))?]
+            } else {
+                Vec::new()
+            },
         };
         let story = stories::write_story(library, draft)?;
         for (who, text) in *responses {
@@ -544,8 +550,34 @@ fn add_stories(library: &mut Library, clock: &FixedClock) -> Result<()> {
             kind: StoryKind::Personal,
             visibility: StoryVisibility::Leads,
             audience: Vec::new(),
+            photos: Vec::new(),
         },
     )?;
     members::choose_me(library, &me)?;
     Ok(())
+}
+
+/// A generated picture (an evening sky over hills, in the demo's colours), so the demo holds
+/// photos without downloading any.
+fn demo_photo(seed: u32) -> Vec<u8> {
+    let (width, height) = (960u32, 640u32);
+    let hue = (seed * 37 % 60) as f32;
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        let fx = x as f32 / width as f32;
+        let fy = y as f32 / height as f32;
+        let hill = 0.62 + 0.08 * ((fx * 6.0 + seed as f32).sin()) + 0.04 * ((fx * 17.0).cos());
+        let sun = ((fx - 0.7).powi(2) + (fy - 0.35).powi(2)).sqrt() < 0.08;
+        if sun {
+            image::Rgb([255, 226, 150])
+        } else if fy > hill {
+            image::Rgb([(60.0 + hue) as u8, (70.0 + 40.0 * fy) as u8, 50])
+        } else {
+            image::Rgb([(230.0 - 60.0 * fy) as u8, (140.0 + hue - 40.0 * fy) as u8, (110.0 + 60.0 * fy) as u8])
+        }
+    });
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("a generated picture encodes");
+    png
 }

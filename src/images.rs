@@ -96,6 +96,42 @@ pub fn store_portrait(root: &Path, bytes: &[u8]) -> Result<String> {
     Ok(hash)
 }
 
+pub const PHOTO_MAX_SIDE: u32 = 1600;
+
+/// Stores a photo (for a story or a celebration board): at most 1600 px on its long side,
+/// with a 128 px square thumbnail, returning its hash.
+pub fn store_photo(root: &Path, bytes: &[u8]) -> Result<String> {
+    let image = decode(bytes)?;
+    let photo = if image.width().max(image.height()) > PHOTO_MAX_SIDE {
+        image.resize(PHOTO_MAX_SIDE, PHOTO_MAX_SIDE, image::imageops::FilterType::Lanczos3)
+    } else {
+        image
+    };
+    let side = photo.width().min(photo.height()).max(1);
+    let square = photo.crop_imm((photo.width() - side) / 2, (photo.height() - side) / 2, side, side);
+    let thumb = square.resize_exact(THUMB_SIDE, THUMB_SIDE, image::imageops::FilterType::Triangle);
+    let photo_bytes = encode_jpeg(&photo)?;
+    let hash = blake3::hash(&photo_bytes).to_hex().to_string();
+    write_atomically(&thumb_path(root, &hash), &encode_jpeg(&thumb)?)?;
+    write_atomically(&blob_path(root, &hash), &photo_bytes)?;
+    Ok(hash)
+}
+
+/// Checks a list of photo hashes names images stored in this library.
+pub fn validate_photos(root: &Path, photos: &[String]) -> Result<Vec<String>> {
+    if photos.len() > 12 {
+        return Err(Error::invalid("photos", "at most 12 photos fit".to_owned()));
+    }
+    for hash in photos {
+        if !is_blob_hash(hash) || !blob_path(root, hash).is_file() {
+            return Err(Error::invalid("photos", format!("{hash:?} is not a photo in this library")));
+        }
+    }
+    let mut unique = photos.to_vec();
+    unique.dedup();
+    Ok(unique)
+}
+
 /// Reads an image file the person chose, refusing what is too large to be one before reading.
 pub fn read_image_file(path: &Path) -> Result<Vec<u8>> {
     let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();

@@ -57,6 +57,9 @@ pub struct StoryDraft {
     /// Member ids, for `members` visibility.
     #[serde(default)]
     pub audience: Vec<String>,
+    /// Hashes of photos already stored with `store_photo`, in order.
+    #[serde(default)]
+    pub photos: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -101,6 +104,8 @@ pub struct Story {
     pub audience: Vec<Person>,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// Hashes of the story's photos (shown through `hearth://localhost/blobs/<hash>`).
+    pub photos: Vec<String>,
     pub responses: Vec<Response>,
     pub reactions: Vec<ReactionCount>,
 }
@@ -144,7 +149,7 @@ pub fn add_prompt(library: &mut Library, text: &str) -> Result<Prompt> {
 /// Writes a new story as the member at this device.
 pub fn write_story(library: &mut Library, draft: StoryDraft) -> Result<Story> {
     let me = library.me()?.ok_or(Error::NoIdentity)?;
-    let columns = story_columns(library.conn(), &draft)?;
+    let columns = story_columns(library, &draft)?;
     let id = library.write(|w| {
         let id = w.new_id();
         w.apply("stories", &id, &columns)?;
@@ -161,7 +166,7 @@ pub fn update_story(library: &mut Library, id: &str, draft: StoryDraft) -> Resul
     if !viewer.is(&author) {
         return Err(Error::Forbidden { action: "edit this story", reason: "a story is edited by its author".into() });
     }
-    let columns = story_columns(library.conn(), &draft)?;
+    let columns = story_columns(library, &draft)?;
     library.write(|w| {
         w.apply("stories", id, &columns)?;
         search::index_story(w.conn(), id)
@@ -242,9 +247,11 @@ struct StoredStory {
     audience: Vec<String>,
     created_at: i64,
     updated_at: i64,
+    photos: Vec<String>,
 }
 
-const STORY_COLUMNS: &str = "id, author, title, body, prompt_id, kind, visibility, audience, created_at, updated_at";
+const STORY_COLUMNS: &str =
+    "id, author, title, body, prompt_id, kind, visibility, audience, created_at, updated_at, photos";
 
 fn stored(row: &Row) -> rusqlite::Result<StoredStory> {
     Ok(StoredStory {
@@ -263,6 +270,7 @@ fn stored(row: &Row) -> rusqlite::Result<StoredStory> {
         audience: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
         created_at: row.get(8)?,
         updated_at: row.get(9)?,
+        photos: serde_json::from_str(&row.get::<_, String>(10)?).unwrap_or_default(),
     })
 }
 
@@ -390,13 +398,16 @@ fn assemble(conn: &Connection, viewer: &Viewer, s: StoredStory) -> Result<Story>
         audience,
         created_at: Millis(s.created_at),
         updated_at: Millis(s.updated_at),
+        photos: s.photos,
         responses,
         reactions,
         id: s.id,
     })
 }
 
-fn story_columns(conn: &Connection, draft: &StoryDraft) -> Result<Vec<(&'static str, Value)>> {
+fn story_columns(library: &Library, draft: &StoryDraft) -> Result<Vec<(&'static str, Value)>> {
+    let conn = library.conn();
+    let photos = crate::images::validate_photos(library.root(), &draft.photos)?;
     let title = validate_text("title", &draft.title, TITLE_MAX)?;
     if title.is_empty() {
         return Err(Error::invalid("title", "a story needs a title"));
@@ -436,5 +447,6 @@ fn story_columns(conn: &Connection, draft: &StoryDraft) -> Result<Vec<(&'static 
             }),
         ),
         ("audience", Value::Text(serde_json::to_string(&audience).expect("ids serialize"))),
+        ("photos", Value::Text(serde_json::to_string(&photos).expect("hashes serialize"))),
     ])
 }

@@ -58,6 +58,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::members::import_members,
         commands::members::export_members_csv,
         commands::members::set_my_portrait,
+        commands::members::store_photo,
         commands::settings::get_settings,
         commands::settings::set_theme,
     ])

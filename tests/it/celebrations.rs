@@ -87,7 +87,7 @@ fn a_birthday_hidden_from_a_viewer_is_not_celebrated_for_them() {
     assert!(for_bo.is_empty(), "Bo may not see Ada's birthday, so it is not celebrated for him");
     let key = format!("birthday:{ada}:2026");
     members::choose_me(&library, &bo).unwrap();
-    let message = celebrations::leave_message(&mut library, &key, "Happy birthday!");
+    let message = celebrations::leave_message(&mut library, &key, "Happy birthday!", &[]);
     assert!(matches!(message, Err(Error::NotFound { .. })), "nor can he write on its board");
 }
 
@@ -109,9 +109,9 @@ fn members_leave_messages_and_the_honouree_sees_them_together() {
         },
     )
     .unwrap();
-    celebrations::leave_message(&mut library, &posted.key, "So proud of you").unwrap();
+    celebrations::leave_message(&mut library, &posted.key, "So proud of you", &[]).unwrap();
     members::choose_me(&library, &bo).unwrap();
-    celebrations::leave_message(&mut library, &posted.key, "Well *deserved*").unwrap();
+    celebrations::leave_message(&mut library, &posted.key, "Well *deserved*", &[]).unwrap();
     let conn = library.conn();
     let board = celebrations::board(conn, &Viewer::member(conn, &ada).unwrap(), &posted.key).unwrap();
     let authors: Vec<&str> = board.messages.iter().map(|m| m.author.display_name.as_str()).collect();

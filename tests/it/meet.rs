@@ -48,6 +48,7 @@ fn suggestions_favour_people_i_have_not_met_and_newcomers_and_say_why() {
             kind: StoryKind::Personal,
             visibility: StoryVisibility::Community,
             audience: vec![],
+            photos: vec![],
         },
     )
     .unwrap();

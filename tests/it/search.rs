@@ -55,6 +55,7 @@ fn the_directory_finds_by_visible_fields_and_stories_only() {
         kind: StoryKind::Personal,
         visibility: StoryVisibility::Leads,
         audience: vec![],
+        photos: vec![],
     };
     stories::write_story(&mut library, story).unwrap();
     drop(library);

@@ -32,6 +32,7 @@ fn draft(title: &str, visibility: StoryVisibility, audience: Vec<String>) -> Sto
         kind: StoryKind::Personal,
         visibility,
         audience,
+        photos: vec![],
     }
 }
 
@@ -143,4 +144,25 @@ fn leads_add_prompts_and_members_cannot() {
     assert!(stories::prompts(c.library.conn()).unwrap().contains(&prompt));
     members::choose_me(&c.library, &c.bo).unwrap();
     assert!(matches!(stories::add_prompt(&mut c.library, "Mine"), Err(Error::Forbidden { .. })));
+}
+
+#[test]
+fn stories_carry_photos_stored_in_the_library_and_nothing_else() {
+    let scratch = Scratch::new();
+    let mut c = circle(&scratch);
+    members::choose_me(&c.library, &c.ada).unwrap();
+    let picture = image::RgbImage::from_pixel(2400, 1200, image::Rgb([200, 120, 80]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let hash = hearth::images::store_photo(c.library.root(), &png).unwrap();
+    let stored = image::open(hearth::images::blob_path(c.library.root(), &hash)).unwrap();
+    assert_eq!((stored.width(), stored.height()), (1600, 800), "large photos are brought down to 1600 px");
+    let with_photo = StoryDraft { photos: vec![hash.clone()], ..draft("Sea", StoryVisibility::Community, vec![]) };
+    assert_eq!(stories::write_story(&mut c.library, with_photo).unwrap().photos, vec![hash]);
+    let forged =
+        StoryDraft { photos: vec!["../../hearth.db".into()], ..draft("x", StoryVisibility::Community, vec![]) };
+    let result = stories::write_story(&mut c.library, forged);
+    assert!(matches!(result, Err(Error::Invalid { field: "photos", .. })), "only stored photos can be attached");
 }

@@ -31,8 +31,13 @@ pub fn celebration_board(state: State<AppState>, key: String) -> CommandResult<B
 
 #[tauri::command]
 #[specta::specta]
-pub fn leave_celebration_message(state: State<AppState>, key: String, body: String) -> CommandResult<Board> {
-    state.with_library(|library| celebrations::leave_message(library, &key, &body))
+pub fn leave_celebration_message(
+    state: State<AppState>,
+    key: String,
+    body: String,
+    photos: Vec<String>,
+) -> CommandResult<Board> {
+    state.with_library(|library| celebrations::leave_message(library, &key, &body, &photos))
 }
 
 #[tauri::command]

@@ -124,3 +124,14 @@ pub fn set_my_portrait(state: State<AppState>, path: String) -> CommandResult<Me
         if path.is_empty() { Vec::new() } else { hearth::images::read_image_file(std::path::Path::new(&path))? };
     state.with_library(|library| members::set_my_portrait(library, &bytes))
 }
+
+/// Stores a photo the person chose (for a story or a board) and returns its hash.
+#[tauri::command]
+#[specta::specta]
+pub fn store_photo(state: State<AppState>, path: String) -> CommandResult<String> {
+    let bytes = hearth::images::read_image_file(std::path::Path::new(&path))?;
+    state.with_library(|library| {
+        library.ensure_writable()?;
+        hearth::images::store_photo(library.root(), &bytes)
+    })
+}

@@ -42,7 +42,7 @@ export const commands = {
 	upcomingCelebrations: (days: number) => typedError<Occasion[], CommandError>(__TAURI_INVOKE("upcoming_celebrations", { days })),
 	recentAccomplishments: (days: number) => typedError<Occasion[], CommandError>(__TAURI_INVOKE("recent_accomplishments", { days })),
 	celebrationBoard: (key: string) => typedError<Board, CommandError>(__TAURI_INVOKE("celebration_board", { key })),
-	leaveCelebrationMessage: (key: string, body: string) => typedError<Board, CommandError>(__TAURI_INVOKE("leave_celebration_message", { key, body })),
+	leaveCelebrationMessage: (key: string, body: string, photos: string[]) => typedError<Board, CommandError>(__TAURI_INVOKE("leave_celebration_message", { key, body, photos })),
 	postAccomplishment: (draft: AccomplishmentDraft) => typedError<Occasion, CommandError>(__TAURI_INVOKE("post_accomplishment", { draft })),
 	/**  Writes the next year of celebrations as an `.ics` file where the person chose to save it. */
 	exportCelebrationsIcs: (path: string) => typedError<number, CommandError>(__TAURI_INVOKE("export_celebrations_ics", { path })),
@@ -63,6 +63,8 @@ export const commands = {
 	exportMembersCsv: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_members_csv", { path })),
 	/**  Sets (from the image file the person chose) or, with an empty path, removes their portrait. */
 	setMyPortrait: (path: string) => typedError<Member, CommandError>(__TAURI_INVOKE("set_my_portrait", { path })),
+	/**  Stores a photo the person chose (for a story or a board) and returns its hash. */
+	storePhoto: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("store_photo", { path })),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	setTheme: (theme: Theme) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_theme", { theme })),
 };
@@ -89,6 +91,7 @@ export type BoardMessage = {
 	id: string,
 	author: Person,
 	bodyHtml: string,
+	photos: string[],
 	createdAt: number,
 };
 
@@ -357,6 +360,8 @@ export type Story = {
 	audience: Person[],
 	createdAt: number,
 	updatedAt: number,
+	/**  Hashes of the story's photos (shown through `hearth://localhost/blobs/<hash>`). */
+	photos: string[],
 	responses: Response[],
 	reactions: ReactionCount[],
 };
@@ -369,6 +374,8 @@ export type StoryDraft = {
 	visibility: StoryVisibility,
 	/**  Member ids, for `members` visibility. */
 	audience?: string[],
+	/**  Hashes of photos already stored with `store_photo`, in order. */
+	photos?: string[],
 };
 
 /**  Which stories to list. */
