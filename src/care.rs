@@ -12,7 +12,7 @@ use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::stories::Person;
+use crate::members::{person, Person};
 use crate::viewer::Viewer;
 use crate::{markdown, members};
 
@@ -107,14 +107,6 @@ impl Stored {
                 CareAudience::Members => self.audience.iter().any(|a| a == me),
             }
     }
-}
-
-fn person(conn: &Connection, id: &str) -> Result<Person> {
-    let name: Option<String> = conn
-        .prepare_cached("SELECT display_name FROM members WHERE id = ?1")?
-        .query_row([id], |row| row.get(0))
-        .optional()?;
-    Ok(Person { id: id.to_owned(), display_name: name.unwrap_or_else(|| "A former member".into()) })
 }
 
 /// Care notes the viewer is in the audience of, newest first. Anonymous readers see none.

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::markdown;
 use crate::members::{self, Member};
-use crate::stories::Person;
+use crate::members::{person, Person};
 use crate::viewer::Viewer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -272,14 +272,6 @@ fn message_count(conn: &Connection, key: &str) -> Result<u32> {
     Ok(conn
         .prepare_cached("SELECT count(*) FROM celebration_messages WHERE occasion = ?1 AND deleted = 0")?
         .query_row([key], |row| row.get(0))?)
-}
-
-fn person(conn: &Connection, id: &str) -> Result<Person> {
-    let name: Option<String> = conn
-        .prepare_cached("SELECT display_name FROM members WHERE id = ?1")?
-        .query_row([id], |row| row.get(0))
-        .optional()?;
-    Ok(Person { id: id.to_owned(), display_name: name.unwrap_or_else(|| "A former member".into()) })
 }
 
 /// An occasion's board: the occasion and every message, oldest first.

@@ -66,6 +66,23 @@ impl Role {
     }
 }
 
+/// Who wrote or is named in something: always visible, like the directory's names.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// The person behind a member id; a member who has left keeps a name that says so.
+pub fn person(conn: &Connection, id: &str) -> Result<Person> {
+    let name: Option<String> = conn
+        .prepare_cached("SELECT display_name FROM members WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?;
+    Ok(Person { id: id.to_owned(), display_name: name.unwrap_or_else(|| "A former member".into()) })
+}
+
 /// A member as one viewer may see them. `None` means hidden from this viewer (or, for
 /// `visibility`, that the viewer is not the member).
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]

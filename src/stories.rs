@@ -10,6 +10,7 @@ use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::library::Library;
+use crate::members::person;
 use crate::viewer::Viewer;
 use crate::{ids, markdown, members, search};
 
@@ -62,12 +63,7 @@ pub struct StoryDraft {
     pub photos: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct Person {
-    pub id: String,
-    pub display_name: String,
-}
+pub use crate::members::Person;
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -329,14 +325,6 @@ pub fn list_stories(conn: &Connection, viewer: &Viewer, filter: &StoryFilter) ->
         }
     }
     Ok(out)
-}
-
-fn person(conn: &Connection, id: &str) -> Result<Person> {
-    let name: Option<String> = conn
-        .prepare_cached("SELECT display_name FROM members WHERE id = ?1")?
-        .query_row([id], |row| row.get(0))
-        .optional()?;
-    Ok(Person { id: id.to_owned(), display_name: name.unwrap_or_else(|| "A former member".into()) })
 }
 
 fn assemble(conn: &Connection, viewer: &Viewer, s: StoredStory) -> Result<Story> {

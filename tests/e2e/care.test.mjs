@@ -1,14 +1,8 @@
 // Care notes: shared with named members only; others never see them in the window.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { button, byLabel, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
+import { button, byLabel, launch, navigate, openDemo, scratch, screenshot, switchTo, waitForText } from "./harness.mjs";
 
-async function switchTo(browser, name) {
-  await navigate(browser, "Settings");
-  await (await byLabel(browser, "Switch to member")).selectByVisibleText(name);
-  await (await button(browser, "Switch")).click();
-  await waitForText(browser, `This computer knows you as ${name}`);
-}
 
 async function openCare(browser) {
   await navigate(browser, "People");
@@ -20,8 +14,7 @@ test("a care note reaches the people named and nobody else", async () => {
   const app = await launch(dirs);
   try {
     const { browser } = app;
-    await (await button(browser, "Explore the demo community")).click();
-    await waitForText(browser, "Welcome back, Amara");
+    await openDemo(browser);
     await switchTo(browser, "Hannah Schmidt");
     await openCare(browser);
     await (await button(browser, "Share something hard")).click();

@@ -2,14 +2,8 @@
 // on its board, and the honouree sees it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { button, byLabel, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
+import { button, byLabel, launch, navigate, openDemo, scratch, screenshot, switchTo, waitForText } from "./harness.mjs";
 
-async function switchTo(browser, name) {
-  await navigate(browser, "Settings");
-  await (await byLabel(browser, "Switch to member")).selectByVisibleText(name);
-  await (await button(browser, "Switch")).click();
-  await waitForText(browser, `This computer knows you as ${name}`);
-}
 
 test("a member sees a birthday coming up and leaves a message the honouree reads", async () => {
   const soon = new Date();
@@ -21,8 +15,7 @@ test("a member sees a birthday coming up and leaves a message the honouree reads
   const app = await launch(dirs);
   try {
     const { browser } = app;
-    await (await button(browser, "Explore the demo community")).click();
-    await waitForText(browser, "Welcome back, Amara");
+    await openDemo(browser);
     await (await byLabel(browser, "Your profile")).click();
     await (await button(browser, "Edit profile")).click();
     await (await byLabel(browser, "Birthday month")).selectByAttribute("value", month);

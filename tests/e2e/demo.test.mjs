@@ -1,7 +1,7 @@
 // The demo community: open it from the welcome screen, visit every section, switch theme.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { button, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
+import { button, launch, navigate, openDemo, scratch, screenshot, waitForText } from "./harness.mjs";
 
 const sections = [
   ["People", "People", "Amara Okafor"],
@@ -18,8 +18,7 @@ test("the demo community opens and every section can be visited", async () => {
   const app = await launch(dirs);
   try {
     const { browser } = app;
-    await (await button(browser, "Explore the demo community")).click();
-    await waitForText(browser, "Welcome back, Amara");
+    await openDemo(browser);
     assert.equal(await browser.$("main h1").getText(), "Riverside Care Learning Circle");
     await screenshot(browser, "demo-home");
 
@@ -54,8 +53,7 @@ test("the theme switches between light and dark and is remembered", async () => 
   let app = await launch(dirs);
   try {
     const { browser } = app;
-    await (await button(browser, "Explore the demo community")).click();
-    await waitForText(browser, "Welcome back, Amara");
+    await openDemo(browser);
     await navigate(browser, "Settings");
     await (await browser.$("aria/Dark")).click();
     await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === "dark", {

@@ -137,3 +137,17 @@ export async function navigate(browser, label) {
   await link.click();
   return link;
 }
+
+/** Opens the demo community from the welcome screen, as its first lead. */
+export async function openDemo(browser) {
+  await (await button(browser, "Explore the demo community")).click();
+  await waitForText(browser, "Welcome back, Amara");
+}
+
+/** Settings → "You on this computer": become another member of the open library. */
+export async function switchTo(browser, name) {
+  await navigate(browser, "Settings");
+  await (await byLabel(browser, "Switch to member")).selectByVisibleText(name);
+  await (await button(browser, "Switch")).click();
+  await waitForText(browser, `This computer knows you as ${name}`);
+}

@@ -2,15 +2,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { button, byLabel, hearth, launch, scratch, screenshot, waitForText } from "./harness.mjs";
+import { button, byLabel, hearth, launch, openDemo, scratch, screenshot, waitForText } from "./harness.mjs";
 
 test("a member completes their profile and chooses who sees what", async () => {
   const dirs = scratch();
   const app = await launch(dirs);
   try {
     const { browser } = app;
-    await (await button(browser, "Explore the demo community")).click();
-    await waitForText(browser, "Welcome back, Amara");
+    await openDemo(browser);
     await (await byLabel(browser, "Your profile")).click();
     await (await button(browser, "Edit profile")).click();
 

@@ -1,15 +1,8 @@
 // Stories: write one to a prompt, respond to it as another member, and the author sees who.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { button, byLabel, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
+import { button, byLabel, launch, navigate, openDemo, scratch, screenshot, switchTo, waitForText } from "./harness.mjs";
 
-async function switchTo(browser, name) {
-  await navigate(browser, "Settings");
-  const select = await byLabel(browser, "Switch to member");
-  await select.selectByVisibleText(name);
-  await (await button(browser, "Switch")).click();
-  await waitForText(browser, `This computer knows you as ${name}`);
-}
 
 async function openStory(browser, title) {
   await navigate(browser, "People");
@@ -24,8 +17,7 @@ test("a story written to a prompt gets a response from another member, and its a
   const app = await launch(dirs);
   try {
     const { browser } = app;
-    await (await button(browser, "Explore the demo community")).click();
-    await waitForText(browser, "Welcome back, Amara");
+    await openDemo(browser);
     await navigate(browser, "People");
     await (await button(browser, "Stories")).click();
     await waitForText(browser, "My grandmother's pill box");

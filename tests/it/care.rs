@@ -122,6 +122,8 @@ fn care_notes_never_surface_in_stories_celebrations_or_search() {
         occasions.iter().all(|o| !o.title.contains("father") && !o.description.contains("Zanzibarite")),
         "not an occasion"
     );
+    let export = hearth::exchange::export_csv(&c.library, &bo).unwrap();
+    assert!(!export.contains("Zanzibarite") && !export.contains("father"), "not in exports, even for its audience");
     for who in [&c.bo, &c.cy, &c.lead] {
         let viewer = Viewer::member(conn, who).unwrap();
         let hits = hearth::search::search(conn, &viewer, "Zanzibarite").unwrap();

@@ -280,6 +280,7 @@ export type Occasion = {
 
 export type OccasionKind = "birthday" | "anniversary" | "accomplishment";
 
+/**  Who wrote or is named in something: always visible, like the directory's names. */
 export type Person = {
 	id: string,
 	displayName: string,
