@@ -66,7 +66,10 @@ pub fn people_to_meet(conn: &Connection, viewer: &Viewer, limit: usize) -> Resul
         }
         if other.role == Role::Newcomer {
             score += 3;
-            reasons.push(format!("New to the community since {}: say hello", other.joined_on));
+            let since = chrono::NaiveDate::parse_from_str(&other.joined_on, "%Y-%m-%d")
+                .map(|d| d.format("%B %Y").to_string())
+                .unwrap_or_else(|_| other.joined_on.clone());
+            reasons.push(format!("New to the community since {since}: say hello"));
         }
         if known.contains(&other.id) {
             score -= 10;

@@ -10,7 +10,7 @@ const sections = [
   ["Rituals & artefacts", "Rituals & artefacts", "The things that make you, you"],
   ["Community pulse", "Community pulse", "Identification"],
   ["Settings", "Settings", "Library version"],
-  ["Home", "Riverside Care Learning Circle", "New faces"],
+  ["Home", "Riverside Care Learning Circle", "People to get to know"],
 ];
 
 test("the demo community opens and every section can be visited", async () => {
