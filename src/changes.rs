@@ -50,6 +50,27 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("celebration_messages", &["occasion", "body", "photos"]),
     ("care_notes", &["member_id", "consent", "audience_kind", "audience", "title", "body", "closed"]),
     ("care_messages", &["note_id", "body"]),
+    (
+        "initiatives",
+        &[
+            "title",
+            "difference",
+            "involves",
+            "help_wanted",
+            "interests",
+            "dimensions",
+            "target_date",
+            "cover",
+            "status",
+            "outcome",
+            "reflection",
+        ],
+    ),
+    ("initiative_moves", &["initiative_id", "from_status", "to_status"]),
+    ("initiative_people", &["initiative_id", "kind", "reason"]),
+    ("initiative_updates", &["initiative_id", "kind", "body", "photos"]),
+    ("decisions", &["initiative_id", "proposal", "closes_at", "closed", "outcome"]),
+    ("stances", &["decision_id", "stance", "reason"]),
 ];
 
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_care_notes", include_str!("../migrations/0005_care_notes.sql")),
     ("0006_search", include_str!("../migrations/0006_search.sql")),
     ("0007_photos", include_str!("../migrations/0007_photos.sql")),
+    ("0008_initiatives", include_str!("../migrations/0008_initiatives.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -319,6 +319,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     add_stories(&mut library, &clock)?;
     add_accomplishments(&mut library, &clock)?;
     add_profiles_and_care(&mut library, &clock)?;
+    add_initiatives(&mut library, &clock)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
     Library::open(root)
@@ -388,6 +389,81 @@ const STORIES: &[DemoStory] = &[
         &[("Amara Okafor", "hug"), ("Tomás Herrera", "heart")],
     ),
 ];
+
+/// Initiatives in every state, with supporters, helpers and a couple of decisions.
+fn add_initiatives(library: &mut Library, clock: &FixedClock) -> Result<()> {
+    use crate::decisions::{self, StanceKind};
+    use crate::initiatives::{self, InitiativeDraft, Involvement, Status};
+    let everyone = members::list(library.conn(), &Viewer::anonymous())?;
+    let id_of =
+        |name: &str| everyone.iter().find(|m| m.display_name == name).map(|m| m.id.clone()).expect("demo member");
+    let me = library.me()?.expect("the demo has a member at the keyboard");
+    let dimensions = crate::community::dimensions(library.conn())?;
+    // (proposer, title, difference, help wanted, interests, path of moves, supporters)
+    type Plan<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a [&'a str], &'a [Status], &'a [&'a str]);
+    let plans: [Plan; 6] = [
+        ("Tomás Herrera", "Falls clinic in the community hall", "Older people fall at home and nobody sees it until A&E. I want a monthly clinic where they can come with a friend.", &["exercise", "data visualisation"], &["falls prevention"], &[Status::Gathering, Status::Active], &["Ingrid Johansson", "Rafael Gómez", "Priya Raman"]),
+        ("Grace Mwangi", "Plain-language leaflets with patients", "Our leaflets are written for us, not for the people who read them.", &["health literacy", "design"], &["health literacy", "patient voice"], &[Status::Gathering], &["Amelia Watson", "Nadia Haddad"]),
+        ("Marta Nowak", "Buddy system for newly qualified nurses", "My first month would have been easier with someone to ask. I want every new nurse to have that.", &["mentoring"], &["mentoring"], &[], &["Amara Okafor"]),
+        ("Arjun Nair", "Shared simulation afternoons", "Simulation teaches teams, not individuals: let us train across professions.", &["simulation"], &["simulation", "human factors"], &[Status::Gathering, Status::Active], &["Hannah Schmidt", "Amara Okafor"]),
+        ("Kwame Mensah", "Night-shift breakfast", "Night staff never see the community. A breakfast at 7 would change that.", &[], &["staff wellbeing"], &[Status::Gathering, Status::Paused], &["Liam O'Connor"]),
+        ("Oliver Bennett", "Community podcast", "Recording our stories for people who cannot come.", &["audio editing"], &["podcasts"], &[Status::Dropped], &[]),
+    ];
+    for (index, (proposer, title, difference, help, interests, path, supporters)) in plans.iter().enumerate() {
+        clock.set(Millis(DEMO_START.0 - (60 - index as i64 * 8) * DAY));
+        members::choose_me(library, &id_of(proposer))?;
+        let draft = InitiativeDraft {
+            title: (*title).into(),
+            difference: (*difference).into(),
+            help_wanted: help.iter().map(|s| s.to_string()).collect(),
+            interests: interests.iter().map(|s| s.to_string()).collect(),
+            dimensions: vec![dimensions[index % dimensions.len()].id.clone(), dimensions[3].id.clone()],
+            ..Default::default()
+        };
+        let id = initiatives::propose(library, draft)?.id;
+        for step in *path {
+            initiatives::move_to(library, &id, *step)?;
+        }
+        for who in *supporters {
+            members::choose_me(library, &id_of(who))?;
+            initiatives::support(library, &id, "")?;
+        }
+        if index == 3 {
+            members::choose_me(library, &id_of("Hannah Schmidt"))?;
+            initiatives::involve(library, &id, Involvement::Colead, false)?;
+            initiatives::post_update(library, &id, true, "First afternoon: 14 people from 5 professions.", &[])?;
+            initiatives::close(
+                library,
+                &id,
+                "Four afternoons ran; two wards now simulate monthly on their own.",
+                "Mixing professions mattered more than the scenarios. Book the room before recruiting.",
+            )?;
+        }
+        if index == 0 {
+            members::choose_me(library, &id_of(proposer))?;
+            let closes = Millis(DEMO_START.0 + 400 * DAY);
+            let decision = decisions::propose(library, &id, "Hold the clinic on Saturday mornings", closes)?;
+            for (who, stance, reason) in [
+                ("Ingrid Johansson", StanceKind::Agree, "Families can come along."),
+                ("Rafael Gómez", StanceKind::Disagree, "I work Saturdays."),
+                ("Priya Raman", StanceKind::Abstain, ""),
+            ] {
+                members::choose_me(library, &id_of(who))?;
+                decisions::take_stance(library, &decision.id, stance, reason)?;
+            }
+        }
+    }
+    // A community question, decided.
+    members::choose_me(library, &me)?;
+    let question =
+        decisions::propose(library, "", "Move the monthly meeting to Thursdays", Millis(DEMO_START.0 + 5 * DAY))?;
+    decisions::take_stance(library, &question.id, StanceKind::Agree, "Fewer clashes with clinics.")?;
+    members::choose_me(library, &id_of("Sipho Dlamini"))?;
+    decisions::take_stance(library, &question.id, StanceKind::Block, "Thursday is the ambulance training day.")?;
+    members::choose_me(library, &me)?;
+    decisions::close(library, &question.id, "We stay on Tuesdays and revisit in spring.")?;
+    Ok(())
+}
 
 /// Fuller profiles for a few members (with some fields kept close), and care notes that show
 /// how a struggle is shared with a few.

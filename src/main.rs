@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
 use hearth::viewer::Viewer;
-use hearth::{celebrations, exchange, stories};
+use hearth::{celebrations, exchange, initiatives, stories};
 use hearth::{demo, Library, Result};
 
 #[derive(Parser)]
@@ -49,11 +49,55 @@ enum Command {
         #[command(subcommand)]
         command: StoriesCommand,
     },
+    /// Initiatives members propose, support and drive.
+    Initiatives {
+        #[command(subcommand)]
+        command: InitiativesCommand,
+    },
     /// Birthdays, join anniversaries and accomplishments.
     Celebrations {
         #[command(subcommand)]
         command: CelebrationsCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum InitiativesCommand {
+    /// Every initiative, newest first.
+    List {
+        library: PathBuf,
+        #[command(flatten)]
+        reader: Reader,
+    },
+    /// Propose an initiative as this device's member.
+    Propose {
+        library: PathBuf,
+        #[arg(long)]
+        title: String,
+        /// The difference it should make, and why it matters to you.
+        #[arg(long)]
+        difference: String,
+        #[arg(long, default_value = "")]
+        involves: String,
+        /// Skills wanted, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        help_wanted: Vec<String>,
+        /// Linked interests, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        interests: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Support an initiative as this device's member.
+    Support {
+        library: PathBuf,
+        initiative: String,
+        /// Why you care.
+        #[arg(long, default_value = "")]
+        why: String,
+    },
+    /// Move an initiative on the board.
+    Move { library: PathBuf, initiative: String, to: initiatives::Status },
 }
 
 #[derive(Subcommand)]
@@ -287,6 +331,7 @@ fn run(cli: Cli) -> Result<()> {
             let me = members::set_my_portrait(&mut lib, &bytes)?;
             println!("Portrait of {} set", me.display_name);
         }
+        Command::Initiatives { command } => run_initiatives(command)?,
         Command::Members { command: MembersCommand::Show { library, member, reader } } => {
             let lib = Library::open(&library)?;
             let id = find_member(&lib, &member)?;
@@ -296,6 +341,50 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 print_profile(&profile);
             }
+        }
+    }
+    Ok(())
+}
+
+fn run_initiatives(command: InitiativesCommand) -> Result<()> {
+    match command {
+        InitiativesCommand::List { library, reader } => {
+            let lib = Library::open(&library)?;
+            let all = initiatives::list(lib.conn(), &reader.viewer(&lib)?)?;
+            if reader.json {
+                print_json(&all);
+            } else {
+                for i in all {
+                    println!("{:<10} {:<40} {} supporters  {}", i.status.as_str(), i.title, i.supporters.len(), i.id);
+                }
+            }
+        }
+        InitiativesCommand::Propose { library, title, difference, involves, help_wanted, interests, json } => {
+            let mut lib = Library::open(&library)?;
+            let draft = initiatives::InitiativeDraft {
+                title,
+                difference,
+                involves,
+                help_wanted,
+                interests,
+                ..Default::default()
+            };
+            let proposed = initiatives::propose(&mut lib, draft)?;
+            if json {
+                print_json(&proposed);
+            } else {
+                println!("Proposed {:?} ({})", proposed.title, proposed.id);
+            }
+        }
+        InitiativesCommand::Support { library, initiative, why } => {
+            let mut lib = Library::open(&library)?;
+            let supported = initiatives::support(&mut lib, &initiative, &why)?;
+            println!("{} now has {} supporters", supported.title, supported.supporters.len());
+        }
+        InitiativesCommand::Move { library, initiative, to } => {
+            let mut lib = Library::open(&library)?;
+            let moved = initiatives::move_to(&mut lib, &initiative, to)?;
+            println!("{} is now {}", moved.title, moved.status.as_str());
         }
     }
     Ok(())
