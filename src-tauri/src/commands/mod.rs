@@ -3,6 +3,7 @@
 pub mod care;
 pub mod celebrations;
 pub mod community;
+pub mod initiatives;
 pub mod library;
 pub mod members;
 pub mod settings;

@@ -65,6 +65,22 @@ export const commands = {
 	setMyPortrait: (path: string) => typedError<Member, CommandError>(__TAURI_INVOKE("set_my_portrait", { path })),
 	/**  Stores a photo the person chose (for a story or a board) and returns its hash. */
 	storePhoto: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("store_photo", { path })),
+	listInitiatives: () => typedError<Initiative[], CommandError>(__TAURI_INVOKE("list_initiatives")),
+	getInitiative: (id: string) => typedError<Initiative, CommandError>(__TAURI_INVOKE("get_initiative", { id })),
+	proposeInitiative: (draft: InitiativeDraft) => typedError<Initiative, CommandError>(__TAURI_INVOKE("propose_initiative", { draft })),
+	moveInitiative: (id: string, to: Status) => typedError<Initiative, CommandError>(__TAURI_INVOKE("move_initiative", { id, to })),
+	closeInitiative: (id: string, outcome: string, reflection: string) => typedError<Initiative, CommandError>(__TAURI_INVOKE("close_initiative", { id, outcome, reflection })),
+	supportInitiative: (id: string, why: string) => typedError<Initiative, CommandError>(__TAURI_INVOKE("support_initiative", { id, why })),
+	withdrawInitiativeSupport: (id: string) => typedError<Initiative, CommandError>(__TAURI_INVOKE("withdraw_initiative_support", { id })),
+	involveInInitiative: (id: string, how: Involvement, leave: boolean) => typedError<Initiative, CommandError>(__TAURI_INVOKE("involve_in_initiative", { id, how, leave })),
+	postInitiativeUpdate: (id: string, progress: boolean, body: string, photos: string[]) => typedError<Initiative, CommandError>(__TAURI_INVOKE("post_initiative_update", { id, progress, body, photos })),
+	initiativesForYou: () => typedError<Match[], CommandError>(__TAURI_INVOKE("initiatives_for_you")),
+	suggestCollaborators: (id: string) => typedError<Collaborator[], CommandError>(__TAURI_INVOKE("suggest_collaborators", { id })),
+	/**  Decisions on an initiative, or (for an empty id) the community's questions. */
+	listDecisions: (initiativeId: string) => typedError<Decision[], CommandError>(__TAURI_INVOKE("list_decisions", { initiativeId })),
+	proposeDecision: (initiativeId: string, proposal: string, closesAt: number) => typedError<Decision, CommandError>(__TAURI_INVOKE("propose_decision", { initiativeId, proposal, closesAt })),
+	takeStance: (decisionId: string, stance: StanceKind, reason: string) => typedError<Decision, CommandError>(__TAURI_INVOKE("take_stance", { decisionId, stance, reason })),
+	closeDecision: (decisionId: string, outcome: string) => typedError<Decision, CommandError>(__TAURI_INVOKE("close_decision", { decisionId, outcome })),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	setTheme: (theme: Theme) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_theme", { theme })),
 };
@@ -134,6 +150,11 @@ export type CareNoteDraft = {
 	body: string,
 };
 
+export type Collaborator = {
+	person: Person,
+	reasons: string[],
+};
+
 export type CommandError = {
 	code: ErrorCode,
 	message: string,
@@ -151,6 +172,21 @@ export type Community = {
 export type CommunityDraft = {
 	name: string,
 	description?: string,
+};
+
+export type Decision = {
+	id: string,
+	/**  Empty for a question to the whole community. */
+	initiativeId: string,
+	proposer: Person,
+	proposal: string,
+	closesAt: number,
+	/**  Closed by hand or because its closing time has passed. */
+	closed: boolean,
+	outcome: string,
+	tally: Tally,
+	stances: Stance[],
+	myStance: StanceKind | null,
 };
 
 export type Dimension = {
@@ -207,6 +243,46 @@ export type ImportRow = {
 	notes: string[],
 };
 
+export type Initiative = {
+	id: string,
+	proposer: Person,
+	title: string,
+	difference: string,
+	involves: string,
+	helpWanted: string[],
+	interests: string[],
+	dimensions: string[],
+	targetDate: string,
+	status: Status,
+	outcome: string,
+	reflection: string,
+	createdAt: number,
+	supporters: Supporter[],
+	coleads: Person[],
+	helpers: Person[],
+	followers: number,
+	/**  What the viewer may do, so the window offers only those. */
+	canMove: boolean,
+	iSupport: boolean,
+	moves: Move[],
+	updates: Update[],
+};
+
+export type InitiativeDraft = {
+	title?: string,
+	/**  The difference it should make: why it matters to me. */
+	difference?: string,
+	involves?: string,
+	helpWanted?: string[],
+	interests?: string[],
+	/**  Ids of the community dimensions it turns up. */
+	dimensions?: string[],
+	/**  `YYYY-MM-DD`, or empty. */
+	targetDate?: string,
+};
+
+export type Involvement = "colead" | "helper" | "follower";
+
 /**  What the window and `hearth info` show about an open library. */
 export type LibraryInfo = {
 	path: string,
@@ -217,6 +293,11 @@ export type LibraryInfo = {
 	libraryVersion: number,
 	appLibraryVersion: number,
 	readOnly: ReadOnlyReason | null,
+};
+
+export type Match = {
+	initiative: Initiative,
+	reasons: string[],
 };
 
 /**
@@ -257,6 +338,13 @@ export type MemberDraft = {
 	role?: Role | null,
 	joinedOn?: string | null,
 	profile?: ProfileFields,
+};
+
+export type Move = {
+	by: Person,
+	at: number,
+	from: Status,
+	to: Status,
 };
 
 /**  Something to celebrate on a day. */
@@ -340,12 +428,22 @@ export type Settings = {
 	theme: Theme,
 };
 
+export type Stance = {
+	person: Person,
+	stance: StanceKind,
+	reason: string,
+};
+
+export type StanceKind = "agree" | "abstain" | "disagree" | "block";
+
 /**  What the window shows first. */
 export type Startup = 
 /**  No library yet: offer to create one (at `suggestedPath`) or explore the demo. */
 { kind: "welcome"; suggestedPath: string } | { kind: "open"; info: LibraryInfo } | 
 /**  The library to open could not be; say why and offer a way on. */
 { kind: "failed"; path: string; error: CommandError };
+
+export type Status = "idea" | "gathering" | "active" | "done" | "paused" | "dropped";
 
 export type Story = {
 	id: string,
@@ -401,7 +499,28 @@ export type Suggestion = {
 	reasons: string[],
 };
 
+export type Supporter = {
+	person: Person,
+	reason: string,
+};
+
+export type Tally = {
+	agree: number,
+	abstain: number,
+	disagree: number,
+	block: number,
+};
+
 export type Theme = "system" | "light" | "dark";
+
+export type Update = {
+	id: string,
+	author: Person,
+	progress: boolean,
+	bodyHtml: string,
+	photos: string[],
+	at: number,
+};
 
 /**  Who may see a profile field. */
 export type Visibility = "community" | "leads" | "onlyMe";
