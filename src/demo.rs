@@ -418,6 +418,11 @@ fn add_initiatives(library: &mut Library, clock: &FixedClock) -> Result<()> {
             help_wanted: help.iter().map(|s| s.to_string()).collect(),
             interests: interests.iter().map(|s| s.to_string()).collect(),
             dimensions: vec![dimensions[index % dimensions.len()].id.clone(), dimensions[3].id.clone()],
+            cover: if index % 3 == 0 {
+                crate::images::store_photo(library.root(), &demo_photo(10 + index as u32))?
+            } else {
+                String::new()
+            },
             ..Default::default()
         };
         let id = initiatives::propose(library, draft)?.id;

@@ -92,6 +92,8 @@ pub struct InitiativeDraft {
     pub dimensions: Vec<String>,
     /// `YYYY-MM-DD`, or empty.
     pub target_date: String,
+    /// A cover photo already stored in the library (its hash), or empty.
+    pub cover: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -133,6 +135,8 @@ pub struct Initiative {
     pub interests: Vec<String>,
     pub dimensions: Vec<String>,
     pub target_date: String,
+    /// Hash of the cover photo, or empty.
+    pub cover: String,
     pub status: Status,
     pub outcome: String,
     pub reflection: String,
@@ -149,7 +153,7 @@ pub struct Initiative {
 }
 
 const COLUMNS: &str = "id, author, title, difference, involves, help_wanted, interests, dimensions, target_date, \
-     status, outcome, reflection, created_at";
+     status, outcome, reflection, created_at, cover";
 
 fn list_of(row: &Row, index: usize) -> rusqlite::Result<Vec<String>> {
     Ok(serde_json::from_str(&row.get::<_, String>(index)?).unwrap_or_default())
@@ -172,6 +176,7 @@ fn load(row: &Row) -> rusqlite::Result<(String, Initiative)> {
         outcome: row.get(10)?,
         reflection: row.get(11)?,
         created_at: Millis(row.get(12)?),
+        cover: row.get(13)?,
         supporters: Vec::new(),
         coleads: Vec::new(),
         helpers: Vec::new(),
@@ -271,7 +276,12 @@ pub fn list(conn: &Connection, viewer: &Viewer) -> Result<Vec<Initiative>> {
     rows.into_iter().map(|(proposer, i)| complete(conn, viewer, &proposer, i)).collect()
 }
 
-fn draft_columns(conn: &Connection, draft: &InitiativeDraft) -> Result<Vec<(&'static str, Value)>> {
+fn draft_columns(library: &Library, draft: &InitiativeDraft) -> Result<Vec<(&'static str, Value)>> {
+    let conn = library.conn();
+    let cover = match draft.cover.trim() {
+        "" => String::new(),
+        hash => crate::images::validate_photos(library.root(), &[hash.to_owned()])?.remove(0),
+    };
     let title = validate_text("title", &draft.title, 140)?;
     if title.is_empty() {
         return Err(Error::invalid("title", "an initiative needs a title"));
@@ -312,6 +322,7 @@ fn draft_columns(conn: &Connection, draft: &InitiativeDraft) -> Result<Vec<(&'st
         ("interests", tags("interests", &draft.interests)?),
         ("dimensions", Value::Text(serde_json::to_string(&draft.dimensions).expect("ids serialize"))),
         ("target_date", Value::Text(target_date)),
+        ("cover", Value::Text(cover)),
     ])
 }
 
@@ -319,7 +330,7 @@ fn draft_columns(conn: &Connection, draft: &InitiativeDraft) -> Result<Vec<(&'st
 pub fn propose(library: &mut Library, draft: InitiativeDraft) -> Result<Initiative> {
     let viewer = Viewer::me(library)?;
     viewer.member_id.as_ref().ok_or(Error::NoIdentity)?;
-    let mut columns = draft_columns(library.conn(), &draft)?;
+    let mut columns = draft_columns(library, &draft)?;
     columns.push(("status", Value::Text(Status::Idea.as_str().into())));
     let id = library.write(|w| {
         let id = w.new_id();

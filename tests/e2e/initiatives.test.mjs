@@ -93,3 +93,34 @@ test("an initiative goes from proposal to the community's history", async () => 
     await app.close();
   }
 });
+
+test("the list filters initiatives and community questions show their tally, reasons and outcome", async () => {
+  const dirs = scratch();
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await openDemo(browser);
+    await navigate(browser, "Initiatives");
+    await (await button(browser, "List")).click();
+    const titles = () =>
+      browser.execute(() => [...document.querySelectorAll('ul[aria-label="Initiatives"] h3')].map((h) => h.textContent.trim()));
+    assert.equal((await titles()).length, 6, "the demo has an initiative in every state");
+    await (await byLabel(browser, "Status")).selectByVisibleText("Paused");
+    await browser.waitUntil(async () => (await titles()).join() === "Night-shift breakfast", { timeoutMsg: "the status filter did not apply" });
+    await (await byLabel(browser, "Status")).selectByVisibleText("Any status");
+    await (await browser.$("label=Needs help")).click();
+    const needsHelp = ["Buddy system for newly qualified nurses", "Falls clinic in the community hall", "Plain-language leaflets with patients"];
+    await browser.waitUntil(async () => (await titles()).sort().join() === needsHelp.join(), {
+      timeoutMsg: "needs help should leave out done, dropped and initiatives wanting no help",
+    });
+
+    await (await button(browser, "Community questions")).click();
+    await waitForText(browser, "Move the monthly meeting to Thursdays");
+    await waitForText(browser, "Agree 1 · Abstain 0 · Disagree 0 · Block 1");
+    await waitForText(browser, "Thursday is the ambulance training day.");
+    await waitForText(browser, "Outcome: We stay on Tuesdays and revisit in spring.");
+    await screenshot(browser, "initiatives-questions");
+  } finally {
+    await app.close();
+  }
+});

@@ -253,6 +253,8 @@ export type Initiative = {
 	interests: string[],
 	dimensions: string[],
 	targetDate: string,
+	/**  Hash of the cover photo, or empty. */
+	cover: string,
 	status: Status,
 	outcome: string,
 	reflection: string,
@@ -279,6 +281,8 @@ export type InitiativeDraft = {
 	dimensions?: string[],
 	/**  `YYYY-MM-DD`, or empty. */
 	targetDate?: string,
+	/**  A cover photo already stored in the library (its hash), or empty. */
+	cover?: string,
 };
 
 export type Involvement = "colead" | "helper" | "follower";
