@@ -13,6 +13,7 @@ use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::members::{person, Person};
+use crate::threads::{self, Message};
 use crate::viewer::Viewer;
 use crate::{markdown, members};
 
@@ -43,15 +44,6 @@ pub struct CareNoteDraft {
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-pub struct CareMessage {
-    pub id: String,
-    pub author: Person,
-    pub body_html: String,
-    pub created_at: Millis,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
 pub struct CareNote {
     pub id: String,
     pub member: Person,
@@ -64,7 +56,7 @@ pub struct CareNote {
     pub body_html: String,
     pub closed: bool,
     pub created_at: Millis,
-    pub messages: Vec<CareMessage>,
+    pub messages: Vec<Message>,
 }
 
 struct Stored {
@@ -156,22 +148,7 @@ fn assemble(conn: &Connection, note: Stored) -> Result<CareNote> {
             seen_by.push(id);
         }
     }
-    let mut messages = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, author, body, created_at FROM care_messages WHERE note_id = ?1 AND deleted = 0 ORDER BY created_at, id",
-    )?;
-    let rows = stmt.query_map([&note.id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
-    })?;
-    for row in rows {
-        let (id, author, body, created_at) = row?;
-        messages.push(CareMessage {
-            id,
-            author: person(conn, &author)?,
-            body_html: markdown::render(&body),
-            created_at: Millis(created_at),
-        });
-    }
+    let messages = threads::read(conn, "care_messages", "note_id", &note.id, false)?;
     Ok(CareNote {
         member: person(conn, &note.member_id)?,
         author: person(conn, &note.author)?,

@@ -15,9 +15,9 @@ use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::markdown;
+use crate::members::Person;
 use crate::members::{self, Member};
-use crate::members::{person, Person};
+use crate::threads::{self, Message};
 use crate::viewer::Viewer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -79,22 +79,12 @@ pub struct Occasion {
     pub message_count: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct BoardMessage {
-    pub id: String,
-    pub author: Person,
-    pub body_html: String,
-    pub photos: Vec<String>,
-    pub created_at: Millis,
-}
-
 /// An occasion with everyone's messages, Kudoboard-style.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Board {
     pub occasion: Occasion,
-    pub messages: Vec<BoardMessage>,
+    pub messages: Vec<Message>,
 }
 
 #[derive(Debug, Clone, Deserialize, specta::Type)]
@@ -277,30 +267,7 @@ fn message_count(conn: &Connection, key: &str) -> Result<u32> {
 /// An occasion's board: the occasion and every message, oldest first.
 pub fn board(conn: &Connection, viewer: &Viewer, key: &str) -> Result<Board> {
     let occasion = occasion(conn, viewer, key)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, author, body, created_at, photos FROM celebration_messages
-         WHERE occasion = ?1 AND deleted = 0 ORDER BY created_at, id",
-    )?;
-    let rows = stmt.query_map([key], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, i64>(3)?,
-            row.get::<_, String>(4)?,
-        ))
-    })?;
-    let mut messages = Vec::new();
-    for row in rows {
-        let (id, author, body, created_at, photos) = row?;
-        messages.push(BoardMessage {
-            id,
-            author: person(conn, &author)?,
-            body_html: markdown::render(&body),
-            photos: serde_json::from_str(&photos).unwrap_or_default(),
-            created_at: Millis(created_at),
-        });
-    }
+    let messages = threads::read(conn, "celebration_messages", "occasion", key, true)?;
     Ok(Board { occasion, messages })
 }
 

@@ -20,6 +20,7 @@ pub mod meet;
 pub mod members;
 pub mod search;
 pub mod stories;
+pub mod threads;
 pub mod viewer;
 
 pub use error::{Error, ReadOnlyReason, Result};

@@ -11,6 +11,7 @@ use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::members::person;
+use crate::threads::{self, Message};
 use crate::viewer::Viewer;
 use crate::{ids, markdown, members, search};
 
@@ -77,15 +78,6 @@ pub struct ReactionCount {
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-pub struct Response {
-    pub id: String,
-    pub author: Person,
-    pub body_html: String,
-    pub created_at: Millis,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
 pub struct Story {
     pub id: String,
     pub author: Person,
@@ -102,7 +94,7 @@ pub struct Story {
     pub updated_at: Millis,
     /// Hashes of the story's photos (shown through `hearth://localhost/blobs/<hash>`).
     pub photos: Vec<String>,
-    pub responses: Vec<Response>,
+    pub responses: Vec<Message>,
     pub reactions: Vec<ReactionCount>,
 }
 
@@ -335,23 +327,7 @@ fn assemble(conn: &Connection, viewer: &Viewer, s: StoredStory) -> Result<Story>
             .query_row([&s.prompt_id], |row| Ok(Prompt { id: row.get(0)?, text: row.get(1)? }))
             .optional()?
     };
-    let mut responses = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, author, body, created_at FROM story_responses
-         WHERE story_id = ?1 AND deleted = 0 ORDER BY created_at, id",
-    )?;
-    let rows = stmt.query_map([&s.id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
-    })?;
-    for row in rows {
-        let (id, author, body, created_at) = row?;
-        responses.push(Response {
-            id,
-            author: person(conn, &author)?,
-            body_html: markdown::render(&body),
-            created_at: Millis(created_at),
-        });
-    }
+    let responses = threads::read(conn, "story_responses", "story_id", &s.id, false)?;
     let mut reactions: Vec<ReactionCount> = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT reaction, author FROM story_reactions WHERE story_id = ?1 AND deleted = 0 ORDER BY created_at, id",

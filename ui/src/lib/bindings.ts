@@ -100,15 +100,7 @@ export type AccomplishmentKind = "promotion" | "publication" | "certification" |
 /**  An occasion with everyone's messages, Kudoboard-style. */
 export type Board = {
 	occasion: Occasion,
-	messages: BoardMessage[],
-};
-
-export type BoardMessage = {
-	id: string,
-	author: Person,
-	bodyHtml: string,
-	photos: string[],
-	createdAt: number,
+	messages: Message[],
 };
 
 export type CareAudience = 
@@ -116,13 +108,6 @@ export type CareAudience =
 "leads" | 
 /**  Only the members named. */
 "members";
-
-export type CareMessage = {
-	id: string,
-	author: Person,
-	bodyHtml: string,
-	createdAt: number,
-};
 
 export type CareNote = {
 	id: string,
@@ -136,7 +121,7 @@ export type CareNote = {
 	bodyHtml: string,
 	closed: boolean,
 	createdAt: number,
-	messages: CareMessage[],
+	messages: Message[],
 };
 
 export type CareNoteDraft = {
@@ -344,6 +329,15 @@ export type MemberDraft = {
 	profile?: ProfileFields,
 };
 
+export type Message = {
+	id: string,
+	author: Person,
+	bodyHtml: string,
+	/**  Photo hashes, for threads that carry photos (empty otherwise). */
+	photos: string[],
+	createdAt: number,
+};
+
 export type Move = {
 	by: Person,
 	at: number,
@@ -417,13 +411,6 @@ export type ReadOnlyReason =
 /**  The folder (or the database file) cannot be written by this user. */
 { kind: "folderNotWritable" };
 
-export type Response = {
-	id: string,
-	author: Person,
-	bodyHtml: string,
-	createdAt: number,
-};
-
 export type Role = "lead" | "member" | "newcomer" | "alumni";
 
 export type Settings = {
@@ -465,7 +452,7 @@ export type Story = {
 	updatedAt: number,
 	/**  Hashes of the story's photos (shown through `hearth://localhost/blobs/<hash>`). */
 	photos: string[],
-	responses: Response[],
+	responses: Message[],
 	reactions: ReactionCount[],
 };
 
