@@ -2,28 +2,11 @@
 //! exporting or celebrating, and not after they are closed.
 
 use hearth::care::{self, CareAudience, CareNoteDraft};
-use hearth::members::{self, MemberDraft};
+use hearth::members;
 use hearth::viewer::Viewer;
-use hearth::{celebrations, stories, Error, Library};
+use hearth::{celebrations, stories, Error};
 
-use crate::support::{create, Scratch};
-
-struct Circle {
-    library: Library,
-    lead: String,
-    ada: String,
-    bo: String,
-    cy: String,
-}
-
-fn circle(scratch: &Scratch) -> Circle {
-    let mut library = create(&scratch.path("c"), "Circle");
-    let lead = members::create_my_profile(&mut library, MemberDraft::named("Lea")).unwrap().id;
-    let ada = members::create_member(&mut library, MemberDraft::named("Ada")).unwrap().id;
-    let bo = members::create_member(&mut library, MemberDraft::named("Bo")).unwrap().id;
-    let cy = members::create_member(&mut library, MemberDraft::named("Cy")).unwrap().id;
-    Circle { library, lead, ada, bo, cy }
-}
+use crate::support::{circle, Circle, Scratch};
 
 fn note(audience_kind: CareAudience, audience: Vec<String>) -> CareNoteDraft {
     CareNoteDraft {

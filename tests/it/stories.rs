@@ -1,28 +1,11 @@
 //! Personal stories: prompts, visibility, responses and reactions.
 
-use hearth::members::{self, MemberDraft};
+use hearth::members;
 use hearth::stories::{self, StoryDraft, StoryFilter, StoryKind, StoryVisibility};
 use hearth::viewer::Viewer;
-use hearth::{Error, Library};
+use hearth::Error;
 
-use crate::support::{create, Scratch};
-
-struct Circle {
-    library: Library,
-    lead: String,
-    ada: String,
-    bo: String,
-    cy: String,
-}
-
-fn circle(scratch: &Scratch) -> Circle {
-    let mut library = create(&scratch.path("c"), "Circle");
-    let lead = members::create_my_profile(&mut library, MemberDraft::named("Lea")).unwrap().id;
-    let ada = members::create_member(&mut library, MemberDraft::named("Ada")).unwrap().id;
-    let bo = members::create_member(&mut library, MemberDraft::named("Bo")).unwrap().id;
-    let cy = members::create_member(&mut library, MemberDraft::named("Cy")).unwrap().id;
-    Circle { library, lead, ada, bo, cy }
-}
+use crate::support::{circle, Circle, Scratch};
 
 fn draft(title: &str, visibility: StoryVisibility, audience: Vec<String>) -> StoryDraft {
     StoryDraft {

@@ -56,3 +56,22 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, usize, u64)> {
     files.sort();
     files
 }
+
+/// A small community: Lea (its lead, at the keyboard) and three members, Ada, Bo and Cy.
+pub struct Circle {
+    pub library: Library,
+    pub lead: String,
+    pub ada: String,
+    pub bo: String,
+    pub cy: String,
+}
+
+pub fn circle(scratch: &Scratch) -> Circle {
+    use hearth::members::{self, MemberDraft};
+    let mut library = create(&scratch.path("c"), "Circle");
+    let lead = members::create_my_profile(&mut library, MemberDraft::named("Lea")).unwrap().id;
+    let ada = members::create_member(&mut library, MemberDraft::named("Ada")).unwrap().id;
+    let bo = members::create_member(&mut library, MemberDraft::named("Bo")).unwrap().id;
+    let cy = members::create_member(&mut library, MemberDraft::named("Cy")).unwrap().id;
+    Circle { library, lead, ada, bo, cy }
+}
