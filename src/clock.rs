@@ -62,3 +62,17 @@ impl Clock for FixedClock {
         Millis(self.now.fetch_add(self.step, Ordering::SeqCst))
     }
 }
+
+/// Elapsed time for progress estimates and benchmarks (never for what is stored).
+pub struct Stopwatch(std::time::Instant);
+
+impl Stopwatch {
+    #[allow(clippy::disallowed_methods)] // Monotonic time for measuring, not for records.
+    pub fn start() -> Stopwatch {
+        Stopwatch(std::time::Instant::now())
+    }
+
+    pub fn seconds(&self) -> f64 {
+        self.0.elapsed().as_secs_f64()
+    }
+}

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_search", include_str!("../migrations/0006_search.sql")),
     ("0007_photos", include_str!("../migrations/0007_photos.sql")),
     ("0008_initiatives", include_str!("../migrations/0008_initiatives.sql")),
+    ("0009_media", include_str!("../migrations/0009_media.sql")),
 ];
 
 pub fn latest_version() -> u32 {

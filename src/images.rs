@@ -66,7 +66,7 @@ fn encode_jpeg(image: &DynamicImage) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.exists() {
         return Ok(()); // content-addressed: the same name holds the same bytes
     }

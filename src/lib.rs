@@ -1,6 +1,7 @@
 //! Hearth's core: everything a community keeps about itself, in one SQLite library folder.
 //! Nothing here knows about Tauri or the window; the shell and the `hearth` CLI both call in.
 
+pub mod bench;
 pub mod care;
 pub mod celebrations;
 pub mod changes;
@@ -13,11 +14,17 @@ pub mod error;
 pub mod exchange;
 pub mod ids;
 pub mod images;
+pub mod imaging;
+pub mod import;
 pub mod initiatives;
 pub mod library;
 pub mod markdown;
+pub mod media;
 pub mod meet;
 pub mod members;
+pub mod metadata;
+pub mod moments;
+pub mod sample;
 pub mod search;
 pub mod stories;
 pub mod threads;

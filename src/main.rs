@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
 use hearth::viewer::Viewer;
-use hearth::{celebrations, exchange, initiatives, stories};
+use hearth::{bench, celebrations, exchange, import, initiatives, media, moments, stories};
 use hearth::{demo, Library, Result};
 
 #[derive(Parser)]
@@ -58,6 +58,99 @@ enum Command {
     Celebrations {
         #[command(subcommand)]
         command: CelebrationsCommand,
+    },
+    /// Import photos and videos (files or folders) into the gallery.
+    Import {
+        library: PathBuf,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Put everything imported into this moment.
+        #[arg(long)]
+        moment: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The gallery's photos and videos.
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
+    /// The community's moments (events).
+    Moments {
+        #[command(subcommand)]
+        command: MomentsCommand,
+    },
+    /// Benchmarks that print a comparison.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MediaCommand {
+    /// Every photo and video: id, hash, kind, capture time, size, orientation, GPS, moment.
+    List {
+        library: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum MomentsCommand {
+    /// Moments, newest first.
+    List {
+        library: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a moment.
+    Create {
+        library: PathBuf,
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_enum, default_value = "other")]
+        kind: moments::MomentKind,
+        /// YYYY-MM-DD or YYYY-MM-DDTHH:MM
+        #[arg(long)]
+        starts: String,
+        #[arg(long, default_value = "")]
+        place: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Groups of media not yet in a moment, by capture-time gaps and place.
+    Suggest {
+        library: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Import 12 MP JPEGs against vipsthumbnail making the same two sizes.
+    Import {
+        #[arg(long, default_value_t = 24)]
+        files: usize,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Scratch folder (default: the system's temporary folder).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Gallery page queries at 100,000 media and 1,000,000 tags.
+    Gallery {
+        #[arg(long, default_value_t = 100_000)]
+        media: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        tags: usize,
+        /// Items a page (the window loads 60 at a time).
+        #[arg(long, default_value_t = 60)]
+        page: u32,
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -332,6 +425,32 @@ fn run(cli: Cli) -> Result<()> {
             println!("Portrait of {} set", me.display_name);
         }
         Command::Initiatives { command } => run_initiatives(command)?,
+        Command::Import { library, paths, moment, json } => run_import(&library, &paths, moment, json)?,
+        Command::Media { command: MediaCommand::List { library, json } } => {
+            let records = media::records(Library::open(&library)?.conn())?;
+            if json {
+                print_json(&records);
+            } else {
+                for r in records {
+                    println!(
+                        "{}  {:<5}  {:<25}  {:>5}×{:<5}  {}",
+                        r.id,
+                        if r.kind == media::MediaKind::Video { "video" } else { "photo" },
+                        r.taken_at.as_deref().unwrap_or("(no date)"),
+                        r.width,
+                        r.height,
+                        r.file_name
+                    );
+                }
+            }
+        }
+        Command::Moments { command } => run_moments(command)?,
+        Command::Bench { command: BenchCommand::Import { files, rounds, dir } } => {
+            bench::import(files, rounds.max(1), dir.as_deref())?
+        }
+        Command::Bench { command: BenchCommand::Gallery { media, tags, page, dir } } => {
+            bench::gallery(media, tags, page, dir.as_deref())?
+        }
         Command::Members { command: MembersCommand::Show { library, member, reader } } => {
             let lib = Library::open(&library)?;
             let id = find_member(&lib, &member)?;
@@ -385,6 +504,98 @@ fn run_initiatives(command: InitiativesCommand) -> Result<()> {
             let mut lib = Library::open(&library)?;
             let moved = initiatives::move_to(&mut lib, &initiative, to)?;
             println!("{} is now {}", moved.title, moved.status.as_str());
+        }
+    }
+    Ok(())
+}
+
+fn run_import(library: &std::path::Path, paths: &[PathBuf], moment: Option<String>, json: bool) -> Result<()> {
+    use std::io::Write;
+    let library = std::sync::Mutex::new(Library::open(library)?);
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let options = import::ImportOptions { moment_id: moment, workers: 0 };
+    let interactive = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let summary = import::run(&library, paths, &options, &cancel, &mut |p| {
+        if interactive {
+            eprint!(
+                "\r\x1b[2K{}/{} files, {:.0}/{:.0} MB{}  {}",
+                p.files_done,
+                p.files_total,
+                p.bytes_done / 1e6,
+                p.bytes_total / 1e6,
+                p.seconds_left.map(|s| format!(", {s:.0} s left")).unwrap_or_default(),
+                p.current
+            );
+            let _ = std::io::stderr().flush();
+        }
+    })?;
+    if interactive {
+        eprintln!();
+    }
+    if json {
+        print_json(&summary);
+    } else {
+        println!(
+            "Imported {}, {} duplicate(s) skipped, {} failed",
+            summary.imported.len(),
+            summary.duplicates.len(),
+            summary.failed.len()
+        );
+        for note in &summary.duplicates {
+            println!("  skipped {}: {}", note.file, note.reason);
+        }
+        for note in &summary.failed {
+            println!("  failed  {}: {}", note.file, note.reason);
+        }
+        if summary.similar > 0 {
+            println!("  {} look almost the same as a photo already there", summary.similar);
+        }
+        for note in &summary.notes {
+            println!("  note: {note}");
+        }
+    }
+    Ok(())
+}
+
+fn run_moments(command: MomentsCommand) -> Result<()> {
+    match command {
+        MomentsCommand::List { library, json } => {
+            let list = moments::list(Library::open(&library)?.conn())?;
+            if json {
+                print_json(&list);
+            } else {
+                for m in list {
+                    println!(
+                        "{}  {:<16}  {:<10}  {} ({} media)",
+                        m.id,
+                        m.starts_at,
+                        m.kind.as_str(),
+                        m.title,
+                        m.media_count
+                    );
+                }
+            }
+        }
+        MomentsCommand::Create { library, title, kind, starts, place, json } => {
+            let mut lib = Library::open(&library)?;
+            let mut draft = moments::MomentDraft::titled(&title, kind, &starts);
+            draft.place = place;
+            let moment = moments::create(&mut lib, draft)?;
+            if json {
+                print_json(&moment);
+            } else {
+                println!("Created moment {} ({})", moment.title, moment.id);
+            }
+        }
+        MomentsCommand::Suggest { library, json } => {
+            let suggestions = moments::suggest(Library::open(&library)?.conn())?;
+            if json {
+                print_json(&suggestions);
+            } else {
+                for s in suggestions {
+                    println!("{}  {} → {}  {} media", s.title, s.starts_at, s.ends_at, s.count);
+                }
+            }
         }
     }
     Ok(())

@@ -67,7 +67,7 @@ impl Role {
 }
 
 /// Who wrote or is named in something: always visible, like the directory's names.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     pub id: String,

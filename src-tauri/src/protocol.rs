@@ -1,41 +1,155 @@
-//! The `hearth://` protocol: serves the open library's stored images to the page by hash, so
-//! pictures never travel as bytes over IPC. Only `blobs/<hash>` and `thumbs/<hash>` resolve,
-//! and only for well-formed hashes, so no request can name a path of its own.
+//! The `hearth://` protocol: serves the open library's stored images and videos to the page by
+//! hash, so media never travel as bytes over IPC. Only these shapes resolve, and only for
+//! well-formed hashes, so no request can name a path of its own:
+//!
+//! - `blobs/<hash>` and `thumbs/<hash>`: portraits and story photos;
+//! - `media/<hash>/thumb`, `media/<hash>/preview`, `media/<hash>/original.<format>`: the gallery.
+//!
+//! Originals answer HTTP Range requests (a video player seeks with them), a slice at a time,
+//! so a long video is never read into memory whole. Hidden media are served only to leads.
 
-use hearth::images;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
+
+use hearth::viewer::Viewer;
+use hearth::{images, media};
 use tauri::http::{Request, Response, StatusCode};
 use tauri::{AppHandle, Manager};
 
 use crate::state::AppState;
 
+/// The most one response carries; players ask again for the rest.
+const MAX_SLICE: u64 = 8 * 1024 * 1024;
+
+fn mime(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "jpg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "tif" => "image/tiff",
+        "mp4" | "m4v" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        _ => return None,
+    })
+}
+
 pub fn serve(app: &AppHandle, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
     let path = request.uri().path().trim_start_matches('/');
-    let (kind, hash) = path.split_once('/').unwrap_or(("", ""));
-    let hash = hash.trim_end_matches(".jpg");
-    if !images::is_blob_hash(hash) || !matches!(kind, "blobs" | "thumbs") {
+    let parts: Vec<&str> = path.split('/').collect();
+    let state = app.state::<AppState>();
+    let (root, allowed) = {
+        let guard = state.library.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(library) = guard.as_ref() else { return status(StatusCode::NOT_FOUND) };
+        let hash = match parts.as_slice() {
+            [_, hash, ..] => hash.trim_end_matches(".jpg"),
+            _ => "",
+        };
+        let allowed = Viewer::me(library).and_then(|viewer| media::may_serve(library.conn(), &viewer, hash));
+        (library.root().to_path_buf(), allowed.unwrap_or(false))
+    };
+    if !allowed {
         return status(StatusCode::NOT_FOUND);
     }
-    let state = app.state::<AppState>();
-    let root = {
-        let guard = state.library.lock().unwrap_or_else(|p| p.into_inner());
-        match guard.as_ref() {
-            Some(library) => library.root().to_path_buf(),
-            None => return status(StatusCode::NOT_FOUND),
+    let (file, content_type): (PathBuf, &str) = match parts.as_slice() {
+        ["blobs", hash] => (images::blob_path(&root, hash.trim_end_matches(".jpg")), "image/jpeg"),
+        ["thumbs", hash] => (images::thumb_path(&root, hash.trim_end_matches(".jpg")), "image/jpeg"),
+        ["media", hash, "thumb"] => (media::thumb_path(&root, hash), "image/jpeg"),
+        ["media", hash, "preview"] => (media::preview_path(&root, hash), "image/jpeg"),
+        ["media", hash, original] => {
+            let Some(format) = original.strip_prefix("original.") else { return status(StatusCode::NOT_FOUND) };
+            let Some(content_type) = mime(format) else { return status(StatusCode::NOT_FOUND) };
+            (media::original_path(&root, hash, format), content_type)
         }
+        _ => return status(StatusCode::NOT_FOUND),
     };
-    let file = if kind == "blobs" { images::blob_path(&root, hash) } else { images::thumb_path(&root, hash) };
-    match std::fs::read(&file) {
-        Ok(bytes) => Response::builder()
-            .status(StatusCode::OK)
-            .header("Content-Type", "image/jpeg")
-            // Content-addressed: a hash always names the same bytes.
-            .header("Cache-Control", "max-age=31536000, immutable")
-            .body(bytes)
-            .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR)),
-        Err(_) => status(StatusCode::NOT_FOUND),
-    }
+    let range = request.headers().get("range").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    respond(&file, content_type, range.as_deref()).unwrap_or_else(|code| status(code))
+}
+
+fn respond(file: &std::path::Path, content_type: &str, range: Option<&str>) -> Result<Response<Vec<u8>>, StatusCode> {
+    let mut handle = std::fs::File::open(file).map_err(|_| StatusCode::NOT_FOUND)?;
+    let size = handle.metadata().map_err(|_| StatusCode::NOT_FOUND)?.len();
+    let builder = Response::builder()
+        .header("Content-Type", content_type)
+        .header("Accept-Ranges", "bytes")
+        // Content-addressed: a hash always names the same bytes.
+        .header("Cache-Control", "max-age=31536000, immutable")
+        .header("Access-Control-Allow-Origin", "*");
+    let Some(range) = range else {
+        if size > MAX_SLICE && content_type.starts_with("video/") {
+            // A player that did not ask for a range still gets a slice it can continue from.
+            return slice(&mut handle, builder, 0, MAX_SLICE - 1, size);
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        handle.read_to_end(&mut bytes).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        return builder.status(StatusCode::OK).body(bytes).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR);
+    };
+    let (start, end) = parse_range(range, size).ok_or(StatusCode::RANGE_NOT_SATISFIABLE)?;
+    slice(&mut handle, builder, start, end.min(start + MAX_SLICE - 1), size)
+}
+
+fn slice(
+    handle: &mut std::fs::File,
+    builder: tauri::http::response::Builder,
+    start: u64,
+    end: u64,
+    size: u64,
+) -> Result<Response<Vec<u8>>, StatusCode> {
+    handle.seek(SeekFrom::Start(start)).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    let mut bytes = vec![0u8; (end - start + 1) as usize];
+    handle.read_exact(&mut bytes).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    builder
+        .status(StatusCode::PARTIAL_CONTENT)
+        .header("Content-Range", format!("bytes {start}-{end}/{size}"))
+        .body(bytes)
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// `bytes=a-b`, `bytes=a-` or `bytes=-n` (the last n bytes), within `size`.
+fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
+    let spec = header.strip_prefix("bytes=")?.split(',').next()?.trim();
+    let (start, end) = spec.split_once('-')?;
+    let (start, end) = match (start.trim(), end.trim()) {
+        ("", suffix) => {
+            let n: u64 = suffix.parse().ok()?;
+            (size.checked_sub(n.min(size))?, size.checked_sub(1)?)
+        }
+        (start, "") => (start.parse().ok()?, size.checked_sub(1)?),
+        (start, end) => (start.parse().ok()?, end.parse::<u64>().ok()?.min(size.checked_sub(1)?)),
+    };
+    (start <= end && end < size).then_some((start, end))
 }
 
 fn status(code: StatusCode) -> Response<Vec<u8>> {
     Response::builder().status(code).body(Vec::new()).expect("an empty response builds")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_read_as_players_send_them() {
+        assert_eq!(parse_range("bytes=0-", 1000), Some((0, 999)));
+        assert_eq!(parse_range("bytes=100-199", 1000), Some((100, 199)));
+        assert_eq!(parse_range("bytes=-100", 1000), Some((900, 999)));
+        assert_eq!(parse_range("bytes=900-5000", 1000), Some((900, 999)), "an end past the file is clipped");
+        assert_eq!(parse_range("bytes=1000-", 1000), None, "a start past the end is not satisfiable");
+        assert_eq!(parse_range("items=0-1", 1000), None);
+    }
+
+    #[test]
+    fn a_range_answer_is_partial_and_says_where_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("v.mp4");
+        std::fs::write(&file, (0..=255u8).collect::<Vec<_>>()).unwrap();
+        let response = respond(&file, "video/mp4", Some("bytes=10-19")).unwrap();
+        assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(response.headers()["content-range"], "bytes 10-19/256");
+        assert_eq!(response.body(), &(10..20u8).collect::<Vec<_>>());
+        let whole = respond(&file, "video/mp4", None).unwrap();
+        assert_eq!((whole.status(), whole.body().len()), (StatusCode::OK, 256));
+    }
 }

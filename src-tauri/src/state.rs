@@ -26,8 +26,16 @@ pub struct Settings {
     pub theme: Theme,
 }
 
+/// The running (or last) import and its cancel switch.
+#[derive(Default)]
+pub struct RunningImport {
+    pub status: crate::commands::import::ImportStatus,
+    pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
 pub struct AppState {
     pub library: Mutex<Option<Library>>,
+    pub import: Mutex<RunningImport>,
     /// `--library <folder>` (or `HEARTH_LIBRARY`): open this folder instead of the last one.
     pub library_override: Option<PathBuf>,
     settings_file: PathBuf,
@@ -42,7 +50,13 @@ impl AppState {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        AppState { library: Mutex::new(None), library_override, settings_file, settings: Mutex::new(settings) }
+        AppState {
+            library: Mutex::new(None),
+            import: Mutex::default(),
+            library_override,
+            settings_file,
+            settings: Mutex::new(settings),
+        }
     }
 
     pub fn settings(&self) -> Settings {

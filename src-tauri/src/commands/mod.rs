@@ -3,8 +3,11 @@
 pub mod care;
 pub mod celebrations;
 pub mod community;
+pub mod import;
 pub mod initiatives;
 pub mod library;
+pub mod media;
 pub mod members;
+pub mod moments;
 pub mod settings;
 pub mod stories;

@@ -83,6 +83,35 @@ export const commands = {
 	closeDecision: (decisionId: string, outcome: string) => typedError<Decision, CommandError>(__TAURI_INVOKE("close_decision", { decisionId, outcome })),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	setTheme: (theme: Theme) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_theme", { theme })),
+	mediaPage: (query: MediaQuery) => typedError<MediaPage, CommandError>(__TAURI_INVOKE("media_page", { query })),
+	mediaMonths: (query: MediaQuery) => typedError<MonthSection[], CommandError>(__TAURI_INVOKE("media_months", { query })),
+	mediaDetail: (id: string) => typedError<MediaDetail, CommandError>(__TAURI_INVOKE("media_detail", { id })),
+	galleryCounts: () => typedError<GalleryCounts, CommandError>(__TAURI_INVOKE("gallery_counts")),
+	setCaption: (id: string, caption: string) => typedError<MediaDetail, CommandError>(__TAURI_INVOKE("set_caption", { id, caption })),
+	setHighlight: (id: string, highlight: boolean) => typedError<MediaDetail, CommandError>(__TAURI_INVOKE("set_highlight", { id, highlight })),
+	setMediaMoment: (ids: string[], momentId: string) => typedError<null, CommandError>(__TAURI_INVOKE("set_media_moment", { ids, momentId })),
+	deleteMedia: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_media", { id })),
+	tagMember: (mediaId: string, memberId: string) => typedError<MediaDetail, CommandError>(__TAURI_INVOKE("tag_member", { mediaId, memberId })),
+	untagMember: (mediaId: string, memberId: string) => typedError<MediaDetail, CommandError>(__TAURI_INVOKE("untag_member", { mediaId, memberId })),
+	answerTag: (mediaId: string, approve: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("answer_tag", { mediaId, approve })),
+	myTagRequests: () => typedError<TagRequest[], CommandError>(__TAURI_INVOKE("my_tag_requests")),
+	myPhotoConsent: () => typedError<PhotoConsent, CommandError>(__TAURI_INVOKE("my_photo_consent")),
+	setPhotoConsent: (consent: PhotoConsent) => typedError<PhotoConsent, CommandError>(__TAURI_INVOKE("set_photo_consent", { consent })),
+	requestHide: (mediaId: string, reason: string) => typedError<MediaDetail, CommandError>(__TAURI_INVOKE("request_hide", { mediaId, reason })),
+	hideRequests: () => typedError<HideRequest[], CommandError>(__TAURI_INVOKE("hide_requests")),
+	resolveHideRequest: (id: string, hide: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("resolve_hide_request", { id, hide })),
+	listMoments: () => typedError<Moment[], CommandError>(__TAURI_INVOKE("list_moments")),
+	getMoment: (id: string) => typedError<Moment, CommandError>(__TAURI_INVOKE("get_moment", { id })),
+	createMoment: (draft: MomentDraft) => typedError<Moment, CommandError>(__TAURI_INVOKE("create_moment", { draft })),
+	updateMoment: (id: string, draft: MomentDraft) => typedError<Moment, CommandError>(__TAURI_INVOKE("update_moment", { id, draft })),
+	deleteMoment: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_moment", { id })),
+	suggestMoments: () => typedError<MomentSuggestion[], CommandError>(__TAURI_INVOKE("suggest_moments")),
+	acceptSuggestion: (mediaIds: string[], title: string, kind: MomentKind) => typedError<Moment, CommandError>(__TAURI_INVOKE("accept_suggestion", { mediaIds, title, kind })),
+	onThisDay: () => typedError<OnThisDay, CommandError>(__TAURI_INVOKE("on_this_day")),
+	communityHistory: () => typedError<HistoryYear[], CommandError>(__TAURI_INVOKE("community_history")),
+	startImport: (paths: string[], momentId: string | null) => typedError<ImportStatus, CommandError>(__TAURI_INVOKE("start_import", { paths, momentId })),
+	importStatus: () => __TAURI_INVOKE<ImportStatus>("import_status"),
+	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
 };
 
 /* Types */
@@ -207,6 +236,36 @@ export type ErrorCode = "notFound" | "invalid" | "notALibrary" | "alreadyExists"
 /**  A command that needs an open library ran before one was opened. */
 "noLibrary" | "io" | "internal";
 
+export type FileNote = {
+	file: string,
+	reason: string,
+};
+
+/**  Counts for the gallery's header. */
+export type GalleryCounts = {
+	photos: number,
+	videos: number,
+	highlights: number,
+	tagRequests: number,
+	/**  Open hide requests (leads only; 0 for others). */
+	hideRequests: number,
+};
+
+export type HideRequest = {
+	id: string,
+	item: MediaItem,
+	askedBy: Person,
+	reason: string,
+	askedAt: number,
+};
+
+/**  One year of the community's history. */
+export type HistoryYear = {
+	year: number,
+	moments: Moment[],
+	highlights: MediaItem[],
+};
+
 export type ImportFormat = "csv" | "vCard";
 
 export type ImportPreview = {
@@ -226,6 +285,14 @@ export type ImportRow = {
 	errors: string[],
 	/**  What was adjusted on the way in (a birth year dropped, say). */
 	notes: string[],
+};
+
+/**  What the window shows of the running (or last) import. */
+export type ImportStatus = {
+	running: boolean,
+	progress: Progress,
+	summary: Summary | null,
+	error: CommandError | null,
 };
 
 export type Initiative = {
@@ -289,6 +356,67 @@ export type Match = {
 	reasons: string[],
 };
 
+export type MediaDetail = {
+	item: MediaItem,
+	fileName: string,
+	bytes: number | null,
+	takenOffset: string,
+	latitude: number | null,
+	longitude: number | null,
+	camera: string,
+	note: string,
+	momentTitle: string,
+	/**  Media this one looks almost the same as (a burst shot, a re-save). */
+	similarTo: string,
+	importedBy: string,
+	tags: Tag[],
+	hidden: boolean,
+	/**  Whether the viewer has asked for it to be hidden and the request is open. */
+	hideRequested: boolean,
+};
+
+/**  One cell of the grid: just what it needs to draw. */
+export type MediaItem = {
+	id: string,
+	hash: string,
+	kind: MediaKind,
+	format: string,
+	width: number,
+	height: number,
+	/**  'YYYY-MM-DDTHH:MM:SS' as the camera recorded it ('' when unknown). */
+	takenAt: string,
+	sortAt: number,
+	caption: string,
+	momentId: string,
+	highlight: boolean,
+	durationMs: number,
+	/**  Whether a thumbnail and preview exist (a video imported without ffmpeg has none). */
+	hasPreview: boolean,
+};
+
+export type MediaKind = "photo" | "video";
+
+export type MediaPage = {
+	items: MediaItem[],
+	next: PageCursor | null,
+};
+
+/**  Which media a page holds. Empty fields do not filter. */
+export type MediaQuery = {
+	momentId?: string | null,
+	memberId?: string | null,
+	highlights?: boolean,
+	/**  Inclusive bounds on the sort time, for date ranges and month sections. */
+	from?: number | null,
+	until?: number | null,
+	/**  Matches captions, the moment's title and place, and file names. */
+	text?: string | null,
+	after?: PageCursor | null,
+	/**  Skip this many first (for jumping into a month section; keyset paging otherwise). */
+	offset?: number,
+	limit?: number,
+};
+
 /**
  *  A member as one viewer may see them. `None` means hidden from this viewer (or, for
  *  `visibility`, that the viewer is not the member).
@@ -338,6 +466,66 @@ export type Message = {
 	createdAt: number,
 };
 
+export type Moment = {
+	id: string,
+	title: string,
+	kind: MomentKind,
+	startsAt: string,
+	endsAt: string,
+	place: string,
+	description: string,
+	story: string,
+	storyHtml: string,
+	learned: string,
+	learnedHtml: string,
+	attendees: Person[],
+	mediaCount: number,
+	/**  The hash of a highlight, or else of its first photo ('' when it has none). */
+	cover: string,
+	author: string,
+};
+
+export type MomentDraft = {
+	title: string,
+	kind: MomentKind,
+	/**  'YYYY-MM-DDTHH:MM' or 'YYYY-MM-DD' */
+	startsAt: string,
+	endsAt: string,
+	place: string,
+	description: string,
+	story: string,
+	learned: string,
+	attendees: string[],
+};
+
+export type MomentKind = "dinner" | "outing" | "meeting" | "conference" | "celebration" | "other";
+
+/**  Media that could become a moment together. */
+export type MomentSuggestion = {
+	mediaIds: string[],
+	first: number,
+	last: number,
+	/**  'YYYY-MM-DDTHH:MM' of the first capture, local. */
+	startsAt: string,
+	endsAt: string,
+	title: string,
+	/**  A few hashes to show. */
+	preview: string[],
+	count: number,
+	/**  Average position of the photos that carry one. */
+	latitude: number | null,
+	longitude: number | null,
+};
+
+/**  A month section of the grid. */
+export type MonthSection = {
+	/**  'YYYY-MM' */
+	month: string,
+	count: number,
+	from: number,
+	until: number,
+};
+
 export type Move = {
 	by: Person,
 	at: number,
@@ -366,11 +554,31 @@ export type Occasion = {
 
 export type OccasionKind = "birthday" | "anniversary" | "accomplishment";
 
+/**  Moments from past years on today's date, and highlights taken on it. */
+export type OnThisDay = {
+	moments: YearsAgo<Moment>[],
+	highlights: YearsAgo<MediaItem>[],
+};
+
+/**  Where a page starts: after this item in newest-first order. */
+export type PageCursor = {
+	sortAt: number,
+	id: string,
+};
+
 /**  Who wrote or is named in something: always visible, like the directory's names. */
 export type Person = {
 	id: string,
 	displayName: string,
 };
+
+export type PhotoConsent = 
+/**  Anyone may tag me. */
+"allow" | 
+/**  Each tag waits for my yes. */
+"ask" | 
+/**  No one may tag me. */
+"never";
 
 /**  What a person fills in about themselves. */
 export type ProfileFields = {
@@ -389,6 +597,20 @@ export type ProfileFields = {
 	birthday?: string,
 	celebrateBirthday?: boolean,
 	visibility?: { [key in string]: Visibility },
+};
+
+export type Progress = {
+	filesTotal: number,
+	filesDone: number,
+	bytesTotal: number | null,
+	bytesDone: number | null,
+	current: string,
+	imported: number,
+	duplicates: number,
+	failed: number,
+	secondsLeft: number | null,
+	/**  What was just added, so the grid can show it while the import goes on. */
+	latest: MediaItem | null,
 };
 
 export type Prompt = {
@@ -490,10 +712,38 @@ export type Suggestion = {
 	reasons: string[],
 };
 
+export type Summary = {
+	imported: string[],
+	duplicates: FileNote[],
+	failed: FileNote[],
+	/**  Imported media that look almost the same as one already there. */
+	similar: number,
+	/**  What the import could not do for everything (e.g. video posters without ffmpeg). */
+	notes: string[],
+	cancelled: boolean,
+};
+
 export type Supporter = {
 	person: Person,
 	reason: string,
 };
+
+export type Tag = {
+	member: Person,
+	status: TagStatus,
+	taggedBy: string,
+	/**  Whether the viewer may remove it (the member, who tagged, or a lead). */
+	canRemove: boolean,
+};
+
+export type TagRequest = {
+	item: MediaItem,
+	askedBy: Person,
+};
+
+export type TagStatus = "tagged" | 
+/**  Waiting for the member's yes. */
+"requested";
 
 export type Tally = {
 	agree: number,
@@ -515,6 +765,11 @@ export type Update = {
 
 /**  Who may see a profile field. */
 export type Visibility = "community" | "leads" | "onlyMe";
+
+export type YearsAgo<T> = {
+	years: number,
+	item: T,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -1,0 +1,113 @@
+//! Imports run on their own thread; the window follows them through `import-progress` events
+//! and `import_status`, and may cancel. The library's lock is taken only for each short commit.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use hearth::import::{self, Access, ImportOptions, Progress, Summary};
+use hearth::Library;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+/// What the window shows of the running (or last) import.
+#[derive(Debug, Clone, Default, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportStatus {
+    pub running: bool,
+    pub progress: Progress,
+    pub summary: Option<Summary>,
+    pub error: Option<CommandError>,
+}
+
+/// The open library, as long as it is still the one the import started on.
+struct OpenLibrary<'a> {
+    state: &'a AppState,
+    root: PathBuf,
+}
+
+impl Access for OpenLibrary<'_> {
+    fn with<T>(&self, change: impl FnOnce(&mut Library) -> hearth::Result<T>) -> hearth::Result<T> {
+        let mut guard = self.state.library.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_mut() {
+            Some(library) if library.root() == self.root => change(library),
+            _ => Err(hearth::Error::invalid("library", "another library was opened; the import stopped")),
+        }
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn start_import(
+    app: AppHandle,
+    state: State<AppState>,
+    paths: Vec<String>,
+    moment_id: Option<String>,
+) -> CommandResult<ImportStatus> {
+    let root = state.with_library(|library| {
+        library.ensure_writable()?;
+        Ok(library.root().to_path_buf())
+    })?;
+    if paths.is_empty() {
+        return Err(hearth::Error::invalid("paths", "choose photos, videos or a folder to import").into());
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let mut running = state.import.lock().unwrap_or_else(|p| p.into_inner());
+        if running.status.running {
+            return Err(
+                hearth::Error::invalid("import", "an import is already running; wait for it or cancel it").into()
+            );
+        }
+        running.status = ImportStatus { running: true, ..ImportStatus::default() };
+        running.cancel = cancel.clone();
+    }
+    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    let handle = app.clone();
+    std::thread::spawn(move || {
+        let state = handle.state::<AppState>();
+        let access = OpenLibrary { state: &state, root };
+        let options = ImportOptions { moment_id, workers: 0 };
+        let publish = |change: &dyn Fn(&mut ImportStatus)| {
+            let status = {
+                let mut running = state.import.lock().unwrap_or_else(|p| p.into_inner());
+                change(&mut running.status);
+                running.status.clone()
+            };
+            let _ = handle.emit("import-progress", status);
+        };
+        let result = import::run(&access, &paths, &options, &cancel, &mut |progress| {
+            publish(&|status| status.progress = progress.clone());
+        });
+        publish(&|status| {
+            status.running = false;
+            match &result {
+                Ok(summary) => status.summary = Some(summary.clone()),
+                Err(e) => status.error = Some(CommandError::from(clone_error(e))),
+            }
+        });
+    });
+    Ok(import_status(state))
+}
+
+fn clone_error(error: &hearth::Error) -> hearth::Error {
+    match error {
+        hearth::Error::ReadOnly { reason } => hearth::Error::ReadOnly { reason: reason.clone() },
+        other => hearth::Error::invalid("import", other.to_string()),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn import_status(state: State<AppState>) -> ImportStatus {
+    state.import.lock().unwrap_or_else(|p| p.into_inner()).status.clone()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_import(state: State<AppState>) {
+    state.import.lock().unwrap_or_else(|p| p.into_inner()).cancel.store(true, Ordering::Relaxed);
+}

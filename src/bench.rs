@@ -1,0 +1,249 @@
+//! Benchmarks that print a comparison (`hearth bench import`, `hearth bench gallery`). Speed
+//! targets live here, never in timed tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
+use rusqlite::params;
+
+use crate::clock::{Millis, Stopwatch};
+use crate::community::CommunityDraft;
+use crate::error::{Error, Result};
+use crate::import::{self, ImportOptions};
+use crate::library::Library;
+use crate::media::{self, MediaQuery, PageCursor};
+use crate::sample::{self, SampleExif};
+use crate::viewer::Viewer;
+
+fn scratch(dir: Option<&Path>, name: &str) -> Result<PathBuf> {
+    let base = dir.map(Path::to_path_buf).unwrap_or_else(|| std::env::temp_dir().join("hearth-bench"));
+    let path = base.join(name);
+    if path.exists() {
+        std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    }
+    std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    Ok(path)
+}
+
+/// Writes `count` 12 MP JPEGs (4000 × 3000, with EXIF) into `folder`.
+pub fn make_photos(folder: &Path, count: usize) -> Result<u64> {
+    let total = std::sync::atomic::AtomicU64::new(0);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                let exif = SampleExif {
+                    taken_at: Some(format!("2025:06:{:02} 19:{:02}:00", 1 + i % 28, i % 60)),
+                    offset: Some("+02:00".into()),
+                    orientation: Some(if i % 5 == 0 { 6 } else { 1 }),
+                    gps: Some((48.85 + i as f64 * 1e-4, 2.35)),
+                    camera: Some(("Hearth".into(), "Bench Camera".into())),
+                };
+                let bytes = sample::jpeg(4000, 3000, i as u64 + 1, &exif);
+                total.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                std::fs::write(folder.join(format!("photo-{i:04}.jpg")), bytes).expect("bench folder is writable");
+            });
+        }
+    });
+    Ok(total.into_inner())
+}
+
+/// Hearth's import against `vipsthumbnail` making the same two sizes from the same files.
+pub fn import(files: usize, rounds: usize, dir: Option<&Path>) -> Result<()> {
+    let photos = scratch(dir, "photos")?;
+    println!("Generating {files} photos of 12 MP (4000 × 3000 JPEG with EXIF) …");
+    let bytes = make_photos(&photos, files)?;
+    println!("  {:.1} MB in all", bytes as f64 / 1e6);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let vips_available = Command::new("vipsthumbnail").arg("--version").output().is_ok_and(|o| o.status.success());
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&photos)
+        .map_err(|e| Error::io(&photos, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    inputs.sort();
+    let (mut hearth_best, mut vips_best) = (f64::MAX, f64::MAX);
+    for round in 1..=rounds {
+        let library_dir = scratch(dir, "library")?;
+        std::fs::remove_dir(&library_dir).map_err(|e| Error::io(&library_dir, e))?;
+        let library = Mutex::new(Library::create(&library_dir, CommunityDraft::new("Bench", ""))?);
+        let clock = Stopwatch::start();
+        let summary = import::run(
+            &library,
+            std::slice::from_ref(&photos),
+            &ImportOptions::default(),
+            &AtomicBool::new(false),
+            &mut |_| {},
+        )?;
+        let hearth = clock.seconds();
+        if summary.imported.len() != files {
+            return Err(Error::invalid(
+                "bench",
+                format!("imported {} of {files}: {:?}", summary.imported.len(), summary.failed),
+            ));
+        }
+        hearth_best = hearth_best.min(hearth);
+        let vips = if vips_available {
+            let out = scratch(dir, "vips")?;
+            let clock = Stopwatch::start();
+            for size in ["1280", "256"] {
+                let status = Command::new("vipsthumbnail")
+                    .args(["-s", size, "-o"])
+                    .arg(out.join(format!("%s-{size}.jpg[Q=82]")))
+                    .args(&inputs)
+                    .status()
+                    .map_err(|e| Error::io(Path::new("vipsthumbnail"), e))?;
+                if !status.success() {
+                    return Err(Error::invalid("bench", "vipsthumbnail failed"));
+                }
+            }
+            let seconds = clock.seconds();
+            vips_best = vips_best.min(seconds);
+            Some(seconds)
+        } else {
+            None
+        };
+        println!(
+            "  round {round}: Hearth {:.2} s ({:.1} photos/s){}",
+            hearth,
+            files as f64 / hearth,
+            vips.map(|v| format!(", vipsthumbnail {v:.2} s ({:.1} photos/s)", files as f64 / v)).unwrap_or_default()
+        );
+    }
+    println!();
+    println!("Import of {files} × 12 MP JPEG on {cores} cores (best of {rounds}):");
+    println!(
+        "  Hearth import (BLAKE3, EXIF, 256 px + 1280 px, original copied, rows written): {:>7.1} photos/s",
+        files as f64 / hearth_best
+    );
+    if vips_available {
+        println!(
+            "  vipsthumbnail -s 1280 and -s 256 over the same files:                         {:>7.1} photos/s",
+            files as f64 / vips_best
+        );
+        println!("  ratio (Hearth / vipsthumbnail): {:.2}× (target ≥ 1.5×)", vips_best / hearth_best);
+    } else {
+        println!("  vipsthumbnail not found (install libvips-tools) — no comparison made");
+    }
+    Ok(())
+}
+
+/// Fills a library with `media` rows and `tags` tags straight through SQL (the import path is
+/// measured by `import`); returns the ids of a busy moment and member.
+pub fn fill_gallery(
+    library: &Library,
+    media: usize,
+    tags: usize,
+    members: usize,
+    moments: usize,
+) -> Result<(String, String)> {
+    let conn = library.conn();
+    conn.execute_batch("BEGIN")?;
+    {
+        let mut member = conn.prepare("INSERT INTO members (id, display_name, role) VALUES (?1, ?2, 'member')")?;
+        for i in 0..members {
+            member.execute(params![format!("member-{i:05}"), format!("Member {i}")])?;
+        }
+        let mut moment =
+            conn.prepare("INSERT INTO moments (id, title, kind, starts_at) VALUES (?1, ?2, 'dinner', ?3)")?;
+        for i in 0..moments {
+            moment.execute(params![
+                format!("moment-{i:05}"),
+                format!("Moment {i}"),
+                format!("2020-01-01T19:{:02}", i % 60)
+            ])?;
+        }
+        let mut row = conn.prepare(
+            "INSERT INTO media (id, hash, kind, format, width, height, taken_at, sort_at, moment_id, phash)
+             VALUES (?1, ?2, 'photo', 'jpg', 4000, 3000, '', ?3, ?4, '0')",
+        )?;
+        let start = 1_500_000_000_000i64;
+        for i in 0..media {
+            let hash = blake3::hash(&(i as u64).to_le_bytes()).to_hex().to_string();
+            row.execute(params![
+                media::media_id(&hash),
+                hash,
+                start + i as i64 * 60_000,
+                format!("moment-{:05}", i * moments / media.max(1)),
+            ])?;
+        }
+        let mut tag = conn.prepare(
+            "INSERT INTO media_tags (id, media_id, member_id, status, sort_at, moment_id)
+             SELECT ?1, id, ?2, 'tagged', sort_at, moment_id FROM media WHERE hash = ?3",
+        )?;
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for i in 0..tags {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let m = (state % media as u64) as usize;
+            let hash = blake3::hash(&(m as u64).to_le_bytes()).to_hex().to_string();
+            tag.execute(params![format!("tag-{i:07}"), format!("member-{:05}", i % members), hash])?;
+        }
+    }
+    conn.execute_batch("COMMIT; ANALYZE;")?;
+    let moment = format!("moment-{:05}", moments / 2);
+    Ok((moment, "member-00007".to_owned()))
+}
+
+fn median_micros(mut run: impl FnMut() -> Result<usize>, times: usize) -> Result<(f64, usize)> {
+    let mut samples = Vec::with_capacity(times);
+    let mut rows = 0;
+    for _ in 0..times {
+        let clock = Stopwatch::start();
+        rows = run()?;
+        samples.push(clock.seconds() * 1e6);
+    }
+    samples.sort_by(f64::total_cmp);
+    Ok((samples[samples.len() / 2], rows))
+}
+
+/// Page queries at gallery scale.
+pub fn gallery(media_count: usize, tags: usize, page: u32, dir: Option<&Path>) -> Result<()> {
+    let folder = scratch(dir, "gallery")?;
+    std::fs::remove_dir(&folder).map_err(|e| Error::io(&folder, e))?;
+    let library = Library::create(&folder, CommunityDraft::new("Bench", ""))?;
+    println!("Filling a library with {media_count} media and {tags} tags …");
+    let clock = Stopwatch::start();
+    let (moment, member) = fill_gallery(&library, media_count, tags, 1000, 400)?;
+    println!("  filled in {:.1} s", clock.seconds());
+    let conn = library.conn();
+    let viewer = Viewer::anonymous();
+    let deep = media::page(
+        conn,
+        &viewer,
+        &MediaQuery { limit: 1, offset: (media_count / 2) as u32, ..MediaQuery::default() },
+    )?;
+    let middle: Option<PageCursor> =
+        deep.items.first().map(|i| PageCursor { sort_at: Millis(i.sort_at.0), id: i.id.clone() });
+    let cases: Vec<(&str, MediaQuery)> = vec![
+        ("newest", MediaQuery { limit: page, ..MediaQuery::default() }),
+        ("newest, from the middle (keyset)", MediaQuery { limit: page, after: middle, ..MediaQuery::default() }),
+        ("by moment", MediaQuery { limit: page, moment_id: Some(moment.clone()), ..MediaQuery::default() }),
+        ("by member", MediaQuery { limit: page, member_id: Some(member.clone()), ..MediaQuery::default() }),
+        (
+            "by member and moment",
+            MediaQuery {
+                limit: page,
+                member_id: Some(member.clone()),
+                moment_id: Some(moment.clone()),
+                ..MediaQuery::default()
+            },
+        ),
+        ("highlights", MediaQuery { limit: page, highlights: true, ..MediaQuery::default() }),
+    ];
+    println!();
+    println!("Gallery pages of {page} (the window's page) at {media_count} media and {tags} tags (median of 500 runs; target < 100 µs):");
+    for (name, query) in cases {
+        let (micros, rows) = median_micros(|| Ok(media::page(conn, &viewer, &query)?.items.len()), 500)?;
+        println!("  {name:<34} {micros:>8.1} µs  ({rows} rows)");
+    }
+    let (micros, rows) = median_micros(|| Ok(media::months(conn, &MediaQuery::default())?.len()), 20)?;
+    println!("  {:<34} {micros:>8.1} µs  ({rows} months; once per gallery open)", "month sections");
+    Ok(())
+}

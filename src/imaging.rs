@@ -1,0 +1,308 @@
+//! Derived images for the gallery: a 256 px thumbnail and a ~1280 px preview from one decode.
+//!
+//! JPEGs are decoded by libjpeg-turbo at the smallest DCT scale that still covers the preview
+//! (a 12 MP photo at 3/8 scale), both sizes are made from that one decode, and the orientation
+//! is applied to the small results only. Other formats go through the `image` crate with
+//! memory limits. Headers are checked before any pixel buffer is allocated.
+
+use std::io::Cursor;
+
+use fast_image_resize::images::{Image as ResizeImage, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::{ImageReader, Limits};
+
+use crate::error::{Error, Result};
+
+pub const THUMB_LONG_SIDE: u32 = 256;
+pub const PREVIEW_LONG_SIDE: u32 = 1280;
+/// Wider or taller images are refused before decoding (a 30000 × 30000 "bomb" never allocates).
+pub const MAX_SIDE: u32 = 25_000;
+pub const MAX_PIXELS: u64 = 150_000_000;
+const QUALITY: i32 = 82;
+
+/// An RGB image, 3 bytes a pixel, no padding.
+#[derive(Debug, Clone)]
+pub struct Rgb {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+/// What a photo (or a video's poster frame) gives the gallery.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    /// Full size as displayed (after orientation).
+    pub width: u32,
+    pub height: u32,
+    pub thumb: Vec<u8>,
+    pub preview: Vec<u8>,
+    pub phash: u64,
+}
+
+fn invalid(reason: impl Into<String>) -> Error {
+    Error::invalid("image", reason.into())
+}
+
+fn check_size(width: u32, height: u32) -> Result<()> {
+    if width == 0 || height == 0 {
+        return Err(invalid("has no pixels"));
+    }
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(invalid(format!(
+            "is {width} × {height} pixels; Hearth reads images up to {MAX_SIDE} pixels a side and {} megapixels",
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    Ok(())
+}
+
+/// Makes the thumbnail and preview of an encoded image. `orientation` is the EXIF value (1–8).
+pub fn derive(bytes: &[u8], orientation: u16) -> Result<Derived> {
+    let is_jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
+    let (full_width, full_height, decoded) = if is_jpeg {
+        match decode_jpeg_scaled(bytes, PREVIEW_LONG_SIDE) {
+            Ok(result) => result,
+            // CMYK and other rare JPEGs libjpeg-turbo will not turn into RGB: the image crate can.
+            Err(turbo) => decode_generic(bytes).map_err(|_| turbo)?,
+        }
+    } else {
+        decode_generic(bytes)?
+    };
+    from_rgb(full_width, full_height, &decoded, orientation)
+}
+
+/// Makes both sizes from decoded pixels (the full image's size is given for the record).
+pub fn from_rgb(full_width: u32, full_height: u32, decoded: &Rgb, orientation: u16) -> Result<Derived> {
+    let preview = fit(decoded, PREVIEW_LONG_SIDE)?;
+    let thumb = fit(&preview, THUMB_LONG_SIDE)?;
+    let phash = difference_hash(&thumb);
+    let preview = orient(&preview, orientation);
+    let thumb = orient(&thumb, orientation);
+    let (width, height) = if orientation >= 5 { (full_height, full_width) } else { (full_width, full_height) };
+    Ok(Derived { width, height, thumb: encode_jpeg(&thumb)?, preview: encode_jpeg(&preview)?, phash })
+}
+
+/// Decodes a JPEG at the smallest DCT scale whose long side still reaches `target`.
+pub fn decode_jpeg_scaled(bytes: &[u8], target: u32) -> Result<(u32, u32, Rgb)> {
+    let mut decompressor = turbojpeg::Decompressor::new().map_err(|e| invalid(format!("could not be read: {e}")))?;
+    let header = decompressor.read_header(bytes).map_err(|e| invalid(format!("is damaged or incomplete ({e})")))?;
+    let (width, height) = (header.width as u32, header.height as u32);
+    check_size(width, height)?;
+    let long = width.max(height);
+    let eighths = (1..=8).find(|n| long * n / 8 >= target).unwrap_or(8);
+    let scale = turbojpeg::ScalingFactor::new(eighths as usize, 8);
+    let scaled = header.scaled(scale);
+    decompressor.set_scaling_factor(scale).map_err(|e| invalid(format!("could not be scaled: {e}")))?;
+    let mut image = turbojpeg::Image {
+        pixels: vec![0u8; 3 * scaled.width * scaled.height],
+        width: scaled.width,
+        pitch: 3 * scaled.width,
+        height: scaled.height,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    decompressor
+        .decompress(bytes, image.as_deref_mut())
+        .map_err(|e| invalid(format!("is damaged or incomplete ({e})")))?;
+    Ok((width, height, Rgb { width: scaled.width as u32, height: scaled.height as u32, pixels: image.pixels }))
+}
+
+/// Decodes PNG, WebP, GIF, TIFF (and JPEGs libjpeg-turbo refused) with memory limits.
+pub fn decode_generic(bytes: &[u8]) -> Result<(u32, u32, Rgb)> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| invalid(format!("could not be read: {e}")))?;
+    if reader.format().is_none() {
+        return Err(invalid("is not an image Hearth can read"));
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 4);
+    reader.limits(limits);
+    let (width, height) = reader.into_dimensions().map_err(|e| match e {
+        image::ImageError::Limits(_) => invalid(format!("is larger than {MAX_SIDE} pixels a side")),
+        other => invalid(format!("is damaged or incomplete ({other})")),
+    })?;
+    check_size(width, height)?;
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| invalid(e.to_string()))?;
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_PIXELS * 4);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => invalid("needs more memory to decode than Hearth allows"),
+        image::ImageError::Unsupported(_) => invalid("is in a variant Hearth cannot read"),
+        other => invalid(format!("is damaged or incomplete ({other})")),
+    })?;
+    // JPEG has no transparency: see-through pixels are laid on Hearth's cream, not on black.
+    let rgba = image.into_rgba8();
+    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
+    for [r, g, b, a] in rgba.pixels().map(|p| p.0) {
+        let over = |c: u8, bg: u16| ((u16::from(c) * u16::from(a) + bg * (255 - u16::from(a))) / 255) as u8;
+        pixels.extend_from_slice(&[over(r, 251), over(g, 246), over(b, 238)]);
+    }
+    Ok((width, height, Rgb { width, height, pixels }))
+}
+
+/// Scales down (never up) so the long side is at most `long_side`, with Lanczos3.
+pub fn fit(image: &Rgb, long_side: u32) -> Result<Rgb> {
+    let long = image.width.max(image.height);
+    if long <= long_side {
+        return Ok(image.clone());
+    }
+    let width = ((u64::from(image.width) * u64::from(long_side) + u64::from(long) / 2) / u64::from(long)).max(1) as u32;
+    let height =
+        ((u64::from(image.height) * u64::from(long_side) + u64::from(long) / 2) / u64::from(long)).max(1) as u32;
+    let source = ImageRef::new(image.width, image.height, &image.pixels, PixelType::U8x3)
+        .map_err(|e| invalid(format!("could not be resized: {e}")))?;
+    let mut target = ResizeImage::new(width, height, PixelType::U8x3);
+    Resizer::new()
+        .resize(&source, &mut target, &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3)))
+        .map_err(|e| invalid(format!("could not be resized: {e}")))?;
+    Ok(Rgb { width, height, pixels: target.into_vec() })
+}
+
+/// Turns pixels as stored into pixels as seen, for the eight EXIF orientations.
+pub fn orient(image: &Rgb, orientation: u16) -> Rgb {
+    let (w, h) = (image.width as usize, image.height as usize);
+    if !(2..=8).contains(&orientation) {
+        return image.clone();
+    }
+    let swap = orientation >= 5;
+    let (out_w, out_h) = if swap { (h, w) } else { (w, h) };
+    let mut pixels = vec![0u8; w * h * 3];
+    for y in 0..out_h {
+        for x in 0..out_w {
+            let (sx, sy) = match orientation {
+                2 => (w - 1 - x, y),
+                3 => (w - 1 - x, h - 1 - y),
+                4 => (x, h - 1 - y),
+                5 => (y, x),
+                6 => (y, h - 1 - x),
+                7 => (w - 1 - y, h - 1 - x),
+                _ => (w - 1 - y, x),
+            };
+            let from = (sy * w + sx) * 3;
+            let to = (y * out_w + x) * 3;
+            pixels[to..to + 3].copy_from_slice(&image.pixels[from..from + 3]);
+        }
+    }
+    Rgb { width: out_w as u32, height: out_h as u32, pixels }
+}
+
+pub fn encode_jpeg(image: &Rgb) -> Result<Vec<u8>> {
+    let mut compressor = turbojpeg::Compressor::new().map_err(|e| invalid(format!("could not be encoded: {e}")))?;
+    compressor.set_quality(QUALITY).map_err(|e| invalid(e.to_string()))?;
+    compressor.set_subsamp(turbojpeg::Subsamp::Sub2x2).map_err(|e| invalid(e.to_string()))?;
+    let view = turbojpeg::Image {
+        pixels: image.pixels.as_slice(),
+        width: image.width as usize,
+        pitch: 3 * image.width as usize,
+        height: image.height as usize,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    compressor.compress_to_vec(view).map_err(|e| invalid(format!("could not be encoded: {e}")))
+}
+
+/// A 64-bit difference hash: brightness of a 9 × 8 grid, one bit per left-right step. Photos
+/// a few bits apart look alike (a re-save, a slight crop, a burst shot).
+pub fn difference_hash(image: &Rgb) -> u64 {
+    let (w, h) = (image.width as usize, image.height as usize);
+    let mut cells = [[0u32; 9]; 8];
+    for (row, cells_row) in cells.iter_mut().enumerate() {
+        let (y0, y1) = (row * h / 8, ((row + 1) * h / 8).max(row * h / 8 + 1).min(h));
+        for (column, cell) in cells_row.iter_mut().enumerate() {
+            let (x0, x1) = (column * w / 9, ((column + 1) * w / 9).max(column * w / 9 + 1).min(w));
+            let (mut sum, mut count) = (0u32, 0u32);
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    let i = (y * w + x) * 3;
+                    let [r, g, b] = [image.pixels[i], image.pixels[i + 1], image.pixels[i + 2]].map(u32::from);
+                    sum += (r * 299 + g * 587 + b * 114) / 1000;
+                    count += 1;
+                }
+            }
+            *cell = sum / count.max(1);
+        }
+    }
+    let mut hash = 0u64;
+    for row in cells {
+        for pair in row.windows(2) {
+            hash = (hash << 1) | u64::from(pair[0] < pair[1]);
+        }
+    }
+    hash
+}
+
+/// Bits that differ between two difference hashes.
+pub fn distance(a: u64, b: u64) -> u32 {
+    (a ^ b).count_ones()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stored image whose top-left pixel is red and the rest blue, 4 × 2.
+    fn marked() -> Rgb {
+        let mut pixels = Vec::new();
+        for i in 0..8 {
+            pixels.extend_from_slice(if i == 0 { &[255, 0, 0] } else { &[0, 0, 255] });
+        }
+        Rgb { width: 4, height: 2, pixels }
+    }
+
+    fn red_at(image: &Rgb) -> (usize, usize) {
+        let i = image.pixels.chunks(3).position(|p| p == [255, 0, 0]).unwrap();
+        (i % image.width as usize, i / image.width as usize)
+    }
+
+    #[test]
+    fn each_exif_orientation_puts_the_corner_where_the_camera_saw_it() {
+        // Where the stored top-left corner ends up, per the EXIF specification's drawings.
+        let expected =
+            [(1, (0, 0)), (2, (3, 0)), (3, (3, 1)), (4, (0, 1)), (5, (0, 0)), (6, (1, 0)), (7, (1, 3)), (8, (0, 3))];
+        for (orientation, corner) in expected {
+            let seen = orient(&marked(), orientation);
+            let size = if orientation >= 5 { (2, 4) } else { (4, 2) };
+            assert_eq!((seen.width, seen.height), size, "orientation {orientation} size");
+            assert_eq!(red_at(&seen), corner, "orientation {orientation} corner");
+        }
+    }
+
+    #[test]
+    fn a_decode_makes_both_sizes_within_their_bounds() {
+        let image = Rgb { width: 3000, height: 2000, pixels: vec![128; 3000 * 2000 * 3] };
+        let derived = from_rgb(3000, 2000, &image, 6).unwrap();
+        assert_eq!((derived.width, derived.height), (2000, 3000), "orientation 6 swaps the displayed size");
+        let thumb = image::load_from_memory(&derived.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (171, 256), "thumbnail is upright and 256 px long");
+        let preview = image::load_from_memory(&derived.preview).unwrap();
+        assert_eq!((preview.width(), preview.height()), (853, 1280));
+    }
+
+    #[test]
+    fn similar_pictures_have_close_hashes_and_different_ones_do_not() {
+        let gradient = |w: u32, h: u32, flip: bool| {
+            let mut pixels = Vec::new();
+            for y in 0..h {
+                for x in 0..w {
+                    let v = ((x * 255 / w) as u8).wrapping_add((y * 40 / h) as u8);
+                    let v = if flip { 255 - v } else { v };
+                    pixels.extend_from_slice(&[v, v / 2, 255 - v]);
+                }
+            }
+            Rgb { width: w, height: h, pixels }
+        };
+        let a = difference_hash(&gradient(256, 192, false));
+        let resized = difference_hash(&fit(&gradient(256, 192, false), 100).unwrap());
+        let other = difference_hash(&gradient(256, 192, true));
+        assert!(distance(a, resized) <= 6, "a resized copy is near: {}", distance(a, resized));
+        assert!(distance(a, other) > 20, "a mirrored gradient is far: {}", distance(a, other));
+    }
+
+    #[test]
+    fn a_huge_header_is_refused_before_decoding() {
+        let Err(Error::Invalid { reason, .. }) = check_size(30_000, 30_000) else { panic!("accepted") };
+        assert!(reason.contains("30000 × 30000"), "{reason}");
+    }
+}
