@@ -10,8 +10,11 @@ use crate::clock::{FixedClock, Millis};
 use crate::community::CommunityDraft;
 use crate::error::Result;
 use crate::ids::IdSource;
+use crate::import::{self, ImportOptions};
 use crate::library::Library;
+use crate::media::{self, MediaQuery, PhotoConsent};
 use crate::members::{self, MemberDraft, ProfileFields, Role};
+use crate::moments::{self, MomentDraft, MomentKind};
 use crate::stories::{self, StoryDraft, StoryKind, StoryVisibility};
 use crate::viewer::{Viewer, Visibility};
 
@@ -320,6 +323,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     add_accomplishments(&mut library, &clock)?;
     add_profiles_and_care(&mut library, &clock)?;
     add_initiatives(&mut library, &clock)?;
+    let library = add_gallery(library)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
     Library::open(root)
@@ -661,4 +665,144 @@ fn demo_photo(seed: u32) -> Vec<u8> {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .expect("a generated picture encodes");
     png
+}
+
+/// (title, kind, starts, place, story, learned, photos, first photo's time, minutes between)
+type DemoMoment =
+    (&'static str, MomentKind, &'static str, &'static str, &'static str, &'static str, usize, &'static str, u32);
+
+const MOMENTS: &[DemoMoment] = &[
+    (
+        "Spring dinner at the boathouse",
+        MomentKind::Dinner,
+        "2025-04-11T19:00",
+        "The boathouse, Riverside",
+        "Twenty-two of us around two long tables; Amara told the story of her first night shift.",
+        "Newcomers talk more when seated between two regulars: we will seat people that way again.",
+        8,
+        "2025:04:11 19:05:00",
+        17,
+    ),
+    (
+        "Walk along the river",
+        MomentKind::Outing,
+        "2025-06-14T10:00",
+        "River path, from the mill to the weir",
+        "A slow morning walk with families; we stopped at the weir for coffee.",
+        "Outings bring people who never come to the evening sessions.",
+        6,
+        "2025:06:14 10:12:00",
+        23,
+    ),
+    (
+        "Regional practice conference",
+        MomentKind::Conference,
+        "2024-10-03T09:00",
+        "Riverside Medical School",
+        "Our poster on shared handovers won the practice award.",
+        "Presenting together made the work ours, not one person's.",
+        5,
+        "2024:10:03 09:30:00",
+        45,
+    ),
+];
+
+/// Moments with generated photos (and a short generated video when ffmpeg is present), a
+/// few highlights and tags, and two groups of photos not yet in a moment to review.
+fn add_gallery(library: Library) -> Result<Library> {
+    use crate::sample::{self, SampleExif};
+    let folder = std::env::temp_dir().join(format!("hearth-demo-photos-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let write_photos = |dir: &Path, count: usize, first: &str, step: u32, seed: u64, place: (f64, f64)| -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
+        let start = chrono::NaiveDateTime::parse_from_str(first, "%Y:%m:%d %H:%M:%S").expect("demo times parse");
+        for i in 0..count {
+            let at = start + chrono::Duration::minutes(i64::from(step) * i as i64);
+            let exif = SampleExif {
+                taken_at: Some(at.format("%Y:%m:%d %H:%M:%S").to_string()),
+                offset: Some("+01:00".into()),
+                orientation: Some(if i == 2 { 6 } else { 1 }),
+                gps: Some((place.0 + i as f64 * 1e-4, place.1)),
+                camera: Some(("Hearth".into(), "Demo Camera".into())),
+            };
+            let (width, height) = if i == 2 { (600, 450) } else { (800, 600) };
+            let path = dir.join(format!("IMG_{:04}.jpg", seed as usize * 100 + i));
+            std::fs::write(&path, sample::jpeg(width, height, seed * 1000 + i as u64, &exif))
+                .map_err(|e| crate::Error::io(&path, e))?;
+        }
+        Ok(())
+    };
+    let shared = std::sync::Mutex::new(library);
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let me = shared.lock().expect("not poisoned").me()?.unwrap_or_default();
+    for (index, (title, kind, starts, place, story, learned, count, first, step)) in MOMENTS.iter().enumerate() {
+        let moment = {
+            let mut library = shared.lock().expect("not poisoned");
+            let attendees: Vec<String> = members::list(library.conn(), &Viewer::anonymous())?
+                .iter()
+                .skip(index)
+                .step_by(3)
+                .map(|m| m.id.clone())
+                .collect();
+            let mut draft = MomentDraft::titled(title, *kind, starts);
+            draft.place = (*place).into();
+            draft.story = (*story).into();
+            draft.learned = (*learned).into();
+            draft.attendees = attendees;
+            moments::create(&mut library, draft)?
+        };
+        let dir = folder.join(format!("moment-{index}"));
+        write_photos(&dir, *count, first, *step, index as u64 + 1, (51.50 + index as f64 * 0.1, -0.12))?;
+        if index == 1 {
+            sample::video(&dir.join("MOV_0001.mp4"), 2, "2025-06-14T09:40:00Z");
+        }
+        let options = ImportOptions { moment_id: Some(moment.id.clone()), workers: 0 };
+        import::run(&shared, &[dir], &options, &cancel, &mut |_| {})?;
+    }
+    // Two recent outings not yet grouped, for "To review".
+    write_photos(&folder.join("unsorted"), 4, "2025:09:20 14:00:00", 11, 7, (51.6, -0.2))?;
+    write_photos(&folder.join("unsorted-2"), 3, "2025:11:08 18:30:00", 9, 8, (51.45, -0.1))?;
+    import::run(
+        &shared,
+        &[folder.join("unsorted"), folder.join("unsorted-2")],
+        &ImportOptions::default(),
+        &cancel,
+        &mut |_| {},
+    )?;
+    let _ = std::fs::remove_dir_all(&folder);
+
+    let mut library = shared.into_inner().expect("not poisoned");
+    let everyone = members::list(library.conn(), &Viewer::anonymous())?;
+    library.write(|w| {
+        for (i, member) in everyone.iter().enumerate() {
+            let consent = match i % 7 {
+                3 => PhotoConsent::Ask,
+                5 => PhotoConsent::Never,
+                _ => PhotoConsent::Allow,
+            };
+            w.apply(
+                "members",
+                &member.id,
+                &[("photo_consent", rusqlite::types::Value::Text(consent.as_str().into()))],
+            )?;
+        }
+        Ok(())
+    })?;
+    let photos =
+        media::page(library.conn(), &Viewer::anonymous(), &MediaQuery { limit: 100, ..MediaQuery::default() })?.items;
+    for (i, item) in photos.iter().enumerate() {
+        if i % 4 == 1 {
+            media::set_highlight(&mut library, &item.id, true)?;
+        }
+        if i % 3 == 0 && !me.is_empty() {
+            let who = &everyone[(i * 5 + 1) % everyone.len()];
+            if media::photo_consent(library.conn(), &who.id)? != PhotoConsent::Never {
+                media::tag(&mut library, &item.id, &who.id)?;
+            }
+        }
+    }
+    if let Some(first) = photos.first() {
+        media::set_caption(&mut library, &first.id, "Everyone at the table, just before dessert")?;
+    }
+    Ok(library)
 }

@@ -123,10 +123,8 @@ pub struct MediaPage {
     pub next: Option<PageCursor>,
 }
 
-/// One page of media, newest first, for `viewer`.
-pub fn page(conn: &Connection, viewer: &Viewer, query: &MediaQuery) -> Result<MediaPage> {
-    let limit = query.limit.clamp(1, PAGE_LIMIT);
-    let mut values: Vec<Value> = Vec::new();
+/// The FROM clause, the sort key columns and the conditions for `query` (all but paging).
+fn selection(query: &MediaQuery, values: &mut Vec<Value>) -> (&'static str, &'static str, &'static str, Vec<String>) {
     let mut push = |value: Value| {
         values.push(value);
         format!("?{}", values.len())
@@ -136,13 +134,13 @@ pub fn page(conn: &Connection, viewer: &Viewer, query: &MediaQuery) -> Result<Me
         Some(member) => {
             let member = push(Value::Text(member.clone()));
             (
-                "media_tags t JOIN media m ON m.id = t.media_id".to_owned(),
+                "media_tags t JOIN media m ON m.id = t.media_id",
                 "t.sort_at",
                 "t.media_id",
                 vec![format!("t.member_id = {member}"), "t.deleted = 0".into(), "t.status = 'tagged'".into()],
             )
         }
-        None => ("media m".to_owned(), "m.sort_at", "m.id", vec![]),
+        None => ("media m", "m.sort_at", "m.id", vec![]),
     };
     conditions.push("m.deleted = 0".into());
     conditions.push("m.hidden = 0".into());
@@ -161,18 +159,26 @@ pub fn page(conn: &Connection, viewer: &Viewer, query: &MediaQuery) -> Result<Me
         conditions.push(format!("{key} <= {}", push(Value::Integer(until.0))));
     }
     if let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = push(Value::Text(format!("%{}%", text.replace('%', "").replace('_', ""))));
+        let pattern = push(Value::Text(format!("%{}%", text.replace(['%', '_'], ""))));
         conditions.push(format!(
             "(m.caption LIKE {pattern} OR m.file_name LIKE {pattern} OR m.moment_id IN
               (SELECT id FROM moments WHERE deleted = 0 AND (title LIKE {pattern} OR place LIKE {pattern})))"
         ));
     }
+    (from, key, id_key, conditions)
+}
+
+/// One page of media, newest first. Hidden media are out for every viewer here; leads review
+/// them through hide requests.
+pub fn page(conn: &Connection, _viewer: &Viewer, query: &MediaQuery) -> Result<MediaPage> {
+    let limit = query.limit.clamp(1, PAGE_LIMIT);
+    let mut values: Vec<Value> = Vec::new();
+    let (from, key, id_key, mut conditions) = selection(query, &mut values);
     if let Some(after) = &query.after {
-        let sort_at = push(Value::Integer(after.sort_at.0));
-        let id = push(Value::Text(after.id.clone()));
-        conditions.push(format!("({key}, {id_key}) < ({sort_at}, {id})"));
+        values.push(Value::Integer(after.sort_at.0));
+        values.push(Value::Text(after.id.clone()));
+        conditions.push(format!("({key}, {id_key}) < (?{}, ?{})", values.len() - 1, values.len()));
     }
-    let _ = viewer; // Hidden media are out for everyone here; leads review them in `hidden`.
     let sql = format!(
         "SELECT {ITEM_COLUMNS} FROM {from} WHERE {} ORDER BY {key} DESC, {id_key} DESC LIMIT {} OFFSET {}",
         conditions.join(" AND "),
@@ -203,26 +209,13 @@ pub struct MonthSection {
 /// How many media each month holds, newest month first, so the window can lay out a
 /// 100,000-item grid before it has loaded a single page.
 pub fn months(conn: &Connection, query: &MediaQuery) -> Result<Vec<MonthSection>> {
-    let mut sql = String::from(
-        "SELECT strftime('%Y-%m', m.sort_at / 1000, 'unixepoch') AS month, count(*), min(m.sort_at), max(m.sort_at)
-         FROM media m WHERE m.deleted = 0 AND m.hidden = 0",
-    );
     let mut values: Vec<Value> = Vec::new();
-    if let Some(moment) = &query.moment_id {
-        values.push(Value::Text(moment.clone()));
-        sql.push_str(" AND m.moment_id = ?1");
-    }
-    if query.highlights {
-        sql.push_str(" AND m.highlight = 1");
-    }
-    if let Some(member) = &query.member_id {
-        values.push(Value::Text(member.clone()));
-        sql.push_str(&format!(
-            " AND m.id IN (SELECT media_id FROM media_tags WHERE member_id = ?{} AND deleted = 0 AND status = 'tagged')",
-            values.len()
-        ));
-    }
-    sql.push_str(" GROUP BY month ORDER BY month DESC");
+    let (from, key, _, conditions) = selection(query, &mut values);
+    let sql = format!(
+        "SELECT strftime('%Y-%m', {key} / 1000, 'unixepoch') AS month, count(*) FROM {from}
+         WHERE {} GROUP BY month ORDER BY month DESC",
+        conditions.join(" AND ")
+    );
     let sections = conn
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(values.iter()), |row| {

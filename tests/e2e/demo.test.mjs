@@ -5,7 +5,7 @@ import { button, launch, navigate, openDemo, scratch, screenshot, waitForText } 
 
 const sections = [
   ["People", "People", "Amara Okafor"],
-  ["Memories", "Memories", "Your shared memory will live here"],
+  ["Memories", "Memories", "photos"],
   ["Initiatives", "Initiatives", "Falls clinic in the community hall"],
   ["Rituals & artefacts", "Rituals & artefacts", "The things that make you, you"],
   ["Community pulse", "Community pulse", "Identification"],

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { chunksOfRow, HEADER_HEIGHT, layout, takenLabel, visibleRows } from "./gallery";
+
+const month = (month: string, count: number) => ({ month, count, from: 0, until: 0 });
+
+describe("the virtual grid", () => {
+  it("lays sections one under the other, each a header and its rows", () => {
+    const grid = layout([month("2025-06", 10), month("2025-05", 3)], 1000, 170);
+    expect(grid.columns).toBe(5); // (1000 + 6) / 176 = 5.7
+    expect(grid.sections[0].rows).toBe(2);
+    expect(grid.sections[1].top).toBe(grid.sections[0].height);
+    expect(grid.height).toBe(grid.sections[0].height + HEADER_HEIGHT + 1 * (grid.cell + 6));
+  });
+
+  it("renders only the rows near the viewport, however large the library", () => {
+    const grid = layout([month("2025-06", 100_000)], 1000);
+    const rows = visibleRows(grid, 500_000, 800);
+    expect(rows.length).toBeGreaterThan(4);
+    expect(rows.length).toBeLessThan(20); // 800 px plus overscan, not 20,000 rows
+    expect(rows[0].top).toBeLessThanOrEqual(500_000);
+  });
+
+  it("knows which chunks a row spans", () => {
+    const grid = layout([month("2025-06", 200)], 1000); // 5 columns
+    expect(chunksOfRow(grid, 0)).toEqual([0]);
+    expect(chunksOfRow(grid, 11)).toEqual([0]); // items 55..59
+    expect(chunksOfRow(grid, 12)).toEqual([1]); // items 60..64
+  });
+});
+
+describe("dates as the camera recorded them", () => {
+  it("shows the local day and time without shifting time zones", () => {
+    expect(takenLabel("2024-03-09T19:30:00")).toBe("Saturday 9 March 2024, 19:30");
+    expect(takenLabel("")).toBe("Date unknown");
+  });
+});
