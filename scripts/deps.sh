@@ -12,11 +12,18 @@ declare -A why=(
   [libssl-dev]="TLS for the Tauri toolchain"
   [file]="used by the Tauri bundler"
   [libwebkit2gtk-4.1-dev]="the WebKitGTK web view the window is drawn in (pulls GTK 3, libsoup 3)"
+  [cmake]="builds libjpeg-turbo 3, which decodes photos at reduced scale"
+  [nasm]="libjpeg-turbo's SIMD code (several times faster photo decoding)"
+  [ffmpeg]="video posters, durations and rotation (videos still import without it)"
+  [gstreamer1.0-plugins-good]="plays MP4/WebM videos in the window"
+  [gstreamer1.0-libav]="decodes H.264 video in the window"
 )
 if [ "$purpose" = test ]; then
   why[xvfb]="a virtual display for the end-to-end tests"
   why[xauth]="lets xvfb-run authorise the test window"
   why[webkit2gtk-driver]="WebKitWebDriver, which drives the real window in end-to-end tests"
+  why[imagemagick]="makes CMYK and plasma JPEG fixtures for import tests"
+  why[libvips-tools]="vipsthumbnail, the anchor of 'hearth bench import'"
 fi
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then

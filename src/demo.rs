@@ -711,7 +711,8 @@ const MOMENTS: &[DemoMoment] = &[
 /// few highlights and tags, and two groups of photos not yet in a moment to review.
 fn add_gallery(library: Library) -> Result<Library> {
     use crate::sample::{self, SampleExif};
-    let folder = std::env::temp_dir().join(format!("hearth-demo-photos-{}", std::process::id()));
+    // Generated inside the new library's folder (unique to this demo), removed when imported.
+    let folder = library.root().join(".demo-photos");
     let _ = std::fs::remove_dir_all(&folder);
     let write_photos = |dir: &Path, count: usize, first: &str, step: u32, seed: u64, place: (f64, f64)| -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;

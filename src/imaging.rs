@@ -59,6 +59,11 @@ fn check_size(width: u32, height: u32) -> Result<()> {
 /// Makes the thumbnail and preview of an encoded image. `orientation` is the EXIF value (1–8).
 pub fn derive(bytes: &[u8], orientation: u16) -> Result<Derived> {
     let is_jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
+    if is_jpeg && !jpeg_is_complete(bytes) {
+        // libjpeg-turbo fills what is missing with grey and only warns; a cut-off photo is
+        // refused rather than stored half grey.
+        return Err(invalid("is damaged or incomplete (the file ends before the picture does)"));
+    }
     let (full_width, full_height, decoded) = if is_jpeg {
         match decode_jpeg_scaled(bytes, PREVIEW_LONG_SIDE) {
             Ok(result) => result,
@@ -69,6 +74,17 @@ pub fn derive(bytes: &[u8], orientation: u16) -> Result<Derived> {
         decode_generic(bytes)?
     };
     from_rgb(full_width, full_height, &decoded, orientation)
+}
+
+/// Whether an end-of-image marker follows the last start-of-scan. Entropy-coded data cannot
+/// hold 0xFFD9 (0xFF is always stuffed), and an embedded EXIF thumbnail comes before the
+/// main scan, so this tells a whole JPEG from one cut short.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    match last_scan {
+        Some(at) => bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
+        None => false,
+    }
 }
 
 /// Makes both sizes from decoded pixels (the full image's size is given for the record).
@@ -108,21 +124,14 @@ pub fn decode_jpeg_scaled(bytes: &[u8], target: u32) -> Result<(u32, u32, Rgb)> 
 
 /// Decodes PNG, WebP, GIF, TIFF (and JPEGs libjpeg-turbo refused) with memory limits.
 pub fn decode_generic(bytes: &[u8]) -> Result<(u32, u32, Rgb)> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
+    let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| invalid(format!("could not be read: {e}")))?;
     if reader.format().is_none() {
         return Err(invalid("is not an image Hearth can read"));
     }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_PIXELS * 4);
-    reader.limits(limits);
-    let (width, height) = reader.into_dimensions().map_err(|e| match e {
-        image::ImageError::Limits(_) => invalid(format!("is larger than {MAX_SIDE} pixels a side")),
-        other => invalid(format!("is damaged or incomplete ({other})")),
-    })?;
+    // The header alone gives the size: an absurd one is refused before any pixel is decoded.
+    let (width, height) = reader.into_dimensions().map_err(|e| invalid(format!("is damaged or incomplete ({e})")))?;
     check_size(width, height)?;
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| invalid(e.to_string()))?;
     let mut limits = Limits::default();

@@ -48,7 +48,7 @@ fn parse_offset(text: &str) -> Option<i32> {
     };
     let (hours, minutes) = rest.split_once(':')?;
     let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
-    (hours <= 14 && minutes < 60).then_some(sign * (hours * 3600 + minutes * 60))
+    (minutes < 60 && hours * 60 + minutes <= 14 * 60).then_some(sign * (hours * 3600 + minutes * 60))
 }
 
 fn ascii(field: &exif::Field) -> Option<String> {

@@ -274,7 +274,8 @@ fn kilometres(a: (f64, f64), b: (f64, f64)) -> f64 {
 /// Groups the media not yet in a moment: a new group starts after a gap of more than
 /// [`GAP_HOURS`] or a move of more than [`PLACE_KM`] between consecutive photos.
 pub fn suggest(conn: &Connection) -> Result<Vec<MomentSuggestion>> {
-    let rows: Vec<(String, String, i64, String, Option<f64>, Option<f64>)> = conn
+    type Row = (String, String, i64, String, Option<f64>, Option<f64>);
+    let rows: Vec<Row> = conn
         .prepare_cached(
             "SELECT id, hash, sort_at, taken_at, latitude, longitude FROM media
              WHERE deleted = 0 AND hidden = 0 AND moment_id = '' AND taken_at != '' ORDER BY sort_at, id",
@@ -317,7 +318,7 @@ pub fn suggest(conn: &Connection) -> Result<Vec<MomentSuggestion>> {
                 last: Millis(last.2),
                 starts_at: first.3.get(..16).unwrap_or_default().to_owned(),
                 ends_at: last.3.get(..16).unwrap_or_default().to_owned(),
-                title: start.map(|s| title_for(s)).unwrap_or_else(|| "Undated photos".into()),
+                title: start.map(title_for).unwrap_or_else(|| "Undated photos".into()),
                 preview: group.iter().take(6).map(|&i| rows[i].1.clone()).collect(),
                 count: group.len() as u32,
                 latitude: centre.map(|c| c.0),
@@ -445,7 +446,7 @@ pub fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
         let i = year_of(year, &mut years);
         years[i].highlights.push(item);
     }
-    years.sort_by(|a, b| b.year.cmp(&a.year));
+    years.sort_by_key(|y| std::cmp::Reverse(y.year));
     Ok(years)
 }
 

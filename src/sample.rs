@@ -28,7 +28,7 @@ pub fn picture(width: u32, height: u32, seed: u64) -> Rgb {
     let base = [(next() % 200) as i32 + 30, (next() % 200) as i32 + 30, (next() % 200) as i32 + 30];
     let discs: Vec<(i64, i64, i64, [i32; 3])> = (0..6)
         .map(|_| {
-            let r = (next() % u64::from(height.max(2) / 3)) as i64 + 4;
+            let r = (next() % u64::from((height / 3).max(1))) as i64 + 4;
             (
                 (next() % u64::from(width.max(1))) as i64,
                 (next() % u64::from(height.max(1))) as i64,

@@ -65,7 +65,7 @@ pub fn serve(app: &AppHandle, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
         _ => return status(StatusCode::NOT_FOUND),
     };
     let range = request.headers().get("range").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    respond(&file, content_type, range.as_deref()).unwrap_or_else(|code| status(code))
+    respond(&file, content_type, range.as_deref()).unwrap_or_else(status)
 }
 
 fn respond(file: &std::path::Path, content_type: &str, range: Option<&str>) -> Result<Response<Vec<u8>>, StatusCode> {

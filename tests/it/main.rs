@@ -4,6 +4,7 @@ mod care;
 mod celebrations;
 mod community;
 mod exchange;
+mod gallery;
 mod initiatives;
 mod library;
 mod meet;

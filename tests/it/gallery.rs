@@ -1,0 +1,317 @@
+//! The gallery: import (metadata, duplicates, bad input, crash recovery), paging, moments and
+//! people in photos with their consent.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
+use hearth::import::{self, ImportOptions, Summary};
+use hearth::media::{self, MediaQuery, PhotoConsent, TagStatus};
+use hearth::members;
+use hearth::moments::{self, MomentKind};
+use hearth::sample::{self, SampleExif};
+use hearth::viewer::Viewer;
+use hearth::{Error, Library};
+
+use crate::support::{circle, Scratch};
+
+fn exif(taken: &str, orientation: u16) -> SampleExif {
+    SampleExif {
+        taken_at: Some(taken.into()),
+        offset: Some("+02:00".into()),
+        orientation: Some(orientation),
+        gps: Some((48.8584, -2.2945)),
+        camera: Some(("Fujifilm".into(), "X100V".into())),
+    }
+}
+
+fn run(library: Library, paths: &[PathBuf]) -> (Library, Summary) {
+    let shared = Mutex::new(library);
+    let summary = import::run(&shared, paths, &ImportOptions::default(), &AtomicBool::new(false), &mut |_| {}).unwrap();
+    (shared.into_inner().unwrap(), summary)
+}
+
+/// `who` chooses their consent on this device, then the lead is back at the keyboard.
+fn consent_of(library: &mut Library, who: &str, consent: PhotoConsent, lead: &str) {
+    members::choose_me(library, who).unwrap();
+    media::set_photo_consent(library, consent).unwrap();
+    members::choose_me(library, lead).unwrap();
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn an_import_reads_exif_makes_upright_previews_and_skips_duplicates() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let photos = scratch.path("photos");
+    write(&photos, "upright.jpg", &sample::jpeg(400, 300, 1, &exif("2025:06:01 20:00:00", 1)));
+    write(&photos, "turned.jpg", &sample::jpeg(400, 300, 2, &exif("2025:06:01 20:05:00", 6)));
+    write(&photos, "copy of upright.jpg", &sample::jpeg(400, 300, 1, &exif("2025:06:01 20:00:00", 1)));
+    write(&photos, "drawing.png", &sample::png(64, 48, 3));
+    let (library, summary) = run(c.library, std::slice::from_ref(&photos));
+    assert_eq!(summary.imported.len(), 3, "{summary:?}");
+    assert_eq!(summary.duplicates.len(), 1, "the byte-identical copy is skipped");
+    assert!(summary.duplicates[0].reason.contains("the same file as"), "{:?}", summary.duplicates);
+
+    let records = media::records(library.conn()).unwrap();
+    let turned = records.iter().find(|r| r.file_name == "turned.jpg").unwrap();
+    assert_eq!((turned.width, turned.height, turned.orientation), (300, 400, 6), "orientation 6 is shown portrait");
+    assert_eq!(turned.taken_at.as_deref(), Some("2025-06-01T20:05:00+02:00"));
+    let (latitude, longitude) = turned.gps.unwrap();
+    assert!((latitude - 48.8584).abs() < 1e-4 && (longitude + 2.2945).abs() < 1e-4, "west is negative: {longitude}");
+    assert_eq!(turned.camera, "Fujifilm X100V");
+
+    let root = library.root().to_path_buf();
+    let thumb = image::open(media::thumb_path(&root, &turned.hash)).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (192, 256), "the thumbnail is upright, 256 px long");
+    let original = std::fs::read(media::original_path(&root, &turned.hash, "jpg")).unwrap();
+    assert_eq!(blake3::hash(&original).to_hex().as_str(), turned.hash, "the original is kept byte for byte");
+
+    let (library, again) = run(library, &[photos]);
+    assert_eq!((again.imported.len(), again.duplicates.len()), (0, 4), "a second run imports nothing twice");
+    assert!(again.duplicates.iter().all(|d| d.reason == "already in the library" || d.reason.contains("same file")));
+    assert_eq!(media::records(library.conn()).unwrap().len(), 3);
+}
+
+#[test]
+fn bad_files_are_reported_one_by_one_and_the_import_goes_on() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let dir = scratch.path("mixed");
+    let good = sample::jpeg(200, 150, 7, &exif("2025:01:02 10:00:00", 3));
+    write(&dir, "good.jpg", &good);
+    write(&dir, "truncated.jpg", &good[..good.len() / 3]);
+    write(&dir, "empty.jpg", b"");
+    write(&dir, "notes.txt", b"hello");
+    write(&dir, "phone.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic");
+    // A small PNG whose header announces 30000 x 30000 pixels.
+    let mut bomb = sample::png(2, 2, 1);
+    bomb[16..20].copy_from_slice(&30_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&30_000u32.to_be_bytes());
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    write(&dir, "bomb.png", &bomb);
+    // A CMYK JPEG, as print shops send them (libjpeg-turbo will not make RGB of it).
+    let cmyk = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 30])));
+    let cmyk_path = dir.join("cmyk.jpg");
+    let status = std::process::Command::new("/usr/bin/convert")
+        .arg("-size")
+        .arg("40x30")
+        .arg("xc:red")
+        .arg("-colorspace")
+        .arg("CMYK")
+        .arg(&cmyk_path)
+        .status();
+    let have_cmyk = status.is_ok_and(|s| s.success());
+    drop(cmyk);
+    // A file name that is not UTF-8.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.jpg");
+        std::fs::write(dir.join(name), sample::jpeg(120, 90, 8, &SampleExif::default())).unwrap();
+    }
+    let (library, summary) = run(c.library, &[dir, scratch.path("vanished.jpg")]);
+    let reason = |file: &str| {
+        summary
+            .failed
+            .iter()
+            .find(|f| f.file == file)
+            .map(|f| f.reason.clone())
+            .unwrap_or_else(|| panic!("{file} not reported: {summary:?}"))
+    };
+    assert!(reason("truncated.jpg").contains("damaged"), "{}", reason("truncated.jpg"));
+    assert!(reason("empty.jpg").contains("empty"));
+    assert!(reason("notes.txt").contains("not a photo or video"));
+    assert!(reason("phone.heic").contains("HEIC"));
+    assert!(reason("bomb.png").contains("30000"), "{}", reason("bomb.png"));
+    assert!(reason("vanished.jpg").contains("could not be read"));
+    let imported = 2 + usize::from(have_cmyk);
+    assert_eq!(summary.imported.len(), imported, "good.jpg, the non-UTF-8 name and the CMYK JPEG import: {summary:?}");
+    let names: Vec<String> = media::records(library.conn()).unwrap().into_iter().map(|r| r.file_name).collect();
+    assert!(names.contains(&"caf\u{fffd}.jpg".to_owned()), "a non-UTF-8 name is kept readable: {names:?}");
+}
+
+#[test]
+fn a_crash_between_files_and_row_leaves_nothing_behind_and_the_next_run_resumes() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let root = c.library.root().to_path_buf();
+    let dir = scratch.path("photos");
+    let bytes = sample::jpeg(160, 120, 9, &exif("2025:03:03 18:00:00", 1));
+    write(&dir, "a.jpg", &bytes);
+    // Simulate a crash after step 2: the hash was claimed and files written, no row yet.
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    c.library.conn().execute("INSERT INTO import_pending (hash, started_at) VALUES (?1, 0)", [&hash]).unwrap();
+    write(&root.join("blobs"), &format!("{hash}.jpg"), &bytes);
+    write(&root.join("thumbs"), &format!("{hash}-256.jpg"), b"half a thumb");
+    write(&root.join("previews"), "0123.partial", b"half a preview");
+
+    let recovered = import::recover(&c.library).unwrap();
+    assert_eq!(recovered, 1);
+    assert!(!media::original_path(&root, &hash, "jpg").exists(), "an unreferenced original is removed");
+    assert!(!media::thumb_path(&root, &hash).exists());
+    assert!(!root.join("previews/0123.partial").exists(), "temporary files are removed");
+
+    let (library, summary) = run(c.library, &[dir]);
+    assert_eq!(summary.imported.len(), 1, "the interrupted file imports on the next run");
+    let thumb = image::open(media::thumb_path(&root, &hash)).unwrap();
+    assert_eq!(thumb.width(), 160, "the thumbnail is whole again (small photos are not enlarged)");
+    let pending: i64 = library.conn().query_row("SELECT count(*) FROM import_pending", [], |r| r.get(0)).unwrap();
+    assert_eq!(pending, 0);
+}
+
+#[test]
+fn a_cancelled_import_commits_nothing_more() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let dir = scratch.path("photos");
+    for i in 0..6 {
+        write(&dir, &format!("{i}.jpg"), &sample::jpeg(100, 80, 20 + i, &SampleExif::default()));
+    }
+    let shared = Mutex::new(c.library);
+    let cancel = AtomicBool::new(false);
+    let mut seen = 0;
+    let summary =
+        import::run(&shared, &[dir], &ImportOptions { workers: 1, ..Default::default() }, &cancel, &mut |p| {
+            seen += 1;
+            if p.imported == 2 {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
+        .unwrap();
+    assert!(summary.cancelled);
+    assert_eq!(summary.imported.len(), 2, "nothing is committed after the cancel");
+    let library = shared.into_inner().unwrap();
+    assert_eq!(media::records(library.conn()).unwrap().len(), 2);
+    let root = library.root().to_path_buf();
+    let originals = std::fs::read_dir(root.join("blobs")).unwrap().count();
+    assert_eq!(originals, 2, "no file without a row");
+    assert!(seen >= 3);
+}
+
+#[test]
+fn pages_are_newest_first_by_keyset_and_by_moment_and_member() {
+    let scratch = Scratch::new();
+    let mut c = circle(&scratch);
+    let dir = scratch.path("photos");
+    for i in 0..7u64 {
+        write(
+            &dir,
+            &format!("{i}.jpg"),
+            &sample::jpeg(80, 60, 40 + i, &exif(&format!("2025:05:0{} 12:00:00", i + 1), 1)),
+        );
+    }
+    let moment =
+        moments::create(&mut c.library, moments::MomentDraft::titled("Picnic", MomentKind::Outing, "2025-05-01"))
+            .unwrap();
+    let (mut library, _) = run(c.library, &[dir]);
+    let viewer = Viewer::me(&library).unwrap();
+    let first = media::page(library.conn(), &viewer, &MediaQuery { limit: 3, ..Default::default() }).unwrap();
+    let dates: Vec<&str> = first.items.iter().map(|i| &i.taken_at[..10]).collect();
+    assert_eq!(dates, ["2025-05-07", "2025-05-06", "2025-05-05"]);
+    let second =
+        media::page(library.conn(), &viewer, &MediaQuery { limit: 3, after: first.next.clone(), ..Default::default() })
+            .unwrap();
+    assert_eq!(second.items[0].taken_at[..10], *"2025-05-04", "the next page starts after the cursor");
+
+    let early: Vec<String> = second.items.iter().map(|i| i.id.clone()).collect();
+    media::set_moment(&mut library, &early, &moment.id).unwrap();
+    consent_of(&mut library, &c.ada, PhotoConsent::Allow, &c.lead);
+    media::tag(&mut library, &early[1], &c.ada).unwrap();
+    let by_both = media::page(
+        library.conn(),
+        &viewer,
+        &MediaQuery {
+            member_id: Some(c.ada.clone()),
+            moment_id: Some(moment.id.clone()),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(by_both.items.len(), 1, "moment copied into the tag keeps the member + moment page right");
+    assert_eq!(moments::get(library.conn(), &moment.id).unwrap().media_count, 3);
+    let suggestions = moments::suggest(library.conn()).unwrap();
+    assert_eq!(suggestions.len(), 4, "four days, one day apart, are four suggested moments: {suggestions:?}");
+}
+
+#[test]
+fn consent_decides_how_a_tag_lands_and_hidden_photos_leave_every_view() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let dir = scratch.path("photos");
+    write(&dir, "a.jpg", &sample::jpeg(80, 60, 60, &exif("2025:02:02 19:00:00", 1)));
+    let (mut library, summary) = run(c.library, &[dir]);
+    let photo = summary.imported[0].clone();
+    consent_of(&mut library, &c.ada, PhotoConsent::Allow, &c.lead);
+    consent_of(&mut library, &c.cy, PhotoConsent::Never, &c.lead);
+    // Bo keeps the default: ask first.
+
+    let tagged = media::tag(&mut library, &photo, &c.ada).unwrap();
+    assert_eq!(tagged.tags[0].status, TagStatus::Tagged, "Ada allows tags");
+    let Err(Error::Forbidden { reason, .. }) = media::tag(&mut library, &photo, &c.cy) else { panic!("Cy said never") };
+    assert!(reason.contains("Cy"));
+    media::tag(&mut library, &photo, &c.bo).unwrap();
+
+    // Bo sees the request and says yes; Ada's view shows Bo only once he has.
+    members::choose_me(&library, &c.ada).unwrap();
+    let seen_by_ada = media::get(library.conn(), &Viewer::me(&library).unwrap(), &photo).unwrap();
+    assert!(!seen_by_ada.tags.iter().any(|t| t.member.id == c.bo), "a pending tag is not shown to others");
+    members::choose_me(&library, &c.bo).unwrap();
+    assert_eq!(media::my_tag_requests(&library).unwrap().len(), 1);
+    media::answer_tag(&mut library, &photo, true).unwrap();
+    let bo_photos = media::page(
+        library.conn(),
+        &Viewer::me(&library).unwrap(),
+        &MediaQuery { member_id: Some(c.bo.clone()), limit: 10, ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(bo_photos.items.len(), 1, "Bo's profile shows the photo he approved");
+
+    // Bo asks for it to be hidden; only a lead may act on that.
+    media::request_hide(&mut library, &photo, "I had my eyes closed").unwrap();
+    assert!(matches!(media::hide_requests(&library), Err(Error::Forbidden { .. })), "members do not see requests");
+    members::choose_me(&library, &c.lead).unwrap();
+    let requests = media::hide_requests(&library).unwrap();
+    assert_eq!(requests[0].reason, "I had my eyes closed");
+    media::resolve_hide_request(&mut library, &requests[0].id, true).unwrap();
+
+    members::choose_me(&library, &c.ada).unwrap();
+    let ada = Viewer::me(&library).unwrap();
+    assert!(matches!(media::get(library.conn(), &ada, &photo), Err(Error::NotFound { .. })), "hidden for members");
+    assert!(media::page(library.conn(), &ada, &MediaQuery { limit: 10, ..Default::default() })
+        .unwrap()
+        .items
+        .is_empty());
+    let hash = media::records(library.conn()).unwrap()[0].hash.clone();
+    assert!(!media::may_serve(library.conn(), &ada, &hash).unwrap(), "the protocol refuses its files to members");
+    let lead = Viewer::member(library.conn(), &c.lead).unwrap();
+    assert!(media::may_serve(library.conn(), &lead, &hash).unwrap(), "leads can still review it");
+
+    // Choosing "never" takes Ada out of every photo.
+    media::set_photo_consent(&mut library, PhotoConsent::Never).unwrap();
+    let tags: i64 = library
+        .conn()
+        .query_row("SELECT count(*) FROM media_tags WHERE member_id = ?1 AND deleted = 0", [&c.ada], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tags, 0);
+}
+
+/// PNG's CRC-32, so the bomb's header is valid and only its size is absurd.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
