@@ -315,3 +315,19 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn on_this_day_brings_back_moments_from_past_years_only() {
+    let scratch = Scratch::new();
+    let mut c = circle(&scratch);
+    let create = |library: &mut Library, title: &str, day: &str| {
+        moments::create(library, moments::MomentDraft::titled(title, MomentKind::Dinner, day)).unwrap()
+    };
+    create(&mut c.library, "Two years ago", "2024-03-01T19:00");
+    create(&mut c.library, "This year", "2026-03-01T19:00");
+    create(&mut c.library, "Another day", "2025-03-02");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let day = moments::on_this_day(c.library.conn(), today).unwrap();
+    let found: Vec<(String, u32)> = day.moments.iter().map(|m| (m.item.title.clone(), m.years)).collect();
+    assert_eq!(found, [("Two years ago".to_owned(), 2)], "same day, earlier years: {found:?}");
+}
