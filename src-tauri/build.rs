@@ -88,6 +88,14 @@ const COMMANDS: &[&str] = &[
     "start_import",
     "import_status",
     "cancel_import",
+    "list_albums",
+    "create_album",
+    "update_album",
+    "delete_album",
+    "add_to_album",
+    "remove_from_album",
+    "albums_of_media",
+    "export_media",
 ];
 
 fn main() {

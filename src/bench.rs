@@ -186,8 +186,14 @@ pub fn fill_gallery(
             tag.execute(params![format!("tag-{i:07}"), format!("member-{:05}", i % members), hash])?;
         }
     }
-    conn.execute_batch("COMMIT; ANALYZE;")?;
     let moment = format!("moment-{:05}", moments / 2);
+    // The busy member is in every photo of the busy moment, so "by both" fills a whole page.
+    conn.execute(
+        "INSERT OR IGNORE INTO media_tags (id, media_id, member_id, status, sort_at, moment_id)
+         SELECT 'both-' || id, id, 'member-00007', 'tagged', sort_at, moment_id FROM media WHERE moment_id = ?1",
+        [&moment],
+    )?;
+    conn.execute_batch("COMMIT; ANALYZE;")?;
     Ok((moment, "member-00007".to_owned()))
 }
 

@@ -102,6 +102,8 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ),
     ("media_tags", &["media_id", "member_id", "status", "sort_at", "moment_id"]),
     ("hide_requests", &["media_id", "reason", "status", "resolved_by"]),
+    ("albums", &["title", "description"]),
+    ("album_media", &["album_id", "media_id"]),
 ];
 
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same

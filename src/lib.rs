@@ -1,6 +1,7 @@
 //! Hearth's core: everything a community keeps about itself, in one SQLite library folder.
 //! Nothing here knows about Tauri or the window; the shell and the `hearth` CLI both call in.
 
+pub mod albums;
 pub mod bench;
 pub mod care;
 pub mod celebrations;
@@ -12,6 +13,7 @@ pub mod decisions;
 pub mod demo;
 pub mod error;
 pub mod exchange;
+pub mod export;
 pub mod ids;
 pub mod images;
 pub mod imaging;

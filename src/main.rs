@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
 use hearth::viewer::Viewer;
-use hearth::{bench, celebrations, exchange, import, initiatives, media, moments, stories};
+use hearth::{albums, bench, celebrations, exchange, export, import, initiatives, media, moments, stories};
 use hearth::{demo, Library, Result};
 
 #[derive(Parser)]
@@ -80,6 +80,21 @@ enum Command {
         #[command(subcommand)]
         command: MomentsCommand,
     },
+    /// Albums of photos and videos.
+    Albums {
+        #[command(subcommand)]
+        command: AlbumsCommand,
+    },
+    /// Export a moment or an album as a folder: the originals and a self-contained index.html.
+    Export {
+        library: PathBuf,
+        /// The folder to create the export in.
+        destination: PathBuf,
+        #[arg(long, conflicts_with = "album", required_unless_present = "album")]
+        moment: Option<String>,
+        #[arg(long)]
+        album: Option<String>,
+    },
     /// Benchmarks that print a comparison.
     Bench {
         #[command(subcommand)]
@@ -123,6 +138,29 @@ enum MomentsCommand {
     /// Groups of media not yet in a moment, by capture-time gaps and place.
     Suggest {
         library: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AlbumsCommand {
+    /// Albums, by title.
+    List {
+        library: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an album.
+    Create {
+        library: PathBuf,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Media ids to put in it.
+        #[arg(long, value_delimiter = ',')]
+        media: Vec<String>,
         #[arg(long)]
         json: bool,
     },
@@ -445,6 +483,37 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Moments { command } => run_moments(command)?,
+        Command::Albums { command: AlbumsCommand::List { library, json } } => {
+            let list = albums::list(Library::open(&library)?.conn())?;
+            if json {
+                print_json(&list);
+            } else {
+                for a in list {
+                    println!("{}  {} ({} media)", a.id, a.title, a.media_count);
+                }
+            }
+        }
+        Command::Albums { command: AlbumsCommand::Create { library, title, description, media, json } } => {
+            let mut lib = Library::open(&library)?;
+            let mut album = albums::create(&mut lib, &title, &description)?;
+            if !media.is_empty() {
+                album = albums::add(&mut lib, &album.id, &media)?;
+            }
+            if json {
+                print_json(&album);
+            } else {
+                println!("Created album {} ({}) with {} media", album.title, album.id, album.media_count);
+            }
+        }
+        Command::Export { library, destination, moment, album } => {
+            let source = match (moment, album) {
+                (Some(id), _) => export::ExportSource::Moment(id),
+                (None, Some(id)) => export::ExportSource::Album(id),
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let done = export::export(&Library::open(&library)?, &source, &destination)?;
+            println!("Exported {} files and index.html to {}", done.files, done.folder);
+        }
         Command::Bench { command: BenchCommand::Import { files, rounds, dir } } => {
             bench::import(files, rounds.max(1), dir.as_deref())?
         }

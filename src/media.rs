@@ -72,11 +72,12 @@ const ITEM_COLUMNS: &str = "m.id, m.hash, m.kind, m.format, m.width, m.height, m
      m.moment_id, m.highlight, m.duration_ms, (m.kind = 'photo' OR m.phash != '')";
 
 pub(crate) fn item_row(row: &Row) -> rusqlite::Result<MediaItem> {
-    let kind: String = row.get(2)?;
+    // Read in place: no allocation for a value only compared.
+    let video = row.get_ref(2)?.as_str().is_ok_and(|kind| kind == "video");
     Ok(MediaItem {
         id: row.get(0)?,
         hash: row.get(1)?,
-        kind: if kind == "video" { MediaKind::Video } else { MediaKind::Photo },
+        kind: if video { MediaKind::Video } else { MediaKind::Photo },
         format: row.get(3)?,
         width: row.get(4)?,
         height: row.get(5)?,
@@ -103,6 +104,7 @@ pub struct PageCursor {
 #[serde(rename_all = "camelCase", default)]
 pub struct MediaQuery {
     pub moment_id: Option<String>,
+    pub album_id: Option<String>,
     pub member_id: Option<String>,
     pub highlights: bool,
     /// Inclusive bounds on the sort time, for date ranges and month sections.
@@ -151,6 +153,10 @@ fn selection(query: &MediaQuery, values: &mut Vec<Value>) -> (&'static str, &'st
     }
     if query.highlights {
         conditions.push("m.highlight = 1".into());
+    }
+    if let Some(album) = &query.album_id {
+        let album = push(Value::Text(album.clone()));
+        conditions.push(format!("m.id IN (SELECT media_id FROM album_media WHERE album_id = {album} AND deleted = 0)"));
     }
     if let Some(from) = query.from {
         conditions.push(format!("{key} >= {}", push(Value::Integer(from.0))));

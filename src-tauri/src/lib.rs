@@ -105,6 +105,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::import::start_import,
         commands::import::import_status,
         commands::import::cancel_import,
+        commands::albums::list_albums,
+        commands::albums::create_album,
+        commands::albums::update_album,
+        commands::albums::delete_album,
+        commands::albums::add_to_album,
+        commands::albums::remove_from_album,
+        commands::albums::albums_of_media,
+        commands::albums::export_media,
     ])
 }
 

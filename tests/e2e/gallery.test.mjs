@@ -42,6 +42,12 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     );
     await screenshot(browser, "gallery-imported");
 
+    await (await browser.$('button[role="tab"]=Albums')).click();
+    await (await byLabel(browser, "New album title")).setValue("Best of the dinner");
+    await (await button(browser, "Create album")).click();
+    await waitForText(browser, "← All albums");
+    await (await browser.$('button[role="tab"]=Gallery')).click();
+
     // The newest photos are the imported ones (no EXIF: ordered by file time, today).
     const first = await browser.$('[role="grid"] button[role="gridcell"]');
     await first.click();
@@ -63,6 +69,12 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
       timeoutMsg: `${name} was not tagged`,
     });
 
+    await (await byLabel(browser, "Add to album")).selectByVisibleText("Best of the dinner");
+    await (await button(browser, "Add")).click();
+    await browser.waitUntil(async () => (await (await browser.$('[role="dialog"] .side')).getText()).includes("Best of the dinner"), {
+      timeoutMsg: "the photo did not join the album",
+    });
+
     await (await button(browser, "☆ Mark as a highlight")).click();
     await (await button(browser, "★ Highlight")).waitForExist();
     await browser.keys("ArrowRight");
@@ -73,6 +85,8 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     await browser.keys("Escape");
     await dialog.waitForExist({ reverse: true });
 
+    await (await browser.$('button[role="tab"]=Albums')).click();
+    await waitForText(browser, "1 photos and videos");
     await (await browser.$('button[role="tab"]=History')).click();
     const year = String(new Date().getFullYear());
     await waitForText(browser, `Highlights of ${year}`);
@@ -81,6 +95,14 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     await (await browser.$("button*=To review")).click();
     await waitForText(browser, "Suggested moments");
     await screenshot(browser, "gallery-review");
+
+    // The tagged member's profile shows the photo they are in.
+    await navigate(browser, "People");
+    await (await browser.$(`button.name=${name}`)).click();
+    await waitForText(browser, "In photos");
+    const strip = await browser.$('section.photos img');
+    await strip.waitForExist({ timeoutMsg: `${name}'s profile shows no photo` });
+    await screenshot(browser, "gallery-profile-photos");
   } finally {
     await app.close();
   }

@@ -331,3 +331,52 @@ fn on_this_day_brings_back_moments_from_past_years_only() {
     let found: Vec<(String, u32)> = day.moments.iter().map(|m| (m.item.title.clone(), m.years)).collect();
     assert_eq!(found, [("Two years ago".to_owned(), 2)], "same day, earlier years: {found:?}");
 }
+
+#[test]
+fn an_album_exports_as_originals_and_a_page_that_needs_nothing_else() {
+    use hearth::{albums, export};
+    let scratch = Scratch::new();
+    let mut c = circle(&scratch);
+    let dir = scratch.path("photos");
+    for i in 0..3u64 {
+        write(
+            &dir,
+            &format!("dinner {i}.jpg"),
+            &sample::jpeg(120, 90, 70 + i, &exif(&format!("2025:04:0{} 19:00:00", i + 1), 1)),
+        );
+    }
+    let album = albums::create(&mut c.library, "Best of spring", "Our favourites").unwrap();
+    let (mut library, summary) = run(c.library, &[dir]);
+    media::set_caption(&mut library, &summary.imported[0], "Soup <and> stories").unwrap();
+    let album = albums::add(&mut library, &album.id, &summary.imported).unwrap();
+    assert_eq!(album.media_count, 3);
+    albums::remove(&mut library, &album.id, &summary.imported[2]).unwrap();
+    let in_album = media::page(
+        library.conn(),
+        &Viewer::me(&library).unwrap(),
+        &MediaQuery { album_id: Some(album.id.clone()), limit: 10, ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(in_album.items.len(), 2, "a removed photo leaves the album, not the gallery");
+
+    let out = scratch.path("exports");
+    let done = export::export(&library, &export::ExportSource::Album(album.id.clone()), &out).unwrap();
+    assert_eq!(done.files, 2);
+    let folder = PathBuf::from(&done.folder);
+    assert_eq!(folder.file_name().unwrap(), "Best of spring");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["001-dinner 0.jpg", "002-dinner 1.jpg", "index.html"], "originals in capture order");
+    let original = std::fs::read(folder.join("001-dinner 0.jpg")).unwrap();
+    let record = media::records(library.conn()).unwrap().into_iter().find(|r| r.file_name == "dinner 0.jpg").unwrap();
+    assert_eq!(blake3::hash(&original).to_hex().as_str(), record.hash, "originals are exported byte for byte");
+    let html = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    assert!(html.contains("Soup &lt;and&gt; stories"), "captions are escaped");
+    assert!(html.contains("data:image/jpeg;base64,"), "thumbnails are embedded");
+    assert!(html.contains("href=\"001-dinner 0.jpg\""), "each links to its original");
+    assert!(!html.contains("hearth://"), "nothing points back into the app");
+
+    let again = export::export(&library, &export::ExportSource::Album(album.id), &out).unwrap();
+    assert!(again.folder.ends_with("Best of spring (2)"), "a second export does not overwrite the first");
+}

@@ -112,6 +112,15 @@ export const commands = {
 	startImport: (paths: string[], momentId: string | null) => typedError<ImportStatus, CommandError>(__TAURI_INVOKE("start_import", { paths, momentId })),
 	importStatus: () => __TAURI_INVOKE<ImportStatus>("import_status"),
 	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
+	listAlbums: () => typedError<Album[], CommandError>(__TAURI_INVOKE("list_albums")),
+	createAlbum: (title: string, description: string) => typedError<Album, CommandError>(__TAURI_INVOKE("create_album", { title, description })),
+	updateAlbum: (id: string, title: string, description: string) => typedError<Album, CommandError>(__TAURI_INVOKE("update_album", { id, title, description })),
+	deleteAlbum: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_album", { id })),
+	addToAlbum: (id: string, mediaIds: string[]) => typedError<Album, CommandError>(__TAURI_INVOKE("add_to_album", { id, mediaIds })),
+	removeFromAlbum: (id: string, mediaId: string) => typedError<Album, CommandError>(__TAURI_INVOKE("remove_from_album", { id, mediaId })),
+	albumsOfMedia: (mediaId: string) => typedError<string[], CommandError>(__TAURI_INVOKE("albums_of_media", { mediaId })),
+	/**  Writes a moment or album as a folder (originals + index.html) inside `destination`. */
+	exportMedia: (source: ExportSource, destination: string) => typedError<Exported, CommandError>(__TAURI_INVOKE("export_media", { source, destination })),
 };
 
 /* Types */
@@ -125,6 +134,16 @@ export type AccomplishmentDraft = {
 };
 
 export type AccomplishmentKind = "promotion" | "publication" | "certification" | "milestone" | "thanks";
+
+export type Album = {
+	id: string,
+	title: string,
+	description: string,
+	mediaCount: number,
+	/**  The hash of its first photo ('' while it has none). */
+	cover: string,
+	author: string,
+};
 
 /**  An occasion with everyone's messages, Kudoboard-style. */
 export type Board = {
@@ -235,6 +254,13 @@ export type DirectorySort = "name" | "newestFirst" | "longestServing";
 export type ErrorCode = "notFound" | "invalid" | "notALibrary" | "alreadyExists" | "corrupt" | "readOnly" | "forbidden" | "noIdentity" | 
 /**  A command that needs an open library ran before one was opened. */
 "noLibrary" | "io" | "internal";
+
+export type ExportSource = { kind: "moment"; id: string } | { kind: "album"; id: string };
+
+export type Exported = {
+	folder: string,
+	files: number,
+};
 
 export type FileNote = {
 	file: string,
@@ -404,6 +430,7 @@ export type MediaPage = {
 /**  Which media a page holds. Empty fields do not filter. */
 export type MediaQuery = {
 	momentId?: string | null,
+	albumId?: string | null,
 	memberId?: string | null,
 	highlights?: boolean,
 	/**  Inclusive bounds on the sort time, for date ranges and month sections. */

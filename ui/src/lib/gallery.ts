@@ -93,3 +93,8 @@ export function timeLeft(seconds: number | null): string {
   if (seconds < 90) return `about ${Math.ceil(seconds)} s left`;
   return `about ${Math.ceil(seconds / 60)} min left`;
 }
+
+/** A query for every media matching `filter` (no paging yet). */
+export function mediaQuery(filter: Partial<import("./bindings").MediaQuery>): import("./bindings").MediaQuery {
+  return { momentId: null, albumId: null, memberId: null, highlights: false, from: null, until: null, text: null, after: null, offset: 0, limit: CHUNK, ...filter };
+}
