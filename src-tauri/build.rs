@@ -96,6 +96,7 @@ const COMMANDS: &[&str] = &[
     "remove_from_album",
     "albums_of_media",
     "export_media",
+    "video_base_url",
 ];
 
 fn main() {

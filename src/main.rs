@@ -178,6 +178,14 @@ enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Create a large library (default 100,000 media) to try the gallery in the window.
+    Fill {
+        library: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        media: usize,
+        #[arg(long, default_value_t = 0)]
+        tags: usize,
+    },
     /// Gallery page queries at 100,000 media and 1,000,000 tags.
     Gallery {
         #[arg(long, default_value_t = 100_000)]
@@ -517,6 +525,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench { command: BenchCommand::Import { files, rounds, dir } } => {
             bench::import(files, rounds.max(1), dir.as_deref())?
         }
+        Command::Bench { command: BenchCommand::Fill { library, media, tags } } => bench::fill(&library, media, tags)?,
         Command::Bench { command: BenchCommand::Gallery { media, tags, page, dir } } => {
             bench::gallery(media, tags, page, dir.as_deref())?
         }

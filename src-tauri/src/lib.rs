@@ -5,6 +5,7 @@ mod commands;
 pub mod error;
 mod protocol;
 pub mod state;
+mod video_server;
 
 use std::path::PathBuf;
 
@@ -113,6 +114,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::albums::remove_from_album,
         commands::albums::albums_of_media,
         commands::albums::export_media,
+        commands::media::video_base_url,
     ])
 }
 
@@ -156,6 +158,12 @@ pub fn run() {
         .manage(AppState::new(launch.library, launch.config_dir))
         // Images reach the page as hearth://localhost/{blobs|thumbs}/<hash>, never as bytes over IPC.
         .register_uri_scheme_protocol("hearth", |ctx, request| protocol::serve(ctx.app_handle(), &request))
+        // Videos go over loopback HTTP instead (WebKitGTK cannot play custom schemes).
+        .setup(|app| {
+            let base = video_server::start(app.handle().clone())?;
+            tauri::Manager::manage(app, commands::media::VideoBase(base));
+            Ok(())
+        })
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())
         .expect("the Hearth window failed to start");

@@ -36,7 +36,13 @@ fn mime(format: &str) -> Option<&'static str> {
 }
 
 pub fn serve(app: &AppHandle, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
-    let path = request.uri().path().trim_start_matches('/');
+    let range = request.headers().get("range").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    serve_path(app, request.uri().path(), range.as_deref())
+}
+
+/// Answers a request for `path` (with an optional Range header) from the open library.
+pub fn serve_path(app: &AppHandle, path: &str, range: Option<&str>) -> Response<Vec<u8>> {
+    let path = path.trim_start_matches('/');
     let parts: Vec<&str> = path.split('/').collect();
     let state = app.state::<AppState>();
     let (root, allowed) = {
@@ -64,8 +70,7 @@ pub fn serve(app: &AppHandle, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
         }
         _ => return status(StatusCode::NOT_FOUND),
     };
-    let range = request.headers().get("range").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    respond(&file, content_type, range.as_deref()).unwrap_or_else(status)
+    respond(&file, content_type, range).unwrap_or_else(status)
 }
 
 fn respond(file: &std::path::Path, content_type: &str, range: Option<&str>) -> Result<Response<Vec<u8>>, StatusCode> {

@@ -111,3 +111,12 @@ pub fn hide_requests(state: State<AppState>) -> CommandResult<Vec<HideRequest>> 
 pub fn resolve_hide_request(state: State<AppState>, id: String, hide: bool) -> CommandResult<()> {
     state.with_library(|library| media::resolve_hide_request(library, &id, hide))
 }
+
+/// Where videos are served (see `video_server`).
+pub struct VideoBase(pub String);
+
+#[tauri::command]
+#[specta::specta]
+pub fn video_base_url(base: State<VideoBase>) -> String {
+    base.0.clone()
+}

@@ -121,6 +121,7 @@ export const commands = {
 	albumsOfMedia: (mediaId: string) => typedError<string[], CommandError>(__TAURI_INVOKE("albums_of_media", { mediaId })),
 	/**  Writes a moment or album as a folder (originals + index.html) inside `destination`. */
 	exportMedia: (source: ExportSource, destination: string) => typedError<Exported, CommandError>(__TAURI_INVOKE("export_media", { source, destination })),
+	videoBaseUrl: () => __TAURI_INVOKE<string>("video_base_url"),
 };
 
 /* Types */

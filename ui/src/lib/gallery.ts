@@ -98,3 +98,6 @@ export function timeLeft(seconds: number | null): string {
 export function mediaQuery(filter: Partial<import("./bindings").MediaQuery>): import("./bindings").MediaQuery {
   return { momentId: null, albumId: null, memberId: null, highlights: false, from: null, until: null, text: null, after: null, offset: 0, limit: CHUNK, ...filter };
 }
+
+/** Videos come over loopback HTTP (`base` from `videoBaseUrl`): WebKitGTK cannot play hearth://. */
+export const videoUrl = (base: string, item: Pick<MediaItem, "hash" | "format">) => `${base}/media/${item.hash}/original.${item.format}`;
