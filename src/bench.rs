@@ -279,8 +279,13 @@ pub fn fill(folder: &Path, media_count: usize, tags: usize) -> Result<()> {
             .map_err(|e| Error::io(&path, e))?;
     }
     let shared = Mutex::new(library);
-    let summary =
-        import::run(&shared, &[source.clone()], &ImportOptions::default(), &AtomicBool::new(false), &mut |_| {})?;
+    let summary = import::run(
+        &shared,
+        std::slice::from_ref(&source),
+        &ImportOptions::default(),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )?;
     let library = shared.into_inner().unwrap_or_else(|p| p.into_inner());
     let pictures: Vec<String> = media::records(library.conn())?.into_iter().map(|r| r.hash).collect();
     library.conn().execute("DELETE FROM media", [])?;
