@@ -347,10 +347,15 @@ fn an_album_exports_as_originals_and_a_page_that_needs_nothing_else() {
     }
     let album = albums::create(&mut c.library, "Best of spring", "Our favourites").unwrap();
     let (mut library, summary) = run(c.library, &[dir]);
-    media::set_caption(&mut library, &summary.imported[0], "Soup <and> stories").unwrap();
+    // Workers finish in any order: find each photo by name.
+    let id_of = |library: &Library, name: &str| {
+        media::records(library.conn()).unwrap().into_iter().find(|r| r.file_name == name).unwrap().id
+    };
+    let (first, last) = (id_of(&library, "dinner 0.jpg"), id_of(&library, "dinner 2.jpg"));
+    media::set_caption(&mut library, &first, "Soup <and> stories").unwrap();
     let album = albums::add(&mut library, &album.id, &summary.imported).unwrap();
     assert_eq!(album.media_count, 3);
-    albums::remove(&mut library, &album.id, &summary.imported[2]).unwrap();
+    albums::remove(&mut library, &album.id, &last).unwrap();
     let in_album = media::page(
         library.conn(),
         &Viewer::me(&library).unwrap(),
@@ -379,4 +384,28 @@ fn an_album_exports_as_originals_and_a_page_that_needs_nothing_else() {
 
     let again = export::export(&library, &export::ExportSource::Album(album.id), &out).unwrap();
     assert!(again.folder.ends_with("Best of spring (2)"), "a second export does not overwrite the first");
+}
+
+#[test]
+fn all_eight_orientations_import_upright() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let dir = scratch.path("turned");
+    for orientation in 1..=8u16 {
+        let taken = format!("2025:07:0{orientation} 12:00:00");
+        write(&dir, &format!("o{orientation}.jpg"), &sample::jpeg(400, 200, 90 + u64::from(orientation), &exif(&taken, orientation)));
+    }
+    let (library, summary) = run(c.library, &[dir]);
+    assert_eq!(summary.imported.len(), 8, "{summary:?}");
+    let root = library.root().to_path_buf();
+    for record in media::records(library.conn()).unwrap() {
+        let turned = record.orientation >= 5;
+        let expected = if turned { (200, 400) } else { (400, 200) };
+        assert_eq!((record.width, record.height), expected, "{} is shown as the camera saw it", record.file_name);
+        let thumb = image::open(media::thumb_path(&root, &record.hash)).unwrap();
+        let thumb_size = if turned { (128, 256) } else { (256, 128) };
+        assert_eq!((thumb.width(), thumb.height()), thumb_size, "{}'s thumbnail is upright", record.file_name);
+        let preview = image::open(media::preview_path(&root, &record.hash)).unwrap();
+        assert_eq!((preview.width(), preview.height()), expected, "a preview never enlarges a small photo");
+    }
 }
