@@ -262,6 +262,20 @@ pub fn gallery(media_count: usize, tags: usize, page: u32, dir: Option<&Path>) -
         let (micros, rows) = median_micros(|| Ok(media::page(conn, &viewer, &query)?.items.len()), 500)?;
         println!("  {name:<34} {micros:>8.1} µs  ({rows} rows)");
     }
+    for (label, sql) in [
+        ("by member, ids only (join cost)", "SELECT m.id FROM media_tags t JOIN media m ON m.id = t.media_id WHERE t.member_id = ?1 AND t.deleted = 0 AND t.status = 'tagged' AND m.deleted = 0 AND m.hidden = 0 ORDER BY t.sort_at DESC, t.media_id DESC LIMIT 60"),
+        ("by member, tags only (no join)", "SELECT t.media_id FROM media_tags t WHERE t.member_id = ?1 AND t.deleted = 0 AND t.status = 'tagged' ORDER BY t.sort_at DESC, t.media_id DESC LIMIT 60"),
+    ] {
+        let (micros, rows) = median_micros(
+            || {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let ids: Vec<String> = stmt.query_map([&member], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                Ok(ids.len())
+            },
+            500,
+        )?;
+        println!("  {label:<34} {micros:>8.1} µs  ({rows} rows)");
+    }
     let (micros, rows) = median_micros(|| Ok(media::months(conn, &MediaQuery::default())?.len()), 20)?;
     println!("  {:<34} {micros:>8.1} µs  ({rows} months; once per gallery open)", "month sections");
     Ok(())

@@ -393,7 +393,11 @@ fn all_eight_orientations_import_upright() {
     let dir = scratch.path("turned");
     for orientation in 1..=8u16 {
         let taken = format!("2025:07:0{orientation} 12:00:00");
-        write(&dir, &format!("o{orientation}.jpg"), &sample::jpeg(400, 200, 90 + u64::from(orientation), &exif(&taken, orientation)));
+        write(
+            &dir,
+            &format!("o{orientation}.jpg"),
+            &sample::jpeg(400, 200, 90 + u64::from(orientation), &exif(&taken, orientation)),
+        );
     }
     let (library, summary) = run(c.library, &[dir]);
     assert_eq!(summary.imported.len(), 8, "{summary:?}");
