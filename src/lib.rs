@@ -29,6 +29,7 @@ pub mod moments;
 pub mod sample;
 pub mod search;
 pub mod stories;
+pub mod sync;
 pub mod threads;
 pub mod viewer;
 

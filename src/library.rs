@@ -63,6 +63,21 @@ impl Library {
 
     pub fn create_with(root: &Path, draft: CommunityDraft, clock: Arc<dyn Clock>, ids: IdSource) -> Result<Library> {
         let draft = draft.validated()?;
+        Self::create_inner(root, Some(&draft), clock, ids)
+    }
+
+    /// An empty library (no community yet) that a sync will fill: joining a community that
+    /// exists elsewhere.
+    pub fn create_for_join(root: &Path) -> Result<Library> {
+        Self::create_inner(root, None, Arc::new(SystemClock), IdSource::random())
+    }
+
+    fn create_inner(
+        root: &Path,
+        draft: Option<&CommunityDraft>,
+        clock: Arc<dyn Clock>,
+        ids: IdSource,
+    ) -> Result<Library> {
         if root.join(DATABASE_FILE).exists() {
             return Err(Error::AlreadyExists { path: root.to_path_buf() });
         }
@@ -89,7 +104,12 @@ impl Library {
             set_local(&conn, "device", &device)?;
             let tx = conn.transaction()?;
             let writer = Writer { conn: &tx, author: "", now: clock.now(), device: &device, ids: &ids };
-            community::insert_new(&writer, &draft)?;
+            match draft {
+                Some(draft) => {
+                    community::insert_new(&writer, draft)?;
+                }
+                None => set_local(&tx, "joining", "1")?,
+            }
             tx.commit()?;
             // Closing the last connection checkpoints the WAL into the file and removes it,
             // so the rename below moves the whole database.
@@ -162,7 +182,9 @@ impl Library {
             .query_row("SELECT 1 FROM community WHERE deleted = 0 LIMIT 1", [], |row| row.get(0))
             .optional()
             .map_err(corrupt)?;
-        if has_community.is_none() {
+        // A library made to join a community has none until its first sync brings it.
+        let joining = get_local(&conn, "joining").map_err(lift)?.is_some();
+        if has_community.is_none() && !joining {
             return Err(Error::Corrupt { path: db_path, detail: "it holds no community".into() });
         }
         let device = match get_local(&conn, "device").map_err(lift)? {
@@ -179,6 +201,10 @@ impl Library {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     pub fn conn(&self) -> &Connection {

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
 use hearth::viewer::Viewer;
-use hearth::{albums, bench, celebrations, exchange, export, import, initiatives, media, moments, stories};
+use hearth::{albums, bench, celebrations, exchange, export, import, initiatives, media, moments, stories, sync};
 use hearth::{demo, Library, Result};
 
 #[derive(Parser)]
@@ -94,6 +94,24 @@ enum Command {
         moment: Option<String>,
         #[arg(long)]
         album: Option<String>,
+    },
+    /// Sync with a shared folder: send this laptop's changes and media, merge everyone's.
+    Sync {
+        library: PathBuf,
+        /// The shared folder (remembered for the next sync).
+        #[arg(long)]
+        target: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Join a community from its shared folder into a new library.
+    Join {
+        library: PathBuf,
+        #[arg(long)]
+        target: PathBuf,
+        /// Your display name: creates your member profile.
+        #[arg(long)]
+        me: Option<String>,
     },
     /// Benchmarks that print a comparison.
     Bench {
@@ -491,6 +509,43 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Moments { command } => run_moments(command)?,
+        Command::Sync { library, target, json } => {
+            let mut lib = Library::open(&library)?;
+            let report = sync::sync_remembered(&mut lib, target.as_deref())?;
+            if json {
+                print_json(&report);
+            } else {
+                println!(
+                    "Sent {} changes and {} files; read {} segments: {} changes applied, {} older, {} parked, {} quarantined; received {} files",
+                    report.sent_ops,
+                    report.files_sent,
+                    report.segments_read,
+                    report.merge.applied,
+                    report.merge.superseded,
+                    report.merge.parked,
+                    report.merge.quarantined,
+                    report.files_received
+                );
+                for rejected in &report.rejected {
+                    println!("  rejected {rejected}");
+                }
+            }
+        }
+        Command::Join { library, target, me } => {
+            let (mut lib, report) = sync::join(&library, &target)?;
+            if let Some(me) = me {
+                members::create_my_profile(&mut lib, MemberDraft::named(&me))?;
+                sync::sync_folder(&mut lib, &target)?;
+            }
+            let info = community::info(&lib)?;
+            println!(
+                "Joined {:?} ({} members, {} changes) in {}",
+                info.community.name,
+                info.member_count,
+                report.merge.applied,
+                library.display()
+            );
+        }
         Command::Albums { command: AlbumsCommand::List { library, json } } => {
             let list = albums::list(Library::open(&library)?.conn())?;
             if json {

@@ -14,3 +14,4 @@ mod search;
 mod stories;
 mod story;
 mod support;
+mod sync;

@@ -1,0 +1,443 @@
+//! Offline-first sync through a shared folder (first increment of the sync issue).
+//!
+//! Every synced write is already an op (table, row, column, value) stamped with a hybrid
+//! logical clock. A sync writes this device's new ops as an immutable segment
+//! `log/<device>/<seq>.json` in the target, reads every segment it has not merged yet (any
+//! device's: a USB stick carries everyone's changes), and merges them: per column, the value
+//! with the larger clock wins, so any order of delivery, with duplicates, ends in the same
+//! tables. Media files go to the target under their hash, created only if absent.
+//!
+//! Not yet here (see the issue): signatures and the roster, S3/WebDAV targets, revisions of
+//! losing long texts, chunked video transfer, originals on demand.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::changes::{Hlc, SYNCED_TABLES};
+use crate::error::{Error, Result};
+use crate::library::{self, Library};
+
+/// The target's format; a target written by a newer Hearth is never written by this one.
+pub const FORMAT: u32 = 1;
+/// Ops stamped further ahead of this device's clock are quarantined, not merged.
+pub const FUTURE_LIMIT_MS: i64 = 24 * 3600 * 1000;
+const MEDIA_FOLDERS: &[&str] = &["blobs", "thumbs", "previews"];
+
+/// One change to one column, as it travels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Op {
+    pub hlc: String,
+    pub table: String,
+    pub row: String,
+    pub column: String,
+    pub value: Cell,
+    pub author: String,
+}
+
+/// A column value that keeps SQLite's types apart (an integer stays an integer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cell {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(String),
+}
+
+impl Cell {
+    fn from_value(value: Value) -> Cell {
+        match value {
+            Value::Null => Cell::Null,
+            Value::Integer(i) => Cell::Integer(i),
+            Value::Real(r) => Cell::Real(r),
+            Value::Text(t) => Cell::Text(t),
+            Value::Blob(b) => Cell::Blob(base64::engine::general_purpose::STANDARD.encode(b)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Cell::Null => Value::Null,
+            Cell::Integer(i) => Value::Integer(*i),
+            Cell::Real(r) => Value::Real(*r),
+            Cell::Text(t) => Value::Text(t.clone()),
+            Cell::Blob(b) => Value::Blob(base64::engine::general_purpose::STANDARD.decode(b).unwrap_or_default()),
+        }
+    }
+}
+
+/// An immutable batch of one device's ops.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub format: u32,
+    pub device: String,
+    pub seq: u64,
+    pub ops: Vec<Op>,
+}
+
+/// What a merge did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeReport {
+    /// Ops whose value now stands.
+    pub applied: u32,
+    /// Ops older than what the library already had (or already merged).
+    pub superseded: u32,
+    /// Ops for tables or columns this version does not know, kept for after an upgrade.
+    pub parked: u32,
+    /// Ops stamped too far in the future, kept aside and not merged.
+    pub quarantined: u32,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub sent_ops: u32,
+    pub segments_read: u32,
+    pub merge: MergeReport,
+    pub files_sent: u32,
+    pub files_received: u32,
+    /// Segments that could not be read (damaged, or from a newer Hearth), with why.
+    pub rejected: Vec<String>,
+}
+
+fn known(table: &str, column: &str) -> bool {
+    SYNCED_TABLES
+        .iter()
+        .any(|(t, columns)| *t == table && (columns.contains(&column) || crate::changes::ROW_COLUMNS.contains(&column)))
+}
+
+/// Merges ops (from this device or any other) by per-column last-writer-wins. Idempotent and
+/// order-independent: the same set of ops, in any order, with repeats, gives the same tables.
+pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
+    library.ensure_writable()?;
+    let now = library.now();
+    let tx = library.conn_mut().transaction()?;
+    let mut report = MergeReport::default();
+    let mut newest: Option<Hlc> = None;
+    for op in ops {
+        let Some(hlc) = Hlc::parse(&op.hlc) else {
+            report.quarantined += 1;
+            quarantine(&tx, op, "unreadable clock")?;
+            continue;
+        };
+        if hlc.millis > now.0 + FUTURE_LIMIT_MS {
+            report.quarantined += 1;
+            quarantine(&tx, op, "stamped more than a day ahead of this device's clock")?;
+            continue;
+        }
+        if !known(&op.table, &op.column) {
+            report.parked += 1;
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO parked_ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author])?;
+            continue;
+        }
+        if apply(&tx, op)? {
+            report.applied += 1;
+        } else {
+            report.superseded += 1;
+        }
+        if newest.as_ref().is_none_or(|n| (hlc.millis, hlc.counter) > (n.millis, n.counter)) {
+            newest = Some(hlc);
+        }
+    }
+    // This device's next writes must come after everything it has seen.
+    if let Some(newest) = newest {
+        let last: Option<String> = tx
+            .prepare_cached("SELECT value FROM local_settings WHERE key = 'hlc'")?
+            .query_row([], |row| row.get(0))
+            .optional()?;
+        let behind = last
+            .as_deref()
+            .and_then(Hlc::parse)
+            .is_none_or(|l| (l.millis, l.counter) < (newest.millis, newest.counter));
+        if behind {
+            let seen = Hlc { device: library_device(&tx)?, ..newest };
+            tx.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [seen.to_string()])?;
+        }
+    }
+    tx.commit()?;
+    if report.applied > 0 {
+        crate::search::rebuild(library.conn())?;
+    }
+    Ok(report)
+}
+
+fn library_device(conn: &Connection) -> Result<String> {
+    Ok(library::get_local(conn, "device")?.unwrap_or_default())
+}
+
+fn quarantine(conn: &Connection, op: &Op, reason: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO quarantined_ops (hlc, tbl, row_id, col, value, author, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author, reason])?;
+    Ok(())
+}
+
+/// Sets the column if the op's clock is newer than the column's; true when it did.
+fn apply(conn: &Connection, op: &Op) -> Result<bool> {
+    let current: Option<String> = conn
+        .prepare_cached("SELECT hlc FROM column_clocks WHERE tbl = ?1 AND row_id = ?2 AND col = ?3")?
+        .query_row(params![op.table, op.row, op.column], |row| row.get(0))
+        .optional()?;
+    // Table and column names come from the registry, never from the op.
+    let (table, columns) = SYNCED_TABLES.iter().find(|(t, _)| *t == op.table).expect("known() checked the table");
+    let column = columns
+        .iter()
+        .chain(crate::changes::ROW_COLUMNS.iter())
+        .find(|c| **c == op.column)
+        .expect("known() checked the column");
+    if let Some(current) = current.as_deref().and_then(Hlc::parse) {
+        let incoming = Hlc::parse(&op.hlc).expect("parsed by the caller");
+        // Ties break on the device id, so every replica picks the same winner.
+        let order = (incoming.millis, incoming.counter, incoming.device.as_str()).cmp(&(
+            current.millis,
+            current.counter,
+            current.device.as_str(),
+        ));
+        match order {
+            std::cmp::Ordering::Less => return Ok(false),
+            std::cmp::Ordering::Equal => {
+                // The same clock twice (a replay, or a tampered segment): the larger value wins
+                // everywhere, so replicas still agree.
+                let stored: Value = conn
+                    .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
+                    .query_row([&op.row], |row| row.get(0))
+                    .optional()?
+                    .unwrap_or(Value::Null);
+                if format!("{:?}", op.value.to_value()) <= format!("{stored:?}") {
+                    return Ok(false);
+                }
+            }
+            std::cmp::Ordering::Greater => {}
+        }
+    }
+    conn.prepare_cached(&format!("INSERT INTO {table} (id) VALUES (?1) ON CONFLICT (id) DO NOTHING"))?
+        .execute([&op.row])?;
+    conn.prepare_cached(&format!("UPDATE {table} SET {column} = ?1 WHERE id = ?2"))?
+        .execute(params![op.value.to_value(), op.row])?;
+    conn.prepare_cached(
+        "INSERT INTO column_clocks (tbl, row_id, col, hlc) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc",
+    )?
+    .execute(params![op.table, op.row, op.column, op.hlc])?;
+    Ok(true)
+}
+
+/// This device's ops not yet sent, as the next segment (None when there is nothing new).
+fn next_segment(library: &Library) -> Result<Option<Segment>> {
+    let conn = library.conn();
+    let sent: i64 = library::get_local(conn, "sync_sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
+    let rows: Vec<(i64, Op)> = conn
+        .prepare("SELECT seq, hlc, tbl, row_id, col, value, author FROM ops WHERE seq > ?1 ORDER BY seq")?
+        .query_map([sent], |row| {
+            Ok((
+                row.get(0)?,
+                Op {
+                    hlc: row.get(1)?,
+                    table: row.get(2)?,
+                    row: row.get(3)?,
+                    column: row.get(4)?,
+                    value: Cell::from_value(row.get(5)?),
+                    author: row.get(6)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let seq: u64 = library::get_local(conn, "sync_segment_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
+    let last = rows.last().map(|(s, _)| *s).unwrap_or(sent);
+    library::set_local(conn, "sync_pending_sent_seq", &last.to_string())?;
+    Ok(Some(Segment {
+        format: FORMAT,
+        device: library.device().to_owned(),
+        seq,
+        ops: rows.into_iter().map(|(_, op)| op).collect(),
+    }))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let folder = path.parent().expect("target paths have a folder");
+    std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+    let temporary = folder
+        .join(format!(".{}.partial", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
+    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
+    std::fs::rename(&temporary, path).map_err(|e| Error::io(path, e))
+}
+
+fn segment_path(target: &Path, device: &str, seq: u64) -> PathBuf {
+    target.join("log").join(device).join(format!("{seq:010}.json"))
+}
+
+/// Checks (or writes) the target's format marker; a newer format is never written.
+fn check_format(target: &Path) -> Result<()> {
+    let marker = target.join("hearth-sync.json");
+    match std::fs::read(&marker) {
+        Ok(bytes) => {
+            let format = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v["format"].as_u64())
+                .ok_or_else(|| Error::invalid("target", format!("{} is not a Hearth sync marker", marker.display())))?;
+            if format > u64::from(FORMAT) {
+                return Err(Error::invalid(
+                    "target",
+                    format!("this folder was written by a newer Hearth (sync format {format}; this app knows {FORMAT}); update Hearth to sync with it"),
+                ));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            write_atomically(&marker, serde_json::json!({ "format": FORMAT, "app": "Hearth" }).to_string().as_bytes())
+        }
+        Err(e) => Err(Error::io(&marker, e)),
+    }
+}
+
+/// One sync with a folder target: send this device's new ops and media, merge everyone's
+/// segments not merged yet, fetch media this library lacks.
+pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
+    library.ensure_writable()?;
+    std::fs::create_dir_all(target).map_err(|e| Error::io(target, e))?;
+    check_format(target)?;
+    // 1. Send: media first, so a segment never names a file the target lacks.
+    let mut report = SyncReport { files_sent: copy_missing(library.root(), target)?, ..SyncReport::default() };
+    if let Some(segment) = next_segment(library)? {
+        let path = segment_path(target, &segment.device, segment.seq);
+        write_atomically(&path, &serde_json::to_vec(&segment).expect("segments serialise"))?;
+        let conn = library.conn();
+        let sent = library::get_local(conn, "sync_pending_sent_seq")?.unwrap_or_default();
+        library::set_local(conn, "sync_sent_seq", &sent)?;
+        library::set_local(conn, "sync_segment_seq", &segment.seq.to_string())?;
+        conn.execute(
+            "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
+            params![segment.device, segment.seq as i64],
+        )?;
+        report.sent_ops = segment.ops.len() as u32;
+    }
+
+    // 2. Receive: every segment not merged yet, each in its own transaction.
+    report.files_received = copy_missing(target, library.root())?;
+    let mut found: BTreeMap<(String, u64), PathBuf> = BTreeMap::new();
+    if let Ok(devices) = std::fs::read_dir(target.join("log")) {
+        for device in devices.flatten() {
+            let name = device.file_name().to_string_lossy().into_owned();
+            let Ok(files) = std::fs::read_dir(device.path()) else { continue };
+            for file in files.flatten() {
+                let file_name = file.file_name().to_string_lossy().into_owned();
+                if let Some(seq) = file_name.strip_suffix(".json").and_then(|s| s.parse::<u64>().ok()) {
+                    found.insert((name.clone(), seq), file.path());
+                }
+            }
+        }
+    }
+    for ((device, seq), path) in found {
+        let merged: bool = library
+            .conn()
+            .prepare_cached("SELECT 1 FROM merged_segments WHERE device = ?1 AND seq = ?2")?
+            .query_row(params![device, seq as i64], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if merged {
+            continue;
+        }
+        let segment: Segment = match std::fs::read(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| serde_json::from_slice::<Segment>(&bytes).map_err(|e| format!("damaged ({e})")))
+        {
+            Ok(segment) if segment.format > FORMAT => {
+                report.rejected.push(format!("{device}/{seq}: written by a newer Hearth (format {})", segment.format));
+                continue;
+            }
+            Ok(segment) if segment.device != device || segment.seq != seq => {
+                report.rejected.push(format!("{device}/{seq}: says it is {}/{}", segment.device, segment.seq));
+                continue;
+            }
+            Ok(segment) => segment,
+            Err(reason) => {
+                report.rejected.push(format!("{device}/{seq}: {reason}"));
+                continue;
+            }
+        };
+        let merged = merge(library, &segment.ops)?;
+        library.conn().execute(
+            "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
+            params![device, seq as i64],
+        )?;
+        report.segments_read += 1;
+        report.merge.applied += merged.applied;
+        report.merge.superseded += merged.superseded;
+        report.merge.parked += merged.parked;
+        report.merge.quarantined += merged.quarantined;
+    }
+    Ok(report)
+}
+
+/// Copies media files `from` has and `to` lacks (content-addressed: a present name is never
+/// rewritten). Returns how many were copied.
+fn copy_missing(from: &Path, to: &Path) -> Result<u32> {
+    let mut copied = 0;
+    for folder in MEDIA_FOLDERS {
+        let Ok(entries) = std::fs::read_dir(from.join(folder)) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let hash = name.split(['.', '-']).next().unwrap_or_default();
+            if !crate::images::is_blob_hash(hash) || name.ends_with(".partial") {
+                continue;
+            }
+            let target = to.join(folder).join(&name);
+            if target.exists() {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            // Only what its name promises is copied (a tampered file never spreads).
+            if name.starts_with(hash) && *folder == "blobs" && blake3::hash(&bytes).to_hex().as_str() != hash {
+                continue;
+            }
+            write_atomically(&target, &bytes)?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
+}
+
+/// Joins a community from a sync folder: a new, empty library filled by one sync.
+pub fn join(root: &Path, target: &Path) -> Result<(Library, SyncReport)> {
+    if !target.join("hearth-sync.json").is_file() {
+        return Err(Error::invalid("target", format!("{} holds no Hearth community to join", target.display())));
+    }
+    let mut library = Library::create_for_join(root)?;
+    let report = sync_folder(&mut library, target)?;
+    let has_community: bool =
+        library.conn().query_row("SELECT count(*) > 0 FROM community WHERE deleted = 0", [], |row| row.get(0))?;
+    if !has_community {
+        return Err(Error::invalid("target", "the folder's segments held no community; nothing was joined"));
+    }
+    library.conn().execute("DELETE FROM local_settings WHERE key = 'joining'", [])?;
+    library::set_local(library.conn(), "sync_target", &target.display().to_string())?;
+    Ok((library, report))
+}
+
+/// Syncs with `target`, or with the folder this library synced with last; remembers it.
+pub fn sync_remembered(library: &mut Library, target: Option<&Path>) -> Result<SyncReport> {
+    let target = match target {
+        Some(target) => target.to_path_buf(),
+        None => library::get_local(library.conn(), "sync_target")?
+            .map(PathBuf::from)
+            .ok_or_else(|| Error::invalid("target", "no shared folder yet: pass --target <folder>"))?,
+    };
+    let report = sync_folder(library, &target)?;
+    library::set_local(library.conn(), "sync_target", &target.display().to_string())?;
+    Ok(report)
+}

@@ -1,0 +1,226 @@
+//! Sync through a real shared folder: convergence, merge rules, bad segments.
+
+use std::path::Path;
+
+use hearth::changes::SYNCED_TABLES;
+use hearth::community::CommunityDraft;
+use hearth::members::{self, MemberDraft};
+use hearth::sync::{self, Cell, Op};
+use hearth::{initiatives, Library};
+
+use crate::support::Scratch;
+
+/// Every synced table's rows, as text, in id order: two replicas agree when these are equal.
+fn dump(library: &Library) -> Vec<String> {
+    let conn = library.conn();
+    let mut out = Vec::new();
+    for (table, _) in SYNCED_TABLES {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY id")).unwrap();
+        let width = stmt.column_count();
+        let rows = stmt
+            .query_map([], |row| {
+                let cells: Vec<String> = (0..width).map(|i| format!("{:?}", row.get_ref(i).unwrap())).collect();
+                Ok(format!("{table}: {}", cells.join(" | ")))
+            })
+            .unwrap();
+        out.extend(rows.map(|r| r.unwrap()));
+    }
+    out
+}
+
+#[test]
+fn three_laptops_converge_through_a_shared_folder() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("usb-stick");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let first = sync::sync_folder(&mut a, &folder).unwrap();
+    assert!(first.sent_ops > 10, "the community, its dimensions and Ada travel: {first:?}");
+
+    let (mut b, joined) = sync::join(&scratch.path("b"), &folder).unwrap();
+    assert_eq!(joined.segments_read, 1);
+    assert_eq!(hearth::community::community(b.conn()).unwrap().name, "River Circle");
+    members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
+    let idea = initiatives::propose(
+        &mut b,
+        initiatives::InitiativeDraft {
+            title: "Walking group".into(),
+            difference: "People who never come in the evening would meet us".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+
+    let (mut c, _) = sync::join(&scratch.path("c"), &folder).unwrap();
+    members::create_my_profile(&mut c, MemberDraft::named("Cy")).unwrap();
+    initiatives::support(&mut c, &idea.id, "I walk every morning").unwrap();
+    sync::sync_folder(&mut c, &folder).unwrap();
+
+    // Offline on A meanwhile: Ada edits her profile.
+    let ada = a.me().unwrap().unwrap();
+    let fields = members::ProfileFields { profession: "Nurse educator".into(), ..Default::default() };
+    members::update_profile(&mut a, &ada, "Ada Lovelace", &fields).unwrap();
+
+    for _ in 0..2 {
+        for library in [&mut a, &mut b, &mut c] {
+            sync::sync_folder(library, &folder).unwrap();
+        }
+    }
+    let (da, db, dc) = (dump(&a), dump(&b), dump(&c));
+    assert_eq!(da, db, "A and B hold the same community");
+    assert_eq!(db, dc, "B and C hold the same community");
+    let seen_by_a = initiatives::get(a.conn(), &hearth::viewer::Viewer::me(&a).unwrap(), &idea.id).unwrap();
+    assert_eq!(seen_by_a.supporters.len(), 1, "Cy's support reached Ada's laptop");
+    let again = sync::sync_folder(&mut a, &folder).unwrap();
+    assert_eq!((again.sent_ops, again.segments_read), (0, 0), "a sync with nothing new does nothing");
+}
+
+/// A small deterministic generator for the property test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn op(rng: &mut Rng) -> Op {
+    let rows = ["r1", "r2", "r3"];
+    let (column, value) = match rng.below(4) {
+        0 => ("title", Cell::Text(format!("title {}", rng.below(100)))),
+        1 => ("status", Cell::Text(["idea", "active", "done"][rng.below(3) as usize].into())),
+        2 => ("deleted", Cell::Integer(rng.below(2) as i64)),
+        _ => ("outcome", Cell::Text(format!("outcome {}", rng.below(100)))),
+    };
+    let device = ["dev-a", "dev-b", "dev-c"][rng.below(3) as usize];
+    Op {
+        // Few distinct times, so equal millis and counters happen and ties must break the same way.
+        hlc: format!("{:012x}-{:06x}-{device}", 1_700_000_000_000u64 + rng.below(20), rng.below(3)),
+        table: "initiatives".into(),
+        row: rows[rng.below(3) as usize].into(),
+        column: column.into(),
+        value,
+        author: "m".into(),
+    }
+}
+
+#[test]
+fn random_ops_in_random_orders_with_repeats_end_in_identical_tables() {
+    let scratch = Scratch::new();
+    for round in 0..25u64 {
+        let mut rng = Rng(0x9E37_79B9 ^ ((round + 1) * 0x2545_F491));
+        let ops: Vec<Op> = (0..60).map(|_| op(&mut rng)).collect();
+        let mut dumps = Vec::new();
+        for replica in 0..3 {
+            let mut library = Library::create_for_join(&scratch.path(&format!("p{round}-{replica}"))).unwrap();
+            // Shuffled, with a third of the ops delivered twice, in batches of random size.
+            let mut delivery: Vec<Op> = ops.clone();
+            delivery.extend(ops.iter().filter(|_| rng.below(3) == 0).cloned());
+            for i in (1..delivery.len()).rev() {
+                delivery.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            let mut rest = delivery.as_slice();
+            while !rest.is_empty() {
+                let take = (1 + rng.below(12) as usize).min(rest.len());
+                sync::merge(&mut library, &rest[..take]).unwrap();
+                rest = &rest[take..];
+            }
+            dumps.push(dump(&library));
+        }
+        assert_eq!(dumps[0], dumps[1], "round {round}: replicas 0 and 1 differ");
+        assert_eq!(dumps[1], dumps[2], "round {round}: replicas 1 and 2 differ");
+    }
+}
+
+fn op_at(millis: u64, column: &str, value: Cell) -> Op {
+    Op {
+        hlc: format!("{millis:012x}-000000-dev-x"),
+        table: "initiatives".into(),
+        row: "r1".into(),
+        column: column.into(),
+        value,
+        author: "m".into(),
+    }
+}
+
+#[test]
+fn an_edit_does_not_bring_back_a_deleted_row_and_odd_ops_are_kept_aside() {
+    let scratch = Scratch::new();
+    let mut library = Library::create_for_join(&scratch.path("x")).unwrap();
+    let now = library.now().0 as u64;
+    let report = sync::merge(
+        &mut library,
+        &[
+            op_at(now - 5000, "title", Cell::Text("Old".into())),
+            op_at(now - 4000, "deleted", Cell::Integer(1)),
+            op_at(now - 3000, "title", Cell::Text("Edited after the delete".into())),
+            Op { table: "rituals_of_the_future".into(), ..op_at(now - 2000, "name", Cell::Text("?".into())) },
+            Op { column: "mood".into(), ..op_at(now - 2000, "mood", Cell::Text("?".into())) },
+            op_at(now + 3 * 24 * 3600 * 1000, "title", Cell::Text("From a laptop set to next week".into())),
+        ],
+    )
+    .unwrap();
+    assert_eq!((report.applied, report.parked, report.quarantined), (3, 2, 1), "{report:?}");
+    let (title, deleted): (String, i64) = library
+        .conn()
+        .query_row("SELECT title, deleted FROM initiatives WHERE id = 'r1'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(title, "Edited after the delete");
+    assert_eq!(deleted, 1, "a later edit of another column does not resurrect the row");
+    let parked: i64 = library.conn().query_row("SELECT count(*) FROM parked_ops", [], |r| r.get(0)).unwrap();
+    assert_eq!(parked, 2, "unknown tables and columns wait for an upgrade");
+}
+
+#[test]
+fn a_damaged_segment_is_reported_and_a_newer_target_is_not_written() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let bogus = folder.join("log/some-device/0000000001.json");
+    std::fs::create_dir_all(bogus.parent().unwrap()).unwrap();
+    std::fs::write(&bogus, b"{\"format\":1,\"device\":\"some-device\",\"seq\":1,\"ops\":[{\"hl").unwrap();
+    let (b, report) = sync::join(&scratch.path("b"), &folder).unwrap();
+    assert_eq!(report.segments_read, 1, "the good segment merges");
+    assert!(report.rejected.iter().any(|r| r.starts_with("some-device/1: damaged")), "{:?}", report.rejected);
+    assert_eq!(hearth::community::community(b.conn()).unwrap().name, "Circle");
+
+    std::fs::write(folder.join("hearth-sync.json"), br#"{"format": 9}"#).unwrap();
+    let before = std::fs::read_dir(folder.join("log")).unwrap().count();
+    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_folder(&mut a, &folder) else {
+        panic!("newer target written")
+    };
+    assert!(reason.contains("newer Hearth"), "{reason}");
+    assert_eq!(std::fs::read_dir(folder.join("log")).unwrap().count(), before);
+}
+
+#[test]
+fn photos_travel_with_their_rows() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let photos = scratch.path("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    let bytes = hearth::sample::jpeg(120, 90, 3, &hearth::sample::SampleExif::default());
+    std::fs::write(photos.join("a.jpg"), &bytes).unwrap();
+    let shared = std::sync::Mutex::new(a);
+    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
+    let mut a = shared.into_inner().unwrap();
+    let sent = sync::sync_folder(&mut a, &folder).unwrap();
+    assert_eq!(sent.files_sent, 3, "original, thumbnail and preview");
+    let (b, got) = sync::join(&scratch.path("b"), &folder).unwrap();
+    assert_eq!(got.files_received, 3);
+    let record = &hearth::media::records(b.conn()).unwrap()[0];
+    let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
+    assert_eq!(original, bytes);
+    assert!(Path::new(&hearth::media::thumb_path(b.root(), &record.hash)).is_file());
+}
