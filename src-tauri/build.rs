@@ -97,6 +97,8 @@ const COMMANDS: &[&str] = &[
     "albums_of_media",
     "export_media",
     "video_base_url",
+    "sync_status",
+    "sync_now",
 ];
 
 fn main() {

@@ -439,5 +439,22 @@ pub fn sync_remembered(library: &mut Library, target: Option<&Path>) -> Result<S
     };
     let report = sync_folder(library, &target)?;
     library::set_local(library.conn(), "sync_target", &target.display().to_string())?;
+    library::set_local(library.conn(), "sync_last_at", &library.now().0.to_string())?;
     Ok(report)
+}
+
+/// Where this library syncs and when it last did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub target: Option<String>,
+    pub last_sync: Option<crate::clock::Millis>,
+}
+
+pub fn status(library: &Library) -> Result<SyncStatus> {
+    let conn = library.conn();
+    Ok(SyncStatus {
+        target: library::get_local(conn, "sync_target")?,
+        last_sync: library::get_local(conn, "sync_last_at")?.and_then(|t| t.parse().ok()).map(crate::clock::Millis),
+    })
 }

@@ -115,6 +115,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::albums::albums_of_media,
         commands::albums::export_media,
         commands::media::video_base_url,
+        commands::sync::sync_status,
+        commands::sync::sync_now,
     ])
 }
 

@@ -12,3 +12,4 @@ pub mod members;
 pub mod moments;
 pub mod settings;
 pub mod stories;
+pub mod sync;

@@ -122,6 +122,12 @@ export const commands = {
 	/**  Writes a moment or album as a folder (originals + index.html) inside `destination`. */
 	exportMedia: (source: ExportSource, destination: string) => typedError<Exported, CommandError>(__TAURI_INVOKE("export_media", { source, destination })),
 	videoBaseUrl: () => __TAURI_INVOKE<string>("video_base_url"),
+	syncStatus: () => typedError<SyncStatus, CommandError>(__TAURI_INVOKE("sync_status")),
+	/**
+	 *  One sync with the shared folder (`target`, or the one used last). Runs off the main
+	 *  thread so the window stays responsive.
+	 */
+	syncNow: (target: string | null) => typedError<SyncReport, CommandError>(__TAURI_INVOKE("sync_now", { target })),
 };
 
 /* Types */
@@ -485,6 +491,18 @@ export type MemberDraft = {
 	profile?: ProfileFields,
 };
 
+/**  What a merge did. */
+export type MergeReport = {
+	/**  Ops whose value now stands. */
+	applied: number,
+	/**  Ops older than what the library already had (or already merged). */
+	superseded: number,
+	/**  Ops for tables or columns this version does not know, kept for after an upgrade. */
+	parked: number,
+	/**  Ops stamped too far in the future, kept aside and not merged. */
+	quarantined: number,
+};
+
 export type Message = {
 	id: string,
 	author: Person,
@@ -754,6 +772,23 @@ export type Summary = {
 export type Supporter = {
 	person: Person,
 	reason: string,
+};
+
+/**  What a sync did. */
+export type SyncReport = {
+	sentOps: number,
+	segmentsRead: number,
+	merge: MergeReport,
+	filesSent: number,
+	filesReceived: number,
+	/**  Segments that could not be read (damaged, or from a newer Hearth), with why. */
+	rejected: string[],
+};
+
+/**  Where this library syncs and when it last did. */
+export type SyncStatus = {
+	target: string | null,
+	lastSync: number | null,
 };
 
 export type Tag = {

@@ -1,0 +1,19 @@
+use hearth::sync::{self, SyncReport, SyncStatus};
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+#[tauri::command]
+#[specta::specta]
+pub fn sync_status(state: State<AppState>) -> CommandResult<SyncStatus> {
+    state.with_library(|library| sync::status(library))
+}
+
+/// One sync with the shared folder (`target`, or the one used last). Runs off the main
+/// thread so the window stays responsive.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(state: State<'_, AppState>, target: Option<String>) -> CommandResult<SyncReport> {
+    state.with_library(|library| sync::sync_remembered(library, target.as_deref().map(std::path::Path::new)))
+}
