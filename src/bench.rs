@@ -313,3 +313,33 @@ pub fn fill(folder: &Path, media_count: usize, tags: usize) -> Result<()> {
     );
     Ok(())
 }
+
+/// Merge of `count` ops from another device into a library, in one call.
+pub fn merge(count: usize, dir: Option<&Path>) -> Result<()> {
+    use crate::sync::{Cell, Op};
+    let folder = scratch(dir, "merge")?;
+    std::fs::remove_dir(&folder).map_err(|e| Error::io(&folder, e))?;
+    let mut library = Library::create_for_join(&folder)?;
+    let columns = ["title", "difference", "involves", "status", "outcome", "reflection", "target_date", "cover"];
+    let start = library.now().0 - 3_600_000;
+    let ops: Vec<Op> = (0..count)
+        .map(|i| Op {
+            hlc: format!("{:012x}-{:06x}-bench-device", start + (i / 50) as i64, i % 50),
+            table: "initiatives".into(),
+            row: format!("initiative-{:05}", i % (count / 8).max(1)),
+            column: columns[i % columns.len()].into(),
+            value: Cell::Text(format!("value {i}")),
+            author: "bench".into(),
+        })
+        .collect();
+    let clock = Stopwatch::start();
+    let report = crate::sync::merge(&mut library, &ops)?;
+    let seconds = clock.seconds();
+    println!(
+        "Merged {count} ops ({} applied, {} superseded) in {seconds:.2} s — {:.0} ops/s (target: 100,000 in < 2 s)",
+        report.applied,
+        report.superseded,
+        count as f64 / seconds
+    );
+    Ok(())
+}

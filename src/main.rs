@@ -196,6 +196,13 @@ enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Merge of 100,000 ops from another device.
+    Merge {
+        #[arg(long, default_value_t = 100_000)]
+        ops: usize,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Create a large library (default 100,000 media) to try the gallery in the window.
     Fill {
         library: PathBuf,
@@ -581,6 +588,7 @@ fn run(cli: Cli) -> Result<()> {
             bench::import(files, rounds.max(1), dir.as_deref())?
         }
         Command::Bench { command: BenchCommand::Fill { library, media, tags } } => bench::fill(&library, media, tags)?,
+        Command::Bench { command: BenchCommand::Merge { ops, dir } } => bench::merge(ops, dir.as_deref())?,
         Command::Bench { command: BenchCommand::Gallery { media, tags, page, dir } } => {
             bench::gallery(media, tags, page, dir.as_deref())?
         }

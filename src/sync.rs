@@ -257,7 +257,11 @@ fn next_segment(library: &Library) -> Result<Option<Segment>> {
     if rows.is_empty() {
         return Ok(None);
     }
+    // The number is taken before the file is written: a crash after this leaves a gap (fine),
+    // never two different segments under one number (a device that merged the first would
+    // skip the second).
     let seq: u64 = library::get_local(conn, "sync_segment_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
+    library::set_local(conn, "sync_segment_seq", &seq.to_string())?;
     let last = rows.last().map(|(s, _)| *s).unwrap_or(sent);
     library::set_local(conn, "sync_pending_sent_seq", &last.to_string())?;
     Ok(Some(Segment {
@@ -318,8 +322,8 @@ pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
         write_atomically(&path, &serde_json::to_vec(&segment).expect("segments serialise"))?;
         let conn = library.conn();
         let sent = library::get_local(conn, "sync_pending_sent_seq")?.unwrap_or_default();
+        // A crash before this line sends the same ops again next time: merging is idempotent.
         library::set_local(conn, "sync_sent_seq", &sent)?;
-        library::set_local(conn, "sync_segment_seq", &segment.seq.to_string())?;
         conn.execute(
             "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
             params![segment.device, segment.seq as i64],

@@ -224,3 +224,33 @@ fn photos_travel_with_their_rows() {
     assert_eq!(original, bytes);
     assert!(Path::new(&hearth::media::thumb_path(b.root(), &record.hash)).is_file());
 }
+
+#[test]
+fn a_sync_interrupted_after_writing_its_segment_loses_nothing_and_applies_nothing_twice() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let (mut b, _) = sync::join(&scratch.path("b"), &folder).unwrap();
+
+    // A writes more, syncs, and "crashes" before recording what it sent: simulate by forgetting it.
+    members::create_member(&mut a, MemberDraft::named("Bo")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    a.conn().execute("UPDATE local_settings SET value = '0' WHERE key = 'sync_sent_seq'", []).unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+    // After the restart A writes again and syncs: everything is resent under a new number.
+    members::create_member(&mut a, MemberDraft::named("Cy")).unwrap();
+    let resent = sync::sync_folder(&mut a, &folder).unwrap();
+    assert!(resent.sent_ops > 20, "the unconfirmed ops go again: {resent:?}");
+    let later = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(later.merge.superseded > 0, "repeats are recognised, not applied twice: {later:?}");
+    assert_eq!(dump(&a), dump(&b), "B has Bo and Cy, once each");
+    let names: Vec<String> = members::list(b.conn(), &hearth::viewer::Viewer::anonymous())
+        .unwrap()
+        .into_iter()
+        .map(|m| m.display_name)
+        .collect();
+    assert_eq!(names.iter().filter(|n| *n == "Bo").count(), 1);
+    assert!(names.contains(&"Cy".to_owned()));
+}
