@@ -437,9 +437,19 @@ pub fn join(root: &Path, target: &Path) -> Result<(Library, SyncReport)> {
 pub fn sync_remembered(library: &mut Library, target: Option<&Path>) -> Result<SyncReport> {
     let target = match target {
         Some(target) => target.to_path_buf(),
-        None => library::get_local(library.conn(), "sync_target")?
-            .map(PathBuf::from)
-            .ok_or_else(|| Error::invalid("target", "no shared folder yet: pass --target <folder>"))?,
+        None => {
+            let remembered = library::get_local(library.conn(), "sync_target")?
+                .map(PathBuf::from)
+                .ok_or_else(|| Error::invalid("target", "no shared folder yet: choose one"))?;
+            // An unplugged drive's mount point must not quietly become a local folder.
+            if !remembered.is_dir() {
+                return Err(Error::invalid(
+                    "target",
+                    format!("the shared folder {} is not reachable (is the drive plugged in?)", remembered.display()),
+                ));
+            }
+            remembered
+        }
     };
     let report = sync_folder(library, &target)?;
     library::set_local(library.conn(), "sync_target", &target.display().to_string())?;

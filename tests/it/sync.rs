@@ -254,3 +254,15 @@ fn a_sync_interrupted_after_writing_its_segment_loses_nothing_and_applies_nothin
     assert_eq!(names.iter().filter(|n| *n == "Bo").count(), 1);
     assert!(names.contains(&"Cy".to_owned()));
 }
+
+#[test]
+fn an_unreachable_remembered_folder_is_reported_not_recreated() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("usb");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    sync::sync_remembered(&mut a, Some(&folder)).unwrap();
+    std::fs::remove_dir_all(&folder).unwrap(); // the stick is unplugged
+    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_remembered(&mut a, None) else { panic!("synced") };
+    assert!(reason.contains("not reachable"), "{reason}");
+    assert!(!folder.exists(), "the missing folder is not created on the local disk");
+}
