@@ -104,6 +104,7 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("hide_requests", &["media_id", "reason", "status", "resolved_by"]),
     ("albums", &["title", "description"]),
     ("album_media", &["album_id", "media_id"]),
+    ("devices", &["public_key", "name"]),
 ];
 
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same

@@ -272,6 +272,96 @@ fn next_segment(library: &Library) -> Result<Option<Segment>> {
     }))
 }
 
+/// This device's signing key: `device.key` beside the database (never in it, never synced),
+/// readable only by its user; made on first use.
+fn device_key(library: &Library) -> Result<ed25519_dalek::SigningKey> {
+    let path = library.root().join("device.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .ok_or_else(|| Error::invalid("device key", format!("{} is damaged", path.display())))?;
+            Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // 32 bytes from the operating system's generator (through two random UUIDs).
+            let mut secret = [0u8; 32];
+            secret[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+            secret[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&path).map_err(|e| Error::io(&path, e))?;
+            std::io::Write::write_all(&mut file, base64::engine::general_purpose::STANDARD.encode(secret).as_bytes())
+                .map_err(|e| Error::io(&path, e))?;
+            Ok(ed25519_dalek::SigningKey::from_bytes(&secret))
+        }
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+fn encode_key(key: &ed25519_dalek::VerifyingKey) -> String {
+    base64::engine::general_purpose::STANDARD.encode(key.as_bytes())
+}
+
+/// Publishes this device's public key in the roster (once).
+fn register(library: &mut Library, key: &ed25519_dalek::SigningKey) -> Result<()> {
+    let public = encode_key(&key.verifying_key());
+    let device = library.device().to_owned();
+    let known: Option<String> = library
+        .conn()
+        .prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?
+        .query_row([&device], |row| row.get(0))
+        .optional()?;
+    if known.as_deref() != Some(public.as_str()) {
+        library.write(|w| {
+            w.apply(
+                "devices",
+                &device,
+                &[("public_key", Value::Text(public.clone())), ("name", Value::Text(String::new()))],
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// A segment as stored: a header line with the signer's public key and the signature, then
+/// the exact bytes signed.
+fn seal(segment: &Segment, key: &ed25519_dalek::SigningKey) -> Vec<u8> {
+    use ed25519_dalek::Signer;
+    let body = serde_json::to_vec(segment).expect("segments serialise");
+    let signature = key.sign(&body);
+    let header = serde_json::json!({
+        "public_key": encode_key(&key.verifying_key()),
+        "signature": base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()),
+    });
+    let mut out = header.to_string().into_bytes();
+    out.push(b'\n');
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Checks a stored segment's signature; returns the segment and its signer's public key.
+fn open_sealed(bytes: &[u8]) -> std::result::Result<(Segment, String), String> {
+    use ed25519_dalek::Verifier;
+    let split = bytes.iter().position(|b| *b == b'\n').ok_or("unsigned")?;
+    let (header, body) = (&bytes[..split], &bytes[split + 1..]);
+    let header: serde_json::Value = serde_json::from_slice(header).map_err(|_| "unsigned (no signature header)")?;
+    let decode = |field: &str| {
+        header[field].as_str().and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
+    };
+    let public = decode("public_key").and_then(|b| <[u8; 32]>::try_from(b).ok()).ok_or("unsigned (no public key)")?;
+    let signature = decode("signature").and_then(|b| <[u8; 64]>::try_from(b).ok()).ok_or("unsigned (no signature)")?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&public).map_err(|_| "signed with an invalid key")?;
+    key.verify(body, &ed25519_dalek::Signature::from_bytes(&signature))
+        .map_err(|_| "its signature does not match its contents (altered after it was written)")?;
+    let segment: Segment = serde_json::from_slice(body).map_err(|e| format!("damaged ({e})"))?;
+    Ok((segment, encode_key(&key)))
+}
+
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let folder = path.parent().expect("target paths have a folder");
     std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
@@ -315,11 +405,13 @@ pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
     library.ensure_writable()?;
     std::fs::create_dir_all(target).map_err(|e| Error::io(target, e))?;
     check_format(target)?;
+    let key = device_key(library)?;
+    register(library, &key)?;
     // 1. Send: media first, so a segment never names a file the target lacks.
     let mut report = SyncReport { files_sent: copy_missing(library.root(), target)?, ..SyncReport::default() };
     if let Some(segment) = next_segment(library)? {
         let path = segment_path(target, &segment.device, segment.seq);
-        write_atomically(&path, &serde_json::to_vec(&segment).expect("segments serialise"))?;
+        write_atomically(&path, &seal(&segment, &key))?;
         let conn = library.conn();
         let sent = library::get_local(conn, "sync_pending_sent_seq")?.unwrap_or_default();
         // A crash before this line sends the same ops again next time: merging is idempotent.
@@ -356,24 +448,26 @@ pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
         if merged {
             continue;
         }
-        let segment: Segment = match std::fs::read(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| serde_json::from_slice::<Segment>(&bytes).map_err(|e| format!("damaged ({e})")))
-        {
-            Ok(segment) if segment.format > FORMAT => {
-                report.rejected.push(format!("{device}/{seq}: written by a newer Hearth (format {})", segment.format));
-                continue;
-            }
-            Ok(segment) if segment.device != device || segment.seq != seq => {
-                report.rejected.push(format!("{device}/{seq}: says it is {}/{}", segment.device, segment.seq));
-                continue;
-            }
-            Ok(segment) => segment,
+        let opened = std::fs::read(&path).map_err(|e| e.to_string()).and_then(|bytes| open_sealed(&bytes));
+        let (segment, signer) = match opened {
+            Ok(opened) => opened,
             Err(reason) => {
                 report.rejected.push(format!("{device}/{seq}: {reason}"));
                 continue;
             }
         };
+        if segment.format > FORMAT {
+            report.rejected.push(format!("{device}/{seq}: written by a newer Hearth (format {})", segment.format));
+            continue;
+        }
+        if segment.device != device || segment.seq != seq {
+            report.rejected.push(format!("{device}/{seq}: says it is {}/{}", segment.device, segment.seq));
+            continue;
+        }
+        if let Err(reason) = check_signer(library.conn(), &segment, &signer)? {
+            report.rejected.push(format!("{device}/{seq}: {reason}"));
+            continue;
+        }
         let merged = merge(library, &segment.ops)?;
         library.conn().execute(
             "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
@@ -386,6 +480,33 @@ pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
         report.merge.quarantined += merged.quarantined;
     }
     Ok(report)
+}
+
+/// Whether `signer` may speak for the segment's device: the key the roster holds for it, or,
+/// for a device the roster does not know yet, the key the segment itself publishes for it
+/// (trust on first use).
+fn check_signer(conn: &Connection, segment: &Segment, signer: &str) -> Result<std::result::Result<(), String>> {
+    let known: Option<String> = conn
+        .prepare_cached("SELECT public_key FROM devices WHERE id = ?1 AND public_key != ''")?
+        .query_row([&segment.device], |row| row.get(0))
+        .optional()?;
+    Ok(match known {
+        Some(key) if key == signer => Ok(()),
+        Some(_) => Err("signed by a key the roster does not hold for this device".into()),
+        None => {
+            let introduces = segment.ops.iter().any(|op| {
+                op.table == "devices"
+                    && op.row == segment.device
+                    && op.column == "public_key"
+                    && op.value == Cell::Text(signer.to_owned())
+            });
+            if introduces {
+                Ok(())
+            } else {
+                Err("from a device the roster does not know".into())
+            }
+        }
+    })
 }
 
 /// Copies media files `from` has and `to` lacks (content-addressed: a present name is never

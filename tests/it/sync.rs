@@ -190,7 +190,7 @@ fn a_damaged_segment_is_reported_and_a_newer_target_is_not_written() {
     std::fs::write(&bogus, b"{\"format\":1,\"device\":\"some-device\",\"seq\":1,\"ops\":[{\"hl").unwrap();
     let (b, report) = sync::join(&scratch.path("b"), &folder).unwrap();
     assert_eq!(report.segments_read, 1, "the good segment merges");
-    assert!(report.rejected.iter().any(|r| r.starts_with("some-device/1: damaged")), "{:?}", report.rejected);
+    assert!(report.rejected.iter().any(|r| r.starts_with("some-device/1: unsigned")), "{:?}", report.rejected);
     assert_eq!(hearth::community::community(b.conn()).unwrap().name, "Circle");
 
     std::fs::write(folder.join("hearth-sync.json"), br#"{"format": 9}"#).unwrap();
@@ -265,4 +265,80 @@ fn an_unreachable_remembered_folder_is_reported_not_recreated() {
     let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_remembered(&mut a, None) else { panic!("synced") };
     assert!(reason.contains("not reachable"), "{reason}");
     assert!(!folder.exists(), "the missing folder is not created on the local disk");
+}
+
+fn segments(folder: &Path, library: &Library) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(folder.join("log").join(library.device()))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn altered_replayed_and_unknown_segments_are_rejected_and_the_rest_merges() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let written = segments(&folder, &a);
+    assert_eq!(written.len(), 2);
+
+    // A flipped byte in A's second segment.
+    let mut bytes = std::fs::read(&written[1]).unwrap();
+    let at = bytes.len() - 20;
+    bytes[at] ^= 0x01;
+    std::fs::write(&written[1], &bytes).unwrap();
+    // A's first segment replayed under another device's name.
+    let replay = folder.join("log/replaying-device/0000000001.json");
+    std::fs::create_dir_all(replay.parent().unwrap()).unwrap();
+    std::fs::copy(&written[0], &replay).unwrap();
+
+    let (b, report) = sync::join(&scratch.path("b"), &folder).unwrap();
+    let reasons = report.rejected.join("\n");
+    assert!(reasons.contains("0000000002") || reasons.contains("/2: its signature does not match"), "{reasons}");
+    assert!(reasons.contains("altered"), "{reasons}");
+    assert!(reasons.contains("replaying-device/1: says it is"), "{reasons}");
+    assert_eq!(report.segments_read, 1, "the untouched segment still merges");
+    assert_eq!(hearth::community::community(b.conn()).unwrap().name, "Circle");
+    assert!(
+        members::list(b.conn(), &hearth::viewer::Viewer::anonymous()).unwrap().is_empty(),
+        "Ada's altered segment did not apply"
+    );
+}
+
+#[test]
+fn a_device_the_roster_does_not_know_or_a_swapped_key_is_refused() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let (mut b, _) = sync::join(&scratch.path("b"), &folder).unwrap();
+    members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+
+    // B's later segment (without its introduction) reaches a folder that never saw B.
+    let elsewhere = scratch.path("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("log").join(a.device())).unwrap();
+    std::fs::copy(folder.join("hearth-sync.json"), elsewhere.join("hearth-sync.json")).unwrap();
+    for segment in segments(&folder, &a) {
+        std::fs::copy(&segment, elsewhere.join("log").join(a.device()).join(segment.file_name().unwrap())).unwrap();
+    }
+    let b_segments = segments(&folder, &b);
+    let lone = elsewhere.join("log").join(b.device()).join(b_segments.last().unwrap().file_name().unwrap());
+    std::fs::create_dir_all(lone.parent().unwrap()).unwrap();
+    std::fs::copy(b_segments.last().unwrap(), &lone).unwrap();
+    let (_, report) = sync::join(&scratch.path("c"), &elsewhere).unwrap();
+    assert!(report.rejected.iter().any(|r| r.contains("roster does not know")), "{:?}", report.rejected);
+
+    // A loses its key and makes a new one: its new segments no longer speak for it.
+    std::fs::remove_file(a.root().join("device.key")).unwrap();
+    hearth::community::update_community(&mut a, "Circle renamed", "").ok();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(report.rejected.iter().any(|r| r.contains("key the roster does not hold")), "{:?}", report.rejected);
 }
