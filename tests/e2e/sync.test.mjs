@@ -2,10 +2,12 @@
 // appears in the window after Settings → Sync now.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { button, byLabel, hearth, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
 
-test("a proposal made on another laptop arrives with Sync now", async () => {
+test("a proposal and a photo made on another laptop arrive with Sync now", async () => {
   const dirs = scratch();
   const shared = join(dirs.base, "shared folder");
   const other = join(dirs.base, "other laptop");
@@ -13,7 +15,12 @@ test("a proposal made on another laptop arrives with Sync now", async () => {
   hearth("sync", dirs.library, "--target", shared);
   hearth("join", other, "--target", shared, "--me", "Rita Remote");
   hearth("initiatives", "propose", other, "--title", "Allotment for the ward", "--difference", "Patients and staff growing food together");
+  const photos = join(dirs.base, "rita's photos");
+  mkdirSync(photos);
+  execFileSync("/usr/bin/convert", ["-size", "640x480", "plasma:green-yellow", join(photos, "allotment.jpg")]);
+  hearth("import", other, photos);
   hearth("sync", other);
+  const mediaBefore = JSON.parse(hearth("media", "list", dirs.library, "--json")).length;
 
   const app = await launch(dirs);
   try {
@@ -24,14 +31,29 @@ test("a proposal made on another laptop arrives with Sync now", async () => {
     await (await button(browser, "Sync now")).click();
     await waitForText(browser, "changes applied", { timeout: 30_000 });
     const status = await (await browser.$('[role="status"]')).getText();
-    // Rita's laptop wrote two batches: her profile when she joined, then her proposal.
-    assert.match(status, /Read 2 batches from others: [1-9]\d* changes applied/, status);
+    // Rita's laptop wrote several batches (its key, her profile, her proposal).
+    assert.match(status, /Read [1-9]\d* batches from others: [1-9]\d* changes applied/, status);
     await screenshot(browser, "sync-settings");
 
     await navigate(browser, "Initiatives");
     await waitForText(browser, "Allotment for the ward");
     await navigate(browser, "People");
     await waitForText(browser, "Rita Remote");
+
+    // Rita's photo came too: its row, original and thumbnail.
+    await navigate(browser, "Memories");
+    const grid = await browser.$('[role="grid"]');
+    await grid.waitForExist();
+    await browser.waitUntil(async () => Number(await grid.getAttribute("data-total")) === mediaBefore + 1, {
+      timeoutMsg: "Rita's photo is not in the gallery",
+    });
+    await (await browser.$("aria/Search media")).setValue("allotment");
+    await browser.waitUntil(async () => (await grid.getAttribute("data-total")) === "1", { timeoutMsg: "allotment.jpg not found" });
+    await browser.waitUntil(
+      async () => browser.execute(() => document.querySelector('[role="grid"] img')?.naturalWidth ?? 0).then((w) => w > 0),
+      { timeoutMsg: "the synced photo's thumbnail did not load" },
+    );
+    await screenshot(browser, "sync-photo-arrived");
   } finally {
     await app.close();
   }
