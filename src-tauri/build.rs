@@ -99,6 +99,8 @@ const COMMANDS: &[&str] = &[
     "video_base_url",
     "sync_status",
     "sync_now",
+    "my_revisions",
+    "restore_revision",
 ];
 
 fn main() {

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_media_cards", include_str!("../migrations/0011_media_cards.sql")),
     ("0012_sync", include_str!("../migrations/0012_sync.sql")),
     ("0013_devices", include_str!("../migrations/0013_devices.sql")),
+    ("0014_revisions", include_str!("../migrations/0014_revisions.sql")),
 ];
 
 pub fn latest_version() -> u32 {

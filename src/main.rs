@@ -153,6 +153,13 @@ enum MomentsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write a moment's story: what happened.
+    Story {
+        library: PathBuf,
+        moment: String,
+        #[arg(long)]
+        text: String,
+    },
     /// Groups of media not yet in a moment, by capture-time gaps and place.
     Suggest {
         library: PathBuf,
@@ -727,6 +734,23 @@ fn run_moments(command: MomentsCommand) -> Result<()> {
             } else {
                 println!("Created moment {} ({})", moment.title, moment.id);
             }
+        }
+        MomentsCommand::Story { library, moment, text } => {
+            let mut lib = Library::open(&library)?;
+            let current = moments::get(lib.conn(), &moment)?;
+            let draft = moments::MomentDraft {
+                title: current.title,
+                kind: current.kind,
+                starts_at: current.starts_at,
+                ends_at: current.ends_at,
+                place: current.place,
+                description: current.description,
+                story: text,
+                learned: current.learned,
+                attendees: current.attendees.into_iter().map(|p| p.id).collect(),
+            };
+            moments::update(&mut lib, &moment, draft)?;
+            println!("Updated what happened at {moment}");
         }
         MomentsCommand::Suggest { library, json } => {
             let suggestions = moments::suggest(Library::open(&library)?.conn())?;

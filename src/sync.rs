@@ -141,7 +141,7 @@ pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
             .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author])?;
             continue;
         }
-        if apply(&tx, op)? {
+        if apply(&tx, op, now.0)? {
             report.applied += 1;
         } else {
             report.superseded += 1;
@@ -184,8 +184,37 @@ fn quarantine(conn: &Connection, op: &Op, reason: &str) -> Result<()> {
     Ok(())
 }
 
+/// Long texts whose losing version of a concurrent edit is kept as a revision.
+pub const LONG_TEXTS: &[(&str, &str)] = &[
+    ("stories", "body"),
+    ("moments", "story"),
+    ("moments", "learned"),
+    ("moments", "description"),
+    ("initiatives", "difference"),
+    ("initiatives", "reflection"),
+    ("community", "description"),
+    ("members", "bio"),
+];
+
+/// Keeps the version of a long text that lost, unless it is empty or the same as what stands.
+fn keep_revision(conn: &Connection, op: &Op, value: &Value, hlc: &str, author: &str, now: i64) -> Result<()> {
+    let Value::Text(text) = value else { return Ok(()) };
+    let winner: Option<String> = match &op.value {
+        Cell::Text(t) if hlc != op.hlc => Some(t.clone()),
+        _ => None,
+    };
+    if text.trim().is_empty() || winner.as_deref() == Some(text.as_str()) {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO revisions (tbl, row_id, col, value, hlc, author, kept_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![op.table, op.row, op.column, text, hlc, author, now])?;
+    Ok(())
+}
+
 /// Sets the column if the op's clock is newer than the column's; true when it did.
-fn apply(conn: &Connection, op: &Op) -> Result<bool> {
+fn apply(conn: &Connection, op: &Op, now: i64) -> Result<bool> {
     let current: Option<String> = conn
         .prepare_cached("SELECT hlc FROM column_clocks WHERE tbl = ?1 AND row_id = ?2 AND col = ?3")?
         .query_row(params![op.table, op.row, op.column], |row| row.get(0))
@@ -197,6 +226,7 @@ fn apply(conn: &Connection, op: &Op) -> Result<bool> {
         .chain(crate::changes::ROW_COLUMNS.iter())
         .find(|c| **c == op.column)
         .expect("known() checked the column");
+    let long_text = LONG_TEXTS.contains(&(table, column));
     if let Some(current) = current.as_deref().and_then(Hlc::parse) {
         let incoming = Hlc::parse(&op.hlc).expect("parsed by the caller");
         // Ties break on the device id, so every replica picks the same winner.
@@ -206,7 +236,12 @@ fn apply(conn: &Connection, op: &Op) -> Result<bool> {
             current.device.as_str(),
         ));
         match order {
-            std::cmp::Ordering::Less => return Ok(false),
+            std::cmp::Ordering::Less => {
+                if long_text && incoming.device != current.device {
+                    keep_revision(conn, op, &op.value.to_value(), &op.hlc, &op.author, now)?;
+                }
+                return Ok(false);
+            }
             std::cmp::Ordering::Equal => {
                 // The same clock twice (a replay, or a tampered segment): the larger value wins
                 // everywhere, so replicas still agree.
@@ -219,7 +254,24 @@ fn apply(conn: &Connection, op: &Op) -> Result<bool> {
                     return Ok(false);
                 }
             }
-            std::cmp::Ordering::Greater => {}
+            std::cmp::Ordering::Greater => {
+                if long_text && incoming.device != current.device {
+                    let stored: Value = conn
+                        .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
+                        .query_row([&op.row], |row| row.get(0))
+                        .optional()?
+                        .unwrap_or(Value::Null);
+                    let current_text = current.to_string();
+                    let author: String = conn
+                        .prepare_cached(
+                            "SELECT author FROM ops WHERE hlc = ?1 AND tbl = ?2 AND row_id = ?3 AND col = ?4",
+                        )?
+                        .query_row(params![current_text, op.table, op.row, op.column], |row| row.get(0))
+                        .optional()?
+                        .unwrap_or_default();
+                    keep_revision(conn, op, &stored, &current_text, &author, now)?;
+                }
+            }
         }
     }
     conn.prepare_cached(&format!("INSERT INTO {table} (id) VALUES (?1) ON CONFLICT (id) DO NOTHING"))?
@@ -591,5 +643,67 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
     Ok(SyncStatus {
         target: library::get_local(conn, "sync_target")?,
         last_sync: library::get_local(conn, "sync_last_at")?.and_then(|t| t.parse().ok()).map(crate::clock::Millis),
+    })
+}
+
+/// A version of a long text that lost to a concurrent edit, for its author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Revision {
+    pub id: u32,
+    pub table: String,
+    pub row_id: String,
+    pub field: String,
+    pub text: String,
+    /// What stands now.
+    pub current: String,
+    pub kept_at: crate::clock::Millis,
+}
+
+/// My versions that lost to someone's concurrent edit (only their author sees them).
+pub fn my_revisions(library: &Library) -> Result<Vec<Revision>> {
+    let Some(me) = library.me()? else { return Ok(Vec::new()) };
+    let conn = library.conn();
+    let rows: Vec<(u32, String, String, String, String, i64)> = conn
+        .prepare("SELECT id, tbl, row_id, col, value, kept_at FROM revisions WHERE author = ?1 AND restored = 0 ORDER BY kept_at DESC")?
+        .query_map([&me], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (id, table, row_id, field, text, kept_at) in rows {
+        let Some((table_name, column)) = LONG_TEXTS.iter().find(|(t, c)| *t == table && *c == field) else { continue };
+        let current: String = conn
+            .prepare(&format!("SELECT {column} FROM {table_name} WHERE id = ?1"))?
+            .query_row([&row_id], |row| row.get(0))
+            .optional()?
+            .unwrap_or_default();
+        if current == text {
+            continue;
+        }
+        out.push(Revision { id, table, row_id, field, text, current, kept_at: crate::clock::Millis(kept_at) });
+    }
+    Ok(out)
+}
+
+/// Puts my losing version back (as a new edit, so it wins everywhere after the next sync).
+pub fn restore_revision(library: &mut Library, id: u32) -> Result<()> {
+    let me = library.me()?.ok_or(Error::NoIdentity)?;
+    let found: Option<(String, String, String, String, String)> = library
+        .conn()
+        .prepare("SELECT tbl, row_id, col, value, author FROM revisions WHERE id = ?1 AND restored = 0")?
+        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
+        .optional()?;
+    let (table, row_id, field, text, author) =
+        found.ok_or_else(|| Error::NotFound { entity: "revision", id: id.to_string() })?;
+    if author != me {
+        return Err(Error::Forbidden { action: "restore this version", reason: "only its author may".into() });
+    }
+    let (table, column) = *LONG_TEXTS
+        .iter()
+        .find(|(t, c)| *t == table && *c == field)
+        .ok_or_else(|| Error::invalid("revision", "not a long text"))?;
+    library.write(|w| {
+        w.apply(table, &row_id, &[(column, Value::Text(text.clone()))])?;
+        w.conn().execute("UPDATE revisions SET restored = 1 WHERE id = ?1", [id])?;
+        Ok(())
     })
 }

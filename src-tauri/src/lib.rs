@@ -117,6 +117,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::media::video_base_url,
         commands::sync::sync_status,
         commands::sync::sync_now,
+        commands::sync::my_revisions,
+        commands::sync::restore_revision,
     ])
 }
 

@@ -58,3 +58,37 @@ test("a proposal and a photo made on another laptop arrive with Sync now", async
     await app.close();
   }
 });
+
+test("an edit that lost to a concurrent one is kept and can be restored", async () => {
+  const dirs = scratch();
+  const shared = join(dirs.base, "shared");
+  const other = join(dirs.base, "other laptop");
+  hearth("demo", dirs.library);
+  hearth("sync", dirs.library, "--target", shared);
+  hearth("join", other, "--target", shared, "--me", "Rita Remote");
+  const moment = JSON.parse(hearth("moments", "list", dirs.library, "--json")).find((m) => m.title === "Walk along the river");
+  hearth("moments", "story", dirs.library, moment.id, "--text", "Amara's account: the heron by the weir.");
+  await new Promise((done) => setTimeout(done, 50));
+  hearth("moments", "story", other, moment.id, "--text", "Rita's account: coffee at the weir.");
+  hearth("sync", other);
+
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Settings");
+    await (await button(browser, "Sync now")).click();
+    await waitForText(browser, "Your edits that lost to someone else's", { timeout: 30_000 });
+    await waitForText(browser, "Amara's account: the heron by the weir.");
+    await screenshot(browser, "sync-revision");
+    await (await button(browser, "Restore mine")).click();
+    await browser.waitUntil(async () => !(await browser.$("body").getText()).includes("Restore mine"), {
+      timeoutMsg: "the restored version stayed in the list",
+    });
+    await navigate(browser, "Memories");
+    await (await browser.$('button[role="tab"]=Moments')).click();
+    await (await browser.$("aria/Walk along the river")).click();
+    await waitForText(browser, "Amara's account: the heron by the weir.");
+  } finally {
+    await app.close();
+  }
+});

@@ -342,3 +342,43 @@ fn a_device_the_roster_does_not_know_or_a_swapped_key_is_refused() {
     let report = sync::sync_folder(&mut b, &folder).unwrap();
     assert!(report.rejected.iter().any(|r| r.contains("key the roster does not hold")), "{:?}", report.rejected);
 }
+
+#[test]
+fn the_losing_side_of_a_concurrent_edit_is_kept_for_its_author_to_restore() {
+    use hearth::moments::{self, MomentDraft, MomentKind};
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let moment =
+        moments::create(&mut a, MomentDraft::titled("Spring dinner", MomentKind::Dinner, "2025-04-11")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let (mut b, _) = sync::join(&scratch.path("b"), &folder).unwrap();
+    members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
+
+    // Both write "what happened" offline; Bo a little later.
+    let edit = |library: &mut Library, story: &str| {
+        let mut draft = MomentDraft::titled("Spring dinner", MomentKind::Dinner, "2025-04-11");
+        draft.story = story.into();
+        moments::update(library, &moment.id, draft).unwrap();
+    };
+    edit(&mut a, "Ada's account: soup, then stories until midnight.");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    edit(&mut b, "Bo's account: we ran out of bread.");
+    for _ in 0..2 {
+        sync::sync_folder(&mut a, &folder).unwrap();
+        sync::sync_folder(&mut b, &folder).unwrap();
+    }
+    assert_eq!(moments::get(a.conn(), &moment.id).unwrap().story, "Bo's account: we ran out of bread.");
+    assert!(sync::my_revisions(&b).unwrap().is_empty(), "Bo's version won; Ada's lost text is not Bo's to see");
+    let kept = sync::my_revisions(&a).unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].text, "Ada's account: soup, then stories until midnight.");
+    assert_eq!(kept[0].current, "Bo's account: we ran out of bread.");
+
+    sync::restore_revision(&mut a, kept[0].id).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+    assert_eq!(moments::get(b.conn(), &moment.id).unwrap().story, "Ada's account: soup, then stories until midnight.");
+    assert!(sync::my_revisions(&a).unwrap().is_empty(), "a restored version leaves the list");
+}

@@ -128,6 +128,8 @@ export const commands = {
 	 *  thread so the window stays responsive.
 	 */
 	syncNow: (target: string | null) => typedError<SyncReport, CommandError>(__TAURI_INVOKE("sync_now", { target })),
+	myRevisions: () => typedError<Revision[], CommandError>(__TAURI_INVOKE("my_revisions")),
+	restoreRevision: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("restore_revision", { id })),
 };
 
 /* Types */
@@ -678,6 +680,18 @@ export type ReadOnlyReason =
 { kind: "newerVersion"; found: number; supported: number } | 
 /**  The folder (or the database file) cannot be written by this user. */
 { kind: "folderNotWritable" };
+
+/**  A version of a long text that lost to a concurrent edit, for its author. */
+export type Revision = {
+	id: number,
+	table: string,
+	rowId: string,
+	field: string,
+	text: string,
+	/**  What stands now. */
+	current: string,
+	keptAt: number,
+};
 
 export type Role = "lead" | "member" | "newcomer" | "alumni";
 
