@@ -1,7 +1,7 @@
 // Drives the real Hearth window: tauri-driver + WebKitWebDriver + the built app, each test on
 // fresh temporary folders (library, data and config dirs), a PNG screenshot per test.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, existsSync, openSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -13,6 +13,7 @@ const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGE
 export const appBinary = process.env.HEARTH_APP ?? join(targetDir, "debug", "hearth-desktop");
 export const cliBinary = process.env.HEARTH_CLI ?? join(targetDir, "debug", "hearth");
 export const screenshotDir = join(root, "target", "e2e-screenshots");
+const logDir = join(root, "target", "e2e-logs");
 
 /** Fresh folders for one test: `home` holds XDG data/config, `library` is where the app looks. */
 export function scratch() {
@@ -60,9 +61,13 @@ export async function launch(dirs, { library = dirs.library } = {}) {
   if (!existsSync(appBinary)) throw new Error(`${appBinary} is missing: build it with \`make app\``);
   const port = await freePort();
   const nativePort = await freePort();
+  // The driver, the app and WebKit's helpers write to a log file, never to this process's
+  // pipes: a helper that outlives its test must not keep the test runner waiting.
+  mkdirSync(logDir, { recursive: true });
+  const log = openSync(join(logDir, `${dirs.base.split("/").pop()}.log`), "a");
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, XDG_DATA_HOME: dirs.data, XDG_CONFIG_HOME: dirs.config, RUST_LOG: "warn" },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", log, log],
   });
   await waitForPort(port, driver);
   const args = ["--config-dir", dirs.config];
@@ -91,6 +96,11 @@ export async function launch(dirs, { library = dirs.library } = {}) {
       });
       driver.kill("SIGTERM");
       await exited;
+      closeSync(log);
+      // An app the driver failed to close would hold this test's folders: end it.
+      try {
+        execFileSync("pkill", ["-f", "--", `--config-dir ${dirs.config}`]);
+      } catch {}
     },
   };
   return session;
