@@ -68,7 +68,8 @@ pub struct MediaItem {
     pub has_preview: bool,
 }
 
-const ITEM_COLUMNS: &str = "m.id, m.hash, m.kind, m.format, m.width, m.height, m.taken_at, m.sort_at, m.caption,
+pub(crate) const ITEM_COLUMNS: &str =
+    "m.id, m.hash, m.kind, m.format, m.width, m.height, m.taken_at, m.sort_at, m.caption,
      m.moment_id, m.highlight, m.duration_ms, (m.kind = 'photo' OR m.phash != '')";
 
 pub(crate) fn item_row(row: &Row) -> rusqlite::Result<MediaItem> {

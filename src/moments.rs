@@ -391,19 +391,18 @@ pub fn on_this_day(conn: &Connection, today: NaiveDate) -> Result<OnThisDay> {
                 .then(|| YearsAgo { years: (today.year() - starts.year()) as u32, item: m })
         })
         .collect();
-    let highlights: Vec<(MediaItem, String)> = conn
-        .prepare_cached(
-            "SELECT m.id, m.hash, m.kind, m.format, m.width, m.height, m.taken_at, m.sort_at, m.caption, m.moment_id,
-                    m.highlight, m.duration_ms, (m.kind = 'photo' OR m.phash != ''), m.taken_at
-             FROM media m WHERE m.deleted = 0 AND m.hidden = 0 AND m.highlight = 1 AND substr(m.taken_at, 5, 6) = ?1
-             ORDER BY m.sort_at DESC LIMIT 24",
-        )?
-        .query_map([&day], |row| Ok((crate::media::item_row(row)?, row.get(13)?)))?
+    let highlights: Vec<MediaItem> = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM media m WHERE m.deleted = 0 AND m.hidden = 0 AND m.highlight = 1
+             AND substr(m.taken_at, 5, 6) = ?1 ORDER BY m.sort_at DESC LIMIT 24",
+            crate::media::ITEM_COLUMNS
+        ))?
+        .query_map([&day], crate::media::item_row)?
         .collect::<rusqlite::Result<_>>()?;
     let highlights = highlights
         .into_iter()
-        .filter_map(|(item, taken)| {
-            let year: i32 = taken.get(..4)?.parse().ok()?;
+        .filter_map(|item| {
+            let year: i32 = item.taken_at.get(..4)?.parse().ok()?;
             (year < today.year()).then(|| YearsAgo { years: (today.year() - year) as u32, item })
         })
         .collect();

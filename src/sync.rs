@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::changes::{Hlc, SYNCED_TABLES};
 use crate::error::{Error, Result};
+use crate::images::write_atomically;
 use crate::library::{self, Library};
 
 /// The target's format; a target written by a newer Hearth is never written by this one.
@@ -117,6 +118,16 @@ fn known(table: &str, column: &str) -> bool {
 /// Merges ops (from this device or any other) by per-column last-writer-wins. Idempotent and
 /// order-independent: the same set of ops, in any order, with repeats, gives the same tables.
 pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
+    let report = merge_ops(library, ops)?;
+    if report.applied > 0 {
+        crate::search::rebuild(library.conn())?;
+    }
+    Ok(report)
+}
+
+/// [`merge`] without refreshing the search index, for callers that merge several batches
+/// and refresh it once.
+fn merge_ops(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
     library.ensure_writable()?;
     let now = library.now();
     let tx = library.conn_mut().transaction()?;
@@ -166,9 +177,6 @@ pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
         }
     }
     tx.commit()?;
-    if report.applied > 0 {
-        crate::search::rebuild(library.conn())?;
-    }
     Ok(report)
 }
 
@@ -286,8 +294,9 @@ fn apply(conn: &Connection, op: &Op, now: i64) -> Result<bool> {
     Ok(true)
 }
 
-/// This device's ops not yet sent, as the next segment (None when there is nothing new).
-fn next_segment(library: &Library) -> Result<Option<Segment>> {
+/// This device's ops not yet sent, as the next segment with the local sequence number of its
+/// last op (None when there is nothing new).
+fn next_segment(library: &Library) -> Result<Option<(Segment, i64)>> {
     let conn = library.conn();
     let sent: i64 = library::get_local(conn, "sync_sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
     let rows: Vec<(i64, Op)> = conn
@@ -315,13 +324,13 @@ fn next_segment(library: &Library) -> Result<Option<Segment>> {
     let seq: u64 = library::get_local(conn, "sync_segment_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
     library::set_local(conn, "sync_segment_seq", &seq.to_string())?;
     let last = rows.last().map(|(s, _)| *s).unwrap_or(sent);
-    library::set_local(conn, "sync_pending_sent_seq", &last.to_string())?;
-    Ok(Some(Segment {
+    let segment = Segment {
         format: FORMAT,
         device: library.device().to_owned(),
         seq,
         ops: rows.into_iter().map(|(_, op)| op).collect(),
-    }))
+    };
+    Ok(Some((segment, last)))
 }
 
 /// This device's signing key: `device.key` beside the database (never in it, never synced),
@@ -414,15 +423,6 @@ fn open_sealed(bytes: &[u8]) -> std::result::Result<(Segment, String), String> {
     Ok((segment, encode_key(&key)))
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let folder = path.parent().expect("target paths have a folder");
-    std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-    let temporary = folder
-        .join(format!(".{}.partial", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
-    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
-    std::fs::rename(&temporary, path).map_err(|e| Error::io(path, e))
-}
-
 fn segment_path(target: &Path, device: &str, seq: u64) -> PathBuf {
     target.join("log").join(device).join(format!("{seq:010}.json"))
 }
@@ -461,13 +461,12 @@ pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
     register(library, &key)?;
     // 1. Send: media first, so a segment never names a file the target lacks.
     let mut report = SyncReport { files_sent: copy_missing(library.root(), target)?, ..SyncReport::default() };
-    if let Some(segment) = next_segment(library)? {
+    if let Some((segment, last_sent)) = next_segment(library)? {
         let path = segment_path(target, &segment.device, segment.seq);
         write_atomically(&path, &seal(&segment, &key))?;
         let conn = library.conn();
-        let sent = library::get_local(conn, "sync_pending_sent_seq")?.unwrap_or_default();
         // A crash before this line sends the same ops again next time: merging is idempotent.
-        library::set_local(conn, "sync_sent_seq", &sent)?;
+        library::set_local(conn, "sync_sent_seq", &last_sent.to_string())?;
         conn.execute(
             "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
             params![segment.device, segment.seq as i64],
@@ -520,7 +519,7 @@ pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
             report.rejected.push(format!("{device}/{seq}: {reason}"));
             continue;
         }
-        let merged = merge(library, &segment.ops)?;
+        let merged = merge_ops(library, &segment.ops)?;
         library.conn().execute(
             "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
             params![device, seq as i64],
@@ -530,6 +529,10 @@ pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
         report.merge.superseded += merged.superseded;
         report.merge.parked += merged.parked;
         report.merge.quarantined += merged.quarantined;
+    }
+    // The search index is refreshed once, after every batch.
+    if report.merge.applied > 0 {
+        crate::search::rebuild(library.conn())?;
     }
     Ok(report)
 }
