@@ -24,6 +24,8 @@ if [ "$purpose" = test ]; then
   why[webkit2gtk-driver]="WebKitWebDriver, which drives the real window in end-to-end tests"
   why[imagemagick]="makes CMYK and plasma JPEG fixtures for import tests"
   why[libvips-tools]="vipsthumbnail, the anchor of 'hearth bench import'"
+  why[rclone]="serves WebDAV on loopback for sync tests, and the anchor of 'hearth bench upload'"
+  why[python3-pip]="installs moto, the S3 server sync tests run against"
 fi
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
@@ -53,6 +55,13 @@ done
 if [ "$purpose" = test ] && ! command -v tauri-driver >/dev/null 2>&1; then
   echo "Installing tauri-driver (drives the real window in end-to-end tests)"
   cargo install tauri-driver --locked
+fi
+
+# moto_server (PyPI): a real S3 server on loopback for sync tests and the upload benchmark.
+if [ "$purpose" = test ] && ! command -v moto_server >/dev/null 2>&1 && [ ! -x "$HOME/.local/bin/moto_server" ]; then
+  echo "Installing moto (an S3 server on loopback for the sync tests)"
+  python3 -m pip install --user --quiet 'moto[server]' 2>/dev/null \
+    || python3 -m pip install --user --quiet --break-system-packages 'moto[server]'
 fi
 
 # npm packages, only when the lockfile changed since the last install.

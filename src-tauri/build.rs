@@ -99,6 +99,7 @@ const COMMANDS: &[&str] = &[
     "video_base_url",
     "sync_status",
     "sync_now",
+    "test_sync_target",
     "my_revisions",
     "restore_revision",
 ];

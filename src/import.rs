@@ -39,16 +39,7 @@ const COMPANIONS: &[&str] = &["xmp", "aae", "json", "thm", "ds_store", "ini", "d
 
 /// How the importer reaches the library: a lock taken for each short commit, so the window
 /// stays usable while a long import runs.
-pub trait Access {
-    fn with<T>(&self, change: impl FnOnce(&mut Library) -> Result<T>) -> Result<T>;
-}
-
-impl Access for Mutex<Library> {
-    fn with<T>(&self, change: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
-        let mut library = self.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        change(&mut library)
-    }
-}
+pub use crate::library::Access;
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {

@@ -28,6 +28,7 @@ pub mod metadata;
 pub mod moments;
 pub mod sample;
 pub mod search;
+pub mod storage;
 pub mod stories;
 pub mod sync;
 pub mod threads;

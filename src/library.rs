@@ -289,3 +289,23 @@ pub(crate) fn set_local(conn: &Connection, key: &str, value: &str) -> Result<()>
     conn.prepare_cached("INSERT OR REPLACE INTO local_settings (key, value) VALUES (?1, ?2)")?.execute([key, value])?;
     Ok(())
 }
+
+/// Brief, repeated access to a library shared with others (the window's commands), so long
+/// work (an import, a sync) holds it only while it reads or writes the database.
+pub trait Access {
+    fn with<T>(&self, change: impl FnOnce(&mut Library) -> Result<T>) -> Result<T>;
+}
+
+impl Access for std::sync::Mutex<Library> {
+    fn with<T>(&self, change: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+        let mut library = self.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut library)
+    }
+}
+
+/// One caller holding the library alone (the command line, tests).
+impl Access for std::cell::RefCell<&mut Library> {
+    fn with<T>(&self, change: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+        change(&mut self.borrow_mut())
+    }
+}

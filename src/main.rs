@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
+use hearth::storage::{Credentials, Target};
 use hearth::viewer::Viewer;
 use hearth::{albums, bench, celebrations, exchange, export, import, initiatives, media, moments, stories, sync};
 use hearth::{demo, Library, Result};
@@ -95,20 +96,26 @@ enum Command {
         #[arg(long)]
         album: Option<String>,
     },
-    /// Sync with a shared folder: send this laptop's changes and media, merge everyone's.
+    /// Sync with a shared folder, S3 bucket or WebDAV server: send this laptop's changes and
+    /// media, merge everyone's.
     Sync {
         library: PathBuf,
-        /// The shared folder (remembered for the next sync).
+        /// A folder, `s3://bucket?endpoint=…&region=…` or a WebDAV `https://…` address
+        /// (remembered for the next sync).
         #[arg(long)]
-        target: Option<PathBuf>,
+        target: Option<String>,
+        #[command(flatten)]
+        credentials: CredentialArgs,
         #[arg(long)]
         json: bool,
     },
-    /// Join a community from its shared folder into a new library.
+    /// Join a community from its shared folder (or S3/WebDAV target) into a new library.
     Join {
         library: PathBuf,
         #[arg(long)]
-        target: PathBuf,
+        target: String,
+        #[command(flatten)]
+        credentials: CredentialArgs,
         /// Your display name: creates your member profile.
         #[arg(long)]
         me: Option<String>,
@@ -118,6 +125,25 @@ enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+}
+
+/// Credentials for a remote target. The secret comes from the environment, never from the
+/// command line (where other users could read it).
+#[derive(clap::Args)]
+struct CredentialArgs {
+    /// S3 access key id or WebDAV user name (default: `AWS_ACCESS_KEY_ID`).
+    #[arg(long)]
+    user: Option<String>,
+}
+
+impl CredentialArgs {
+    /// The credentials given now, or None to use the ones remembered for the target.
+    fn read(&self) -> Option<Credentials> {
+        let user = self.user.clone().or_else(|| std::env::var("AWS_ACCESS_KEY_ID").ok())?;
+        let secret =
+            std::env::var("HEARTH_SYNC_SECRET").or_else(|_| std::env::var("AWS_SECRET_ACCESS_KEY")).unwrap_or_default();
+        Some(Credentials { user, secret })
+    }
 }
 
 #[derive(Subcommand)]
@@ -523,9 +549,9 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Moments { command } => run_moments(command)?,
-        Command::Sync { library, target, json } => {
+        Command::Sync { library, target, credentials, json } => {
             let mut lib = Library::open(&library)?;
-            let report = sync::sync_remembered(&mut lib, target.as_deref())?;
+            let report = sync::sync_remembered(&mut lib, target.as_deref(), credentials.read())?;
             if json {
                 print_json(&report);
             } else {
@@ -545,11 +571,13 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Join { library, target, me } => {
-            let (mut lib, report) = sync::join(&library, &target)?;
+        Command::Join { library, target, credentials, me } => {
+            let target = Target::parse(&target)?;
+            let credentials = credentials.read().unwrap_or_default();
+            let (mut lib, report) = sync::join(&library, &target, &credentials)?;
             if let Some(me) = me {
                 members::create_my_profile(&mut lib, MemberDraft::named(&me))?;
-                sync::sync_folder(&mut lib, &target)?;
+                sync::sync_target(&mut lib, &target, &credentials)?;
             }
             let info = community::info(&lib)?;
             println!(

@@ -7,8 +7,7 @@
 //! with the larger clock wins, so any order of delivery, with duplicates, ends in the same
 //! tables. Media files go to the target under their hash, created only if absent.
 //!
-//! Not yet here (see the issue): signatures and the roster, S3/WebDAV targets, revisions of
-//! losing long texts, chunked video transfer, originals on demand.
+//! Targets are a shared folder, S3-compatible storage or WebDAV, all through [`Store`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::changes::{Hlc, SYNCED_TABLES};
 use crate::error::{Error, Result};
 use crate::images::write_atomically;
-use crate::library::{self, Library};
+use crate::library::{self, Access, Library};
+use crate::storage::{self, Credentials, Store, Target};
 
 /// The target's format; a target written by a newer Hearth is never written by this one.
 pub const FORMAT: u32 = 1;
@@ -423,118 +423,287 @@ fn open_sealed(bytes: &[u8]) -> std::result::Result<(Segment, String), String> {
     Ok((segment, encode_key(&key)))
 }
 
-fn segment_path(target: &Path, device: &str, seq: u64) -> PathBuf {
-    target.join("log").join(device).join(format!("{seq:010}.json"))
+fn segment_name(device: &str, seq: u64) -> String {
+    format!("log/{device}/{seq:010}.json")
+}
+
+const MARKER: &str = "hearth-sync.json";
+
+/// Reads the target's format marker; a target written by a newer Hearth is refused.
+fn read_format(store: &Store) -> Result<Option<u64>> {
+    let Some(bytes) = store.get(MARKER)? else { return Ok(None) };
+    let format = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v["format"].as_u64())
+        .ok_or_else(|| Error::invalid("target", format!("{}: {MARKER} is not a Hearth sync marker", store.target())))?;
+    if format > u64::from(FORMAT) {
+        return Err(Error::invalid(
+            "target",
+            format!(
+                "{} was written by a newer Hearth (sync format {format}; this app knows {FORMAT}); update Hearth to sync with it",
+                store.target()
+            ),
+        ));
+    }
+    Ok(Some(format))
 }
 
 /// Checks (or writes) the target's format marker; a newer format is never written.
-fn check_format(target: &Path) -> Result<()> {
-    let marker = target.join("hearth-sync.json");
-    match std::fs::read(&marker) {
-        Ok(bytes) => {
-            let format = serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|v| v["format"].as_u64())
-                .ok_or_else(|| Error::invalid("target", format!("{} is not a Hearth sync marker", marker.display())))?;
-            if format > u64::from(FORMAT) {
-                return Err(Error::invalid(
-                    "target",
-                    format!("this folder was written by a newer Hearth (sync format {format}; this app knows {FORMAT}); update Hearth to sync with it"),
-                ));
-            }
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            write_atomically(&marker, serde_json::json!({ "format": FORMAT, "app": "Hearth" }).to_string().as_bytes())
-        }
-        Err(e) => Err(Error::io(&marker, e)),
+fn check_format(store: &Store) -> Result<()> {
+    if read_format(store)?.is_none() {
+        let marker = serde_json::json!({ "format": FORMAT, "app": "Hearth" }).to_string().into_bytes();
+        store.put_new(MARKER, marker)?;
+        // Another device may have written its marker at the same moment: read what stands.
+        read_format(store)?;
+    }
+    Ok(())
+}
+
+/// Where a sync is, for a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncStage {
+    #[default]
+    Connecting,
+    Sending,
+    Receiving,
+    Merging,
+    Done,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgress {
+    pub stage: SyncStage,
+    pub files_done: u32,
+    pub files_total: u32,
+    pub bytes_done: f64,
+    pub bytes_total: f64,
+    pub segments_done: u32,
+    pub segments_total: u32,
+}
+
+/// Shares progress between transfer threads and the listener.
+struct Meter<'a> {
+    progress: std::sync::Mutex<SyncProgress>,
+    listener: &'a (dyn Fn(&SyncProgress) + Sync),
+}
+
+impl Meter<'_> {
+    fn update(&self, change: impl FnOnce(&mut SyncProgress)) {
+        let snapshot = {
+            let mut progress = self.progress.lock().unwrap_or_else(|p| p.into_inner());
+            change(&mut progress);
+            progress.clone()
+        };
+        (self.listener)(&snapshot);
     }
 }
 
-/// One sync with a folder target: send this device's new ops and media, merge everyone's
-/// segments not merged yet, fetch media this library lacks.
+/// Media files in a local library folder, by object name (`blobs/<hash>`, …), with sizes.
+fn local_media(root: &Path) -> BTreeMap<String, u64> {
+    let mut found = BTreeMap::new();
+    for folder in MEDIA_FOLDERS {
+        let Ok(entries) = std::fs::read_dir(root.join(folder)) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if media_name(&name) {
+                found.insert(format!("{folder}/{name}"), entry.metadata().map(|m| m.len()).unwrap_or(0));
+            }
+        }
+    }
+    found
+}
+
+/// Whether a file name is a media file sync carries (named by its hash, not half-written).
+fn media_name(name: &str) -> bool {
+    let hash = name.split(['.', '-']).next().unwrap_or_default();
+    crate::images::is_blob_hash(hash) && !name.ends_with(".partial") && !name.contains('#')
+}
+
+/// Whether downloaded bytes are what their name promises (an original's name is its hash), so
+/// a tampered file never spreads.
+fn promised(name: &str, bytes: &[u8]) -> bool {
+    match name.strip_prefix("blobs/") {
+        Some(file) => {
+            let hash = file.split(['.', '-']).next().unwrap_or_default();
+            blake3::hash(bytes).to_hex().as_str() == hash
+        }
+        None => true,
+    }
+}
+
+/// One sync with a folder target (see [`run`]).
 pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
-    library.ensure_writable()?;
-    std::fs::create_dir_all(target).map_err(|e| Error::io(target, e))?;
-    check_format(target)?;
-    let key = device_key(library)?;
-    register(library, &key)?;
+    sync_target(library, &Target::Folder(target.to_path_buf()), &Credentials::default())
+}
+
+/// One sync with any target, the library held throughout (the command line, tests).
+pub fn sync_target(library: &mut Library, target: &Target, credentials: &Credentials) -> Result<SyncReport> {
+    let store = Store::open(target, credentials)?;
+    run(&std::cell::RefCell::new(library), &store, &|_| {})
+}
+
+/// One sync: send this device's new media and ops, fetch media this library lacks, merge
+/// everyone's segments not merged yet. The library is held only while the database is read
+/// or written, never during transfers.
+pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress) + Sync)) -> Result<SyncReport> {
+    let meter = Meter { progress: std::sync::Mutex::new(SyncProgress::default()), listener };
+    meter.update(|_| {});
+    let (key, root, outgoing, mut merged) = access.with(|library| {
+        library.ensure_writable()?;
+        let key = device_key(library)?;
+        register(library, &key)?;
+        let merged: std::collections::HashSet<(String, u64)> = library
+            .conn()
+            .prepare("SELECT device, seq FROM merged_segments")?
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((key, library.root().to_path_buf(), next_segment(library)?, merged))
+    })?;
+    check_format(store)?;
+
     // 1. Send: media first, so a segment never names a file the target lacks.
-    let mut report = SyncReport { files_sent: copy_missing(library.root(), target)?, ..SyncReport::default() };
-    if let Some((segment, last_sent)) = next_segment(library)? {
-        let path = segment_path(target, &segment.device, segment.seq);
-        write_atomically(&path, &seal(&segment, &key))?;
-        let conn = library.conn();
-        // A crash before this line sends the same ops again next time: merging is idempotent.
-        library::set_local(conn, "sync_sent_seq", &last_sent.to_string())?;
-        conn.execute(
-            "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
-            params![segment.device, segment.seq as i64],
-        )?;
+    let local = local_media(&root);
+    let mut remote: BTreeMap<String, u64> = BTreeMap::new();
+    for folder in MEDIA_FOLDERS {
+        for (name, size) in store.list(folder)? {
+            let file = name.rsplit('/').next().unwrap_or_default();
+            if media_name(file) {
+                remote.insert(name, size);
+            }
+        }
+    }
+    let to_send: Vec<(String, PathBuf)> =
+        local.keys().filter(|name| !remote.contains_key(*name)).map(|name| (name.clone(), root.join(name))).collect();
+    meter.update(|p| {
+        p.stage = SyncStage::Sending;
+        p.files_total = to_send.len() as u32;
+        p.bytes_total = to_send.iter().map(|(name, _)| local[name]).sum::<u64>() as f64;
+    });
+    let mut report = SyncReport {
+        files_sent: store.upload(to_send, &|size| {
+            meter.update(|p| {
+                p.files_done += 1;
+                p.bytes_done += size as f64;
+            })
+        })?,
+        ..SyncReport::default()
+    };
+    if let Some((segment, last_sent)) = outgoing {
+        let name = segment_name(&segment.device, segment.seq);
+        if !store.put_new(&name, seal(&segment, &key))? {
+            return Err(Error::invalid(
+                "sync",
+                format!("{name} already exists in {}: another copy of this library is syncing there; sync from one copy only", store.target()),
+            ));
+        }
+        // A crash before this records it sends the same ops again next time: merging is
+        // idempotent.
+        access.with(|library| {
+            let conn = library.conn();
+            library::set_local(conn, "sync_sent_seq", &last_sent.to_string())?;
+            conn.execute(
+                "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
+                params![segment.device, segment.seq as i64],
+            )?;
+            Ok(())
+        })?;
         report.sent_ops = segment.ops.len() as u32;
+        merged.insert((segment.device, segment.seq));
     }
 
-    // 2. Receive: every segment not merged yet, each in its own transaction.
-    report.files_received = copy_missing(target, library.root())?;
-    let mut found: BTreeMap<(String, u64), PathBuf> = BTreeMap::new();
-    if let Ok(devices) = std::fs::read_dir(target.join("log")) {
-        for device in devices.flatten() {
-            let name = device.file_name().to_string_lossy().into_owned();
-            let Ok(files) = std::fs::read_dir(device.path()) else { continue };
-            for file in files.flatten() {
-                let file_name = file.file_name().to_string_lossy().into_owned();
-                if let Some(seq) = file_name.strip_suffix(".json").and_then(|s| s.parse::<u64>().ok()) {
-                    found.insert((name.clone(), seq), file.path());
-                }
-            }
+    // 2. Receive media, then every segment not merged yet.
+    let to_fetch: Vec<String> = remote.keys().filter(|name| !local.contains_key(*name)).cloned().collect();
+    meter.update(|p| {
+        *p = SyncProgress {
+            stage: SyncStage::Receiving,
+            files_total: to_fetch.len() as u32,
+            bytes_total: to_fetch.iter().map(|name| remote[name]).sum::<u64>() as f64,
+            ..SyncProgress::default()
+        }
+    });
+    let received = std::sync::atomic::AtomicU32::new(0);
+    store.download(to_fetch, &|name, bytes| {
+        let size = bytes.len() as u64;
+        if promised(name, &bytes) {
+            write_atomically(&root.join(name), &bytes)?;
+            received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        meter.update(|p| {
+            p.files_done += 1;
+            p.bytes_done += size as f64;
+        });
+        Ok(())
+    })?;
+    report.files_received = received.into_inner();
+
+    let mut waiting: Vec<(String, u64, String)> = Vec::new();
+    for (name, _) in store.list("log")? {
+        let mut parts = name.splitn(3, '/').skip(1);
+        let (Some(device), Some(file)) = (parts.next(), parts.next()) else { continue };
+        let Some(seq) = file.strip_suffix(".json").and_then(|s| s.parse::<u64>().ok()) else { continue };
+        if !merged.contains(&(device.to_owned(), seq)) {
+            waiting.push((device.to_owned(), seq, name));
         }
     }
-    for ((device, seq), path) in found {
-        let merged: bool = library
-            .conn()
-            .prepare_cached("SELECT 1 FROM merged_segments WHERE device = ?1 AND seq = ?2")?
-            .query_row(params![device, seq as i64], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if merged {
-            continue;
-        }
-        let opened = std::fs::read(&path).map_err(|e| e.to_string()).and_then(|bytes| open_sealed(&bytes));
-        let (segment, signer) = match opened {
-            Ok(opened) => opened,
-            Err(reason) => {
-                report.rejected.push(format!("{device}/{seq}: {reason}"));
-                continue;
-            }
+    waiting.sort();
+    meter.update(|p| {
+        *p = SyncProgress { stage: SyncStage::Merging, segments_total: waiting.len() as u32, ..SyncProgress::default() }
+    });
+    for (device, seq, name) in waiting {
+        let opened = match store.get(&name)? {
+            Some(bytes) => open_sealed(&bytes),
+            None => Err("vanished while it was being read".to_owned()),
         };
-        if segment.format > FORMAT {
-            report.rejected.push(format!("{device}/{seq}: written by a newer Hearth (format {})", segment.format));
-            continue;
-        }
-        if segment.device != device || segment.seq != seq {
-            report.rejected.push(format!("{device}/{seq}: says it is {}/{}", segment.device, segment.seq));
-            continue;
-        }
-        if let Err(reason) = check_signer(library.conn(), &segment, &signer)? {
-            report.rejected.push(format!("{device}/{seq}: {reason}"));
-            continue;
-        }
-        let merged = merge_ops(library, &segment.ops)?;
-        library.conn().execute(
-            "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
-            params![device, seq as i64],
-        )?;
-        report.segments_read += 1;
-        report.merge.applied += merged.applied;
-        report.merge.superseded += merged.superseded;
-        report.merge.parked += merged.parked;
-        report.merge.quarantined += merged.quarantined;
+        access.with(|library| merge_segment(library, &device, seq, opened, &mut report))?;
+        meter.update(|p| p.segments_done += 1);
     }
     // The search index is refreshed once, after every batch.
     if report.merge.applied > 0 {
-        crate::search::rebuild(library.conn())?;
+        access.with(|library| crate::search::rebuild(library.conn()))?;
     }
+    meter.update(|p| p.stage = SyncStage::Done);
     Ok(report)
+}
+
+/// Checks one downloaded segment and merges it, or lists it as rejected with why.
+fn merge_segment(
+    library: &mut Library,
+    device: &str,
+    seq: u64,
+    opened: std::result::Result<(Segment, String), String>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let (segment, signer) = match opened {
+        Ok(opened) => opened,
+        Err(reason) => {
+            report.rejected.push(format!("{device}/{seq}: {reason}"));
+            return Ok(());
+        }
+    };
+    if segment.format > FORMAT {
+        report.rejected.push(format!("{device}/{seq}: written by a newer Hearth (format {})", segment.format));
+        return Ok(());
+    }
+    if segment.device != device || segment.seq != seq {
+        report.rejected.push(format!("{device}/{seq}: says it is {}/{}", segment.device, segment.seq));
+        return Ok(());
+    }
+    if let Err(reason) = check_signer(library.conn(), &segment, &signer)? {
+        report.rejected.push(format!("{device}/{seq}: {reason}"));
+        return Ok(());
+    }
+    let merged = merge_ops(library, &segment.ops)?;
+    library
+        .conn()
+        .execute("INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)", params![device, seq as i64])?;
+    report.segments_read += 1;
+    report.merge.applied += merged.applied;
+    report.merge.superseded += merged.superseded;
+    report.merge.parked += merged.parked;
+    report.merge.quarantined += merged.quarantined;
+    Ok(())
 }
 
 /// Whether `signer` may speak for the segment's device: the key the roster holds for it, or,
@@ -564,72 +733,109 @@ fn check_signer(conn: &Connection, segment: &Segment, signer: &str) -> Result<st
     })
 }
 
-/// Copies media files `from` has and `to` lacks (content-addressed: a present name is never
-/// rewritten). Returns how many were copied.
-fn copy_missing(from: &Path, to: &Path) -> Result<u32> {
-    let mut copied = 0;
-    for folder in MEDIA_FOLDERS {
-        let Ok(entries) = std::fs::read_dir(from.join(folder)) else { continue };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let hash = name.split(['.', '-']).next().unwrap_or_default();
-            if !crate::images::is_blob_hash(hash) || name.ends_with(".partial") {
-                continue;
-            }
-            let target = to.join(folder).join(&name);
-            if target.exists() {
-                continue;
-            }
-            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-            // Only what its name promises is copied (a tampered file never spreads).
-            if name.starts_with(hash) && *folder == "blobs" && blake3::hash(&bytes).to_hex().as_str() != hash {
-                continue;
-            }
-            write_atomically(&target, &bytes)?;
-            copied += 1;
+/// What the window's "Test connection" says about a target; never writes to it.
+pub fn probe(target: &Target, credentials: &Credentials) -> Result<String> {
+    let store = Store::open(target, credentials)?;
+    if let Target::Folder(folder) = target {
+        if !folder.is_dir() {
+            return Err(Error::invalid("target", format!("{} is not a folder", folder.display())));
         }
     }
-    Ok(copied)
+    Ok(match read_format(&store)? {
+        Some(_) => {
+            let devices: std::collections::BTreeSet<String> = store
+                .list("log")?
+                .into_iter()
+                .filter_map(|(name, _)| name.split('/').nth(1).map(str::to_owned))
+                .collect();
+            format!(
+                "Reachable: a Hearth community synced by {} device{}.",
+                devices.len(),
+                if devices.len() == 1 { "" } else { "s" }
+            )
+        }
+        None => {
+            store.list("")?;
+            "Reachable and empty: the first sync will start the community here.".to_owned()
+        }
+    })
 }
 
-/// Joins a community from a sync folder: a new, empty library filled by one sync.
-pub fn join(root: &Path, target: &Path) -> Result<(Library, SyncReport)> {
-    if !target.join("hearth-sync.json").is_file() {
-        return Err(Error::invalid("target", format!("{} holds no Hearth community to join", target.display())));
+/// Joins a community from a sync target: a new, empty library filled by one sync.
+pub fn join(root: &Path, target: &Target, credentials: &Credentials) -> Result<(Library, SyncReport)> {
+    if let Target::Folder(folder) = target {
+        if !folder.join(MARKER).is_file() {
+            return Err(Error::invalid("target", format!("{} holds no Hearth community to join", folder.display())));
+        }
+    }
+    let store = Store::open(target, credentials)?;
+    if read_format(&store)?.is_none() {
+        return Err(Error::invalid("target", format!("{target} holds no Hearth community to join")));
     }
     let mut library = Library::create_for_join(root)?;
-    let report = sync_folder(&mut library, target)?;
+    let report = run(&std::cell::RefCell::new(&mut library), &store, &|_| {})?;
     let has_community: bool =
         library.conn().query_row("SELECT count(*) > 0 FROM community WHERE deleted = 0", [], |row| row.get(0))?;
     if !has_community {
-        return Err(Error::invalid("target", "the folder's segments held no community; nothing was joined"));
+        return Err(Error::invalid("target", "the target's segments held no community; nothing was joined"));
     }
     library.conn().execute("DELETE FROM local_settings WHERE key = 'joining'", [])?;
-    library::set_local(library.conn(), "sync_target", &target.display().to_string())?;
+    remember(&library, target, credentials)?;
     Ok((library, report))
 }
 
-/// Syncs with `target`, or with the folder this library synced with last; remembers it.
-pub fn sync_remembered(library: &mut Library, target: Option<&Path>) -> Result<SyncReport> {
-    let target = match target {
-        Some(target) => target.to_path_buf(),
+/// The target to sync with: `given` (with its credentials, remembered for next time), or the
+/// one this library synced with last. A remembered folder that is not there (an unplugged
+/// drive) is an error, never quietly created on the local disk.
+pub fn resolve(
+    library: &Library,
+    given: Option<&str>,
+    credentials: Option<Credentials>,
+) -> Result<(Target, Credentials)> {
+    let target = match given {
+        Some(text) => Target::parse(text)?,
         None => {
-            let remembered = library::get_local(library.conn(), "sync_target")?
-                .map(PathBuf::from)
-                .ok_or_else(|| Error::invalid("target", "no shared folder yet: choose one"))?;
-            // An unplugged drive's mount point must not quietly become a local folder.
-            if !remembered.is_dir() {
-                return Err(Error::invalid(
-                    "target",
-                    format!("the shared folder {} is not reachable (is the drive plugged in?)", remembered.display()),
-                ));
+            let remembered = library::get_local(library.conn(), "sync_target")?.ok_or_else(|| {
+                Error::invalid("target", "no sync target yet: choose a shared folder, S3 bucket or WebDAV address")
+            })?;
+            let target = Target::parse(&remembered)?;
+            if let Target::Folder(folder) = &target {
+                if !folder.is_dir() {
+                    return Err(Error::invalid(
+                        "target",
+                        format!("the shared folder {} is not reachable (is the drive plugged in?)", folder.display()),
+                    ));
+                }
             }
-            remembered
+            target
         }
     };
-    let report = sync_folder(library, &target)?;
-    library::set_local(library.conn(), "sync_target", &target.display().to_string())?;
+    let credentials = match credentials {
+        Some(credentials) => credentials,
+        None => storage::remembered_credentials(library.root(), &target)?,
+    };
+    Ok((target, credentials))
+}
+
+/// Remembers the target (and its credentials) after a sync that worked.
+pub fn remember(library: &Library, target: &Target, credentials: &Credentials) -> Result<()> {
+    if !credentials.is_empty() {
+        storage::remember_credentials(library.root(), target, credentials)?;
+    }
+    library::set_local(library.conn(), "sync_target", &target.to_string())?;
     library::set_local(library.conn(), "sync_last_at", &library.now().0.to_string())?;
+    Ok(())
+}
+
+/// Syncs with `target`, or with the one this library synced with last; remembers it.
+pub fn sync_remembered(
+    library: &mut Library,
+    target: Option<&str>,
+    credentials: Option<Credentials>,
+) -> Result<SyncReport> {
+    let (target, credentials) = resolve(library, target, credentials)?;
+    let report = sync_target(library, &target, &credentials)?;
+    remember(library, &target, &credentials)?;
     Ok(report)
 }
 
@@ -639,13 +845,24 @@ pub fn sync_remembered(library: &mut Library, target: Option<&Path>) -> Result<S
 pub struct SyncStatus {
     pub target: Option<String>,
     pub last_sync: Option<crate::clock::Millis>,
+    /// The user name (or access key id) remembered for the target; the secret never leaves
+    /// its file.
+    pub user: Option<String>,
 }
 
 pub fn status(library: &Library) -> Result<SyncStatus> {
     let conn = library.conn();
+    let target = library::get_local(conn, "sync_target")?;
+    let user = match target.as_deref().map(Target::parse) {
+        Some(Ok(target)) => {
+            Some(storage::remembered_credentials(library.root(), &target)?.user).filter(|u| !u.is_empty())
+        }
+        _ => None,
+    };
     Ok(SyncStatus {
-        target: library::get_local(conn, "sync_target")?,
+        target,
         last_sync: library::get_local(conn, "sync_last_at")?.and_then(|t| t.parse().ok()).map(crate::clock::Millis),
+        user,
     })
 }
 

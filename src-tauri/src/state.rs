@@ -95,3 +95,22 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(&temporary, bytes)?;
     std::fs::rename(&temporary, path)
 }
+
+/// The open library, as long as it is still the one long work (an import, a sync) started on;
+/// taken only for each short read or write.
+pub struct OpenLibrary<'a> {
+    pub state: &'a AppState,
+    pub root: PathBuf,
+}
+
+impl hearth::library::Access for OpenLibrary<'_> {
+    fn with<T>(&self, change: impl FnOnce(&mut Library) -> hearth::Result<T>) -> hearth::Result<T> {
+        let mut guard = self.state.library.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_mut() {
+            Some(library) if library.root() == self.root => change(library),
+            _ => {
+                Err(hearth::Error::invalid("library", "another library was opened; the work on the first one stopped"))
+            }
+        }
+    }
+}

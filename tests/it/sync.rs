@@ -5,10 +5,15 @@ use std::path::Path;
 use hearth::changes::SYNCED_TABLES;
 use hearth::community::CommunityDraft;
 use hearth::members::{self, MemberDraft};
+use hearth::storage::{Credentials, Target};
 use hearth::sync::{self, Cell, Op};
 use hearth::{initiatives, Library};
 
 use crate::support::Scratch;
+
+fn join(root: &Path, folder: &Path) -> hearth::Result<(Library, sync::SyncReport)> {
+    sync::join(root, &Target::Folder(folder.to_path_buf()), &Credentials::default())
+}
 
 /// Every synced table's rows, as text, in id order: two replicas agree when these are equal.
 fn dump(library: &Library) -> Vec<String> {
@@ -31,14 +36,33 @@ fn dump(library: &Library) -> Vec<String> {
 #[test]
 fn three_laptops_converge_through_a_shared_folder() {
     let scratch = Scratch::new();
-    let folder = scratch.path("usb-stick");
+    three_laptops_converge(&scratch, &Target::Folder(scratch.path("usb-stick")), &Credentials::default());
+}
+
+/// Ada starts a community, Bo joins and proposes, Cy joins and supports, Ada edits offline;
+/// after two rounds every laptop holds the same tables, and a further sync moves nothing.
+pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &Credentials) {
+    let sync_once = |library: &mut Library| sync::sync_target(library, target, credentials).unwrap();
+    let join = |name: &str| sync::join(&scratch.path(name), target, credentials).unwrap();
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
-    let first = sync::sync_folder(&mut a, &folder).unwrap();
+    let photos = scratch.path("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    let bytes = hearth::sample::jpeg(160, 120, 5, &hearth::sample::SampleExif::default());
+    std::fs::write(photos.join("dinner.jpg"), &bytes).unwrap();
+    let shared = std::sync::Mutex::new(a);
+    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
+    let mut a = shared.into_inner().unwrap();
+    let first = sync_once(&mut a);
     assert!(first.sent_ops > 10, "the community, its dimensions and Ada travel: {first:?}");
+    assert_eq!(first.files_sent, 3, "the photo's original, thumbnail and preview");
 
-    let (mut b, joined) = sync::join(&scratch.path("b"), &folder).unwrap();
+    let (mut b, joined) = join("b");
     assert_eq!(joined.segments_read, 1);
+    assert_eq!(joined.files_received, 3, "the photo arrives with its row");
+    let record = &hearth::media::records(b.conn()).unwrap()[0];
+    let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
+    assert_eq!(original, bytes, "the original arrives byte for byte");
     assert_eq!(hearth::community::community(b.conn()).unwrap().name, "River Circle");
     members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
     let idea = initiatives::propose(
@@ -50,12 +74,12 @@ fn three_laptops_converge_through_a_shared_folder() {
         },
     )
     .unwrap();
-    sync::sync_folder(&mut b, &folder).unwrap();
+    sync_once(&mut b);
 
-    let (mut c, _) = sync::join(&scratch.path("c"), &folder).unwrap();
+    let (mut c, _) = join("c");
     members::create_my_profile(&mut c, MemberDraft::named("Cy")).unwrap();
     initiatives::support(&mut c, &idea.id, "I walk every morning").unwrap();
-    sync::sync_folder(&mut c, &folder).unwrap();
+    sync_once(&mut c);
 
     // Offline on A meanwhile: Ada edits her profile.
     let ada = a.me().unwrap().unwrap();
@@ -64,7 +88,7 @@ fn three_laptops_converge_through_a_shared_folder() {
 
     for _ in 0..2 {
         for library in [&mut a, &mut b, &mut c] {
-            sync::sync_folder(library, &folder).unwrap();
+            sync_once(library);
         }
     }
     let (da, db, dc) = (dump(&a), dump(&b), dump(&c));
@@ -72,8 +96,12 @@ fn three_laptops_converge_through_a_shared_folder() {
     assert_eq!(db, dc, "B and C hold the same community");
     let seen_by_a = initiatives::get(a.conn(), &hearth::viewer::Viewer::me(&a).unwrap(), &idea.id).unwrap();
     assert_eq!(seen_by_a.supporters.len(), 1, "Cy's support reached Ada's laptop");
-    let again = sync::sync_folder(&mut a, &folder).unwrap();
-    assert_eq!((again.sent_ops, again.segments_read), (0, 0), "a sync with nothing new does nothing");
+    let again = sync_once(&mut a);
+    assert_eq!(
+        (again.sent_ops, again.segments_read, again.files_sent, again.files_received),
+        (0, 0, 0, 0),
+        "{again:?}"
+    );
 }
 
 /// A small deterministic generator for the property test.
@@ -188,7 +216,7 @@ fn a_damaged_segment_is_reported_and_a_newer_target_is_not_written() {
     let bogus = folder.join("log/some-device/0000000001.json");
     std::fs::create_dir_all(bogus.parent().unwrap()).unwrap();
     std::fs::write(&bogus, b"{\"format\":1,\"device\":\"some-device\",\"seq\":1,\"ops\":[{\"hl").unwrap();
-    let (b, report) = sync::join(&scratch.path("b"), &folder).unwrap();
+    let (b, report) = join(&scratch.path("b"), &folder).unwrap();
     assert_eq!(report.segments_read, 1, "the good segment merges");
     assert!(report.rejected.iter().any(|r| r.starts_with("some-device/1: unsigned")), "{:?}", report.rejected);
     assert_eq!(hearth::community::community(b.conn()).unwrap().name, "Circle");
@@ -217,7 +245,7 @@ fn photos_travel_with_their_rows() {
     let mut a = shared.into_inner().unwrap();
     let sent = sync::sync_folder(&mut a, &folder).unwrap();
     assert_eq!(sent.files_sent, 3, "original, thumbnail and preview");
-    let (b, got) = sync::join(&scratch.path("b"), &folder).unwrap();
+    let (b, got) = join(&scratch.path("b"), &folder).unwrap();
     assert_eq!(got.files_received, 3);
     let record = &hearth::media::records(b.conn()).unwrap()[0];
     let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
@@ -232,7 +260,7 @@ fn a_sync_interrupted_after_writing_its_segment_loses_nothing_and_applies_nothin
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
-    let (mut b, _) = sync::join(&scratch.path("b"), &folder).unwrap();
+    let (mut b, _) = join(&scratch.path("b"), &folder).unwrap();
 
     // A writes more, syncs, and "crashes" before recording what it sent: simulate by forgetting it.
     members::create_member(&mut a, MemberDraft::named("Bo")).unwrap();
@@ -260,9 +288,11 @@ fn an_unreachable_remembered_folder_is_reported_not_recreated() {
     let scratch = Scratch::new();
     let folder = scratch.path("usb");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
-    sync::sync_remembered(&mut a, Some(&folder)).unwrap();
+    sync::sync_remembered(&mut a, Some(folder.to_str().unwrap()), None).unwrap();
     std::fs::remove_dir_all(&folder).unwrap(); // the stick is unplugged
-    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_remembered(&mut a, None) else { panic!("synced") };
+    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_remembered(&mut a, None, None) else {
+        panic!("synced")
+    };
     assert!(reason.contains("not reachable"), "{reason}");
     assert!(!folder.exists(), "the missing folder is not created on the local disk");
 }
@@ -298,7 +328,7 @@ fn altered_replayed_and_unknown_segments_are_rejected_and_the_rest_merges() {
     std::fs::create_dir_all(replay.parent().unwrap()).unwrap();
     std::fs::copy(&written[0], &replay).unwrap();
 
-    let (b, report) = sync::join(&scratch.path("b"), &folder).unwrap();
+    let (b, report) = join(&scratch.path("b"), &folder).unwrap();
     let reasons = report.rejected.join("\n");
     assert!(reasons.contains("0000000002") || reasons.contains("/2: its signature does not match"), "{reasons}");
     assert!(reasons.contains("altered"), "{reasons}");
@@ -317,7 +347,7 @@ fn a_device_the_roster_does_not_know_or_a_swapped_key_is_refused() {
     let folder = scratch.path("shared");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
-    let (mut b, _) = sync::join(&scratch.path("b"), &folder).unwrap();
+    let (mut b, _) = join(&scratch.path("b"), &folder).unwrap();
     members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
     sync::sync_folder(&mut b, &folder).unwrap();
 
@@ -332,7 +362,7 @@ fn a_device_the_roster_does_not_know_or_a_swapped_key_is_refused() {
     let lone = elsewhere.join("log").join(b.device()).join(b_segments.last().unwrap().file_name().unwrap());
     std::fs::create_dir_all(lone.parent().unwrap()).unwrap();
     std::fs::copy(b_segments.last().unwrap(), &lone).unwrap();
-    let (_, report) = sync::join(&scratch.path("c"), &elsewhere).unwrap();
+    let (_, report) = join(&scratch.path("c"), &elsewhere).unwrap();
     assert!(report.rejected.iter().any(|r| r.contains("roster does not know")), "{:?}", report.rejected);
 
     // A loses its key and makes a new one: its new segments no longer speak for it.
@@ -353,7 +383,7 @@ fn the_losing_side_of_a_concurrent_edit_is_kept_for_its_author_to_restore() {
     let moment =
         moments::create(&mut a, MomentDraft::titled("Spring dinner", MomentKind::Dinner, "2025-04-11")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
-    let (mut b, _) = sync::join(&scratch.path("b"), &folder).unwrap();
+    let (mut b, _) = join(&scratch.path("b"), &folder).unwrap();
     members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
 
     // Both write "what happened" offline; Bo a little later.

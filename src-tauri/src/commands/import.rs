@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use hearth::import::{self, Access, ImportOptions, Progress, Summary};
-use hearth::Library;
+use hearth::import::{self, ImportOptions, Progress, Summary};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::error::{CommandError, CommandResult};
-use crate::state::AppState;
+use crate::state::{AppState, OpenLibrary};
 
 /// What the window shows of the running (or last) import.
 #[derive(Debug, Clone, Default, Serialize, specta::Type)]
@@ -21,22 +20,6 @@ pub struct ImportStatus {
     pub progress: Progress,
     pub summary: Option<Summary>,
     pub error: Option<CommandError>,
-}
-
-/// The open library, as long as it is still the one the import started on.
-struct OpenLibrary<'a> {
-    state: &'a AppState,
-    root: PathBuf,
-}
-
-impl Access for OpenLibrary<'_> {
-    fn with<T>(&self, change: impl FnOnce(&mut Library) -> hearth::Result<T>) -> hearth::Result<T> {
-        let mut guard = self.state.library.lock().unwrap_or_else(|p| p.into_inner());
-        match guard.as_mut() {
-            Some(library) if library.root() == self.root => change(library),
-            _ => Err(hearth::Error::invalid("library", "another library was opened; the import stopped")),
-        }
-    }
 }
 
 #[tauri::command]

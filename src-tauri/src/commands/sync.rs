@@ -1,8 +1,9 @@
-use hearth::sync::{self, SyncReport, SyncStatus};
-use tauri::State;
+use hearth::storage::{Credentials, Store, Target};
+use hearth::sync::{self, SyncProgress, SyncReport, SyncStatus};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::error::CommandResult;
-use crate::state::AppState;
+use crate::state::{AppState, OpenLibrary};
 
 #[tauri::command]
 #[specta::specta]
@@ -10,12 +11,48 @@ pub fn sync_status(state: State<AppState>) -> CommandResult<SyncStatus> {
     state.with_library(|library| sync::status(library))
 }
 
-/// One sync with the shared folder (`target`, or the one used last). Runs off the main
-/// thread so the window stays responsive.
+/// One sync with `target` (a folder, `s3://…` or a WebDAV address), or the one used last.
+/// Runs on a worker thread and holds the library only while it reads or writes the database,
+/// so the window stays usable; progress arrives as `sync-progress` events.
 #[tauri::command]
 #[specta::specta]
-pub async fn sync_now(state: State<'_, AppState>, target: Option<String>) -> CommandResult<SyncReport> {
-    state.with_library(|library| sync::sync_remembered(library, target.as_deref().map(std::path::Path::new)))
+pub async fn sync_now(
+    app: AppHandle,
+    target: Option<String>,
+    credentials: Option<Credentials>,
+) -> CommandResult<SyncReport> {
+    let work = tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let (root, target, credentials) = state.with_library(|library| {
+            let (target, credentials) = sync::resolve(library, target.as_deref(), credentials)?;
+            Ok((library.root().to_path_buf(), target, credentials))
+        })?;
+        let store = Store::open(&target, &credentials)?;
+        let access = OpenLibrary { state: &state, root };
+        let report = sync::run(&access, &store, &|progress: &SyncProgress| {
+            let _ = app.emit("sync-progress", progress.clone());
+        })?;
+        state.with_library(|library| sync::remember(library, &target, &credentials))?;
+        Ok(report)
+    });
+    work.await.map_err(|e| hearth::Error::invalid("sync", format!("the sync stopped unexpectedly: {e}")))?
+}
+
+/// Checks that a target answers and what it holds, without writing to it.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_sync_target(
+    state: State<'_, AppState>,
+    target: String,
+    credentials: Option<Credentials>,
+) -> CommandResult<String> {
+    let parsed = Target::parse(&target)?;
+    let credentials = match credentials {
+        Some(credentials) => credentials,
+        None => state.with_library(|library| hearth::storage::remembered_credentials(library.root(), &parsed))?,
+    };
+    let probed = tauri::async_runtime::spawn_blocking(move || sync::probe(&parsed, &credentials)).await;
+    Ok(probed.map_err(|e| hearth::Error::invalid("sync", format!("the test stopped unexpectedly: {e}")))??)
 }
 
 #[tauri::command]

@@ -124,10 +124,13 @@ export const commands = {
 	videoBaseUrl: () => __TAURI_INVOKE<string>("video_base_url"),
 	syncStatus: () => typedError<SyncStatus, CommandError>(__TAURI_INVOKE("sync_status")),
 	/**
-	 *  One sync with the shared folder (`target`, or the one used last). Runs off the main
-	 *  thread so the window stays responsive.
+	 *  One sync with `target` (a folder, `s3://…` or a WebDAV address), or the one used last.
+	 *  Runs on a worker thread and holds the library only while it reads or writes the database,
+	 *  so the window stays usable; progress arrives as `sync-progress` events.
 	 */
-	syncNow: (target: string | null) => typedError<SyncReport, CommandError>(__TAURI_INVOKE("sync_now", { target })),
+	syncNow: (target: string | null, credentials: Credentials | null) => typedError<SyncReport, CommandError>(__TAURI_INVOKE("sync_now", { target, credentials })),
+	/**  Checks that a target answers and what it holds, without writing to it. */
+	testSyncTarget: (target: string, credentials: Credentials | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_sync_target", { target, credentials })),
 	myRevisions: () => typedError<Revision[], CommandError>(__TAURI_INVOKE("my_revisions")),
 	restoreRevision: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("restore_revision", { id })),
 };
@@ -214,6 +217,17 @@ export type Community = {
 export type CommunityDraft = {
 	name: string,
 	description?: string,
+};
+
+/**
+ *  Secrets for a remote target. Kept beside the database in a file only its user can read,
+ *  never in the database and never synced.
+ */
+export type Credentials = {
+	/**  S3 access key id, or the WebDAV user name. */
+	user?: string,
+	/**  S3 secret access key, or the WebDAV password. */
+	secret?: string,
 };
 
 export type Decision = {
@@ -788,6 +802,16 @@ export type Supporter = {
 	reason: string,
 };
 
+export type SyncProgress = {
+	stage: SyncStage,
+	filesDone: number,
+	filesTotal: number,
+	bytesDone: number | null,
+	bytesTotal: number | null,
+	segmentsDone: number,
+	segmentsTotal: number,
+};
+
 /**  What a sync did. */
 export type SyncReport = {
 	sentOps: number,
@@ -799,10 +823,18 @@ export type SyncReport = {
 	rejected: string[],
 };
 
+/**  Where a sync is, for a progress bar. */
+export type SyncStage = "connecting" | "sending" | "receiving" | "merging" | "done";
+
 /**  Where this library syncs and when it last did. */
 export type SyncStatus = {
 	target: string | null,
 	lastSync: number | null,
+	/**
+	 *  The user name (or access key id) remembered for the target; the secret never leaves
+	 *  its file.
+	 */
+	user: string | null,
 };
 
 export type Tag = {

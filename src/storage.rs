@@ -1,0 +1,444 @@
+//! Sync targets behind one storage abstraction (the `object_store` crate): a shared folder
+//! (USB stick, Syncthing folder, network drive), S3-compatible storage (Garage, Ceph, AWS,
+//! Backblaze) or WebDAV (Nextcloud). Sync sees only named, immutable objects: it gets, lists
+//! and creates them, and never rewrites one.
+//!
+//! The stores are asynchronous; [`Store`] owns a small runtime and offers blocking calls, so
+//! the rest of the core stays synchronous. Transfers of many files run concurrently.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Files in flight at once during a transfer.
+pub const TRANSFERS: usize = 8;
+
+/// Where a community's segments and media meet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Folder(PathBuf),
+    /// `s3://bucket?endpoint=https://…&region=…` (endpoint left out: AWS).
+    S3 {
+        bucket: String,
+        endpoint: Option<String>,
+        region: String,
+    },
+    /// `https://cloud.example/remote.php/dav/files/ada/hearth` (or `webdav+http://…`).
+    WebDav {
+        url: String,
+    },
+}
+
+/// Secrets for a remote target. Kept beside the database in a file only its user can read,
+/// never in the database and never synced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Credentials {
+    /// S3 access key id, or the WebDAV user name.
+    #[serde(default)]
+    pub user: String,
+    /// S3 secret access key, or the WebDAV password.
+    #[serde(default)]
+    pub secret: String,
+}
+
+impl Credentials {
+    pub fn is_empty(&self) -> bool {
+        self.user.is_empty() && self.secret.is_empty()
+    }
+}
+
+impl Target {
+    /// Reads a target as people write it: a folder path, an `s3://` address or a WebDAV URL.
+    pub fn parse(text: &str) -> Result<Target> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("target", "choose a shared folder, an S3 bucket or a WebDAV address"));
+        }
+        if let Some(rest) = text.strip_prefix("s3://") {
+            let (bucket, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let bucket = bucket.trim_end_matches('/');
+            if bucket.is_empty() || bucket.contains('/') {
+                return Err(Error::invalid("target", format!("{text}: name one bucket, as s3://bucket?endpoint=…")));
+            }
+            let mut endpoint = None;
+            let mut region = "us-east-1".to_owned();
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                match pair.split_once('=') {
+                    Some(("endpoint", value)) if !value.is_empty() => endpoint = Some(value.to_owned()),
+                    Some(("region", value)) if !value.is_empty() => region = value.to_owned(),
+                    _ => {
+                        return Err(Error::invalid(
+                            "target",
+                            format!("{text}: unknown setting {pair:?} (known: endpoint, region)"),
+                        ))
+                    }
+                }
+            }
+            if let Some(endpoint) = &endpoint {
+                if !endpoint.starts_with("http://") && !endpoint.starts_with("https://") {
+                    return Err(Error::invalid(
+                        "target",
+                        format!("{text}: the endpoint must start with http:// or https://"),
+                    ));
+                }
+            }
+            return Ok(Target::S3 { bucket: bucket.to_owned(), endpoint, region });
+        }
+        let web = text.strip_prefix("webdav+").unwrap_or(text);
+        if web.starts_with("http://") || web.starts_with("https://") {
+            let after_scheme = web.split_once("://").map(|(_, rest)| rest).unwrap_or_default();
+            let authority = after_scheme.split('/').next().unwrap_or_default();
+            if authority.contains('@') {
+                return Err(Error::invalid(
+                    "target",
+                    "leave the user name and password out of the address; give them as credentials",
+                ));
+            }
+            return Ok(Target::WebDav { url: web.trim_end_matches('/').to_owned() });
+        }
+        if text.contains("://") && !text.starts_with("file://") {
+            return Err(Error::invalid(
+                "target",
+                format!("{text}: not a folder, an s3:// bucket or an http(s):// WebDAV address"),
+            ));
+        }
+        Ok(Target::Folder(PathBuf::from(text.strip_prefix("file://").unwrap_or(text))))
+    }
+
+    pub fn is_remote(&self) -> bool {
+        !matches!(self, Target::Folder(_))
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Folder(path) => write!(f, "{}", path.display()),
+            Target::S3 { bucket, endpoint, region } => {
+                write!(f, "s3://{bucket}")?;
+                let mut settings = Vec::new();
+                if let Some(endpoint) = endpoint {
+                    settings.push(format!("endpoint={endpoint}"));
+                }
+                if region != "us-east-1" {
+                    settings.push(format!("region={region}"));
+                }
+                if !settings.is_empty() {
+                    write!(f, "?{}", settings.join("&"))?;
+                }
+                Ok(())
+            }
+            Target::WebDav { url } => write!(f, "{url}"),
+        }
+    }
+}
+
+/// Reads the credentials remembered for `target` in a library folder.
+pub fn remembered_credentials(root: &Path, target: &Target) -> Result<Credentials> {
+    let path = root.join("sync-credentials.json");
+    let all: std::collections::BTreeMap<String, Credentials> = match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| Error::invalid("credentials", format!("{} is damaged ({e})", path.display())))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    Ok(all.get(&target.to_string()).cloned().unwrap_or_default())
+}
+
+/// Remembers credentials for `target` (a file readable only by its user).
+pub fn remember_credentials(root: &Path, target: &Target, credentials: &Credentials) -> Result<()> {
+    let path = root.join("sync-credentials.json");
+    let mut all: std::collections::BTreeMap<String, Credentials> =
+        std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+    all.insert(target.to_string(), credentials.clone());
+    let bytes = serde_json::to_vec_pretty(&all).expect("credentials serialise");
+    crate::images::write_atomically(&path, &bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// An open target.
+pub struct Store {
+    target: Target,
+    store: Arc<dyn ObjectStore>,
+    runtime: tokio::runtime::Runtime,
+    /// Whether the store refuses to overwrite on its own (`PutMode::Create`); WebDAV does not,
+    /// so there a new object is written under a temporary name and copied without overwriting.
+    conditional_put: bool,
+}
+
+fn path(name: &str) -> ObjectPath {
+    ObjectPath::from(name)
+}
+
+impl Store {
+    /// Opens `target`; a folder is created if missing (the caller checks a remembered one is
+    /// reachable first).
+    pub fn open(target: &Target, credentials: &Credentials) -> Result<Store> {
+        let client_options = || {
+            object_store::ClientOptions::new()
+                .with_allow_http(true)
+                .with_connect_timeout(Duration::from_secs(10))
+                .with_timeout(Duration::from_secs(120))
+        };
+        let retry =
+            object_store::RetryConfig { max_retries: 3, retry_timeout: Duration::from_secs(30), ..Default::default() };
+        let bad = |e: object_store::Error| Error::invalid("target", format!("{target}: {e}"));
+        let (store, conditional_put): (Arc<dyn ObjectStore>, bool) = match target {
+            Target::Folder(folder) => {
+                std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+                (Arc::new(object_store::local::LocalFileSystem::new_with_prefix(folder).map_err(bad)?), true)
+            }
+            Target::S3 { bucket, endpoint, region } => {
+                let mut builder = object_store::aws::AmazonS3Builder::new()
+                    .with_bucket_name(bucket)
+                    .with_region(region)
+                    .with_client_options(client_options())
+                    .with_retry(retry);
+                if let Some(endpoint) = endpoint {
+                    builder = builder.with_endpoint(endpoint).with_allow_http(true);
+                }
+                if credentials.is_empty() {
+                    builder = builder.with_skip_signature(true);
+                } else {
+                    builder = builder.with_access_key_id(&credentials.user).with_secret_access_key(&credentials.secret);
+                }
+                (Arc::new(builder.build().map_err(bad)?), true)
+            }
+            Target::WebDav { url } => {
+                let mut options = client_options();
+                if !credentials.is_empty() {
+                    use base64::Engine;
+                    let basic = base64::engine::general_purpose::STANDARD
+                        .encode(format!("{}:{}", credentials.user, credentials.secret));
+                    let mut headers = http::HeaderMap::new();
+                    let mut value = http::HeaderValue::from_str(&format!("Basic {basic}")).map_err(|_| {
+                        Error::invalid("credentials", "the user name or password has characters HTTP cannot carry")
+                    })?;
+                    value.set_sensitive(true);
+                    headers.insert(http::header::AUTHORIZATION, value);
+                    options = options.with_default_headers(headers);
+                }
+                // The store is opened on the folder's parent with the folder as a prefix, so
+                // the first upload creates the folder itself (MKCOL) when it is missing.
+                let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+                let (parent, folder) = match rest.rsplit_once('/') {
+                    Some((parent, folder)) => (format!("{scheme}://{parent}"), folder),
+                    None => (url.clone(), ""),
+                };
+                let store = object_store::http::HttpBuilder::new()
+                    .with_url(parent)
+                    .with_client_options(options)
+                    .with_retry(retry)
+                    .build()
+                    .map_err(bad)?;
+                if folder.is_empty() {
+                    (Arc::new(store), false)
+                } else {
+                    (Arc::new(object_store::prefix::PrefixStore::new(store, folder)), false)
+                }
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("hearth-sync")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::invalid("sync", format!("could not start the transfer threads: {e}")))?;
+        Ok(Store { target: target.clone(), store, runtime, conditional_put })
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    fn fail(&self, e: object_store::Error) -> Error {
+        describe(&self.target, e)
+    }
+
+    /// An object's bytes, or None when there is none by that name.
+    pub fn get(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        let store = self.store.clone();
+        let result = self.runtime.block_on(async move {
+            match store.get(&path(name)).await {
+                Ok(found) => found.bytes().await.map(|b| Some(b.to_vec())),
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            }
+        });
+        result.map_err(|e| self.fail(e))
+    }
+
+    /// Creates an object unless one by that name exists; true when it wrote.
+    pub fn put_new(&self, name: &str, bytes: Vec<u8>) -> Result<bool> {
+        let store = self.store.clone();
+        let conditional = self.conditional_put;
+        self.runtime.block_on(put_new(store, conditional, name.to_owned(), bytes)).map_err(|e| self.fail(e))
+    }
+
+    /// Every object under `prefix` (a folder name such as `log` or `blobs`), with its size.
+    pub fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>> {
+        let store = self.store.clone();
+        let prefix = path(prefix);
+        let listed: std::result::Result<Vec<_>, _> = self.runtime.block_on(async move {
+            store.list(Some(&prefix)).map_ok(|meta| (meta.location.to_string(), meta.size)).try_collect().await
+        });
+        match listed {
+            Ok(listed) => Ok(listed),
+            Err(object_store::Error::NotFound { .. }) => Ok(Vec::new()),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Uploads local files (object name, file), [`TRANSFERS`] at a time, each created only if
+    /// absent. `done` hears each file's byte count as it lands.
+    pub fn upload(&self, files: Vec<(String, PathBuf)>, done: &(dyn Fn(u64) + Sync)) -> Result<u32> {
+        let store = self.store.clone();
+        let conditional = self.conditional_put;
+        let result: std::result::Result<u32, Error> = self.runtime.block_on(async {
+            let mut written = 0;
+            let mut transfers = futures::stream::iter(files.into_iter().map(|(name, file)| {
+                let store = store.clone();
+                async move {
+                    let bytes = tokio::fs::read(&file).await.map_err(|e| Error::io(&file, e))?;
+                    let size = bytes.len() as u64;
+                    let wrote =
+                        put_new(store, conditional, name, bytes).await.map_err(|e| describe(&self.target, e))?;
+                    Ok::<_, Error>((wrote, size))
+                }
+            }))
+            .buffer_unordered(TRANSFERS);
+            while let Some(result) = transfers.next().await {
+                let (wrote, size) = result?;
+                written += u32::from(wrote);
+                done(size);
+            }
+            Ok(written)
+        });
+        result
+    }
+
+    /// Downloads objects, [`TRANSFERS`] at a time, handing each one's bytes to `keep` (which
+    /// checks and stores them) as it arrives.
+    pub fn download(&self, names: Vec<String>, keep: &(dyn Fn(&str, Vec<u8>) -> Result<()> + Sync)) -> Result<()> {
+        let store = self.store.clone();
+        self.runtime.block_on(async {
+            let mut transfers = futures::stream::iter(names.into_iter().map(|name| {
+                let store = store.clone();
+                async move {
+                    let found = store.get(&path(&name)).await;
+                    let bytes = match found {
+                        Ok(found) => Some(found.bytes().await.map_err(|e| describe(&self.target, e))?.to_vec()),
+                        // Listed a moment ago and gone now: someone tidied up; not ours to mind.
+                        Err(object_store::Error::NotFound { .. }) => None,
+                        Err(e) => return Err(describe(&self.target, e)),
+                    };
+                    Ok::<_, Error>((name, bytes))
+                }
+            }))
+            .buffer_unordered(TRANSFERS);
+            while let Some(result) = transfers.next().await {
+                if let (name, Some(bytes)) = result? {
+                    keep(&name, bytes)?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+async fn put_new(
+    store: Arc<dyn ObjectStore>,
+    conditional: bool,
+    name: String,
+    bytes: Vec<u8>,
+) -> std::result::Result<bool, object_store::Error> {
+    let location = path(&name);
+    if conditional {
+        let options = PutOptions { mode: PutMode::Create, ..Default::default() };
+        return match store.put_opts(&location, PutPayload::from(bytes), options).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::AlreadyExists { .. } | object_store::Error::Precondition { .. }) => Ok(false),
+            Err(e) => Err(e),
+        };
+    }
+    // Written whole under a temporary name, then copied into place without overwriting: a
+    // reader never sees half an object, and an existing one is never replaced.
+    let staged = path(&format!("{name}.{}.partial", uuid::Uuid::new_v4().simple()));
+    store.put(&staged, PutPayload::from(bytes)).await?;
+    let placed = match store.copy_if_not_exists(&staged, &location).await {
+        Ok(()) => Ok(true),
+        Err(object_store::Error::AlreadyExists { .. } | object_store::Error::Precondition { .. }) => Ok(false),
+        Err(e) => Err(e),
+    };
+    let _ = store.delete(&staged).await;
+    placed
+}
+
+/// A store error in words a member can act on.
+fn describe(target: &Target, error: object_store::Error) -> Error {
+    let text = error.to_string();
+    let lower = text.to_lowercase();
+    let reason = if lower.contains("connection refused")
+        || lower.contains("dns error")
+        || lower.contains("error sending request")
+        || lower.contains("timed out")
+    {
+        format!("cannot reach {target} (is it online, and is the address right?): {text}")
+    } else if lower.contains("403")
+        || lower.contains("401")
+        || lower.contains("access denied")
+        || lower.contains("forbidden")
+    {
+        format!("{target} refused the credentials: {text}")
+    } else if lower.contains("nosuchbucket") || lower.contains("bucket does not exist") {
+        format!("{target}: the bucket does not exist: {text}")
+    } else {
+        format!("{target}: {text}")
+    };
+    Error::invalid("target", reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_read_as_people_write_them() {
+        assert_eq!(Target::parse("/media/usb/hearth").unwrap(), Target::Folder("/media/usb/hearth".into()));
+        assert_eq!(
+            Target::parse("s3://souvenirs?endpoint=http://127.0.0.1:9000&region=eu-west-1").unwrap(),
+            Target::S3 {
+                bucket: "souvenirs".into(),
+                endpoint: Some("http://127.0.0.1:9000".into()),
+                region: "eu-west-1".into()
+            }
+        );
+        assert_eq!(
+            Target::parse("webdav+https://cloud.example/dav/hearth/").unwrap(),
+            Target::WebDav { url: "https://cloud.example/dav/hearth".into() }
+        );
+        // Round trip: what is remembered reads back as the same target.
+        for text in ["s3://b?endpoint=http://127.0.0.1:1", "s3://b", "https://x.example/dav", "/tmp/f"] {
+            let target = Target::parse(text).unwrap();
+            assert_eq!(Target::parse(&target.to_string()).unwrap(), target, "{text}");
+        }
+        for bad in
+            ["", "s3://", "s3://a/b", "s3://b?colour=red", "s3://b?endpoint=ftp://x", "ftp://x", "https://ada:pw@x/dav"]
+        {
+            assert!(Target::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Sync through real S3 (moto_server) and WebDAV (rclone) servers on loopback.
+
+use hearth::community::CommunityDraft;
+use hearth::storage::{Credentials, Target};
+use hearth::{sync, Library};
+
+use crate::servers;
+use crate::support::Scratch;
+use crate::sync::three_laptops_converge;
+
+fn s3_target(port: u16, bucket: &str) -> Target {
+    Target::parse(&format!("s3://{bucket}?endpoint=http://127.0.0.1:{port}")).unwrap()
+}
+
+fn s3_credentials() -> Credentials {
+    Credentials { user: "hearth-test".into(), secret: "hearth-test-secret".into() }
+}
+
+#[test]
+fn three_laptops_converge_through_s3() {
+    let server = servers::s3("souvenirs");
+    let scratch = Scratch::new();
+    three_laptops_converge(&scratch, &s3_target(server.port, "souvenirs"), &s3_credentials());
+}
+
+#[test]
+fn three_laptops_converge_through_webdav() {
+    let scratch = Scratch::new();
+    let server = servers::webdav(&scratch.path("dav"), "ada", "correct horse");
+    let target = Target::parse(&format!("http://127.0.0.1:{}/hearth", server.port)).unwrap();
+    three_laptops_converge(&scratch, &target, &Credentials { user: "ada".into(), secret: "correct horse".into() });
+    // Nothing half-written is left behind: every object is named as sync names them.
+    let leftovers: Vec<_> = walk(&scratch.path("dav")).into_iter().filter(|p| p.ends_with(".partial")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            out.extend(walk(&entry.path()));
+        } else {
+            out.push(entry.path().display().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn wrong_credentials_and_unreachable_servers_are_explained() {
+    let scratch = Scratch::new();
+    let server = servers::webdav(&scratch.path("dav"), "ada", "correct horse");
+    let mut library = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let target = Target::parse(&format!("http://127.0.0.1:{}/hearth", server.port)).unwrap();
+    let wrong = Credentials { user: "ada".into(), secret: "battery staple".into() };
+    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_target(&mut library, &target, &wrong) else {
+        panic!("a wrong password synced")
+    };
+    assert!(reason.contains("refused the credentials"), "{reason}");
+
+    // A port nobody listens on (the server was stopped).
+    let port = server.port;
+    drop(server);
+    let Err(hearth::Error::Invalid { reason, .. }) =
+        sync::sync_target(&mut library, &s3_target(port, "b"), &s3_credentials())
+    else {
+        panic!("synced with nobody")
+    };
+    assert!(reason.contains("cannot reach"), "{reason}");
+    // Nothing was recorded as sent: the next reachable sync sends everything.
+    let folder = scratch.path("usb");
+    let sent = sync::sync_folder(&mut library, &folder).unwrap();
+    assert!(sent.sent_ops > 10, "{sent:?}");
+}
+
+#[test]
+fn the_connection_test_describes_the_target_and_writes_nothing() {
+    let server = servers::s3("empty");
+    let scratch = Scratch::new();
+    let target = s3_target(server.port, "empty");
+    let said = sync::probe(&target, &s3_credentials()).unwrap();
+    assert!(said.contains("empty"), "{said}");
+    let mut library = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let said_again = sync::probe(&target, &s3_credentials()).unwrap();
+    assert!(said_again.contains("empty"), "probing wrote nothing: {said_again}");
+    sync::sync_target(&mut library, &target, &s3_credentials()).unwrap();
+    let said = sync::probe(&target, &s3_credentials()).unwrap();
+    assert!(said.contains("synced by 1 device"), "{said}");
+    let Err(hearth::Error::Invalid { reason, .. }) = sync::probe(&s3_target(server.port, "missing"), &s3_credentials())
+    else {
+        panic!("a missing bucket probed fine")
+    };
+    assert!(reason.contains("bucket"), "{reason}");
+}
