@@ -343,3 +343,136 @@ pub fn merge(count: usize, dir: Option<&Path>) -> Result<()> {
     );
     Ok(())
 }
+
+/// Media upload to an S3 server: Hearth's transfer against `rclone copy` of the same files to
+/// the same server, side by side. Starts `moto_server` on loopback unless given an endpoint.
+pub fn upload(files: usize, megabytes: usize, rounds: usize, endpoint: Option<&str>, dir: Option<&Path>) -> Result<()> {
+    let source = scratch(dir, "upload")?;
+    let blobs = source.join("blobs");
+    std::fs::create_dir_all(&blobs).map_err(|e| Error::io(&blobs, e))?;
+    println!("Writing {files} files of {megabytes} MB (incompressible, named by their hash) …");
+    let mut names = Vec::new();
+    for i in 0..files {
+        let mut bytes = vec![0u8; megabytes * 1_000_000];
+        blake3::Hasher::new().update(&(i as u64).to_le_bytes()).finalize_xof().fill(&mut bytes);
+        let name = blake3::hash(&bytes).to_hex().to_string();
+        std::fs::write(blobs.join(&name), &bytes).map_err(|e| Error::io(blobs.join(&name), e))?;
+        names.push(name);
+    }
+    let total_mb = (files * megabytes) as f64;
+    let _server;
+    let endpoint = match endpoint {
+        Some(endpoint) => endpoint.to_owned(),
+        None => {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(|e| Error::invalid("bench", format!("no free port: {e}")))?
+                .port();
+            _server = Server(
+                Command::new("moto_server")
+                    .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .map_err(|e| {
+                        Error::invalid("bench", format!("moto_server could not start ({e}); run scripts/deps.sh test"))
+                    })?,
+            );
+            let mut tries = 0;
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                tries += 1;
+                if tries > 600 {
+                    return Err(Error::invalid("bench", "moto_server did not start listening in 30 s"));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            format!("http://127.0.0.1:{port}")
+        }
+    };
+    let credentials = crate::storage::Credentials { user: "bench".into(), secret: "bench-secret".into() };
+    let rclone_available = Command::new("rclone").arg("version").output().is_ok_and(|o| o.status.success());
+    let (mut hearth_best, mut rclone_best) = (f64::MAX, f64::MAX);
+    for round in 1..=rounds {
+        let (ours, theirs) = (format!("hearth-{round}"), format!("rclone-{round}"));
+        for bucket in [&ours, &theirs] {
+            make_bucket(&endpoint, bucket)?;
+        }
+        let target =
+            crate::storage::Target::S3 { bucket: ours, endpoint: Some(endpoint.clone()), region: "us-east-1".into() };
+        let store = crate::storage::Store::open(&target, &credentials)?;
+        let clock = Stopwatch::start();
+        let present = store.list("blobs")?.len();
+        let sent = store.upload(names.iter().map(|n| (format!("blobs/{n}"), blobs.join(n))).collect(), &|_| {})?;
+        let hearth = clock.seconds();
+        if present != 0 || sent as usize != files {
+            return Err(Error::invalid("bench", format!("uploaded {sent} of {files}")));
+        }
+        hearth_best = hearth_best.min(hearth);
+        let rclone = if rclone_available {
+            let clock = Stopwatch::start();
+            let status = Command::new("rclone")
+                // rclone 1.60 cannot apply a CA bundle to its transport; the server is plain HTTP.
+                .env_remove("AWS_CA_BUNDLE")
+                .args(["copy", "--config", "/dev/null", "--s3-provider", "Other", "--s3-region", "us-east-1"])
+                .args(["--s3-access-key-id", &credentials.user, "--s3-secret-access-key", &credentials.secret])
+                .args(["--s3-endpoint", &endpoint])
+                .arg(&blobs)
+                .arg(format!(":s3:{theirs}/blobs"))
+                .status()
+                .map_err(|e| Error::io(Path::new("rclone"), e))?;
+            if !status.success() {
+                return Err(Error::invalid("bench", "rclone copy failed"));
+            }
+            let seconds = clock.seconds();
+            rclone_best = rclone_best.min(seconds);
+            Some(seconds)
+        } else {
+            None
+        };
+        println!(
+            "  round {round}: Hearth {hearth:.2} s ({:.1} MB/s){}",
+            total_mb / hearth,
+            rclone.map(|r| format!(", rclone copy {r:.2} s ({:.1} MB/s)", total_mb / r)).unwrap_or_default()
+        );
+    }
+    println!();
+    println!("Upload of {files} × {megabytes} MB to S3 at {endpoint} (best of {rounds}):");
+    println!("  Hearth       {:>7.1} MB/s", total_mb / hearth_best);
+    if rclone_available {
+        println!("  rclone copy  {:>7.1} MB/s", total_mb / rclone_best);
+        println!("  Hearth / rclone = {:.2}× (target ≥ 0.8×)", rclone_best / hearth_best);
+    } else {
+        println!("  rclone copy  (rclone is not installed: run scripts/deps.sh test)");
+    }
+    Ok(())
+}
+
+/// A child server stopped when the benchmark ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Creates a bucket on an S3 test server (which accepts any credentials) with a bare PUT.
+fn make_bucket(endpoint: &str, bucket: &str) -> Result<()> {
+    use std::io::{Read, Write};
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let fail =
+        |e: std::io::Error| Error::invalid("bench", format!("could not create bucket {bucket} at {endpoint}: {e}"));
+    let mut stream = std::net::TcpStream::connect(host).map_err(fail)?;
+    write!(stream, "PUT /{bucket} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .map_err(fail)?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).map_err(fail)?;
+    if !response.starts_with("HTTP/1.1 200") {
+        return Err(Error::invalid(
+            "bench",
+            format!("creating bucket {bucket}: {}", response.lines().next().unwrap_or("")),
+        ));
+    }
+    Ok(())
+}

@@ -229,6 +229,21 @@ enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Media upload to an S3 server against `rclone copy` of the same files.
+    Upload {
+        #[arg(long, default_value_t = 24)]
+        files: usize,
+        /// Size of each file in MB.
+        #[arg(long, default_value_t = 4)]
+        megabytes: usize,
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
+        /// An S3 endpoint to use instead of starting moto_server on loopback.
+        #[arg(long)]
+        endpoint: Option<String>,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Merge of 100,000 ops from another device.
     Merge {
         #[arg(long, default_value_t = 100_000)]
@@ -623,6 +638,9 @@ fn run(cli: Cli) -> Result<()> {
             bench::import(files, rounds.max(1), dir.as_deref())?
         }
         Command::Bench { command: BenchCommand::Fill { library, media, tags } } => bench::fill(&library, media, tags)?,
+        Command::Bench { command: BenchCommand::Upload { files, megabytes, rounds, endpoint, dir } } => {
+            bench::upload(files, megabytes, rounds.max(1), endpoint.as_deref(), dir.as_deref())?
+        }
         Command::Bench { command: BenchCommand::Merge { ops, dir } } => bench::merge(ops, dir.as_deref())?,
         Command::Bench { command: BenchCommand::Gallery { media, tags, page, dir } } => {
             bench::gallery(media, tags, page, dir.as_deref())?
