@@ -100,6 +100,8 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "sync_now",
     "test_sync_target",
+    "create_invitation",
+    "join_community",
     "my_revisions",
     "restore_revision",
 ];

@@ -104,7 +104,8 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("hide_requests", &["media_id", "reason", "status", "resolved_by"]),
     ("albums", &["title", "description"]),
     ("album_media", &["album_id", "media_id"]),
-    ("devices", &["public_key", "name"]),
+    ("devices", &["public_key", "name", "member_id", "invitation_id", "endorsement"]),
+    ("invitations", &["public_key", "member_id", "name"]),
 ];
 
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same

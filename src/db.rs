@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_sync", include_str!("../migrations/0012_sync.sql")),
     ("0013_devices", include_str!("../migrations/0013_devices.sql")),
     ("0014_revisions", include_str!("../migrations/0014_revisions.sql")),
+    ("0015_roster", include_str!("../migrations/0015_roster.sql")),
 ];
 
 pub fn latest_version() -> u32 {

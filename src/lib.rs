@@ -26,6 +26,7 @@ pub mod meet;
 pub mod members;
 pub mod metadata;
 pub mod moments;
+pub mod roster;
 pub mod sample;
 pub mod search;
 pub mod storage;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
 use hearth::members::{self, MemberDraft};
+use hearth::roster;
 use hearth::storage::{Credentials, Target};
 use hearth::viewer::Viewer;
 use hearth::{albums, bench, celebrations, exchange, export, import, initiatives, media, moments, stories, sync};
@@ -109,16 +110,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Join a community from its shared folder (or S3/WebDAV target) into a new library.
+    /// Invite someone (leads): a new member (or an existing one) and an invitation that lets
+    /// one laptop in as them. Sync afterwards so the invitation reaches the target first.
+    Invite {
+        library: PathBuf,
+        /// The newcomer's name (a new member profile is made for them).
+        #[arg(long, required_unless_present = "member")]
+        name: Option<String>,
+        /// Invite an existing member (by id or name) instead.
+        #[arg(long, conflicts_with = "name")]
+        member: Option<String>,
+        /// Write the invitation to this file (default: print its code).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Join a community with an invitation (its file or code) into a new library.
     Join {
         library: PathBuf,
+        /// The invitation file, or its `hearth-invite:…` code.
         #[arg(long)]
-        target: String,
+        invitation: String,
+        /// The sync target, when it is not the one the invitation names.
+        #[arg(long)]
+        target: Option<String>,
         #[command(flatten)]
         credentials: CredentialArgs,
-        /// Your display name: creates your member profile.
-        #[arg(long)]
-        me: Option<String>,
     },
     /// Benchmarks that print a comparison.
     Bench {
@@ -586,22 +602,39 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Join { library, target, credentials, me } => {
-            let target = Target::parse(&target)?;
-            let credentials = credentials.read().unwrap_or_default();
-            let (mut lib, report) = sync::join(&library, &target, &credentials)?;
-            if let Some(me) = me {
-                members::create_my_profile(&mut lib, MemberDraft::named(&me))?;
-                sync::sync_target(&mut lib, &target, &credentials)?;
+        Command::Invite { library, name, member, out } => {
+            let mut lib = Library::open(&library)?;
+            let member = member.map(|m| find_member(&lib, &m)).transpose()?;
+            let invitation = roster::invite(&mut lib, name.as_deref().unwrap_or_default(), member.as_deref())?;
+            match out {
+                Some(path) => {
+                    roster::write_invitation(&path, &invitation)?;
+                    println!(
+                        "Invitation for {} written to {} (sync now, then hand it over privately)",
+                        invitation.name,
+                        path.display()
+                    );
+                }
+                None => println!("{}", invitation.to_code()),
             }
+        }
+        Command::Join { library, invitation, target, credentials } => {
+            let invitation = roster::read_invitation(&invitation)?;
+            let target = target.as_deref().map(Target::parse).transpose()?;
+            let credentials = credentials.read().unwrap_or_default();
+            let (lib, report) = sync::join(&library, &invitation, target.as_ref(), &credentials)?;
             let info = community::info(&lib)?;
             println!(
-                "Joined {:?} ({} members, {} changes) in {}",
+                "Joined {:?} as {} ({} members, {} changes) in {}",
                 info.community.name,
+                invitation.name,
                 info.member_count,
                 report.merge.applied,
                 library.display()
             );
+            for rejected in &report.rejected {
+                println!("  rejected {rejected}");
+            }
         }
         Command::Albums { command: AlbumsCommand::List { library, json } } => {
             let list = albums::list(Library::open(&library)?.conn())?;

@@ -21,6 +21,7 @@ use crate::changes::{Hlc, SYNCED_TABLES};
 use crate::error::{Error, Result};
 use crate::images::write_atomically;
 use crate::library::{self, Access, Library};
+use crate::roster::{self, Invitation, Refusal};
 use crate::storage::{self, Credentials, Store, Target};
 
 /// The target's format; a target written by a newer Hearth is never written by this one.
@@ -62,7 +63,7 @@ impl Cell {
         }
     }
 
-    fn to_value(&self) -> Value {
+    pub(crate) fn to_value(&self) -> Value {
         match self {
             Cell::Null => Value::Null,
             Cell::Integer(i) => Value::Integer(*i),
@@ -94,6 +95,9 @@ pub struct MergeReport {
     pub parked: u32,
     /// Ops stamped too far in the future, kept aside and not merged.
     pub quarantined: u32,
+    /// Ops their signer may not write (another member's profile, a lead's setting), kept
+    /// aside and not merged.
+    pub refused: u32,
 }
 
 /// What a sync did.
@@ -335,7 +339,7 @@ fn next_segment(library: &Library) -> Result<Option<(Segment, i64)>> {
 
 /// This device's signing key: `device.key` beside the database (never in it, never synced),
 /// readable only by its user; made on first use.
-fn device_key(library: &Library) -> Result<ed25519_dalek::SigningKey> {
+pub(crate) fn device_key(library: &Library) -> Result<ed25519_dalek::SigningKey> {
     let path = library.root().join("device.key");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -365,26 +369,27 @@ fn device_key(library: &Library) -> Result<ed25519_dalek::SigningKey> {
 }
 
 fn encode_key(key: &ed25519_dalek::VerifyingKey) -> String {
-    base64::engine::general_purpose::STANDARD.encode(key.as_bytes())
+    roster::encode(key.as_bytes())
 }
 
-/// Publishes this device's public key in the roster (once).
+/// Publishes this device's entry in the roster (its key, its member, its invitation's
+/// endorsement) when it is new or has changed.
 fn register(library: &mut Library, key: &ed25519_dalek::SigningKey) -> Result<()> {
-    let public = encode_key(&key.verifying_key());
+    let columns = roster::device_columns(library, key)?;
     let device = library.device().to_owned();
-    let known: Option<String> = library
-        .conn()
-        .prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?
-        .query_row([&device], |row| row.get(0))
-        .optional()?;
-    if known.as_deref() != Some(public.as_str()) {
-        library.write(|w| {
-            w.apply(
-                "devices",
-                &device,
-                &[("public_key", Value::Text(public.clone())), ("name", Value::Text(String::new()))],
-            )
-        })?;
+    let mut changed = Vec::new();
+    for (column, value) in columns {
+        let stored: Option<Value> = library
+            .conn()
+            .prepare(&format!("SELECT {column} FROM devices WHERE id = ?1"))?
+            .query_row([&device], |row| row.get(0))
+            .optional()?;
+        if stored.as_ref() != Some(&value) {
+            changed.push((column, value));
+        }
+    }
+    if !changed.is_empty() {
+        library.write(|w| w.apply("devices", &device, &changed))?;
     }
     Ok(())
 }
@@ -553,6 +558,7 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
     let (key, root, outgoing, mut merged) = access.with(|library| {
         library.ensure_writable()?;
         let key = device_key(library)?;
+        roster::trust_root(library)?;
         register(library, &key)?;
         let merged: std::collections::HashSet<(String, u64)> = library
             .conn()
@@ -651,13 +657,36 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
     meter.update(|p| {
         *p = SyncProgress { stage: SyncStage::Merging, segments_total: waiting.len() as u32, ..SyncProgress::default() }
     });
+    let mut pending = Vec::new();
     for (device, seq, name) in waiting {
         let opened = match store.get(&name)? {
             Some(bytes) => open_sealed(&bytes),
             None => Err("vanished while it was being read".to_owned()),
         };
-        access.with(|library| merge_segment(library, &device, seq, opened, &mut report))?;
-        meter.update(|p| p.segments_done += 1);
+        pending.push((device, seq, opened));
+    }
+    // A device's segments may arrive before the invitation that lets it in (in another
+    // device's segment): merge in rounds until nothing more can be admitted.
+    loop {
+        let mut progressed = false;
+        let mut later = Vec::new();
+        for (device, seq, opened) in pending {
+            match access.with(|library| merge_segment(library, &device, seq, &opened, &mut report))? {
+                Merged::Yes => {
+                    progressed = true;
+                    meter.update(|p| p.segments_done += 1);
+                }
+                Merged::Waiting(reason) => later.push((device, seq, opened, reason)),
+            }
+        }
+        if !progressed || later.is_empty() {
+            // Left for a later sync, when the invitation may have arrived.
+            for (device, seq, _, reason) in &later {
+                report.rejected.push(format!("{device}/{seq}: {reason} (tried again at the next sync)"));
+            }
+            break;
+        }
+        pending = later.into_iter().map(|(device, seq, opened, _)| (device, seq, opened)).collect();
     }
     // The search index is refreshed once, after every batch.
     if report.merge.applied > 0 {
@@ -667,34 +696,65 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
     Ok(report)
 }
 
-/// Checks one downloaded segment and merges it, or lists it as rejected with why.
+enum Merged {
+    /// Merged, or rejected for good (and listed); either way not read again this sync.
+    Yes,
+    /// Its device is not let in yet; read again later.
+    Waiting(String),
+}
+
+/// Checks one downloaded segment and merges the ops its device may write; lists what it
+/// rejects, with why.
 fn merge_segment(
     library: &mut Library,
     device: &str,
     seq: u64,
-    opened: std::result::Result<(Segment, String), String>,
+    opened: &std::result::Result<(Segment, String), String>,
     report: &mut SyncReport,
-) -> Result<()> {
+) -> Result<Merged> {
     let (segment, signer) = match opened {
         Ok(opened) => opened,
         Err(reason) => {
             report.rejected.push(format!("{device}/{seq}: {reason}"));
-            return Ok(());
+            return Ok(Merged::Yes);
         }
     };
     if segment.format > FORMAT {
         report.rejected.push(format!("{device}/{seq}: written by a newer Hearth (format {})", segment.format));
-        return Ok(());
+        return Ok(Merged::Yes);
     }
     if segment.device != device || segment.seq != seq {
         report.rejected.push(format!("{device}/{seq}: says it is {}/{}", segment.device, segment.seq));
-        return Ok(());
+        return Ok(Merged::Yes);
     }
-    if let Err(reason) = check_signer(library.conn(), &segment, &signer)? {
-        report.rejected.push(format!("{device}/{seq}: {reason}"));
-        return Ok(());
+    let trust_root = roster::trust_root(library)?;
+    let admitted = match roster::admit(library.conn(), &trust_root, segment, signer)? {
+        Ok(admitted) => admitted,
+        Err(Refusal::Waiting(reason)) => return Ok(Merged::Waiting(reason)),
+        Err(Refusal::Refused(reason)) => {
+            // Not recorded as merged: a roster that later knows the device reads it again.
+            report.rejected.push(format!("{device}/{seq}: {reason}"));
+            return Ok(Merged::Yes);
+        }
+    };
+    let authors = roster::segment_authors(segment);
+    let mut allowed = Vec::with_capacity(segment.ops.len());
+    let mut refused: BTreeMap<String, u32> = BTreeMap::new();
+    for op in &segment.ops {
+        match roster::permitted(library.conn(), segment, &authors, &admitted, op)? {
+            Ok(()) => allowed.push(op.clone()),
+            Err(reason) => {
+                roster::set_aside(library.conn(), op, &reason)?;
+                *refused.entry(reason).or_default() += 1;
+            }
+        }
     }
-    let merged = merge_ops(library, &segment.ops)?;
+    for (reason, count) in refused {
+        report.merge.refused += count;
+        let changes = if count == 1 { "change" } else { "changes" };
+        report.rejected.push(format!("{device}/{seq}: {count} {changes} refused: {reason}"));
+    }
+    let merged = merge_ops(library, &allowed)?;
     library
         .conn()
         .execute("INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)", params![device, seq as i64])?;
@@ -703,34 +763,7 @@ fn merge_segment(
     report.merge.superseded += merged.superseded;
     report.merge.parked += merged.parked;
     report.merge.quarantined += merged.quarantined;
-    Ok(())
-}
-
-/// Whether `signer` may speak for the segment's device: the key the roster holds for it, or,
-/// for a device the roster does not know yet, the key the segment itself publishes for it
-/// (trust on first use).
-fn check_signer(conn: &Connection, segment: &Segment, signer: &str) -> Result<std::result::Result<(), String>> {
-    let known: Option<String> = conn
-        .prepare_cached("SELECT public_key FROM devices WHERE id = ?1 AND public_key != ''")?
-        .query_row([&segment.device], |row| row.get(0))
-        .optional()?;
-    Ok(match known {
-        Some(key) if key == signer => Ok(()),
-        Some(_) => Err("signed by a key the roster does not hold for this device".into()),
-        None => {
-            let introduces = segment.ops.iter().any(|op| {
-                op.table == "devices"
-                    && op.row == segment.device
-                    && op.column == "public_key"
-                    && op.value == Cell::Text(signer.to_owned())
-            });
-            if introduces {
-                Ok(())
-            } else {
-                Err("from a device the roster does not know".into())
-            }
-        }
-    })
+    Ok(Merged::Yes)
 }
 
 /// What the window's "Test connection" says about a target; never writes to it.
@@ -761,18 +794,32 @@ pub fn probe(target: &Target, credentials: &Credentials) -> Result<String> {
     })
 }
 
-/// Joins a community from a sync target: a new, empty library filled by one sync.
-pub fn join(root: &Path, target: &Target, credentials: &Credentials) -> Result<(Library, SyncReport)> {
-    if let Target::Folder(folder) = target {
+/// Joins a community with an invitation: a new library, trusting the community's founding
+/// device, speaking for the invited member, filled by one sync with the invitation's target
+/// (or `target`, for a community that moved).
+pub fn join(
+    root: &Path,
+    invitation: &Invitation,
+    target: Option<&Target>,
+    credentials: &Credentials,
+) -> Result<(Library, SyncReport)> {
+    let target = match target {
+        Some(target) => target.clone(),
+        None => Target::parse(invitation.target.as_deref().ok_or_else(|| {
+            Error::invalid("target", "the invitation names no sync target; give the shared folder, bucket or address")
+        })?)?,
+    };
+    if let Target::Folder(folder) = &target {
         if !folder.join(MARKER).is_file() {
             return Err(Error::invalid("target", format!("{} holds no Hearth community to join", folder.display())));
         }
     }
-    let store = Store::open(target, credentials)?;
+    let store = Store::open(&target, credentials)?;
     if read_format(&store)?.is_none() {
         return Err(Error::invalid("target", format!("{target} holds no Hearth community to join")));
     }
     let mut library = Library::create_for_join(root)?;
+    roster::accept(&library, invitation)?;
     let report = run(&std::cell::RefCell::new(&mut library), &store, &|_| {})?;
     let has_community: bool =
         library.conn().query_row("SELECT count(*) > 0 FROM community WHERE deleted = 0", [], |row| row.get(0))?;
@@ -780,7 +827,8 @@ pub fn join(root: &Path, target: &Target, credentials: &Credentials) -> Result<(
         return Err(Error::invalid("target", "the target's segments held no community; nothing was joined"));
     }
     library.conn().execute("DELETE FROM local_settings WHERE key = 'joining'", [])?;
-    remember(&library, target, credentials)?;
+    roster::ensure_member(&mut library, invitation)?;
+    remember(&library, &target, credentials)?;
     Ok((library, report))
 }
 

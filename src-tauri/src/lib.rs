@@ -120,6 +120,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync::sync_status,
             commands::sync::sync_now,
             commands::sync::test_sync_target,
+            commands::sync::create_invitation,
+            commands::sync::join_community,
             commands::sync::my_revisions,
             commands::sync::restore_revision,
         ])

@@ -13,7 +13,10 @@ test("a proposal and a photo made on another laptop arrive with Sync now", async
   const other = join(dirs.base, "other laptop");
   hearth("demo", dirs.library);
   hearth("sync", dirs.library, "--target", shared);
-  hearth("join", other, "--target", shared, "--me", "Rita Remote");
+  const invitation = join(dirs.base, "rita.hearth-invite");
+  hearth("invite", dirs.library, "--name", "Rita Remote", "--out", invitation);
+  hearth("sync", dirs.library);
+  hearth("join", other, "--invitation", invitation);
   hearth("initiatives", "propose", other, "--title", "Allotment for the ward", "--difference", "Patients and staff growing food together");
   const photos = join(dirs.base, "rita's photos");
   mkdirSync(photos);
@@ -26,7 +29,7 @@ test("a proposal and a photo made on another laptop arrive with Sync now", async
   try {
     const { browser } = app;
     await navigate(browser, "Settings");
-    const folder = await byLabel(browser, "Shared folder");
+    const folder = await byLabel(browser, "Folder path");
     assert.equal(await folder.getValue(), shared, "the folder synced with last is remembered");
     await (await button(browser, "Sync now")).click();
     await waitForText(browser, "changes applied", { timeout: 30_000 });
@@ -65,7 +68,7 @@ test("an edit that lost to a concurrent one is kept and can be restored", async 
   const other = join(dirs.base, "other laptop");
   hearth("demo", dirs.library);
   hearth("sync", dirs.library, "--target", shared);
-  hearth("join", other, "--target", shared, "--me", "Rita Remote");
+  hearth("join", other, "--invitation", hearth("invite", dirs.library, "--name", "Rita Remote").trim());
   const moment = JSON.parse(hearth("moments", "list", dirs.library, "--json")).find((m) => m.title === "Walk along the river");
   hearth("moments", "story", dirs.library, moment.id, "--text", "Amara's account: the heron by the weir.");
   await new Promise((done) => setTimeout(done, 50));

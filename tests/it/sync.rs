@@ -5,14 +5,18 @@ use std::path::Path;
 use hearth::changes::SYNCED_TABLES;
 use hearth::community::CommunityDraft;
 use hearth::members::{self, MemberDraft};
+use hearth::roster;
 use hearth::storage::{Credentials, Target};
 use hearth::sync::{self, Cell, Op};
 use hearth::{initiatives, Library};
 
 use crate::support::Scratch;
 
-fn join(root: &Path, folder: &Path) -> hearth::Result<(Library, sync::SyncReport)> {
-    sync::join(root, &Target::Folder(folder.to_path_buf()), &Credentials::default())
+/// `lead` invites `name` and syncs; the newcomer joins from the folder with the invitation.
+fn join(lead: &mut Library, name: &str, root: &Path, folder: &Path) -> hearth::Result<(Library, sync::SyncReport)> {
+    let invitation = roster::invite(lead, name, None)?;
+    sync::sync_folder(lead, folder)?;
+    sync::join(root, &invitation, Some(&Target::Folder(folder.to_path_buf())), &Credentials::default())
 }
 
 /// Every synced table's rows, as text, in id order: two replicas agree when these are equal.
@@ -43,7 +47,11 @@ fn three_laptops_converge_through_a_shared_folder() {
 /// after two rounds every laptop holds the same tables, and a further sync moves nothing.
 pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &Credentials) {
     let sync_once = |library: &mut Library| sync::sync_target(library, target, credentials).unwrap();
-    let join = |name: &str| sync::join(&scratch.path(name), target, credentials).unwrap();
+    let join = |lead: &mut Library, name: &str| {
+        let invitation = roster::invite(lead, name, None).unwrap();
+        sync_once(lead);
+        sync::join(&scratch.path(name), &invitation, Some(target), credentials).unwrap()
+    };
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let photos = scratch.path("photos");
@@ -57,14 +65,15 @@ pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &
     assert!(first.sent_ops > 10, "the community, its dimensions and Ada travel: {first:?}");
     assert_eq!(first.files_sent, 3, "the photo's original, thumbnail and preview");
 
-    let (mut b, joined) = join("b");
-    assert_eq!(joined.segments_read, 1);
+    let (mut b, joined) = join(&mut a, "Bo");
+    assert_eq!(joined.segments_read, 2, "Ada's first sync and the one after inviting Bo");
     assert_eq!(joined.files_received, 3, "the photo arrives with its row");
     let record = &hearth::media::records(b.conn()).unwrap()[0];
     let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
     assert_eq!(original, bytes, "the original arrives byte for byte");
     assert_eq!(hearth::community::community(b.conn()).unwrap().name, "River Circle");
-    members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
+    let bo = b.me().unwrap().expect("Bo's laptop speaks for Bo");
+    assert_eq!(members::get(b.conn(), &hearth::viewer::Viewer::me(&b).unwrap(), &bo).unwrap().display_name, "Bo");
     let idea = initiatives::propose(
         &mut b,
         initiatives::InitiativeDraft {
@@ -76,8 +85,7 @@ pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &
     .unwrap();
     sync_once(&mut b);
 
-    let (mut c, _) = join("c");
-    members::create_my_profile(&mut c, MemberDraft::named("Cy")).unwrap();
+    let (mut c, _) = join(&mut a, "Cy");
     initiatives::support(&mut c, &idea.id, "I walk every morning").unwrap();
     sync_once(&mut c);
 
@@ -212,12 +220,13 @@ fn a_damaged_segment_is_reported_and_a_newer_target_is_not_written() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     let bogus = folder.join("log/some-device/0000000001.json");
     std::fs::create_dir_all(bogus.parent().unwrap()).unwrap();
     std::fs::write(&bogus, b"{\"format\":1,\"device\":\"some-device\",\"seq\":1,\"ops\":[{\"hl").unwrap();
-    let (b, report) = join(&scratch.path("b"), &folder).unwrap();
-    assert_eq!(report.segments_read, 1, "the good segment merges");
+    let (b, report) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    assert_eq!(report.segments_read, 2, "A's two good segments merge");
     assert!(report.rejected.iter().any(|r| r.starts_with("some-device/1: unsigned")), "{:?}", report.rejected);
     assert_eq!(hearth::community::community(b.conn()).unwrap().name, "Circle");
 
@@ -245,7 +254,7 @@ fn photos_travel_with_their_rows() {
     let mut a = shared.into_inner().unwrap();
     let sent = sync::sync_folder(&mut a, &folder).unwrap();
     assert_eq!(sent.files_sent, 3, "original, thumbnail and preview");
-    let (b, got) = join(&scratch.path("b"), &folder).unwrap();
+    let (b, got) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     assert_eq!(got.files_received, 3);
     let record = &hearth::media::records(b.conn()).unwrap()[0];
     let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
@@ -260,7 +269,7 @@ fn a_sync_interrupted_after_writing_its_segment_loses_nothing_and_applies_nothin
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
-    let (mut b, _) = join(&scratch.path("b"), &folder).unwrap();
+    let (mut b, _) = join(&mut a, "Bea", &scratch.path("b"), &folder).unwrap();
 
     // A writes more, syncs, and "crashes" before recording what it sent: simulate by forgetting it.
     members::create_member(&mut a, MemberDraft::named("Bo")).unwrap();
@@ -309,11 +318,13 @@ fn segments(folder: &Path, library: &Library) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn altered_replayed_and_unknown_segments_are_rejected_and_the_rest_merges() {
+    use hearth::moments::{self, MomentDraft, MomentKind};
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
-    sync::sync_folder(&mut a, &folder).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    moments::create(&mut a, MomentDraft::titled("Spring dinner", MomentKind::Dinner, "2025-04-11")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     let written = segments(&folder, &a);
     assert_eq!(written.len(), 2);
@@ -328,42 +339,45 @@ fn altered_replayed_and_unknown_segments_are_rejected_and_the_rest_merges() {
     std::fs::create_dir_all(replay.parent().unwrap()).unwrap();
     std::fs::copy(&written[0], &replay).unwrap();
 
-    let (b, report) = join(&scratch.path("b"), &folder).unwrap();
+    let (b, report) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     let reasons = report.rejected.join("\n");
-    assert!(reasons.contains("0000000002") || reasons.contains("/2: its signature does not match"), "{reasons}");
-    assert!(reasons.contains("altered"), "{reasons}");
+    assert!(reasons.contains("/2: its signature does not match its contents (altered"), "{reasons}");
     assert!(reasons.contains("replaying-device/1: says it is"), "{reasons}");
-    assert_eq!(report.segments_read, 1, "the untouched segment still merges");
+    assert_eq!(report.segments_read, 2, "the untouched segments still merge");
     assert_eq!(hearth::community::community(b.conn()).unwrap().name, "Circle");
-    assert!(
-        members::list(b.conn(), &hearth::viewer::Viewer::anonymous()).unwrap().is_empty(),
-        "Ada's altered segment did not apply"
-    );
+    assert!(moments::list(b.conn()).unwrap().is_empty(), "the altered segment's moment did not arrive");
 }
 
 #[test]
-fn a_device_the_roster_does_not_know_or_a_swapped_key_is_refused() {
+fn devices_no_invitation_let_in_and_swapped_keys_are_refused() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
-    let (mut b, _) = join(&scratch.path("b"), &folder).unwrap();
-    members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
-    sync::sync_folder(&mut b, &folder).unwrap();
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
 
-    // B's later segment (without its introduction) reaches a folder that never saw B.
-    let elsewhere = scratch.path("elsewhere");
-    std::fs::create_dir_all(elsewhere.join("log").join(a.device())).unwrap();
-    std::fs::copy(folder.join("hearth-sync.json"), elsewhere.join("hearth-sync.json")).unwrap();
-    for segment in segments(&folder, &a) {
-        std::fs::copy(&segment, elsewhere.join("log").join(a.device()).join(segment.file_name().unwrap())).unwrap();
-    }
-    let b_segments = segments(&folder, &b);
-    let lone = elsewhere.join("log").join(b.device()).join(b_segments.last().unwrap().file_name().unwrap());
-    std::fs::create_dir_all(lone.parent().unwrap()).unwrap();
-    std::fs::copy(b_segments.last().unwrap(), &lone).unwrap();
-    let (_, report) = join(&scratch.path("c"), &elsewhere).unwrap();
-    assert!(report.rejected.iter().any(|r| r.contains("roster does not know")), "{:?}", report.rejected);
+    // A stranger who found the folder starts their own library and syncs into it.
+    let mut stranger = Library::create(&scratch.path("s"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut stranger, MemberDraft::named("Mallory")).unwrap();
+    sync::sync_folder(&mut stranger, &folder).unwrap();
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(
+        report.rejected.iter().any(|r| r.starts_with(stranger.device()) && r.contains("no invitation let in")),
+        "{:?}",
+        report.rejected
+    );
+    assert_eq!(report.segments_read, 0, "nothing of the stranger's merges: {report:?}");
+
+    // Someone forges an invitation (a made-up secret) for an existing member.
+    let mut forged = roster::invite(&mut a, "Cy", None).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    forged.secret = roster::encode(&[7u8; 32]);
+    let (_, _) =
+        sync::join(&scratch.path("f"), &forged, Some(&Target::Folder(folder.clone())), &Credentials::default())
+            .unwrap();
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(report.rejected.iter().any(|r| r.contains("invitation signature does not match")), "{:?}", report.rejected);
 
     // A loses its key and makes a new one: its new segments no longer speak for it.
     std::fs::remove_file(a.root().join("device.key")).unwrap();
@@ -371,6 +385,84 @@ fn a_device_the_roster_does_not_know_or_a_swapped_key_is_refused() {
     sync::sync_folder(&mut a, &folder).unwrap();
     let report = sync::sync_folder(&mut b, &folder).unwrap();
     assert!(report.rejected.iter().any(|r| r.contains("key the roster does not hold")), "{:?}", report.rejected);
+    assert_eq!(hearth::community::community(b.conn()).unwrap().name, "Circle");
+}
+
+#[test]
+fn a_member_cannot_write_what_is_not_theirs_and_the_rest_of_their_segment_merges() {
+    use rusqlite::types::Value;
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let ada = members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    let bo = b.me().unwrap().unwrap();
+    let Err(hearth::Error::Forbidden { .. }) = roster::invite(&mut b, "Eve", None) else { panic!("Bo invited") };
+
+    // A modified app on Bo's laptop writes straight into the log, past the local checks.
+    b.write(|w| {
+        w.apply("members", &ada.id, &[("bio", Value::Text("Bo was here".into()))])?;
+        w.apply("members", &bo, &[("role", Value::Text("lead".into()))])?;
+        w.apply(
+            "community",
+            &hearth::community::community(w.conn())?.id,
+            &[("name", Value::Text("Bo's club".into()))],
+        )?;
+        w.apply("members", &bo, &[("bio", Value::Text("I like walks".into()))])
+    })
+    .unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+    let report = sync::sync_folder(&mut a, &folder).unwrap();
+    let reasons = report.rejected.join("\n");
+    // Each of the three forbidden changes also stamps its row's `updated_at`: five ops.
+    assert_eq!(report.merge.refused, 5, "{reasons}");
+    assert!(reasons.contains("changes another member's profile"), "{reasons}");
+    assert!(reasons.contains("changes a member's role, which only leads may"), "{reasons}");
+    assert!(reasons.contains("changes community, which only leads may"), "{reasons}");
+    let viewer = hearth::viewer::Viewer::me(&a).unwrap();
+    assert_eq!(members::get(a.conn(), &viewer, &ada.id).unwrap().bio.unwrap_or_default(), "", "Ada's profile is Ada's");
+    let bo_seen = members::get(a.conn(), &viewer, &bo).unwrap();
+    assert_eq!(bo_seen.role, members::Role::Member, "Bo did not make himself a lead");
+    assert_eq!(bo_seen.bio.as_deref(), Some("I like walks"), "Bo's own edit in the same segment merged");
+    assert_eq!(hearth::community::community(a.conn()).unwrap().name, "Circle");
+}
+
+#[test]
+fn a_device_whose_invitation_has_not_arrived_yet_merges_once_it_does() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    // Ada hands Cy an invitation before syncing it.
+    let invitation = roster::invite(&mut a, "Cy", None).unwrap();
+    let (mut c, _) =
+        sync::join(&scratch.path("c"), &invitation, Some(&Target::Folder(folder.clone())), &Credentials::default())
+            .unwrap();
+    let idea = initiatives::propose(
+        &mut c,
+        initiatives::InitiativeDraft {
+            title: "Reading circle".into(),
+            difference: "We read together".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sync::sync_folder(&mut c, &folder).unwrap();
+    let waiting = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(
+        waiting.rejected.iter().any(|r| r.contains("waits for the invitation") && r.contains("tried again")),
+        "{:?}",
+        waiting.rejected
+    );
+    let viewer = hearth::viewer::Viewer::me(&b).unwrap();
+    assert!(initiatives::get(b.conn(), &viewer, &idea.id).is_err(), "not merged before the invitation arrives");
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let arrived = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(arrived.rejected.is_empty(), "{:?}", arrived.rejected);
+    assert_eq!(initiatives::get(b.conn(), &viewer, &idea.id).unwrap().title, "Reading circle");
+    assert_eq!(dump(&a), dump(&b));
 }
 
 #[test]
@@ -382,9 +474,7 @@ fn the_losing_side_of_a_concurrent_edit_is_kept_for_its_author_to_restore() {
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let moment =
         moments::create(&mut a, MomentDraft::titled("Spring dinner", MomentKind::Dinner, "2025-04-11")).unwrap();
-    sync::sync_folder(&mut a, &folder).unwrap();
-    let (mut b, _) = join(&scratch.path("b"), &folder).unwrap();
-    members::create_my_profile(&mut b, MemberDraft::named("Bo")).unwrap();
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
 
     // Both write "what happened" offline; Bo a little later.
     let edit = |library: &mut Library, story: &str| {

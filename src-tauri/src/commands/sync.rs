@@ -66,3 +66,43 @@ pub fn my_revisions(state: State<AppState>) -> CommandResult<Vec<sync::Revision>
 pub fn restore_revision(state: State<AppState>, id: u32) -> CommandResult<()> {
     state.with_library(|library| sync::restore_revision(library, id))
 }
+
+/// An invitation as the window shows it: the code to hand over, and whom it is for.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationCode {
+    pub code: String,
+    pub name: String,
+    pub target: Option<String>,
+}
+
+/// A lead invites someone new: a member profile for them and a code that lets one laptop in.
+#[tauri::command]
+#[specta::specta]
+pub fn create_invitation(state: State<AppState>, name: String) -> CommandResult<InvitationCode> {
+    let invitation = state.with_library(|library| hearth::roster::invite(library, &name, None))?;
+    Ok(InvitationCode { code: invitation.to_code(), name: invitation.name, target: invitation.target })
+}
+
+/// Joins a community with an invitation code into a new library at `path`, fills it with one
+/// sync (off the main thread) and opens it.
+#[tauri::command]
+#[specta::specta]
+pub async fn join_community(
+    app: AppHandle,
+    path: String,
+    invitation: String,
+    target: Option<String>,
+    credentials: Option<Credentials>,
+) -> CommandResult<hearth::community::LibraryInfo> {
+    let work = tauri::async_runtime::spawn_blocking(move || -> CommandResult<hearth::community::LibraryInfo> {
+        let invitation = hearth::roster::Invitation::parse(&invitation)?;
+        let target = target.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(Target::parse).transpose()?;
+        let (library, _) =
+            sync::join(std::path::Path::new(&path), &invitation, target.as_ref(), &credentials.unwrap_or_default())?;
+        let info = hearth::community::info(&library)?;
+        app.state::<AppState>().set_library(library)?;
+        Ok(info)
+    });
+    work.await.map_err(|e| hearth::Error::invalid("join", format!("joining stopped unexpectedly: {e}")))?
+}

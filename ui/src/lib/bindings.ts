@@ -131,6 +131,13 @@ export const commands = {
 	syncNow: (target: string | null, credentials: Credentials | null) => typedError<SyncReport, CommandError>(__TAURI_INVOKE("sync_now", { target, credentials })),
 	/**  Checks that a target answers and what it holds, without writing to it. */
 	testSyncTarget: (target: string, credentials: Credentials | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_sync_target", { target, credentials })),
+	/**  A lead invites someone new: a member profile for them and a code that lets one laptop in. */
+	createInvitation: (name: string) => typedError<InvitationCode, CommandError>(__TAURI_INVOKE("create_invitation", { name })),
+	/**
+	 *  Joins a community with an invitation code into a new library at `path`, fills it with one
+	 *  sync (off the main thread) and opens it.
+	 */
+	joinCommunity: (path: string, invitation: string, target: string | null, credentials: Credentials | null) => typedError<LibraryInfo, CommandError>(__TAURI_INVOKE("join_community", { path, invitation, target, credentials })),
 	myRevisions: () => typedError<Revision[], CommandError>(__TAURI_INVOKE("my_revisions")),
 	restoreRevision: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("restore_revision", { id })),
 };
@@ -386,6 +393,13 @@ export type InitiativeDraft = {
 	cover?: string,
 };
 
+/**  An invitation as the window shows it: the code to hand over, and whom it is for. */
+export type InvitationCode = {
+	code: string,
+	name: string,
+	target: string | null,
+};
+
 export type Involvement = "colead" | "helper" | "follower";
 
 /**  What the window and `hearth info` show about an open library. */
@@ -517,6 +531,11 @@ export type MergeReport = {
 	parked: number,
 	/**  Ops stamped too far in the future, kept aside and not merged. */
 	quarantined: number,
+	/**
+	 *  Ops their signer may not write (another member's profile, a lead's setting), kept
+	 *  aside and not merged.
+	 */
+	refused: number,
 };
 
 export type Message = {

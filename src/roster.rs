@@ -1,0 +1,412 @@
+//! Membership and trust: who may write what into a community's shared log.
+//!
+//! Every replica trusts one key without question, the founding device's (its *trust root*,
+//! learnt from the invitation it joined with). A lead lets a new device in by writing an
+//! invitation: a fresh key pair whose public half goes into the synced `invitations` table and
+//! whose secret half travels in the invitation file (or code). The joining device signs its
+//! own public key and the member it speaks for with that secret, and publishes the signature
+//! in its `devices` row. At merge, a segment is accepted only from a device so admitted, and
+//! each of its ops only if that device's member may write it: their own profile, their own
+//! stories, supports and stances; the community's settings and roles only as a lead.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::library::{self, Library};
+use crate::members::{self, MemberDraft};
+use crate::sync::{Cell, Op, Segment};
+use crate::viewer::Viewer;
+
+pub const INVITATION_FORMAT: u32 = 1;
+const CODE_PREFIX: &str = "hearth-invite:";
+
+/// Tables only leads may write: the community's settings and who is let in.
+const LEAD_TABLES: &[&str] = &["community", "dimensions", "invitations", "story_prompts"];
+/// Tables whose rows only their author (or a lead) may change.
+const OWNED_TABLES: &[&str] = &[
+    "stories",
+    "story_responses",
+    "story_reactions",
+    "celebration_messages",
+    "care_notes",
+    "care_messages",
+    "stances",
+    "initiative_people",
+    "initiative_updates",
+    "accomplishments",
+];
+
+/// What a lead hands a newcomer: where the community syncs, whom they join as, the secret
+/// that lets their laptop in, and the key every replica trusts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub format: u32,
+    pub community: String,
+    /// The sync target (never its password or keys).
+    pub target: Option<String>,
+    pub invitation_id: String,
+    pub member_id: String,
+    pub name: String,
+    /// The invitation's secret key: whoever holds it can let one laptop in as this member.
+    pub secret: String,
+    /// The founding device's public key.
+    pub trust_root: String,
+}
+
+impl Invitation {
+    /// The invitation as one line of text to paste (`hearth-invite:…`).
+    pub fn to_code(&self) -> String {
+        let json = serde_json::to_vec(self).expect("invitations serialise");
+        format!("{CODE_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+    }
+
+    /// Reads an invitation from its code or from the contents of an invitation file.
+    pub fn parse(text: &str) -> Result<Invitation> {
+        let text = text.trim();
+        let bad =
+            || Error::invalid("invitation", "this is not a Hearth invitation (it may be cut short: copy all of it)");
+        let json = match text.strip_prefix(CODE_PREFIX) {
+            Some(code) => base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(code.split_whitespace().collect::<String>())
+                .map_err(|_| bad())?,
+            None => text.as_bytes().to_vec(),
+        };
+        let invitation: Invitation = serde_json::from_slice(&json).map_err(|_| bad())?;
+        if invitation.format > INVITATION_FORMAT {
+            return Err(Error::invalid(
+                "invitation",
+                "this invitation was made by a newer Hearth; update Hearth to use it",
+            ));
+        }
+        Ok(invitation)
+    }
+}
+
+fn random_secret() -> [u8; 32] {
+    // 32 bytes from the operating system's generator (through two random UUIDs).
+    let mut secret = [0u8; 32];
+    secret[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    secret[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    secret
+}
+
+pub fn encode(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn decode<const N: usize>(text: &str) -> Option<[u8; N]> {
+    base64::engine::general_purpose::STANDARD.decode(text).ok().and_then(|b| <[u8; N]>::try_from(b).ok())
+}
+
+/// What a joining device signs with its invitation's secret.
+fn endorsement_message(device: &str, public_key: &str, member_id: &str) -> Vec<u8> {
+    format!("hearth-device\n{device}\n{public_key}\n{member_id}").into_bytes()
+}
+
+/// The key this replica trusts without question. A library that founded its community (or
+/// predates invitations) trusts its own device.
+pub fn trust_root(library: &Library) -> Result<String> {
+    if let Some(root) = library::get_local(library.conn(), "trust_root")? {
+        return Ok(root);
+    }
+    let own = encode(crate::sync::device_key(library)?.verifying_key().as_bytes());
+    library::set_local(library.conn(), "trust_root", &own)?;
+    Ok(own)
+}
+
+/// A lead invites someone: a new member named `name` (or the existing `member_id`), and an
+/// invitation that lets one laptop in as them. Sync afterwards, so the invitation reaches the
+/// target before the newcomer does.
+pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Result<Invitation> {
+    let viewer = Viewer::me(library)?;
+    if !viewer.is_lead {
+        return Err(Error::Forbidden { action: "invite people", reason: "only the community's leads may".into() });
+    }
+    let trust_root = trust_root(library)?;
+    let member = match member_id {
+        Some(id) => members::get(library.conn(), &viewer, id)?,
+        None => members::create_member(library, MemberDraft::named(name))?,
+    };
+    let secret = random_secret();
+    let public = encode(ed25519_dalek::SigningKey::from_bytes(&secret).verifying_key().as_bytes());
+    let invitation_id = library.write(|w| {
+        let id = w.new_id();
+        w.apply(
+            "invitations",
+            &id,
+            &[
+                ("public_key", Value::Text(public.clone())),
+                ("member_id", Value::Text(member.id.clone())),
+                ("name", Value::Text(member.display_name.clone())),
+            ],
+        )?;
+        Ok(id)
+    })?;
+    Ok(Invitation {
+        format: INVITATION_FORMAT,
+        community: crate::community::community(library.conn())?.name,
+        target: library::get_local(library.conn(), "sync_target")?,
+        invitation_id,
+        member_id: member.id,
+        name: member.display_name,
+        secret: encode(&secret),
+        trust_root,
+    })
+}
+
+/// Prepares a new library to join with `invitation`: who this laptop speaks for, whom it
+/// trusts, and the secret it endorses its own key with at its first sync.
+pub(crate) fn accept(library: &Library, invitation: &Invitation) -> Result<()> {
+    decode::<32>(&invitation.secret).ok_or_else(|| Error::invalid("invitation", "its secret is damaged"))?;
+    decode::<32>(&invitation.trust_root).ok_or_else(|| Error::invalid("invitation", "its community key is damaged"))?;
+    let conn = library.conn();
+    library::set_local(conn, "me", &invitation.member_id)?;
+    library::set_local(conn, "trust_root", &invitation.trust_root)?;
+    library::set_local(conn, "invitation_id", &invitation.invitation_id)?;
+    library::set_local(conn, "invitation_secret", &invitation.secret)?;
+    Ok(())
+}
+
+/// After joining: when the lead's copy of the invited member has not reached the target yet,
+/// the newcomer's own laptop makes their profile (the same id, so the two merge).
+pub(crate) fn ensure_member(library: &mut Library, invitation: &Invitation) -> Result<()> {
+    let exists: bool =
+        library
+            .conn()
+            .query_row("SELECT count(*) > 0 FROM members WHERE id = ?1", [&invitation.member_id], |row| row.get(0))?;
+    if !exists {
+        let today = library.now().date().to_string();
+        library.write(|w| {
+            w.apply(
+                "members",
+                &invitation.member_id,
+                &[
+                    ("display_name", Value::Text(invitation.name.clone())),
+                    ("role", Value::Text("member".into())),
+                    ("joined_on", Value::Text(today.clone())),
+                ],
+            )?;
+            crate::search::index_member(w.conn(), &invitation.member_id)
+        })?;
+    }
+    Ok(())
+}
+
+/// This device's `devices` row as it should stand: its key, its member, and (for a device let
+/// in by an invitation) the endorsement signed with the invitation's secret.
+pub(crate) fn device_columns(library: &Library, key: &ed25519_dalek::SigningKey) -> Result<Vec<(&'static str, Value)>> {
+    use ed25519_dalek::Signer;
+    let conn = library.conn();
+    let public = encode(key.verifying_key().as_bytes());
+    let member = library.me()?.unwrap_or_default();
+    let mut columns = vec![("public_key", Value::Text(public.clone())), ("member_id", Value::Text(member.clone()))];
+    if let (Some(id), Some(secret)) =
+        (library::get_local(conn, "invitation_id")?, library::get_local(conn, "invitation_secret")?)
+    {
+        let secret = decode::<32>(&secret).ok_or_else(|| Error::invalid("invitation", "its secret is damaged"))?;
+        let signature = ed25519_dalek::SigningKey::from_bytes(&secret).sign(&endorsement_message(
+            library.device(),
+            &public,
+            &member,
+        ));
+        columns.push(("invitation_id", Value::Text(id)));
+        columns.push(("endorsement", Value::Text(encode(&signature.to_bytes()))));
+    }
+    Ok(columns)
+}
+
+/// A device let in: the member it writes as, and whether it is the trust root itself.
+pub(crate) struct Admitted {
+    pub member: String,
+    pub root: bool,
+    pub lead: bool,
+}
+
+/// Why a segment is not merged: refused for good, or waiting for the invitation that lets its
+/// device in (merged at a later sync once that arrives).
+pub(crate) enum Refusal {
+    Refused(String),
+    Waiting(String),
+}
+
+fn text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => t.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Whether the segment's device is let in, judged by the roster as this replica knows it
+/// plus what the segment itself says about its own device.
+pub(crate) fn admit(
+    conn: &Connection,
+    trust_root: &str,
+    segment: &Segment,
+    signer: &str,
+) -> Result<std::result::Result<Admitted, Refusal>> {
+    let stored: Option<(String, String, String, String)> = conn
+        .prepare_cached("SELECT public_key, member_id, invitation_id, endorsement FROM devices WHERE id = ?1")?
+        .query_row([&segment.device], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+        .optional()?;
+    let (stored_key, mut member, mut invitation_id, mut endorsement) = stored.unwrap_or_default();
+    let mut public_key = stored_key.clone();
+    for op in segment.ops.iter().filter(|op| op.table == "devices" && op.row == segment.device) {
+        match op.column.as_str() {
+            "public_key" => public_key = text(&op.value),
+            "member_id" => member = text(&op.value),
+            "invitation_id" => invitation_id = text(&op.value),
+            "endorsement" => endorsement = text(&op.value),
+            _ => {}
+        }
+    }
+    if !stored_key.is_empty() && stored_key != signer {
+        return Ok(Err(Refusal::Refused("signed by a key the roster does not hold for this device".into())));
+    }
+    if public_key != signer {
+        return Ok(Err(Refusal::Refused("from a device the roster does not know".into())));
+    }
+    let lead = |member: &str| -> Result<bool> {
+        Ok(conn
+            .prepare_cached("SELECT role = 'lead' FROM members WHERE id = ?1 AND deleted = 0")?
+            .query_row([member], |row| row.get(0))
+            .optional()?
+            .unwrap_or(false))
+    };
+    if signer == trust_root {
+        return Ok(Ok(Admitted { lead: true, member, root: true }));
+    }
+    if invitation_id.is_empty() {
+        return Ok(Err(Refusal::Refused("from a device no invitation let in".into())));
+    }
+    let invitation: Option<(String, String)> = conn
+        .prepare_cached("SELECT public_key, member_id FROM invitations WHERE id = ?1 AND deleted = 0")?
+        .query_row([&invitation_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let Some((invitation_key, invited_member)) = invitation else {
+        return Ok(Err(Refusal::Waiting("waits for the invitation that lets its device in".into())));
+    };
+    let verified = decode::<32>(&invitation_key)
+        .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
+        .zip(decode::<64>(&endorsement))
+        .is_some_and(|(key, signature)| {
+            key.verify_strict(
+                &endorsement_message(&segment.device, &public_key, &member),
+                &ed25519_dalek::Signature::from_bytes(&signature),
+            )
+            .is_ok()
+        });
+    if !verified {
+        return Ok(Err(Refusal::Refused("its device's invitation signature does not match".into())));
+    }
+    if member != invited_member {
+        return Ok(Err(Refusal::Refused("its device speaks for a member its invitation does not name".into())));
+    }
+    Ok(Ok(Admitted { lead: lead(&member)?, member, root: false }))
+}
+
+/// The authors rows get in this segment (a row's first op batch names its author).
+pub(crate) fn segment_authors(segment: &Segment) -> HashMap<(&str, &str), String> {
+    segment
+        .ops
+        .iter()
+        .filter(|op| op.column == "author")
+        .map(|op| ((op.table.as_str(), op.row.as_str()), text(&op.value)))
+        .collect()
+}
+
+/// Whether an admitted device may write this op; the reason when it may not.
+pub(crate) fn permitted(
+    conn: &Connection,
+    segment: &Segment,
+    authors: &HashMap<(&str, &str), String>,
+    admitted: &Admitted,
+    op: &Op,
+) -> Result<std::result::Result<(), String>> {
+    if admitted.root {
+        return Ok(Ok(()));
+    }
+    if crate::changes::Hlc::parse(&op.hlc).is_none_or(|hlc| hlc.device != segment.device) {
+        return Ok(Err("stamped with another device's clock".into()));
+    }
+    let member = admitted.member.as_str();
+    if op.author != member || (op.column == "author" && text(&op.value) != member) {
+        return Ok(Err("claims to be written by another member".into()));
+    }
+    if admitted.lead {
+        return Ok(Ok(()));
+    }
+    let table = op.table.as_str();
+    if LEAD_TABLES.contains(&table) {
+        return Ok(Err(format!("changes {table}, which only leads may")));
+    }
+    Ok(match table {
+        "devices" if op.row != segment.device => Err("changes another device's entry in the roster".into()),
+        "members" if op.row != member => Err("changes another member's profile".into()),
+        // A newcomer whose invitation has not arrived makes their own profile, as a member.
+        "members" if op.column == "role" && op.value != Cell::Text("member".into()) => {
+            Err("changes a member's role, which only leads may".into())
+        }
+        "moments" | "albums" | "media" if op.column == "deleted" => {
+            let owner: Option<String> = conn
+                .prepare_cached(&format!("SELECT author FROM {table} WHERE id = ?1"))?
+                .query_row([&op.row], |row| row.get(0))
+                .optional()?;
+            if owner.is_none_or(|owner| owner == member) {
+                Ok(())
+            } else {
+                Err(format!("deletes someone else's {}", table.trim_end_matches('s')))
+            }
+        }
+        _ if OWNED_TABLES.contains(&table) => {
+            let owner = match authors.get(&(table, op.row.as_str())) {
+                Some(owner) => Some(owner.clone()),
+                None => conn
+                    .prepare_cached(&format!("SELECT author FROM {table} WHERE id = ?1"))?
+                    .query_row([&op.row], |row| row.get::<_, String>(0))
+                    .optional()?,
+            };
+            match owner {
+                Some(owner) if owner == member => Ok(()),
+                _ => Err(format!("changes someone else's {}", table.trim_end_matches('s').replace('_', " "))),
+            }
+        }
+        _ => Ok(()),
+    })
+}
+
+/// Keeps a refused op aside with why, as quarantined ops are.
+pub(crate) fn set_aside(conn: &Connection, op: &Op, reason: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO quarantined_ops (hlc, tbl, row_id, col, value, author, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author, reason])?;
+    Ok(())
+}
+
+/// Writes an invitation file, readable only by its user (it holds a secret).
+pub fn write_invitation(path: &std::path::Path, invitation: &Invitation) -> Result<()> {
+    let json = serde_json::to_vec_pretty(invitation).expect("invitations serialise");
+    crate::images::write_atomically(path, &json)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
+}
+
+/// Reads an invitation from a file, or from its code given directly.
+pub fn read_invitation(file_or_code: &str) -> Result<Invitation> {
+    if file_or_code.trim_start().starts_with(CODE_PREFIX) {
+        return Invitation::parse(file_or_code);
+    }
+    let path = std::path::Path::new(file_or_code);
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Invitation::parse(&text)
+}

@@ -1,0 +1,91 @@
+// Two app instances on two libraries meet through one shared folder: a lead invites a newcomer
+// in the first window, the newcomer joins with the code in the second, proposes an initiative
+// and adds a photo there; after "Sync now" on both, the first window shows them.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { button, byLabel, hearth, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
+
+const title = "Seed swap at the allotment";
+
+async function syncNow(browser, expected) {
+  await navigate(browser, "Settings");
+  await (await button(browser, "Sync now")).click();
+  await waitForText(browser, expected, { timeout: 60_000 });
+}
+
+test("a proposal and a photo made in one window appear in the other after Sync now", async () => {
+  const lead = scratch();
+  const newcomer = scratch();
+  const shared = join(lead.base, "shared folder");
+  hearth("demo", lead.library);
+  const photos = join(newcomer.base, "photos");
+  mkdirSync(photos);
+  execFileSync("/usr/bin/convert", ["-size", "800x600", "plasma:orange-brown", join(photos, "seed-swap.jpg")]);
+
+  const first = await launch(lead);
+  const second = await launch(newcomer, { library: null });
+  try {
+    // The lead chooses the shared folder, syncs, and invites Rita.
+    const a = first.browser;
+    await navigate(a, "Settings");
+    await (await byLabel(a, "Folder path")).setValue(shared);
+    await (await button(a, "Sync now")).click();
+    await waitForText(a, "Sent", { timeout: 60_000 });
+    await (await byLabel(a, "Newcomer's name")).setValue("Rita Remote");
+    await (await button(a, "Create invitation")).click();
+    const codeBox = await byLabel(a, "Invitation code");
+    await a.waitUntil(async () => (await codeBox.getValue()).startsWith("hearth-invite:"), { timeoutMsg: "no invitation code" });
+    const code = await codeBox.getValue();
+    // Creating it synced again, so the invitation is in the folder before Rita arrives.
+    await a.waitUntil(async () => !(await (await button(a, "Sync now")).getAttribute("disabled")), { timeout: 60_000 });
+    await screenshot(a, "sync-two-invite");
+
+    // Rita joins in the second window with the code.
+    const b = second.browser;
+    await waitForText(b, "Welcome to Hearth");
+    await (await button(b, "Join with an invitation")).click();
+    await (await b.$("#invitation-code")).setValue(code);
+    await waitForText(b, "as Rita Remote");
+    assert.equal(await (await b.$("#join-target")).getValue(), shared, "the invitation names the shared folder");
+    await screenshot(b, "sync-two-join");
+    await (await button(b, "Join")).click();
+    await waitForText(b, "Rita Remote", { timeout: 60_000 });
+
+    // She proposes an initiative and adds a photo, then syncs.
+    await navigate(b, "Initiatives");
+    await (await button(b, "Propose an initiative")).click();
+    await (await byLabel(b, "What do you want to do?")).setValue(title);
+    await (await byLabel(b, "The difference it should make, and why it matters to you")).setValue("Neighbours and nurses swapping seeds in spring.");
+    await (await button(b, "Propose")).click();
+    await waitForText(b, title);
+    await navigate(b, "Memories");
+    await b.waitUntil(() => b.execute(() => typeof window.__hearthDrop === "function"), { timeoutMsg: "Memories did not open" });
+    await b.execute((path) => window.__hearthDrop([path]), photos);
+    await waitForText(b, "Import finished: 1 imported", { timeout: 60_000 });
+    await syncNow(b, "Sent");
+
+    // The lead syncs and sees both.
+    await syncNow(a, "changes applied");
+    const status = await (await a.$('[role="status"]')).getText();
+    assert.match(status, /received [1-9]\d* files/, status);
+    assert.doesNotMatch(status, /Rejected/, "every batch of Rita's was let in");
+    await navigate(a, "Initiatives");
+    await waitForText(a, title);
+    await navigate(a, "Memories");
+    const grid = await a.$('[role="grid"]');
+    await grid.waitForExist();
+    await (await a.$("aria/Search media")).setValue("seed-swap");
+    await a.waitUntil(async () => (await grid.getAttribute("data-total")) === "1", { timeoutMsg: "Rita's photo is not in the lead's gallery" });
+    await a.waitUntil(
+      async () => a.execute(() => document.querySelector('[role="grid"] img')?.naturalWidth ?? 0).then((w) => w > 0),
+      { timeoutMsg: "the synced photo's thumbnail did not load" },
+    );
+    await screenshot(a, "sync-two-arrived");
+  } finally {
+    await second.close();
+    await first.close();
+  }
+});
