@@ -122,7 +122,7 @@ fn known(table: &str, column: &str) -> bool {
 /// Merges ops (from this device or any other) by per-column last-writer-wins. Idempotent and
 /// order-independent: the same set of ops, in any order, with repeats, gives the same tables.
 pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
-    let report = merge_ops(library, ops)?;
+    let report = merge_ops(library, ops, None)?;
     if report.applied > 0 {
         crate::search::rebuild(library.conn())?;
     }
@@ -130,8 +130,9 @@ pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
 }
 
 /// [`merge`] without refreshing the search index, for callers that merge several batches
-/// and refresh it once.
-fn merge_ops(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
+/// and refresh it once. `segment` (device, number) is recorded as merged in the same
+/// transaction, so a crash never leaves a segment applied but unrecorded.
+fn merge_ops(library: &mut Library, ops: &[Op], segment: Option<(&str, u64)>) -> Result<MergeReport> {
     library.ensure_writable()?;
     let now = library.now();
     let tx = library.conn_mut().transaction()?;
@@ -179,6 +180,9 @@ fn merge_ops(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
             let seen = Hlc { device: library_device(&tx)?, ..newest };
             tx.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [seen.to_string()])?;
         }
+    }
+    if let Some((device, seq)) = segment {
+        tx.execute("INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)", params![device, seq as i64])?;
     }
     tx.commit()?;
     Ok(report)
@@ -598,7 +602,9 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
     };
     if let Some((segment, last_sent)) = outgoing {
         let name = segment_name(&segment.device, segment.seq);
-        if !store.put_new(&name, seal(&segment, &key))? {
+        let written = store.put_new(&name, seal(&segment, &key))?;
+        pause_point("segment-written");
+        if !written {
             return Err(Error::invalid(
                 "sync",
                 format!("{name} already exists in {}: another copy of this library is syncing there; sync from one copy only", store.target()),
@@ -635,6 +641,7 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
         if promised(name, &bytes) {
             write_atomically(&root.join(name), &bytes)?;
             received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            pause_point("file-received");
         }
         meter.update(|p| {
             p.files_done += 1;
@@ -675,6 +682,7 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
                 Merged::Yes => {
                     progressed = true;
                     meter.update(|p| p.segments_done += 1);
+                    pause_point("segment-merged");
                 }
                 Merged::Waiting(reason) => later.push((device, seq, opened, reason)),
             }
@@ -701,6 +709,17 @@ enum Merged {
     Yes,
     /// Its device is not let in yet; read again later.
     Waiting(String),
+}
+
+/// For crash tests: with `HEARTH_SYNC_PAUSE_AT=<point>` a sync stops at that point, says so on
+/// standard error, and waits to be killed.
+fn pause_point(point: &str) {
+    if std::env::var("HEARTH_SYNC_PAUSE_AT").is_ok_and(|at| at == point) {
+        eprintln!("paused at {point}");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
 }
 
 /// Checks one downloaded segment and merges the ops its device may write; lists what it
@@ -754,10 +773,7 @@ fn merge_segment(
         let changes = if count == 1 { "change" } else { "changes" };
         report.rejected.push(format!("{device}/{seq}: {count} {changes} refused: {reason}"));
     }
-    let merged = merge_ops(library, &allowed)?;
-    library
-        .conn()
-        .execute("INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)", params![device, seq as i64])?;
+    let merged = merge_ops(library, &allowed, Some((device, seq)))?;
     report.segments_read += 1;
     report.merge.applied += merged.applied;
     report.merge.superseded += merged.superseded;

@@ -16,4 +16,5 @@ mod stories;
 mod story;
 mod support;
 mod sync;
+mod sync_crash;
 mod sync_remote;

@@ -20,7 +20,7 @@ fn join(lead: &mut Library, name: &str, root: &Path, folder: &Path) -> hearth::R
 }
 
 /// Every synced table's rows, as text, in id order: two replicas agree when these are equal.
-fn dump(library: &Library) -> Vec<String> {
+pub fn dump(library: &Library) -> Vec<String> {
     let conn = library.conn();
     let mut out = Vec::new();
     for (table, _) in SYNCED_TABLES {
