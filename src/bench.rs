@@ -402,7 +402,8 @@ pub fn upload(files: usize, megabytes: usize, rounds: usize, endpoint: Option<&s
         let store = crate::storage::Store::open(&target, &credentials)?;
         let clock = Stopwatch::start();
         let present = store.list("blobs")?.len();
-        let sent = store.upload(names.iter().map(|n| (format!("blobs/{n}"), blobs.join(n))).collect(), &|_| {})?;
+        let uploads = names.iter().map(|n| (format!("blobs/{n}"), blobs.join(n))).collect();
+        let sent = store.upload(uploads, &Ok, &|_| {})?;
         let hearth = clock.seconds();
         if present != 0 || sent as usize != files {
             return Err(Error::invalid("bench", format!("uploaded {sent} of {files}")));

@@ -8,6 +8,7 @@ pub mod celebrations;
 pub mod changes;
 pub mod clock;
 pub mod community;
+pub mod crypto;
 pub mod db;
 pub mod decisions;
 pub mod demo;

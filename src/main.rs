@@ -107,6 +107,10 @@ enum Command {
         target: Option<String>,
         #[command(flatten)]
         credentials: CredentialArgs,
+        /// Encrypt everything stored in the target with the community key (a new target only;
+        /// the key travels in invitations).
+        #[arg(long)]
+        encrypt: bool,
         #[arg(long)]
         json: bool,
     },
@@ -580,14 +584,15 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Moments { command } => run_moments(command)?,
-        Command::Sync { library, target, credentials, json } => {
+        Command::Sync { library, target, credentials, encrypt, json } => {
             let mut lib = Library::open(&library)?;
-            let report = sync::sync_remembered(&mut lib, target.as_deref(), credentials.read())?;
+            let options = sync::SyncOptions { encrypt };
+            let report = sync::sync_remembered(&mut lib, target.as_deref(), credentials.read(), &options)?;
             if json {
                 print_json(&report);
             } else {
                 println!(
-                    "Sent {} changes and {} files; read {} segments: {} changes applied, {} older, {} parked, {} quarantined; received {} files",
+                    "Sent {} changes and {} files; read {} segments: {} changes applied, {} older, {} parked, {} quarantined, {} refused; received {} files",
                     report.sent_ops,
                     report.files_sent,
                     report.segments_read,
@@ -595,6 +600,7 @@ fn run(cli: Cli) -> Result<()> {
                     report.merge.superseded,
                     report.merge.parked,
                     report.merge.quarantined,
+                    report.merge.refused,
                     report.files_received
                 );
                 for rejected in &report.rejected {

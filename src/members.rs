@@ -384,6 +384,17 @@ pub fn create_my_profile(library: &mut Library, draft: MemberDraft) -> Result<Me
 /// "I am <member>" on this device.
 pub fn choose_me(library: &Library, member_id: &str) -> Result<Member> {
     let stored = get_stored(library.conn(), member_id)?;
+    // A laptop let in by an invitation speaks for its member only: the others' laptops would
+    // refuse what it wrote as anyone else.
+    if crate::library::get_local(library.conn(), "invitation_id")?.is_some()
+        && library.me()?.as_deref() != Some(member_id)
+    {
+        return Err(Error::Forbidden {
+            action: "switch to another member on this laptop",
+            reason: "it joined the community as its own member; others join from their own laptops with an invitation"
+                .into(),
+        });
+    }
     library.set_me(&stored.id)?;
     get(library.conn(), &Viewer::member(library.conn(), member_id)?, member_id)
 }

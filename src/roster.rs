@@ -57,6 +57,9 @@ pub struct Invitation {
     pub secret: String,
     /// The founding device's public key.
     pub trust_root: String,
+    /// The community key, when the community's target is encrypted.
+    #[serde(default)]
+    pub community_key: Option<String>,
 }
 
 impl Invitation {
@@ -86,14 +89,6 @@ impl Invitation {
         }
         Ok(invitation)
     }
-}
-
-fn random_secret() -> [u8; 32] {
-    // 32 bytes from the operating system's generator (through two random UUIDs).
-    let mut secret = [0u8; 32];
-    secret[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-    secret[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-    secret
 }
 
 pub fn encode(bytes: &[u8]) -> String {
@@ -133,7 +128,7 @@ pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Res
         Some(id) => members::get(library.conn(), &viewer, id)?,
         None => members::create_member(library, MemberDraft::named(name))?,
     };
-    let secret = random_secret();
+    let secret = crate::crypto::random_bytes()?;
     let public = encode(ed25519_dalek::SigningKey::from_bytes(&secret).verifying_key().as_bytes());
     let invitation_id = library.write(|w| {
         let id = w.new_id();
@@ -157,6 +152,7 @@ pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Res
         name: member.display_name,
         secret: encode(&secret),
         trust_root,
+        community_key: crate::crypto::load(library.root())?.map(|key| key.to_text()),
     })
 }
 
@@ -165,6 +161,11 @@ pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Res
 pub(crate) fn accept(library: &Library, invitation: &Invitation) -> Result<()> {
     decode::<32>(&invitation.secret).ok_or_else(|| Error::invalid("invitation", "its secret is damaged"))?;
     decode::<32>(&invitation.trust_root).ok_or_else(|| Error::invalid("invitation", "its community key is damaged"))?;
+    if let Some(text) = &invitation.community_key {
+        let key = crate::crypto::CommunityKey::from_text(text)
+            .ok_or_else(|| Error::invalid("invitation", "its community key is damaged"))?;
+        crate::crypto::save(library.root(), &key)?;
+    }
     let conn = library.conn();
     library::set_local(conn, "me", &invitation.member_id)?;
     library::set_local(conn, "trust_root", &invitation.trust_root)?;

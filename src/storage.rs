@@ -303,8 +303,14 @@ impl Store {
     }
 
     /// Uploads local files (object name, file), [`TRANSFERS`] at a time, each created only if
-    /// absent. `done` hears each file's byte count as it lands.
-    pub fn upload(&self, files: Vec<(String, PathBuf)>, done: &(dyn Fn(u64) + Sync)) -> Result<u32> {
+    /// absent, after `transform` (encryption, or nothing). `done` hears each file's byte count
+    /// as it lands.
+    pub fn upload(
+        &self,
+        files: Vec<(String, PathBuf)>,
+        transform: &(dyn Fn(Vec<u8>) -> Result<Vec<u8>> + Sync),
+        done: &(dyn Fn(u64) + Sync),
+    ) -> Result<u32> {
         let store = self.store.clone();
         let conditional = self.conditional_put;
         let result: std::result::Result<u32, Error> = self.runtime.block_on(async {
@@ -314,6 +320,7 @@ impl Store {
                 async move {
                     let bytes = tokio::fs::read(&file).await.map_err(|e| Error::io(&file, e))?;
                     let size = bytes.len() as u64;
+                    let bytes = transform(bytes)?;
                     let wrote =
                         put_new(store, conditional, name, bytes).await.map_err(|e| describe(&self.target, e))?;
                     Ok::<_, Error>((wrote, size))

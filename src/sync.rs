@@ -18,6 +18,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::changes::{Hlc, SYNCED_TABLES};
+use crate::crypto::{self, CommunityKey};
 use crate::error::{Error, Result};
 use crate::images::write_atomically;
 use crate::library::{self, Access, Library};
@@ -400,9 +401,13 @@ fn register(library: &mut Library, key: &ed25519_dalek::SigningKey) -> Result<()
 
 /// A segment as stored: a header line with the signer's public key and the signature, then
 /// the exact bytes signed.
-fn seal(segment: &Segment, key: &ed25519_dalek::SigningKey) -> Vec<u8> {
+fn seal(segment: &Segment, key: &ed25519_dalek::SigningKey, community: Option<&CommunityKey>) -> Result<Vec<u8>> {
     use ed25519_dalek::Signer;
-    let body = serde_json::to_vec(segment).expect("segments serialise");
+    let mut body = serde_json::to_vec(segment).expect("segments serialise");
+    // Encrypt, then sign: a replica checks who wrote a segment before it decrypts anything.
+    if let Some(community) = community {
+        body = community.seal(&body)?;
+    }
     let signature = key.sign(&body);
     let header = serde_json::json!({
         "public_key": encode_key(&key.verifying_key()),
@@ -411,11 +416,11 @@ fn seal(segment: &Segment, key: &ed25519_dalek::SigningKey) -> Vec<u8> {
     let mut out = header.to_string().into_bytes();
     out.push(b'\n');
     out.extend_from_slice(&body);
-    out
+    Ok(out)
 }
 
 /// Checks a stored segment's signature; returns the segment and its signer's public key.
-fn open_sealed(bytes: &[u8]) -> std::result::Result<(Segment, String), String> {
+fn open_sealed(bytes: &[u8], community: Option<&CommunityKey>) -> std::result::Result<(Segment, String), String> {
     use ed25519_dalek::Verifier;
     let split = bytes.iter().position(|b| *b == b'\n').ok_or("unsigned")?;
     let (header, body) = (&bytes[..split], &bytes[split + 1..]);
@@ -428,6 +433,15 @@ fn open_sealed(bytes: &[u8]) -> std::result::Result<(Segment, String), String> {
     let key = ed25519_dalek::VerifyingKey::from_bytes(&public).map_err(|_| "signed with an invalid key")?;
     key.verify(body, &ed25519_dalek::Signature::from_bytes(&signature))
         .map_err(|_| "its signature does not match its contents (altered after it was written)")?;
+    let opened;
+    let body = match community {
+        Some(community) => {
+            opened = community.open(body)?;
+            &opened[..]
+        }
+        None if crypto::is_sealed(body) => return Err("encrypted, but the target says it is not".into()),
+        None => body,
+    };
     let segment: Segment = serde_json::from_slice(body).map_err(|e| format!("damaged ({e})"))?;
     Ok((segment, encode_key(&key)))
 }
@@ -438,12 +452,18 @@ fn segment_name(device: &str, seq: u64) -> String {
 
 const MARKER: &str = "hearth-sync.json";
 
+/// What a target's marker says.
+struct Marker {
+    /// The id of the community key everything in the target is sealed with.
+    sealed_with: Option<String>,
+}
+
 /// Reads the target's format marker; a target written by a newer Hearth is refused.
-fn read_format(store: &Store) -> Result<Option<u64>> {
+fn read_format(store: &Store) -> Result<Option<Marker>> {
     let Some(bytes) = store.get(MARKER)? else { return Ok(None) };
-    let format = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .and_then(|v| v["format"].as_u64())
+    let marker: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let format = marker["format"]
+        .as_u64()
         .ok_or_else(|| Error::invalid("target", format!("{}: {MARKER} is not a Hearth sync marker", store.target())))?;
     if format > u64::from(FORMAT) {
         return Err(Error::invalid(
@@ -454,18 +474,61 @@ fn read_format(store: &Store) -> Result<Option<u64>> {
             ),
         ));
     }
-    Ok(Some(format))
+    Ok(Some(Marker { sealed_with: marker["encrypted_with"].as_str().map(str::to_owned) }))
 }
 
-/// Checks (or writes) the target's format marker; a newer format is never written.
-fn check_format(store: &Store) -> Result<()> {
-    if read_format(store)?.is_none() {
-        let marker = serde_json::json!({ "format": FORMAT, "app": "Hearth" }).to_string().into_bytes();
-        store.put_new(MARKER, marker)?;
-        // Another device may have written its marker at the same moment: read what stands.
-        read_format(store)?;
+/// Checks (or writes) the target's marker and settles encryption: the community key to seal
+/// with, or None for a plain target. A new target is encrypted when asked or when this
+/// library already holds a community key (the key is made, and kept, first).
+fn check_format(store: &Store, root: &Path, encrypt: bool) -> Result<Option<CommunityKey>> {
+    let mut held = crypto::load(root)?;
+    let marker = match read_format(store)? {
+        Some(marker) => marker,
+        None => {
+            if held.is_none() && encrypt {
+                let key = CommunityKey::generate()?;
+                crypto::save(root, &key)?;
+                held = Some(key);
+            }
+            let key = held.clone();
+            let mut marker = serde_json::json!({ "format": FORMAT, "app": "Hearth" });
+            if let Some(key) = &key {
+                marker["encrypted_with"] = serde_json::Value::String(key.id());
+            }
+            store.put_new(MARKER, marker.to_string().into_bytes())?;
+            // Another device may have written its marker at the same moment: read what stands.
+            read_format(store)?
+                .ok_or_else(|| Error::invalid("target", format!("{}: the marker vanished", store.target())))?
+        }
+    };
+    match (marker.sealed_with, held) {
+        (Some(id), Some(key)) if key.id() == id => Ok(Some(key)),
+        (Some(_), Some(_)) => Err(Error::invalid(
+            "target",
+            format!("{} is encrypted with another community's key than this library's", store.target()),
+        )),
+        (Some(_), None) => Err(Error::invalid(
+            "target",
+            format!(
+                "{} is encrypted and this laptop has no key for it: join with an invitation from one of the community's leads",
+                store.target()
+            ),
+        )),
+        (None, _) if encrypt => Err(Error::invalid(
+            "target",
+            format!("{} already holds unencrypted data; to encrypt, start with an empty folder, bucket or address", store.target()),
+        )),
+        (None, _) => Ok(None),
     }
-    Ok(())
+}
+
+/// How a sync goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncOptions {
+    /// Seal everything with the community key (only a new, empty target can start so; one
+    /// that is already encrypted stays so regardless).
+    pub encrypt: bool,
 }
 
 /// Where a sync is, for a progress bar.
@@ -549,14 +612,29 @@ pub fn sync_folder(library: &mut Library, target: &Path) -> Result<SyncReport> {
 
 /// One sync with any target, the library held throughout (the command line, tests).
 pub fn sync_target(library: &mut Library, target: &Target, credentials: &Credentials) -> Result<SyncReport> {
+    sync_with(library, target, credentials, &SyncOptions::default())
+}
+
+/// [`sync_target`] with options.
+pub fn sync_with(
+    library: &mut Library,
+    target: &Target,
+    credentials: &Credentials,
+    options: &SyncOptions,
+) -> Result<SyncReport> {
     let store = Store::open(target, credentials)?;
-    run(&std::cell::RefCell::new(library), &store, &|_| {})
+    run(&std::cell::RefCell::new(library), &store, options, &|_| {})
 }
 
 /// One sync: send this device's new media and ops, fetch media this library lacks, merge
 /// everyone's segments not merged yet. The library is held only while the database is read
 /// or written, never during transfers.
-pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress) + Sync)) -> Result<SyncReport> {
+pub fn run(
+    access: &impl Access,
+    store: &Store,
+    options: &SyncOptions,
+    listener: &(dyn Fn(&SyncProgress) + Sync),
+) -> Result<SyncReport> {
     let meter = Meter { progress: std::sync::Mutex::new(SyncProgress::default()), listener };
     meter.update(|_| {});
     let (key, root, outgoing, mut merged) = access.with(|library| {
@@ -571,7 +649,8 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
             .collect::<rusqlite::Result<_>>()?;
         Ok((key, library.root().to_path_buf(), next_segment(library)?, merged))
     })?;
-    check_format(store)?;
+    let community = check_format(store, &root, options.encrypt)?;
+    let community = community.as_ref();
 
     // 1. Send: media first, so a segment never names a file the target lacks.
     let local = local_media(&root);
@@ -592,17 +671,24 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
         p.bytes_total = to_send.iter().map(|(name, _)| local[name]).sum::<u64>() as f64;
     });
     let mut report = SyncReport {
-        files_sent: store.upload(to_send, &|size| {
-            meter.update(|p| {
-                p.files_done += 1;
-                p.bytes_done += size as f64;
-            })
-        })?,
+        files_sent: store.upload(
+            to_send,
+            &|bytes| match community {
+                Some(community) => community.seal(&bytes),
+                None => Ok(bytes),
+            },
+            &|size| {
+                meter.update(|p| {
+                    p.files_done += 1;
+                    p.bytes_done += size as f64;
+                })
+            },
+        )?,
         ..SyncReport::default()
     };
     if let Some((segment, last_sent)) = outgoing {
         let name = segment_name(&segment.device, segment.seq);
-        let written = store.put_new(&name, seal(&segment, &key))?;
+        let written = store.put_new(&name, seal(&segment, &key, community)?)?;
         pause_point("segment-written");
         if !written {
             return Err(Error::invalid(
@@ -636,9 +722,17 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
         }
     });
     let received = std::sync::atomic::AtomicU32::new(0);
+    let undecryptable = std::sync::atomic::AtomicU32::new(0);
     store.download(to_fetch, &|name, bytes| {
         let size = bytes.len() as u64;
-        if promised(name, &bytes) {
+        let bytes = match community {
+            Some(community) => community.open(&bytes).unwrap_or_else(|_| {
+                undecryptable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Vec::new()
+            }),
+            None => bytes,
+        };
+        if !bytes.is_empty() && promised(name, &bytes) {
             write_atomically(&root.join(name), &bytes)?;
             received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             pause_point("file-received");
@@ -650,6 +744,12 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
         Ok(())
     })?;
     report.files_received = received.into_inner();
+    let undecryptable = undecryptable.into_inner();
+    if undecryptable > 0 {
+        report.rejected.push(format!(
+            "{undecryptable} files could not be decrypted with the community key (altered?) and were left out"
+        ));
+    }
 
     let mut waiting: Vec<(String, u64, String)> = Vec::new();
     for (name, _) in store.list("log")? {
@@ -667,7 +767,7 @@ pub fn run(access: &impl Access, store: &Store, listener: &(dyn Fn(&SyncProgress
     let mut pending = Vec::new();
     for (device, seq, name) in waiting {
         let opened = match store.get(&name)? {
-            Some(bytes) => open_sealed(&bytes),
+            Some(bytes) => open_sealed(&bytes, community),
             None => Err("vanished while it was being read".to_owned()),
         };
         pending.push((device, seq, opened));
@@ -784,21 +884,23 @@ fn merge_segment(
 
 /// What the window's "Test connection" says about a target; never writes to it.
 pub fn probe(target: &Target, credentials: &Credentials) -> Result<String> {
-    let store = Store::open(target, credentials)?;
+    // Checked before opening, which would create a missing folder.
     if let Target::Folder(folder) = target {
         if !folder.is_dir() {
             return Err(Error::invalid("target", format!("{} is not a folder", folder.display())));
         }
     }
+    let store = Store::open(target, credentials)?;
     Ok(match read_format(&store)? {
-        Some(_) => {
+        Some(marker) => {
             let devices: std::collections::BTreeSet<String> = store
                 .list("log")?
                 .into_iter()
                 .filter_map(|(name, _)| name.split('/').nth(1).map(str::to_owned))
                 .collect();
             format!(
-                "Reachable: a Hearth community synced by {} device{}.",
+                "Reachable: {} Hearth community synced by {} device{}.",
+                if marker.sealed_with.is_some() { "an encrypted" } else { "a" },
                 devices.len(),
                 if devices.len() == 1 { "" } else { "s" }
             )
@@ -836,7 +938,7 @@ pub fn join(
     }
     let mut library = Library::create_for_join(root)?;
     roster::accept(&library, invitation)?;
-    let report = run(&std::cell::RefCell::new(&mut library), &store, &|_| {})?;
+    let report = run(&std::cell::RefCell::new(&mut library), &store, &SyncOptions::default(), &|_| {})?;
     let has_community: bool =
         library.conn().query_row("SELECT count(*) > 0 FROM community WHERE deleted = 0", [], |row| row.get(0))?;
     if !has_community {
@@ -896,9 +998,10 @@ pub fn sync_remembered(
     library: &mut Library,
     target: Option<&str>,
     credentials: Option<Credentials>,
+    options: &SyncOptions,
 ) -> Result<SyncReport> {
     let (target, credentials) = resolve(library, target, credentials)?;
-    let report = sync_target(library, &target, &credentials)?;
+    let report = sync_with(library, &target, &credentials, options)?;
     remember(library, &target, &credentials)?;
     Ok(report)
 }
@@ -912,6 +1015,8 @@ pub struct SyncStatus {
     /// The user name (or access key id) remembered for the target; the secret never leaves
     /// its file.
     pub user: Option<String>,
+    /// Whether this library holds the community key (its targets are encrypted).
+    pub encrypted: bool,
 }
 
 pub fn status(library: &Library) -> Result<SyncStatus> {
@@ -927,6 +1032,7 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
         target,
         last_sync: library::get_local(conn, "sync_last_at")?.and_then(|t| t.parse().ok()).map(crate::clock::Millis),
         user,
+        encrypted: crypto::load(library.root())?.is_some(),
     })
 }
 

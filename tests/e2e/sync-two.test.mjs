@@ -1,19 +1,27 @@
-// Two app instances on two libraries meet through one shared folder: a lead invites a newcomer
-// in the first window, the newcomer joins with the code in the second, proposes an initiative
-// and adds a photo there; after "Sync now" on both, the first window shows them.
+// Two app instances on two libraries meet through one shared, encrypted folder: a lead invites a
+// newcomer in the first window, the newcomer joins with the code in the second, proposes an
+// initiative and adds a photo there; after "Sync now" on both, the first window shows them,
+// and the folder itself shows none of it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { button, byLabel, hearth, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
 
 const title = "Seed swap at the allotment";
 
+/** Clicks "Sync now" and waits for this sync's own report (not one left from before). */
 async function syncNow(browser, expected) {
   await navigate(browser, "Settings");
+  const report = () => browser.execute(() => document.querySelector("[aria-label=\"Sync report\"]")?.textContent ?? "");
+  const before = await report();
   await (await button(browser, "Sync now")).click();
-  await waitForText(browser, expected, { timeout: 60_000 });
+  await browser.waitUntil(async () => (await report()) !== before && (await report()).includes(expected), {
+    timeout: 60_000,
+    timeoutMsg: `no new sync report saying "${expected}"`,
+  });
+  return report();
 }
 
 test("a proposal and a photo made in one window appear in the other after Sync now", async () => {
@@ -32,8 +40,10 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     const a = first.browser;
     await navigate(a, "Settings");
     await (await byLabel(a, "Folder path")).setValue(shared);
+    await (await a.$('//label[contains(., "Encrypt everything stored there")]/input')).click();
     await (await button(a, "Sync now")).click();
     await waitForText(a, "Sent", { timeout: 60_000 });
+    await waitForText(a, "Encrypted: everything stored there is sealed");
     await (await byLabel(a, "Newcomer's name")).setValue("Rita Remote");
     await (await button(a, "Create invitation")).click();
     const codeBox = await byLabel(a, "Invitation code");
@@ -41,6 +51,7 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     const code = await codeBox.getValue();
     // Creating it synced again, so the invitation is in the folder before Rita arrives.
     await a.waitUntil(async () => !(await (await button(a, "Sync now")).getAttribute("disabled")), { timeout: 60_000 });
+    await codeBox.scrollIntoView({ block: "center" });
     await screenshot(a, "sync-two-invite");
 
     // Rita joins in the second window with the code.
@@ -68,8 +79,7 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     await syncNow(b, "Sent");
 
     // The lead syncs and sees both.
-    await syncNow(a, "changes applied");
-    const status = await (await a.$('[role="status"]')).getText();
+    const status = await syncNow(a, "changes applied");
     assert.match(status, /received [1-9]\d* files/, status);
     assert.doesNotMatch(status, /Rejected/, "every batch of Rita's was let in");
     await navigate(a, "Initiatives");
@@ -84,6 +94,14 @@ test("a proposal and a photo made in one window appear in the other after Sync n
       { timeoutMsg: "the synced photo's thumbnail did not load" },
     );
     await screenshot(a, "sync-two-arrived");
+
+    // The folder holds only sealed bytes: neither the proposal nor the community's name shows.
+    const files = readdirSync(shared, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    assert.ok(files.length > 20, `segments and media are in the folder (${files.length})`);
+    for (const file of files) {
+      const text = readFileSync(join(file.parentPath, file.name)).toString("latin1");
+      assert.ok(!text.includes("Seed swap") && !text.includes("Riverside Care"), `${file.name} is readable`);
+    }
   } finally {
     await second.close();
     await first.close();

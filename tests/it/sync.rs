@@ -297,9 +297,10 @@ fn an_unreachable_remembered_folder_is_reported_not_recreated() {
     let scratch = Scratch::new();
     let folder = scratch.path("usb");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
-    sync::sync_remembered(&mut a, Some(folder.to_str().unwrap()), None).unwrap();
+    sync::sync_remembered(&mut a, Some(folder.to_str().unwrap()), None, &Default::default()).unwrap();
     std::fs::remove_dir_all(&folder).unwrap(); // the stick is unplugged
-    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_remembered(&mut a, None, None) else {
+    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_remembered(&mut a, None, None, &Default::default())
+    else {
         panic!("synced")
     };
     assert!(reason.contains("not reachable"), "{reason}");
@@ -399,6 +400,9 @@ fn a_member_cannot_write_what_is_not_theirs_and_the_rest_of_their_segment_merges
     let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     let bo = b.me().unwrap().unwrap();
     let Err(hearth::Error::Forbidden { .. }) = roster::invite(&mut b, "Eve", None) else { panic!("Bo invited") };
+    let Err(hearth::Error::Forbidden { .. }) = members::choose_me(&b, &ada.id) else {
+        panic!("Bo's laptop switched to speaking as Ada")
+    };
 
     // A modified app on Bo's laptop writes straight into the log, past the local checks.
     b.write(|w| {
@@ -501,4 +505,93 @@ fn the_losing_side_of_a_concurrent_edit_is_kept_for_its_author_to_restore() {
     sync::sync_folder(&mut b, &folder).unwrap();
     assert_eq!(moments::get(b.conn(), &moment.id).unwrap().story, "Ada's account: soup, then stories until midnight.");
     assert!(sync::my_revisions(&a).unwrap().is_empty(), "a restored version leaves the list");
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            out.extend(files_under(&entry.path()));
+        } else {
+            out.push(entry.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn an_encrypted_target_holds_nothing_readable_and_members_with_the_key_converge() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("cloud-folder");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada Quietname")).unwrap();
+    let photos = scratch.path("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    let jpeg = hearth::sample::jpeg(160, 120, 9, &hearth::sample::SampleExif::default());
+    std::fs::write(photos.join("dinner.jpg"), &jpeg).unwrap();
+    let shared = std::sync::Mutex::new(a);
+    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
+    let mut a = shared.into_inner().unwrap();
+    let encrypt = sync::SyncOptions { encrypt: true };
+    sync::sync_with(&mut a, &Target::Folder(folder.clone()), &Credentials::default(), &encrypt).unwrap();
+    assert!(sync::status(&a).unwrap().encrypted);
+
+    let (mut b, joined) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    assert_eq!(joined.files_received, 3, "the photo's three files arrive and decrypt");
+    assert!(joined.rejected.is_empty(), "{:?}", joined.rejected);
+    let bo = b.me().unwrap().unwrap();
+    members::update_profile(&mut b, &bo, "Bo Secretive", &Default::default()).unwrap();
+    for _ in 0..2 {
+        sync::sync_folder(&mut b, &folder).unwrap();
+        sync::sync_folder(&mut a, &folder).unwrap();
+    }
+    assert_eq!(dump(&a), dump(&b), "members holding the key converge");
+    let record = &hearth::media::records(b.conn()).unwrap()[0];
+    assert_eq!(std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap(), jpeg);
+
+    // Whoever holds the folder sees names and sizes, nothing more.
+    for file in files_under(&folder) {
+        let bytes = std::fs::read(&file).unwrap();
+        for secret in [&b"Quietname"[..], b"Secretive", b"River Circle", &jpeg[..64]] {
+            assert!(!bytes.windows(secret.len()).any(|w| w == secret), "{} shows {:?}", file.display(), secret);
+        }
+    }
+
+    // An invitation without the key (say, from a lead on an old version) cannot join.
+    let mut keyless = roster::invite(&mut a, "Cy", None).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    keyless.community_key = None;
+    let Err(hearth::Error::Invalid { reason, .. }) =
+        sync::join(&scratch.path("c"), &keyless, Some(&Target::Folder(folder.clone())), &Credentials::default())
+    else {
+        panic!("joined an encrypted community without its key")
+    };
+    assert!(reason.contains("encrypted and this laptop has no key"), "{reason}");
+
+    // A sealed file altered in the folder is refused, not written.
+    let thumb = files_under(&folder.join("thumbs"))[0].clone();
+    let mut bytes = std::fs::read(&thumb).unwrap();
+    *bytes.last_mut().unwrap() ^= 1;
+    std::fs::remove_file(&thumb).unwrap();
+    std::fs::write(&thumb, &bytes).unwrap();
+    let (d, report) = join(&mut a, "Dee", &scratch.path("d"), &folder).unwrap();
+    assert!(report.rejected.iter().any(|r| r.contains("could not be decrypted")), "{:?}", report.rejected);
+    assert!(!d.root().join("thumbs").join(thumb.file_name().unwrap()).exists());
+}
+
+#[test]
+fn a_target_holding_plain_data_is_not_switched_to_encryption_half_way() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("usb");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let encrypt = sync::SyncOptions { encrypt: true };
+    let Err(hearth::Error::Invalid { reason, .. }) =
+        sync::sync_with(&mut a, &Target::Folder(folder.clone()), &Credentials::default(), &encrypt)
+    else {
+        panic!("encryption switched on over plain data")
+    };
+    assert!(reason.contains("already holds unencrypted data"), "{reason}");
+    assert!(!sync::status(&a).unwrap().encrypted, "no key was made for nothing");
 }

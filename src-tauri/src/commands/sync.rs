@@ -1,5 +1,5 @@
 use hearth::storage::{Credentials, Store, Target};
-use hearth::sync::{self, SyncProgress, SyncReport, SyncStatus};
+use hearth::sync::{self, SyncOptions, SyncProgress, SyncReport, SyncStatus};
 use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::error::CommandResult;
@@ -20,6 +20,7 @@ pub async fn sync_now(
     app: AppHandle,
     target: Option<String>,
     credentials: Option<Credentials>,
+    options: Option<SyncOptions>,
 ) -> CommandResult<SyncReport> {
     let work = tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
@@ -29,7 +30,7 @@ pub async fn sync_now(
         })?;
         let store = Store::open(&target, &credentials)?;
         let access = OpenLibrary { state: &state, root };
-        let report = sync::run(&access, &store, &|progress: &SyncProgress| {
+        let report = sync::run(&access, &store, &options.unwrap_or_default(), &|progress: &SyncProgress| {
             let _ = app.emit("sync-progress", progress.clone());
         })?;
         state.with_library(|library| sync::remember(library, &target, &credentials))?;

@@ -128,7 +128,7 @@ export const commands = {
 	 *  Runs on a worker thread and holds the library only while it reads or writes the database,
 	 *  so the window stays usable; progress arrives as `sync-progress` events.
 	 */
-	syncNow: (target: string | null, credentials: Credentials | null) => typedError<SyncReport, CommandError>(__TAURI_INVOKE("sync_now", { target, credentials })),
+	syncNow: (target: string | null, credentials: Credentials | null, options: SyncOptions | null) => typedError<SyncReport, CommandError>(__TAURI_INVOKE("sync_now", { target, credentials, options })),
 	/**  Checks that a target answers and what it holds, without writing to it. */
 	testSyncTarget: (target: string, credentials: Credentials | null) => typedError<string, CommandError>(__TAURI_INVOKE("test_sync_target", { target, credentials })),
 	/**  A lead invites someone new: a member profile for them and a code that lets one laptop in. */
@@ -821,6 +821,15 @@ export type Supporter = {
 	reason: string,
 };
 
+/**  How a sync goes. */
+export type SyncOptions = {
+	/**
+	 *  Seal everything with the community key (only a new, empty target can start so; one
+	 *  that is already encrypted stays so regardless).
+	 */
+	encrypt: boolean,
+};
+
 export type SyncProgress = {
 	stage: SyncStage,
 	filesDone: number,
@@ -854,6 +863,8 @@ export type SyncStatus = {
 	 *  its file.
 	 */
 	user: string | null,
+	/**  Whether this library holds the community key (its targets are encrypted). */
+	encrypted: boolean,
 };
 
 export type Tag = {
