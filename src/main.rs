@@ -111,6 +111,9 @@ enum Command {
         /// the key travels in invitations).
         #[arg(long)]
         encrypt: bool,
+        /// Files larger than this many bytes travel in pieces of this size (default 8 MiB).
+        #[arg(long)]
+        chunk_bytes: Option<u32>,
         #[arg(long)]
         json: bool,
     },
@@ -584,9 +587,9 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Moments { command } => run_moments(command)?,
-        Command::Sync { library, target, credentials, encrypt, json } => {
+        Command::Sync { library, target, credentials, encrypt, chunk_bytes, json } => {
             let mut lib = Library::open(&library)?;
-            let options = sync::SyncOptions { encrypt };
+            let options = sync::SyncOptions { encrypt, chunk_bytes };
             let report = sync::sync_remembered(&mut lib, target.as_deref(), credentials.read(), &options)?;
             if json {
                 print_json(&report);

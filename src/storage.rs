@@ -19,6 +19,25 @@ use crate::error::{Error, Result};
 
 /// Files in flight at once during a transfer.
 pub const TRANSFERS: usize = 8;
+/// Files larger than this travel in pieces of this size, so an interrupted transfer of a long
+/// video resumes where it stopped instead of starting over.
+pub const CHUNK_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Written after the last piece of a file sent in pieces: `<name>.chunks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChunkManifest {
+    pub size: u64,
+    pub chunk_bytes: u64,
+    pub chunks: u32,
+}
+
+pub fn manifest_name(name: &str) -> String {
+    format!("{name}.chunks")
+}
+
+fn chunk_name(name: &str, index: u32) -> String {
+    format!("chunks/{name}/{index:06}")
+}
 
 /// Where a community's segments and media meet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,6 +198,17 @@ pub struct Store {
     conditional_put: bool,
 }
 
+/// For crash tests: with `HEARTH_SYNC_PAUSE_AT=<point>` a sync stops at that point, says so on
+/// standard error, and waits to be killed.
+pub(crate) fn pause_point(point: &str) {
+    if std::env::var("HEARTH_SYNC_PAUSE_AT").is_ok_and(|at| at == point) {
+        eprintln!("paused at {point}");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
+}
+
 fn path(name: &str) -> ObjectPath {
     ObjectPath::from(name)
 }
@@ -303,11 +333,13 @@ impl Store {
     }
 
     /// Uploads local files (object name, file), [`TRANSFERS`] at a time, each created only if
-    /// absent, after `transform` (encryption, or nothing). `done` hears each file's byte count
-    /// as it lands.
+    /// absent, after `transform` (encryption, or nothing). Files over `chunk_bytes` go in
+    /// pieces (see [`CHUNK_BYTES`]); pieces already there from an interrupted transfer are
+    /// not sent again. `done` hears each file's byte count as it lands.
     pub fn upload(
         &self,
         files: Vec<(String, PathBuf)>,
+        chunk_bytes: u64,
         transform: &(dyn Fn(Vec<u8>) -> Result<Vec<u8>> + Sync),
         done: &(dyn Fn(u64) + Sync),
     ) -> Result<u32> {
@@ -318,11 +350,15 @@ impl Store {
             let mut transfers = futures::stream::iter(files.into_iter().map(|(name, file)| {
                 let store = store.clone();
                 async move {
-                    let bytes = tokio::fs::read(&file).await.map_err(|e| Error::io(&file, e))?;
-                    let size = bytes.len() as u64;
-                    let bytes = transform(bytes)?;
-                    let wrote =
-                        put_new(store, conditional, name, bytes).await.map_err(|e| describe(&self.target, e))?;
+                    let size = tokio::fs::metadata(&file).await.map_err(|e| Error::io(&file, e))?.len();
+                    let wrote = if size > chunk_bytes {
+                        self.upload_chunked(&store, conditional, &name, &file, size, chunk_bytes, transform).await?
+                    } else {
+                        let bytes = tokio::fs::read(&file).await.map_err(|e| Error::io(&file, e))?;
+                        put_new(store, conditional, name, transform(bytes)?)
+                            .await
+                            .map_err(|e| describe(&self.target, e))?
+                    };
                     Ok::<_, Error>((wrote, size))
                 }
             }))
@@ -335,6 +371,109 @@ impl Store {
             Ok(written)
         });
         result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn upload_chunked(
+        &self,
+        store: &Arc<dyn ObjectStore>,
+        conditional: bool,
+        name: &str,
+        file: &Path,
+        size: u64,
+        chunk_bytes: u64,
+        transform: &(dyn Fn(Vec<u8>) -> Result<Vec<u8>> + Sync),
+    ) -> Result<bool> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        let chunks = size.div_ceil(chunk_bytes) as u32;
+        let prefix = path(&format!("chunks/{name}"));
+        let present: std::collections::HashSet<String> = store
+            .list(Some(&prefix))
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect()
+            .await
+            .or_else(
+                |e| if matches!(e, object_store::Error::NotFound { .. }) { Ok(Default::default()) } else { Err(e) },
+            )
+            .map_err(|e| describe(&self.target, e))?;
+        let mut reader = tokio::fs::File::open(file).await.map_err(|e| Error::io(file, e))?;
+        for index in 0..chunks {
+            let piece = chunk_name(name, index);
+            if present.contains(&piece) {
+                continue;
+            }
+            let start = u64::from(index) * chunk_bytes;
+            let mut bytes = vec![0u8; chunk_bytes.min(size - start) as usize];
+            reader.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| Error::io(file, e))?;
+            reader.read_exact(&mut bytes).await.map_err(|e| Error::io(file, e))?;
+            put_new(store.clone(), conditional, piece, transform(bytes)?)
+                .await
+                .map_err(|e| describe(&self.target, e))?;
+            pause_point("piece-sent");
+        }
+        // The manifest last: a reader sees the file only once every piece is there.
+        let manifest = serde_json::to_vec(&ChunkManifest { size, chunk_bytes, chunks }).expect("manifests serialise");
+        put_new(store.clone(), conditional, manifest_name(name), manifest).await.map_err(|e| describe(&self.target, e))
+    }
+
+    /// Downloads a file sent in pieces into `dest`, resuming from the pieces an interrupted
+    /// download left in `<dest>.incoming`; `open` undoes the sender's transform. `check` sees
+    /// the finished file before it takes its name. Returns the bytes fetched now.
+    pub fn download_chunked(
+        &self,
+        name: &str,
+        dest: &Path,
+        open: &(dyn Fn(Vec<u8>) -> Result<Vec<u8>> + Sync),
+        check: &dyn Fn(&Path) -> bool,
+    ) -> Result<Option<u64>> {
+        use std::io::Write;
+        let Some(manifest) = self.get(&manifest_name(name))? else { return Ok(None) };
+        let manifest: ChunkManifest = serde_json::from_slice(&manifest).map_err(|e| {
+            Error::invalid("target", format!("{}: {name}'s list of pieces is damaged ({e})", self.target))
+        })?;
+        let incoming = dest.with_file_name(format!(
+            "{}.incoming",
+            dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        ));
+        if let Some(dir) = incoming.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&incoming)
+            .map_err(|e| Error::io(&incoming, e))?;
+        // Only whole pieces count: a piece cut short by a crash is fetched again.
+        let have = file.metadata().map_err(|e| Error::io(&incoming, e))?.len();
+        let done = (have / manifest.chunk_bytes.max(1)).min(u64::from(manifest.chunks)) as u32;
+        file.set_len(u64::from(done) * manifest.chunk_bytes).map_err(|e| Error::io(&incoming, e))?;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).map_err(|e| Error::io(&incoming, e))?;
+        let mut fetched = 0;
+        for index in done..manifest.chunks {
+            let piece = self.get(&chunk_name(name, index))?.ok_or_else(|| {
+                Error::invalid("target", format!("{}: piece {index} of {name} is missing", self.target))
+            })?;
+            let piece = open(piece)?;
+            fetched += piece.len() as u64;
+            file.write_all(&piece).map_err(|e| Error::io(&incoming, e))?;
+            if index + 1 < manifest.chunks {
+                file.sync_data().map_err(|e| Error::io(&incoming, e))?;
+                pause_point("piece-received");
+            }
+        }
+        file.sync_all().map_err(|e| Error::io(&incoming, e))?;
+        drop(file);
+        if !check(&incoming) {
+            let _ = std::fs::remove_file(&incoming);
+            return Err(Error::invalid(
+                "target",
+                format!("{}: {name} arrived different from what its name promises", self.target),
+            ));
+        }
+        std::fs::rename(&incoming, dest).map_err(|e| Error::io(dest, e))?;
+        Ok(Some(fetched))
     }
 
     /// Downloads objects, [`TRANSFERS`] at a time, handing each one's bytes to `keep` (which

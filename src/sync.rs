@@ -529,6 +529,9 @@ pub struct SyncOptions {
     /// Seal everything with the community key (only a new, empty target can start so; one
     /// that is already encrypted stays so regardless).
     pub encrypt: bool,
+    /// Files larger than this many bytes travel in pieces of this size (default 8 MiB).
+    #[serde(default)]
+    pub chunk_bytes: Option<u32>,
 }
 
 /// Where a sync is, for a progress bar.
@@ -590,7 +593,10 @@ fn local_media(root: &Path) -> BTreeMap<String, u64> {
 /// Whether a file name is a media file sync carries (named by its hash, not half-written).
 fn media_name(name: &str) -> bool {
     let hash = name.split(['.', '-']).next().unwrap_or_default();
-    crate::images::is_blob_hash(hash) && !name.ends_with(".partial") && !name.contains('#')
+    crate::images::is_blob_hash(hash)
+        && !name.ends_with(".partial")
+        && !name.ends_with(".incoming")
+        && !name.contains('#')
 }
 
 /// Whether downloaded bytes are what their name promises (an original's name is its hash), so
@@ -655,14 +661,34 @@ pub fn run(
     // 1. Send: media first, so a segment never names a file the target lacks.
     let local = local_media(&root);
     let mut remote: BTreeMap<String, u64> = BTreeMap::new();
+    // Files that travelled in pieces, known by their manifest (`<name>.chunks`).
+    let mut in_pieces = std::collections::HashSet::new();
     for folder in MEDIA_FOLDERS {
         for (name, size) in store.list(folder)? {
             let file = name.rsplit('/').next().unwrap_or_default();
-            if media_name(file) {
-                remote.insert(name, size);
+            if !media_name(file) {
+                continue;
+            }
+            match name.strip_suffix(".chunks") {
+                Some(whole) => {
+                    in_pieces.insert(whole.to_owned());
+                    remote.insert(whole.to_owned(), size);
+                }
+                None => {
+                    remote.insert(name, size);
+                }
             }
         }
     }
+    let chunk_bytes = options.chunk_bytes.map(u64::from).filter(|b| *b > 0).unwrap_or(storage::CHUNK_BYTES);
+    let seal_bytes = |bytes: Vec<u8>| match community {
+        Some(community) => community.seal(&bytes),
+        None => Ok(bytes),
+    };
+    let open_bytes = |bytes: Vec<u8>| match community {
+        Some(community) => community.open(&bytes).map_err(|reason| Error::invalid("target", reason)),
+        None => Ok(bytes),
+    };
     let to_send: Vec<(String, PathBuf)> =
         local.keys().filter(|name| !remote.contains_key(*name)).map(|name| (name.clone(), root.join(name))).collect();
     meter.update(|p| {
@@ -671,19 +697,12 @@ pub fn run(
         p.bytes_total = to_send.iter().map(|(name, _)| local[name]).sum::<u64>() as f64;
     });
     let mut report = SyncReport {
-        files_sent: store.upload(
-            to_send,
-            &|bytes| match community {
-                Some(community) => community.seal(&bytes),
-                None => Ok(bytes),
-            },
-            &|size| {
-                meter.update(|p| {
-                    p.files_done += 1;
-                    p.bytes_done += size as f64;
-                })
-            },
-        )?,
+        files_sent: store.upload(to_send, chunk_bytes, &seal_bytes, &|size| {
+            meter.update(|p| {
+                p.files_done += 1;
+                p.bytes_done += size as f64;
+            })
+        })?,
         ..SyncReport::default()
     };
     if let Some((segment, last_sent)) = outgoing {
@@ -712,12 +731,13 @@ pub fn run(
     }
 
     // 2. Receive media, then every segment not merged yet.
-    let to_fetch: Vec<String> = remote.keys().filter(|name| !local.contains_key(*name)).cloned().collect();
+    let (in_pieces, to_fetch): (Vec<String>, Vec<String>) =
+        remote.keys().filter(|name| !local.contains_key(*name)).cloned().partition(|name| in_pieces.contains(name));
     meter.update(|p| {
         *p = SyncProgress {
             stage: SyncStage::Receiving,
-            files_total: to_fetch.len() as u32,
-            bytes_total: to_fetch.iter().map(|name| remote[name]).sum::<u64>() as f64,
+            files_total: (to_fetch.len() + in_pieces.len()) as u32,
+            bytes_total: to_fetch.iter().chain(&in_pieces).map(|name| remote[name]).sum::<u64>() as f64,
             ..SyncProgress::default()
         }
     });
@@ -743,6 +763,33 @@ pub fn run(
         });
         Ok(())
     })?;
+    // Long videos come in pieces, one file at a time, resuming what an interrupted sync began.
+    for name in in_pieces {
+        let check = |file: &Path| match name.strip_prefix("blobs/") {
+            Some(file_name) => {
+                let hash = file_name.split(['.', '-']).next().unwrap_or_default();
+                let mut hasher = blake3::Hasher::new();
+                let read = std::fs::File::open(file)
+                    .and_then(|f| hasher.update_reader(std::io::BufReader::new(f)).map(|_| ()));
+                read.is_ok() && hasher.finalize().to_hex().as_str() == hash
+            }
+            None => true,
+        };
+        match store.download_chunked(&name, &root.join(&name), &open_bytes, &check) {
+            Ok(fetched) => {
+                if fetched.is_some() {
+                    received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                meter.update(|p| {
+                    p.files_done += 1;
+                    p.bytes_done += remote[&name] as f64;
+                });
+            }
+            // One bad file does not stop the sync; it is listed and tried again next time.
+            Err(Error::Invalid { reason, .. }) => report.rejected.push(format!("{name}: {reason}")),
+            Err(other) => return Err(other),
+        }
+    }
     report.files_received = received.into_inner();
     let undecryptable = undecryptable.into_inner();
     if undecryptable > 0 {
@@ -811,16 +858,7 @@ enum Merged {
     Waiting(String),
 }
 
-/// For crash tests: with `HEARTH_SYNC_PAUSE_AT=<point>` a sync stops at that point, says so on
-/// standard error, and waits to be killed.
-fn pause_point(point: &str) {
-    if std::env::var("HEARTH_SYNC_PAUSE_AT").is_ok_and(|at| at == point) {
-        eprintln!("paused at {point}");
-        loop {
-            std::thread::sleep(std::time::Duration::from_secs(1));
-        }
-    }
-}
+use crate::storage::pause_point;
 
 /// Checks one downloaded segment and merges the ops its device may write; lists what it
 /// rejects, with why.

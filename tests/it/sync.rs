@@ -533,7 +533,7 @@ fn an_encrypted_target_holds_nothing_readable_and_members_with_the_key_converge(
     let shared = std::sync::Mutex::new(a);
     hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
     let mut a = shared.into_inner().unwrap();
-    let encrypt = sync::SyncOptions { encrypt: true };
+    let encrypt = sync::SyncOptions { encrypt: true, ..Default::default() };
     sync::sync_with(&mut a, &Target::Folder(folder.clone()), &Credentials::default(), &encrypt).unwrap();
     assert!(sync::status(&a).unwrap().encrypted);
 
@@ -586,7 +586,7 @@ fn a_target_holding_plain_data_is_not_switched_to_encryption_half_way() {
     let folder = scratch.path("usb");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
-    let encrypt = sync::SyncOptions { encrypt: true };
+    let encrypt = sync::SyncOptions { encrypt: true, ..Default::default() };
     let Err(hearth::Error::Invalid { reason, .. }) =
         sync::sync_with(&mut a, &Target::Folder(folder.clone()), &Credentials::default(), &encrypt)
     else {

@@ -147,3 +147,75 @@ fn a_sync_killed_after_writing_its_segment_sends_it_again_and_it_counts_once() {
         .count();
     assert_eq!(fays, 1, "Fay exists once");
 }
+
+/// Like [`sync_killed_at`], with extra arguments for the sync.
+fn sync_killed_at_with(library: &Path, folder: &Path, point: &str, extra: &[&str]) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("sync")
+        .arg(library)
+        .arg("--target")
+        .arg(folder)
+        .args(extra)
+        .env("HEARTH_SYNC_PAUSE_AT", point)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the hearth binary runs");
+    let stderr = child.stderr.take().unwrap();
+    for line in BufReader::new(stderr).lines() {
+        if line.unwrap() == format!("paused at {point}") {
+            child.kill().expect("SIGKILL");
+            child.wait().unwrap();
+            return;
+        }
+    }
+    panic!("the sync ended without reaching {point}: {:?}", child.wait());
+}
+
+#[test]
+fn a_file_sent_in_pieces_resumes_both_ways_after_a_kill() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let invitation = roster::invite(&mut a, "Bo", None).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let (b, _) =
+        sync::join(&scratch.path("b"), &invitation, Some(&Target::Folder(folder.clone())), &Credentials::default())
+            .unwrap();
+    let photos = scratch.path("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    let jpeg = hearth::sample::jpeg(900, 700, 4, &hearth::sample::SampleExif::default());
+    std::fs::write(photos.join("big.jpg"), &jpeg).unwrap();
+    let shared = std::sync::Mutex::new(a);
+    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
+    let a = shared.into_inner().unwrap();
+    let hash = hearth::media::records(a.conn()).unwrap()[0].hash.clone();
+    let (a_root, b_root) = (a.root().to_path_buf(), b.root().to_path_buf());
+    drop((a, b));
+    let pieces = ["--chunk-bytes", "4096"];
+    let manifest = folder.join(format!("blobs/{hash}.jpg.chunks"));
+
+    // Killed after sending its first piece: the file is not visible yet (no manifest).
+    sync_killed_at_with(&a_root, &folder, "piece-sent", &pieces);
+    assert!(!manifest.exists(), "half a file is never announced");
+    let sent_first = std::fs::read_dir(folder.join(format!("chunks/blobs/{hash}.jpg"))).unwrap().count();
+    assert!(sent_first >= 1);
+    let mut a = Library::open(&a_root).unwrap();
+    let options = sync::SyncOptions { chunk_bytes: Some(4096), ..Default::default() };
+    sync::sync_with(&mut a, &Target::Folder(folder.clone()), &Credentials::default(), &options).unwrap();
+    assert!(manifest.exists(), "the resumed upload finished the file");
+
+    // Killed after receiving its first piece: the rest is fetched next time, and only the rest.
+    sync_killed_at_with(&b_root, &folder, "piece-received", &[]);
+    let incoming = b_root.join(format!("blobs/{hash}.jpg.incoming"));
+    let kept = std::fs::metadata(&incoming).expect("the pieces so far are kept").len();
+    assert!(kept >= 4096 && kept < jpeg.len() as u64, "{kept} of {} bytes", jpeg.len());
+    let mut b = Library::open(&b_root).unwrap();
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    assert!(!incoming.exists(), "the finished file took its name");
+    assert_eq!(std::fs::read(b_root.join(format!("blobs/{hash}.jpg"))).unwrap(), jpeg);
+    assert_eq!(dump(&a), dump(&b));
+}

@@ -92,3 +92,34 @@ fn the_connection_test_describes_the_target_and_writes_nothing() {
     };
     assert!(reason.contains("bucket"), "{reason}");
 }
+
+#[test]
+fn an_encrypted_community_sends_large_files_in_pieces_through_s3() {
+    use hearth::members::{self, MemberDraft};
+    let server = servers::s3("pieces");
+    let scratch = Scratch::new();
+    let target = s3_target(server.port, "pieces");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let photos = scratch.path("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    let jpeg = hearth::sample::jpeg(900, 700, 4, &hearth::sample::SampleExif::default());
+    std::fs::write(photos.join("big.jpg"), &jpeg).unwrap();
+    let shared = std::sync::Mutex::new(a);
+    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
+    let mut a = shared.into_inner().unwrap();
+    // Pieces of 4 KiB: the original and its preview go in several pieces each.
+    let options = sync::SyncOptions { encrypt: true, chunk_bytes: Some(4096) };
+    let sent = sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
+    assert_eq!(sent.files_sent, 3, "{sent:?}");
+    let invitation = hearth::roster::invite(&mut a, "Bo", None).unwrap();
+    sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
+
+    let (b, got) = sync::join(&scratch.path("b"), &invitation, Some(&target), &s3_credentials()).unwrap();
+    assert!(got.rejected.is_empty(), "{:?}", got.rejected);
+    assert_eq!(got.files_received, 3);
+    let record = &hearth::media::records(b.conn()).unwrap()[0];
+    let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
+    assert!(jpeg.len() > 3 * 4096, "the photo is big enough to need pieces ({} bytes)", jpeg.len());
+    assert_eq!(original, jpeg, "the pieces, decrypted and joined, are the original byte for byte");
+}

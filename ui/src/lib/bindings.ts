@@ -828,6 +828,8 @@ export type SyncOptions = {
 	 *  that is already encrypted stays so regardless).
 	 */
 	encrypt: boolean,
+	/**  Files larger than this many bytes travel in pieces of this size (default 8 MiB). */
+	chunkBytes?: number | null,
 };
 
 export type SyncProgress = {
