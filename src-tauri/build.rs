@@ -102,6 +102,9 @@ const COMMANDS: &[&str] = &[
     "test_sync_target",
     "create_invitation",
     "join_community",
+    "set_originals_on_demand",
+    "keep_offline",
+    "kept_offline",
     "my_revisions",
     "restore_revision",
 ];

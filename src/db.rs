@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_devices", include_str!("../migrations/0013_devices.sql")),
     ("0014_revisions", include_str!("../migrations/0014_revisions.sql")),
     ("0015_roster", include_str!("../migrations/0015_roster.sql")),
+    ("0016_offline", include_str!("../migrations/0016_offline.sql")),
 ];
 
 pub fn latest_version() -> u32 {

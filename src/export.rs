@@ -120,7 +120,12 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
         let stem =
             Path::new(&detail.file_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let file = format!("{:03}-{}.{}", index + 1, safe_name(&stem), item.format);
-        let original = media::original_path(root, &item.hash, &item.format);
+        let mut original = media::original_path(root, &item.hash, &item.format);
+        if !original.is_file() {
+            // Originals may come on demand: fetch the ones this laptop does not hold yet.
+            let (root, target, credentials) = crate::sync::original_source(library)?;
+            original = crate::sync::fetch_original(&root, &target, &credentials, &item.hash, &item.format)?;
+        }
         std::fs::copy(&original, partial.join(&file)).map_err(|e| Error::io(&original, e))?;
         let picture = if item.has_preview {
             let thumb = std::fs::read(media::thumb_path(root, &item.hash)).unwrap_or_default();

@@ -730,73 +730,89 @@ pub fn run(
         merged.insert((segment.device, segment.seq));
     }
 
-    // 2. Receive media, then every segment not merged yet.
-    let (in_pieces, to_fetch): (Vec<String>, Vec<String>) =
-        remote.keys().filter(|name| !local.contains_key(*name)).cloned().partition(|name| in_pieces.contains(name));
-    meter.update(|p| {
-        *p = SyncProgress {
-            stage: SyncStage::Receiving,
-            files_total: (to_fetch.len() + in_pieces.len()) as u32,
-            bytes_total: to_fetch.iter().chain(&in_pieces).map(|name| remote[name]).sum::<u64>() as f64,
-            ..SyncProgress::default()
-        }
-    });
-    let received = std::sync::atomic::AtomicU32::new(0);
-    let undecryptable = std::sync::atomic::AtomicU32::new(0);
-    store.download(to_fetch, &|name, bytes| {
-        let size = bytes.len() as u64;
-        let bytes = match community {
-            Some(community) => community.open(&bytes).unwrap_or_else(|_| {
-                undecryptable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                Vec::new()
-            }),
-            None => bytes,
-        };
-        if !bytes.is_empty() && promised(name, &bytes) {
-            write_atomically(&root.join(name), &bytes)?;
-            received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            pause_point("file-received");
-        }
+    // 2. Receive media, then every segment not merged yet. Originals only when this laptop
+    // keeps them all, or for what it keeps offline; the rest come when opened.
+    let receive = |names: Vec<String>, report: &mut SyncReport| -> Result<()> {
+        let (pieces, whole): (Vec<String>, Vec<String>) = names.into_iter().partition(|name| in_pieces.contains(name));
         meter.update(|p| {
-            p.files_done += 1;
-            p.bytes_done += size as f64;
+            *p = SyncProgress {
+                stage: SyncStage::Receiving,
+                files_total: (whole.len() + pieces.len()) as u32,
+                bytes_total: whole.iter().chain(&pieces).map(|name| remote[name]).sum::<u64>() as f64,
+                ..SyncProgress::default()
+            }
         });
-        Ok(())
-    })?;
-    // Long videos come in pieces, one file at a time, resuming what an interrupted sync began.
-    for name in in_pieces {
-        let check = |file: &Path| match name.strip_prefix("blobs/") {
-            Some(file_name) => {
-                let hash = file_name.split(['.', '-']).next().unwrap_or_default();
-                let mut hasher = blake3::Hasher::new();
-                let read = std::fs::File::open(file)
-                    .and_then(|f| hasher.update_reader(std::io::BufReader::new(f)).map(|_| ()));
-                read.is_ok() && hasher.finalize().to_hex().as_str() == hash
+        let received = std::sync::atomic::AtomicU32::new(0);
+        let undecryptable = std::sync::atomic::AtomicU32::new(0);
+        store.download(whole, &|name, bytes| {
+            let size = bytes.len() as u64;
+            let bytes = match community {
+                Some(community) => community.open(&bytes).unwrap_or_else(|_| {
+                    undecryptable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Vec::new()
+                }),
+                None => bytes,
+            };
+            if !bytes.is_empty() && promised(name, &bytes) {
+                write_atomically(&root.join(name), &bytes)?;
+                received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                pause_point("file-received");
             }
-            None => true,
-        };
-        match store.download_chunked(&name, &root.join(&name), &open_bytes, &check) {
-            Ok(fetched) => {
-                if fetched.is_some() {
-                    received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            meter.update(|p| {
+                p.files_done += 1;
+                p.bytes_done += size as f64;
+            });
+            Ok(())
+        })?;
+        // Long videos come in pieces, one file at a time, resuming what an interrupted sync began.
+        for name in pieces {
+            let check = |file: &Path| match name.strip_prefix("blobs/") {
+                Some(file_name) => {
+                    let hash = file_name.split(['.', '-']).next().unwrap_or_default();
+                    let mut hasher = blake3::Hasher::new();
+                    let read = std::fs::File::open(file)
+                        .and_then(|f| hasher.update_reader(std::io::BufReader::new(f)).map(|_| ()));
+                    read.is_ok() && hasher.finalize().to_hex().as_str() == hash
                 }
-                meter.update(|p| {
-                    p.files_done += 1;
-                    p.bytes_done += remote[&name] as f64;
-                });
+                None => true,
+            };
+            match store.download_chunked(&name, &root.join(&name), &open_bytes, &check) {
+                Ok(fetched) => {
+                    if fetched.is_some() {
+                        received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    meter.update(|p| {
+                        p.files_done += 1;
+                        p.bytes_done += remote[&name] as f64;
+                    });
+                }
+                // One bad file does not stop the sync; it is listed and tried again next time.
+                Err(Error::Invalid { reason, .. }) => report.rejected.push(format!("{name}: {reason}")),
+                Err(other) => return Err(other),
             }
-            // One bad file does not stop the sync; it is listed and tried again next time.
-            Err(Error::Invalid { reason, .. }) => report.rejected.push(format!("{name}: {reason}")),
-            Err(other) => return Err(other),
         }
-    }
-    report.files_received = received.into_inner();
-    let undecryptable = undecryptable.into_inner();
-    if undecryptable > 0 {
-        report.rejected.push(format!(
-            "{undecryptable} files could not be decrypted with the community key (altered?) and were left out"
-        ));
-    }
+        report.files_received += received.into_inner();
+        let undecryptable = undecryptable.into_inner();
+        if undecryptable > 0 {
+            report.rejected.push(format!(
+                "{undecryptable} files could not be decrypted with the community key (altered?) and were left out"
+            ));
+        }
+        Ok(())
+    };
+    let missing = |wanted: &Option<std::collections::HashSet<String>>| -> Vec<String> {
+        remote
+            .keys()
+            .filter(|name| !root.join(name).is_file())
+            .filter(|name| match (wanted, name.strip_prefix("blobs/")) {
+                (Some(hashes), Some(file)) => hashes.contains(file.split('.').next().unwrap_or_default()),
+                _ => true,
+            })
+            .cloned()
+            .collect()
+    };
+    let wanted = access.with(|library| wanted_originals(library))?;
+    receive(missing(&wanted), &mut report)?;
 
     let mut waiting: Vec<(String, u64, String)> = Vec::new();
     for (name, _) in store.list("log")? {
@@ -842,6 +858,13 @@ pub fn run(
             break;
         }
         pending = later.into_iter().map(|(device, seq, opened, _)| (device, seq, opened)).collect();
+    }
+    // Rows that just arrived may belong to a moment or album kept offline: fetch their originals.
+    if let Some(before) = wanted {
+        let after = access.with(|library| wanted_originals(library))?.unwrap_or_default();
+        if !after.is_subset(&before) {
+            receive(missing(&Some(after)), &mut report)?;
+        }
     }
     // The search index is refreshed once, after every batch.
     if report.merge.applied > 0 {
@@ -918,6 +941,109 @@ fn merge_segment(
     report.merge.parked += merged.parked;
     report.merge.quarantined += merged.quarantined;
     Ok(Merged::Yes)
+}
+
+/// The originals a sync fetches: None for all of them, or the hashes of what is kept offline
+/// when originals come on demand.
+fn wanted_originals(library: &Library) -> Result<Option<std::collections::HashSet<String>>> {
+    if !originals_on_demand(library)? {
+        return Ok(None);
+    }
+    let hashes = library
+        .conn()
+        .prepare(
+            "SELECT m.hash FROM media m WHERE m.deleted = 0 AND (
+                 m.moment_id IN (SELECT item_id FROM offline_keeps WHERE kind = 'moment')
+                 OR m.id IN (SELECT am.media_id FROM album_media am JOIN offline_keeps k
+                             ON k.kind = 'album' AND k.item_id = am.album_id WHERE am.deleted = 0))",
+        )?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(hashes))
+}
+
+/// Whether this laptop fetches originals only when they are opened (and for what it keeps
+/// offline) rather than at every sync.
+pub fn originals_on_demand(library: &Library) -> Result<bool> {
+    Ok(library::get_local(library.conn(), "originals")?.as_deref() == Some("on-demand"))
+}
+
+pub fn set_originals_on_demand(library: &Library, on_demand: bool) -> Result<()> {
+    library::set_local(library.conn(), "originals", if on_demand { "on-demand" } else { "all" })
+}
+
+/// Keeps a moment's or album's originals on this laptop (fetched at every sync), or stops.
+pub fn keep_offline(library: &Library, kind: &str, id: &str, keep: bool) -> Result<()> {
+    if !matches!(kind, "moment" | "album") {
+        return Err(Error::invalid("kind", "only moments and albums can be kept offline"));
+    }
+    if keep {
+        library.conn().execute("INSERT OR IGNORE INTO offline_keeps (kind, item_id) VALUES (?1, ?2)", [kind, id])?;
+    } else {
+        library.conn().execute("DELETE FROM offline_keeps WHERE kind = ?1 AND item_id = ?2", [kind, id])?;
+    }
+    Ok(())
+}
+
+pub fn kept_offline(library: &Library, kind: &str, id: &str) -> Result<bool> {
+    Ok(library
+        .conn()
+        .query_row("SELECT 1 FROM offline_keeps WHERE kind = ?1 AND item_id = ?2", [kind, id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Where a missing original can be fetched from: the remembered target and its secrets.
+pub fn original_source(library: &Library) -> Result<(PathBuf, Target, Credentials)> {
+    let (target, credentials) = resolve(library, None, None).map_err(|e| match e {
+        Error::Invalid { reason, .. } => {
+            Error::invalid("original", format!("this original is not on this laptop, and {reason}"))
+        }
+        other => other,
+    })?;
+    Ok((library.root().to_path_buf(), target, credentials))
+}
+
+/// Fetches one original that is not on this laptop yet (checked against its hash, decrypted
+/// when the target is encrypted) and returns where it now is. Needs no library lock.
+pub fn fetch_original(
+    root: &Path,
+    target: &Target,
+    credentials: &Credentials,
+    hash: &str,
+    format: &str,
+) -> Result<PathBuf> {
+    let dest = crate::media::original_path(root, hash, format);
+    if dest.is_file() {
+        return Ok(dest);
+    }
+    let store = Store::open(target, credentials)?;
+    let community = crypto::load(root)?;
+    let open_bytes = |bytes: Vec<u8>| match &community {
+        Some(community) => community.open(&bytes).map_err(|reason| Error::invalid("original", reason)),
+        None => Ok(bytes),
+    };
+    let name = format!("blobs/{hash}.{format}");
+    if let Some(bytes) = store.get(&name)? {
+        let bytes = open_bytes(bytes)?;
+        if !promised(&name, &bytes) {
+            return Err(Error::invalid("original", format!("{name} in {target} is not what its name promises")));
+        }
+        write_atomically(&dest, &bytes)?;
+        return Ok(dest);
+    }
+    let check = |file: &Path| {
+        let mut hasher = blake3::Hasher::new();
+        let read = std::fs::File::open(file).and_then(|f| hasher.update_reader(std::io::BufReader::new(f)).map(|_| ()));
+        read.is_ok() && hasher.finalize().to_hex().as_str() == hash
+    };
+    match store.download_chunked(&name, &dest, &open_bytes, &check)? {
+        Some(_) => Ok(dest),
+        None => Err(Error::invalid(
+            "original",
+            format!("{target} does not hold this original (yet): its owner has not synced it"),
+        )),
+    }
 }
 
 /// What the window's "Test connection" says about a target; never writes to it.
@@ -1055,6 +1181,8 @@ pub struct SyncStatus {
     pub user: Option<String>,
     /// Whether this library holds the community key (its targets are encrypted).
     pub encrypted: bool,
+    /// Whether originals come only when opened (and for what is kept offline).
+    pub originals_on_demand: bool,
 }
 
 pub fn status(library: &Library) -> Result<SyncStatus> {
@@ -1071,6 +1199,7 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
         last_sync: library::get_local(conn, "sync_last_at")?.and_then(|t| t.parse().ok()).map(crate::clock::Millis),
         user,
         encrypted: crypto::load(library.root())?.is_some(),
+        originals_on_demand: originals_on_demand(library)?,
     })
 }
 

@@ -122,6 +122,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync::test_sync_target,
             commands::sync::create_invitation,
             commands::sync::join_community,
+            commands::sync::set_originals_on_demand,
+            commands::sync::keep_offline,
+            commands::sync::kept_offline,
             commands::sync::my_revisions,
             commands::sync::restore_revision,
         ])
@@ -168,7 +171,11 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(AppState::new(launch.library, launch.config_dir))
         // Images reach the page as hearth://localhost/{blobs|thumbs}/<hash>, never as bytes over IPC.
-        .register_uri_scheme_protocol("hearth", |ctx, request| protocol::serve(ctx.app_handle(), &request))
+        // Answered off the main thread: an original may first have to come from the sync target.
+        .register_asynchronous_uri_scheme_protocol("hearth", |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            tauri::async_runtime::spawn_blocking(move || responder.respond(protocol::serve(&app, &request)));
+        })
         // Videos go over loopback HTTP instead (WebKitGTK cannot play custom schemes).
         .setup(|app| {
             let base = video_server::start(app.handle().clone())?;

@@ -66,7 +66,23 @@ pub fn serve_path(app: &AppHandle, path: &str, range: Option<&str>) -> Response<
         ["media", hash, original] => {
             let Some(format) = original.strip_prefix("original.") else { return status(StatusCode::NOT_FOUND) };
             let Some(content_type) = mime(format) else { return status(StatusCode::NOT_FOUND) };
-            (media::original_path(&root, hash, format), content_type)
+            let file = media::original_path(&root, hash, format);
+            if !file.is_file() {
+                // Originals may come on demand: fetched from the sync target when first opened.
+                let source = state.with_library(|library| hearth::sync::original_source(library));
+                let fetched = match source {
+                    Ok((root, target, credentials)) => {
+                        hearth::sync::fetch_original(&root, &target, &credentials, hash, format)
+                            .map_err(|e| e.to_string())
+                    }
+                    Err(e) => Err(e.message.clone()),
+                };
+                if let Err(reason) = fetched {
+                    tracing::warn!("original {hash} could not be fetched: {reason}");
+                    return status(StatusCode::NOT_FOUND);
+                }
+            }
+            (file, content_type)
         }
         _ => return status(StatusCode::NOT_FOUND),
     };

@@ -78,7 +78,9 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     await waitForText(b, "Import finished: 1 imported", { timeout: 60_000 });
     await syncNow(b, "Sent");
 
-    // The lead syncs and sees both.
+    // The lead syncs (fetching originals only when opened) and sees both.
+    await navigate(a, "Settings");
+    await (await a.$('//label[contains(., "originals only when opened")]/input')).click();
     const status = await syncNow(a, "changes applied");
     assert.match(status, /received [1-9]\d* files/, status);
     assert.doesNotMatch(status, /Rejected/, "every batch of Rita's was let in");
@@ -94,6 +96,24 @@ test("a proposal and a photo made in one window appear in the other after Sync n
       { timeoutMsg: "the synced photo's thumbnail did not load" },
     );
     await screenshot(a, "sync-two-arrived");
+
+    // Its original was not fetched; zooming in fetches it from the folder and shows it.
+    const blobs = () => readdirSync(join(lead.library, "blobs")).length;
+    const before = blobs();
+    await (await a.$('[role="grid"] button[role="gridcell"]')).click();
+    const stage = await a.$('[role="dialog"] .stage img');
+    await stage.waitForExist();
+    await stage.click();
+    await a.waitUntil(
+      async () => a.execute(() => {
+        const img = document.querySelector('[role="dialog"] .stage img');
+        return img?.src.includes("original") && img.naturalWidth === 800;
+      }),
+      { timeout: 30_000, timeoutMsg: "the original did not arrive when zoomed" },
+    );
+    assert.equal(blobs(), before + 1, "the original was fetched on demand, once");
+    await screenshot(a, "sync-two-original");
+    await a.keys("Escape");
 
     // The folder holds only sealed bytes: neither the proposal nor the community's name shows.
     const files = readdirSync(shared, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());

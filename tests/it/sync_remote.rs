@@ -123,3 +123,58 @@ fn an_encrypted_community_sends_large_files_in_pieces_through_s3() {
     assert!(jpeg.len() > 3 * 4096, "the photo is big enough to need pieces ({} bytes)", jpeg.len());
     assert_eq!(original, jpeg, "the pieces, decrypted and joined, are the original byte for byte");
 }
+
+#[test]
+fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_always() {
+    use hearth::members::{self, MemberDraft};
+    use hearth::moments::{self, MomentDraft, MomentKind};
+    let scratch = Scratch::new();
+    let server = servers::webdav(&scratch.path("dav"), "ada", "pw");
+    let target = Target::parse(&format!("http://127.0.0.1:{}/circle", server.port)).unwrap();
+    let credentials = Credentials { user: "ada".into(), secret: "pw".into() };
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    sync::sync_remembered(&mut a, Some(&target.to_string()), Some(credentials.clone()), &Default::default()).unwrap();
+    let invitation = hearth::roster::invite(&mut a, "Bo", None).unwrap();
+    sync::sync_remembered(&mut a, None, None, &Default::default()).unwrap();
+    let (mut b, _) = sync::join(&scratch.path("b"), &invitation, None, &credentials).unwrap();
+    sync::set_originals_on_demand(&b, true).unwrap();
+
+    // Ada imports a dinner (kept offline by Bo) and a walk (not).
+    let dinner = moments::create(&mut a, MomentDraft::titled("Dinner", MomentKind::Dinner, "2025-04-11")).unwrap();
+    let import_into = |library: Library, folder: &str, seed: u64, moment: Option<String>| {
+        let photos = scratch.path(folder);
+        std::fs::create_dir_all(&photos).unwrap();
+        let bytes = hearth::sample::jpeg(300, 200, seed, &hearth::sample::SampleExif::default());
+        std::fs::write(photos.join(format!("{folder}.jpg")), &bytes).unwrap();
+        let shared = std::sync::Mutex::new(library);
+        let options = hearth::import::ImportOptions { moment_id: moment, ..Default::default() };
+        hearth::import::run(&shared, &[photos], &options, &Default::default(), &mut |_| {}).unwrap();
+        (shared.into_inner().unwrap(), blake3::hash(&bytes).to_hex().to_string())
+    };
+    let (a, dinner_hash) = import_into(a, "dinner", 21, Some(dinner.id.clone()));
+    let (mut a, walk_hash) = import_into(a, "walk", 22, None);
+    sync::sync_remembered(&mut a, None, None, &Default::default()).unwrap();
+    sync::keep_offline(&b, "moment", &dinner.id, true).unwrap();
+    let got = sync::sync_remembered(&mut b, None, None, &Default::default()).unwrap();
+    assert_eq!(got.files_received, 5, "two thumbnails, two previews, and only the kept dinner's original: {got:?}");
+    let original = |hash: &str| hearth::media::original_path(b.root(), hash, "jpg");
+    assert!(original(&dinner_hash).is_file());
+    assert!(!original(&walk_hash).exists(), "the walk's original waits until it is opened");
+    assert!(hearth::media::thumb_path(b.root(), &walk_hash).is_file(), "thumbnails always come");
+
+    // Opening it fetches it (decrypted and checked like any transfer).
+    let (root, source, secrets) = sync::original_source(&b).unwrap();
+    let fetched = sync::fetch_original(&root, &source, &secrets, &walk_hash, "jpg").unwrap();
+    assert_eq!(blake3::hash(&std::fs::read(fetched).unwrap()).to_hex().as_str(), walk_hash);
+
+    // Offline, an original not fetched yet is explained, not silently missing.
+    drop(server);
+    std::fs::remove_file(original(&walk_hash)).unwrap();
+    let (root, source, secrets) = sync::original_source(&b).unwrap();
+    let Err(hearth::Error::Invalid { reason, .. }) = sync::fetch_original(&root, &source, &secrets, &walk_hash, "jpg")
+    else {
+        panic!("fetched from a server that is gone")
+    };
+    assert!(reason.contains("cannot reach"), "{reason}");
+}

@@ -107,3 +107,29 @@ pub async fn join_community(
     });
     work.await.map_err(|e| hearth::Error::invalid("join", format!("joining stopped unexpectedly: {e}")))?
 }
+
+/// Originals only when opened (thumbnails and previews always come), or all at every sync.
+#[tauri::command]
+#[specta::specta]
+pub fn set_originals_on_demand(state: State<AppState>, on_demand: bool) -> CommandResult<SyncStatus> {
+    state.with_library(|library| {
+        sync::set_originals_on_demand(library, on_demand)?;
+        sync::status(library)
+    })
+}
+
+/// Keeps a moment's or album's originals on this laptop (`kind` is "moment" or "album").
+#[tauri::command]
+#[specta::specta]
+pub fn keep_offline(state: State<AppState>, kind: String, id: String, keep: bool) -> CommandResult<bool> {
+    state.with_library(|library| {
+        sync::keep_offline(library, &kind, &id, keep)?;
+        sync::kept_offline(library, &kind, &id)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn kept_offline(state: State<AppState>, kind: String, id: String) -> CommandResult<bool> {
+    state.with_library(|library| sync::kept_offline(library, &kind, &id))
+}

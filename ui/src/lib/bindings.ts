@@ -138,6 +138,11 @@ export const commands = {
 	 *  sync (off the main thread) and opens it.
 	 */
 	joinCommunity: (path: string, invitation: string, target: string | null, credentials: Credentials | null) => typedError<LibraryInfo, CommandError>(__TAURI_INVOKE("join_community", { path, invitation, target, credentials })),
+	/**  Originals only when opened (thumbnails and previews always come), or all at every sync. */
+	setOriginalsOnDemand: (onDemand: boolean) => typedError<SyncStatus, CommandError>(__TAURI_INVOKE("set_originals_on_demand", { onDemand })),
+	/**  Keeps a moment's or album's originals on this laptop (`kind` is "moment" or "album"). */
+	keepOffline: (kind: string, id: string, keep: boolean) => typedError<boolean, CommandError>(__TAURI_INVOKE("keep_offline", { kind, id, keep })),
+	keptOffline: (kind: string, id: string) => typedError<boolean, CommandError>(__TAURI_INVOKE("kept_offline", { kind, id })),
 	myRevisions: () => typedError<Revision[], CommandError>(__TAURI_INVOKE("my_revisions")),
 	restoreRevision: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("restore_revision", { id })),
 };
@@ -867,6 +872,8 @@ export type SyncStatus = {
 	user: string | null,
 	/**  Whether this library holds the community key (its targets are encrypted). */
 	encrypted: boolean,
+	/**  Whether originals come only when opened (and for what is kept offline). */
+	originalsOnDemand: boolean,
 };
 
 export type Tag = {
