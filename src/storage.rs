@@ -523,7 +523,20 @@ async fn put_new(
     // Written whole under a temporary name, then copied into place without overwriting: a
     // reader never sees half an object, and an existing one is never replaced.
     let staged = path(&format!("{name}.{}.partial", uuid::Uuid::new_v4().simple()));
-    store.put(&staged, PutPayload::from(bytes)).await?;
+    let payload = PutPayload::from(bytes);
+    let mut attempt = 0;
+    loop {
+        match store.put(&staged, payload.clone()).await {
+            Ok(_) => break,
+            // Two uploads into a folder that does not exist yet both create it; the server
+            // refuses the second (423 Locked, 405): by now the folder is there, so try again.
+            Err(e) if attempt < 5 && e.to_string().contains("MKCOL") => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     let placed = match store.copy_if_not_exists(&staged, &location).await {
         Ok(()) => Ok(true),
         Err(object_store::Error::AlreadyExists { .. } | object_store::Error::Precondition { .. }) => Ok(false),
