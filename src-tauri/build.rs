@@ -105,6 +105,7 @@ const COMMANDS: &[&str] = &[
     "set_originals_on_demand",
     "keep_offline",
     "kept_offline",
+    "list_devices",
     "my_revisions",
     "restore_revision",
 ];

@@ -411,3 +411,43 @@ pub fn read_invitation(file_or_code: &str) -> Result<Invitation> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     Invitation::parse(&text)
 }
+
+/// A laptop in the community's roster, as Settings lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceEntry {
+    pub id: String,
+    /// Whose laptop it is ("" when it has not said).
+    pub member_name: String,
+    pub this_laptop: bool,
+    /// The founding device every replica trusts.
+    pub founding: bool,
+    /// Let in by an invitation a lead wrote.
+    pub invited: bool,
+}
+
+/// The laptops this replica knows, this one first.
+pub fn devices(library: &Library) -> Result<Vec<DeviceEntry>> {
+    let root = library::get_local(library.conn(), "trust_root")?.unwrap_or_default();
+    let mut list: Vec<DeviceEntry> = library
+        .conn()
+        .prepare(
+            "SELECT d.id, coalesce(m.display_name, ''), d.public_key, d.invitation_id != ''
+             FROM devices d LEFT JOIN members m ON m.id = d.member_id AND m.deleted = 0
+             WHERE d.deleted = 0 AND d.public_key != '' ORDER BY m.display_name, d.id",
+        )?
+        .query_map([], |row| {
+            let id: String = row.get(0)?;
+            let key: String = row.get(2)?;
+            Ok(DeviceEntry {
+                this_laptop: id == library.device(),
+                founding: key == root,
+                id,
+                member_name: row.get(1)?,
+                invited: row.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    list.sort_by_key(|d| !d.this_laptop);
+    Ok(list)
+}

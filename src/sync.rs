@@ -112,6 +112,9 @@ pub struct SyncReport {
     pub files_received: u32,
     /// Segments that could not be read (damaged, or from a newer Hearth), with why.
     pub rejected: Vec<String>,
+    /// Concurrent edits of long texts settled by this sync (the later stands; the other is
+    /// kept for its author), named by what was edited.
+    pub resolved: Vec<String>,
 }
 
 fn known(table: &str, column: &str) -> bool {
@@ -212,6 +215,22 @@ pub const LONG_TEXTS: &[(&str, &str)] = &[
     ("community", "description"),
     ("members", "bio"),
 ];
+
+/// What a long text is, in words: "a moment's “what happened”".
+pub fn long_text_label(table: &str, column: &str) -> String {
+    match (table, column) {
+        ("stories", "body") => "a story",
+        ("moments", "story") => "a moment's “what happened”",
+        ("moments", "learned") => "a moment's “what we learned”",
+        ("moments", "description") => "a moment's description",
+        ("initiatives", "difference") => "an initiative's “difference it should make”",
+        ("initiatives", "reflection") => "an initiative's reflection",
+        ("community", "description") => "the community's description",
+        ("members", "bio") => "a member's “about me”",
+        _ => "a text",
+    }
+    .to_owned()
+}
 
 /// Keeps the version of a long text that lost, unless it is empty or the same as what stands.
 fn keep_revision(conn: &Connection, op: &Op, value: &Value, hlc: &str, author: &str, now: i64) -> Result<()> {
@@ -934,7 +953,14 @@ fn merge_segment(
         let changes = if count == 1 { "change" } else { "changes" };
         report.rejected.push(format!("{device}/{seq}: {count} {changes} refused: {reason}"));
     }
+    let kept_before: i64 = library.conn().query_row("SELECT coalesce(max(id), 0) FROM revisions", [], |r| r.get(0))?;
     let merged = merge_ops(library, &allowed, Some((device, seq)))?;
+    let settled: Vec<(String, String)> = library
+        .conn()
+        .prepare("SELECT tbl, col FROM revisions WHERE id > ?1 ORDER BY id")?
+        .query_map([kept_before], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    report.resolved.extend(settled.iter().map(|(table, column)| long_text_label(table, column)));
     report.segments_read += 1;
     report.merge.applied += merged.applied;
     report.merge.superseded += merged.superseded;

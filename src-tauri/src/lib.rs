@@ -125,6 +125,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync::set_originals_on_demand,
             commands::sync::keep_offline,
             commands::sync::kept_offline,
+            commands::sync::list_devices,
             commands::sync::my_revisions,
             commands::sync::restore_revision,
         ])

@@ -80,10 +80,12 @@ test("a proposal and a photo made in one window appear in the other after Sync n
 
     // The lead syncs (fetching originals only when opened) and sees both.
     await navigate(a, "Settings");
+    await waitForText(a, "Amara Okafor's laptop (this one)");
     await (await a.$('//label[contains(., "originals only when opened")]/input')).click();
     const status = await syncNow(a, "changes applied");
     assert.match(status, /received [1-9]\d* files/, status);
     assert.doesNotMatch(status, /Rejected/, "every batch of Rita's was let in");
+    await waitForText(a, "Rita Remote's laptop · let in by an invitation");
     await navigate(a, "Initiatives");
     await waitForText(a, title);
     await navigate(a, "Memories");

@@ -82,6 +82,8 @@ test("an edit that lost to a concurrent one is kept and can be restored", async 
     await (await button(browser, "Sync now")).click();
     await waitForText(browser, "Your edits that lost to someone else's", { timeout: 30_000 });
     await waitForText(browser, "Amara's account: the heron by the weir.");
+    const report = await (await browser.$('[aria-label="Sync report"]')).getText();
+    assert.match(report, /1 edit made at the same time as someone else's settled, the later one kept \(a moment's “what happened”\)/, report);
     await screenshot(browser, "sync-revision");
     await (await button(browser, "Restore mine")).click();
     await browser.waitUntil(async () => !(await browser.$("body").getText()).includes("Restore mine"), {

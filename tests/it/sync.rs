@@ -104,6 +104,18 @@ pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &
     assert_eq!(db, dc, "B and C hold the same community");
     let seen_by_a = initiatives::get(a.conn(), &hearth::viewer::Viewer::me(&a).unwrap(), &idea.id).unwrap();
     assert_eq!(seen_by_a.supporters.len(), 1, "Cy's support reached Ada's laptop");
+    let laptops = roster::devices(&a).unwrap();
+    let described: Vec<(String, bool, bool, bool)> =
+        laptops.iter().map(|d| (d.member_name.clone(), d.this_laptop, d.founding, d.invited)).collect();
+    assert_eq!(
+        described,
+        [
+            ("Ada Lovelace".to_owned(), true, true, false),
+            ("Bo".to_owned(), false, false, true),
+            ("Cy".to_owned(), false, false, true)
+        ],
+        "the roster: Ada's founding laptop first, then the invited ones"
+    );
     let again = sync_once(&mut a);
     assert_eq!(
         (again.sent_ops, again.segments_read, again.files_sent, again.files_received),
@@ -489,10 +501,11 @@ fn the_losing_side_of_a_concurrent_edit_is_kept_for_its_author_to_restore() {
     edit(&mut a, "Ada's account: soup, then stories until midnight.");
     std::thread::sleep(std::time::Duration::from_millis(20));
     edit(&mut b, "Bo's account: we ran out of bread.");
-    for _ in 0..2 {
-        sync::sync_folder(&mut a, &folder).unwrap();
-        sync::sync_folder(&mut b, &folder).unwrap();
-    }
+    sync::sync_folder(&mut a, &folder).unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+    let settled = sync::sync_folder(&mut a, &folder).unwrap();
+    assert_eq!(settled.resolved, ["a moment's “what happened”"], "the report names what was settled");
+    sync::sync_folder(&mut b, &folder).unwrap();
     assert_eq!(moments::get(a.conn(), &moment.id).unwrap().story, "Bo's account: we ran out of bread.");
     assert!(sync::my_revisions(&b).unwrap().is_empty(), "Bo's version won; Ada's lost text is not Bo's to see");
     let kept = sync::my_revisions(&a).unwrap();

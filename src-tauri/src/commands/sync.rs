@@ -133,3 +133,10 @@ pub fn keep_offline(state: State<AppState>, kind: String, id: String, keep: bool
 pub fn kept_offline(state: State<AppState>, kind: String, id: String) -> CommandResult<bool> {
     state.with_library(|library| sync::kept_offline(library, &kind, &id))
 }
+
+/// The laptops in the community's roster.
+#[tauri::command]
+#[specta::specta]
+pub fn list_devices(state: State<AppState>) -> CommandResult<Vec<hearth::roster::DeviceEntry>> {
+    state.with_library(|library| hearth::roster::devices(library))
+}

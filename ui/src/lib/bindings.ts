@@ -143,6 +143,8 @@ export const commands = {
 	/**  Keeps a moment's or album's originals on this laptop (`kind` is "moment" or "album"). */
 	keepOffline: (kind: string, id: string, keep: boolean) => typedError<boolean, CommandError>(__TAURI_INVOKE("keep_offline", { kind, id, keep })),
 	keptOffline: (kind: string, id: string) => typedError<boolean, CommandError>(__TAURI_INVOKE("kept_offline", { kind, id })),
+	/**  The laptops in the community's roster. */
+	listDevices: () => typedError<DeviceEntry[], CommandError>(__TAURI_INVOKE("list_devices")),
 	myRevisions: () => typedError<Revision[], CommandError>(__TAURI_INVOKE("my_revisions")),
 	restoreRevision: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("restore_revision", { id })),
 };
@@ -255,6 +257,18 @@ export type Decision = {
 	tally: Tally,
 	stances: Stance[],
 	myStance: StanceKind | null,
+};
+
+/**  A laptop in the community's roster, as Settings lists them. */
+export type DeviceEntry = {
+	id: string,
+	/**  Whose laptop it is ("" when it has not said). */
+	memberName: string,
+	thisLaptop: boolean,
+	/**  The founding device every replica trusts. */
+	founding: boolean,
+	/**  Let in by an invitation a lead wrote. */
+	invited: boolean,
 };
 
 export type Dimension = {
@@ -856,6 +870,11 @@ export type SyncReport = {
 	filesReceived: number,
 	/**  Segments that could not be read (damaged, or from a newer Hearth), with why. */
 	rejected: string[],
+	/**
+	 *  Concurrent edits of long texts settled by this sync (the later stands; the other is
+	 *  kept for its author), named by what was edited.
+	 */
+	resolved: string[],
 };
 
 /**  Where a sync is, for a progress bar. */
