@@ -341,6 +341,35 @@ pub fn merge(count: usize, dir: Option<&Path>) -> Result<()> {
         report.superseded,
         count as f64 / seconds
     );
+
+    // The whole way: an invited member's laptop writes the ops, syncs them through a folder,
+    // and the founding laptop syncs: read, signature, admission, per-op permissions, merge.
+    let base = scratch(dir, "merge-sync")?;
+    let shared = base.join("shared");
+    let mut founder = Library::create(&base.join("a"), crate::community::CommunityDraft::new("Bench", ""))?;
+    crate::members::create_my_profile(&mut founder, crate::members::MemberDraft::named("Ada"))?;
+    crate::sync::sync_folder(&mut founder, &shared)?;
+    let invitation = crate::roster::invite(&mut founder, "Bo", None)?;
+    crate::sync::sync_folder(&mut founder, &shared)?;
+    let target = crate::storage::Target::Folder(shared.clone());
+    let (mut member, _) = crate::sync::join(&base.join("b"), &invitation, Some(&target), &Default::default())?;
+    let per_row = columns.len() + 3; // the columns, plus author, created and updated stamps
+    member.write(|w| {
+        for row in 0..count.div_ceil(per_row) {
+            let values: Vec<(&'static str, rusqlite::types::Value)> =
+                columns.iter().map(|c| (*c, rusqlite::types::Value::Text(format!("{c} {row}")))).collect();
+            w.apply("initiatives", &format!("bench-initiative-{row:06}"), &values)?;
+        }
+        Ok(())
+    })?;
+    let sent = crate::sync::sync_folder(&mut member, &shared)?;
+    let clock = Stopwatch::start();
+    let received = crate::sync::sync_folder(&mut founder, &shared)?;
+    let seconds = clock.seconds();
+    println!(
+        "Synced {} ops from an invited laptop through a folder ({} applied, {} refused) in {seconds:.2} s — read, signature, admission, permissions and merge",
+        sent.sent_ops, received.merge.applied, received.merge.refused
+    );
     Ok(())
 }
 
