@@ -106,6 +106,7 @@ const COMMANDS: &[&str] = &[
     "keep_offline",
     "kept_offline",
     "list_devices",
+    "remove_device",
     "my_revisions",
     "restore_revision",
 ];

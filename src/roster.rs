@@ -251,11 +251,14 @@ pub(crate) fn admit(
     segment: &Segment,
     signer: &str,
 ) -> Result<std::result::Result<Admitted, Refusal>> {
-    let stored: Option<(String, String, String, String)> = conn
-        .prepare_cached("SELECT public_key, member_id, invitation_id, endorsement FROM devices WHERE id = ?1")?
-        .query_row([&segment.device], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+    let stored: Option<(String, String, String, String, bool)> = conn
+        .prepare_cached("SELECT public_key, member_id, invitation_id, endorsement, deleted FROM devices WHERE id = ?1")?
+        .query_row([&segment.device], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
         .optional()?;
-    let (stored_key, mut member, mut invitation_id, mut endorsement) = stored.unwrap_or_default();
+    let (stored_key, mut member, mut invitation_id, mut endorsement, removed) = stored.unwrap_or_default();
+    if removed {
+        return Ok(Err(Refusal::Refused("from a laptop a lead removed from the community".into())));
+    }
     let mut public_key = stored_key.clone();
     for op in segment.ops.iter().filter(|op| op.table == "devices" && op.row == segment.device) {
         match op.column.as_str() {
@@ -348,6 +351,7 @@ pub(crate) fn permitted(
     }
     Ok(match table {
         "devices" if op.row != segment.device => Err("changes another device's entry in the roster".into()),
+        "devices" if op.column == "deleted" => Err("removes or restores a laptop, which only leads may".into()),
         "members" if op.row != member => Err("changes another member's profile".into()),
         // A newcomer whose invitation has not arrived makes their own profile, as a member.
         "members" if op.column == "role" && op.value != Cell::Text("member".into()) => {
@@ -450,4 +454,30 @@ pub fn devices(library: &Library) -> Result<Vec<DeviceEntry>> {
         .collect::<rusqlite::Result<_>>()?;
     list.sort_by_key(|d| !d.this_laptop);
     Ok(list)
+}
+
+/// A lead removes a laptop from the community (lost, stolen, given away): from the next sync
+/// on, every replica refuses what it writes.
+pub fn remove_device(library: &mut Library, device_id: &str) -> Result<()> {
+    if !Viewer::me(library)?.is_lead {
+        return Err(Error::Forbidden { action: "remove laptops", reason: "only the community's leads may".into() });
+    }
+    if device_id == library.device() {
+        return Err(Error::invalid("device", "this is the laptop you are using; remove it from another lead's laptop"));
+    }
+    let known: bool =
+        library.conn().query_row("SELECT count(*) > 0 FROM devices WHERE id = ?1", [device_id], |row| row.get(0))?;
+    if !known {
+        return Err(Error::NotFound { entity: "device", id: device_id.to_owned() });
+    }
+    library.write(|w| w.apply("devices", device_id, &[("deleted", Value::Integer(1))]))
+}
+
+/// Whether a lead removed this laptop from the community.
+pub fn removed(library: &Library) -> Result<bool> {
+    Ok(library
+        .conn()
+        .query_row("SELECT deleted FROM devices WHERE id = ?1", [library.device()], |row| row.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(false))
 }

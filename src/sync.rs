@@ -1209,6 +1209,8 @@ pub struct SyncStatus {
     pub encrypted: bool,
     /// Whether originals come only when opened (and for what is kept offline).
     pub originals_on_demand: bool,
+    /// Whether a lead removed this laptop from the community (what it writes is refused).
+    pub removed: bool,
 }
 
 pub fn status(library: &Library) -> Result<SyncStatus> {
@@ -1226,6 +1228,7 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
         user,
         encrypted: crypto::load(library.root())?.is_some(),
         originals_on_demand: originals_on_demand(library)?,
+        removed: roster::removed(library)?,
     })
 }
 

@@ -126,6 +126,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync::keep_offline,
             commands::sync::kept_offline,
             commands::sync::list_devices,
+            commands::sync::remove_device,
             commands::sync::my_revisions,
             commands::sync::restore_revision,
         ])

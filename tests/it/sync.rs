@@ -608,3 +608,48 @@ fn a_target_holding_plain_data_is_not_switched_to_encryption_half_way() {
     assert!(reason.contains("already holds unencrypted data"), "{reason}");
     assert!(!sync::status(&a).unwrap().encrypted, "no key was made for nothing");
 }
+
+#[test]
+fn a_removed_laptop_is_refused_everywhere_and_cannot_let_itself_back_in() {
+    use rusqlite::types::Value;
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+    sync::sync_folder(&mut c, &folder).unwrap();
+    let Err(hearth::Error::Forbidden { .. }) = roster::remove_device(&mut c, b.device()) else {
+        panic!("a member removed a laptop")
+    };
+
+    // Bo's laptop is lost; Ada removes it. Whoever has it writes and syncs anyway, and even
+    // tries to restore its own entry.
+    roster::remove_device(&mut a, b.device()).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let idea = initiatives::propose(
+        &mut b,
+        initiatives::InitiativeDraft {
+            title: "Sell the kettle".into(),
+            difference: "Money".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(sync::status(&b).unwrap().removed, "Bo's laptop learns it was removed");
+    // A modified app on it restores its own entry, past the local checks.
+    let device = b.device().to_owned();
+    b.write(|w| w.apply("devices", &device, &[("deleted", Value::Integer(0))])).unwrap();
+    sync::sync_folder(&mut b, &folder).unwrap();
+
+    for library in [&mut a, &mut c] {
+        let report = sync::sync_folder(library, &folder).unwrap();
+        assert!(report.rejected.iter().any(|r| r.contains("removed from the community")), "{:?}", report.rejected);
+        let viewer = hearth::viewer::Viewer::me(library).unwrap();
+        assert!(initiatives::get(library.conn(), &viewer, &idea.id).is_err(), "the lost laptop's proposal is refused");
+        assert!(roster::devices(library).unwrap().iter().all(|d| d.id != device), "it left the roster");
+    }
+    assert_eq!(dump(&a), dump(&c));
+}

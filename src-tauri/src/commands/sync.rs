@@ -140,3 +140,13 @@ pub fn kept_offline(state: State<AppState>, kind: String, id: String) -> Command
 pub fn list_devices(state: State<AppState>) -> CommandResult<Vec<hearth::roster::DeviceEntry>> {
     state.with_library(|library| hearth::roster::devices(library))
 }
+
+/// A lead removes a laptop from the community; returns the roster as it now stands.
+#[tauri::command]
+#[specta::specta]
+pub fn remove_device(state: State<AppState>, id: String) -> CommandResult<Vec<hearth::roster::DeviceEntry>> {
+    state.with_library(|library| {
+        hearth::roster::remove_device(library, &id)?;
+        hearth::roster::devices(library)
+    })
+}

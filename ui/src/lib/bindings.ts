@@ -145,6 +145,8 @@ export const commands = {
 	keptOffline: (kind: string, id: string) => typedError<boolean, CommandError>(__TAURI_INVOKE("kept_offline", { kind, id })),
 	/**  The laptops in the community's roster. */
 	listDevices: () => typedError<DeviceEntry[], CommandError>(__TAURI_INVOKE("list_devices")),
+	/**  A lead removes a laptop from the community; returns the roster as it now stands. */
+	removeDevice: (id: string) => typedError<DeviceEntry[], CommandError>(__TAURI_INVOKE("remove_device", { id })),
 	myRevisions: () => typedError<Revision[], CommandError>(__TAURI_INVOKE("my_revisions")),
 	restoreRevision: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("restore_revision", { id })),
 };
@@ -893,6 +895,8 @@ export type SyncStatus = {
 	encrypted: boolean,
 	/**  Whether originals come only when opened (and for what is kept offline). */
 	originalsOnDemand: boolean,
+	/**  Whether a lead removed this laptop from the community (what it writes is refused). */
+	removed: boolean,
 };
 
 export type Tag = {
