@@ -351,7 +351,17 @@ pub(crate) fn permitted(
     }
     Ok(match table {
         "devices" if op.row != segment.device => Err("changes another device's entry in the roster".into()),
-        "devices" if op.column == "deleted" => Err("removes or restores a laptop, which only leads may".into()),
+        // A device's first entry says it is not deleted; after that only a lead may say so.
+        "devices" if op.column == "deleted" => {
+            let exists: bool = conn
+                .prepare_cached("SELECT count(*) > 0 FROM devices WHERE id = ?1")?
+                .query_row([&op.row], |r| r.get(0))?;
+            if op.value == Cell::Integer(0) && !exists {
+                Ok(())
+            } else {
+                Err("removes or restores a laptop, which only leads may".into())
+            }
+        }
         "members" if op.row != member => Err("changes another member's profile".into()),
         // A newcomer whose invitation has not arrived makes their own profile, as a member.
         "members" if op.column == "role" && op.value != Cell::Text("member".into()) => {

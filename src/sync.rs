@@ -618,6 +618,13 @@ fn media_name(name: &str) -> bool {
         && !name.contains('#')
 }
 
+/// Whether a file's BLAKE3 hash is `hash` (read in a stream: long videos are not loaded whole).
+fn file_has_hash(file: &Path, hash: &str) -> bool {
+    let mut hasher = blake3::Hasher::new();
+    let read = std::fs::File::open(file).and_then(|f| hasher.update_reader(std::io::BufReader::new(f)).map(|_| ()));
+    read.is_ok() && hasher.finalize().to_hex().as_str() == hash
+}
+
 /// Whether downloaded bytes are what their name promises (an original's name is its hash), so
 /// a tampered file never spreads.
 fn promised(name: &str, bytes: &[u8]) -> bool {
@@ -786,13 +793,7 @@ pub fn run(
         // Long videos come in pieces, one file at a time, resuming what an interrupted sync began.
         for name in pieces {
             let check = |file: &Path| match name.strip_prefix("blobs/") {
-                Some(file_name) => {
-                    let hash = file_name.split(['.', '-']).next().unwrap_or_default();
-                    let mut hasher = blake3::Hasher::new();
-                    let read = std::fs::File::open(file)
-                        .and_then(|f| hasher.update_reader(std::io::BufReader::new(f)).map(|_| ()));
-                    read.is_ok() && hasher.finalize().to_hex().as_str() == hash
-                }
+                Some(file_name) => file_has_hash(file, file_name.split(['.', '-']).next().unwrap_or_default()),
                 None => true,
             };
             match store.download_chunked(&name, &root.join(&name), &open_bytes, &check) {
@@ -1058,12 +1059,7 @@ pub fn fetch_original(
         write_atomically(&dest, &bytes)?;
         return Ok(dest);
     }
-    let check = |file: &Path| {
-        let mut hasher = blake3::Hasher::new();
-        let read = std::fs::File::open(file).and_then(|f| hasher.update_reader(std::io::BufReader::new(f)).map(|_| ()));
-        read.is_ok() && hasher.finalize().to_hex().as_str() == hash
-    };
-    match store.download_chunked(&name, &dest, &open_bytes, &check)? {
+    match store.download_chunked(&name, &dest, &open_bytes, &|file| file_has_hash(file, hash))? {
         Some(_) => Ok(dest),
         None => Err(Error::invalid(
             "original",

@@ -75,3 +75,27 @@ pub fn circle(scratch: &Scratch) -> Circle {
     let cy = members::create_member(&mut library, MemberDraft::named("Cy")).unwrap().id;
     Circle { library, lead, ada, bo, cy }
 }
+
+/// Writes generated JPEGs (`file name, width, height, seed`) into `folder` and imports them
+/// into `library` through the real import, optionally into a moment. Returns the library and
+/// each photo's bytes, in order.
+pub fn import_photos(
+    library: Library,
+    folder: &Path,
+    photos: &[(&str, u32, u32, u64)],
+    moment: Option<&str>,
+) -> (Library, Vec<Vec<u8>>) {
+    std::fs::create_dir_all(folder).unwrap();
+    let mut written = Vec::new();
+    for (name, width, height, seed) in photos {
+        let bytes = hearth::sample::jpeg(*width, *height, *seed, &hearth::sample::SampleExif::default());
+        std::fs::write(folder.join(name), &bytes).unwrap();
+        written.push(bytes);
+    }
+    let shared = std::sync::Mutex::new(library);
+    let options = hearth::import::ImportOptions { moment_id: moment.map(str::to_owned), ..Default::default() };
+    let summary =
+        hearth::import::run(&shared, &[folder.to_path_buf()], &options, &Default::default(), &mut |_| {}).unwrap();
+    assert_eq!(summary.imported.len(), photos.len(), "{:?}", summary.failed);
+    (shared.into_inner().unwrap(), written)
+}

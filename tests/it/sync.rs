@@ -10,7 +10,7 @@ use hearth::storage::{Credentials, Target};
 use hearth::sync::{self, Cell, Op};
 use hearth::{initiatives, Library};
 
-use crate::support::Scratch;
+use crate::support::{import_photos, Scratch};
 
 /// `lead` invites `name` and syncs; the newcomer joins from the folder with the invitation.
 fn join(lead: &mut Library, name: &str, root: &Path, folder: &Path) -> hearth::Result<(Library, sync::SyncReport)> {
@@ -54,13 +54,8 @@ pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &
     };
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
-    let photos = scratch.path("photos");
-    std::fs::create_dir_all(&photos).unwrap();
-    let bytes = hearth::sample::jpeg(160, 120, 5, &hearth::sample::SampleExif::default());
-    std::fs::write(photos.join("dinner.jpg"), &bytes).unwrap();
-    let shared = std::sync::Mutex::new(a);
-    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
-    let mut a = shared.into_inner().unwrap();
+    let (mut a, photos) = import_photos(a, &scratch.path("photos"), &[("dinner.jpg", 160, 120, 5)], None);
+    let bytes = &photos[0];
     let first = sync_once(&mut a);
     assert!(first.sent_ops > 10, "the community, its dimensions and Ada travel: {first:?}");
     assert_eq!(first.files_sent, 3, "the photo's original, thumbnail and preview");
@@ -70,7 +65,7 @@ pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &
     assert_eq!(joined.files_received, 3, "the photo arrives with its row");
     let record = &hearth::media::records(b.conn()).unwrap()[0];
     let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
-    assert_eq!(original, bytes, "the original arrives byte for byte");
+    assert_eq!(&original, bytes, "the original arrives byte for byte");
     assert_eq!(hearth::community::community(b.conn()).unwrap().name, "River Circle");
     let bo = b.me().unwrap().expect("Bo's laptop speaks for Bo");
     assert_eq!(members::get(b.conn(), &hearth::viewer::Viewer::me(&b).unwrap(), &bo).unwrap().display_name, "Bo");
@@ -257,20 +252,15 @@ fn photos_travel_with_their_rows() {
     let folder = scratch.path("shared");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
-    let photos = scratch.path("photos");
-    std::fs::create_dir_all(&photos).unwrap();
-    let bytes = hearth::sample::jpeg(120, 90, 3, &hearth::sample::SampleExif::default());
-    std::fs::write(photos.join("a.jpg"), &bytes).unwrap();
-    let shared = std::sync::Mutex::new(a);
-    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
-    let mut a = shared.into_inner().unwrap();
+    let (mut a, photos) = import_photos(a, &scratch.path("photos"), &[("a.jpg", 120, 90, 3)], None);
+    let bytes = &photos[0];
     let sent = sync::sync_folder(&mut a, &folder).unwrap();
     assert_eq!(sent.files_sent, 3, "original, thumbnail and preview");
     let (b, got) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     assert_eq!(got.files_received, 3);
     let record = &hearth::media::records(b.conn()).unwrap()[0];
     let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
-    assert_eq!(original, bytes);
+    assert_eq!(&original, bytes);
     assert!(Path::new(&hearth::media::thumb_path(b.root(), &record.hash)).is_file());
 }
 
@@ -539,13 +529,8 @@ fn an_encrypted_target_holds_nothing_readable_and_members_with_the_key_converge(
     let folder = scratch.path("cloud-folder");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada Quietname")).unwrap();
-    let photos = scratch.path("photos");
-    std::fs::create_dir_all(&photos).unwrap();
-    let jpeg = hearth::sample::jpeg(160, 120, 9, &hearth::sample::SampleExif::default());
-    std::fs::write(photos.join("dinner.jpg"), &jpeg).unwrap();
-    let shared = std::sync::Mutex::new(a);
-    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
-    let mut a = shared.into_inner().unwrap();
+    let (mut a, photos) = import_photos(a, &scratch.path("photos"), &[("dinner.jpg", 160, 120, 9)], None);
+    let jpeg = photos[0].clone();
     let encrypt = sync::SyncOptions { encrypt: true, ..Default::default() };
     sync::sync_with(&mut a, &Target::Folder(folder.clone()), &Credentials::default(), &encrypt).unwrap();
     assert!(sync::status(&a).unwrap().encrypted);

@@ -10,17 +10,23 @@ use hearth::members::{self, MemberDraft};
 use hearth::storage::{Credentials, Target};
 use hearth::{roster, sync, Library};
 
-use crate::support::Scratch;
+use crate::support::{import_photos, Scratch};
 use crate::sync::dump;
 
 /// Runs `hearth sync` on `library` until it says it paused at `point`, then kills it with
 /// SIGKILL (no chance to tidy up).
 fn sync_killed_at(library: &Path, folder: &Path, point: &str) {
+    sync_killed_at_with(library, folder, point, &[]);
+}
+
+/// Like [`sync_killed_at`], with extra arguments for the sync.
+fn sync_killed_at_with(library: &Path, folder: &Path, point: &str, extra: &[&str]) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
         .arg("sync")
         .arg(library)
         .arg("--target")
         .arg(folder)
+        .args(extra)
         .env("HEARTH_SYNC_PAUSE_AT", point)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -30,12 +36,12 @@ fn sync_killed_at(library: &Path, folder: &Path, point: &str) {
     let mut said = String::new();
     for line in BufReader::new(stderr).lines() {
         let line = line.unwrap();
-        said.push_str(&line);
         if line == format!("paused at {point}") {
             child.kill().expect("SIGKILL");
             child.wait().unwrap();
             return;
         }
+        said.push_str(&line);
     }
     panic!("the sync ended without reaching {point}: {said} ({:?})", child.wait());
 }
@@ -67,15 +73,10 @@ fn lead_with_photos(scratch: &Scratch, folder: &Path) -> (Library, Library) {
     )
     .unwrap();
     // Several segments and several photos wait for B.
-    let photos = scratch.path("photos");
-    std::fs::create_dir_all(&photos).unwrap();
-    for i in 0..6 {
-        let bytes = hearth::sample::jpeg(200 + i * 10, 150, i as u64 + 11, &hearth::sample::SampleExif::default());
-        std::fs::write(photos.join(format!("p{i}.jpg")), bytes).unwrap();
-    }
-    let shared = std::sync::Mutex::new(a);
-    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
-    let mut a = shared.into_inner().unwrap();
+    let names: Vec<String> = (0..6).map(|i| format!("p{i}.jpg")).collect();
+    let photos: Vec<(&str, u32, u32, u64)> =
+        names.iter().enumerate().map(|(i, name)| (name.as_str(), 200 + i as u32 * 10, 150, i as u64 + 11)).collect();
+    let (mut a, _) = import_photos(a, &scratch.path("photos"), &photos, None);
     sync::sync_folder(&mut a, folder).unwrap();
     for name in ["Cy", "Dee", "Eli"] {
         members::create_member(&mut a, MemberDraft::named(name)).unwrap();
@@ -148,30 +149,6 @@ fn a_sync_killed_after_writing_its_segment_sends_it_again_and_it_counts_once() {
     assert_eq!(fays, 1, "Fay exists once");
 }
 
-/// Like [`sync_killed_at`], with extra arguments for the sync.
-fn sync_killed_at_with(library: &Path, folder: &Path, point: &str, extra: &[&str]) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .arg("sync")
-        .arg(library)
-        .arg("--target")
-        .arg(folder)
-        .args(extra)
-        .env("HEARTH_SYNC_PAUSE_AT", point)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the hearth binary runs");
-    let stderr = child.stderr.take().unwrap();
-    for line in BufReader::new(stderr).lines() {
-        if line.unwrap() == format!("paused at {point}") {
-            child.kill().expect("SIGKILL");
-            child.wait().unwrap();
-            return;
-        }
-    }
-    panic!("the sync ended without reaching {point}: {:?}", child.wait());
-}
-
 #[test]
 fn a_file_sent_in_pieces_resumes_both_ways_after_a_kill() {
     let scratch = Scratch::new();
@@ -184,13 +161,8 @@ fn a_file_sent_in_pieces_resumes_both_ways_after_a_kill() {
     let (b, _) =
         sync::join(&scratch.path("b"), &invitation, Some(&Target::Folder(folder.clone())), &Credentials::default())
             .unwrap();
-    let photos = scratch.path("photos");
-    std::fs::create_dir_all(&photos).unwrap();
-    let jpeg = hearth::sample::jpeg(900, 700, 4, &hearth::sample::SampleExif::default());
-    std::fs::write(photos.join("big.jpg"), &jpeg).unwrap();
-    let shared = std::sync::Mutex::new(a);
-    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
-    let a = shared.into_inner().unwrap();
+    let (a, photos) = import_photos(a, &scratch.path("photos"), &[("big.jpg", 900, 700, 4)], None);
+    let jpeg = &photos[0];
     let hash = hearth::media::records(a.conn()).unwrap()[0].hash.clone();
     let (a_root, b_root) = (a.root().to_path_buf(), b.root().to_path_buf());
     drop((a, b));
@@ -225,6 +197,6 @@ fn a_file_sent_in_pieces_resumes_both_ways_after_a_kill() {
     let report = sync::sync_folder(&mut b, &folder).unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     assert!(!incoming.exists(), "the finished file took its name");
-    assert_eq!(std::fs::read(b_root.join(format!("blobs/{hash}.jpg"))).unwrap(), jpeg);
+    assert_eq!(&std::fs::read(b_root.join(format!("blobs/{hash}.jpg"))).unwrap(), jpeg);
     assert_eq!(dump(&a), dump(&b));
 }

@@ -5,7 +5,7 @@ use hearth::storage::{Credentials, Target};
 use hearth::{sync, Library};
 
 use crate::servers;
-use crate::support::Scratch;
+use crate::support::{import_photos, Scratch};
 use crate::sync::three_laptops_converge;
 
 fn s3_target(port: u16, bucket: &str) -> Target {
@@ -101,13 +101,8 @@ fn an_encrypted_community_sends_large_files_in_pieces_through_s3() {
     let target = s3_target(server.port, "pieces");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
-    let photos = scratch.path("photos");
-    std::fs::create_dir_all(&photos).unwrap();
-    let jpeg = hearth::sample::jpeg(900, 700, 4, &hearth::sample::SampleExif::default());
-    std::fs::write(photos.join("big.jpg"), &jpeg).unwrap();
-    let shared = std::sync::Mutex::new(a);
-    hearth::import::run(&shared, &[photos], &Default::default(), &Default::default(), &mut |_| {}).unwrap();
-    let mut a = shared.into_inner().unwrap();
+    let (mut a, photos) = import_photos(a, &scratch.path("photos"), &[("big.jpg", 900, 700, 4)], None);
+    let jpeg = &photos[0];
     // Pieces of 4 KiB: the original and its preview go in several pieces each.
     let options = sync::SyncOptions { encrypt: true, chunk_bytes: Some(4096) };
     let sent = sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
@@ -121,7 +116,7 @@ fn an_encrypted_community_sends_large_files_in_pieces_through_s3() {
     let record = &hearth::media::records(b.conn()).unwrap()[0];
     let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
     assert!(jpeg.len() > 3 * 4096, "the photo is big enough to need pieces ({} bytes)", jpeg.len());
-    assert_eq!(original, jpeg, "the pieces, decrypted and joined, are the original byte for byte");
+    assert_eq!(&original, jpeg, "the pieces, decrypted and joined, are the original byte for byte");
 }
 
 #[test]
@@ -142,18 +137,11 @@ fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_alway
 
     // Ada imports a dinner (kept offline by Bo) and a walk (not).
     let dinner = moments::create(&mut a, MomentDraft::titled("Dinner", MomentKind::Dinner, "2025-04-11")).unwrap();
-    let import_into = |library: Library, folder: &str, seed: u64, moment: Option<String>| {
-        let photos = scratch.path(folder);
-        std::fs::create_dir_all(&photos).unwrap();
-        let bytes = hearth::sample::jpeg(300, 200, seed, &hearth::sample::SampleExif::default());
-        std::fs::write(photos.join(format!("{folder}.jpg")), &bytes).unwrap();
-        let shared = std::sync::Mutex::new(library);
-        let options = hearth::import::ImportOptions { moment_id: moment, ..Default::default() };
-        hearth::import::run(&shared, &[photos], &options, &Default::default(), &mut |_| {}).unwrap();
-        (shared.into_inner().unwrap(), blake3::hash(&bytes).to_hex().to_string())
-    };
-    let (a, dinner_hash) = import_into(a, "dinner", 21, Some(dinner.id.clone()));
-    let (mut a, walk_hash) = import_into(a, "walk", 22, None);
+    let hash = |bytes: &[u8]| blake3::hash(bytes).to_hex().to_string();
+    let (a, dinner_photo) =
+        import_photos(a, &scratch.path("dinner"), &[("dinner.jpg", 300, 200, 21)], Some(&dinner.id));
+    let (mut a, walk_photo) = import_photos(a, &scratch.path("walk"), &[("walk.jpg", 300, 200, 22)], None);
+    let (dinner_hash, walk_hash) = (hash(&dinner_photo[0]), hash(&walk_photo[0]));
     sync::sync_remembered(&mut a, None, None, &Default::default()).unwrap();
     sync::keep_offline(&b, "moment", &dinner.id, true).unwrap();
     let got = sync::sync_remembered(&mut b, None, None, &Default::default()).unwrap();
