@@ -606,6 +606,11 @@ fn run(cli: Cli) -> Result<()> {
                     report.merge.refused,
                     report.files_received
                 );
+                for settled in &report.resolved {
+                    println!(
+                        "  settled a concurrent edit of {settled} (the later kept; the other saved for its author)"
+                    );
+                }
                 for rejected in &report.rejected {
                     println!("  rejected {rejected}");
                 }

@@ -130,6 +130,12 @@ fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_alway
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_remembered(&mut a, Some(&target.to_string()), Some(credentials.clone()), &Default::default()).unwrap();
+    // The password is remembered beside the database, readable only by its user, and the
+    // next sync needs no credentials.
+    use std::os::unix::fs::PermissionsExt;
+    let remembered = std::fs::metadata(a.root().join("sync-credentials.json")).unwrap();
+    assert_eq!(remembered.permissions().mode() & 0o777, 0o600);
+    assert_eq!(sync::status(&a).unwrap().user.as_deref(), Some("ada"));
     let invitation = hearth::roster::invite(&mut a, "Bo", None).unwrap();
     sync::sync_remembered(&mut a, None, None, &Default::default()).unwrap();
     let (mut b, _) = sync::join(&scratch.path("b"), &invitation, None, &credentials).unwrap();
