@@ -107,6 +107,8 @@ const COMMANDS: &[&str] = &[
     "kept_offline",
     "list_devices",
     "remove_device",
+    "pending_invitations",
+    "withdraw_invitation",
     "my_revisions",
     "restore_revision",
 ];

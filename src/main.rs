@@ -131,6 +131,14 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Invitations no laptop has used yet; `--withdraw ID` withdraws one (leads).
+    Invitations {
+        library: PathBuf,
+        #[arg(long)]
+        withdraw: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Join a community with an invitation (its file or code) into a new library.
     Join {
         library: PathBuf,
@@ -630,6 +638,20 @@ fn run(cli: Cli) -> Result<()> {
                     );
                 }
                 None => println!("{}", invitation.to_code()),
+            }
+        }
+        Command::Invitations { library, withdraw, json } => {
+            let mut lib = Library::open(&library)?;
+            if let Some(id) = withdraw {
+                roster::withdraw_invitation(&mut lib, &id)?;
+            }
+            let pending = roster::pending_invitations(&lib)?;
+            if json {
+                print_json(&pending);
+            } else {
+                for invitation in pending {
+                    println!("{}  {}", invitation.id, invitation.name);
+                }
             }
         }
         Command::Join { library, invitation, target, credentials } => {

@@ -288,13 +288,16 @@ pub(crate) fn admit(
     if invitation_id.is_empty() {
         return Ok(Err(Refusal::Refused("from a device no invitation let in".into())));
     }
-    let invitation: Option<(String, String)> = conn
-        .prepare_cached("SELECT public_key, member_id FROM invitations WHERE id = ?1 AND deleted = 0")?
-        .query_row([&invitation_id], |row| Ok((row.get(0)?, row.get(1)?)))
+    let invitation: Option<(String, String, bool)> = conn
+        .prepare_cached("SELECT public_key, member_id, deleted FROM invitations WHERE id = ?1")?
+        .query_row([&invitation_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
-    let Some((invitation_key, invited_member)) = invitation else {
+    let Some((invitation_key, invited_member, withdrawn)) = invitation else {
         return Ok(Err(Refusal::Waiting("waits for the invitation that lets its device in".into())));
     };
+    if withdrawn {
+        return Ok(Err(Refusal::Refused("let in by an invitation a lead withdrew".into())));
+    }
     let verified = decode::<32>(&invitation_key)
         .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
         .zip(decode::<64>(&endorsement))
@@ -490,4 +493,49 @@ pub fn removed(library: &Library) -> Result<bool> {
         .query_row("SELECT deleted FROM devices WHERE id = ?1", [library.device()], |row| row.get::<_, bool>(0))
         .optional()?
         .unwrap_or(false))
+}
+
+/// An invitation no laptop has used yet (as far as this replica knows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingInvitation {
+    pub id: String,
+    pub name: String,
+    pub created_at: crate::clock::Millis,
+}
+
+pub fn pending_invitations(library: &Library) -> Result<Vec<PendingInvitation>> {
+    Ok(library
+        .conn()
+        .prepare(
+            "SELECT i.id, i.name, i.created_at FROM invitations i
+             WHERE i.deleted = 0 AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.invitation_id = i.id)
+             ORDER BY i.created_at DESC",
+        )?
+        .query_map([], |row| {
+            Ok(PendingInvitation { id: row.get(0)?, name: row.get(1)?, created_at: crate::clock::Millis(row.get(2)?) })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A lead withdraws an invitation not used yet (a code sent to the wrong person): no laptop
+/// can join with it from the next sync on. A used one is undone by removing its laptop.
+pub fn withdraw_invitation(library: &mut Library, id: &str) -> Result<()> {
+    if !Viewer::me(library)?.is_lead {
+        return Err(Error::Forbidden {
+            action: "withdraw invitations",
+            reason: "only the community's leads may".into(),
+        });
+    }
+    if !pending_invitations(library)?.iter().any(|i| i.id == id) {
+        let used: bool =
+            library
+                .conn()
+                .query_row("SELECT count(*) > 0 FROM devices WHERE invitation_id = ?1", [id], |row| row.get(0))?;
+        if used {
+            return Err(Error::invalid("invitation", "a laptop already joined with it: remove that laptop instead"));
+        }
+        return Err(Error::NotFound { entity: "invitation", id: id.to_owned() });
+    }
+    library.write(|w| w.apply("invitations", id, &[("deleted", Value::Integer(1))]))
 }

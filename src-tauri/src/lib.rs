@@ -127,6 +127,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync::kept_offline,
             commands::sync::list_devices,
             commands::sync::remove_device,
+            commands::sync::pending_invitations,
+            commands::sync::withdraw_invitation,
             commands::sync::my_revisions,
             commands::sync::restore_revision,
         ])

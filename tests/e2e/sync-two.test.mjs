@@ -49,6 +49,7 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     const codeBox = await byLabel(a, "Invitation code");
     await a.waitUntil(async () => (await codeBox.getValue()).startsWith("hearth-invite:"), { timeoutMsg: "no invitation code" });
     const code = await codeBox.getValue();
+    await waitForText(a, "Invitations not used yet:");
     // Creating it synced again, so the invitation is in the folder before Rita arrives.
     await a.waitUntil(async () => !(await (await button(a, "Sync now")).getAttribute("disabled")), { timeout: 60_000 });
     await codeBox.scrollIntoView({ block: "center" });
@@ -86,6 +87,7 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     assert.match(status, /received [1-9]\d* files/, status);
     assert.doesNotMatch(status, /Rejected/, "every batch of Rita's was let in");
     await waitForText(a, "Rita Remote's laptop · let in by an invitation");
+    assert.ok(!(await a.$("body").getText()).includes("Invitations not used yet"), "Rita's invitation is used now");
     await navigate(a, "Initiatives");
     await waitForText(a, title);
     await navigate(a, "Memories");

@@ -638,3 +638,40 @@ fn a_removed_laptop_is_refused_everywhere_and_cannot_let_itself_back_in() {
     }
     assert_eq!(dump(&a), dump(&c));
 }
+
+#[test]
+fn a_withdrawn_invitation_lets_no_laptop_in() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let sent_to_the_wrong_person = roster::invite(&mut a, "Cy", None).unwrap();
+    let names: Vec<String> = roster::pending_invitations(&a).unwrap().into_iter().map(|i| i.name).collect();
+    assert_eq!(names, ["Cy"], "Bo's invitation was used; Cy's waits");
+    let bo_invitation: String =
+        b.conn().query_row("SELECT value FROM local_settings WHERE key = 'invitation_id'", [], |r| r.get(0)).unwrap();
+    let Err(hearth::Error::Invalid { reason, .. }) = roster::withdraw_invitation(&mut a, &bo_invitation) else {
+        panic!("a used invitation was withdrawn")
+    };
+    assert!(reason.contains("remove that laptop instead"), "{reason}");
+    roster::withdraw_invitation(&mut a, &sent_to_the_wrong_person.invitation_id).unwrap();
+    assert!(roster::pending_invitations(&a).unwrap().is_empty());
+    sync::sync_folder(&mut a, &folder).unwrap();
+
+    // Whoever got the code joins anyway; nobody lets their laptop in.
+    let (mut intruder, _) = sync::join(
+        &scratch.path("x"),
+        &sent_to_the_wrong_person,
+        Some(&Target::Folder(folder.clone())),
+        &Credentials::default(),
+    )
+    .unwrap();
+    members::update_profile(&mut intruder, &sent_to_the_wrong_person.member_id, "Cy", &Default::default()).unwrap();
+    sync::sync_folder(&mut intruder, &folder).unwrap();
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(report.rejected.iter().any(|r| r.contains("invitation a lead withdrew")), "{:?}", report.rejected);
+    let refused = report.rejected.iter().filter(|r| r.starts_with(intruder.device())).count();
+    assert_eq!(refused, 2, "both of the intruder's segments are refused: {report:?}");
+}

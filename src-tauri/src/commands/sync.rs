@@ -150,3 +150,22 @@ pub fn remove_device(state: State<AppState>, id: String) -> CommandResult<Vec<he
         hearth::roster::devices(library)
     })
 }
+
+#[tauri::command]
+#[specta::specta]
+pub fn pending_invitations(state: State<AppState>) -> CommandResult<Vec<hearth::roster::PendingInvitation>> {
+    state.with_library(|library| hearth::roster::pending_invitations(library))
+}
+
+/// A lead withdraws an invitation not used yet; returns those still pending.
+#[tauri::command]
+#[specta::specta]
+pub fn withdraw_invitation(
+    state: State<AppState>,
+    id: String,
+) -> CommandResult<Vec<hearth::roster::PendingInvitation>> {
+    state.with_library(|library| {
+        hearth::roster::withdraw_invitation(library, &id)?;
+        hearth::roster::pending_invitations(library)
+    })
+}

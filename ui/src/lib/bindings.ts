@@ -147,6 +147,9 @@ export const commands = {
 	listDevices: () => typedError<DeviceEntry[], CommandError>(__TAURI_INVOKE("list_devices")),
 	/**  A lead removes a laptop from the community; returns the roster as it now stands. */
 	removeDevice: (id: string) => typedError<DeviceEntry[], CommandError>(__TAURI_INVOKE("remove_device", { id })),
+	pendingInvitations: () => typedError<PendingInvitation[], CommandError>(__TAURI_INVOKE("pending_invitations")),
+	/**  A lead withdraws an invitation not used yet; returns those still pending. */
+	withdrawInvitation: (id: string) => typedError<PendingInvitation[], CommandError>(__TAURI_INVOKE("withdraw_invitation", { id })),
 	myRevisions: () => typedError<Revision[], CommandError>(__TAURI_INVOKE("my_revisions")),
 	restoreRevision: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("restore_revision", { id })),
 };
@@ -666,6 +669,13 @@ export type OnThisDay = {
 export type PageCursor = {
 	sortAt: number,
 	id: string,
+};
+
+/**  An invitation no laptop has used yet (as far as this replica knows). */
+export type PendingInvitation = {
+	id: string,
+	name: string,
+	createdAt: number,
 };
 
 /**  Who wrote or is named in something: always visible, like the directory's names. */
