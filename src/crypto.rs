@@ -107,13 +107,27 @@ pub fn save(root: &Path, key: &CommunityKey) -> Result<()> {
         }
         return Err(Error::invalid("community key", "this library already holds a different community key"));
     }
+    write_private(&path, key.to_text().as_bytes())
+}
+
+/// Creates a file readable only by its user (a key, a secret); never replaces one.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&path).map_err(|e| Error::io(&path, e))?;
-    std::io::Write::write_all(&mut file, key.to_text().as_bytes()).map_err(|e| Error::io(&path, e))?;
-    file.sync_all().map_err(|e| Error::io(&path, e))
+    let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
+    std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io(path, e))?;
+    file.sync_all().map_err(|e| Error::io(path, e))
+}
+
+/// Replaces a file with one readable only by its user from its first byte on.
+pub fn replace_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staged = path.with_file_name(format!(".{name}.partial"));
+    let _ = std::fs::remove_file(&staged);
+    write_private(&staged, bytes)?;
+    std::fs::rename(&staged, path).map_err(|e| Error::io(path, e))
 }
 
 #[cfg(test)]

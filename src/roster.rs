@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -398,25 +398,11 @@ pub(crate) fn permitted(
     })
 }
 
-/// Keeps a refused op aside with why, as quarantined ops are.
-pub(crate) fn set_aside(conn: &Connection, op: &Op, reason: &str) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO quarantined_ops (hlc, tbl, row_id, col, value, author, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author, reason])?;
-    Ok(())
-}
-
 /// Writes an invitation file, readable only by its user (it holds a secret).
 pub fn write_invitation(path: &std::path::Path, invitation: &Invitation) -> Result<()> {
-    let json = serde_json::to_vec_pretty(invitation).expect("invitations serialise");
-    crate::images::write_atomically(path, &json)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| Error::io(path, e))?;
-    }
-    Ok(())
+    // Not the content-addressed writer: that one leaves an existing file as it is, and an
+    // older invitation under the same name must be replaced.
+    crate::crypto::replace_private(path, &serde_json::to_vec_pretty(invitation).expect("invitations serialise"))
 }
 
 /// Reads an invitation from a file, or from its code given directly.

@@ -179,17 +179,7 @@ pub fn remember_credentials(root: &Path, target: &Target, credentials: &Credenti
         std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
     all.insert(target.to_string(), credentials.clone());
     let bytes = serde_json::to_vec_pretty(&all).expect("credentials serialise");
-    // Readable only by its user from the first byte on, then renamed over the old file.
-    let staged = root.join(".sync-credentials.json.partial");
-    let _ = std::fs::remove_file(&staged);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&staged).map_err(|e| Error::io(&staged, e))?;
-    std::io::Write::write_all(&mut file, &bytes).map_err(|e| Error::io(&staged, e))?;
-    file.sync_all().map_err(|e| Error::io(&staged, e))?;
-    std::fs::rename(&staged, &path).map_err(|e| Error::io(&path, e))
+    crate::crypto::replace_private(&path, &bytes)
 }
 
 /// An open target.

@@ -196,6 +196,7 @@ fn library_device(conn: &Connection) -> Result<String> {
     Ok(library::get_local(conn, "device")?.unwrap_or_default())
 }
 
+/// Keeps an op aside with why (a clock far ahead, or a writer who may not write it).
 fn quarantine(conn: &Connection, op: &Op, reason: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO quarantined_ops (hlc, tbl, row_id, col, value, author, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -375,17 +376,8 @@ pub(crate) fn device_key(library: &Library) -> Result<ed25519_dalek::SigningKey>
             Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            // 32 bytes from the operating system's generator (through two random UUIDs).
-            let mut secret = [0u8; 32];
-            secret[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-            secret[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&path).map_err(|e| Error::io(&path, e))?;
-            std::io::Write::write_all(&mut file, base64::engine::general_purpose::STANDARD.encode(secret).as_bytes())
-                .map_err(|e| Error::io(&path, e))?;
+            let secret = crypto::random_bytes()?;
+            crypto::write_private(&path, base64::engine::general_purpose::STANDARD.encode(secret).as_bytes())?;
             Ok(ed25519_dalek::SigningKey::from_bytes(&secret))
         }
         Err(e) => Err(Error::io(&path, e)),
@@ -944,7 +936,7 @@ fn merge_segment(
         match roster::permitted(library.conn(), segment, &authors, &admitted, op)? {
             Ok(()) => allowed.push(op.clone()),
             Err(reason) => {
-                roster::set_aside(library.conn(), op, &reason)?;
+                quarantine(library.conn(), op, &reason)?;
                 *refused.entry(reason).or_default() += 1;
             }
         }

@@ -675,3 +675,23 @@ fn a_withdrawn_invitation_lets_no_laptop_in() {
     let refused = report.rejected.iter().filter(|r| r.starts_with(intruder.device())).count();
     assert_eq!(refused, 2, "both of the intruder's segments are refused: {report:?}");
 }
+
+#[test]
+fn an_invitation_file_is_private_and_a_newer_one_replaces_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new();
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let file = scratch.path("newcomer.hearth-invite");
+    let first = roster::invite(&mut a, "Bo", None).unwrap();
+    roster::write_invitation(&file, &first).unwrap();
+    let second = roster::invite(&mut a, "Cy", None).unwrap();
+    roster::write_invitation(&file, &second).unwrap();
+    assert_eq!(
+        roster::read_invitation(file.to_str().unwrap()).unwrap(),
+        second,
+        "the newer invitation is the one on disk"
+    );
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "it holds a secret");
+    assert_eq!(roster::read_invitation(&second.to_code()).unwrap(), second, "the code reads as the file does");
+}
