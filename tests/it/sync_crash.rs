@@ -170,14 +170,16 @@ fn a_file_sent_in_pieces_resumes_both_ways_after_a_kill() {
     let manifest = folder.join(format!("blobs/{hash}.jpg.chunks"));
 
     // Killed after sending its first piece: the file is not visible yet (no manifest).
-    // (The original and its preview both go in pieces, side by side: either may be first.)
+    // (The original, its preview and its thumbnail all go in pieces, side by side: any may be
+    // first.)
     sync_killed_at_with(&a_root, &folder, "piece-sent", &pieces);
     let manifests = |dir: &str| {
         let files = std::fs::read_dir(folder.join(dir)).into_iter().flatten().flatten();
         files.filter(|e| e.path().to_string_lossy().ends_with(".chunks")).count()
     };
-    assert_eq!(manifests("blobs") + manifests("previews"), 0, "half a file is never announced");
-    let pieces_sent: usize = ["blobs", "previews"]
+    let media = ["blobs", "thumbs", "previews"];
+    assert_eq!(media.iter().map(|d| manifests(d)).sum::<usize>(), 0, "half a file is never announced");
+    let pieces_sent: usize = media
         .iter()
         .filter_map(|d| std::fs::read_dir(folder.join("chunks").join(d)).ok())
         .flat_map(|files| files.map(|f| std::fs::read_dir(f.unwrap().path()).unwrap().count()))
