@@ -1,8 +1,13 @@
-//! The community key: when a community's sync target is encrypted, every segment and media
-//! file is sealed with it (XChaCha20-Poly1305) before it leaves a laptop, so whoever holds the
-//! folder, bucket or server sees only names and sizes. The key lives beside the database in
-//! `community.key`, readable only by its user, never in the database and never synced; a
-//! newcomer receives it inside their invitation.
+//! The community keys: when a community's sync target is encrypted, every segment and media
+//! file is sealed with one of them (XChaCha20-Poly1305) before it leaves a laptop, so whoever
+//! holds the folder, bucket or server sees only names and sizes. The keys live beside the
+//! database in `community.key`, readable only by its user, never in the database and never
+//! synced as they are; a newcomer receives them inside their invitation.
+//!
+//! The first key founds the community's target. When a lead removes a laptop, a new key is
+//! made and sealed for each laptop still in the roster (an *envelope* only that laptop's own
+//! key opens); from then on everything is sealed with the newest key, which the removed laptop
+//! never receives. Older keys are kept: what was sealed with them stays readable.
 
 use std::path::Path;
 
@@ -12,8 +17,11 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
 use crate::error::{Error, Result};
 
-/// What a sealed object starts with.
-const MAGIC: &[u8; 8] = b"HEARTHX1";
+/// What a sealed object starts with: the first format (one community key, so no key named)...
+const MAGIC_V1: &[u8; 8] = b"HEARTHX1";
+/// ...and the current one, followed by the id of the key that sealed it.
+const MAGIC: &[u8; 8] = b"HEARTHX2";
+const ID_LEN: usize = 8;
 const NONCE_LEN: usize = 24;
 const KEY_FILE: &str = "community.key";
 
@@ -34,6 +42,31 @@ impl std::fmt::Debug for CommunityKey {
     }
 }
 
+/// Why sealed bytes could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unopened {
+    NotSealed,
+    /// Sealed with a key this laptop has not been given (yet, or ever: a removed laptop).
+    MissingKey(String),
+    Altered,
+}
+
+impl std::fmt::Display for Unopened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unopened::NotSealed => "not encrypted, though the target is",
+            Unopened::MissingKey(_) => "sealed with a community key this laptop has not been given",
+            Unopened::Altered => "cannot be decrypted with the community key (altered, or sealed with another key)",
+        })
+    }
+}
+
+impl From<Unopened> for String {
+    fn from(unopened: Unopened) -> String {
+        unopened.to_string()
+    }
+}
+
 impl CommunityKey {
     pub fn generate() -> Result<CommunityKey> {
         Ok(CommunityKey(random_bytes()?))
@@ -51,10 +84,15 @@ impl CommunityKey {
         base64::engine::general_purpose::STANDARD.encode(self.0)
     }
 
-    /// A name for the key that reveals nothing of it, so a laptop can tell it holds the key a
-    /// target was sealed with.
+    fn id_bytes(&self) -> [u8; ID_LEN] {
+        let derived = blake3::derive_key("hearth 2026 community key id", &self.0);
+        derived[..ID_LEN].try_into().expect("a derived key is longer than an id")
+    }
+
+    /// A name for the key that reveals nothing of it, so a laptop can tell which key sealed
+    /// what (and whether it holds that key).
     pub fn id(&self) -> String {
-        blake3::derive_key("hearth 2026 community key id", &self.0)[..8].iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.id_bytes())
     }
 
     pub fn seal(&self, plain: &[u8]) -> Result<Vec<u8>> {
@@ -62,34 +100,142 @@ impl CommunityKey {
         let nonce = XNonce::from_slice(&nonce_bytes[..NONCE_LEN]);
         let cipher = XChaCha20Poly1305::new((&self.0).into());
         let sealed = cipher.encrypt(nonce, plain).expect("XChaCha20-Poly1305 seals any length we hand it");
-        let mut out = Vec::with_capacity(MAGIC.len() + NONCE_LEN + sealed.len());
+        let mut out = Vec::with_capacity(MAGIC.len() + ID_LEN + NONCE_LEN + sealed.len());
         out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.id_bytes());
         out.extend_from_slice(&nonce_bytes[..NONCE_LEN]);
         out.extend_from_slice(&sealed);
         Ok(out)
     }
 
     /// The plain bytes, or why they cannot be had (not sealed, another key, altered).
-    pub fn open(&self, sealed: &[u8]) -> std::result::Result<Vec<u8>, String> {
-        if !is_sealed(sealed) {
-            return Err("not encrypted, though the target is".into());
-        }
-        let nonce = XNonce::from_slice(&sealed[MAGIC.len()..MAGIC.len() + NONCE_LEN]);
-        XChaCha20Poly1305::new((&self.0).into())
-            .decrypt(nonce, &sealed[MAGIC.len() + NONCE_LEN..])
-            .map_err(|_| "cannot be decrypted with the community key (altered, or sealed with another key)".into())
+    pub fn open(&self, sealed: &[u8]) -> std::result::Result<Vec<u8>, Unopened> {
+        let body = match sealed_with(sealed) {
+            Some(Sealed::First(body)) => body,
+            Some(Sealed::Named(id, body)) if id == self.id_bytes() => body,
+            Some(Sealed::Named(id, _)) => return Err(Unopened::MissingKey(hex(&id))),
+            None => return Err(Unopened::NotSealed),
+        };
+        let nonce = XNonce::from_slice(&body[..NONCE_LEN]);
+        XChaCha20Poly1305::new((&self.0).into()).decrypt(nonce, &body[NONCE_LEN..]).map_err(|_| Unopened::Altered)
     }
 }
 
-pub fn is_sealed(bytes: &[u8]) -> bool {
-    bytes.len() >= MAGIC.len() + NONCE_LEN && bytes.starts_with(MAGIC)
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The library's community key, if it has one.
-pub fn load(root: &Path) -> Result<Option<CommunityKey>> {
+enum Sealed<'a> {
+    /// The first format: sealed with the founding key; nonce and cipher text follow.
+    First(&'a [u8]),
+    /// Sealed with the key of this id.
+    Named([u8; ID_LEN], &'a [u8]),
+}
+
+fn sealed_with(bytes: &[u8]) -> Option<Sealed<'_>> {
+    if bytes.len() >= MAGIC.len() + ID_LEN + NONCE_LEN && bytes.starts_with(MAGIC) {
+        let id = bytes[MAGIC.len()..MAGIC.len() + ID_LEN].try_into().expect("the length was checked");
+        return Some(Sealed::Named(id, &bytes[MAGIC.len() + ID_LEN..]));
+    }
+    if bytes.len() >= MAGIC_V1.len() + NONCE_LEN && bytes.starts_with(MAGIC_V1) {
+        return Some(Sealed::First(&bytes[MAGIC_V1.len()..]));
+    }
+    None
+}
+
+pub fn is_sealed(bytes: &[u8]) -> bool {
+    sealed_with(bytes).is_some()
+}
+
+/// The community keys a laptop holds: the founding key first, each later one with the time it
+/// was made (the newest seals everything new).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyring {
+    keys: Vec<(CommunityKey, i64)>,
+}
+
+impl Keyring {
+    pub fn founding(key: CommunityKey) -> Keyring {
+        Keyring { keys: vec![(key, 0)] }
+    }
+
+    /// Reads a keyring from its text: one key per line, oldest first, each with the
+    /// millisecond it was made (the founding key may stand alone).
+    pub fn from_text(text: &str) -> Option<Keyring> {
+        let keys = text
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                let mut parts = line.split_whitespace();
+                let key = CommunityKey::from_text(parts.next()?)?;
+                let made_at = match parts.next() {
+                    Some(millis) => millis.parse().ok()?,
+                    None => 0,
+                };
+                Some((key, made_at))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        (!keys.is_empty()).then_some(Keyring { keys })
+    }
+
+    pub fn to_text(&self) -> String {
+        self.keys.iter().map(|(key, made_at)| format!("{} {made_at}\n", key.to_text())).collect()
+    }
+
+    /// The key the target was founded with (its marker names it).
+    pub fn first(&self) -> &CommunityKey {
+        &self.keys[0].0
+    }
+
+    /// The key everything new is sealed with.
+    pub fn current(&self) -> &CommunityKey {
+        let (key, _) = self.keys.iter().max_by_key(|(key, made_at)| (*made_at, key.id())).expect("never empty");
+        key
+    }
+
+    pub fn current_made_at(&self) -> i64 {
+        self.keys.iter().map(|(_, made_at)| *made_at).max().unwrap_or(0)
+    }
+
+    pub fn holds(&self, id: &str) -> bool {
+        self.keys.iter().any(|(key, _)| key.id() == id)
+    }
+
+    /// Every key after the founding one, with when it was made: what leads hand out.
+    pub fn later_keys(&self) -> impl Iterator<Item = (&CommunityKey, i64)> {
+        self.keys.iter().skip(1).map(|(key, made_at)| (key, *made_at))
+    }
+
+    /// Adds a key; false when it was held already.
+    pub fn add(&mut self, key: CommunityKey, made_at: i64) -> bool {
+        if self.holds(&key.id()) {
+            return false;
+        }
+        self.keys.push((key, made_at));
+        true
+    }
+
+    pub fn seal(&self, plain: &[u8]) -> Result<Vec<u8>> {
+        self.current().seal(plain)
+    }
+
+    pub fn open(&self, sealed: &[u8]) -> std::result::Result<Vec<u8>, Unopened> {
+        match sealed_with(sealed) {
+            Some(Sealed::First(_)) => self.first().open(sealed),
+            Some(Sealed::Named(id, _)) => match self.keys.iter().find(|(key, _)| key.id_bytes() == id) {
+                Some((key, _)) => key.open(sealed),
+                None => Err(Unopened::MissingKey(hex(&id))),
+            },
+            None => Err(Unopened::NotSealed),
+        }
+    }
+}
+
+/// The library's community keys, if it has any.
+pub fn load(root: &Path) -> Result<Option<Keyring>> {
     let path = root.join(KEY_FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => CommunityKey::from_text(&text)
+        Ok(text) => Keyring::from_text(&text)
             .map(Some)
             .ok_or_else(|| Error::invalid("community key", format!("{} is damaged", path.display()))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -97,17 +243,72 @@ pub fn load(root: &Path) -> Result<Option<CommunityKey>> {
     }
 }
 
-/// Keeps the community key beside the database, readable only by its user. A library's key
-/// never changes once written.
-pub fn save(root: &Path, key: &CommunityKey) -> Result<()> {
+/// Keeps the community keys beside the database, readable only by its user. The keyring only
+/// grows: keys are added, never dropped, and the founding key never changes.
+pub fn save(root: &Path, keyring: &Keyring) -> Result<()> {
     let path = root.join(KEY_FILE);
-    if let Some(existing) = load(root)? {
-        if &existing == key {
-            return Ok(());
+    let merged = match load(root)? {
+        Some(mut held) => {
+            if held.first() != keyring.first() {
+                return Err(Error::invalid("community key", "this library already holds a different community key"));
+            }
+            let before = held.keys.len();
+            for (key, made_at) in &keyring.keys {
+                held.add(key.clone(), *made_at);
+            }
+            if held.keys.len() == before {
+                return Ok(());
+            }
+            held
         }
-        return Err(Error::invalid("community key", "this library already holds a different community key"));
+        None => {
+            return write_private(&path, keyring.to_text().as_bytes());
+        }
+    };
+    replace_private(&path, merged.to_text().as_bytes())
+}
+
+/// A community key sealed for one laptop: an X25519 exchange with the laptop's ed25519 device
+/// key, seen as a Montgomery point (as `age` does for ssh-ed25519 recipients; Thormarker,
+/// "On using the same key pair for Ed25519 and an X25519 based KEM", 2021, shows this safe),
+/// and a fresh ephemeral key, so only that laptop's own key opens it.
+pub fn seal_for(key: &CommunityKey, device: &ed25519_dalek::VerifyingKey) -> Result<Vec<u8>> {
+    use curve25519_dalek::montgomery::MontgomeryPoint;
+    let ephemeral = random_bytes()?;
+    let ephemeral_public = MontgomeryPoint::mul_base_clamped(ephemeral);
+    let recipient = device.to_montgomery();
+    let shared = recipient.mul_clamped(ephemeral);
+    let wrapping = envelope_key(&shared, &ephemeral_public, &recipient)
+        .ok_or_else(|| Error::invalid("device", "this laptop's key cannot receive a community key"))?;
+    let sealed = wrapping.seal(&key.0)?;
+    let mut out = ephemeral_public.to_bytes().to_vec();
+    out.extend_from_slice(&sealed);
+    Ok(out)
+}
+
+/// Opens an envelope sealed for this laptop.
+pub fn open_for(envelope: &[u8], device: &ed25519_dalek::SigningKey) -> Option<CommunityKey> {
+    use curve25519_dalek::montgomery::MontgomeryPoint;
+    let ephemeral_public = MontgomeryPoint(envelope.get(..32)?.try_into().ok()?);
+    let shared = ephemeral_public.mul_clamped(device.to_scalar_bytes());
+    let wrapping = envelope_key(&shared, &ephemeral_public, &device.verifying_key().to_montgomery())?;
+    let bytes = wrapping.open(&envelope[32..]).ok()?;
+    Some(CommunityKey(bytes.try_into().ok()?))
+}
+
+fn envelope_key(
+    shared: &curve25519_dalek::montgomery::MontgomeryPoint,
+    ephemeral: &curve25519_dalek::montgomery::MontgomeryPoint,
+    recipient: &curve25519_dalek::montgomery::MontgomeryPoint,
+) -> Option<CommunityKey> {
+    // A low-order point gives an all-zero secret anyone could compute.
+    if shared.to_bytes() == [0; 32] {
+        return None;
     }
-    write_private(&path, key.to_text().as_bytes())
+    let mut material = shared.to_bytes().to_vec();
+    material.extend_from_slice(ephemeral.as_bytes());
+    material.extend_from_slice(recipient.as_bytes());
+    Some(CommunityKey(blake3::derive_key("hearth 2026 community key envelope", &material)))
 }
 
 /// Creates a file readable only by its user (a key, a secret); never replaces one.
@@ -148,5 +349,45 @@ mod tests {
         assert_ne!(key.seal(b"same").unwrap(), key.seal(b"same").unwrap(), "a fresh nonce each time");
         assert_eq!(CommunityKey::from_text(&key.to_text()), Some(key.clone()));
         assert_ne!(key.id(), other.id());
+    }
+
+    #[test]
+    fn a_keyring_opens_what_any_of_its_keys_sealed_and_names_a_key_it_lacks() {
+        let first = CommunityKey::generate().unwrap();
+        let mut ring = Keyring::founding(first.clone());
+        let old = ring.seal(b"before").unwrap();
+        let newer = CommunityKey::generate().unwrap();
+        assert!(ring.add(newer.clone(), 1_000));
+        assert!(!ring.add(newer.clone(), 2_000), "a key is held once");
+        assert_eq!(ring.current(), &newer, "the newest key seals what is new");
+        let new = ring.seal(b"after").unwrap();
+        assert_eq!(ring.open(&old).unwrap(), b"before", "older keys still open what they sealed");
+        assert_eq!(ring.open(&new).unwrap(), b"after");
+        let removed = Keyring::founding(first.clone());
+        assert_eq!(
+            removed.open(&new),
+            Err(Unopened::MissingKey(newer.id())),
+            "a laptop without the new key is told so"
+        );
+        assert_eq!(Keyring::from_text(&ring.to_text()), Some(ring.clone()));
+        assert_eq!(Keyring::from_text(&first.to_text()).unwrap().first(), &first, "a lone founding key still reads");
+        // The first format named no key: it was always the founding one.
+        let first_format = |sealed: &[u8]| [&MAGIC_V1[..], &sealed[MAGIC.len() + ID_LEN..]].concat();
+        assert_eq!(ring.open(&first_format(&old)).unwrap(), b"before", "the first format was the founding key's");
+        assert_eq!(ring.open(&first_format(&new)), Err(Unopened::Altered), "and only the founding key's");
+    }
+
+    #[test]
+    fn an_envelope_opens_only_with_the_laptop_it_was_sealed_for() {
+        let key = CommunityKey::generate().unwrap();
+        let laptop = ed25519_dalek::SigningKey::from_bytes(&random_bytes().unwrap());
+        let other = ed25519_dalek::SigningKey::from_bytes(&random_bytes().unwrap());
+        let envelope = seal_for(&key, &laptop.verifying_key()).unwrap();
+        assert_eq!(open_for(&envelope, &laptop), Some(key.clone()));
+        assert_eq!(open_for(&envelope, &other), None, "another laptop's key cannot open it");
+        let mut altered = envelope.clone();
+        altered[40] ^= 1;
+        assert_eq!(open_for(&altered, &laptop), None, "an altered envelope is refused");
+        assert_ne!(seal_for(&key, &laptop.verifying_key()).unwrap(), envelope, "a fresh ephemeral key each time");
     }
 }

@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod db;
 pub mod decisions;
 pub mod demo;
+mod envelopes;
 pub mod error;
 pub mod exchange;
 pub mod export;

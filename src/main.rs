@@ -619,6 +619,18 @@ fn run(cli: Cli) -> Result<()> {
                         "  settled a concurrent edit of {settled} (the later kept; the other saved for its author)"
                     );
                 }
+                if report.keys_received > 0 {
+                    println!("  received {} new community key(s) from a lead", report.keys_received);
+                }
+                if report.keys_handed_out > 0 {
+                    println!("  sealed the community's keys for other laptops {} time(s)", report.keys_handed_out);
+                }
+                if report.locked > 0 {
+                    println!(
+                        "  {} segment(s) or file(s) are sealed with a community key this laptop has not been given: a lead hands it over at their next sync, unless this laptop was removed",
+                        report.locked
+                    );
+                }
                 for rejected in &report.rejected {
                     println!("  rejected {rejected}");
                 }

@@ -57,7 +57,8 @@ pub struct Invitation {
     pub secret: String,
     /// The founding device's public key.
     pub trust_root: String,
-    /// The community key, when the community's target is encrypted.
+    /// The community's keys, one per line (oldest first, each with when it was made), when
+    /// its target is encrypted.
     #[serde(default)]
     pub community_key: Option<String>,
 }
@@ -93,6 +94,11 @@ impl Invitation {
 
 pub fn encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A device's public key from its roster entry.
+pub(crate) fn decode_key(text: &str) -> Option<ed25519_dalek::VerifyingKey> {
+    decode::<32>(text).and_then(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok())
 }
 
 fn decode<const N: usize>(text: &str) -> Option<[u8; N]> {
@@ -152,7 +158,7 @@ pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Res
         name: member.display_name,
         secret: encode(&secret),
         trust_root,
-        community_key: crate::crypto::load(library.root())?.map(|key| key.to_text()),
+        community_key: crate::crypto::load(library.root())?.map(|keyring| keyring.to_text()),
     })
 }
 
@@ -162,9 +168,9 @@ pub(crate) fn accept(library: &Library, invitation: &Invitation) -> Result<()> {
     decode::<32>(&invitation.secret).ok_or_else(|| Error::invalid("invitation", "its secret is damaged"))?;
     decode::<32>(&invitation.trust_root).ok_or_else(|| Error::invalid("invitation", "its community key is damaged"))?;
     if let Some(text) = &invitation.community_key {
-        let key = crate::crypto::CommunityKey::from_text(text)
+        let keyring = crate::crypto::Keyring::from_text(text)
             .ok_or_else(|| Error::invalid("invitation", "its community key is damaged"))?;
-        crate::crypto::save(library.root(), &key)?;
+        crate::crypto::save(library.root(), &keyring)?;
     }
     let conn = library.conn();
     library::set_local(conn, "me", &invitation.member_id)?;
@@ -298,16 +304,13 @@ pub(crate) fn admit(
     if withdrawn {
         return Ok(Err(Refusal::Refused("let in by an invitation a lead withdrew".into())));
     }
-    let verified = decode::<32>(&invitation_key)
-        .and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
-        .zip(decode::<64>(&endorsement))
-        .is_some_and(|(key, signature)| {
-            key.verify_strict(
-                &endorsement_message(&segment.device, &public_key, &member),
-                &ed25519_dalek::Signature::from_bytes(&signature),
-            )
-            .is_ok()
-        });
+    let verified = decode_key(&invitation_key).zip(decode::<64>(&endorsement)).is_some_and(|(key, signature)| {
+        key.verify_strict(
+            &endorsement_message(&segment.device, &public_key, &member),
+            &ed25519_dalek::Signature::from_bytes(&signature),
+        )
+        .is_ok()
+    });
     if !verified {
         return Ok(Err(Refusal::Refused("its device's invitation signature does not match".into())));
     }
@@ -315,6 +318,34 @@ pub(crate) fn admit(
         return Ok(Err(Refusal::Refused("its device speaks for a member its invitation does not name".into())));
     }
     Ok(Ok(Admitted { lead: lead(&member)?, member, root: false }))
+}
+
+/// Whether the laptop with this public key may hand out community keys: a lead's laptop still
+/// in the roster, or the founding one. None when this replica does not know the laptop yet.
+pub(crate) fn hands_out_keys(conn: &Connection, trust_root: &str, signer: &str) -> Result<Option<bool>> {
+    let device: Option<(String, bool)> = conn
+        .prepare_cached("SELECT member_id, deleted FROM devices WHERE public_key = ?1 ORDER BY deleted DESC LIMIT 1")?
+        .query_row([signer], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(match device {
+        Some((_, true)) => Some(false),
+        _ if signer == trust_root => Some(true),
+        None => None,
+        Some((member, false)) => Some(
+            conn.prepare_cached("SELECT role = 'lead' FROM members WHERE id = ?1 AND deleted = 0")?
+                .query_row([&member], |row| row.get(0))
+                .optional()?
+                .unwrap_or(false),
+        ),
+    })
+}
+
+/// The laptops in the roster (not removed), with their public keys.
+pub(crate) fn laptops(conn: &Connection) -> Result<Vec<(String, String)>> {
+    Ok(conn
+        .prepare("SELECT id, public_key FROM devices WHERE deleted = 0 AND public_key != '' ORDER BY id")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The authors rows get in this segment (a row's first op batch names its author).
@@ -456,7 +487,9 @@ pub fn devices(library: &Library) -> Result<Vec<DeviceEntry>> {
 }
 
 /// A lead removes a laptop from the community (lost, stolen, given away): from the next sync
-/// on, every replica refuses what it writes.
+/// on, every replica refuses what it writes. In an encrypted community a new community key
+/// seals everything from now on, handed to every other laptop at the next sync: the removed
+/// one cannot read what is shared after its removal.
 pub fn remove_device(library: &mut Library, device_id: &str) -> Result<()> {
     if !Viewer::me(library)?.is_lead {
         return Err(Error::Forbidden { action: "remove laptops", reason: "only the community's leads may".into() });
@@ -469,7 +502,9 @@ pub fn remove_device(library: &mut Library, device_id: &str) -> Result<()> {
     if !known {
         return Err(Error::NotFound { entity: "device", id: device_id.to_owned() });
     }
-    library.write(|w| w.apply("devices", device_id, &[("deleted", Value::Integer(1))]))
+    library.write(|w| w.apply("devices", device_id, &[("deleted", Value::Integer(1))]))?;
+    crate::envelopes::renew(library.root(), library.now().0)?;
+    Ok(())
 }
 
 /// Whether a lead removed this laptop from the community.

@@ -18,7 +18,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::changes::{Hlc, SYNCED_TABLES};
-use crate::crypto::{self, CommunityKey};
+use crate::crypto::{self, CommunityKey, Keyring};
+use crate::envelopes;
 use crate::error::{Error, Result};
 use crate::images::write_atomically;
 use crate::library::{self, Access, Library};
@@ -115,6 +116,13 @@ pub struct SyncReport {
     /// Concurrent edits of long texts settled by this sync (the later stands; the other is
     /// kept for its author), named by what was edited.
     pub resolved: Vec<String>,
+    /// Community keys a lead handed this laptop.
+    pub keys_received: u32,
+    /// Community keys this (lead's) laptop sealed for other laptops.
+    pub keys_handed_out: u32,
+    /// Segments and files sealed with a community key this laptop has not been given (yet, or
+    /// ever: a removed laptop); read at a later sync once the key arrives.
+    pub locked: u32,
 }
 
 fn known(table: &str, column: &str) -> bool {
@@ -410,28 +418,23 @@ fn register(library: &mut Library, key: &ed25519_dalek::SigningKey) -> Result<()
     Ok(())
 }
 
-/// A segment as stored: a header line with the signer's public key and the signature, then
-/// the exact bytes signed.
-fn seal(segment: &Segment, key: &ed25519_dalek::SigningKey, community: Option<&CommunityKey>) -> Result<Vec<u8>> {
+/// Signed bytes as stored: a header line with the signer's public key and the signature,
+/// then the exact bytes signed.
+pub(crate) fn sign(body: &[u8], key: &ed25519_dalek::SigningKey) -> Vec<u8> {
     use ed25519_dalek::Signer;
-    let mut body = serde_json::to_vec(segment).expect("segments serialise");
-    // Encrypt, then sign: a replica checks who wrote a segment before it decrypts anything.
-    if let Some(community) = community {
-        body = community.seal(&body)?;
-    }
-    let signature = key.sign(&body);
+    let signature = key.sign(body);
     let header = serde_json::json!({
         "public_key": encode_key(&key.verifying_key()),
         "signature": base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()),
     });
     let mut out = header.to_string().into_bytes();
     out.push(b'\n');
-    out.extend_from_slice(&body);
-    Ok(out)
+    out.extend_from_slice(body);
+    out
 }
 
-/// Checks a stored segment's signature; returns the segment and its signer's public key.
-fn open_sealed(bytes: &[u8], community: Option<&CommunityKey>) -> std::result::Result<(Segment, String), String> {
+/// Checks signed bytes; returns the bytes signed and the signer's public key.
+pub(crate) fn verify(bytes: &[u8]) -> std::result::Result<(&[u8], String), String> {
     use ed25519_dalek::Verifier;
     let split = bytes.iter().position(|b| *b == b'\n').ok_or("unsigned")?;
     let (header, body) = (&bytes[..split], &bytes[split + 1..]);
@@ -444,17 +447,45 @@ fn open_sealed(bytes: &[u8], community: Option<&CommunityKey>) -> std::result::R
     let key = ed25519_dalek::VerifyingKey::from_bytes(&public).map_err(|_| "signed with an invalid key")?;
     key.verify(body, &ed25519_dalek::Signature::from_bytes(&signature))
         .map_err(|_| "its signature does not match its contents (altered after it was written)")?;
+    Ok((body, encode_key(&key)))
+}
+
+/// A segment as stored: encrypted (when the target is), then signed, so a replica checks who
+/// wrote a segment before it decrypts anything.
+fn seal(segment: &Segment, key: &ed25519_dalek::SigningKey, community: Option<&Keyring>) -> Result<Vec<u8>> {
+    let mut body = serde_json::to_vec(segment).expect("segments serialise");
+    if let Some(community) = community {
+        body = community.seal(&body)?;
+    }
+    Ok(sign(&body, key))
+}
+
+/// Why a stored segment cannot be merged.
+enum Unread {
+    /// Refused for good: unsigned, altered, damaged.
+    Bad(String),
+    /// Sealed with a community key this laptop has not received (yet).
+    Locked,
+}
+
+/// Checks a stored segment's signature and opens it; returns the segment and its signer's
+/// public key.
+fn open_sealed(bytes: &[u8], community: Option<&Keyring>) -> std::result::Result<(Segment, String), Unread> {
+    let (body, signer) = verify(bytes).map_err(Unread::Bad)?;
     let opened;
     let body = match community {
         Some(community) => {
-            opened = community.open(body)?;
+            opened = community.open(body).map_err(|unopened| match unopened {
+                crypto::Unopened::MissingKey(_) => Unread::Locked,
+                other => Unread::Bad(other.to_string()),
+            })?;
             &opened[..]
         }
-        None if crypto::is_sealed(body) => return Err("encrypted, but the target says it is not".into()),
+        None if crypto::is_sealed(body) => return Err(Unread::Bad("encrypted, but the target says it is not".into())),
         None => body,
     };
-    let segment: Segment = serde_json::from_slice(body).map_err(|e| format!("damaged ({e})"))?;
-    Ok((segment, encode_key(&key)))
+    let segment: Segment = serde_json::from_slice(body).map_err(|e| Unread::Bad(format!("damaged ({e})")))?;
+    Ok((segment, signer))
 }
 
 fn segment_name(device: &str, seq: u64) -> String {
@@ -488,23 +519,22 @@ fn read_format(store: &Store) -> Result<Option<Marker>> {
     Ok(Some(Marker { sealed_with: marker["encrypted_with"].as_str().map(str::to_owned) }))
 }
 
-/// Checks (or writes) the target's marker and settles encryption: the community key to seal
-/// with, or None for a plain target. A new target is encrypted when asked or when this
-/// library already holds a community key (the key is made, and kept, first).
-fn check_format(store: &Store, root: &Path, encrypt: bool) -> Result<Option<CommunityKey>> {
+/// Checks (or writes) the target's marker and settles encryption: the community keys to seal
+/// and open with, or None for a plain target. A new target is encrypted when asked or when
+/// this library already holds a community key (the key is made, and kept, first).
+fn check_format(store: &Store, root: &Path, encrypt: bool) -> Result<Option<Keyring>> {
     let mut held = crypto::load(root)?;
     let marker = match read_format(store)? {
         Some(marker) => marker,
         None => {
             if held.is_none() && encrypt {
-                let key = CommunityKey::generate()?;
-                crypto::save(root, &key)?;
-                held = Some(key);
+                let keyring = Keyring::founding(CommunityKey::generate()?);
+                crypto::save(root, &keyring)?;
+                held = Some(keyring);
             }
-            let key = held.clone();
             let mut marker = serde_json::json!({ "format": FORMAT, "app": "Hearth" });
-            if let Some(key) = &key {
-                marker["encrypted_with"] = serde_json::Value::String(key.id());
+            if let Some(keyring) = &held {
+                marker["encrypted_with"] = serde_json::Value::String(keyring.first().id());
             }
             store.put_new(MARKER, marker.to_string().into_bytes())?;
             // Another device may have written its marker at the same moment: read what stands.
@@ -513,7 +543,7 @@ fn check_format(store: &Store, root: &Path, encrypt: bool) -> Result<Option<Comm
         }
     };
     match (marker.sealed_with, held) {
-        (Some(id), Some(key)) if key.id() == id => Ok(Some(key)),
+        (Some(id), Some(keyring)) if keyring.first().id() == id => Ok(Some(keyring)),
         (Some(_), Some(_)) => Err(Error::invalid(
             "target",
             format!("{} is encrypted with another community's key than this library's", store.target()),
@@ -673,8 +703,17 @@ pub fn run(
             .collect::<rusqlite::Result<_>>()?;
         Ok((key, library.root().to_path_buf(), next_segment(library)?, merged))
     })?;
-    let community = check_format(store, &root, options.encrypt)?;
-    let community = community.as_ref();
+    let mut keyring = check_format(store, &root, options.encrypt)?;
+    // Keys a lead sealed for this laptop first (others may already seal with them), then,
+    // on a lead's laptop, the keys others lack.
+    let mut key_news = SyncReport::default();
+    if let Some(keyring) = &mut keyring {
+        key_news.keys_received = envelopes::receive(access, store, &key, keyring, &mut key_news.rejected)?;
+        key_news.keys_handed_out = envelopes::hand_out(access, store, &key, keyring)?;
+    }
+    // Keys may also arrive while merging (from a lead this replica learns of then).
+    let community = std::sync::RwLock::new(keyring);
+    let keyring = || community.read().unwrap_or_else(|poisoned| poisoned.into_inner());
 
     // 1. Send: media first, so a segment never names a file the target lacks.
     let local = local_media(&root);
@@ -699,11 +738,11 @@ pub fn run(
         }
     }
     let chunk_bytes = options.chunk_bytes.map(u64::from).filter(|b| *b > 0).unwrap_or(storage::CHUNK_BYTES);
-    let seal_bytes = |bytes: Vec<u8>| match community {
+    let seal_bytes = |bytes: Vec<u8>| match keyring().as_ref() {
         Some(community) => community.seal(&bytes),
         None => Ok(bytes),
     };
-    let open_bytes = |bytes: Vec<u8>| match community {
+    let open_bytes = |bytes: Vec<u8>| match keyring().as_ref() {
         Some(community) => community.open(&bytes).map_err(|reason| Error::invalid("target", reason)),
         None => Ok(bytes),
     };
@@ -721,11 +760,12 @@ pub fn run(
                 p.bytes_done += size as f64;
             })
         })?,
-        ..SyncReport::default()
+        ..key_news
     };
     if let Some((segment, last_sent)) = outgoing {
         let name = segment_name(&segment.device, segment.seq);
-        let written = store.put_new(&name, seal(&segment, &key, community)?)?;
+        let sealed = seal(&segment, &key, keyring().as_ref())?;
+        let written = store.put_new(&name, sealed)?;
         pause_point("segment-written");
         if !written {
             return Err(Error::invalid(
@@ -750,7 +790,8 @@ pub fn run(
 
     // 2. Receive media, then every segment not merged yet. Originals only when this laptop
     // keeps them all, or for what it keeps offline; the rest come when opened.
-    let receive = |names: Vec<String>, report: &mut SyncReport| -> Result<()> {
+    // Returns how many files are sealed with a key this laptop lacks.
+    let receive = |names: Vec<String>, report: &mut SyncReport| -> Result<u32> {
         let (pieces, whole): (Vec<String>, Vec<String>) = names.into_iter().partition(|name| in_pieces.contains(name));
         meter.update(|p| {
             *p = SyncProgress {
@@ -762,11 +803,16 @@ pub fn run(
         });
         let received = std::sync::atomic::AtomicU32::new(0);
         let undecryptable = std::sync::atomic::AtomicU32::new(0);
+        let locked = std::sync::atomic::AtomicU32::new(0);
         store.download(whole, &|name, bytes| {
             let size = bytes.len() as u64;
-            let bytes = match community {
-                Some(community) => community.open(&bytes).unwrap_or_else(|_| {
-                    undecryptable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let bytes = match keyring().as_ref() {
+                Some(community) => community.open(&bytes).unwrap_or_else(|unopened| {
+                    let count = match unopened {
+                        crypto::Unopened::MissingKey(_) => &locked,
+                        _ => &undecryptable,
+                    };
+                    count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     Vec::new()
                 }),
                 None => bytes,
@@ -810,7 +856,7 @@ pub fn run(
                 "{undecryptable} files could not be decrypted with the community key (altered?) and were left out"
             ));
         }
-        Ok(())
+        Ok(locked.into_inner())
     };
     let missing = |wanted: &Option<std::collections::HashSet<String>>| -> Vec<String> {
         remote
@@ -824,7 +870,7 @@ pub fn run(
             .collect()
     };
     let wanted = access.with(|library| wanted_originals(library))?;
-    receive(missing(&wanted), &mut report)?;
+    let mut locked_files = receive(missing(&wanted), &mut report)?;
 
     let mut waiting: Vec<(String, u64, String)> = Vec::new();
     for (name, _) in store.list("log")? {
@@ -841,42 +887,72 @@ pub fn run(
     });
     let mut pending = Vec::new();
     for (device, seq, name) in waiting {
-        let opened = match store.get(&name)? {
-            Some(bytes) => open_sealed(&bytes, community),
-            None => Err("vanished while it was being read".to_owned()),
-        };
-        pending.push((device, seq, opened));
+        let bytes = store.get(&name)?;
+        pending.push((device, seq, bytes));
     }
     // A device's segments may arrive before the invitation that lets it in (in another
-    // device's segment): merge in rounds until nothing more can be admitted.
+    // device's segment), and a segment sealed with a new key before the roster entry of the
+    // lead who handed it out: merge in rounds until nothing more can be read or admitted.
+    let mut keys_late = 0;
+    let mut locked_segments;
     loop {
         let mut progressed = false;
         let mut later = Vec::new();
-        for (device, seq, opened) in pending {
-            match access.with(|library| merge_segment(library, &device, seq, &opened, &mut report))? {
+        locked_segments = 0;
+        for (device, seq, bytes) in pending {
+            let opened = match &bytes {
+                Some(bytes) => open_sealed(bytes, keyring().as_ref()),
+                None => Err(Unread::Bad("vanished while it was being read".to_owned())),
+            };
+            let merged = match opened {
+                Err(Unread::Locked) => {
+                    locked_segments += 1;
+                    Merged::Waiting(String::new())
+                }
+                Err(Unread::Bad(reason)) => {
+                    access.with(|library| merge_segment(library, &device, seq, &Err(reason), &mut report))?
+                }
+                Ok(opened) => access.with(|library| merge_segment(library, &device, seq, &Ok(opened), &mut report))?,
+            };
+            match merged {
                 Merged::Yes => {
                     progressed = true;
                     meter.update(|p| p.segments_done += 1);
                     pause_point("segment-merged");
                 }
-                Merged::Waiting(reason) => later.push((device, seq, opened, reason)),
+                Merged::Waiting(reason) => later.push((device, seq, bytes, reason)),
+            }
+        }
+        if locked_segments > 0 && progressed {
+            let mut ring = community.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(ring) = ring.as_mut() {
+                keys_late += envelopes::receive(access, store, &key, ring, &mut report.rejected)?;
             }
         }
         if !progressed || later.is_empty() {
-            // Left for a later sync, when the invitation may have arrived.
-            for (device, seq, _, reason) in &later {
+            // Left for a later sync, when the invitation (or the key) may have arrived.
+            for (device, seq, _, reason) in later.iter().filter(|(.., reason)| !reason.is_empty()) {
                 report.rejected.push(format!("{device}/{seq}: {reason} (tried again at the next sync)"));
             }
             break;
         }
-        pending = later.into_iter().map(|(device, seq, opened, _)| (device, seq, opened)).collect();
+        pending = later.into_iter().map(|(device, seq, bytes, _)| (device, seq, bytes)).collect();
     }
-    // Rows that just arrived may belong to a moment or album kept offline: fetch their originals.
-    if let Some(before) = wanted {
-        let after = access.with(|library| wanted_originals(library))?.unwrap_or_default();
-        if !after.is_subset(&before) {
-            receive(missing(&Some(after)), &mut report)?;
-        }
+    report.keys_received += keys_late;
+    // Rows that just arrived may belong to a moment or album kept offline, and keys that just
+    // arrived open files left locked: fetch those.
+    let wanted_now = match &wanted {
+        Some(_) => access.with(|library| wanted_originals(library))?,
+        None => None,
+    };
+    let more_wanted = matches!((&wanted, &wanted_now), (Some(before), Some(after)) if !after.is_subset(before));
+    if more_wanted || (keys_late > 0 && locked_files > 0) {
+        locked_files = receive(missing(&wanted_now), &mut report)?;
+    }
+    report.locked = locked_segments + locked_files;
+    // Laptops that just joined the roster get the keys they lack.
+    if let Some(ring) = keyring().as_ref() {
+        report.keys_handed_out += envelopes::hand_out(access, store, &key, ring)?;
     }
     // The search index is refreshed once, after every batch.
     if report.merge.applied > 0 {
@@ -1037,8 +1113,8 @@ pub fn fetch_original(
         return Ok(dest);
     }
     let store = Store::open(target, credentials)?;
-    let community = crypto::load(root)?;
-    let open_bytes = |bytes: Vec<u8>| match &community {
+    let keyring = crypto::load(root)?;
+    let open_bytes = |bytes: Vec<u8>| match &keyring {
         Some(community) => community.open(&bytes).map_err(|reason| Error::invalid("original", reason)),
         None => Ok(bytes),
     };

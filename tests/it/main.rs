@@ -17,4 +17,5 @@ mod story;
 mod support;
 mod sync;
 mod sync_crash;
+mod sync_keys;
 mod sync_remote;

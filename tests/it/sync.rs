@@ -13,7 +13,7 @@ use hearth::{initiatives, Library};
 use crate::support::{import_photos, Scratch};
 
 /// `lead` invites `name` and syncs; the newcomer joins from the folder with the invitation.
-fn join(lead: &mut Library, name: &str, root: &Path, folder: &Path) -> hearth::Result<(Library, sync::SyncReport)> {
+pub fn join(lead: &mut Library, name: &str, root: &Path, folder: &Path) -> hearth::Result<(Library, sync::SyncReport)> {
     let invitation = roster::invite(lead, name, None)?;
     sync::sync_folder(lead, folder)?;
     sync::join(root, &invitation, Some(&Target::Folder(folder.to_path_buf())), &Credentials::default())

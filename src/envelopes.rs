@@ -1,0 +1,163 @@
+//! Handing out community keys. When a lead removes a laptop from an encrypted community, their
+//! laptop makes a new community key; at each sync, a lead's laptop seals every key made after
+//! the founding one for each laptop in the roster that lacks it, and writes the sealed copy (an
+//! *envelope*) to the target as `keys/<key id>/<device>.json`, signed with its device key. Each
+//! laptop opens the envelopes addressed to it, once it has checked that a lead's laptop signed
+//! them: a key planted by anyone else (a removed laptop, whoever holds the folder) would let
+//! them read what is sealed with it afterwards.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{self, CommunityKey, Keyring};
+use crate::error::Result;
+use crate::library::Access;
+use crate::roster;
+use crate::storage::Store;
+
+const FOLDER: &str = "keys";
+
+/// What an envelope says, signed by the laptop that wrote it.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    key_id: String,
+    device: String,
+    /// When the key was made (milliseconds): the newest key seals what is new.
+    made_at: i64,
+    /// The key, sealed for `device` alone (base64).
+    sealed: String,
+}
+
+fn envelope_name(key_id: &str, device: &str) -> String {
+    format!("{FOLDER}/{key_id}/{device}.json")
+}
+
+/// The envelopes on the target, as (key id, device) pairs with their names.
+fn listed(store: &Store) -> Result<Vec<(String, String, String)>> {
+    Ok(store
+        .list(FOLDER)?
+        .into_iter()
+        .filter_map(|(name, _)| {
+            let mut parts = name.strip_prefix("keys/")?.splitn(2, '/');
+            let key_id = parts.next()?.to_owned();
+            let device = parts.next()?.strip_suffix(".json")?.to_owned();
+            Some((key_id, device, name))
+        })
+        .collect())
+}
+
+/// Opens the envelopes sealed for this laptop that hold keys it lacks, and keeps those keys.
+/// An envelope from a laptop this replica does not know yet is left for a later sync; one from
+/// a laptop that may not hand out keys is refused and listed. Returns how many keys are new.
+pub(crate) fn receive(
+    access: &impl Access,
+    store: &Store,
+    device_key: &ed25519_dalek::SigningKey,
+    keyring: &mut Keyring,
+    refused: &mut Vec<String>,
+) -> Result<u32> {
+    let (device, root, trust_root) = access.with(|library| {
+        Ok((library.device().to_owned(), library.root().to_path_buf(), roster::trust_root(library)?))
+    })?;
+    let mut learned = 0;
+    for (key_id, addressee, name) in listed(store)? {
+        if addressee != device || keyring.holds(&key_id) {
+            continue;
+        }
+        let Some(bytes) = store.get(&name)? else { continue };
+        let opened = match crate::sync::verify(&bytes) {
+            Ok((body, signer)) => {
+                let giver = access.with(|library| roster::hands_out_keys(library.conn(), &trust_root, &signer))?;
+                match giver {
+                    None => continue, // its laptop's roster entry has not arrived yet
+                    Some(false) => Err("signed by a laptop that may not hand out community keys".to_owned()),
+                    Some(true) => open(body, &key_id, &device, device_key),
+                }
+            }
+            Err(reason) => Err(reason),
+        };
+        match opened {
+            Ok((key, made_at)) => {
+                if keyring.add(key, made_at) {
+                    learned += 1;
+                }
+            }
+            Err(reason) => refused.push(format!("{name}: {reason}; the key in it is not used")),
+        }
+    }
+    if learned > 0 {
+        crypto::save(&root, keyring)?;
+    }
+    Ok(learned)
+}
+
+fn open(
+    body: &[u8],
+    key_id: &str,
+    device: &str,
+    device_key: &ed25519_dalek::SigningKey,
+) -> std::result::Result<(CommunityKey, i64), String> {
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| format!("damaged ({e})"))?;
+    if envelope.key_id != key_id || envelope.device != device {
+        return Err("says it is another key's or another laptop's".into());
+    }
+    let sealed = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &envelope.sealed)
+        .map_err(|_| "damaged (not base64)")?;
+    let key = crypto::open_for(&sealed, device_key).ok_or("cannot be opened with this laptop's key")?;
+    if key.id() != key_id {
+        return Err("holds another key than its name says".into());
+    }
+    Ok((key, envelope.made_at))
+}
+
+/// On a lead's laptop: seals every key made after the founding one for each laptop in the
+/// roster that has no envelope for it yet. Returns how many envelopes were written.
+pub(crate) fn hand_out(
+    access: &impl Access,
+    store: &Store,
+    device_key: &ed25519_dalek::SigningKey,
+    keyring: &Keyring,
+) -> Result<u32> {
+    let (me, laptops) = access.with(|library| {
+        let lead = crate::viewer::Viewer::me(library)?.is_lead && !roster::removed(library)?;
+        let laptops = if lead { roster::laptops(library.conn())? } else { Vec::new() };
+        Ok((library.device().to_owned(), laptops))
+    })?;
+    if laptops.is_empty() || keyring.later_keys().next().is_none() {
+        return Ok(0);
+    }
+    let present: std::collections::HashSet<(String, String)> =
+        listed(store)?.into_iter().map(|(key_id, device, _)| (key_id, device)).collect();
+    let mut written = 0;
+    for (key, made_at) in keyring.later_keys() {
+        let key_id = key.id();
+        for (device, public_key) in &laptops {
+            if *device == me || present.contains(&(key_id.clone(), device.clone())) {
+                continue;
+            }
+            let Some(public) = roster::decode_key(public_key) else { continue };
+            let envelope = Envelope {
+                key_id: key_id.clone(),
+                device: device.clone(),
+                made_at,
+                sealed: roster::encode(&crypto::seal_for(key, &public)?),
+            };
+            let body = serde_json::to_vec(&envelope).expect("envelopes serialise");
+            if store.put_new(&envelope_name(&key_id, device), crate::sync::sign(&body, device_key))? {
+                written += 1;
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// A lead removed a laptop: a new community key, newer than every key held, seals everything
+/// from now on. Nothing happens for a community that is not encrypted.
+pub(crate) fn renew(root: &Path, now: i64) -> Result<bool> {
+    let Some(mut keyring) = crypto::load(root)? else { return Ok(false) };
+    let made_at = now.max(keyring.current_made_at() + 1);
+    keyring.add(CommunityKey::generate()?, made_at);
+    crypto::save(root, &keyring)?;
+    Ok(true)
+}

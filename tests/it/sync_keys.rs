@@ -1,0 +1,182 @@
+//! Community keys after a laptop is removed: a new key seals what is shared from then on,
+//! handed to every laptop still in the roster and to nobody else.
+
+use std::path::Path;
+
+use base64::Engine;
+use hearth::community::CommunityDraft;
+use hearth::initiatives::{self, InitiativeDraft};
+use hearth::members::{self, MemberDraft};
+use hearth::storage::{Credentials, Target};
+use hearth::viewer::Viewer;
+use hearth::{roster, sync, Library};
+
+use crate::support::{import_photos, Scratch};
+use crate::sync::{dump, join};
+
+fn encrypted_lead(scratch: &Scratch, folder: &Path) -> Library {
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    let encrypt = sync::SyncOptions { encrypt: true, ..Default::default() };
+    sync::sync_with(&mut a, &Target::Folder(folder.to_path_buf()), &Credentials::default(), &encrypt).unwrap();
+    a
+}
+
+fn propose(library: &mut Library, title: &str) -> String {
+    let draft = InitiativeDraft { title: title.into(), difference: "Us".into(), ..Default::default() };
+    initiatives::propose(library, draft).unwrap().id
+}
+
+fn sees(library: &Library, initiative: &str) -> bool {
+    initiatives::get(library.conn(), &Viewer::me(library).unwrap(), initiative).is_ok()
+}
+
+/// The envelope files in the target, as (key id, device).
+fn envelopes(folder: &Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for key in std::fs::read_dir(folder.join("keys")).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(key.path()).unwrap().flatten() {
+            let device = file.file_name().to_string_lossy().trim_end_matches(".json").to_owned();
+            found.push((key.file_name().to_string_lossy().into_owned(), device));
+        }
+    }
+    found
+}
+
+#[test]
+fn a_removed_laptop_cannot_read_what_is_shared_after_its_removal() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = encrypted_lead(&scratch, &folder);
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
+    // Eve's invitation is written before the removal and used after it: it holds only the
+    // first key.
+    let for_eve = roster::invite(&mut a, "Eve", None).unwrap();
+    let before = propose(&mut a, "Shared before");
+    for library in [&mut a, &mut b, &mut c] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert!(sees(&c, &before));
+
+    roster::remove_device(&mut a, c.device()).unwrap();
+    let report = sync::sync_folder(&mut a, &folder).unwrap();
+    assert_eq!(report.keys_handed_out, 1, "the new key is sealed for Bo's laptop, the only other one left");
+    let sealed_for: Vec<String> = envelopes(&folder).into_iter().map(|(_, device)| device).collect();
+    assert_eq!(sealed_for, [b.device().to_owned()], "nothing is sealed for the removed laptop");
+
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert_eq!(report.keys_received, 1, "{report:?}");
+    assert_eq!(report.locked, 0, "Bo reads the lead's segment sealed with the new key");
+    let after = propose(&mut b, "Shared after");
+    let (mut b, _) = import_photos(b, &scratch.path("photos"), &[("after.jpg", 180, 120, 5)], None);
+    let photo = hearth::media::records(b.conn()).unwrap()[0].hash.clone();
+    sync::sync_folder(&mut b, &folder).unwrap();
+    let report = sync::sync_folder(&mut a, &folder).unwrap();
+    assert_eq!(report.locked, 0);
+    assert!(sees(&a, &after), "the lead reads what Bo sealed with the new key");
+    assert_eq!(dump(&a), dump(&b));
+
+    let report = sync::sync_folder(&mut c, &folder).unwrap();
+    assert!(report.locked >= 2, "the removed laptop cannot open what came after: {report:?}");
+    assert!(!sees(&c, &after), "nor does it learn of Bo's proposal");
+    assert!(sees(&c, &before), "what it had stays");
+    assert!(!c.root().join(format!("blobs/{photo}.jpg")).exists(), "nor does Bo's photo reach it");
+    assert!(!c.root().join(format!("thumbs/{photo}.webp")).exists());
+
+    // Eve joins with her older invitation: she waits for the new key, which the lead hands
+    // her at their next sync; then she reads everything.
+    let (mut eve, report) =
+        sync::join(&scratch.path("e"), &for_eve, Some(&Target::Folder(folder.clone())), &Credentials::default())
+            .unwrap();
+    assert!(report.locked > 0, "the newest segments wait for her key: {report:?}");
+    let report = sync::sync_folder(&mut a, &folder).unwrap();
+    assert_eq!(report.keys_handed_out, 1, "the lead seals the new key for Eve's laptop");
+    let report = sync::sync_folder(&mut eve, &folder).unwrap();
+    assert_eq!((report.keys_received, report.locked), (1, 0), "{report:?}");
+    assert!(sees(&eve, &after));
+    assert!(eve.root().join(format!("blobs/{photo}.jpg")).exists(), "the photo sealed with the new key arrives");
+
+    // Dee is invited after the removal: her invitation holds both keys.
+    let (dee, report) = join(&mut a, "Dee", &scratch.path("d"), &folder).unwrap();
+    assert_eq!(report.locked, 0, "{report:?}");
+    assert!(sees(&dee, &after) && sees(&dee, &before));
+    for library in [&mut a, &mut b, &mut eve] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert_eq!(dump(&a), dump(&b));
+    assert_eq!(dump(&a), dump(&eve));
+}
+
+/// Writes an envelope as a laptop would: `key` sealed for `for_device`, signed with the key
+/// of the laptop at `signer_root`.
+fn plant_key(folder: &Path, signer_root: &Path, for_device: &str, for_public: &str, made_at: i64) {
+    use ed25519_dalek::Signer;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let secret = b64.decode(std::fs::read_to_string(signer_root.join("device.key")).unwrap().trim()).unwrap();
+    let signer = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
+    let recipient =
+        ed25519_dalek::VerifyingKey::from_bytes(&b64.decode(for_public).unwrap().try_into().unwrap()).unwrap();
+    let key = hearth::crypto::CommunityKey::generate().unwrap();
+    let body = serde_json::json!({
+        "key_id": key.id(),
+        "device": for_device,
+        "made_at": made_at,
+        "sealed": b64.encode(hearth::crypto::seal_for(&key, &recipient).unwrap()),
+    })
+    .to_string();
+    let header = serde_json::json!({
+        "public_key": b64.encode(signer.verifying_key().as_bytes()),
+        "signature": b64.encode(signer.sign(body.as_bytes()).to_bytes()),
+    });
+    let dir = folder.join("keys").join(key.id());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{for_device}.json")), format!("{header}\n{body}")).unwrap();
+}
+
+fn public_key(library: &Library) -> String {
+    library.conn().query_row("SELECT public_key FROM devices WHERE id = ?1", [library.device()], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_key_planted_by_anyone_but_a_lead_is_refused() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = encrypted_lead(&scratch, &folder);
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
+    for library in [&mut a, &mut b, &mut c] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    roster::remove_device(&mut a, c.device()).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+
+    // The removed laptop plants a key of its own for Bo, newer than any; Bo (a member, not a
+    // lead) plants one for the lead. Had either been taken, what its holder seals next would
+    // be readable by the planter.
+    let far_future = i64::MAX / 2;
+    plant_key(&folder, c.root(), b.device(), &public_key(&b), far_future);
+    plant_key(&folder, b.root(), a.device(), &public_key(&a), far_future);
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert_eq!(report.keys_received, 1, "the lead's key is taken: {report:?}");
+    assert!(
+        report.rejected.iter().any(|r| r.contains("may not hand out community keys")),
+        "the removed laptop's key is refused: {:?}",
+        report.rejected
+    );
+    let report = sync::sync_folder(&mut a, &folder).unwrap();
+    assert!(
+        report.rejected.iter().any(|r| r.contains("may not hand out community keys")),
+        "a member's key is refused: {:?}",
+        report.rejected
+    );
+
+    let idea = propose(&mut b, "Sealed for the community only");
+    sync::sync_folder(&mut b, &folder).unwrap();
+    let report = sync::sync_folder(&mut a, &folder).unwrap();
+    assert_eq!(report.locked, 0, "Bo sealed with the lead's key, not a planted one");
+    assert!(sees(&a, &idea));
+    let report = sync::sync_folder(&mut c, &folder).unwrap();
+    assert!(report.locked > 0 && !sees(&c, &idea), "the planter cannot read it: {report:?}");
+    assert_eq!(dump(&a), dump(&b));
+}
