@@ -1,7 +1,8 @@
 // Two app instances on two libraries meet through one shared, encrypted folder: a lead invites a
 // newcomer in the first window, the newcomer joins with the code in the second, proposes an
 // initiative and adds a photo there; after "Sync now" on both, the first window shows them,
-// and the folder itself shows none of it.
+// and the folder itself shows none of it. Then the lead removes the newcomer's laptop, and
+// what the lead shares next stays sealed to it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -126,6 +127,37 @@ test("a proposal and a photo made in one window appear in the other after Sync n
       const text = readFileSync(join(file.parentPath, file.name)).toString("latin1");
       assert.ok(!text.includes("Seed swap") && !text.includes("Riverside Care"), `${file.name} is readable`);
     }
+
+    // Rita's laptop is lost: the lead removes it. A new community key seals what is shared
+    // from then on, and the lost laptop cannot open it.
+    await navigate(a, "Settings");
+    await a.execute(() => {
+      window.confirm = (message) => {
+        window.__confirmed = message;
+        return true;
+      };
+    });
+    await (await a.$('//li[contains(., "Rita Remote\'s laptop")]//button[contains(., "Remove")]')).click();
+    const asked = await a.execute(() => window.__confirmed ?? "");
+    assert.match(asked, /new community key seals everything shared from then on/, asked);
+    await a.waitUntil(async () => !(await a.$("body").getText()).includes("Rita Remote's laptop"), {
+      timeoutMsg: "the removed laptop is still listed",
+    });
+    await a.waitUntil(async () => !(await (await button(a, "Sync now")).getAttribute("disabled")), { timeout: 60_000 });
+    await navigate(a, "Initiatives");
+    await (await button(a, "Propose an initiative")).click();
+    await (await byLabel(a, "What do you want to do?")).setValue("Lantern walk by the river");
+    await (await byLabel(a, "The difference it should make, and why it matters to you")).setValue("Light for the dark evenings.");
+    await (await button(a, "Propose")).click();
+    await waitForText(a, "Lantern walk by the river");
+    await syncNow(a, "Sent");
+    const locked = await syncNow(b, "has not been given");
+    assert.match(locked, /sealed with a community key this laptop has not been given/, locked);
+    await (await b.$('[aria-label="Sync report"]')).scrollIntoView({ block: "center" });
+    await screenshot(b, "sync-two-removed");
+    await navigate(b, "Initiatives");
+    await waitForText(b, title);
+    assert.ok(!(await b.$("body").getText()).includes("Lantern walk"), "the removed laptop cannot read what came after");
   } finally {
     await second.close();
     await first.close();

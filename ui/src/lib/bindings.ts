@@ -887,6 +887,15 @@ export type SyncReport = {
 	 *  kept for its author), named by what was edited.
 	 */
 	resolved: string[],
+	/**  Community keys a lead handed this laptop. */
+	keysReceived: number,
+	/**  Community keys this (lead's) laptop sealed for other laptops. */
+	keysHandedOut: number,
+	/**
+	 *  Segments and files sealed with a community key this laptop has not been given (yet, or
+	 *  ever: a removed laptop); read at a later sync once the key arrives.
+	 */
+	locked: number,
 };
 
 /**  Where a sync is, for a progress bar. */
