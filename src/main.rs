@@ -139,6 +139,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The laptops in the community's roster; `--remove ID` removes a lost one (leads): every
+    /// replica refuses what it writes, and in an encrypted community a new key seals what comes
+    /// after.
+    Devices {
+        library: PathBuf,
+        #[arg(long)]
+        remove: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Join a community with an invitation (its file or code) into a new library.
     Join {
         library: PathBuf,
@@ -663,6 +673,27 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 for invitation in pending {
                     println!("{}  {}", invitation.id, invitation.name);
+                }
+            }
+        }
+        Command::Devices { library, remove, json } => {
+            let mut lib = Library::open(&library)?;
+            if let Some(id) = remove {
+                roster::remove_device(&mut lib, &id)?;
+            }
+            let devices = roster::devices(&lib)?;
+            if json {
+                print_json(&devices);
+            } else {
+                for device in devices {
+                    let whose = if device.member_name.is_empty() { "Someone" } else { &device.member_name };
+                    let how = match (device.this_laptop, device.founding, device.invited) {
+                        (_, true, _) => "founded the community",
+                        (_, _, true) => "let in by an invitation",
+                        _ => "waiting to be let in",
+                    };
+                    let this = if device.this_laptop { " (this one)" } else { "" };
+                    println!("{}  {whose}'s laptop{this} · {how}", device.id);
                 }
             }
         }

@@ -502,9 +502,10 @@ pub fn remove_device(library: &mut Library, device_id: &str) -> Result<()> {
     if !known {
         return Err(Error::NotFound { entity: "device", id: device_id.to_owned() });
     }
-    library.write(|w| w.apply("devices", device_id, &[("deleted", Value::Integer(1))]))?;
+    // The new key first: a crash between the two leaves one key too many, never a removal
+    // without a new key.
     crate::envelopes::renew(library.root(), library.now().0)?;
-    Ok(())
+    library.write(|w| w.apply("devices", device_id, &[("deleted", Value::Integer(1))]))
 }
 
 /// Whether a lead removed this laptop from the community.

@@ -951,7 +951,7 @@ pub fn run(
     }
     report.locked = locked_segments + locked_files;
     // Laptops that just joined the roster get the keys they lack.
-    if let Some(ring) = keyring().as_ref() {
+    if let (Some(ring), true) = (keyring().as_ref(), report.segments_read > 0) {
         report.keys_handed_out += envelopes::hand_out(access, store, &key, ring)?;
     }
     // The search index is refreshed once, after every batch.

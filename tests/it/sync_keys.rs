@@ -180,3 +180,43 @@ fn a_key_planted_by_anyone_but_a_lead_is_refused() {
     assert!(report.locked > 0 && !sees(&c, &idea), "the planter cannot read it: {report:?}");
     assert_eq!(dump(&a), dump(&b));
 }
+
+fn hearth(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hearth")).args(args).output().unwrap()
+}
+
+#[test]
+fn the_cli_lists_laptops_removes_one_and_the_next_syncs_hand_the_new_key_over() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = encrypted_lead(&scratch, &folder);
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
+    for library in [&mut a, &mut b, &mut c] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    let (a_root, b_root) = (a.root().as_os_str().to_owned(), b.root().as_os_str().to_owned());
+    let (a_device, c_device) = (a.device().to_owned(), c.device().to_owned());
+    drop((a, b, c));
+
+    let out = hearth(&["devices".as_ref(), &a_root, "--json".as_ref()]);
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
+    let out = hearth(&["devices".as_ref(), &a_root, "--remove".as_ref(), c_device.as_ref()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("Bo's laptop") && !text.contains("Cy's laptop"), "{text}");
+    let out = hearth(&["sync".as_ref(), &a_root, "--target".as_ref(), folder.as_os_str()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("sealed the community's keys for other laptops 1 time(s)"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = hearth(&["sync".as_ref(), &b_root, "--target".as_ref(), folder.as_os_str()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("received 1 new community key(s) from a lead"), "{text}");
+    let out = hearth(&["devices".as_ref(), &b_root, "--remove".as_ref(), a_device.as_ref()]);
+    assert!(!out.status.success(), "a member removed the lead's laptop");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only the community's leads"));
+}
