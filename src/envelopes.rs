@@ -4,7 +4,8 @@
 //! *envelope*) to the target as `keys/<key id>/<device>.json`, signed with its device key. Each
 //! laptop opens the envelopes addressed to it, once it has checked that a lead's laptop signed
 //! them: a key planted by anyone else (a removed laptop, whoever holds the folder) would let
-//! them read what is sealed with it afterwards.
+//! them read what is sealed with it afterwards. Every laptop keeps the envelopes it checked and
+//! passes them on to other targets, as it does segments.
 
 use std::path::Path;
 
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::{self, CommunityKey, Keyring};
 use crate::error::Result;
+use crate::images::write_atomically;
 use crate::library::Access;
 use crate::roster;
 use crate::storage::Store;
@@ -47,9 +49,11 @@ fn listed(store: &Store) -> Result<Vec<(String, String, String)>> {
         .collect())
 }
 
-/// Opens the envelopes sealed for this laptop that hold keys it lacks, and keeps those keys.
-/// An envelope from a laptop this replica does not know yet is left for a later sync; one from
-/// a laptop that may not hand out keys is refused and listed. Returns how many keys are new.
+/// Fetches the envelopes this laptop does not hold yet, keeps each one a laptop that may hand
+/// out keys signed (to pass on to other targets), and opens those sealed for this laptop that
+/// hold keys it lacks. An envelope from a laptop this replica does not know yet is left for a
+/// later sync; one from a laptop that may not hand out keys is refused and listed. Returns how
+/// many keys are new.
 pub(crate) fn receive(
     access: &impl Access,
     store: &Store,
@@ -62,26 +66,33 @@ pub(crate) fn receive(
     })?;
     let mut learned = 0;
     for (key_id, addressee, name) in listed(store)? {
-        if addressee != device || keyring.holds(&key_id) {
+        let kept = root.join(&name);
+        if kept.exists() {
             continue;
         }
         let Some(bytes) = store.get(&name)? else { continue };
-        let opened = match crate::sync::verify(&bytes) {
+        let checked = match crate::sync::verify(&bytes) {
             Ok((body, signer)) => {
-                let giver = access.with(|library| roster::hands_out_keys(library.conn(), &trust_root, &signer))?;
-                match giver {
+                match access.with(|library| roster::hands_out_keys(library.conn(), &trust_root, &signer))? {
                     None => continue, // its laptop's roster entry has not arrived yet
                     Some(false) => Err("signed by a laptop that may not hand out community keys".to_owned()),
-                    Some(true) => open(body, &key_id, &device, device_key),
+                    Some(true) => read(body, &key_id, &addressee),
                 }
             }
-            Err(reason) => Err(reason),
+            Err(reason) => Err(reason.to_owned()),
         };
+        let opened = checked.and_then(|envelope| {
+            if addressee != device || keyring.holds(&key_id) {
+                return Ok(None);
+            }
+            open(&envelope, &key_id, device_key).map(Some)
+        });
         match opened {
-            Ok((key, made_at)) => {
-                if keyring.add(key, made_at) {
-                    learned += 1;
+            Ok(key) => {
+                if let Some((key, made_at)) = key {
+                    learned += u32::from(keyring.add(key, made_at));
                 }
+                write_atomically(&kept, &bytes)?;
             }
             Err(reason) => refused.push(format!("{name}: {reason}; the key in it is not used")),
         }
@@ -92,16 +103,40 @@ pub(crate) fn receive(
     Ok(learned)
 }
 
-fn open(
-    body: &[u8],
-    key_id: &str,
-    device: &str,
-    device_key: &ed25519_dalek::SigningKey,
-) -> std::result::Result<(CommunityKey, i64), String> {
+/// Passes on the envelopes this laptop holds and the target lacks (as they came, signed by the
+/// lead's laptop that wrote them). Returns how many.
+pub(crate) fn relay(store: &Store, root: &Path) -> Result<u32> {
+    let on_target: std::collections::HashSet<String> = listed(store)?.into_iter().map(|(.., name)| name).collect();
+    let mut relayed = 0;
+    for key in std::fs::read_dir(root.join(FOLDER)).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(key.path()).into_iter().flatten().flatten() {
+            let name = format!("{FOLDER}/{}/{}", key.file_name().to_string_lossy(), file.file_name().to_string_lossy());
+            if !name.ends_with(".json") || on_target.contains(&name) {
+                continue;
+            }
+            let bytes = std::fs::read(file.path()).map_err(|e| crate::error::Error::io(file.path(), e))?;
+            if crate::sync::verify(&bytes).is_ok() {
+                relayed += u32::from(store.put_new(&name, bytes)?);
+            }
+        }
+    }
+    Ok(relayed)
+}
+
+/// An envelope's contents, checked against its name.
+fn read(body: &[u8], key_id: &str, device: &str) -> std::result::Result<Envelope, String> {
     let envelope: Envelope = serde_json::from_slice(body).map_err(|e| format!("damaged ({e})"))?;
     if envelope.key_id != key_id || envelope.device != device {
         return Err("says it is another key's or another laptop's".into());
     }
+    Ok(envelope)
+}
+
+fn open(
+    envelope: &Envelope,
+    key_id: &str,
+    device_key: &ed25519_dalek::SigningKey,
+) -> std::result::Result<(CommunityKey, i64), String> {
     let sealed = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &envelope.sealed)
         .map_err(|_| "damaged (not base64)")?;
     let key = crypto::open_for(&sealed, device_key).ok_or("cannot be opened with this laptop's key")?;
@@ -119,10 +154,10 @@ pub(crate) fn hand_out(
     device_key: &ed25519_dalek::SigningKey,
     keyring: &Keyring,
 ) -> Result<u32> {
-    let (me, laptops) = access.with(|library| {
+    let (me, root, laptops) = access.with(|library| {
         let lead = crate::viewer::Viewer::me(library)?.is_lead && !roster::removed(library)?;
         let laptops = if lead { roster::laptops(library.conn())? } else { Vec::new() };
-        Ok((library.device().to_owned(), laptops))
+        Ok((library.device().to_owned(), library.root().to_path_buf(), laptops))
     })?;
     if laptops.is_empty() || keyring.later_keys().next().is_none() {
         return Ok(0);
@@ -144,9 +179,12 @@ pub(crate) fn hand_out(
                 sealed: roster::encode(&crypto::seal_for(key, &public)?),
             };
             let body = serde_json::to_vec(&envelope).expect("envelopes serialise");
-            if store.put_new(&envelope_name(&key_id, device), crate::sync::sign(&body, device_key))? {
+            let name = envelope_name(&key_id, device);
+            let signed = crate::sync::sign(&body, device_key);
+            if store.put_new(&name, signed.clone())? {
                 written += 1;
             }
+            write_atomically(&root.join(&name), &signed)?;
         }
     }
     Ok(written)

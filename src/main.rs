@@ -629,6 +629,9 @@ fn run(cli: Cli) -> Result<()> {
                         "  settled a concurrent edit of {settled} (the later kept; the other saved for its author)"
                     );
                 }
+                if report.relayed > 0 {
+                    println!("  passed on {} segment(s) and key envelope(s) the target lacked", report.relayed);
+                }
                 if report.keys_received > 0 {
                     println!("  received {} new community key(s) from a lead", report.keys_received);
                 }

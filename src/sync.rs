@@ -123,6 +123,9 @@ pub struct SyncReport {
     /// Segments and files sealed with a community key this laptop has not been given (yet, or
     /// ever: a removed laptop); read at a later sync once the key arrives.
     pub locked: u32,
+    /// Segments (other laptops', and this one's sent elsewhere) and key envelopes passed on to
+    /// this target.
+    pub relayed: u32,
 }
 
 fn known(table: &str, column: &str) -> bool {
@@ -492,6 +495,31 @@ fn segment_name(device: &str, seq: u64) -> String {
     format!("log/{device}/{seq:010}.json")
 }
 
+/// The device and number a segment's name gives.
+fn segment_of(name: &str) -> Option<(String, u64)> {
+    let mut parts = name.strip_prefix("log/")?.splitn(2, '/');
+    let device = parts.next()?;
+    let seq = parts.next()?.strip_suffix(".json")?.parse::<u64>().ok()?;
+    Some((device.to_owned(), seq))
+}
+
+/// The segments this laptop keeps (its own, and every other laptop's it merged), named as on
+/// a target.
+fn local_segments(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for device in std::fs::read_dir(root.join("log")).into_iter().flatten().flatten() {
+        let device = device.file_name().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(root.join("log").join(&device)).into_iter().flatten().flatten() {
+            let name = format!("log/{device}/{}", file.file_name().to_string_lossy());
+            if segment_of(&name).is_some() {
+                found.push(name);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 const MARKER: &str = "hearth-sync.json";
 
 /// What a target's marker says.
@@ -710,6 +738,7 @@ pub fn run(
     if let Some(keyring) = &mut keyring {
         key_news.keys_received = envelopes::receive(access, store, &key, keyring, &mut key_news.rejected)?;
         key_news.keys_handed_out = envelopes::hand_out(access, store, &key, keyring)?;
+        key_news.relayed = envelopes::relay(store, &root)?;
     }
     // Keys may also arrive while merging (from a lead this replica learns of then).
     let community = std::sync::RwLock::new(keyring);
@@ -765,7 +794,7 @@ pub fn run(
     if let Some((segment, last_sent)) = outgoing {
         let name = segment_name(&segment.device, segment.seq);
         let sealed = seal(&segment, &key, keyring().as_ref())?;
-        let written = store.put_new(&name, sealed)?;
+        let written = store.put_new(&name, sealed.clone())?;
         pause_point("segment-written");
         if !written {
             return Err(Error::invalid(
@@ -784,9 +813,32 @@ pub fn run(
             )?;
             Ok(())
         })?;
+        write_atomically(&root.join(&name), &sealed)?;
         report.sent_ops = segment.ops.len() as u32;
         merged.insert((segment.device, segment.seq));
     }
+
+    // Pass on the segments this laptop holds and the target lacks (its own sent elsewhere,
+    // and every other laptop's it merged): a USB stick carried between two groups, or a
+    // laptop syncing with two targets, carries everyone's changes. They go as they came,
+    // signed by their writers; nothing is sealed again.
+    let remote_log = store.list("log")?;
+    let on_target: std::collections::HashSet<&str> = remote_log.iter().map(|(name, _)| name.as_str()).collect();
+    let relay: Vec<(String, PathBuf)> = local_segments(&root)
+        .into_iter()
+        .filter(|name| !on_target.contains(name.as_str()))
+        .map(|name| (root.join(&name), name))
+        // A copy cut short by a crash would take the segment's name on the target for good.
+        .filter(|(file, _)| match std::fs::read(file) {
+            Ok(bytes) if verify(&bytes).is_ok() => true,
+            _ => {
+                let _ = std::fs::remove_file(file);
+                false
+            }
+        })
+        .map(|(file, name)| (name, file))
+        .collect();
+    report.relayed += store.upload(relay, u64::MAX, &Ok, &|_| {})?;
 
     // 2. Receive media, then every segment not merged yet. Originals only when this laptop
     // keeps them all, or for what it keeps offline; the rest come when opened.
@@ -873,12 +925,10 @@ pub fn run(
     let mut locked_files = receive(missing(&wanted), &mut report)?;
 
     let mut waiting: Vec<(String, u64, String)> = Vec::new();
-    for (name, _) in store.list("log")? {
-        let mut parts = name.splitn(3, '/').skip(1);
-        let (Some(device), Some(file)) = (parts.next(), parts.next()) else { continue };
-        let Some(seq) = file.strip_suffix(".json").and_then(|s| s.parse::<u64>().ok()) else { continue };
-        if !merged.contains(&(device.to_owned(), seq)) {
-            waiting.push((device.to_owned(), seq, name));
+    for (name, _) in remote_log {
+        let Some((device, seq)) = segment_of(&name) else { continue };
+        if !merged.contains(&(device.clone(), seq)) {
+            waiting.push((device, seq, name));
         }
     }
     waiting.sort();
@@ -915,7 +965,11 @@ pub fn run(
                 Ok(opened) => access.with(|library| merge_segment(library, &device, seq, &Ok(opened), &mut report))?,
             };
             match merged {
-                Merged::Yes => {
+                Merged::Admitted | Merged::Refused => {
+                    if let (Merged::Admitted, Some(bytes)) = (&merged, &bytes) {
+                        // Kept as it came, signature and all, to pass on to other targets.
+                        write_atomically(&root.join(segment_name(&device, seq)), bytes)?;
+                    }
                     progressed = true;
                     meter.update(|p| p.segments_done += 1);
                     pause_point("segment-merged");
@@ -963,8 +1017,10 @@ pub fn run(
 }
 
 enum Merged {
-    /// Merged, or rejected for good (and listed); either way not read again this sync.
-    Yes,
+    /// Its device is let in and its ops merged (any it may not write set aside).
+    Admitted,
+    /// Rejected for good (and listed); not read again this sync.
+    Refused,
     /// Its device is not let in yet; read again later.
     Waiting(String),
 }
@@ -984,16 +1040,16 @@ fn merge_segment(
         Ok(opened) => opened,
         Err(reason) => {
             report.rejected.push(format!("{device}/{seq}: {reason}"));
-            return Ok(Merged::Yes);
+            return Ok(Merged::Refused);
         }
     };
     if segment.format > FORMAT {
         report.rejected.push(format!("{device}/{seq}: written by a newer Hearth (format {})", segment.format));
-        return Ok(Merged::Yes);
+        return Ok(Merged::Refused);
     }
     if segment.device != device || segment.seq != seq {
         report.rejected.push(format!("{device}/{seq}: says it is {}/{}", segment.device, segment.seq));
-        return Ok(Merged::Yes);
+        return Ok(Merged::Refused);
     }
     let trust_root = roster::trust_root(library)?;
     let admitted = match roster::admit(library.conn(), &trust_root, segment, signer)? {
@@ -1002,7 +1058,7 @@ fn merge_segment(
         Err(Refusal::Refused(reason)) => {
             // Not recorded as merged: a roster that later knows the device reads it again.
             report.rejected.push(format!("{device}/{seq}: {reason}"));
-            return Ok(Merged::Yes);
+            return Ok(Merged::Refused);
         }
     };
     let authors = roster::segment_authors(segment);
@@ -1035,7 +1091,7 @@ fn merge_segment(
     report.merge.superseded += merged.superseded;
     report.merge.parked += merged.parked;
     report.merge.quarantined += merged.quarantined;
-    Ok(Merged::Yes)
+    Ok(Merged::Admitted)
 }
 
 /// The originals a sync fetches: None for all of them, or the hashes of what is kept offline

@@ -695,3 +695,48 @@ fn an_invitation_file_is_private_and_a_newer_one_replaces_it() {
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "it holds a secret");
     assert_eq!(roster::read_invitation(&second.to_code()).unwrap(), second, "the code reads as the file does");
 }
+
+#[test]
+fn a_laptop_syncing_with_two_targets_carries_changes_between_them() {
+    let scratch = Scratch::new();
+    let (office, stick) = (scratch.path("office-drive"), scratch.path("usb-stick"));
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
+    // Bo uses both the office drive and a USB stick; Cy only ever sees the stick.
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &office).unwrap();
+    let for_cy = roster::invite(&mut a, "Cy", None).unwrap();
+    sync::sync_folder(&mut a, &office).unwrap();
+    sync::sync_folder(&mut b, &office).unwrap();
+    let report = sync::sync_folder(&mut b, &stick).unwrap();
+    assert!(report.relayed >= 2, "the lead's segments are passed on to the stick: {report:?}");
+    let (mut c, _) =
+        sync::join(&scratch.path("c"), &for_cy, Some(&Target::Folder(stick.clone())), &Credentials::default()).unwrap();
+    assert_eq!(c.me().unwrap().as_deref(), Some(for_cy.member_id.as_str()));
+
+    let draft = |title: &str| initiatives::InitiativeDraft {
+        title: title.into(),
+        difference: "Us".into(),
+        ..Default::default()
+    };
+    let bridge = initiatives::propose(&mut a, draft("Build a bridge")).unwrap().id;
+    let (mut a, _) = import_photos(a, &scratch.path("photos"), &[("bridge.jpg", 200, 150, 3)], None);
+    let photo = hearth::media::records(a.conn()).unwrap()[0].hash.clone();
+    sync::sync_folder(&mut a, &office).unwrap();
+    let back = initiatives::propose(&mut c, draft("Walk back across")).unwrap().id;
+    sync::sync_folder(&mut c, &stick).unwrap();
+    for target in [&office, &stick, &office] {
+        sync::sync_folder(&mut b, target).unwrap();
+    }
+    sync::sync_folder(&mut a, &office).unwrap();
+    let report = sync::sync_folder(&mut c, &stick).unwrap();
+    assert!(report.rejected.is_empty(), "every relayed segment is let in: {:?}", report.rejected);
+
+    let sees = |library: &Library, id: &str| {
+        initiatives::get(library.conn(), &hearth::viewer::Viewer::me(library).unwrap(), id).is_ok()
+    };
+    assert!(sees(&c, &bridge), "the lead's proposal crossed to the stick");
+    assert!(c.root().join(format!("blobs/{photo}.jpg")).exists(), "and the photo with it");
+    assert!(sees(&a, &back), "Cy's proposal crossed to the office drive");
+    assert_eq!(dump(&a), dump(&b));
+    assert_eq!(dump(&a), dump(&c));
+}

@@ -220,3 +220,38 @@ fn the_cli_lists_laptops_removes_one_and_the_next_syncs_hand_the_new_key_over() 
     assert!(!out.status.success(), "a member removed the lead's laptop");
     assert!(String::from_utf8_lossy(&out.stderr).contains("only the community's leads"));
 }
+
+#[test]
+fn a_new_key_reaches_a_laptop_on_another_target_through_one_that_syncs_with_both() {
+    let scratch = Scratch::new();
+    let (office, stick) = (scratch.path("office-drive"), scratch.path("usb-stick"));
+    let mut a = encrypted_lead(&scratch, &office);
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &office).unwrap();
+    let (lost, _) = join(&mut a, "Lu", &scratch.path("lost"), &office).unwrap();
+    let for_cy = roster::invite(&mut a, "Cy", None).unwrap();
+    sync::sync_folder(&mut a, &office).unwrap();
+    for target in [&office, &stick] {
+        sync::sync_folder(&mut b, target).unwrap();
+    }
+    let (mut c, _) =
+        sync::join(&scratch.path("c"), &for_cy, Some(&Target::Folder(stick.clone())), &Credentials::default()).unwrap();
+    // Cy's laptop reaches the lead's roster by way of Bo's.
+    for target in [&stick, &office] {
+        sync::sync_folder(&mut b, target).unwrap();
+    }
+    sync::sync_folder(&mut a, &office).unwrap();
+
+    roster::remove_device(&mut a, lost.device()).unwrap();
+    let report = sync::sync_folder(&mut a, &office).unwrap();
+    assert_eq!(report.keys_handed_out, 2, "sealed for Bo's laptop and Cy's, not the lost one");
+    let news = propose(&mut a, "Sealed anew");
+    sync::sync_folder(&mut a, &office).unwrap();
+    for target in [&office, &stick] {
+        sync::sync_folder(&mut b, target).unwrap();
+    }
+    assert_eq!(envelopes(&stick).len(), 2, "Bo's laptop passed the lead's envelopes on to the stick");
+    let report = sync::sync_folder(&mut c, &stick).unwrap();
+    assert_eq!((report.keys_received, report.locked), (1, 0), "{report:?}");
+    assert!(sees(&c, &news), "Cy reads what the lead sealed with the new key");
+    assert_eq!(dump(&a), dump(&c));
+}

@@ -896,6 +896,11 @@ export type SyncReport = {
 	 *  ever: a removed laptop); read at a later sync once the key arrives.
 	 */
 	locked: number,
+	/**
+	 *  Segments (other laptops', and this one's sent elsewhere) and key envelopes passed on to
+	 *  this target.
+	 */
+	relayed: number,
 };
 
 /**  Where a sync is, for a progress bar. */
