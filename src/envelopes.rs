@@ -94,7 +94,13 @@ pub(crate) fn receive(
                 }
                 write_atomically(&kept, &bytes)?;
             }
-            Err(reason) => refused.push(format!("{name}: {reason}; the key in it is not used")),
+            Err(reason) => {
+                // Listed once, though the rounds of a sync may read it again.
+                let line = format!("{name}: {reason}; the key in it is not used");
+                if !refused.contains(&line) {
+                    refused.push(line);
+                }
+            }
         }
     }
     if learned > 0 {

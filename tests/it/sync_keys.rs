@@ -22,6 +22,17 @@ fn encrypted_lead(scratch: &Scratch, folder: &Path) -> Library {
     a
 }
 
+/// A lead and two members (Bo, Cy) on an encrypted folder, every laptop up to date.
+fn lead_with_two_members(scratch: &Scratch, folder: &Path) -> (Library, Library, Library) {
+    let mut a = encrypted_lead(scratch, folder);
+    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), folder).unwrap();
+    let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), folder).unwrap();
+    for library in [&mut a, &mut b, &mut c] {
+        sync::sync_folder(library, folder).unwrap();
+    }
+    (a, b, c)
+}
+
 fn propose(library: &mut Library, title: &str) -> String {
     let draft = InitiativeDraft { title: title.into(), difference: "Us".into(), ..Default::default() };
     initiatives::propose(library, draft).unwrap().id
@@ -142,12 +153,7 @@ fn public_key(library: &Library) -> String {
 fn a_key_planted_by_anyone_but_a_lead_is_refused() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = encrypted_lead(&scratch, &folder);
-    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
-    let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
-    for library in [&mut a, &mut b, &mut c] {
-        sync::sync_folder(library, &folder).unwrap();
-    }
+    let (mut a, mut b, mut c) = lead_with_two_members(&scratch, &folder);
     roster::remove_device(&mut a, c.device()).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
 
@@ -189,12 +195,7 @@ fn hearth(args: &[&std::ffi::OsStr]) -> std::process::Output {
 fn the_cli_lists_laptops_removes_one_and_the_next_syncs_hand_the_new_key_over() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = encrypted_lead(&scratch, &folder);
-    let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
-    let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
-    for library in [&mut a, &mut b, &mut c] {
-        sync::sync_folder(library, &folder).unwrap();
-    }
+    let (a, b, c) = lead_with_two_members(&scratch, &folder);
     let (a_root, b_root) = (a.root().as_os_str().to_owned(), b.root().as_os_str().to_owned());
     let (a_device, c_device) = (a.device().to_owned(), c.device().to_owned());
     drop((a, b, c));
