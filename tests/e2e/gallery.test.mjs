@@ -103,6 +103,27 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     const strip = await browser.$('section.photos img');
     await strip.waitForExist({ timeoutMsg: `${name}'s profile shows no photo` });
     await screenshot(browser, "gallery-profile-photos");
+
+    // Deleting an album asks first, in the window: Cancel keeps it, and only the dialog's own
+    // button deletes it.
+    await navigate(browser, "Memories");
+    await (await browser.$('button[role="tab"]=Albums')).click();
+    await (await browser.$('button[aria-label="Best of the dinner"]')).click();
+    await waitForText(browser, "← All albums");
+    const ask = await browser.$('dialog[role="alertdialog"]');
+    await (await button(browser, "Delete album")).click();
+    await ask.waitForDisplayed({ timeoutMsg: "no question before deleting" });
+    assert.match(await ask.getText(), /Delete this album\? Its photos stay in the gallery\./);
+    assert.equal(await browser.execute(() => document.activeElement?.textContent), "Cancel", "Cancel has the focus");
+    await screenshot(browser, "gallery-delete-album");
+    await (await ask.$("button=Cancel")).click();
+    await ask.waitForDisplayed({ reverse: true });
+    await waitForText(browser, "← All albums");
+    assert.ok(await (await browser.$("h2=Best of the dinner")).isExisting(), "Cancel kept the album");
+    await (await button(browser, "Delete album")).click();
+    await ask.waitForDisplayed();
+    await (await ask.$("button=Delete album")).click();
+    await waitForText(browser, "No albums yet.");
   } finally {
     await app.close();
   }

@@ -131,15 +131,12 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     // Rita's laptop is lost: the lead removes it. A new community key seals what is shared
     // from then on, and the lost laptop cannot open it.
     await navigate(a, "Settings");
-    await a.execute(() => {
-      window.confirm = (message) => {
-        window.__confirmed = message;
-        return true;
-      };
-    });
     await (await a.$('//li[contains(., "Rita Remote\'s laptop")]//button[contains(., "Remove")]')).click();
-    const asked = await a.execute(() => window.__confirmed ?? "");
-    assert.match(asked, /new community key seals everything shared from then on/, asked);
+    const ask = await a.$('dialog[role="alertdialog"]');
+    await ask.waitForDisplayed({ timeoutMsg: "no question before removing a laptop" });
+    assert.match(await ask.getText(), /new community key seals everything shared from then on/);
+    await screenshot(a, "sync-two-remove");
+    await (await ask.$("button=Remove laptop")).click();
     await a.waitUntil(async () => !(await a.$("body").getText()).includes("Rita Remote's laptop"), {
       timeoutMsg: "the removed laptop is still listed",
     });
