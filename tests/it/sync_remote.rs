@@ -94,7 +94,7 @@ fn the_connection_test_describes_the_target_and_writes_nothing() {
 }
 
 #[test]
-fn an_encrypted_community_sends_large_files_in_pieces_through_s3() {
+fn an_encrypted_community_sends_large_files_in_pieces_and_new_keys_through_s3() {
     use hearth::members::{self, MemberDraft};
     let server = servers::s3("pieces");
     let scratch = Scratch::new();
@@ -117,6 +117,33 @@ fn an_encrypted_community_sends_large_files_in_pieces_through_s3() {
     let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
     assert!(jpeg.len() > 3 * 4096, "the photo is big enough to need pieces ({} bytes)", jpeg.len());
     assert_eq!(&original, jpeg, "the pieces, decrypted and joined, are the original byte for byte");
+
+    // A lost laptop is removed: the new key travels through the bucket to Bo's laptop, not to
+    // the lost one.
+    let for_cy = hearth::roster::invite(&mut a, "Cy", None).unwrap();
+    sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
+    let (mut lost, _) = sync::join(&scratch.path("c"), &for_cy, Some(&target), &s3_credentials()).unwrap();
+    sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
+    hearth::roster::remove_device(&mut a, lost.device()).unwrap();
+    let handed = sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
+    assert_eq!(handed.keys_handed_out, 1, "{handed:?}");
+    let draft = hearth::initiatives::InitiativeDraft {
+        title: "After the loss".into(),
+        difference: "Us".into(),
+        ..Default::default()
+    };
+    let idea = hearth::initiatives::propose(&mut a, draft).unwrap().id;
+    sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
+    let mut b = b;
+    let got = sync::sync_with(&mut b, &target, &s3_credentials(), &options).unwrap();
+    assert_eq!((got.keys_received, got.locked), (1, 0), "{got:?}");
+    let sees = |library: &Library| {
+        let viewer = hearth::viewer::Viewer::me(library).unwrap();
+        hearth::initiatives::get(library.conn(), &viewer, &idea).is_ok()
+    };
+    assert!(sees(&b));
+    let got = sync::sync_with(&mut lost, &target, &s3_credentials(), &options).unwrap();
+    assert!(got.locked > 0 && !sees(&lost), "{got:?}");
 }
 
 #[test]
