@@ -107,6 +107,7 @@ const COMMANDS: &[&str] = &[
     "kept_offline",
     "list_devices",
     "remove_device",
+    "set_auto_sync",
     "pending_invitations",
     "withdraw_invitation",
     "my_revisions",

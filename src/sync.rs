@@ -1119,6 +1119,18 @@ pub fn originals_on_demand(library: &Library) -> Result<bool> {
     Ok(library::get_local(library.conn(), "originals")?.as_deref() == Some("on-demand"))
 }
 
+/// Whether the app syncs on its own, every few minutes, whenever the target is reachable.
+pub fn auto_sync(library: &Library) -> Result<bool> {
+    Ok(library::get_local(library.conn(), "auto_sync")?.as_deref() == Some("on"))
+}
+
+pub fn set_auto_sync(library: &Library, on: bool) -> Result<()> {
+    if on && library::get_local(library.conn(), "sync_target")?.is_none() {
+        return Err(Error::invalid("sync", "sync once first, so Hearth knows where to sync"));
+    }
+    library::set_local(library.conn(), "auto_sync", if on { "on" } else { "off" })
+}
+
 pub fn set_originals_on_demand(library: &Library, on_demand: bool) -> Result<()> {
     library::set_local(library.conn(), "originals", if on_demand { "on-demand" } else { "all" })
 }
@@ -1329,6 +1341,8 @@ pub struct SyncStatus {
     pub encrypted: bool,
     /// Whether originals come only when opened (and for what is kept offline).
     pub originals_on_demand: bool,
+    /// Whether the app syncs on its own whenever the target is reachable.
+    pub auto: bool,
     /// Whether a lead removed this laptop from the community (what it writes is refused).
     pub removed: bool,
 }
@@ -1348,6 +1362,7 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
         user,
         encrypted: crypto::load(library.root())?.is_some(),
         originals_on_demand: originals_on_demand(library)?,
+        auto: auto_sync(library)?,
         removed: roster::removed(library)?,
     })
 }

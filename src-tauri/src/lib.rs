@@ -127,6 +127,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync::kept_offline,
             commands::sync::list_devices,
             commands::sync::remove_device,
+            commands::sync::set_auto_sync,
             commands::sync::pending_invitations,
             commands::sync::withdraw_invitation,
             commands::sync::my_revisions,
@@ -134,6 +135,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         ])
         // Carried by the `sync-progress` event rather than returned by a command.
         .typ::<hearth::sync::SyncProgress>()
+        .typ::<commands::sync::AutoSyncOutcome>()
 }
 
 pub fn export_bindings(path: &std::path::Path) {
@@ -184,6 +186,7 @@ pub fn run() {
         .setup(|app| {
             let base = video_server::start(app.handle().clone())?;
             tauri::Manager::manage(app, commands::media::VideoBase(base));
+            commands::sync::start_auto_sync(app.handle().clone());
             Ok(())
         })
         .invoke_handler(builder.invoke_handler())

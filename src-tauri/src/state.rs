@@ -36,6 +36,8 @@ pub struct RunningImport {
 pub struct AppState {
     pub library: Mutex<Option<Library>>,
     pub import: Mutex<RunningImport>,
+    /// Held while a sync runs: one at a time, whether clicked or automatic.
+    pub sync_lock: Mutex<()>,
     /// `--library <folder>` (or `HEARTH_LIBRARY`): open this folder instead of the last one.
     pub library_override: Option<PathBuf>,
     settings_file: PathBuf,
@@ -53,6 +55,7 @@ impl AppState {
         AppState {
             library: Mutex::new(None),
             import: Mutex::default(),
+            sync_lock: Mutex::default(),
             library_override,
             settings_file,
             settings: Mutex::new(settings),

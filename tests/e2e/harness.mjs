@@ -55,9 +55,9 @@ async function waitForPort(port, child) {
 
 /**
  * Starts the app on `dirs` and returns a session. The app is started by tauri-driver, which
- * passes its environment on, so XDG dirs point into the scratch folder.
+ * passes its environment on, so XDG dirs point into the scratch folder (and `env` reaches the app).
  */
-export async function launch(dirs, { library = dirs.library } = {}) {
+export async function launch(dirs, { library = dirs.library, env = {} } = {}) {
   if (!existsSync(appBinary)) throw new Error(`${appBinary} is missing: build it with \`make app\``);
   const port = await freePort();
   const nativePort = await freePort();
@@ -66,7 +66,7 @@ export async function launch(dirs, { library = dirs.library } = {}) {
   mkdirSync(logDir, { recursive: true });
   const log = openSync(join(logDir, `${dirs.base.split("/").pop()}.log`), "a");
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, XDG_DATA_HOME: dirs.data, XDG_CONFIG_HOME: dirs.config, RUST_LOG: "warn" },
+    env: { ...process.env, XDG_DATA_HOME: dirs.data, XDG_CONFIG_HOME: dirs.config, RUST_LOG: "warn", ...env },
     stdio: ["ignore", log, log],
   });
   await waitForPort(port, driver);

@@ -1,9 +1,9 @@
 // Two laptops, one shared folder: a proposal made on another laptop (driven by the CLI)
-// appears in the window after Settings → Sync now.
+// appears in the window after Settings → Sync now, or on its own with automatic sync.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { button, byLabel, hearth, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
 
@@ -93,6 +93,49 @@ test("an edit that lost to a concurrent one is kept and can be restored", async 
     await (await browser.$('button[role="tab"]=Moments')).click();
     await (await browser.$("aria/Walk along the river")).click();
     await waitForText(browser, "Amara's account: the heron by the weir.");
+  } finally {
+    await app.close();
+  }
+});
+
+test("with automatic sync on, what another laptop shares arrives on any page, and an unplugged folder waits", async () => {
+  const dirs = scratch();
+  const shared = join(dirs.base, "usb stick");
+  const other = join(dirs.base, "other laptop");
+  hearth("demo", dirs.library);
+  hearth("sync", dirs.library, "--target", shared);
+  hearth("join", other, "--invitation", hearth("invite", dirs.library, "--name", "Rita Remote").trim());
+
+  const app = await launch(dirs, { env: { HEARTH_AUTO_SYNC_SECONDS: "2" } });
+  try {
+    const { browser } = app;
+    await navigate(browser, "Settings");
+    const auto = await browser.$('//label[contains(., "Sync automatically")]/input');
+    await auto.click();
+    await browser.waitUntil(() => auto.isSelected(), { timeoutMsg: "automatic sync did not switch on" });
+    await navigate(browser, "Initiatives");
+    await waitForText(browser, "Propose an initiative");
+
+    // Rita proposes on her laptop and syncs; the window, left on Initiatives, learns of it on
+    // its own and redraws the page only when asked.
+    hearth("initiatives", "propose", other, "--title", "Bench by the river", "--difference", "Somewhere to sit after the walk");
+    hearth("sync", other);
+    const news = await browser.$('[aria-label="Automatic sync"]');
+    await news.waitForDisplayed({ timeout: 30_000, timeoutMsg: "the automatic sync brought nothing" });
+    assert.match(await news.getText(), /Synced: \d+ changes? .*arrived/);
+    assert.ok(!(await browser.$("body").getText()).includes("Bench by the river"), "the page is not redrawn under the user");
+    await screenshot(browser, "sync-auto-news");
+    await (await news.$("button=Show them")).click();
+    await waitForText(browser, "Bench by the river");
+
+    // The stick is unplugged: the sync waits and says so; plugged back in, it carries on.
+    renameSync(shared, `${shared} (unplugged)`);
+    await browser.waitUntil(async () => (await news.isExisting()) && (await news.getText()).includes("out of reach"), {
+      timeout: 30_000,
+      timeoutMsg: "an unreachable folder was not reported",
+    });
+    renameSync(`${shared} (unplugged)`, shared);
+    await news.waitForExist({ reverse: true, timeout: 30_000, timeoutMsg: "the sync did not resume once the folder was back" });
   } finally {
     await app.close();
   }

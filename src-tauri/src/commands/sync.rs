@@ -13,7 +13,8 @@ pub fn sync_status(state: State<AppState>) -> CommandResult<SyncStatus> {
 
 /// One sync with `target` (a folder, `s3://…` or a WebDAV address), or the one used last.
 /// Runs on a worker thread and holds the library only while it reads or writes the database,
-/// so the window stays usable; progress arrives as `sync-progress` events.
+/// so the window stays usable; progress arrives as `sync-progress` events. A sync already
+/// running (an automatic one) is waited for.
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_now(
@@ -24,19 +25,81 @@ pub async fn sync_now(
 ) -> CommandResult<SyncReport> {
     let work = tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let (root, target, credentials) = state.with_library(|library| {
-            let (target, credentials) = sync::resolve(library, target.as_deref(), credentials)?;
-            Ok((library.root().to_path_buf(), target, credentials))
-        })?;
-        let store = Store::open(&target, &credentials)?;
-        let access = OpenLibrary { state: &state, root };
-        let report = sync::run(&access, &store, &options.unwrap_or_default(), &|progress: &SyncProgress| {
-            let _ = app.emit("sync-progress", progress.clone());
-        })?;
-        state.with_library(|library| sync::remember(library, &target, &credentials))?;
-        Ok(report)
+        let _one_at_a_time = state.sync_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        sync_once(&app, target, credentials, &options.unwrap_or_default())
     });
     work.await.map_err(|e| hearth::Error::invalid("sync", format!("the sync stopped unexpectedly: {e}")))?
+}
+
+fn sync_once(
+    app: &AppHandle,
+    target: Option<String>,
+    credentials: Option<Credentials>,
+    options: &SyncOptions,
+) -> CommandResult<SyncReport> {
+    let state = app.state::<AppState>();
+    let (root, target, credentials) = state.with_library(|library| {
+        let (target, credentials) = sync::resolve(library, target.as_deref(), credentials)?;
+        Ok((library.root().to_path_buf(), target, credentials))
+    })?;
+    let store = Store::open(&target, &credentials)?;
+    let access = OpenLibrary { state: &state, root };
+    let report = sync::run(&access, &store, options, &|progress: &SyncProgress| {
+        let _ = app.emit("sync-progress", progress.clone());
+    })?;
+    state.with_library(|library| sync::remember(library, &target, &credentials))?;
+    Ok(report)
+}
+
+/// What an automatic sync came to, sent to the window as a `sync-finished` event.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoSyncOutcome {
+    pub report: Option<SyncReport>,
+    /// Why it could not sync this time (the target is not reachable, …); it tries again later.
+    pub problem: Option<String>,
+}
+
+/// Syncs on its own, for a library that asks to (`sync::auto_sync`), every two minutes (or
+/// `HEARTH_AUTO_SYNC_SECONDS`) whichever page the window shows; a target out of reach (a USB
+/// stick unplugged, no network) is tried again at the next turn. Never two syncs at once.
+pub fn start_auto_sync(app: AppHandle) {
+    let every = std::env::var("HEARTH_AUTO_SYNC_SECONDS").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or(120);
+    let every = std::time::Duration::from_secs(every.max(1));
+    let tick = every.min(std::time::Duration::from_secs(15));
+    let spawned = std::thread::Builder::new().name("auto-sync".into()).spawn(move || {
+        let mut last: Option<std::time::Instant> = None;
+        loop {
+            std::thread::sleep(tick);
+            if last.is_some_and(|at| at.elapsed() < every) {
+                continue;
+            }
+            let state = app.state::<AppState>();
+            if !state.with_library(|library| sync::auto_sync(library)).unwrap_or(false) {
+                continue;
+            }
+            let Ok(_one_at_a_time) = state.sync_lock.try_lock() else { continue };
+            last = Some(std::time::Instant::now());
+            let outcome = match sync_once(&app, None, None, &SyncOptions::default()) {
+                Ok(report) => AutoSyncOutcome { report: Some(report), problem: None },
+                Err(error) => AutoSyncOutcome { report: None, problem: Some(error.message) },
+            };
+            let _ = app.emit("sync-finished", outcome);
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!("automatic sync is off: its thread did not start ({e})");
+    }
+}
+
+/// Syncs on its own whenever the target is reachable, or only when asked.
+#[tauri::command]
+#[specta::specta]
+pub fn set_auto_sync(state: State<AppState>, on: bool) -> CommandResult<SyncStatus> {
+    state.with_library(|library| {
+        sync::set_auto_sync(library, on)?;
+        sync::status(library)
+    })
 }
 
 /// Checks that a target answers and what it holds, without writing to it.

@@ -126,7 +126,8 @@ export const commands = {
 	/**
 	 *  One sync with `target` (a folder, `s3://…` or a WebDAV address), or the one used last.
 	 *  Runs on a worker thread and holds the library only while it reads or writes the database,
-	 *  so the window stays usable; progress arrives as `sync-progress` events.
+	 *  so the window stays usable; progress arrives as `sync-progress` events. A sync already
+	 *  running (an automatic one) is waited for.
 	 */
 	syncNow: (target: string | null, credentials: Credentials | null, options: SyncOptions | null) => typedError<SyncReport, CommandError>(__TAURI_INVOKE("sync_now", { target, credentials, options })),
 	/**  Checks that a target answers and what it holds, without writing to it. */
@@ -147,6 +148,8 @@ export const commands = {
 	listDevices: () => typedError<DeviceEntry[], CommandError>(__TAURI_INVOKE("list_devices")),
 	/**  A lead removes a laptop from the community; returns the roster as it now stands. */
 	removeDevice: (id: string) => typedError<DeviceEntry[], CommandError>(__TAURI_INVOKE("remove_device", { id })),
+	/**  Syncs on its own whenever the target is reachable, or only when asked. */
+	setAutoSync: (on: boolean) => typedError<SyncStatus, CommandError>(__TAURI_INVOKE("set_auto_sync", { on })),
 	pendingInvitations: () => typedError<PendingInvitation[], CommandError>(__TAURI_INVOKE("pending_invitations")),
 	/**  A lead withdraws an invitation not used yet; returns those still pending. */
 	withdrawInvitation: (id: string) => typedError<PendingInvitation[], CommandError>(__TAURI_INVOKE("withdraw_invitation", { id })),
@@ -174,6 +177,13 @@ export type Album = {
 	/**  The hash of its first photo ('' while it has none). */
 	cover: string,
 	author: string,
+};
+
+/**  What an automatic sync came to, sent to the window as a `sync-finished` event. */
+export type AutoSyncOutcome = {
+	report: SyncReport | null,
+	/**  Why it could not sync this time (the target is not reachable, …); it tries again later. */
+	problem: string | null,
 };
 
 /**  An occasion with everyone's messages, Kudoboard-style. */
@@ -919,6 +929,8 @@ export type SyncStatus = {
 	encrypted: boolean,
 	/**  Whether originals come only when opened (and for what is kept offline). */
 	originalsOnDemand: boolean,
+	/**  Whether the app syncs on its own whenever the target is reachable. */
+	auto: boolean,
 	/**  Whether a lead removed this laptop from the community (what it writes is refused). */
 	removed: boolean,
 };
