@@ -68,10 +68,13 @@ pub fn start_auto_sync(app: AppHandle) {
     let every = std::time::Duration::from_secs(every.max(1));
     let tick = every.min(std::time::Duration::from_secs(15));
     let spawned = std::thread::Builder::new().name("auto-sync".into()).spawn(move || {
-        let mut last: Option<std::time::Instant> = None;
+        // Time is counted in the thread's own sleeps (the wall clock is read only by
+        // hearth::clock); the first turn comes one tick after the app starts.
+        let mut since_last = every;
         loop {
             std::thread::sleep(tick);
-            if last.is_some_and(|at| at.elapsed() < every) {
+            since_last += tick;
+            if since_last < every {
                 continue;
             }
             let state = app.state::<AppState>();
@@ -79,7 +82,7 @@ pub fn start_auto_sync(app: AppHandle) {
                 continue;
             }
             let Ok(_one_at_a_time) = state.sync_lock.try_lock() else { continue };
-            last = Some(std::time::Instant::now());
+            since_last = std::time::Duration::ZERO;
             let outcome = match sync_once(&app, None, None, &SyncOptions::default()) {
                 Ok(report) => AutoSyncOutcome { report: Some(report), problem: None },
                 Err(error) => AutoSyncOutcome { report: None, problem: Some(error.message) },
