@@ -6,6 +6,10 @@
 //! them: a key planted by anyone else (a removed laptop, whoever holds the folder) would let
 //! them read what is sealed with it afterwards. Every laptop keeps the envelopes it checked and
 //! passes them on to other targets, as it does segments.
+//!
+//! A removed laptop cannot read its removal (it is sealed with the key it never gets), so a
+//! lead's laptop also leaves a signed notice, `removed/<device>.json`, which says nothing but
+//! the device's id (as visible as its folder under `log/`).
 
 use std::path::Path;
 
@@ -204,4 +208,58 @@ pub(crate) fn renew(root: &Path, now: i64) -> Result<bool> {
     keyring.add(CommunityKey::generate()?, made_at);
     crypto::save(root, &keyring)?;
     Ok(true)
+}
+
+const REMOVED: &str = "removed";
+
+/// On a lead's laptop: a signed notice for each removed laptop that has none yet. Returns how
+/// many were written.
+pub(crate) fn announce_removals(
+    access: &impl Access,
+    store: &Store,
+    device_key: &ed25519_dalek::SigningKey,
+) -> Result<u32> {
+    let removed: Vec<String> = access.with(|library| {
+        if !crate::viewer::Viewer::me(library)?.is_lead || roster::removed(library)? {
+            return Ok(Vec::new());
+        }
+        Ok(library
+            .conn()
+            .prepare("SELECT id FROM devices WHERE deleted = 1 AND public_key != '' ORDER BY id")?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    })?;
+    if removed.is_empty() {
+        return Ok(0);
+    }
+    let noticed: std::collections::HashSet<String> = store.list(REMOVED)?.into_iter().map(|(name, _)| name).collect();
+    let mut written = 0;
+    for device in removed {
+        let name = format!("{REMOVED}/{device}.json");
+        if noticed.contains(&name) {
+            continue;
+        }
+        let body = serde_json::json!({ "removed": device }).to_string();
+        written += u32::from(store.put_new(&name, crate::sync::sign(body.as_bytes(), device_key))?);
+    }
+    Ok(written)
+}
+
+/// Whether the target holds a lead's notice that this laptop was removed; remembered once seen.
+pub(crate) fn read_removal(access: &impl Access, store: &Store) -> Result<bool> {
+    let (device, trust_root) =
+        access.with(|library| Ok((library.device().to_owned(), roster::trust_root(library)?)))?;
+    let Some(bytes) = store.get(&format!("{REMOVED}/{device}.json"))? else { return Ok(false) };
+    let Ok((body, signer)) = crate::sync::verify(&bytes) else { return Ok(false) };
+    let says: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    if says["removed"].as_str() != Some(device.as_str()) {
+        return Ok(false);
+    }
+    access.with(|library| {
+        if roster::hands_out_keys(library.conn(), &trust_root, &signer)? != Some(true) {
+            return Ok(false); // only a lead may say so
+        }
+        crate::library::set_local(library.conn(), "removed_notice", &signer)?;
+        Ok(true)
+    })
 }

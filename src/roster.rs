@@ -508,13 +508,16 @@ pub fn remove_device(library: &mut Library, device_id: &str) -> Result<()> {
     library.write(|w| w.apply("devices", device_id, &[("deleted", Value::Integer(1))]))
 }
 
-/// Whether a lead removed this laptop from the community.
+/// Whether a lead removed this laptop from the community: its roster entry says so, or (in an
+/// encrypted community, where it cannot read the removal) a lead's signed notice on the
+/// target did.
 pub fn removed(library: &Library) -> Result<bool> {
-    Ok(library
+    let in_roster = library
         .conn()
         .query_row("SELECT deleted FROM devices WHERE id = ?1", [library.device()], |row| row.get::<_, bool>(0))
         .optional()?
-        .unwrap_or(false))
+        .unwrap_or(false);
+    Ok(in_roster || library::get_local(library.conn(), "removed_notice")?.is_some())
 }
 
 /// An invitation no laptop has used yet (as far as this replica knows).

@@ -739,6 +739,7 @@ pub fn run(
         key_news.keys_received = envelopes::receive(access, store, &key, keyring, &mut key_news.rejected)?;
         key_news.keys_handed_out = envelopes::hand_out(access, store, &key, keyring)?;
         key_news.relayed = envelopes::relay(store, &root)?;
+        envelopes::announce_removals(access, store, &key)?;
     }
     // Keys may also arrive while merging (from a lead this replica learns of then).
     let community = std::sync::RwLock::new(keyring);
@@ -1004,6 +1005,11 @@ pub fn run(
         locked_files = receive(missing(&wanted_now), &mut report)?;
     }
     report.locked = locked_segments + locked_files;
+    // What this laptop cannot open may be sealed with a key it will never get: a lead may
+    // have removed it.
+    if report.locked > 0 {
+        envelopes::read_removal(access, store)?;
+    }
     // Laptops that just joined the roster get the keys they lack.
     if let (Some(ring), true) = (keyring().as_ref(), report.segments_read > 0) {
         report.keys_handed_out += envelopes::hand_out(access, store, &key, ring)?;

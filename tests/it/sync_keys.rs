@@ -94,6 +94,8 @@ fn a_removed_laptop_cannot_read_what_is_shared_after_its_removal() {
     assert!(sees(&c, &before), "what it had stays");
     assert!(!c.root().join(format!("blobs/{photo}.jpg")).exists(), "nor does Bo's photo reach it");
     assert!(!c.root().join(format!("thumbs/{photo}.webp")).exists());
+    assert!(sync::status(&c).unwrap().removed, "the lead's signed notice tells it it was removed");
+    assert!(!sync::status(&b).unwrap().removed);
 
     // Eve joins with her older invitation: she waits for the new key, which the lead hands
     // her at their next sync; then she reads everything.
@@ -255,4 +257,48 @@ fn a_new_key_reaches_a_laptop_on_another_target_through_one_that_syncs_with_both
     assert_eq!((report.keys_received, report.locked), (1, 0), "{report:?}");
     assert!(sees(&c, &news), "Cy reads what the lead sealed with the new key");
     assert_eq!(dump(&a), dump(&c));
+}
+
+/// Writes a removal notice for `device`, signed by the laptop at `signer_root`.
+fn plant_notice(folder: &Path, signer_root: &Path, device: &str) {
+    use ed25519_dalek::Signer;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let secret = b64.decode(std::fs::read_to_string(signer_root.join("device.key")).unwrap().trim()).unwrap();
+    let signer = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
+    let body = serde_json::json!({ "removed": device }).to_string();
+    let header = serde_json::json!({
+        "public_key": b64.encode(signer.verifying_key().as_bytes()),
+        "signature": b64.encode(signer.sign(body.as_bytes()).to_bytes()),
+    });
+    std::fs::create_dir_all(folder.join("removed")).unwrap();
+    std::fs::write(folder.join(format!("removed/{device}.json")), format!("{header}\n{body}")).unwrap();
+}
+
+#[test]
+fn only_a_lead_can_tell_a_laptop_it_was_removed() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let (mut a, mut b, c) = lead_with_two_members(&scratch, &folder);
+    roster::remove_device(&mut a, c.device()).unwrap();
+    sync::sync_folder(&mut a, &folder).unwrap();
+    propose(&mut a, "Sealed anew");
+    sync::sync_folder(&mut a, &folder).unwrap();
+    // Bo's key has not reached the folder yet (say, it was lost in transit), and the removed
+    // laptop, then Bo's own, claim Bo was removed.
+    for (key_id, device) in envelopes(&folder) {
+        std::fs::remove_file(folder.join(format!("keys/{key_id}/{device}.json"))).unwrap();
+    }
+    plant_notice(&folder, c.root(), b.device());
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(report.locked > 0, "{report:?}");
+    assert!(!sync::status(&b).unwrap().removed, "the removed laptop cannot say Bo was removed");
+    plant_notice(&folder, b.root(), b.device());
+    sync::sync_folder(&mut b, &folder).unwrap();
+    assert!(!sync::status(&b).unwrap().removed, "nor can a member, of themselves");
+    // The lead's next sync seals the key for Bo again; Bo reads everything.
+    let report = sync::sync_folder(&mut a, &folder).unwrap();
+    assert_eq!(report.keys_handed_out, 1);
+    let report = sync::sync_folder(&mut b, &folder).unwrap();
+    assert_eq!((report.keys_received, report.locked), (1, 0), "{report:?}");
+    assert_eq!(dump(&a), dump(&b));
 }
