@@ -48,7 +48,7 @@ fn listed(store: &Store) -> Result<Vec<(String, String, String)>> {
             let mut parts = name.strip_prefix("keys/")?.splitn(2, '/');
             let key_id = parts.next()?.to_owned();
             let device = parts.next()?.strip_suffix(".json")?.to_owned();
-            Some((key_id, device, name))
+            (crate::sync::plain_name(&key_id) && crate::sync::plain_name(&device)).then_some((key_id, device, name))
         })
         .collect())
 }

@@ -498,9 +498,16 @@ fn segment_name(device: &str, seq: u64) -> String {
 /// The device and number a segment's name gives.
 fn segment_of(name: &str) -> Option<(String, u64)> {
     let mut parts = name.strip_prefix("log/")?.splitn(2, '/');
-    let device = parts.next()?;
+    let device = parts.next().filter(|device| plain_name(device))?;
     let seq = parts.next()?.strip_suffix(".json")?.parse::<u64>().ok()?;
     Some((device.to_owned(), seq))
+}
+
+/// Whether a name read from a target (a device or key id) is safe to use as one folder's name
+/// in the library: letters, digits, `-` and `_` only, so `..` or `/` can never lead a copy out
+/// of its folder.
+pub(crate) fn plain_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 128 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The segments this laptop keeps (its own, and every other laptop's it merged), named as on
@@ -1433,4 +1440,18 @@ pub fn restore_revision(library: &mut Library, id: u32) -> Result<()> {
         w.conn().execute("UPDATE revisions SET restored = 1 WHERE id = ?1", [id])?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_names_from_a_target_become_paths() {
+        assert_eq!(segment_of("log/0195f3a2-dev_1/0000000007.json"), Some(("0195f3a2-dev_1".into(), 7)));
+        for crafted in ["log/../0000000001.json", "log/a/b/0000000001.json", "log//0000000001.json", "log/a b/1.json"] {
+            assert_eq!(segment_of(crafted), None, "{crafted} must not name a segment");
+        }
+        assert!(!plain_name("..") && !plain_name("a/b") && !plain_name(""));
+    }
 }
