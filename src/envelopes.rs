@@ -39,8 +39,10 @@ fn envelope_name(key_id: &str, device: &str) -> String {
     format!("{FOLDER}/{key_id}/{device}.json")
 }
 
-/// The envelopes on the target, as (key id, device) pairs with their names.
-fn listed(store: &Store) -> Result<Vec<(String, String, String)>> {
+/// The envelopes on the target: (key id, device, name).
+type Listing = Vec<(String, String, String)>;
+
+fn listed(store: &Store) -> Result<Listing> {
     Ok(store
         .list(FOLDER)?
         .into_iter()
@@ -65,31 +67,63 @@ pub(crate) fn receive(
     keyring: &mut Keyring,
     refused: &mut Vec<String>,
 ) -> Result<u32> {
+    receive_listed(access, store, &listed(store)?, device_key, keyring, refused)
+}
+
+/// What one sync does with keys before it sends anything, from one listing of the target's
+/// envelopes: receive the keys sealed for this laptop, pass on the envelopes the target lacks,
+/// then (on a lead's laptop) seal keys for the laptops that lack them and leave removal
+/// notices. Returns (keys received, envelopes written, envelopes passed on).
+pub(crate) fn exchange(
+    access: &impl Access,
+    store: &Store,
+    device_key: &ed25519_dalek::SigningKey,
+    keyring: &mut Keyring,
+    refused: &mut Vec<String>,
+) -> Result<(u32, u32, u32)> {
+    let listing = listed(store)?;
+    let received = receive_listed(access, store, &listing, device_key, keyring, refused)?;
+    // Passed on before new ones are written: those are on the target already.
+    let root = access.with(|library| Ok(library.root().to_path_buf()))?;
+    let relayed = relay(store, &listing, &root)?;
+    let handed_out = hand_out_listed(access, store, &listing, device_key, keyring)?;
+    announce_removals(access, store, device_key)?;
+    Ok((received, handed_out, relayed))
+}
+
+fn receive_listed(
+    access: &impl Access,
+    store: &Store,
+    listing: &Listing,
+    device_key: &ed25519_dalek::SigningKey,
+    keyring: &mut Keyring,
+    refused: &mut Vec<String>,
+) -> Result<u32> {
     let (device, root, trust_root) = access.with(|library| {
         Ok((library.device().to_owned(), library.root().to_path_buf(), roster::trust_root(library)?))
     })?;
     let mut learned = 0;
-    for (key_id, addressee, name) in listed(store)? {
-        let kept = root.join(&name);
+    for (key_id, addressee, name) in listing {
+        let kept = root.join(name);
         if kept.exists() {
             continue;
         }
-        let Some(bytes) = store.get(&name)? else { continue };
+        let Some(bytes) = store.get(name)? else { continue };
         let checked = match crate::sync::verify(&bytes) {
             Ok((body, signer)) => {
                 match access.with(|library| roster::hands_out_keys(library.conn(), &trust_root, &signer))? {
                     None => continue, // its laptop's roster entry has not arrived yet
                     Some(false) => Err("signed by a laptop that may not hand out community keys".to_owned()),
-                    Some(true) => read(body, &key_id, &addressee),
+                    Some(true) => read(body, key_id, addressee),
                 }
             }
             Err(reason) => Err(reason.to_owned()),
         };
         let opened = checked.and_then(|envelope| {
-            if addressee != device || keyring.holds(&key_id) {
+            if *addressee != device || keyring.holds(key_id) {
                 return Ok(None);
             }
-            open(&envelope, &key_id, device_key).map(Some)
+            open(&envelope, key_id, device_key).map(Some)
         });
         match opened {
             Ok(key) => {
@@ -115,13 +149,13 @@ pub(crate) fn receive(
 
 /// Passes on the envelopes this laptop holds and the target lacks (as they came, signed by the
 /// lead's laptop that wrote them). Returns how many.
-pub(crate) fn relay(store: &Store, root: &Path) -> Result<u32> {
-    let on_target: std::collections::HashSet<String> = listed(store)?.into_iter().map(|(.., name)| name).collect();
+fn relay(store: &Store, listing: &Listing, root: &Path) -> Result<u32> {
+    let on_target: std::collections::HashSet<&str> = listing.iter().map(|(.., name)| name.as_str()).collect();
     let mut relayed = 0;
     for key in std::fs::read_dir(root.join(FOLDER)).into_iter().flatten().flatten() {
         for file in std::fs::read_dir(key.path()).into_iter().flatten().flatten() {
             let name = format!("{FOLDER}/{}/{}", key.file_name().to_string_lossy(), file.file_name().to_string_lossy());
-            if !name.ends_with(".json") || on_target.contains(&name) {
+            if !name.ends_with(".json") || on_target.contains(name.as_str()) {
                 continue;
             }
             let bytes = std::fs::read(file.path()).map_err(|e| crate::error::Error::io(file.path(), e))?;
@@ -164,6 +198,16 @@ pub(crate) fn hand_out(
     device_key: &ed25519_dalek::SigningKey,
     keyring: &Keyring,
 ) -> Result<u32> {
+    hand_out_listed(access, store, &listed(store)?, device_key, keyring)
+}
+
+fn hand_out_listed(
+    access: &impl Access,
+    store: &Store,
+    listing: &Listing,
+    device_key: &ed25519_dalek::SigningKey,
+    keyring: &Keyring,
+) -> Result<u32> {
     let (me, root, laptops) = access.with(|library| {
         let lead = crate::viewer::Viewer::me(library)?.is_lead && !roster::removed(library)?;
         let laptops = if lead { roster::laptops(library.conn())? } else { Vec::new() };
@@ -173,7 +217,7 @@ pub(crate) fn hand_out(
         return Ok(0);
     }
     let present: std::collections::HashSet<(String, String)> =
-        listed(store)?.into_iter().map(|(key_id, device, _)| (key_id, device)).collect();
+        listing.iter().map(|(key_id, device, _)| (key_id.clone(), device.clone())).collect();
     let mut written = 0;
     for (key, made_at) in keyring.later_keys() {
         let key_id = key.id();
@@ -214,11 +258,7 @@ const REMOVED: &str = "removed";
 
 /// On a lead's laptop: a signed notice for each removed laptop that has none yet. Returns how
 /// many were written.
-pub(crate) fn announce_removals(
-    access: &impl Access,
-    store: &Store,
-    device_key: &ed25519_dalek::SigningKey,
-) -> Result<u32> {
+fn announce_removals(access: &impl Access, store: &Store, device_key: &ed25519_dalek::SigningKey) -> Result<u32> {
     let removed: Vec<String> = access.with(|library| {
         if !crate::viewer::Viewer::me(library)?.is_lead || roster::removed(library)? {
             return Ok(Vec::new());

@@ -743,10 +743,8 @@ pub fn run(
     // on a lead's laptop, the keys others lack.
     let mut key_news = SyncReport::default();
     if let Some(keyring) = &mut keyring {
-        key_news.keys_received = envelopes::receive(access, store, &key, keyring, &mut key_news.rejected)?;
-        key_news.keys_handed_out = envelopes::hand_out(access, store, &key, keyring)?;
-        key_news.relayed = envelopes::relay(store, &root)?;
-        envelopes::announce_removals(access, store, &key)?;
+        (key_news.keys_received, key_news.keys_handed_out, key_news.relayed) =
+            envelopes::exchange(access, store, &key, keyring, &mut key_news.rejected)?;
     }
     // Keys may also arrive while merging (from a lead this replica learns of then).
     let community = std::sync::RwLock::new(keyring);
