@@ -130,10 +130,11 @@ test("with automatic sync on, what another laptop shares arrives on any page, an
 
     // The stick is unplugged: the sync waits and says so; plugged back in, it carries on.
     renameSync(shared, `${shared} (unplugged)`);
-    await browser.waitUntil(async () => (await news.isExisting()) && (await news.getText()).includes("out of reach"), {
+    await browser.waitUntil(async () => (await news.isExisting()) && (await news.getText()).includes("is not reachable"), {
       timeout: 30_000,
       timeoutMsg: "an unreachable folder was not reported",
     });
+    await screenshot(browser, "sync-auto-unplugged");
     renameSync(`${shared} (unplugged)`, shared);
     await news.waitForExist({ reverse: true, timeout: 30_000, timeoutMsg: "the sync did not resume once the folder was back" });
   } finally {
