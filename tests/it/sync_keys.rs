@@ -124,10 +124,7 @@ fn a_removed_laptop_cannot_read_what_is_shared_after_its_removal() {
 /// Writes an envelope as a laptop would: `key` sealed for `for_device`, signed with the key
 /// of the laptop at `signer_root`.
 fn plant_key(folder: &Path, signer_root: &Path, for_device: &str, for_public: &str, made_at: i64) {
-    use ed25519_dalek::Signer;
     let b64 = base64::engine::general_purpose::STANDARD;
-    let secret = b64.decode(std::fs::read_to_string(signer_root.join("device.key")).unwrap().trim()).unwrap();
-    let signer = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
     let recipient =
         ed25519_dalek::VerifyingKey::from_bytes(&b64.decode(for_public).unwrap().try_into().unwrap()).unwrap();
     let key = hearth::crypto::CommunityKey::generate().unwrap();
@@ -138,13 +135,23 @@ fn plant_key(folder: &Path, signer_root: &Path, for_device: &str, for_public: &s
         "sealed": b64.encode(hearth::crypto::seal_for(&key, &recipient).unwrap()),
     })
     .to_string();
+    let dir = folder.join("keys").join(key.id());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{for_device}.json")), signed_by(signer_root, &body)).unwrap();
+}
+
+/// `body` signed as the laptop at `root` signs what it stores: a header line with its public
+/// key and the signature, then the body.
+fn signed_by(root: &Path, body: &str) -> String {
+    use ed25519_dalek::Signer;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let secret = b64.decode(std::fs::read_to_string(root.join("device.key")).unwrap().trim()).unwrap();
+    let signer = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
     let header = serde_json::json!({
         "public_key": b64.encode(signer.verifying_key().as_bytes()),
         "signature": b64.encode(signer.sign(body.as_bytes()).to_bytes()),
     });
-    let dir = folder.join("keys").join(key.id());
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{for_device}.json")), format!("{header}\n{body}")).unwrap();
+    format!("{header}\n{body}")
 }
 
 fn public_key(library: &Library) -> String {
@@ -261,17 +268,9 @@ fn a_new_key_reaches_a_laptop_on_another_target_through_one_that_syncs_with_both
 
 /// Writes a removal notice for `device`, signed by the laptop at `signer_root`.
 fn plant_notice(folder: &Path, signer_root: &Path, device: &str) {
-    use ed25519_dalek::Signer;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let secret = b64.decode(std::fs::read_to_string(signer_root.join("device.key")).unwrap().trim()).unwrap();
-    let signer = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
     let body = serde_json::json!({ "removed": device }).to_string();
-    let header = serde_json::json!({
-        "public_key": b64.encode(signer.verifying_key().as_bytes()),
-        "signature": b64.encode(signer.sign(body.as_bytes()).to_bytes()),
-    });
     std::fs::create_dir_all(folder.join("removed")).unwrap();
-    std::fs::write(folder.join(format!("removed/{device}.json")), format!("{header}\n{body}")).unwrap();
+    std::fs::write(folder.join(format!("removed/{device}.json")), signed_by(signer_root, &body)).unwrap();
 }
 
 #[test]
