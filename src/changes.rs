@@ -108,6 +108,9 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("invitations", &["public_key", "member_id", "name"]),
 ];
 
+/// The largest counter a clock reading holds (six hex digits in its text form).
+pub const MAX_COUNTER: u32 = 0xff_ffff;
+
 /// A hybrid logical clock reading: wall milliseconds, a counter for readings within the same
 /// millisecond (or when the wall clock steps back), and the device that made it. Its text
 /// form has fixed widths, so comparing texts compares clocks.
@@ -119,20 +122,30 @@ pub struct Hlc {
 }
 
 impl Hlc {
+    /// Reads a clock's text form; None for anything that is not exactly one (a counter past
+    /// [`MAX_COUNTER`], a wrong width, a sign), so a crafted clock cannot break text order.
     pub fn parse(text: &str) -> Option<Hlc> {
         let mut parts = text.splitn(3, '-');
-        let millis = i64::from_str_radix(parts.next()?, 16).ok()?;
-        let counter = u32::from_str_radix(parts.next()?, 16).ok()?;
+        let (millis, counter) = (parts.next()?, parts.next()?);
+        let hex = |part: &str, width: usize| part.len() == width && part.bytes().all(|b| b.is_ascii_hexdigit());
+        if !hex(millis, 12) || !hex(counter, 6) {
+            return None;
+        }
+        let millis = i64::from_str_radix(millis, 16).ok()?;
+        let counter = u32::from_str_radix(counter, 16).ok()?;
         let device = parts.next()?.to_owned();
         Some(Hlc { millis, counter, device })
     }
 
-    /// The reading after `self` on `device` when the wall clock says `now`.
+    /// The reading after `previous` on `device` when the wall clock says `now`. The counter
+    /// stays within [`MAX_COUNTER`] (its six hex digits keep text order); past it the clock
+    /// moves to the next millisecond.
     pub fn tick(previous: Option<&Hlc>, now: Millis, device: &str) -> Hlc {
         match previous {
-            Some(last) if last.millis >= now.0 => {
-                Hlc { millis: last.millis, counter: last.counter + 1, device: device.to_owned() }
-            }
+            Some(last) if last.millis >= now.0 => match last.counter.checked_add(1).filter(|c| *c <= MAX_COUNTER) {
+                Some(counter) => Hlc { millis: last.millis, counter, device: device.to_owned() },
+                None => Hlc { millis: last.millis.saturating_add(1), counter: 0, device: device.to_owned() },
+            },
             _ => Hlc { millis: now.0, counter: 0, device: device.to_owned() },
         }
     }
@@ -195,6 +208,29 @@ impl Writer<'_> {
         }
         all.push(("updated_at", Value::Integer(self.now.0)));
         all.extend(columns.iter().cloned());
+
+        // The same rules merge applies to other laptops' changes (crate::rules): what the
+        // window may not write here, no crafted segment can write elsewhere.
+        // A library that founded its community (not one let in by an invitation) is the
+        // trust root, which the window lets switch between members on a shared laptop.
+        let founder = self.author.is_empty() || crate::library::get_local(self.conn, "invitation_id")?.is_none();
+        let actor = crate::rules::Actor::of(self.conn, self.author, founder)?;
+        let row = crate::rules::Writing { conn: self.conn, table, row: row_id, columns: &all };
+        for (column, value) in &all {
+            let change = crate::rules::Change {
+                table,
+                row: row_id,
+                column,
+                value,
+                creating: !exists,
+                exists,
+                device: self.device,
+                at: self.now.0,
+            };
+            if let Err(reason) = crate::rules::permitted(self.conn, &actor, &change, &row)? {
+                return Err(Error::Forbidden { action: "write this", reason });
+            }
+        }
 
         let names: Vec<&str> = all.iter().map(|(c, _)| *c).collect();
         let placeholders: Vec<String> = (2..=all.len() + 1).map(|i| format!("?{i}")).collect();
@@ -279,18 +315,20 @@ mod tests {
     fn apply_writes_row_clock_and_op_in_order() {
         let conn = db::open_in_memory().unwrap();
         let ids = IdSource::seeded(1);
-        writer_on(&conn, &ids, 1_000).apply("members", "a", &[("display_name", Value::Text("Ada".into()))]).unwrap();
-        writer_on(&conn, &ids, 1_000).apply("members", "a", &[("display_name", Value::Text("Ada L.".into()))]).unwrap();
+        writer_on(&conn, &ids, 1_000).apply("members", "m1", &[("display_name", Value::Text("Ada".into()))]).unwrap();
+        writer_on(&conn, &ids, 1_000)
+            .apply("members", "m1", &[("display_name", Value::Text("Ada L.".into()))])
+            .unwrap();
 
         let (name, created, author): (String, i64, String) = conn
-            .query_row("SELECT display_name, created_at, author FROM members WHERE id = 'a'", [], |r| {
+            .query_row("SELECT display_name, created_at, author FROM members WHERE id = 'm1'", [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .unwrap();
         assert_eq!((name.as_str(), created, author.as_str()), ("Ada L.", 1_000, "m1"));
 
         let clock: String = conn
-            .query_row("SELECT hlc FROM column_clocks WHERE row_id = 'a' AND col = 'display_name'", [], |r| r.get(0))
+            .query_row("SELECT hlc FROM column_clocks WHERE row_id = 'm1' AND col = 'display_name'", [], |r| r.get(0))
             .unwrap();
         let clock = Hlc::parse(&clock).unwrap();
         assert_eq!(
@@ -309,6 +347,19 @@ mod tests {
         let w = writer_on(&conn, &ids, 1);
         assert!(matches!(w.apply("local_settings", "x", &[]), Err(Error::Invalid { .. })));
         assert!(matches!(w.apply("members", "x", &[("created_at", Value::Integer(5))]), Err(Error::Invalid { .. })));
+    }
+
+    /// A crafted op at the counter's limit once made every later local write panic (debug)
+    /// or wrap the clock backwards (release).
+    #[test]
+    fn the_counter_moves_to_the_next_millisecond_at_its_limit() {
+        let last = Hlc { millis: 5_000, counter: MAX_COUNTER, device: "x".into() };
+        let next = Hlc::tick(Some(&last), Millis(4_000), "dev");
+        assert_eq!((next.millis, next.counter), (5_001, 0), "overflow moves to the next millisecond");
+        assert!(next.to_string() > last.to_string(), "and the text still orders after it");
+        assert_eq!(Hlc::parse("000000001388-1000000-dev"), None, "a counter wider than six digits is refused");
+        assert_eq!(Hlc::parse("-00000001388-000001-dev"), None, "no signs");
+        assert_eq!(Hlc::parse("1388-000001-dev"), None, "fixed widths only");
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_revisions", include_str!("../migrations/0014_revisions.sql")),
     ("0015_roster", include_str!("../migrations/0015_roster.sql")),
     ("0016_offline", include_str!("../migrations/0016_offline.sql")),
+    ("0017_trust", include_str!("../migrations/0017_trust.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -774,21 +774,20 @@ fn add_gallery(library: Library) -> Result<Library> {
 
     let mut library = shared.into_inner().expect("not poisoned");
     let everyone = members::list(library.conn(), &Viewer::anonymous())?;
-    library.write(|w| {
-        for (i, member) in everyone.iter().enumerate() {
-            let consent = match i % 7 {
-                3 => PhotoConsent::Ask,
-                5 => PhotoConsent::Never,
-                _ => PhotoConsent::Allow,
-            };
-            w.apply(
-                "members",
-                &member.id,
-                &[("photo_consent", rusqlite::types::Value::Text(consent.as_str().into()))],
-            )?;
-        }
-        Ok(())
-    })?;
+    // Each member chooses for themselves, as in the window.
+    let at_keyboard = library.me()?;
+    for (i, member) in everyone.iter().enumerate() {
+        let consent = match i % 7 {
+            3 => PhotoConsent::Ask,
+            5 => PhotoConsent::Never,
+            _ => PhotoConsent::Allow,
+        };
+        members::choose_me(&library, &member.id)?;
+        media::set_photo_consent(&mut library, consent)?;
+    }
+    if let Some(me) = &at_keyboard {
+        members::choose_me(&library, me)?;
+    }
     let photos =
         media::page(library.conn(), &Viewer::anonymous(), &MediaQuery { limit: 100, ..MediaQuery::default() })?.items;
     for (i, item) in photos.iter().enumerate() {

@@ -4,10 +4,11 @@
 //! so a crash never leaves half an image where the window would look for one.
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use image::{DynamicImage, ImageReader, Limits};
 
+use crate::blobs;
 use crate::error::{Error, Result};
 
 /// Larger files are refused before reading: no portrait needs more.
@@ -15,22 +16,7 @@ pub const MAX_IMAGE_BYTES: u64 = 40 * 1024 * 1024;
 /// Decoding stops at this many pixels a side (a 30000 × 30000 "image bomb" never allocates).
 const MAX_SIDE: u32 = 12_000;
 pub const PORTRAIT_SIDE: u32 = 512;
-pub const THUMB_SIDE: u32 = 128;
-
-/// Where a stored image lives in a library.
-pub fn blob_path(root: &Path, hash: &str) -> PathBuf {
-    root.join("blobs").join(format!("{hash}.jpg"))
-}
-
-pub fn thumb_path(root: &Path, hash: &str) -> PathBuf {
-    root.join("thumbs").join(format!("{hash}-{THUMB_SIDE}.jpg"))
-}
-
-/// Whether `text` can name a blob (64 lowercase hex digits): anything else is refused before
-/// it comes near a path.
-pub fn is_blob_hash(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+pub const THUMB_SIDE: u32 = crate::blobs::IMAGE_THUMB_SIDE;
 
 fn decode(bytes: &[u8]) -> Result<DynamicImage> {
     let invalid = |reason: String| Error::invalid("image", reason);
@@ -91,8 +77,8 @@ pub fn store_portrait(root: &Path, bytes: &[u8]) -> Result<String> {
     let thumb = portrait.resize_exact(THUMB_SIDE, THUMB_SIDE, image::imageops::FilterType::Triangle);
     let portrait_bytes = encode_jpeg(&portrait)?;
     let hash = blake3::hash(&portrait_bytes).to_hex().to_string();
-    write_atomically(&thumb_path(root, &hash), &encode_jpeg(&thumb)?)?;
-    write_atomically(&blob_path(root, &hash), &portrait_bytes)?;
+    write_atomically(&blobs::image_thumb(root, &hash)?, &encode_jpeg(&thumb)?)?;
+    write_atomically(&blobs::image(root, &hash)?, &portrait_bytes)?;
     Ok(hash)
 }
 
@@ -112,8 +98,8 @@ pub fn store_photo(root: &Path, bytes: &[u8]) -> Result<String> {
     let thumb = square.resize_exact(THUMB_SIDE, THUMB_SIDE, image::imageops::FilterType::Triangle);
     let photo_bytes = encode_jpeg(&photo)?;
     let hash = blake3::hash(&photo_bytes).to_hex().to_string();
-    write_atomically(&thumb_path(root, &hash), &encode_jpeg(&thumb)?)?;
-    write_atomically(&blob_path(root, &hash), &photo_bytes)?;
+    write_atomically(&blobs::image_thumb(root, &hash)?, &encode_jpeg(&thumb)?)?;
+    write_atomically(&blobs::image(root, &hash)?, &photo_bytes)?;
     Ok(hash)
 }
 
@@ -123,7 +109,7 @@ pub fn validate_photos(root: &Path, photos: &[String]) -> Result<Vec<String>> {
         return Err(Error::invalid("photos", "at most 12 photos fit".to_owned()));
     }
     for hash in photos {
-        if !is_blob_hash(hash) || !blob_path(root, hash).is_file() {
+        if !blobs::image(root, hash).is_ok_and(|path| path.is_file()) {
             return Err(Error::invalid("photos", format!("{hash:?} is not a photo in this library")));
         }
     }
@@ -159,10 +145,10 @@ mod tests {
     fn a_wide_photo_becomes_a_centred_square_with_a_thumbnail() {
         let dir = tempfile::tempdir().unwrap();
         let hash = store_portrait(dir.path(), &png(900, 600)).unwrap();
-        assert!(is_blob_hash(&hash));
-        let portrait = image::open(blob_path(dir.path(), &hash)).unwrap();
+        assert!(blobs::is_hash(&hash));
+        let portrait = image::open(blobs::image(dir.path(), &hash).unwrap()).unwrap();
         assert_eq!((portrait.width(), portrait.height()), (512, 512));
-        let thumb = image::open(thumb_path(dir.path(), &hash)).unwrap();
+        let thumb = image::open(blobs::image_thumb(dir.path(), &hash).unwrap()).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (128, 128));
         assert_eq!(store_portrait(dir.path(), &png(900, 600)).unwrap(), hash, "the same image is stored once");
     }
@@ -199,8 +185,8 @@ mod tests {
 
     #[test]
     fn only_hex_hashes_name_blobs() {
-        assert!(!is_blob_hash("../../etc/passwd"));
-        assert!(!is_blob_hash(&"A".repeat(64)));
-        assert!(is_blob_hash(&"0f".repeat(32)));
+        assert!(!blobs::is_hash("../../etc/passwd"));
+        assert!(!blobs::is_hash(&"A".repeat(64)));
+        assert!(blobs::is_hash(&"0f".repeat(32)));
     }
 }

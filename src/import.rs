@@ -33,7 +33,7 @@ use crate::metadata::{self, Metadata};
 pub const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
 /// Difference hashes this close mark a near-duplicate.
 pub const SIMILAR_BITS: u32 = 5;
-const FORMATS: &[&str] = &["jpg", "png", "webp", "gif", "tif", "mp4", "mov", "m4v", "webm"];
+use crate::blobs::{self, FORMATS};
 /// Files that travel with photos and are not media themselves: passed over quietly.
 const COMPANIONS: &[&str] = &["xmp", "aae", "json", "thm", "ds_store", "ini", "db"];
 
@@ -195,12 +195,12 @@ pub fn recover(library: &Library) -> Result<u32> {
             .query_row([hash], |_| Ok(()))
             .optional()?
             .is_some();
-        if !taken && crate::images::is_blob_hash(hash) {
+        if !taken && blobs::is_hash(hash) {
             for format in FORMATS {
-                remove_if_present(&media::original_path(&root, hash, format))?;
+                remove_if_present(&blobs::original(&root, hash, format)?)?;
             }
-            remove_if_present(&media::thumb_path(&root, hash))?;
-            remove_if_present(&media::preview_path(&root, hash))?;
+            remove_if_present(&blobs::thumb(&root, hash)?)?;
+            remove_if_present(&blobs::preview(&root, hash)?)?;
         }
         conn.execute("DELETE FROM import_pending WHERE hash = ?1", [hash])?;
     }
@@ -534,14 +534,14 @@ fn commit<A: Access>(
         Ok(())
     })?;
     let written = (|| -> Result<()> {
-        let original = media::original_path(root, hash, prepared.format);
+        let original = blobs::original(root, hash, prepared.format)?;
         match &prepared.data {
             Some(data) => crate::images::write_atomically(&original, data)?,
             None => copy_verified(path, &original, hash)?,
         }
         if let Some(derived) = &prepared.derived {
-            crate::images::write_atomically(&media::thumb_path(root, hash), &derived.thumb)?;
-            crate::images::write_atomically(&media::preview_path(root, hash), &derived.preview)?;
+            crate::images::write_atomically(&blobs::thumb(root, hash)?, &derived.thumb)?;
+            crate::images::write_atomically(&blobs::preview(root, hash)?, &derived.preview)?;
         }
         Ok(())
     })();

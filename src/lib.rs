@@ -3,6 +3,7 @@
 
 pub mod albums;
 pub mod bench;
+pub mod blobs;
 pub mod care;
 pub mod celebrations;
 pub mod changes;
@@ -29,6 +30,7 @@ pub mod members;
 pub mod metadata;
 pub mod moments;
 pub mod roster;
+pub mod rules;
 pub mod sample;
 pub mod search;
 pub mod storage;

@@ -3,8 +3,6 @@
 //! member's consent. Hidden media are left out of every read for anyone but the leads, here
 //! in the core, and the `hearth://` protocol asks [`may_serve`] before serving a file.
 
-use std::path::{Path, PathBuf};
-
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -13,27 +11,11 @@ use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::ids;
-use crate::images::is_blob_hash;
 use crate::library::Library;
 use crate::members::{person, Person};
 use crate::viewer::Viewer;
 
-pub const THUMB_SUFFIX: &str = "-256.jpg";
-pub const PREVIEW_SUFFIX: &str = "-1280.jpg";
 pub const PAGE_LIMIT: u32 = 500;
-
-/// The original as imported, byte for byte.
-pub fn original_path(root: &Path, hash: &str, format: &str) -> PathBuf {
-    root.join("blobs").join(format!("{hash}.{format}"))
-}
-
-pub fn thumb_path(root: &Path, hash: &str) -> PathBuf {
-    root.join("thumbs").join(format!("{hash}{THUMB_SUFFIX}"))
-}
-
-pub fn preview_path(root: &Path, hash: &str) -> PathBuf {
-    root.join("previews").join(format!("{hash}{PREVIEW_SUFFIX}"))
-}
 
 /// Media rows are one per content: the same file imported on two laptops merges into one.
 pub fn media_id(hash: &str) -> String {
@@ -413,7 +395,7 @@ fn tags_of(conn: &Connection, viewer: &Viewer, media_id: &str) -> Result<Vec<Tag
 /// Whether the file named by `hash` may be served to `viewer` (not part of hidden media, unless
 /// a lead asks). Hashes that are not gallery media (portraits, story photos) are served.
 pub fn may_serve(conn: &Connection, viewer: &Viewer, hash: &str) -> Result<bool> {
-    if !is_blob_hash(hash) {
+    if !crate::blobs::is_hash(hash) {
         return Ok(false);
     }
     let hidden: Option<i64> = conn

@@ -9,8 +9,6 @@
 //! each of its ops only if that device's member may write it: their own profile, their own
 //! stories, supports and stances; the community's settings and roles only as a lead.
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
@@ -24,22 +22,6 @@ use crate::viewer::Viewer;
 
 pub const INVITATION_FORMAT: u32 = 1;
 const CODE_PREFIX: &str = "hearth-invite:";
-
-/// Tables only leads may write: the community's settings and who is let in.
-const LEAD_TABLES: &[&str] = &["community", "dimensions", "invitations", "story_prompts"];
-/// Tables whose rows only their author (or a lead) may change.
-const OWNED_TABLES: &[&str] = &[
-    "stories",
-    "story_responses",
-    "story_reactions",
-    "celebration_messages",
-    "care_notes",
-    "care_messages",
-    "stances",
-    "initiative_people",
-    "initiative_updates",
-    "accomplishments",
-];
 
 /// What a lead hands a newcomer: where the community syncs, whom they join as, the secret
 /// that lets their laptop in, and the key every replica trusts.
@@ -232,7 +214,6 @@ pub(crate) fn device_columns(library: &Library, key: &ed25519_dalek::SigningKey)
 pub(crate) struct Admitted {
     pub member: String,
     pub root: bool,
-    pub lead: bool,
 }
 
 /// Why a segment is not merged: refused for good, or waiting for the invitation that lets its
@@ -281,15 +262,8 @@ pub(crate) fn admit(
     if public_key != signer {
         return Ok(Err(Refusal::Refused("from a device the roster does not know".into())));
     }
-    let lead = |member: &str| -> Result<bool> {
-        Ok(conn
-            .prepare_cached("SELECT role = 'lead' FROM members WHERE id = ?1 AND deleted = 0")?
-            .query_row([member], |row| row.get(0))
-            .optional()?
-            .unwrap_or(false))
-    };
     if signer == trust_root {
-        return Ok(Ok(Admitted { lead: true, member, root: true }));
+        return Ok(Ok(Admitted { member, root: true }));
     }
     if invitation_id.is_empty() {
         return Ok(Err(Refusal::Refused("from a device no invitation let in".into())));
@@ -317,7 +291,15 @@ pub(crate) fn admit(
     if member != invited_member {
         return Ok(Err(Refusal::Refused("its device speaks for a member its invitation does not name".into())));
     }
-    Ok(Ok(Admitted { lead: lead(&member)?, member, root: false }))
+    // An invitation admits one laptop: the first endorsement this replica saw. A removed
+    // laptop keeps its row (deleted), so its invitation cannot let a new laptop in either.
+    let used: bool = conn
+        .prepare_cached("SELECT count(*) > 0 FROM devices WHERE invitation_id = ?1 AND id != ?2")?
+        .query_row([&invitation_id, &segment.device], |row| row.get(0))?;
+    if used {
+        return Ok(Err(Refusal::Refused("let in by an invitation another laptop already used".into())));
+    }
+    Ok(Ok(Admitted { member, root: false }))
 }
 
 /// Whether the laptop with this public key may hand out community keys: a lead's laptop still
@@ -348,85 +330,18 @@ pub(crate) fn laptops(conn: &Connection) -> Result<Vec<(String, String)>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// The authors rows get in this segment (a row's first op batch names its author).
-pub(crate) fn segment_authors(segment: &Segment) -> HashMap<(&str, &str), String> {
-    segment
-        .ops
-        .iter()
-        .filter(|op| op.column == "author")
-        .map(|op| ((op.table.as_str(), op.row.as_str()), text(&op.value)))
-        .collect()
-}
-
-/// Whether an admitted device may write this op; the reason when it may not.
-pub(crate) fn permitted(
-    conn: &Connection,
-    segment: &Segment,
-    authors: &HashMap<(&str, &str), String>,
-    admitted: &Admitted,
-    op: &Op,
-) -> Result<std::result::Result<(), String>> {
-    if admitted.root {
-        return Ok(Ok(()));
+/// Whether an op speaks for the segment's device as that device may: stamped with its own
+/// clock, and written as its own member (the founding laptop, which the window lets switch
+/// between members on a shared laptop, may write as any member; rules still apply to that
+/// member). The rule for the op itself is [`crate::rules::permitted`].
+pub(crate) fn speaks_for(segment_device: &str, admitted: &Admitted, op: &Op) -> std::result::Result<(), String> {
+    if crate::changes::Hlc::parse(&op.hlc).is_none_or(|hlc| hlc.device != segment_device) {
+        return Err("stamped with another device's clock".into());
     }
-    if crate::changes::Hlc::parse(&op.hlc).is_none_or(|hlc| hlc.device != segment.device) {
-        return Ok(Err("stamped with another device's clock".into()));
+    if !admitted.root && op.author != admitted.member {
+        return Err("claims to be written by another member".into());
     }
-    let member = admitted.member.as_str();
-    if op.author != member || (op.column == "author" && text(&op.value) != member) {
-        return Ok(Err("claims to be written by another member".into()));
-    }
-    if admitted.lead {
-        return Ok(Ok(()));
-    }
-    let table = op.table.as_str();
-    if LEAD_TABLES.contains(&table) {
-        return Ok(Err(format!("changes {table}, which only leads may")));
-    }
-    Ok(match table {
-        "devices" if op.row != segment.device => Err("changes another device's entry in the roster".into()),
-        // A device's first entry says it is not deleted; after that only a lead may say so.
-        "devices" if op.column == "deleted" => {
-            let exists: bool = conn
-                .prepare_cached("SELECT count(*) > 0 FROM devices WHERE id = ?1")?
-                .query_row([&op.row], |r| r.get(0))?;
-            if op.value == Cell::Integer(0) && !exists {
-                Ok(())
-            } else {
-                Err("removes or restores a laptop, which only leads may".into())
-            }
-        }
-        "members" if op.row != member => Err("changes another member's profile".into()),
-        // A newcomer whose invitation has not arrived makes their own profile, as a member.
-        "members" if op.column == "role" && op.value != Cell::Text("member".into()) => {
-            Err("changes a member's role, which only leads may".into())
-        }
-        "moments" | "albums" | "media" if op.column == "deleted" => {
-            let owner: Option<String> = conn
-                .prepare_cached(&format!("SELECT author FROM {table} WHERE id = ?1"))?
-                .query_row([&op.row], |row| row.get(0))
-                .optional()?;
-            if owner.is_none_or(|owner| owner == member) {
-                Ok(())
-            } else {
-                Err(format!("deletes someone else's {}", table.trim_end_matches('s')))
-            }
-        }
-        _ if OWNED_TABLES.contains(&table) => {
-            let owner = match authors.get(&(table, op.row.as_str())) {
-                Some(owner) => Some(owner.clone()),
-                None => conn
-                    .prepare_cached(&format!("SELECT author FROM {table} WHERE id = ?1"))?
-                    .query_row([&op.row], |row| row.get::<_, String>(0))
-                    .optional()?,
-            };
-            match owner {
-                Some(owner) if owner == member => Ok(()),
-                _ => Err(format!("changes someone else's {}", table.trim_end_matches('s').replace('_', " "))),
-            }
-        }
-        _ => Ok(()),
-    })
+    Ok(())
 }
 
 /// Writes an invitation file, readable only by its user (it holds a secret).

@@ -28,8 +28,10 @@ use crate::storage::{self, Credentials, Store, Target};
 
 /// The target's format; a target written by a newer Hearth is never written by this one.
 pub const FORMAT: u32 = 1;
-/// Ops stamped further ahead of this device's clock are quarantined, not merged.
-pub const FUTURE_LIMIT_MS: i64 = 24 * 3600 * 1000;
+/// Ops stamped further ahead of this device's clock are set aside, and merged at a later sync
+/// once its clock has come near them; an incoming stamp moves this device's clock at most this
+/// far past its own (5 minutes: more than laptops kept by a time server drift apart).
+pub const FUTURE_LIMIT_MS: i64 = 5 * 60 * 1000;
 const MEDIA_FOLDERS: &[&str] = &["blobs", "thumbs", "previews"];
 
 /// One change to one column, as it travels.
@@ -100,6 +102,10 @@ pub struct MergeReport {
     /// Ops their signer may not write (another member's profile, a lead's setting), kept
     /// aside and not merged.
     pub refused: u32,
+    /// Changes to rows that have not arrived yet (another laptop's segment creates them),
+    /// kept aside and merged once they have.
+    #[serde(default)]
+    pub waiting: u32,
 }
 
 /// What a sync did.
@@ -161,7 +167,7 @@ fn merge_ops(library: &mut Library, ops: &[Op], segment: Option<(&str, u64)>) ->
         };
         if hlc.millis > now.0 + FUTURE_LIMIT_MS {
             report.quarantined += 1;
-            quarantine(&tx, op, "stamped more than a day ahead of this device's clock")?;
+            set_aside(&tx, op, AHEAD_OF_CLOCK, true)?;
             continue;
         }
         if !known(&op.table, &op.column) {
@@ -172,10 +178,25 @@ fn merge_ops(library: &mut Library, ops: &[Op], segment: Option<(&str, u64)>) ->
             .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author])?;
             continue;
         }
-        if apply(&tx, op, now.0)? {
-            report.applied += 1;
-        } else {
-            report.superseded += 1;
+        // One op that cannot be stored (a value the schema refuses after all) is set aside
+        // with why; it never stops the merge of the others.
+        tx.execute_batch("SAVEPOINT op")?;
+        match apply(&tx, op, now.0) {
+            Ok(applied) => {
+                tx.execute_batch("RELEASE op")?;
+                if applied {
+                    report.applied += 1;
+                } else {
+                    report.superseded += 1;
+                }
+            }
+            Err(Error::Sqlite(e)) => {
+                tx.execute_batch("ROLLBACK TO op; RELEASE op")?;
+                report.refused += 1;
+                quarantine(&tx, op, &format!("could not be stored ({e})"))?;
+                continue;
+            }
+            Err(other) => return Err(other),
         }
         if newest.as_ref().is_none_or(|n| (hlc.millis, hlc.counter) > (n.millis, n.counter)) {
             newest = Some(hlc);
@@ -192,6 +213,12 @@ fn merge_ops(library: &mut Library, ops: &[Op], segment: Option<(&str, u64)>) ->
             .and_then(Hlc::parse)
             .is_none_or(|l| (l.millis, l.counter) < (newest.millis, newest.counter));
         if behind {
+            // Never past a little ahead of this laptop's own clock: a far-future stamp must
+            // not drag its next edits along (ops beyond that are set aside above).
+            let newest = match newest.millis > now.0 + FUTURE_LIMIT_MS {
+                true => Hlc { millis: now.0 + FUTURE_LIMIT_MS, counter: 0, ..newest },
+                false => newest,
+            };
             let seen = Hlc { device: library_device(&tx)?, ..newest };
             tx.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [seen.to_string()])?;
         }
@@ -207,12 +234,20 @@ fn library_device(conn: &Connection) -> Result<String> {
     Ok(library::get_local(conn, "device")?.unwrap_or_default())
 }
 
-/// Keeps an op aside with why (a clock far ahead, or a writer who may not write it).
+/// Keeps an op aside for good, with why (a writer who may not write it, a value that cannot
+/// be stored).
 fn quarantine(conn: &Connection, op: &Op, reason: &str) -> Result<()> {
+    set_aside(conn, op, reason, false)
+}
+
+/// Keeps an op aside with why; `retry` when a later sync may merge it (its clock is ahead, its
+/// row or its writer's promotion has not arrived).
+fn set_aside(conn: &Connection, op: &Op, reason: &str, retry: bool) -> Result<()> {
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO quarantined_ops (hlc, tbl, row_id, col, value, author, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT OR REPLACE INTO quarantined_ops (hlc, tbl, row_id, col, value, author, reason, retry)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author, reason])?;
+    .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author, reason, retry])?;
     Ok(())
 }
 
@@ -278,11 +313,16 @@ fn apply(conn: &Connection, op: &Op, now: i64) -> Result<bool> {
     if let Some(current) = current.as_deref().and_then(Hlc::parse) {
         let incoming = Hlc::parse(&op.hlc).expect("parsed by the caller");
         // Ties break on the device id, so every replica picks the same winner.
-        let order = (incoming.millis, incoming.counter, incoming.device.as_str()).cmp(&(
+        let mut order = (incoming.millis, incoming.counter, incoming.device.as_str()).cmp(&(
             current.millis,
             current.counter,
             current.device.as_str(),
         ));
+        // Who created a row, and when, is set once: of two creations of a shared row (the
+        // same photo imported on two laptops) the earliest stands everywhere.
+        if matches!(*column, "author" | "created_at") {
+            order = order.reverse();
+        }
         match order {
             std::cmp::Ordering::Less => {
                 if long_text && incoming.device != current.device {
@@ -411,7 +451,11 @@ fn register(library: &mut Library, key: &ed25519_dalek::SigningKey) -> Result<()
             .prepare(&format!("SELECT {column} FROM devices WHERE id = ?1"))?
             .query_row([&device], |row| row.get(0))
             .optional()?;
-        if stored.as_ref() != Some(&value) {
+        // A laptop whose key file was replaced cannot rename its key in the roster (the
+        // others would refuse it anyway): its segments are refused as signed by a key the
+        // roster does not hold.
+        let rekeyed = column == "public_key" && matches!(&stored, Some(Value::Text(key)) if !key.is_empty());
+        if stored.as_ref() != Some(&value) && !rekeyed {
             changed.push((column, value));
         }
     }
@@ -669,10 +713,7 @@ fn local_media(root: &Path) -> BTreeMap<String, u64> {
 /// Whether a file name is a media file sync carries (named by its hash, not half-written).
 fn media_name(name: &str) -> bool {
     let hash = name.split(['.', '-']).next().unwrap_or_default();
-    crate::images::is_blob_hash(hash)
-        && !name.ends_with(".partial")
-        && !name.ends_with(".incoming")
-        && !name.contains('#')
+    crate::blobs::is_hash(hash) && !name.ends_with(".partial") && !name.ends_with(".incoming") && !name.contains('#')
 }
 
 /// Whether a file's BLAKE3 hash is `hash` (read in a stream: long videos are not loaded whole).
@@ -1019,6 +1060,11 @@ pub fn run(
     if let (Some(ring), true) = (keyring().as_ref(), report.segments_read > 0) {
         report.keys_handed_out += envelopes::hand_out(access, store, &key, ring)?;
     }
+    // What waited for a row that has now arrived, or for this laptop's clock, merges now.
+    let retried = access.with(retry_set_aside)?;
+    report.merge.applied += retried.applied;
+    report.merge.superseded += retried.superseded;
+    report.merge.waiting = report.merge.waiting.saturating_sub(retried.applied + retried.superseded + retried.refused);
     // The search index is refreshed once, after every batch.
     if report.merge.applied > 0 {
         access.with(|library| crate::search::rebuild(library.conn()))?;
@@ -1037,6 +1083,212 @@ enum Merged {
 }
 
 use crate::storage::pause_point;
+
+/// Why an op is set aside until the row it changes arrives (from another laptop's segment).
+const WAITING_FOR_ROW: &str = "waits for the row it changes";
+/// Why an op is set aside until this laptop's clock comes near it.
+const AHEAD_OF_CLOCK: &str = "stamped ahead of this device's clock";
+
+/// A segment's ops, sorted by the write rules.
+struct Sorted {
+    allowed: Vec<Op>,
+    /// With why, and whether to try again (refused only because its writer is not a lead here
+    /// yet).
+    refused: Vec<(Op, String, bool)>,
+    /// Changes to rows this replica does not hold yet, which the segment does not create.
+    waiting: Vec<Op>,
+}
+
+/// A row's values as a segment leaves them: its ops for the row, else the database's.
+struct SegmentRow<'a> {
+    conn: &'a Connection,
+    table: &'a str,
+    row: &'a str,
+    values: Option<&'a std::collections::HashMap<&'a str, Value>>,
+}
+
+impl crate::rules::RowValues for SegmentRow<'_> {
+    fn get(&self, column: &str) -> Option<Value> {
+        if let Some(value) = self.values.and_then(|values| values.get(column)) {
+            return Some(value.clone());
+        }
+        if !known(self.table, column) {
+            return None;
+        }
+        self.conn
+            .prepare_cached(&format!("SELECT {column} FROM {} WHERE id = ?1", self.table))
+            .and_then(|mut stmt| stmt.query_row([self.row], |row| row.get(0)).optional())
+            .ok()
+            .flatten()
+    }
+}
+
+/// Sorts ops from one device by what its member may write ([`crate::rules`]), reading owners
+/// and current values from this replica's database, never from the ops themselves.
+fn sort_ops(conn: &Connection, device: &str, admitted: &roster::Admitted, ops: &[Op]) -> Result<Sorted> {
+    use std::collections::{HashMap, HashSet};
+    let mut values: HashMap<(&str, &str), HashMap<&str, Value>> = HashMap::new();
+    for op in ops.iter().filter(|op| known(&op.table, &op.column)) {
+        values.entry((op.table.as_str(), op.row.as_str())).or_default().insert(op.column.as_str(), op.value.to_value());
+    }
+    let mut existing: HashSet<(&str, &str)> = HashSet::new();
+    for (table, row) in values.keys() {
+        let found = conn
+            .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+            .query_row([row], |_| Ok(()))
+            .optional()?;
+        if found.is_some() {
+            existing.insert((table, row));
+        }
+    }
+    // The founding laptop's first segment makes its member a lead and then acts as one.
+    let made_lead = |member: &str| {
+        admitted.root
+            && values
+                .get(&("members", member))
+                .and_then(|row| row.get("role"))
+                .is_some_and(|role| *role == Value::Text("lead".into()))
+    };
+    let mut actors: HashMap<&str, crate::rules::Actor> = HashMap::new();
+    let mut sorted = Sorted { allowed: Vec::new(), refused: Vec::new(), waiting: Vec::new() };
+    for op in ops {
+        if let Err(reason) = roster::speaks_for(device, admitted, op) {
+            sorted.refused.push((op.clone(), reason, false));
+            continue;
+        }
+        // Unknown tables and columns are parked by the merge, for after an upgrade.
+        if !known(&op.table, &op.column) {
+            sorted.allowed.push(op.clone());
+            continue;
+        }
+        let key = (op.table.as_str(), op.row.as_str());
+        let row_values = values.get(&key);
+        let exists = existing.contains(&key);
+        let member = if admitted.root { op.author.as_str() } else { admitted.member.as_str() };
+        let creates = row_values.and_then(|values| values.get("author")).is_some_and(|author| match author {
+            Value::Text(author) => author == member,
+            _ => false,
+        });
+        if !exists && !row_values.is_some_and(|values| values.contains_key("author")) {
+            sorted.waiting.push(op.clone());
+            continue;
+        }
+        let creating = !exists || (creates && crate::rules::SHARED_ROWS.contains(&op.table.as_str()));
+        let actor = match actors.get(member) {
+            Some(actor) => actor.clone(),
+            None => {
+                let mut actor = crate::rules::Actor::of(conn, member, admitted.root)?;
+                actor.lead |= made_lead(member);
+                actors.insert(member, actor.clone());
+                actor
+            }
+        };
+        let value = op.value.to_value();
+        let change = crate::rules::Change {
+            table: &op.table,
+            row: &op.row,
+            column: &op.column,
+            value: &value,
+            creating,
+            exists,
+            device,
+            at: Hlc::parse(&op.hlc).map(|hlc| hlc.millis).unwrap_or(i64::MAX),
+        };
+        let row = SegmentRow { conn, table: &op.table, row: &op.row, values: row_values };
+        match crate::rules::permitted(conn, &actor, &change, &row)? {
+            Ok(()) => sorted.allowed.push(op.clone()),
+            Err(reason) => {
+                // Refused only for want of being a lead: the promotion may not have arrived
+                // yet, so it is tried again later.
+                let as_lead = crate::rules::Actor { lead: true, ..actor.clone() };
+                let retry = !actor.lead && crate::rules::permitted(conn, &as_lead, &change, &row)?.is_ok();
+                sorted.refused.push((op.clone(), reason, retry));
+            }
+        }
+    }
+    Ok(sorted)
+}
+
+/// Tries again what was set aside: changes that waited for their row, ops stamped ahead of
+/// this laptop's clock that it has now reached, and parked ops this version now knows (after
+/// an upgrade). Each is checked as when it first came, by the device that wrote it.
+fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
+    let now = library.now().0;
+    let trust_root = roster::trust_root(library)?;
+    let conn = library.conn();
+    let read = |sql: &str, reasons: &[&str]| -> Result<Vec<Op>> {
+        Ok(conn
+            .prepare(sql)?
+            .query_map(rusqlite::params_from_iter(reasons), |row| {
+                Ok(Op {
+                    hlc: row.get(0)?,
+                    table: row.get(1)?,
+                    row: row.get(2)?,
+                    column: row.get(3)?,
+                    value: Cell::from_value(row.get(4)?),
+                    author: row.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    };
+    let mut candidates =
+        read("SELECT hlc, tbl, row_id, col, value, author FROM quarantined_ops WHERE retry = 1 ORDER BY hlc", &[])?;
+    candidates.retain(|op| Hlc::parse(&op.hlc).is_some_and(|hlc| hlc.millis <= now + FUTURE_LIMIT_MS));
+    let parked: Vec<Op> = read("SELECT hlc, tbl, row_id, col, value, author FROM parked_ops ORDER BY hlc", &[])?
+        .into_iter()
+        .filter(|op| known(&op.table, &op.column))
+        .collect();
+    if candidates.is_empty() && parked.is_empty() {
+        return Ok(MergeReport::default());
+    }
+    let mut by_device: BTreeMap<String, Vec<Op>> = BTreeMap::new();
+    for op in candidates.iter().chain(&parked) {
+        if let Some(hlc) = Hlc::parse(&op.hlc) {
+            by_device.entry(hlc.device).or_default().push(op.clone());
+        }
+    }
+    let mut report = MergeReport::default();
+    for (device, ops) in by_device {
+        let entry: Option<(String, String, bool)> = library
+            .conn()
+            .prepare("SELECT member_id, public_key, deleted FROM devices WHERE id = ?1")?
+            .query_row([&device], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .optional()?;
+        let Some((member, key, removed)) = entry else { continue };
+        if removed {
+            continue;
+        }
+        let admitted = roster::Admitted { member, root: key == trust_root };
+        let sorted = sort_ops(library.conn(), &device, &admitted, &ops)?;
+        let forget = |conn: &Connection, op: &Op| -> Result<()> {
+            for table in ["quarantined_ops", "parked_ops"] {
+                conn.prepare_cached(&format!(
+                    "DELETE FROM {table} WHERE hlc = ?1 AND tbl = ?2 AND row_id = ?3 AND col = ?4"
+                ))?
+                .execute(params![op.hlc, op.table, op.row, op.column])?;
+            }
+            Ok(())
+        };
+        for (op, reason, retry) in &sorted.refused {
+            forget(library.conn(), op)?;
+            set_aside(library.conn(), op, reason, *retry)?;
+            report.refused += 1;
+        }
+        for op in &sorted.waiting {
+            forget(library.conn(), op)?;
+            set_aside(library.conn(), op, WAITING_FOR_ROW, true)?;
+        }
+        for op in &sorted.allowed {
+            forget(library.conn(), op)?;
+        }
+        let merged = merge_ops(library, &sorted.allowed, None)?;
+        report.applied += merged.applied;
+        report.superseded += merged.superseded;
+        report.quarantined += merged.quarantined;
+        report.parked += merged.parked;
+    }
+    Ok(report)
+}
 
 /// Checks one downloaded segment and merges the ops its device may write; lists what it
 /// rejects, with why.
@@ -1072,23 +1324,22 @@ fn merge_segment(
             return Ok(Merged::Refused);
         }
     };
-    let authors = roster::segment_authors(segment);
-    let mut allowed = Vec::with_capacity(segment.ops.len());
+    let sorted = sort_ops(library.conn(), &segment.device, &admitted, &segment.ops)?;
     let mut refused: BTreeMap<String, u32> = BTreeMap::new();
-    for op in &segment.ops {
-        match roster::permitted(library.conn(), segment, &authors, &admitted, op)? {
-            Ok(()) => allowed.push(op.clone()),
-            Err(reason) => {
-                quarantine(library.conn(), op, &reason)?;
-                *refused.entry(reason).or_default() += 1;
-            }
-        }
+    for (op, reason, retry) in &sorted.refused {
+        set_aside(library.conn(), op, reason, *retry)?;
+        *refused.entry(reason.clone()).or_default() += 1;
     }
+    for op in &sorted.waiting {
+        set_aside(library.conn(), op, WAITING_FOR_ROW, true)?;
+    }
+    report.merge.waiting += sorted.waiting.len() as u32;
     for (reason, count) in refused {
         report.merge.refused += count;
         let changes = if count == 1 { "change" } else { "changes" };
         report.rejected.push(format!("{device}/{seq}: {count} {changes} refused: {reason}"));
     }
+    let allowed = sorted.allowed;
     let kept_before: i64 = library.conn().query_row("SELECT coalesce(max(id), 0) FROM revisions", [], |r| r.get(0))?;
     let merged = merge_ops(library, &allowed, Some((device, seq)))?;
     let settled: Vec<(String, String)> = library
@@ -1187,7 +1438,7 @@ pub fn fetch_original(
     hash: &str,
     format: &str,
 ) -> Result<PathBuf> {
-    let dest = crate::media::original_path(root, hash, format);
+    let dest = crate::blobs::original(root, hash, format)?;
     if dest.is_file() {
         return Ok(dest);
     }

@@ -12,7 +12,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 use hearth::viewer::Viewer;
-use hearth::{images, media};
+use hearth::{blobs, media};
 use tauri::http::{Request, Response, StatusCode};
 use tauri::{AppHandle, Manager};
 
@@ -58,15 +58,15 @@ pub fn serve_path(app: &AppHandle, path: &str, range: Option<&str>) -> Response<
     if !allowed {
         return status(StatusCode::NOT_FOUND);
     }
-    let (file, content_type): (PathBuf, &str) = match parts.as_slice() {
-        ["blobs", hash] => (images::blob_path(&root, hash.trim_end_matches(".jpg")), "image/jpeg"),
-        ["thumbs", hash] => (images::thumb_path(&root, hash.trim_end_matches(".jpg")), "image/jpeg"),
-        ["media", hash, "thumb"] => (media::thumb_path(&root, hash), "image/jpeg"),
-        ["media", hash, "preview"] => (media::preview_path(&root, hash), "image/jpeg"),
+    let (file, content_type): (hearth::Result<PathBuf>, &str) = match parts.as_slice() {
+        ["blobs", hash] => (blobs::image(&root, hash.trim_end_matches(".jpg")), "image/jpeg"),
+        ["thumbs", hash] => (blobs::image_thumb(&root, hash.trim_end_matches(".jpg")), "image/jpeg"),
+        ["media", hash, "thumb"] => (blobs::thumb(&root, hash), "image/jpeg"),
+        ["media", hash, "preview"] => (blobs::preview(&root, hash), "image/jpeg"),
         ["media", hash, original] => {
             let Some(format) = original.strip_prefix("original.") else { return status(StatusCode::NOT_FOUND) };
             let Some(content_type) = mime(format) else { return status(StatusCode::NOT_FOUND) };
-            let file = media::original_path(&root, hash, format);
+            let Ok(file) = blobs::original(&root, hash, format) else { return status(StatusCode::NOT_FOUND) };
             if !file.is_file() {
                 // Originals may come on demand: fetched from the sync target when first opened.
                 let source = state.with_library(|library| hearth::sync::original_source(library));
@@ -82,10 +82,11 @@ pub fn serve_path(app: &AppHandle, path: &str, range: Option<&str>) -> Response<
                     return status(StatusCode::NOT_FOUND);
                 }
             }
-            (file, content_type)
+            (Ok(file), content_type)
         }
         _ => return status(StatusCode::NOT_FOUND),
     };
+    let Ok(file) = file else { return status(StatusCode::NOT_FOUND) };
     respond(&file, content_type, range).unwrap_or_else(status)
 }
 

@@ -140,7 +140,7 @@ fn stories_carry_photos_stored_in_the_library_and_nothing_else() {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
     let hash = hearth::images::store_photo(c.library.root(), &png).unwrap();
-    let stored = image::open(hearth::images::blob_path(c.library.root(), &hash)).unwrap();
+    let stored = image::open(hearth::blobs::image(c.library.root(), &hash).unwrap()).unwrap();
     assert_eq!((stored.width(), stored.height()), (1600, 800), "large photos are brought down to 1600 px");
     let with_photo = StoryDraft { photos: vec![hash.clone()], ..draft("Sea", StoryVisibility::Community, vec![]) };
     assert_eq!(stories::write_story(&mut c.library, with_photo).unwrap().photos, vec![hash]);

@@ -99,3 +99,28 @@ pub fn import_photos(
     assert_eq!(summary.imported.len(), photos.len(), "{:?}", summary.failed);
     (shared.into_inner().unwrap(), written)
 }
+
+/// What a hostile member does with `sqlite3` on their own laptop: appends an op to the log,
+/// past every check of the app, stamped with the laptop's next clock and written as `author`
+/// (the laptop's member when None), for its next sync to sign and send as its own.
+pub fn forge(
+    library: &Library,
+    table: &str,
+    row: &str,
+    column: &str,
+    value: rusqlite::types::Value,
+    author: Option<&str>,
+) {
+    use hearth::changes::Hlc;
+    let conn = library.conn();
+    let last: Option<String> =
+        conn.query_row("SELECT value FROM local_settings WHERE key = 'hlc'", [], |r| r.get(0)).ok();
+    let hlc = Hlc::tick(last.as_deref().and_then(Hlc::parse).as_ref(), library.now(), library.device()).to_string();
+    let me = library.me().unwrap().unwrap_or_default();
+    conn.execute(
+        "INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![hlc, table, row, column, value, author.unwrap_or(&me)],
+    )
+    .unwrap();
+    conn.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [&hlc]).unwrap();
+}

@@ -116,7 +116,7 @@ fn a_sync_killed_while_merging_or_receiving_resumes_without_loss_or_repeats() {
     assert_eq!(dump(&a), dump(&b), "B holds everything A wrote");
     assert_eq!(hearth::media::records(b.conn()).unwrap().len(), 6);
     for record in hearth::media::records(b.conn()).unwrap() {
-        assert!(hearth::media::original_path(&b_root, &record.hash, "jpg").is_file(), "{} arrived", record.hash);
+        assert!(hearth::blobs::original(&b_root, &record.hash, "jpg").unwrap().is_file(), "{} arrived", record.hash);
     }
     media_whole(&b_root);
 }

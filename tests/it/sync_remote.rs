@@ -114,7 +114,7 @@ fn an_encrypted_community_sends_large_files_in_pieces_and_new_keys_through_s3() 
     assert!(got.rejected.is_empty(), "{:?}", got.rejected);
     assert_eq!(got.files_received, 3);
     let record = &hearth::media::records(b.conn()).unwrap()[0];
-    let original = std::fs::read(hearth::media::original_path(b.root(), &record.hash, "jpg")).unwrap();
+    let original = std::fs::read(hearth::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap();
     assert!(jpeg.len() > 3 * 4096, "the photo is big enough to need pieces ({} bytes)", jpeg.len());
     assert_eq!(&original, jpeg, "the pieces, decrypted and joined, are the original byte for byte");
 
@@ -179,10 +179,10 @@ fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_alway
     sync::keep_offline(&b, "moment", &dinner.id, true).unwrap();
     let got = sync::sync_remembered(&mut b, None, None, &Default::default()).unwrap();
     assert_eq!(got.files_received, 5, "two thumbnails, two previews, and only the kept dinner's original: {got:?}");
-    let original = |hash: &str| hearth::media::original_path(b.root(), hash, "jpg");
+    let original = |hash: &str| hearth::blobs::original(b.root(), hash, "jpg").unwrap();
     assert!(original(&dinner_hash).is_file());
     assert!(!original(&walk_hash).exists(), "the walk's original waits until it is opened");
-    assert!(hearth::media::thumb_path(b.root(), &walk_hash).is_file(), "thumbnails always come");
+    assert!(hearth::blobs::thumb(b.root(), &walk_hash).unwrap().is_file(), "thumbnails always come");
 
     // Opening it fetches it (decrypted and checked like any transfer).
     let (root, source, secrets) = sync::original_source(&b).unwrap();

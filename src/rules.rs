@@ -1,0 +1,694 @@
+//! Who may write what: the one table of write rules for every synced table and column, used
+//! by both ways a change enters a library. [`crate::changes::Writer::apply`] checks each local
+//! change against it (the window's writes), and merge checks each op from another laptop
+//! against it, so a member cannot get through a crafted segment what the window would refuse.
+//!
+//! A rule reads the row's owner and its other values from the database as this replica holds
+//! them, never from what the change claims; for a row that does not exist yet, from the
+//! values the same change (or segment) creates it with. `id`, `author` and `created_at` are
+//! set once by the creator; ids derived from a row's parts are recomputed and compared; each
+//! value is checked against its column's type in the schema and, where a column holds one of
+//! a few words, against those words.
+//!
+//! This module knows tables and columns and the few facts rules need (roles, consent, an
+//! initiative's co-leads); it calls no domain function.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::Result;
+use crate::ids;
+
+/// Who writes: the member a change speaks for, and whether they are a lead. The founding
+/// laptop writing before anyone chose an identity (the community's first rows) is `founder`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub member: String,
+    pub lead: bool,
+    pub founder: bool,
+}
+
+impl Actor {
+    /// The actor for `member` as this replica knows their role.
+    pub fn of(conn: &Connection, member: &str, founder: bool) -> Result<Actor> {
+        let lead = conn
+            .prepare_cached("SELECT role = 'lead' FROM members WHERE id = ?1 AND deleted = 0")?
+            .query_row([member], |row| row.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(false);
+        Ok(Actor { member: member.to_owned(), lead: lead || (founder && member.is_empty()), founder })
+    }
+}
+
+/// One change to one column of one row, with what the rule needs to see around it.
+pub struct Change<'a> {
+    pub table: &'a str,
+    pub row: &'a str,
+    pub column: &'a str,
+    pub value: &'a Value,
+    /// This change (or its segment) creates the row: it did not exist, or it is a row that two
+    /// laptops may create at once (see [`SHARED_ROWS`]) and the segment creates it too.
+    pub creating: bool,
+    /// The row exists in this replica's database already.
+    pub exists: bool,
+    /// The laptop that wrote it (a `devices` row may be written only by its own laptop).
+    pub device: &'a str,
+    /// When it was written (its clock's milliseconds).
+    pub at: i64,
+}
+
+/// The row's values as they will stand: what the same change or segment sets, else what the
+/// database holds.
+pub trait RowValues {
+    fn get(&self, column: &str) -> Option<Value>;
+}
+
+/// Why a change is refused, in words for a report ("changes another member's profile").
+pub type Refusal = String;
+
+/// Rows two laptops may create at once, because their ids come from what they are (a photo's
+/// content, a member's one stance) or, for a member, because a newcomer's laptop makes its own
+/// profile before the lead's copy arrives. Their `author` and `created_at` keep the earliest
+/// creation's, on every replica; other tables' rows have fresh ids and one creator.
+pub const SHARED_ROWS: &[&str] = &[
+    "members",
+    "media",
+    "media_tags",
+    "album_media",
+    "story_reactions",
+    "stances",
+    "initiative_people",
+    "hide_requests",
+];
+
+/// The words some columns may hold; any other value is refused.
+const WORDS: &[(&str, &str, &[&str])] = &[
+    ("members", "role", &["lead", "member", "newcomer", "alumni"]),
+    ("members", "photo_consent", &["allow", "ask", "never"]),
+    ("stories", "kind", &["personal", "learning"]),
+    ("stories", "visibility", &["community", "leads", "members"]),
+    ("story_reactions", "reaction", crate::stories::REACTIONS),
+    ("accomplishments", "kind", &["promotion", "publication", "certification", "milestone", "thanks"]),
+    ("care_notes", "audience_kind", &["leads", "members"]),
+    ("initiatives", "status", STATUSES),
+    ("initiative_moves", "from_status", STATUSES),
+    ("initiative_moves", "to_status", STATUSES),
+    ("initiative_people", "kind", &["support", "colead", "helper", "follower"]),
+    ("initiative_updates", "kind", &["comment", "progress"]),
+    ("stances", "stance", &["agree", "abstain", "disagree", "block"]),
+    ("moments", "kind", &["dinner", "outing", "meeting", "conference", "celebration", "other"]),
+    ("media", "kind", &["photo", "video"]),
+    ("media", "format", crate::blobs::FORMATS),
+    ("media_tags", "status", &["tagged", "requested"]),
+    ("hide_requests", "status", &["open", "hidden", "kept"]),
+];
+const STATUSES: &[&str] = &["idea", "gathering", "active", "done", "paused", "dropped"];
+
+/// Columns holding a file's hash: 64 hex digits (or empty where a row may have none).
+const HASHES: &[(&str, &str, bool)] =
+    &[("media", "hash", false), ("members", "portrait", true), ("initiatives", "cover", true)];
+/// Columns holding a JSON list of file hashes.
+const HASH_LISTS: &[(&str, &str)] =
+    &[("stories", "photos"), ("celebration_messages", "photos"), ("initiative_updates", "photos")];
+
+/// Where an initiative may go from `from` (as [`crate::initiatives::Status::next`] says;
+/// `done` only by closing an active or paused one).
+fn lifecycle_allows(from: &str, to: &str) -> bool {
+    let next: &[&str] = match from {
+        "idea" => &["gathering", "paused", "dropped"],
+        "gathering" => &["idea", "active", "paused", "dropped"],
+        "active" => &["gathering", "paused", "dropped", "done"],
+        "paused" => &["idea", "gathering", "active", "dropped", "done"],
+        "dropped" => &["idea"],
+        _ => &[],
+    };
+    next.contains(&to)
+}
+
+/// A column's declared type and whether it may be NULL, from the schema itself.
+fn schema() -> &'static HashMap<(String, String), (String, bool)> {
+    static SCHEMA: OnceLock<HashMap<(String, String), (String, bool)>> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let conn = crate::db::open_in_memory().expect("the schema opens in memory");
+        let mut map = HashMap::new();
+        for (table, _) in crate::changes::SYNCED_TABLES {
+            let mut stmt = conn
+                .prepare(&format!("SELECT name, type, \"notnull\" FROM pragma_table_info('{table}')"))
+                .expect("pragma_table_info reads");
+            let rows = stmt
+                .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?)))
+                .expect("pragma_table_info reads");
+            for (column, kind, not_null) in rows.flatten() {
+                map.insert(((*table).to_owned(), column), (kind, not_null));
+            }
+        }
+        map
+    })
+}
+
+/// Whether `value` fits `table.column` as the schema declares it and as its meaning allows.
+pub fn check_value(table: &str, column: &str, value: &Value) -> std::result::Result<(), Refusal> {
+    let Some((kind, not_null)) = schema().get(&(table.to_owned(), column.to_owned())) else {
+        return Err(format!("writes {table}.{column}, which is not a synced column"));
+    };
+    let fits = match (kind.as_str(), value) {
+        (_, Value::Null) => !not_null,
+        ("TEXT", Value::Text(_)) | ("INTEGER", Value::Integer(_)) | ("REAL", Value::Real(_) | Value::Integer(_)) => {
+            true
+        }
+        ("BLOB", Value::Blob(_)) | ("ANY", _) => true,
+        _ => false,
+    };
+    if !fits {
+        return Err(format!("puts {} into {table}.{column}, which holds {}", describe(value), kind.to_lowercase()));
+    }
+    if let Value::Text(text) = value {
+        if text.len() > 1_000_000 {
+            return Err(format!("puts {} bytes of text into {table}.{column}", text.len()));
+        }
+    }
+    if let Some((_, _, words)) = WORDS.iter().find(|(t, c, _)| *t == table && *c == column) {
+        if !matches!(value, Value::Text(text) if words.contains(&text.as_str())) {
+            return Err(format!(
+                "puts {} into {table}.{column}, which holds one of {}",
+                describe(value),
+                words.join(", ")
+            ));
+        }
+    }
+    if let Some((_, _, may_be_empty)) = HASHES.iter().find(|(t, c, _)| *t == table && *c == column) {
+        let ok =
+            matches!(value, Value::Text(text) if crate::blobs::is_hash(text) || (*may_be_empty && text.is_empty()));
+        if !ok {
+            return Err(format!("puts {} into {table}.{column}, which names a file by its hash", describe(value)));
+        }
+    }
+    if HASH_LISTS.iter().any(|(t, c)| *t == table && *c == column) {
+        let ok = matches!(value, Value::Text(text)
+            if serde_json::from_str::<Vec<String>>(text).is_ok_and(|list| list.iter().all(|h| crate::blobs::is_hash(h))));
+        if !ok {
+            return Err(format!("puts {} into {table}.{column}, which lists files by their hashes", describe(value)));
+        }
+    }
+    Ok(())
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".into(),
+        Value::Integer(i) => format!("the number {i}"),
+        Value::Real(r) => format!("the number {r}"),
+        Value::Text(t) => format!("the text {:?}", t.chars().take(40).collect::<String>()),
+        Value::Blob(b) => format!("{} bytes of binary data", b.len()),
+    }
+}
+
+fn text(value: Option<Value>) -> String {
+    match value {
+        Some(Value::Text(text)) => text,
+        _ => String::new(),
+    }
+}
+
+/// Whether `change`, written by `actor`, may stand. `Ok(Err(why))` when it may not.
+pub fn permitted(
+    conn: &Connection,
+    actor: &Actor,
+    change: &Change,
+    row: &dyn RowValues,
+) -> Result<std::result::Result<(), Refusal>> {
+    if let Err(why) = check_value(change.table, change.column, change.value) {
+        return Ok(Err(why));
+    }
+    let Change { table, column, value, creating, .. } = *change;
+    let me = actor.member.as_str();
+    let noun = noun(table);
+    // What every row shares: set once by its creator.
+    match column {
+        "id" => {
+            return Ok(if matches!(value, Value::Text(id) if id == change.row) {
+                Ok(())
+            } else {
+                Err("changes a row's id".into())
+            })
+        }
+        "author" => {
+            let claimed = matches!(value, Value::Text(author) if author == me);
+            return Ok(match (creating, claimed) {
+                (true, true) => Ok(()),
+                (true, false) => Err("claims to be written by another member".into()),
+                (false, _) if stored(conn, table, change.row, "author")? == Some(value.clone()) => Ok(()),
+                (false, _) => Err(format!("changes who wrote {noun}")),
+            });
+        }
+        "created_at" if change.exists && creating => {
+            // A second creation of a shared row: the earliest stands (merge keeps the earliest).
+            return Ok(Ok(()));
+        }
+        "created_at" => {
+            return Ok(if creating || stored(conn, table, change.row, "created_at")? == Some(value.clone()) {
+                Ok(())
+            } else {
+                Err(format!("changes when {noun} was written"))
+            })
+        }
+        "updated_at" => return Ok(Ok(())),
+        _ => {}
+    }
+    if let Some(expected) = derived_id(table, row) {
+        if expected != change.row {
+            return Ok(Err(format!("gives {noun} an id that does not match what it is about")));
+        }
+    }
+    // Owners come from the database, never from the change; a row it creates is its own.
+    let owner = || -> Result<String> {
+        Ok(match change.exists {
+            false => me.to_owned(),
+            true => text(stored(conn, table, change.row, "author")?),
+        })
+    };
+    let owns = || -> Result<bool> { Ok(owner()? == me && !me.is_empty()) };
+    let set_once = |columns: &[&str]| -> Result<bool> {
+        Ok(!creating && columns.contains(&column) && stored(conn, table, change.row, column)?.as_ref() != Some(value))
+    };
+    let deleting = column == "deleted";
+    let lead = actor.lead;
+    let refuse = |why: String| Ok(Err(why));
+
+    match table {
+        "community" | "dimensions" | "story_prompts" | "invitations" => {
+            if !lead {
+                return refuse(format!("changes {}, which only leads may", table.replace('_', " ")));
+            }
+            if table == "invitations" && set_once(&["public_key", "member_id"])? {
+                return refuse("changes whom an invitation lets in".into());
+            }
+        }
+        "devices" => {
+            if change.row != change.device {
+                if !(lead && deleting) {
+                    return refuse("changes another device's entry in the roster".into());
+                }
+            } else if deleting && !(creating && *value == Value::Integer(0)) && !lead {
+                // A device's first entry says it is not deleted; after that only a lead may say so.
+                return refuse("removes or restores a laptop, which only leads may".into());
+            } else if !actor.founder && set_once(&["public_key", "invitation_id", "endorsement", "member_id"])? {
+                return refuse("changes the key or the invitation a laptop was let in with".into());
+            }
+        }
+        "members" => {
+            let own = change.row == me && !me.is_empty();
+            if creating && !lead && !own {
+                return refuse("adds a member, which only leads may".into());
+            }
+            if column == "role" {
+                let plain_member = *value == Value::Text("member".into());
+                if !(lead || creating && own && plain_member) {
+                    return refuse("changes a member's role, which only leads may".into());
+                }
+            } else if deleting {
+                if !(lead || creating && *value == Value::Integer(0)) {
+                    return refuse("removes a member, which only leads may".into());
+                }
+            } else if !(own || creating && lead) {
+                return refuse("changes another member's profile".into());
+            }
+        }
+        "stories"
+        | "story_responses"
+        | "story_reactions"
+        | "celebration_messages"
+        | "initiative_people"
+        | "initiative_updates"
+        | "stances"
+        | "accomplishments" => {
+            if !owns()? {
+                return refuse(format!("changes someone else's {noun}"));
+            }
+            let parts: &[&str] = match table {
+                "story_responses" => &["story_id"],
+                "story_reactions" => &["story_id", "reaction"],
+                "celebration_messages" => &["occasion"],
+                "initiative_people" => &["initiative_id", "kind"],
+                "initiative_updates" => &["initiative_id"],
+                "stances" => &["decision_id"],
+                "accomplishments" => &["member_id"],
+                _ => &[],
+            };
+            if set_once(parts)? {
+                return refuse(format!("moves {noun} to something else"));
+            }
+            if table == "stances" {
+                let closes_at: Option<i64> = conn
+                    .prepare_cached("SELECT closes_at FROM decisions WHERE id = ?1")?
+                    .query_row([text(row.get("decision_id"))], |r| r.get(0))
+                    .optional()?;
+                if closes_at.is_some_and(|closes_at| change.at > closes_at) {
+                    return refuse("takes a stance after its decision closed".into());
+                }
+            }
+        }
+        "care_notes" => {
+            let about = text(row.get("member_id"));
+            let author = owner()?;
+            if creating && about != me {
+                if !lead {
+                    return refuse("shares a care note about another member, which only leads may".into());
+                }
+                if text(row.get("consent")).trim().is_empty() {
+                    return refuse("shares a care note about another member without their consent".into());
+                }
+            }
+            if !creating {
+                if set_once(&["member_id", "consent"])? {
+                    return refuse("changes whom a care note is about".into());
+                }
+                let may = match column {
+                    "closed" | "deleted" => author == me || about == me,
+                    _ => author == me,
+                };
+                if !may || me.is_empty() {
+                    return refuse("changes someone else's care note".into());
+                }
+            }
+        }
+        "care_messages" => {
+            if !owns()? {
+                return refuse("changes someone else's care message".into());
+            }
+            if creating && column == "note_id" && !sees_care_note(conn, actor, &text(Some(value.clone())))? {
+                return refuse("writes on a care note its author may not see".into());
+            }
+            if set_once(&["note_id"])? {
+                return refuse("moves a care message to another note".into());
+            }
+        }
+        "initiatives" => {
+            let id = change.row;
+            match column {
+                "status" if creating => {
+                    if *value != Value::Text("idea".into()) {
+                        return refuse("proposes an initiative that is not an idea".into());
+                    }
+                }
+                "status" | "outcome" | "reflection" => {
+                    if !may_move_initiative(conn, actor, id)? {
+                        return refuse("moves an initiative its author does not lead".into());
+                    }
+                    // Which moves the lifecycle allows is checked on the move's own record
+                    // (below), which does not depend on the order moves arrive in.
+                    if column == "status"
+                        && *value == Value::Text("done".into())
+                        && text(row.get("outcome")).trim().is_empty()
+                    {
+                        return refuse("marks an initiative done without its outcome".into());
+                    }
+                }
+                "deleted" if !creating => {
+                    if !(owns()? || lead) {
+                        return refuse("deletes someone else's initiative".into());
+                    }
+                }
+                _ => {
+                    if !owns()? {
+                        return refuse("changes someone else's initiative".into());
+                    }
+                }
+            }
+        }
+        "initiative_moves" => {
+            if !creating {
+                return refuse("changes the record of an initiative's moves".into());
+            }
+            if column == "initiative_id" && !may_move_initiative(conn, actor, &text(Some(value.clone())))? {
+                return refuse("moves an initiative its author does not lead".into());
+            }
+            let (from, to) = (text(row.get("from_status")), text(row.get("to_status")));
+            if column == "to_status" && !lifecycle_allows(&from, &to) {
+                return refuse(format!("moves an initiative from {from} to {to}, which its lifecycle does not allow"));
+            }
+        }
+        "decisions" => {
+            let initiative = text(row.get("initiative_id"));
+            let runs = match initiative.is_empty() {
+                true => lead,
+                false => may_move_initiative(conn, actor, &initiative)?,
+            };
+            if !runs {
+                return refuse(if initiative.is_empty() {
+                    "opens or closes a community question, which only leads may".into()
+                } else {
+                    "opens or closes a decision on an initiative its author does not lead".into()
+                });
+            }
+            if set_once(&["initiative_id"])? {
+                return refuse("moves a decision to another initiative".into());
+            }
+        }
+        "moments" | "albums" | "album_media" => {
+            if deleting && !creating && table != "album_media" && !(owns()? || lead) {
+                return refuse(format!("deletes someone else's {noun}"));
+            }
+            if set_once(&["album_id", "media_id"])? {
+                return refuse(format!("moves {noun} to something else"));
+            }
+        }
+        "media" => match column {
+            "caption" | "moment_id" | "highlight" => {}
+            "hidden" => {
+                if !(lead || creating && *value == Value::Integer(0)) {
+                    return refuse("hides or shows a photo, which only leads may".into());
+                }
+            }
+            "deleted" if !creating => {
+                if !(owns()? || lead) {
+                    return refuse("deletes someone else's photo".into());
+                }
+            }
+            _ => {
+                if !creating && !owns()? {
+                    return refuse("changes what someone else imported".into());
+                }
+                if set_once(&["hash", "kind", "format"])? {
+                    return refuse("changes which file a photo is".into());
+                }
+            }
+        },
+        "media_tags" => {
+            let tagged = text(row.get("member_id"));
+            match column {
+                "sort_at" | "moment_id" => {}
+                "media_id" | "member_id" if set_once(&["media_id", "member_id"])? => {
+                    return refuse("moves a tag to another photo or member".into());
+                }
+                "status" => {
+                    let status = text(Some(value.clone()));
+                    if tagged != me {
+                        match consent(conn, &tagged)?.as_str() {
+                            "never" => return refuse("tags a member who asked never to be tagged".into()),
+                            "allow" => {}
+                            _ if status == "requested" => {}
+                            _ => return refuse("tags a member without their yes".into()),
+                        }
+                    }
+                }
+                "deleted" => {
+                    let restoring = *value == Value::Integer(0);
+                    if restoring && tagged != me && consent(conn, &tagged)? == "never" {
+                        return refuse("tags a member who asked never to be tagged".into());
+                    }
+                    if !(creating || restoring || owns()? || tagged == me || lead) {
+                        return refuse("removes someone else's tag".into());
+                    }
+                }
+                _ => {}
+            }
+        }
+        "hide_requests" => match column {
+            "status" | "resolved_by" => {
+                let opening = (column == "status" && *value == Value::Text("open".into()))
+                    || (column == "resolved_by" && *value == Value::Text(String::new()));
+                if !(lead || opening && owns()?) {
+                    return refuse("settles a request to hide a photo, which only leads may".into());
+                }
+            }
+            _ => {
+                if !(owns()? || (deleting && lead)) {
+                    return refuse("changes someone else's request to hide a photo".into());
+                }
+                if set_once(&["media_id"])? {
+                    return refuse("moves a request to hide a photo to another photo".into());
+                }
+            }
+        },
+        _ => return refuse(format!("writes {table}, which has no write rule")),
+    }
+    Ok(Ok(()))
+}
+
+/// What a table's row is called in a refusal.
+fn noun(table: &str) -> &'static str {
+    match table {
+        "stories" => "a story",
+        "story_responses" => "a response",
+        "story_reactions" => "a reaction",
+        "celebration_messages" => "a celebration message",
+        "initiative_people" => "support or role",
+        "initiative_updates" => "an initiative update",
+        "stances" => "a stance",
+        "accomplishments" => "an accomplishment",
+        "care_notes" => "a care note",
+        "care_messages" => "a care message",
+        "moments" => "a moment",
+        "albums" => "an album",
+        "album_media" => "an album's photo",
+        "media" => "a photo",
+        "media_tags" => "a tag",
+        "hide_requests" => "a request to hide a photo",
+        "initiatives" => "an initiative",
+        "decisions" => "a decision",
+        "members" => "a member",
+        _ => "a row",
+    }
+}
+
+/// The id a row must have when it is derived from its parts (one per member, or per content),
+/// None for rows with free ids.
+fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
+    let get = |column: &str| text(row.get(column));
+    let author = get("author");
+    Some(match table {
+        "media" => ids::derived(&["media", &get("hash")]),
+        "media_tags" => ids::derived(&["tag", &get("media_id"), &get("member_id")]),
+        "hide_requests" => ids::derived(&["hide", &get("media_id"), &author]),
+        "stances" => ids::derived(&["stance", &get("decision_id"), &author]),
+        "initiative_people" => ids::derived(&["initiative_people", &get("initiative_id"), &author, &get("kind")]),
+        "story_reactions" => ids::derived(&["story_reaction", &get("story_id"), &author, &get("reaction")]),
+        "album_media" => ids::derived(&["album", &get("album_id"), &get("media_id")]),
+        _ => return None,
+    })
+}
+
+fn stored(conn: &Connection, table: &str, row: &str, column: &str) -> Result<Option<Value>> {
+    // Table and column names are checked against the schema before any rule runs.
+    Ok(conn
+        .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
+        .query_row([row], |r| r.get(0))
+        .optional()?)
+}
+
+fn consent(conn: &Connection, member: &str) -> Result<String> {
+    Ok(text(stored(conn, "members", member, "photo_consent")?).if_empty("ask"))
+}
+
+trait IfEmpty {
+    fn if_empty(self, default: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, default: &str) -> String {
+        if self.is_empty() {
+            default.to_owned()
+        } else {
+            self
+        }
+    }
+}
+
+/// Whether the actor may move an initiative: a lead, its proposer or one of its co-leads.
+fn may_move_initiative(conn: &Connection, actor: &Actor, initiative: &str) -> Result<bool> {
+    if actor.lead {
+        return Ok(true);
+    }
+    let proposer = text(stored(conn, "initiatives", initiative, "author")?);
+    if proposer == actor.member && !proposer.is_empty() {
+        return Ok(true);
+    }
+    let colead = ids::derived(&["initiative_people", initiative, &actor.member, "colead"]);
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM initiative_people WHERE id = ?1 AND deleted = 0")?
+        .query_row([&colead], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Whether the actor is in a care note's audience (as `care::visible_to` decides for reads).
+fn sees_care_note(conn: &Connection, actor: &Actor, note: &str) -> Result<bool> {
+    let found: Option<(String, String, String, String)> = conn
+        .prepare_cached(
+            "SELECT author, member_id, audience_kind, audience FROM care_notes WHERE id = ?1 AND deleted = 0",
+        )?
+        .query_row([note], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((author, about, kind, audience)) = found else { return Ok(false) };
+    let me = actor.member.as_str();
+    Ok(author == me
+        || about == me
+        || match kind.as_str() {
+            "leads" => actor.lead,
+            _ => serde_json::from_str::<Vec<String>>(&audience).unwrap_or_default().iter().any(|m| m == me),
+        })
+}
+
+/// A row's values during a local write: the columns being written, else the database's.
+pub(crate) struct Writing<'a> {
+    pub conn: &'a Connection,
+    pub table: &'a str,
+    pub row: &'a str,
+    pub columns: &'a [(&'a str, Value)],
+}
+
+impl RowValues for Writing<'_> {
+    fn get(&self, column: &str) -> Option<Value> {
+        if let Some((_, value)) = self.columns.iter().rev().find(|(c, _)| *c == column) {
+            return Some(value.clone());
+        }
+        stored(self.conn, self.table, self.row, column).ok().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_checked_against_the_schema() {
+        assert!(
+            check_value("members", "years_in_practice", &Value::Text("lots".into())).is_err(),
+            "text into a number"
+        );
+        assert!(check_value("members", "display_name", &Value::Null).is_err(), "NULL into NOT NULL");
+        assert!(check_value("members", "bio", &Value::Blob(vec![1, 2])).is_err(), "a blob into text");
+        assert!(check_value("media", "latitude", &Value::Null).is_ok(), "latitude may be unknown");
+        assert!(check_value("media", "latitude", &Value::Integer(3)).is_ok(), "an integer is a real number");
+        assert!(check_value("media", "format", &Value::Text("jpg/../../x".into())).is_err(), "formats are words");
+        assert!(check_value("media", "hash", &Value::Text("../../etc".into())).is_err(), "hashes are hex");
+        assert!(check_value("members", "role", &Value::Text("owner".into())).is_err(), "roles are words");
+        assert!(
+            check_value("stories", "photos", &Value::Text("[\"../x\"]".into())).is_err(),
+            "photo lists hold hashes"
+        );
+        assert!(check_value("members", "role", &Value::Text("lead".into())).is_ok());
+    }
+
+    #[test]
+    fn lifecycle_matches_the_initiatives_own() {
+        use crate::initiatives::Status;
+        let all = [Status::Idea, Status::Gathering, Status::Active, Status::Done, Status::Paused, Status::Dropped];
+        for from in all {
+            for to in all {
+                let closes = to == Status::Done && matches!(from, Status::Active | Status::Paused);
+                assert_eq!(
+                    lifecycle_allows(from.as_str(), to.as_str()),
+                    from.next().contains(&to) || closes,
+                    "{} → {}: the merge rule and the board must agree",
+                    from.as_str(),
+                    to.as_str()
+                );
+            }
+        }
+    }
+}
