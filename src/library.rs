@@ -91,6 +91,9 @@ impl Library {
             ));
         }
         std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+        // A library holds what its member may see of other people's lives: others using the
+        // computer may not list or read it.
+        keep_private(root, 0o700)?;
 
         let partial = root.join(CREATING_FILE);
         for leftover in [partial.clone(), wal_of(&partial), shm_of(&partial)] {
@@ -116,6 +119,8 @@ impl Library {
             conn.close().map_err(|(_, e)| e)?;
         }
         let db_path = root.join(DATABASE_FILE);
+        // SQLite gives its -wal and -shm files the database file's mode.
+        keep_private(&partial, 0o600)?;
         std::fs::rename(&partial, &db_path).map_err(|e| Error::io(&db_path, e))?;
         for dir in ["blobs", "thumbs"] {
             std::fs::create_dir_all(root.join(dir)).map_err(|e| Error::io(root.join(dir), e))?;
@@ -173,6 +178,9 @@ impl Library {
             None => db::open_read_write(&db_path).map_err(lift)?,
         };
         if read_only.is_none() {
+            // Libraries made before folders were private become so when next opened.
+            keep_private(root, 0o700)?;
+            keep_private(&db_path, 0o600)?;
             db::migrate(&mut conn).map_err(lift)?;
             crate::search::ensure_index(&conn).map_err(lift)?;
         }
@@ -276,6 +284,22 @@ fn wal_of(path: &Path) -> PathBuf {
 
 fn shm_of(path: &Path) -> PathBuf {
     PathBuf::from(format!("{}-shm", path.display()))
+}
+
+/// Makes a file or folder readable only by its owner (`mode` 0o700 or 0o600); elsewhere than
+/// on Unix the user's own folder already keeps others out.
+fn keep_private(path: &Path, mode: u32) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let current = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.permissions().mode() & 0o777;
+        if current & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
 }
 
 pub(crate) fn get_local(conn: &Connection, key: &str) -> Result<Option<String>> {

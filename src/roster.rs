@@ -210,6 +210,26 @@ pub(crate) fn device_columns(library: &Library, key: &ed25519_dalek::SigningKey)
     Ok(columns)
 }
 
+/// Forgets the invitation's secret once this laptop's endorsement has left with a segment: it
+/// has done its work, and whoever later reads this laptop's files cannot let another laptop in
+/// with it (other replicas would refuse a second one anyway).
+pub(crate) fn forget_invitation_secret(library: &Library) -> Result<()> {
+    let conn = library.conn();
+    if library::get_local(conn, "invitation_secret")?.is_none() {
+        return Ok(());
+    }
+    let endorsed: bool = conn
+        .query_row("SELECT endorsement != '' FROM devices WHERE id = ?1", [library.device()], |row| row.get(0))
+        .optional()?
+        .unwrap_or(false);
+    let sent: i64 = library::get_local(conn, "sync_sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
+    let unsent: bool = conn.query_row("SELECT count(*) > 0 FROM ops WHERE seq > ?1", [sent], |row| row.get(0))?;
+    if endorsed && !unsent {
+        conn.execute("DELETE FROM local_settings WHERE key = 'invitation_secret'", [])?;
+    }
+    Ok(())
+}
+
 /// A device let in: the member it writes as, and whether it is the trust root itself.
 pub(crate) struct Admitted {
     pub member: String,
@@ -335,8 +355,10 @@ pub(crate) fn laptops(conn: &Connection) -> Result<Vec<(String, String)>> {
 /// between members on a shared laptop, may write as any member; rules still apply to that
 /// member). The rule for the op itself is [`crate::rules::permitted`].
 pub(crate) fn speaks_for(segment_device: &str, admitted: &Admitted, op: &Op) -> std::result::Result<(), String> {
-    if crate::changes::Hlc::parse(&op.hlc).is_none_or(|hlc| hlc.device != segment_device) {
-        return Err("stamped with another device's clock".into());
+    match crate::changes::Hlc::parse(&op.hlc) {
+        None => return Err("stamped with a clock that is not one (a counter past its limit, a wrong width)".into()),
+        Some(hlc) if hlc.device != segment_device => return Err("stamped with another device's clock".into()),
+        Some(_) => {}
     }
     if !admitted.root && op.author != admitted.member {
         return Err("claims to be written by another member".into());

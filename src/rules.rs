@@ -226,6 +226,13 @@ pub fn permitted(
     let Change { table, column, value, creating, .. } = *change;
     let me = actor.member.as_str();
     let noun = noun(table);
+    if column != "updated_at" {
+        if let Some(expected) = derived_id(table, row) {
+            if expected != change.row {
+                return Ok(Err(format!("gives {} an id that does not match what it is about", a(noun))));
+            }
+        }
+    }
     // What every row shares: set once by its creator.
     match column {
         "id" => {
@@ -241,7 +248,7 @@ pub fn permitted(
                 (true, true) => Ok(()),
                 (true, false) => Err("claims to be written by another member".into()),
                 (false, _) if stored(conn, table, change.row, "author")? == Some(value.clone()) => Ok(()),
-                (false, _) => Err(format!("changes who wrote {noun}")),
+                (false, _) => Err(format!("changes who wrote {}", a(noun))),
             });
         }
         "created_at" if change.exists && creating => {
@@ -252,16 +259,11 @@ pub fn permitted(
             return Ok(if creating || stored(conn, table, change.row, "created_at")? == Some(value.clone()) {
                 Ok(())
             } else {
-                Err(format!("changes when {noun} was written"))
+                Err(format!("changes when {} was written", a(noun)))
             })
         }
         "updated_at" => return Ok(Ok(())),
         _ => {}
-    }
-    if let Some(expected) = derived_id(table, row) {
-        if expected != change.row {
-            return Ok(Err(format!("gives {noun} an id that does not match what it is about")));
-        }
     }
     // Owners come from the database, never from the change; a row it creates is its own.
     let owner = || -> Result<String> {
@@ -339,7 +341,7 @@ pub fn permitted(
                 _ => &[],
             };
             if set_once(parts)? {
-                return refuse(format!("moves {noun} to something else"));
+                return refuse(format!("moves {} to something else", a(noun)));
             }
             if table == "stances" {
                 let closes_at: Option<i64> = conn
@@ -453,7 +455,7 @@ pub fn permitted(
                 return refuse(format!("deletes someone else's {noun}"));
             }
             if set_once(&["album_id", "media_id"])? {
-                return refuse(format!("moves {noun} to something else"));
+                return refuse(format!("moves {} to something else", a(noun)));
             }
         }
         "media" => match column {
@@ -529,30 +531,36 @@ pub fn permitted(
     Ok(Ok(()))
 }
 
-/// What a table's row is called in a refusal.
+/// What a table's row is called in a refusal ("story", as in "someone else's story").
 fn noun(table: &str) -> &'static str {
     match table {
-        "stories" => "a story",
-        "story_responses" => "a response",
-        "story_reactions" => "a reaction",
-        "celebration_messages" => "a celebration message",
+        "stories" => "story",
+        "story_responses" => "response",
+        "story_reactions" => "reaction",
+        "celebration_messages" => "celebration message",
         "initiative_people" => "support or role",
-        "initiative_updates" => "an initiative update",
-        "stances" => "a stance",
-        "accomplishments" => "an accomplishment",
-        "care_notes" => "a care note",
-        "care_messages" => "a care message",
-        "moments" => "a moment",
-        "albums" => "an album",
-        "album_media" => "an album's photo",
-        "media" => "a photo",
-        "media_tags" => "a tag",
-        "hide_requests" => "a request to hide a photo",
-        "initiatives" => "an initiative",
-        "decisions" => "a decision",
-        "members" => "a member",
-        _ => "a row",
+        "initiative_updates" => "initiative update",
+        "stances" => "stance",
+        "accomplishments" => "accomplishment",
+        "care_notes" => "care note",
+        "care_messages" => "care message",
+        "moments" => "moment",
+        "albums" => "album",
+        "album_media" => "album's photo",
+        "media" => "photo",
+        "media_tags" => "tag",
+        "hide_requests" => "request to hide a photo",
+        "initiatives" => "initiative",
+        "decisions" => "decision",
+        "members" => "member",
+        _ => "row",
     }
+}
+
+/// The noun with its article: "a story", "an album".
+fn a(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {noun}")
 }
 
 /// The id a row must have when it is derived from its parts (one per member, or per content),

@@ -865,6 +865,8 @@ pub fn run(
         merged.insert((segment.device, segment.seq));
     }
 
+    access.with(|library| roster::forget_invitation_secret(library))?;
+
     // Pass on the segments this laptop holds and the target lacks (its own sent elsewhere,
     // and every other laptop's it merged): a USB stick carried between two groups, or a
     // laptop syncing with two targets, carries everyone's changes. They go as they came,
@@ -1205,6 +1207,23 @@ fn sort_ops(conn: &Connection, device: &str, admitted: &roster::Admitted, ops: &
                 sorted.refused.push((op.clone(), reason, retry));
             }
         }
+    }
+    // A row is created whole or not at all: when one of the ops creating it is refused, so
+    // are the others (a care note's author and time without the rest would still be a note).
+    let refused_rows: HashSet<(String, String)> = sorted
+        .refused
+        .iter()
+        .map(|(op, ..)| (op.table.clone(), op.row.clone()))
+        .filter(|(table, row)| !existing.contains(&(table.as_str(), row.as_str())))
+        .collect();
+    if !refused_rows.is_empty() {
+        let (keep, drop): (Vec<Op>, Vec<Op>) = std::mem::take(&mut sorted.allowed)
+            .into_iter()
+            .partition(|op| !refused_rows.contains(&(op.table.clone(), op.row.clone())));
+        sorted.allowed = keep;
+        sorted
+            .refused
+            .extend(drop.into_iter().map(|op| (op, "belongs to a row whose creation was refused".into(), false)));
     }
     Ok(sorted)
 }

@@ -5,6 +5,7 @@ mod celebrations;
 mod community;
 mod exchange;
 mod gallery;
+mod hostile;
 mod initiatives;
 mod library;
 mod meet;

@@ -570,6 +570,11 @@ export type MergeReport = {
 	 *  aside and not merged.
 	 */
 	refused: number,
+	/**
+	 *  Changes to rows that have not arrived yet (another laptop's segment creates them),
+	 *  kept aside and merged once they have.
+	 */
+	waiting?: number,
 };
 
 export type Message = {

@@ -1,0 +1,409 @@
+//! A hostile member: edits their own `hearth.db` (as with `sqlite3`) and lets their next sync
+//! sign and send the result, or drops files into the shared folder. Every attack the trust
+//! issue reproduced is here, and a property test drives random writes through both the
+//! window's path and merge and checks they agree.
+
+use std::path::Path;
+
+use rusqlite::types::Value;
+
+use hearth::community::CommunityDraft;
+use hearth::members::{self, MemberDraft};
+use hearth::storage::{Credentials, Target};
+use hearth::sync::{self, SyncReport};
+use hearth::viewer::Viewer;
+use hearth::{care, decisions, initiatives, media, moments, roster, stories, Library};
+
+use crate::support::{forge, import_photos, Scratch};
+use crate::sync::join;
+
+/// Ada (the lead, on the founding laptop), Bo and Cy (members, each on a laptop of their own),
+/// all synced through one folder.
+struct Community {
+    scratch: Scratch,
+    folder: std::path::PathBuf,
+    a: Library,
+    b: Library,
+    c: Library,
+    ada: String,
+    bo: String,
+    cy: String,
+}
+
+fn community() -> Community {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let ada = members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap().id;
+    sync::sync_folder(&mut a, &folder).unwrap();
+    let (b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
+    let (c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
+    let (bo, cy) = (b.me().unwrap().unwrap(), c.me().unwrap().unwrap());
+    let mut k = Community { scratch, folder, a, b, c, ada, bo, cy };
+    k.round();
+    k
+}
+
+impl Community {
+    /// Everyone syncs twice, so everything reaches everyone.
+    fn round(&mut self) {
+        for _ in 0..2 {
+            for library in [&mut self.a, &mut self.b, &mut self.c] {
+                sync::sync_folder(library, &self.folder).unwrap();
+            }
+        }
+    }
+
+    /// Bo's laptop sends what it holds; Ada's merges it. Returns Ada's report.
+    fn bo_to_ada(&mut self) -> SyncReport {
+        sync::sync_folder(&mut self.b, &self.folder).unwrap();
+        sync::sync_folder(&mut self.a, &self.folder).unwrap()
+    }
+}
+
+fn text(value: &str) -> Value {
+    Value::Text(value.to_owned())
+}
+
+fn cell(library: &Library, table: &str, row: &str, column: &str) -> Value {
+    library
+        .conn()
+        .query_row(&format!("SELECT {column} FROM {table} WHERE id = ?1"), [row], |r| r.get(0))
+        .unwrap_or(Value::Null)
+}
+
+fn refusals(report: &SyncReport) -> String {
+    report.rejected.join("\n")
+}
+
+/// The first attack: a photo row whose format climbs out of `blobs/`, with the payload planted
+/// in the folder under the matching name. Exporting it once wrote outside the library.
+#[test]
+fn a_crafted_format_is_refused_and_never_becomes_a_path() {
+    let mut k = community();
+    let b = std::mem::replace(&mut k.b, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
+    let (b, _) = import_photos(b, &k.scratch.path("photos"), &[("walk.jpg", 64, 48, 1)], None);
+    k.b = b;
+    k.round();
+    let photo = hearth::media::records(k.b.conn()).unwrap()[0].clone();
+    let payload = b"[Desktop Entry]\nExec=sh -c 'echo pwned'\n";
+    let payload_hash = blake3::hash(payload).to_hex().to_string();
+    let crafted = "jpg/../../../PWNED.desktop";
+    forge(&k.b, "media", &photo.id, "format", text(crafted), None);
+    forge(&k.b, "media", &photo.id, "hash", text(&payload_hash), None);
+    let planted = k.folder.join(format!("blobs/{payload_hash}.jpg"));
+    std::fs::create_dir_all(planted.parent().unwrap()).unwrap();
+    std::fs::write(&planted, payload).unwrap();
+
+    let report = k.bo_to_ada();
+    let why = refusals(&report);
+    assert!(why.contains("media.format, which holds one of"), "the crafted format is refused: {why}");
+    assert!(why.contains("gives a photo an id that does not match"), "the swapped hash is refused: {why}");
+    assert_eq!(cell(&k.a, "media", &photo.id, "format"), text("jpg"), "Ada's row keeps its format");
+
+    // Even a row Ada's own database was edited to hold never becomes a path.
+    k.a.conn().execute("UPDATE media SET format = ?1 WHERE id = ?2", [crafted, &photo.id]).unwrap();
+    let moment = moments::create(
+        &mut k.a,
+        moments::MomentDraft::titled("Walk", moments::MomentKind::Outing, "2026-03-01T10:00"),
+    )
+    .unwrap();
+    k.a.conn().execute("UPDATE media SET moment_id = ?1 WHERE id = ?2", [&moment.id, &photo.id]).unwrap();
+    let out = k.scratch.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let exported = hearth::export::export(&k.a, &hearth::export::ExportSource::Moment(moment.id), &out);
+    assert!(matches!(exported, Err(hearth::Error::Invalid { .. })), "refused with a clear error: {exported:?}");
+    let escaped: Vec<_> = walk(k.scratch.dir.path()).into_iter().filter(|p| p.ends_with("PWNED.desktop")).collect();
+    assert!(escaped.is_empty(), "nothing was written outside a library: {escaped:?}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// The second attack: 25 crafted ops from a plain member, none of which the lead's laptop
+/// refused. Each is now refused with its reason, and Bo's honest edit in the same segment merges.
+#[test]
+fn a_member_cannot_write_through_merge_what_the_window_refuses() {
+    let mut k = community();
+    let a = std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
+    let (a, _) = import_photos(a, &k.scratch.path("photos"), &[("dinner.jpg", 64, 48, 2)], None);
+    k.a = a;
+    let photo = hearth::media::records(k.a.conn()).unwrap()[0].id.clone();
+    let story = stories::write_story(
+        &mut k.a,
+        stories::StoryDraft {
+            title: "How I came to nursing".into(),
+            body: "My grandmother.".into(),
+            prompt_id: None,
+            kind: stories::StoryKind::Personal,
+            visibility: stories::StoryVisibility::Community,
+            audience: vec![],
+            photos: vec![],
+        },
+    )
+    .unwrap()
+    .id;
+    let closes = hearth::clock::Millis(k.a.now().0 + 86_400_000);
+    let question = decisions::propose(&mut k.a, "", "Meet on Tuesdays?", closes).unwrap().id;
+    decisions::take_stance(&mut k.a, &question, decisions::StanceKind::Agree, "").unwrap();
+    let idea = initiatives::propose(
+        &mut k.a,
+        initiatives::InitiativeDraft { title: "Garden".into(), difference: "Green".into(), ..Default::default() },
+    )
+    .unwrap()
+    .id;
+    let moment =
+        moments::create(&mut k.a, moments::MomentDraft::titled("Dinner", moments::MomentKind::Dinner, "2026-03-01"))
+            .unwrap()
+            .id;
+    media::set_photo_consent(&mut k.c, media::PhotoConsent::Ask).unwrap();
+    k.round();
+    // Bo asks for the photo to be hidden, and Ada, a lead, hides it.
+    let hide = hearth::ids::derived(&["hide", &photo, &k.bo]);
+    media::request_hide(&mut k.b, &photo, "I look tired").unwrap();
+    k.round();
+    media::resolve_hide_request(&mut k.a, &hide, true).unwrap();
+    k.round();
+
+    let b = &k.b;
+    let (ada, bo, cy) = (k.ada.clone(), k.bo.clone(), k.cy.clone());
+    let stance = hearth::ids::derived(&["stance", &question, &ada]);
+    let cy_tag = hearth::ids::derived(&["tag", &photo, &cy]);
+    let note = "forged-care-note";
+    let attacks: Vec<(&str, &str, &str, Value, &str)> = vec![
+        ("media", &photo, "hidden", Value::Integer(0), "hides or shows a photo, which only leads may"),
+        ("stories", &story, "author", text(&bo), "changes who wrote a story"),
+        ("stances", &stance, "stance", text("block"), "changes someone else's stance"),
+        ("decisions", &question, "closed", Value::Integer(1), "community question, which only leads may"),
+        ("initiatives", &idea, "status", text("gathering"), "moves an initiative its author does not lead"),
+        ("moments", &moment, "author", text(&bo), "changes who wrote a moment"),
+        ("moments", &moment, "deleted", Value::Integer(1), "deletes someone else's moment"),
+        ("hide_requests", &hide, "status", text("kept"), "settles a request to hide a photo"),
+        ("members", &ada, "bio", text("Bo was here"), "changes another member's profile"),
+        ("members", &bo, "role", text("lead"), "changes a member's role"),
+        ("members", &bo, "years_in_practice", text("lots"), "which holds integer"),
+    ];
+    for (table, row, column, value, _) in &attacks {
+        forge(b, table, row, column, value.clone(), None);
+    }
+    // Two more "block" stances under ids that are not Bo's one stance.
+    for fake in ["stance-1", "stance-2"] {
+        for (column, value) in [
+            ("author", text(&bo)),
+            ("created_at", Value::Integer(1)),
+            ("decision_id", text(&question)),
+            ("stance", text("block")),
+        ] {
+            forge(b, "stances", fake, column, value, None);
+        }
+    }
+    // A care note about Cy, visible to everyone, with a made-up consent.
+    for (column, value) in [
+        ("author", text(&bo)),
+        ("created_at", Value::Integer(1)),
+        ("member_id", text(&cy)),
+        ("consent", text("she said yes")),
+        ("audience_kind", text("members")),
+        ("audience", text(&format!("[\"{ada}\",\"{bo}\"]"))),
+        ("title", text("Cy's divorce")),
+    ] {
+        forge(b, "care_notes", note, column, value, None);
+    }
+    // Cy asked to be asked first: a tag straight to "tagged".
+    for (column, value) in [
+        ("author", text(&bo)),
+        ("created_at", Value::Integer(1)),
+        ("media_id", text(&photo)),
+        ("member_id", text(&cy)),
+        ("status", text("tagged")),
+    ] {
+        forge(b, "media_tags", &cy_tag, column, value, None);
+    }
+    forge(b, "members", &bo, "bio", text("I like walks"), None);
+
+    let report = k.bo_to_ada();
+    let why = refusals(&report);
+    for (table, _, column, _, reason) in &attacks {
+        assert!(why.contains(reason), "{table}.{column} is refused ({reason}): {why}");
+    }
+    assert!(why.contains("an id that does not match"), "made-up stance ids are refused: {why}");
+    assert!(why.contains("care note about another member, which only leads may"), "{why}");
+    assert!(why.contains("tags a member without their yes"), "{why}");
+    let lead = Viewer::me(&k.a).unwrap();
+    assert_eq!(cell(&k.a, "media", &photo, "hidden"), Value::Integer(1), "the photo the leads hid stays hidden");
+    assert_eq!(cell(&k.a, "stories", &story, "author"), text(&ada), "Ada's story stays Ada's");
+    assert_eq!(cell(&k.a, "stances", &stance, "stance"), text("agree"), "Ada's stance stands");
+    let tally = decisions::get(k.a.conn(), &lead, &question, k.a.now()).unwrap();
+    assert!(!tally.closed, "a member cannot close a community question");
+    assert_eq!(cell(&k.a, "stances", "stance-1", "stance"), Value::Null, "no invented stance");
+    assert_eq!(cell(&k.a, "care_notes", note, "title"), Value::Null, "no invented care note");
+    assert_eq!(cell(&k.a, "media_tags", &cy_tag, "status"), Value::Null, "Cy is not tagged without her yes");
+    assert_eq!(cell(&k.a, "initiatives", &idea, "status"), text("idea"));
+    assert_eq!(cell(&k.a, "moments", &moment, "deleted"), Value::Integer(0));
+    assert_eq!(cell(&k.a, "hide_requests", &hide, "status"), text("hidden"), "only a lead settles it");
+    assert_eq!(cell(&k.a, "members", &bo, "role"), text("member"));
+    assert_eq!(cell(&k.a, "members", &bo, "bio"), text("I like walks"), "Bo's own edit in the same segment merges");
+    let care = care::list_care_notes(k.a.conn(), &lead).unwrap();
+    assert!(care.is_empty(), "nothing reached the care notes: {care:?}");
+}
+
+/// The third attack: one value of the wrong type stopped every laptop's sync, for good, and
+/// no one could join any more.
+#[test]
+fn one_bad_value_never_stops_a_sync_and_newcomers_still_join() {
+    let mut k = community();
+    let (bo, ada) = (k.bo.clone(), k.ada.clone());
+    forge(&k.b, "members", &bo, "years_in_practice", text("lots"), None);
+    forge(&k.b, "members", &bo, "display_name", Value::Null, None);
+    forge(&k.b, "members", &bo, "bio", Value::Blob(vec![0xde, 0xad]), None);
+    forge(&k.b, "members", &bo, "id", text(&ada), None);
+    forge(&k.b, "members", &bo, "years_in_practice", Value::Integer(12), None);
+
+    let report = k.bo_to_ada();
+    let why = refusals(&report);
+    assert_eq!(report.merge.refused, 4, "the four bad values, not Bo's good one: {why}");
+    assert!(why.contains("into members.years_in_practice, which holds integer"), "{why}");
+    assert!(why.contains("puts nothing into members.display_name"), "{why}");
+    assert!(why.contains("binary data into members.bio"), "{why}");
+    assert!(why.contains("changes a row's id"), "{why}");
+    assert_eq!(cell(&k.a, "members", &bo, "years_in_practice"), Value::Integer(12), "Bo's good edit merged");
+    assert_eq!(cell(&k.a, "members", &ada, "display_name"), text("Ada"), "no row took another's id");
+    // Every later sync works, and a newcomer joins.
+    k.round();
+    let (di, _) = join(&mut k.a, "Di", &k.scratch.path("d"), &k.folder).unwrap();
+    assert_eq!(cell(&di, "members", &bo, "years_in_practice"), Value::Integer(12));
+}
+
+/// The fourth attack: after a lead removed a lost laptop, the same, already-used invitation let
+/// a new laptop in as that member.
+#[test]
+fn an_invitation_admits_one_laptop_and_is_forgotten_once_used() {
+    let mut k = community();
+    let invitation = roster::invite(&mut k.a, "Di", None).unwrap();
+    sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    let target = Target::Folder(k.folder.clone());
+    let (d1, _) = sync::join(&k.scratch.path("d1"), &invitation, Some(&target), &Credentials::default()).unwrap();
+    let secret: Option<String> =
+        d1.conn().query_row("SELECT value FROM local_settings WHERE key = 'invitation_secret'", [], |r| r.get(0)).ok();
+    assert_eq!(secret, None, "the joined laptop forgets the invitation's secret once its endorsement is out");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(d1.root()), 0o700, "a library folder is its user's alone");
+        assert_eq!(mode(&d1.root().join("hearth.db")), 0o600);
+    }
+    sync::sync_folder(&mut k.a, &k.folder).unwrap();
+
+    // Someone who kept a copy of the invitation lets a second laptop in with it.
+    let (_, _) = sync::join(&k.scratch.path("d2"), &invitation, Some(&target), &Credentials::default()).unwrap();
+    let report = sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    assert!(refusals(&report).contains("an invitation another laptop already used"), "{}", refusals(&report));
+
+    // The lead removes Di's lost laptop; the invitation lets no new laptop in either.
+    roster::remove_device(&mut k.a, d1.device()).unwrap();
+    sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    let (d3, _) = sync::join(&k.scratch.path("d3"), &invitation, Some(&target), &Credentials::default()).unwrap();
+    let report = sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    assert!(
+        report.rejected.iter().any(|r| r.starts_with(d3.device()) && r.contains("already used")),
+        "{}",
+        refusals(&report)
+    );
+    let roster = roster::devices(&k.a).unwrap();
+    assert!(roster.iter().all(|d| d.id != d3.device()), "the third laptop is not in the roster");
+}
+
+/// The fifth attack: a clock at its counter's limit made every later local write panic or wrap
+/// backwards; one stamped 23 h 59 min ahead dragged an honest laptop's clock with it.
+#[test]
+fn clocks_at_their_limit_or_far_ahead_neither_freeze_nor_drag_a_laptop() {
+    use hearth::changes::Hlc;
+    let mut k = community();
+    let bo = k.bo.clone();
+    let now = k.b.now().0;
+    let raw = |hlc: String, column: &str, value: Value| {
+        k.b.conn()
+            .execute(
+                "INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, 'members', ?2, ?3, ?4, ?2)",
+                rusqlite::params![hlc, bo, column, value],
+            )
+            .unwrap();
+    };
+    raw(format!("{now:012x}-{:x}-{}", u32::MAX, k.b.device()), "pronouns", text("they"));
+    raw(format!("{now:012x}-{:06x}-{}", 0xff_ffff, k.b.device()), "location", text("Leeds"));
+    raw(format!("{:012x}-000000-{}", now + 86_340_000, k.b.device()), "bio", text("from the future"));
+    let report = k.bo_to_ada();
+    assert_eq!(report.merge.quarantined, 1, "the far-ahead clock is set aside: {report:?}");
+    assert!(refusals(&report).contains("a clock that is not one"), "the unreadable one refused: {report:?}");
+    assert_eq!(cell(&k.a, "members", &bo, "location"), text("Leeds"), "a clock at the counter's limit is a clock");
+    let ada_clock: String =
+        k.a.conn().query_row("SELECT value FROM local_settings WHERE key = 'hlc'", [], |r| r.get(0)).unwrap();
+    let ada_clock = Hlc::parse(&ada_clock).unwrap();
+    assert!(
+        ada_clock.millis <= k.a.now().0 + sync::FUTURE_LIMIT_MS,
+        "Ada's clock is not dragged a day ahead: {ada_clock:?}"
+    );
+    // Ada's next edits are stamped as usual (no panic, no wrap) and merge at Cy's.
+    hearth::community::update_community(&mut k.a, "Circle of care", "").unwrap();
+    sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    sync::sync_folder(&mut k.c, &k.folder).unwrap();
+    let held_back: i64 =
+        k.c.conn()
+            .query_row("SELECT count(*) FROM quarantined_ops WHERE hlc LIKE '%' || ?1", [k.a.device()], |r| r.get(0))
+            .unwrap();
+    assert_eq!(held_back, 0, "nothing of Ada's is set aside at Cy's");
+    assert_eq!(hearth::community::community(k.c.conn()).unwrap().name, "Circle of care");
+}
+
+/// The eighth fault: what was set aside was never looked at again. An op stamped ahead merges
+/// once the laptop's clock reaches it; a change to a row that arrives later merges then.
+#[test]
+fn set_aside_ops_merge_once_their_time_or_their_row_comes() {
+    let mut k = community();
+    let bo = k.bo.clone();
+    let now = k.b.now().0;
+    k.b.conn()
+        .execute(
+            "INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, 'members', ?2, 'bio', 'an hour early', ?2)",
+            rusqlite::params![format!("{:012x}-000000-{}", now + 3_600_000, k.b.device()), bo],
+        )
+        .unwrap();
+    let report = k.bo_to_ada();
+    assert_eq!(report.merge.quarantined, 1, "{report:?}");
+    assert_ne!(cell(&k.a, "members", &bo, "bio"), text("an hour early"));
+    // Two hours later on Ada's laptop, the next sync merges it.
+    let root = k.a.root().to_path_buf();
+    drop(std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap()));
+    let later = std::sync::Arc::new(hearth::clock::FixedClock::new(hearth::clock::Millis(now + 7_200_000), 1_000));
+    let mut a = Library::open_with(&root, later, hearth::ids::IdSource::random()).unwrap();
+    sync::sync_folder(&mut a, &k.folder).unwrap();
+    assert_eq!(cell(&a, "members", &bo, "bio"), text("an hour early"), "merged once its time came");
+
+    // Cy makes a moment; Bo (whose laptop sorts first) adds its place. A newcomer reads Bo's
+    // change before the moment exists, and merges it once Cy's segment has made it.
+    let moment =
+        moments::create(&mut k.c, moments::MomentDraft::titled("Picnic", moments::MomentKind::Outing, "2026-06-01"))
+            .unwrap()
+            .id;
+    sync::sync_folder(&mut k.c, &k.folder).unwrap();
+    sync::sync_folder(&mut k.b, &k.folder).unwrap();
+    let mut draft = moments::MomentDraft::titled("Picnic", moments::MomentKind::Outing, "2026-06-01");
+    draft.place = "By the river".into();
+    moments::update(&mut k.b, &moment, draft).unwrap();
+    sync::sync_folder(&mut k.b, &k.folder).unwrap();
+    assert!(k.b.device() < k.c.device(), "Bo's segments are read before Cy's");
+    let (di, report) = join(&mut a, "Di", &k.scratch.path("d"), &k.folder).unwrap();
+    assert_eq!(report.merge.refused, 0, "{:?}", report.rejected);
+    assert_eq!(cell(&di, "moments", &moment, "place"), text("By the river"), "Bo's change waited for the row");
+}
