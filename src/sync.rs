@@ -143,7 +143,7 @@ fn known(table: &str, column: &str) -> bool {
 /// Merges ops (from this device or any other) by per-column last-writer-wins. Idempotent and
 /// order-independent: the same set of ops, in any order, with repeats, gives the same tables.
 pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
-    let report = merge_ops(library, ops, None)?;
+    let (report, _) = merge_ops(library, ops, None, None)?;
     if report.applied > 0 {
         crate::search::rebuild(library.conn())?;
     }
@@ -152,92 +152,154 @@ pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
 
 /// [`merge`] without refreshing the search index, for callers that merge several batches
 /// and refresh it once. `segment` (device, number) is recorded as merged in the same
-/// transaction, so a crash never leaves a segment applied but unrecorded.
-fn merge_ops(library: &mut Library, ops: &[Op], segment: Option<(&str, u64)>) -> Result<MergeReport> {
+/// transaction, so a crash never leaves a segment applied but unrecorded. With `check`, each
+/// op is first checked against the write rules as its device's member (one op at a time, on
+/// the tables as the ops before it left them, as the window checks a screen's writes); what
+/// is refused or waits is set aside with why, and listed by reason.
+fn merge_ops(
+    library: &mut Library,
+    ops: &[Op],
+    segment: Option<(&str, u64)>,
+    check: Option<(&str, &roster::Admitted)>,
+) -> Result<(MergeReport, BTreeMap<String, u32>)> {
     library.ensure_writable()?;
     let now = library.now();
     let tx = library.conn_mut().transaction()?;
-    let mut report = MergeReport::default();
-    let mut newest: Option<Hlc> = None;
-    for op in ops {
-        let Some(hlc) = Hlc::parse(&op.hlc) else {
-            report.quarantined += 1;
-            quarantine(&tx, op, "unreadable clock")?;
-            continue;
-        };
-        if hlc.millis > now.0 + FUTURE_LIMIT_MS {
-            report.quarantined += 1;
-            set_aside(&tx, op, AHEAD_OF_CLOCK, true)?;
-            continue;
-        }
-        if !known(&op.table, &op.column) {
-            report.parked += 1;
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO parked_ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author])?;
-            continue;
-        }
-        // One op that cannot be stored (a value the schema refuses after all) is set aside
-        // with why; it never stops the merge of the others.
-        tx.execute_batch("SAVEPOINT op")?;
-        match apply(&tx, op, now.0) {
-            Ok(applied) => {
-                tx.execute_batch("RELEASE op")?;
-                if applied {
-                    report.applied += 1;
-                } else {
-                    report.superseded += 1;
-                }
-            }
-            Err(Error::Sqlite(e)) => {
-                tx.execute_batch("ROLLBACK TO op; RELEASE op")?;
-                report.refused += 1;
-                quarantine(&tx, op, &format!("could not be stored ({e})"))?;
+    let checker = match check {
+        Some((device, admitted)) => Some(Checker::new(&tx, device, admitted, ops)?),
+        None => None,
+    };
+    // A row is created whole or not at all: when one of the ops creating it is refused, the
+    // segment is merged again without that row (its author and time alone would still make
+    // a care note, a stance).
+    let mut dropped: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    loop {
+        tx.execute_batch("SAVEPOINT segment")?;
+        let mut report = MergeReport::default();
+        let mut newest: Option<Hlc> = None;
+        let mut held: Vec<(&Op, String, bool)> = Vec::new();
+        let mut refused_rows = std::collections::HashSet::new();
+        for op in ops {
+            let Some(hlc) = Hlc::parse(&op.hlc) else {
+                held.push((
+                    op,
+                    "stamped with a clock that is not one (a counter past its limit, a wrong width)".into(),
+                    false,
+                ));
+                continue;
+            };
+            if hlc.millis > now.0 + FUTURE_LIMIT_MS {
+                report.quarantined += 1;
+                set_aside(&tx, op, AHEAD_OF_CLOCK, true)?;
                 continue;
             }
-            Err(other) => return Err(other),
+            if let Some(checker) = &checker {
+                let verdict = checker.check(&tx, op)?;
+                if dropped.contains(&(op.table.clone(), op.row.clone())) {
+                    let reason = match verdict {
+                        Some(Held::Refused(reason, _)) => reason,
+                        _ => "belongs to a row whose creation was refused".into(),
+                    };
+                    held.push((op, reason, false));
+                    continue;
+                }
+                match verdict {
+                    None => {}
+                    Some(Held::Waiting) => {
+                        report.waiting += 1;
+                        set_aside(&tx, op, WAITING_FOR_ROW, true)?;
+                        continue;
+                    }
+                    Some(Held::Refused(reason, retry)) => {
+                        if checker.new_row(op) {
+                            refused_rows.insert((op.table.clone(), op.row.clone()));
+                        }
+                        held.push((op, reason, retry));
+                        continue;
+                    }
+                }
+            }
+            if !known(&op.table, &op.column) {
+                report.parked += 1;
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO parked_ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author])?;
+                continue;
+            }
+            // One op that cannot be stored (a value the schema refuses after all) is set aside
+            // with why; it never stops the merge of the others.
+            tx.execute_batch("SAVEPOINT op")?;
+            match apply(&tx, op, now.0) {
+                Ok(applied) => {
+                    tx.execute_batch("RELEASE op")?;
+                    if applied {
+                        report.applied += 1;
+                    } else {
+                        report.superseded += 1;
+                    }
+                }
+                Err(Error::Sqlite(e)) => {
+                    tx.execute_batch("ROLLBACK TO op; RELEASE op")?;
+                    held.push((op, format!("could not be stored ({e})"), false));
+                    continue;
+                }
+                Err(other) => return Err(other),
+            }
+            if newest.as_ref().is_none_or(|n| (hlc.millis, hlc.counter) > (n.millis, n.counter)) {
+                newest = Some(hlc);
+            }
         }
-        if newest.as_ref().is_none_or(|n| (hlc.millis, hlc.counter) > (n.millis, n.counter)) {
-            newest = Some(hlc);
+        let again: Vec<_> = refused_rows.difference(&dropped).cloned().collect();
+        if !again.is_empty() {
+            tx.execute_batch("ROLLBACK TO segment; RELEASE segment")?;
+            dropped.extend(again);
+            continue;
         }
-    }
-    // This device's next writes must come after everything it has seen.
-    if let Some(newest) = newest {
-        let last: Option<String> = tx
-            .prepare_cached("SELECT value FROM local_settings WHERE key = 'hlc'")?
-            .query_row([], |row| row.get(0))
-            .optional()?;
-        let behind = last
-            .as_deref()
-            .and_then(Hlc::parse)
-            .is_none_or(|l| (l.millis, l.counter) < (newest.millis, newest.counter));
-        if behind {
-            // Never past a little ahead of this laptop's own clock: a far-future stamp must
-            // not drag its next edits along (ops beyond that are set aside above).
-            let newest = match newest.millis > now.0 + FUTURE_LIMIT_MS {
-                true => Hlc { millis: now.0 + FUTURE_LIMIT_MS, counter: 0, ..newest },
-                false => newest,
-            };
-            let seen = Hlc { device: library_device(&tx)?, ..newest };
-            tx.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [seen.to_string()])?;
+        tx.execute_batch("RELEASE segment")?;
+        let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
+        for (op, reason, retry) in held {
+            set_aside(&tx, op, &reason, retry)?;
+            report.refused += 1;
+            *reasons.entry(reason).or_default() += 1;
         }
+        // This device's next writes must come after everything it has seen.
+        if let Some(newest) = newest {
+            let last: Option<String> = tx
+                .prepare_cached("SELECT value FROM local_settings WHERE key = 'hlc'")?
+                .query_row([], |row| row.get(0))
+                .optional()?;
+            let behind = last
+                .as_deref()
+                .and_then(Hlc::parse)
+                .is_none_or(|l| (l.millis, l.counter) < (newest.millis, newest.counter));
+            if behind {
+                // Never past a little ahead of this laptop's own clock: a far-future stamp
+                // must not drag its next edits along (ops beyond that are set aside above).
+                let newest = match newest.millis > now.0 + FUTURE_LIMIT_MS {
+                    true => Hlc { millis: now.0 + FUTURE_LIMIT_MS, counter: 0, ..newest },
+                    false => newest,
+                };
+                let seen = Hlc { device: library_device(&tx)?, ..newest };
+                tx.execute(
+                    "INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)",
+                    [seen.to_string()],
+                )?;
+            }
+        }
+        if let Some((device, seq)) = segment {
+            tx.execute(
+                "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
+                params![device, seq as i64],
+            )?;
+        }
+        tx.commit()?;
+        return Ok((report, reasons));
     }
-    if let Some((device, seq)) = segment {
-        tx.execute("INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)", params![device, seq as i64])?;
-    }
-    tx.commit()?;
-    Ok(report)
 }
 
 fn library_device(conn: &Connection) -> Result<String> {
     Ok(library::get_local(conn, "device")?.unwrap_or_default())
-}
-
-/// Keeps an op aside for good, with why (a writer who may not write it, a value that cannot
-/// be stored).
-fn quarantine(conn: &Connection, op: &Op, reason: &str) -> Result<()> {
-    set_aside(conn, op, reason, false)
 }
 
 /// Keeps an op aside with why; `retry` when a later sync may merge it (its clock is ahead, its
@@ -1066,7 +1128,8 @@ pub fn run(
     let retried = access.with(retry_set_aside)?;
     report.merge.applied += retried.applied;
     report.merge.superseded += retried.superseded;
-    report.merge.waiting = report.merge.waiting.saturating_sub(retried.applied + retried.superseded + retried.refused);
+    // What waited and has now merged no longer waits.
+    report.merge.waiting = report.merge.waiting.min(retried.waiting);
     // The search index is refreshed once, after every batch.
     if report.merge.applied > 0 {
         access.with(|library| crate::search::rebuild(library.conn()))?;
@@ -1091,22 +1154,12 @@ const WAITING_FOR_ROW: &str = "waits for the row it changes";
 /// Why an op is set aside until this laptop's clock comes near it.
 const AHEAD_OF_CLOCK: &str = "stamped ahead of this device's clock";
 
-/// A segment's ops, sorted by the write rules.
-struct Sorted {
-    allowed: Vec<Op>,
-    /// With why, and whether to try again (refused only because its writer is not a lead here
-    /// yet).
-    refused: Vec<(Op, String, bool)>,
-    /// Changes to rows this replica does not hold yet, which the segment does not create.
-    waiting: Vec<Op>,
-}
-
 /// A row's values as a segment leaves them: its ops for the row, else the database's.
 struct SegmentRow<'a> {
     conn: &'a Connection,
     table: &'a str,
     row: &'a str,
-    values: Option<&'a std::collections::HashMap<&'a str, Value>>,
+    values: Option<&'a std::collections::HashMap<String, Value>>,
 }
 
 impl crate::rules::RowValues for SegmentRow<'_> {
@@ -1125,66 +1178,82 @@ impl crate::rules::RowValues for SegmentRow<'_> {
     }
 }
 
-/// Sorts ops from one device by what its member may write ([`crate::rules`]), reading owners
-/// and current values from this replica's database, never from the ops themselves.
-fn sort_ops(conn: &Connection, device: &str, admitted: &roster::Admitted, ops: &[Op]) -> Result<Sorted> {
-    use std::collections::{HashMap, HashSet};
-    let mut values: HashMap<(&str, &str), HashMap<&str, Value>> = HashMap::new();
-    for op in ops.iter().filter(|op| known(&op.table, &op.column)) {
-        values.entry((op.table.as_str(), op.row.as_str())).or_default().insert(op.column.as_str(), op.value.to_value());
-    }
-    let mut existing: HashSet<(&str, &str)> = HashSet::new();
-    for (table, row) in values.keys() {
-        let found = conn
-            .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
-            .query_row([row], |_| Ok(()))
-            .optional()?;
-        if found.is_some() {
-            existing.insert((table, row));
+/// Why an op from another device is not merged now.
+enum Held {
+    /// Refused, with why; `retry` when only its writer's role stood in the way (their
+    /// promotion may not have arrived yet).
+    Refused(String, bool),
+    /// A change to a row this replica does not hold yet, which its segment does not create.
+    Waiting,
+}
+
+/// Checks ops from one admitted device against the write rules ([`crate::rules`]), reading
+/// owners and current values from this replica's database as the merge so far has left it
+/// (never from the ops themselves), and the values a segment gives the rows it creates.
+struct Checker<'a> {
+    device: &'a str,
+    admitted: &'a roster::Admitted,
+    /// Each row's values as the segment leaves them.
+    values: std::collections::HashMap<(String, String), std::collections::HashMap<String, Value>>,
+    /// Rows that existed before the segment.
+    existing: std::collections::HashSet<(String, String)>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(conn: &Connection, device: &'a str, admitted: &'a roster::Admitted, ops: &[Op]) -> Result<Checker<'a>> {
+        let mut values: std::collections::HashMap<(String, String), std::collections::HashMap<String, Value>> =
+            std::collections::HashMap::new();
+        for op in ops.iter().filter(|op| known(&op.table, &op.column)) {
+            values
+                .entry((op.table.clone(), op.row.clone()))
+                .or_default()
+                .insert(op.column.clone(), op.value.to_value());
         }
+        let mut existing = std::collections::HashSet::new();
+        for (table, row) in values.keys() {
+            let found = conn
+                .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+                .query_row([row], |_| Ok(()))
+                .optional()?;
+            if found.is_some() {
+                existing.insert((table.clone(), row.clone()));
+            }
+        }
+        Ok(Checker { device, admitted, values, existing })
     }
-    // The founding laptop's first segment makes its member a lead and then acts as one.
-    let made_lead = |member: &str| {
-        admitted.root
-            && values
-                .get(&("members", member))
-                .and_then(|row| row.get("role"))
-                .is_some_and(|role| *role == Value::Text("lead".into()))
-    };
-    let mut actors: HashMap<&str, crate::rules::Actor> = HashMap::new();
-    let mut sorted = Sorted { allowed: Vec::new(), refused: Vec::new(), waiting: Vec::new() };
-    for op in ops {
-        if let Err(reason) = roster::speaks_for(device, admitted, op) {
-            sorted.refused.push((op.clone(), reason, false));
-            continue;
+
+    /// Whether the row did not exist before the segment.
+    fn new_row(&self, op: &Op) -> bool {
+        !self.existing.contains(&(op.table.clone(), op.row.clone()))
+    }
+
+    /// None when the op may be merged now.
+    fn check(&self, conn: &Connection, op: &Op) -> Result<Option<Held>> {
+        if let Err(reason) = roster::speaks_for(self.device, self.admitted, op) {
+            return Ok(Some(Held::Refused(reason, false)));
         }
         // Unknown tables and columns are parked by the merge, for after an upgrade.
         if !known(&op.table, &op.column) {
-            sorted.allowed.push(op.clone());
-            continue;
+            return Ok(None);
         }
-        let key = (op.table.as_str(), op.row.as_str());
-        let row_values = values.get(&key);
-        let exists = existing.contains(&key);
-        let member = if admitted.root { op.author.as_str() } else { admitted.member.as_str() };
-        let creates = row_values.and_then(|values| values.get("author")).is_some_and(|author| match author {
-            Value::Text(author) => author == member,
-            _ => false,
-        });
-        if !exists && !row_values.is_some_and(|values| values.contains_key("author")) {
-            sorted.waiting.push(op.clone());
-            continue;
+        let key = (op.table.clone(), op.row.clone());
+        let row_values = self.values.get(&key);
+        let exists = self.existing.contains(&key);
+        let member = if self.admitted.root { op.author.as_str() } else { self.admitted.member.as_str() };
+        let claimed = row_values.and_then(|values| values.get("author"));
+        if !exists && claimed.is_none() {
+            return Ok(Some(Held::Waiting));
         }
+        let creates = claimed == Some(&Value::Text(member.to_owned()));
         let creating = !exists || (creates && crate::rules::SHARED_ROWS.contains(&op.table.as_str()));
-        let actor = match actors.get(member) {
-            Some(actor) => actor.clone(),
-            None => {
-                let mut actor = crate::rules::Actor::of(conn, member, admitted.root)?;
-                actor.lead |= made_lead(member);
-                actors.insert(member, actor.clone());
-                actor
-            }
-        };
+        let mut actor = crate::rules::Actor::of(conn, member, self.admitted.root)?;
+        // The founding laptop's first segment makes its member a lead and then acts as one.
+        let made_lead = self
+            .values
+            .get(&("members".to_owned(), member.to_owned()))
+            .and_then(|row| row.get("role"))
+            .is_some_and(|role| *role == Value::Text("lead".into()));
+        actor.lead |= self.admitted.root && made_lead;
         let value = op.value.to_value();
         let change = crate::rules::Change {
             table: &op.table,
@@ -1193,39 +1262,19 @@ fn sort_ops(conn: &Connection, device: &str, admitted: &roster::Admitted, ops: &
             value: &value,
             creating,
             exists,
-            device,
+            device: self.device,
             at: Hlc::parse(&op.hlc).map(|hlc| hlc.millis).unwrap_or(i64::MAX),
         };
         let row = SegmentRow { conn, table: &op.table, row: &op.row, values: row_values };
-        match crate::rules::permitted(conn, &actor, &change, &row)? {
-            Ok(()) => sorted.allowed.push(op.clone()),
+        Ok(match crate::rules::permitted(conn, &actor, &change, &row)? {
+            Ok(()) => None,
             Err(reason) => {
-                // Refused only for want of being a lead: the promotion may not have arrived
-                // yet, so it is tried again later.
                 let as_lead = crate::rules::Actor { lead: true, ..actor.clone() };
                 let retry = !actor.lead && crate::rules::permitted(conn, &as_lead, &change, &row)?.is_ok();
-                sorted.refused.push((op.clone(), reason, retry));
+                Some(Held::Refused(reason, retry))
             }
-        }
+        })
     }
-    // A row is created whole or not at all: when one of the ops creating it is refused, so
-    // are the others (a care note's author and time without the rest would still be a note).
-    let refused_rows: HashSet<(String, String)> = sorted
-        .refused
-        .iter()
-        .map(|(op, ..)| (op.table.clone(), op.row.clone()))
-        .filter(|(table, row)| !existing.contains(&(table.as_str(), row.as_str())))
-        .collect();
-    if !refused_rows.is_empty() {
-        let (keep, drop): (Vec<Op>, Vec<Op>) = std::mem::take(&mut sorted.allowed)
-            .into_iter()
-            .partition(|op| !refused_rows.contains(&(op.table.clone(), op.row.clone())));
-        sorted.allowed = keep;
-        sorted
-            .refused
-            .extend(drop.into_iter().map(|op| (op, "belongs to a row whose creation was refused".into(), false)));
-    }
-    Ok(sorted)
 }
 
 /// Tries again what was set aside: changes that waited for their row, ops stamped ahead of
@@ -1278,29 +1327,20 @@ fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
             continue;
         }
         let admitted = roster::Admitted { member, root: key == trust_root };
-        let sorted = sort_ops(library.conn(), &device, &admitted, &ops)?;
-        let forget = |conn: &Connection, op: &Op| -> Result<()> {
+        // Taken out of where they wait; the merge sets aside again whatever still must wait.
+        for op in &ops {
             for table in ["quarantined_ops", "parked_ops"] {
-                conn.prepare_cached(&format!(
-                    "DELETE FROM {table} WHERE hlc = ?1 AND tbl = ?2 AND row_id = ?3 AND col = ?4"
-                ))?
-                .execute(params![op.hlc, op.table, op.row, op.column])?;
+                library
+                    .conn()
+                    .prepare_cached(&format!(
+                        "DELETE FROM {table} WHERE hlc = ?1 AND tbl = ?2 AND row_id = ?3 AND col = ?4"
+                    ))?
+                    .execute(params![op.hlc, op.table, op.row, op.column])?;
             }
-            Ok(())
-        };
-        for (op, reason, retry) in &sorted.refused {
-            forget(library.conn(), op)?;
-            set_aside(library.conn(), op, reason, *retry)?;
-            report.refused += 1;
         }
-        for op in &sorted.waiting {
-            forget(library.conn(), op)?;
-            set_aside(library.conn(), op, WAITING_FOR_ROW, true)?;
-        }
-        for op in &sorted.allowed {
-            forget(library.conn(), op)?;
-        }
-        let merged = merge_ops(library, &sorted.allowed, None)?;
+        let (merged, _) = merge_ops(library, &ops, None, Some((&device, &admitted)))?;
+        report.refused += merged.refused;
+        report.waiting += merged.waiting;
         report.applied += merged.applied;
         report.superseded += merged.superseded;
         report.quarantined += merged.quarantined;
@@ -1343,24 +1383,12 @@ fn merge_segment(
             return Ok(Merged::Refused);
         }
     };
-    let sorted = sort_ops(library.conn(), &segment.device, &admitted, &segment.ops)?;
-    let mut refused: BTreeMap<String, u32> = BTreeMap::new();
-    for (op, reason, retry) in &sorted.refused {
-        set_aside(library.conn(), op, reason, *retry)?;
-        *refused.entry(reason.clone()).or_default() += 1;
-    }
-    for op in &sorted.waiting {
-        set_aside(library.conn(), op, WAITING_FOR_ROW, true)?;
-    }
-    report.merge.waiting += sorted.waiting.len() as u32;
+    let kept_before: i64 = library.conn().query_row("SELECT coalesce(max(id), 0) FROM revisions", [], |r| r.get(0))?;
+    let (merged, refused) = merge_ops(library, &segment.ops, Some((device, seq)), Some((&segment.device, &admitted)))?;
     for (reason, count) in refused {
-        report.merge.refused += count;
         let changes = if count == 1 { "change" } else { "changes" };
         report.rejected.push(format!("{device}/{seq}: {count} {changes} refused: {reason}"));
     }
-    let allowed = sorted.allowed;
-    let kept_before: i64 = library.conn().query_row("SELECT coalesce(max(id), 0) FROM revisions", [], |r| r.get(0))?;
-    let merged = merge_ops(library, &allowed, Some((device, seq)))?;
     let settled: Vec<(String, String)> = library
         .conn()
         .prepare("SELECT tbl, col FROM revisions WHERE id > ?1 ORDER BY id")?
@@ -1372,6 +1400,8 @@ fn merge_segment(
     report.merge.superseded += merged.superseded;
     report.merge.parked += merged.parked;
     report.merge.quarantined += merged.quarantined;
+    report.merge.refused += merged.refused;
+    report.merge.waiting += merged.waiting;
     Ok(Merged::Admitted)
 }
 

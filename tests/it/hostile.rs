@@ -407,3 +407,132 @@ fn set_aside_ops_merge_once_their_time_or_their_row_comes() {
     assert_eq!(report.merge.refused, 0, "{:?}", report.rejected);
     assert_eq!(cell(&di, "moments", &moment, "place"), text("By the river"), "Bo's change waited for the row");
 }
+
+/// The window's rule and the merge rule agree: random writes by Bo, each tried through the
+/// one local write path (what any screen of Bo's window can do) and, when that refuses it,
+/// forged into Bo's log; Ada's laptop must accept exactly what Bo's window accepted.
+///
+/// Left out: `author` and `created_at` of rows that exist, which merge lets a second creation
+/// of a shared row (a photo imported on two laptops) carry, settled earliest-wins; and the
+/// roster's `devices`, where a forged entry has the whole segment refused at admission (the
+/// invitation tests above).
+#[test]
+fn the_window_rule_and_the_merge_rule_agree_on_random_writes() {
+    use hearth::changes::SYNCED_TABLES;
+    let mut k = community();
+    let (ada, bo, cy) = (k.ada.clone(), k.bo.clone(), k.cy.clone());
+    let a = std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
+    let (a, _) = import_photos(a, &k.scratch.path("photos"), &[("one.jpg", 64, 48, 5)], None);
+    k.a = a;
+    for library in [&mut k.a, &mut k.b] {
+        let draft =
+            initiatives::InitiativeDraft { title: "Walks".into(), difference: "Air".into(), ..Default::default() };
+        let idea = initiatives::propose(library, draft).unwrap().id;
+        initiatives::support(library, &idea, "").unwrap();
+        moments::create(library, moments::MomentDraft::titled("Tea", moments::MomentKind::Meeting, "2026-05-01"))
+            .unwrap();
+        let closes = hearth::clock::Millis(library.now().0 + 86_400_000);
+        decisions::propose(library, &idea, "Weekly?", closes).unwrap();
+        care::share_care_note(
+            library,
+            care::CareNoteDraft {
+                member_id: None,
+                consent: String::new(),
+                audience_kind: care::CareAudience::Leads,
+                audience: vec![],
+                title: "A hard month".into(),
+                body: "".into(),
+            },
+        )
+        .unwrap();
+    }
+    k.round();
+
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let hash = "ab".repeat(32);
+    let words = [
+        "lead",
+        "member",
+        "tagged",
+        "requested",
+        "open",
+        "kept",
+        "idea",
+        "gathering",
+        "done",
+        "jpg",
+        "photo",
+        "agree",
+        "block",
+        "leads",
+        "members",
+        "[]",
+        "x",
+        "",
+    ];
+    let (mut agreed, mut refused_both) = (0, 0);
+    for attempt in 0..300 {
+        let (table, columns) = SYNCED_TABLES[next(SYNCED_TABLES.len())];
+        let mut all_columns: Vec<&'static str> = columns.to_vec();
+        all_columns.extend(["deleted", "author", "created_at"]);
+        let column = all_columns[next(all_columns.len())];
+        if table == "devices" {
+            continue;
+        }
+        let mut rows: Vec<String> =
+            k.b.conn()
+                .prepare(&format!("SELECT id FROM {table} ORDER BY id"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+        rows.push(format!("new-{attempt}"));
+        let row = rows[next(rows.len())].clone();
+        let value = match next(6) {
+            0 => Value::Integer(next(3) as i64),
+            1 => Value::Null,
+            2 => text([&ada, &bo, &cy, &hash][next(4)]),
+            3 => text(rows[next(rows.len())].as_str()),
+            _ => text(words[next(words.len())]),
+        };
+        let exists = !row.starts_with("new-");
+        if exists && matches!(column, "author" | "created_at") {
+            continue;
+        }
+        let by_window = k.b.write(|w| w.apply(table, &row, &[(column, value.clone())]));
+        let forged_too = match &by_window {
+            Ok(()) => false,
+            Err(hearth::Error::Forbidden { .. }) => true,
+            Err(_) => continue,
+        };
+        if forged_too {
+            let now = k.b.now().0;
+            if !exists {
+                forge(&k.b, table, &row, "author", text(&bo), None);
+                forge(&k.b, table, &row, "created_at", Value::Integer(now), None);
+                forge(&k.b, table, &row, "deleted", Value::Integer(0), None);
+            }
+            forge(&k.b, table, &row, "updated_at", Value::Integer(now), None);
+            forge(&k.b, table, &row, column, value.clone(), None);
+        }
+        let report = k.bo_to_ada();
+        let refused = report.merge.refused > 0;
+        assert_eq!(
+            refused,
+            forged_too,
+            "{table}.{column} = {value:?} on {} row {row}: the window said {by_window:?}, merge said {:?}",
+            if exists { "an existing" } else { "a new" },
+            report
+        );
+        agreed += 1;
+        refused_both += usize::from(refused);
+    }
+    assert!(agreed > 200 && refused_both > 60 && agreed - refused_both > 30, "{agreed} writes, {refused_both} refused");
+}
