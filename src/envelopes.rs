@@ -16,7 +16,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{self, CommunityKey, Keyring};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::images::write_atomically;
 use crate::library::Access;
 use crate::roster;
@@ -108,7 +108,15 @@ fn receive_listed(
         if kept.exists() {
             continue;
         }
-        let Some(bytes) = store.get(name)? else { continue };
+        let bytes = match store.get_at_most(name, crate::storage::MAX_SMALL_BYTES) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => continue,
+            Err(Error::Invalid { reason, .. }) => {
+                refused.push(reason);
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
         let checked = match crate::sync::verify(&bytes) {
             Ok((body, signer)) => {
                 match access.with(|library| roster::hands_out_keys(library.conn(), &trust_root, &signer))? {
@@ -289,7 +297,10 @@ fn announce_removals(access: &impl Access, store: &Store, device_key: &ed25519_d
 pub(crate) fn read_removal(access: &impl Access, store: &Store) -> Result<bool> {
     let (device, trust_root) =
         access.with(|library| Ok((library.device().to_owned(), roster::trust_root(library)?)))?;
-    let Some(bytes) = store.get(&format!("{REMOVED}/{device}.json"))? else { return Ok(false) };
+    let Ok(Some(bytes)) = store.get_at_most(&format!("{REMOVED}/{device}.json"), crate::storage::MAX_SMALL_BYTES)
+    else {
+        return Ok(false);
+    };
     let Ok((body, signer)) = crate::sync::verify(&bytes) else { return Ok(false) };
     let says: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     if says["removed"].as_str() != Some(device.as_str()) {

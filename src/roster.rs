@@ -322,6 +322,18 @@ pub(crate) fn admit(
     Ok(Ok(Admitted { member, root: false }))
 }
 
+/// Whether this replica knows `signer` as `device`'s key (or as the founding laptop's).
+pub(crate) fn knows_key(conn: &Connection, trust_root: &str, device: &str, signer: &str) -> Result<bool> {
+    if signer == trust_root {
+        return Ok(true);
+    }
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?
+        .query_row([device], |row| row.get(0))
+        .optional()?;
+    Ok(stored.as_deref() == Some(signer))
+}
+
 /// Whether the laptop with this public key may hand out community keys: a lead's laptop still
 /// in the roster, or the founding one. None when this replica does not know the laptop yet.
 pub(crate) fn hands_out_keys(conn: &Connection, trust_root: &str, signer: &str) -> Result<Option<bool>> {

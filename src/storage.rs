@@ -23,6 +23,16 @@ pub const TRANSFERS: usize = 8;
 /// video resumes where it stopped instead of starting over.
 pub const CHUNK_BYTES: u64 = 8 * 1024 * 1024;
 
+/// The most a target may serve as one object: a segment, a whole file, a piece. Real ones are
+/// far smaller (segments hold at most [`crate::sync::SEGMENT_OPS`] ops, whole files at most
+/// [`CHUNK_BYTES`], pieces the chunk size a manifest names); anything larger is refused
+/// before it is read, so whoever holds the target cannot exhaust a laptop's memory.
+pub const MAX_OBJECT_BYTES: u64 = 64 * 1024 * 1024;
+/// The most a small object may be: a key envelope, a removal notice, a manifest, the marker.
+pub const MAX_SMALL_BYTES: u64 = 64 * 1024;
+/// The largest file that travels in pieces (a very long video).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024 * 1024;
+
 /// Written after the last piece of a file sent in pieces: `<name>.chunks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChunkManifest {
@@ -292,17 +302,49 @@ impl Store {
         describe(&self.target, e)
     }
 
-    /// An object's bytes, or None when there is none by that name.
+    /// An object's bytes, or None when there is none by that name. Errors: `Invalid` when it
+    /// is larger than [`MAX_OBJECT_BYTES`] (checked before reading) or, in a folder target, a
+    /// link or anything but a plain file.
     pub fn get(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        self.get_at_most(name, MAX_OBJECT_BYTES)
+    }
+
+    /// [`Store::get`] with a smaller cap, for objects that are always small.
+    pub fn get_at_most(&self, name: &str, max: u64) -> Result<Option<Vec<u8>>> {
+        if !self.plain_file(name) {
+            return Ok(None);
+        }
         let store = self.store.clone();
         let result = self.runtime.block_on(async move {
             match store.get(&path(name)).await {
-                Ok(found) => found.bytes().await.map(|b| Some(b.to_vec())),
-                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Ok(found) if found.meta.size > max => Ok(Err(found.meta.size)),
+                Ok(found) => found.bytes().await.map(|b| Ok(Some(b.to_vec()))),
+                Err(object_store::Error::NotFound { .. }) => Ok(Ok(None)),
                 Err(e) => Err(e),
             }
         });
-        result.map_err(|e| self.fail(e))
+        match result.map_err(|e| self.fail(e))? {
+            Ok(found) => Ok(found),
+            Err(size) => Err(too_large(&self.target, name, size, max)),
+        }
+    }
+
+    /// Whether a name in a folder target is a plain file reached through plain folders: links
+    /// and special files that someone placed in a shared folder are never followed. Other
+    /// targets hold only objects.
+    fn plain_file(&self, name: &str) -> bool {
+        let Target::Folder(root) = &self.target else { return true };
+        let mut at = root.clone();
+        let parts: Vec<&str> = name.split('/').collect();
+        for (index, part) in parts.iter().enumerate() {
+            at.push(part);
+            let Ok(meta) = std::fs::symlink_metadata(&at) else { return true };
+            let last = index + 1 == parts.len();
+            if meta.file_type().is_symlink() || (last && !meta.is_file()) || (!last && !meta.is_dir()) {
+                return false;
+            }
+        }
+        true
     }
 
     /// Creates an object unless one by that name exists; true when it wrote.
@@ -320,7 +362,7 @@ impl Store {
             store.list(Some(&prefix)).map_ok(|meta| (meta.location.to_string(), meta.size)).try_collect().await
         });
         match listed {
-            Ok(listed) => Ok(listed),
+            Ok(listed) => Ok(listed.into_iter().filter(|(name, _)| self.plain_file(name)).collect()),
             Err(object_store::Error::NotFound { .. }) => Ok(Vec::new()),
             Err(e) => Err(self.fail(e)),
         }
@@ -421,10 +463,22 @@ impl Store {
         check: &dyn Fn(&Path) -> bool,
     ) -> Result<Option<u64>> {
         use std::io::Write;
-        let Some(manifest) = self.get(&manifest_name(name))? else { return Ok(None) };
+        let Some(manifest) = self.get_at_most(&manifest_name(name), MAX_SMALL_BYTES)? else { return Ok(None) };
         let manifest: ChunkManifest = serde_json::from_slice(&manifest).map_err(|e| {
             Error::invalid("target", format!("{}: {name}'s list of pieces is damaged ({e})", self.target))
         })?;
+        // A manifest announces what will be written to disk: it must describe a real file.
+        let pieces_needed = manifest.size.div_ceil(manifest.chunk_bytes.max(1));
+        if manifest.chunk_bytes == 0
+            || manifest.chunk_bytes > MAX_OBJECT_BYTES
+            || manifest.size > MAX_FILE_BYTES
+            || u64::from(manifest.chunks) != pieces_needed
+        {
+            return Err(Error::invalid(
+                "target",
+                format!("{}: {name}'s list of pieces announces what no real file is", self.target),
+            ));
+        }
         let incoming = dest.with_file_name(format!(
             "{}.incoming",
             dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
@@ -450,6 +504,13 @@ impl Store {
                 Error::invalid("target", format!("{}: piece {index} of {name} is missing", self.target))
             })?;
             let piece = open(piece)?;
+            if piece.len() as u64 > manifest.chunk_bytes {
+                let _ = std::fs::remove_file(&incoming);
+                return Err(Error::invalid(
+                    "target",
+                    format!("{}: piece {index} of {name} is larger than its list of pieces says", self.target),
+                ));
+            }
             fetched += piece.len() as u64;
             file.write_all(&piece).map_err(|e| Error::io(&incoming, e))?;
             if index + 1 < manifest.chunks {
@@ -478,8 +539,13 @@ impl Store {
             let mut transfers = futures::stream::iter(names.into_iter().map(|name| {
                 let store = store.clone();
                 async move {
+                    if !self.plain_file(&name) {
+                        return Ok((name, None));
+                    }
                     let found = store.get(&path(&name)).await;
                     let bytes = match found {
+                        // Left out (the sync lists it as too large from its size).
+                        Ok(found) if found.meta.size > MAX_OBJECT_BYTES => None,
                         Ok(found) => Some(found.bytes().await.map_err(|e| describe(&self.target, e))?.to_vec()),
                         // Listed a moment ago and gone now: someone tidied up; not ours to mind.
                         Err(object_store::Error::NotFound { .. }) => None,
@@ -541,6 +607,13 @@ async fn put_new(
 }
 
 /// A store error in words a member can act on.
+fn too_large(target: &Target, name: &str, size: u64, max: u64) -> Error {
+    Error::invalid(
+        "target",
+        format!("{target}: {name} is {size} bytes, more than anything Hearth writes ({max} at most); left unread"),
+    )
+}
+
 fn describe(target: &Target, error: object_store::Error) -> Error {
     let text = error.to_string();
     let lower = text.to_lowercase();

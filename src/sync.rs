@@ -33,6 +33,12 @@ pub const FORMAT: u32 = 1;
 /// far past its own (5 minutes: more than laptops kept by a time server drift apart).
 pub const FUTURE_LIMIT_MS: i64 = 5 * 60 * 1000;
 const MEDIA_FOLDERS: &[&str] = &["blobs", "thumbs", "previews"];
+/// The most ops one segment holds (a few MB of JSON: far under what a target may serve).
+pub const SEGMENT_OPS: i64 = 20_000;
+/// A segment from a laptop the roster does not know yet is read only when at most this large
+/// (a new laptop's first segment holds its roster entry and profile); a larger one waits
+/// unparsed until the laptop's first segment has let it in.
+const UNKNOWN_SIGNER_BYTES: usize = 1024 * 1024;
 
 /// One change to one column, as it travels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -442,8 +448,8 @@ fn next_segment(library: &Library) -> Result<Option<(Segment, i64)>> {
     let conn = library.conn();
     let sent: i64 = library::get_local(conn, "sync_sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
     let rows: Vec<(i64, Op)> = conn
-        .prepare("SELECT seq, hlc, tbl, row_id, col, value, author FROM ops WHERE seq > ?1 ORDER BY seq")?
-        .query_map([sent], |row| {
+        .prepare("SELECT seq, hlc, tbl, row_id, col, value, author FROM ops WHERE seq > ?1 ORDER BY seq LIMIT ?2")?
+        .query_map(params![sent, SEGMENT_OPS], |row| {
             Ok((
                 row.get(0)?,
                 Op {
@@ -569,8 +575,26 @@ fn seal(segment: &Segment, key: &ed25519_dalek::SigningKey, community: Option<&K
     Ok(sign(&body, key))
 }
 
+/// Objects refused for good, by name, with the size they had then.
+fn refused_objects(conn: &Connection) -> Result<std::collections::HashMap<String, u64>> {
+    Ok(conn
+        .prepare("SELECT name, size FROM refused_objects")?
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+fn remember_refused(conn: &Connection, name: &str, size: u64, reason: &str) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO refused_objects (name, size, reason) VALUES (?1, ?2, ?3)",
+        params![name, size as i64, reason],
+    )?;
+    Ok(())
+}
+
 /// Why a stored segment cannot be merged.
 enum Unread {
+    /// Signed by a key the roster does not know yet, and too large to parse before it does.
+    Unknown,
     /// Refused for good: unsigned, altered, damaged.
     Bad(String),
     /// Sealed with a community key this laptop has not received (yet).
@@ -900,7 +924,10 @@ pub fn run(
         })?,
         ..key_news
     };
-    if let Some((segment, last_sent)) = outgoing {
+    // At most SEGMENT_OPS ops a segment, so every segment stays well under what a target may
+    // serve (storage::MAX_OBJECT_BYTES); a big import goes as several.
+    let mut outgoing = outgoing;
+    while let Some((segment, last_sent)) = outgoing {
         let name = segment_name(&segment.device, segment.seq);
         let sealed = seal(&segment, &key, keyring().as_ref())?;
         let written = store.put_new(&name, sealed.clone())?;
@@ -923,8 +950,9 @@ pub fn run(
             Ok(())
         })?;
         write_atomically(&root.join(&name), &sealed)?;
-        report.sent_ops = segment.ops.len() as u32;
+        report.sent_ops += segment.ops.len() as u32;
         merged.insert((segment.device, segment.seq));
+        outgoing = access.with(|library| next_segment(library))?;
     }
 
     access.with(|library| roster::forget_invitation_secret(library))?;
@@ -1023,7 +1051,9 @@ pub fn run(
     };
     let missing = |wanted: &Option<std::collections::HashSet<String>>| -> Vec<String> {
         remote
-            .keys()
+            .iter()
+            .filter(|(name, size)| in_pieces.contains(*name) || **size <= storage::MAX_OBJECT_BYTES)
+            .map(|(name, _)| name)
             .filter(|name| !root.join(name).is_file())
             .filter(|name| match (wanted, name.strip_prefix("blobs/")) {
                 (Some(hashes), Some(file)) => hashes.contains(file.split('.').next().unwrap_or_default()),
@@ -1035,22 +1065,40 @@ pub fn run(
     let wanted = access.with(|library| wanted_originals(library))?;
     let mut locked_files = receive(missing(&wanted), &mut report)?;
 
-    let mut waiting: Vec<(String, u64, String)> = Vec::new();
-    for (name, _) in remote_log {
+    let mut waiting: Vec<(String, u64, String, u64)> = Vec::new();
+    let refused_before = access.with(|library| refused_objects(library.conn()))?;
+    for (name, size) in remote_log {
         let Some((device, seq)) = segment_of(&name) else { continue };
-        if !merged.contains(&(device.clone(), seq)) {
-            waiting.push((device, seq, name));
+        if merged.contains(&(device.clone(), seq)) || refused_before.get(&name) == Some(&size) {
+            continue;
         }
+        if size > storage::MAX_OBJECT_BYTES {
+            let reason = format!("{size} bytes, more than any segment Hearth writes; left unread");
+            report.rejected.push(format!("{device}/{seq}: {reason}"));
+            access.with(|library| remember_refused(library.conn(), &name, size, &reason))?;
+            continue;
+        }
+        waiting.push((device, seq, name, size));
     }
     waiting.sort();
     meter.update(|p| {
         *p = SyncProgress { stage: SyncStage::Merging, segments_total: waiting.len() as u32, ..SyncProgress::default() }
     });
     let mut pending = Vec::new();
-    for (device, seq, name) in waiting {
-        let bytes = store.get(&name)?;
+    let mut sizes = std::collections::HashMap::new();
+    for (device, seq, name, size) in waiting {
+        let bytes = match store.get(&name) {
+            Ok(bytes) => bytes,
+            Err(Error::Invalid { reason, .. }) => {
+                report.rejected.push(format!("{device}/{seq}: {reason}"));
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        sizes.insert((device.clone(), seq), (name, size));
         pending.push((device, seq, bytes));
     }
+    let trust_root = access.with(|library| roster::trust_root(library))?;
     // A device's segments may arrive before the invitation that lets it in (in another
     // device's segment), and a segment sealed with a new key before the roster entry of the
     // lead who handed it out: merge in rounds until nothing more can be read or admitted.
@@ -1061,7 +1109,17 @@ pub fn run(
         let mut later = Vec::new();
         locked_segments = 0;
         for (device, seq, bytes) in pending {
+            // The signer is checked against the roster before a large body is parsed.
+            let unknown_and_large = bytes.as_ref().is_some_and(|bytes| {
+                bytes.len() > UNKNOWN_SIGNER_BYTES
+                    && verify(bytes).is_ok_and(|(_, signer)| {
+                        access
+                            .with(|library| roster::knows_key(library.conn(), &trust_root, &device, &signer))
+                            .is_ok_and(|known| !known)
+                    })
+            });
             let opened = match &bytes {
+                _ if unknown_and_large => Err(Unread::Unknown),
                 Some(bytes) => open_sealed(bytes, keyring().as_ref()),
                 None => Err(Unread::Bad("vanished while it was being read".to_owned())),
             };
@@ -1070,7 +1128,15 @@ pub fn run(
                     locked_segments += 1;
                     Merged::Waiting(String::new())
                 }
+                Err(Unread::Unknown) => Merged::Waiting(
+                    "from a laptop the roster does not know yet, and too large to read before it does".into(),
+                ),
                 Err(Unread::Bad(reason)) => {
+                    // Refused for its bytes (unsigned, altered, damaged): not fetched again
+                    // until it changes.
+                    if let Some((name, size)) = sizes.get(&(device.clone(), seq)) {
+                        access.with(|library| remember_refused(library.conn(), name, *size, &reason))?;
+                    }
                     access.with(|library| merge_segment(library, &device, seq, &Err(reason), &mut report))?
                 }
                 Ok(opened) => access.with(|library| merge_segment(library, &device, seq, &Ok(opened), &mut report))?,

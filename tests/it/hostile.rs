@@ -536,3 +536,59 @@ fn the_window_rule_and_the_merge_rule_agree_on_random_writes() {
     }
     assert!(agreed > 200 && refused_both > 60 && agreed - refused_both > 30, "{agreed} writes, {refused_both} refused");
 }
+
+/// The sixth attack: whoever holds the folder served a 500 MB segment signed by no one the
+/// roster knows (downloaded and parsed at every sync), manifests announcing pieces of any
+/// size, and links that were followed out of the folder.
+#[test]
+fn what_a_folder_serves_is_bounded_checked_before_parsing_and_never_followed() {
+    let mut k = community();
+    // A huge "segment" (sparse: its size is what counts).
+    let huge = k.folder.join("log/0000-intruder/0000000001.json");
+    std::fs::create_dir_all(huge.parent().unwrap()).unwrap();
+    std::fs::File::create(&huge).unwrap().set_len(hearth::storage::MAX_OBJECT_BYTES + 1).unwrap();
+    // A 2 MB segment, properly signed, by a key no invitation let in.
+    let stranger = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
+    let mut body = b"{\"format\":1,\"device\":\"0000-stranger\",\"seq\":1,\"ops\":[".to_vec();
+    body.extend(std::iter::repeat_n(b' ', 2 * 1024 * 1024));
+    body.extend(b"]}");
+    let signed = {
+        use base64::Engine;
+        use ed25519_dalek::Signer;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let header = serde_json::json!({
+            "public_key": b64.encode(stranger.verifying_key().as_bytes()),
+            "signature": b64.encode(stranger.sign(&body).to_bytes()),
+        });
+        [header.to_string().into_bytes(), b"\n".to_vec(), body].concat()
+    };
+    let big = k.folder.join("log/0000-stranger/0000000001.json");
+    std::fs::create_dir_all(big.parent().unwrap()).unwrap();
+    std::fs::write(&big, signed).unwrap();
+
+    let report = sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    let why = refusals(&report);
+    assert!(why.contains("0000-intruder/1: 67108865 bytes, more than any segment Hearth writes"), "{why}");
+    assert!(why.contains("0000-stranger/1: from a laptop the roster does not know yet, and too large"), "{why}");
+    let again = sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    assert!(!refusals(&again).contains("0000-intruder"), "a refused object is not fetched again: {again:?}");
+
+    // A manifest that announces 10 GB pieces for a photo Ada does not have.
+    let hash = "cd".repeat(32);
+    std::fs::create_dir_all(k.folder.join("blobs")).unwrap();
+    std::fs::write(
+        k.folder.join(format!("blobs/{hash}.jpg.chunks")),
+        serde_json::json!({ "size": 10_u64 << 30, "chunk_bytes": 10_u64 << 30, "chunks": 1 }).to_string(),
+    )
+    .unwrap();
+    // And a link from the folder to a file outside it.
+    let secret = k.scratch.path("outside.txt");
+    std::fs::write(&secret, "not for the folder").unwrap();
+    let linked = "ef".repeat(32);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, k.folder.join(format!("blobs/{linked}.jpg"))).unwrap();
+    let report = sync::sync_folder(&mut k.b, &k.folder).unwrap();
+    assert!(refusals(&report).contains("announces what no real file is"), "{report:?}");
+    assert!(!k.b.root().join(format!("blobs/{hash}.jpg.incoming")).exists(), "nothing of it was written");
+    assert!(!k.b.root().join(format!("blobs/{linked}.jpg")).exists(), "the link was not followed");
+}
