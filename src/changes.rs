@@ -98,6 +98,8 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
             "phash",
             "similar_to",
             "note",
+            "thumb_hash",
+            "preview_hash",
         ],
     ),
     ("media_tags", &["media_id", "member_id", "status", "sort_at", "moment_id"]),

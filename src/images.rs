@@ -82,6 +82,20 @@ pub fn store_portrait(root: &Path, bytes: &[u8]) -> Result<String> {
     Ok(hash)
 }
 
+/// Rebuilds a portrait's or story photo's 128 px square thumbnail from the stored image (a
+/// thumbnail is not named by its own content, so a laptop never takes one from a sync target).
+///
+/// Errors: `Invalid` for a hash that names no file; `Io` when the image is not stored here.
+pub fn rebuild_image_thumb(root: &Path, hash: &str) -> Result<()> {
+    let path = blobs::image(root, hash)?;
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let image = decode(&bytes)?;
+    let side = image.width().min(image.height()).max(1);
+    let square = image.crop_imm((image.width() - side) / 2, (image.height() - side) / 2, side, side);
+    let thumb = square.resize_exact(THUMB_SIDE, THUMB_SIDE, image::imageops::FilterType::Triangle);
+    write_atomically(&blobs::image_thumb(root, hash)?, &encode_jpeg(&thumb)?)
+}
+
 pub const PHOTO_MAX_SIDE: u32 = 1600;
 
 /// Stores a photo (for a story or a celebration board): at most 1600 px on its long side,

@@ -29,6 +29,10 @@ use crate::library::Library;
 use crate::media::{self, MediaItem, MediaKind};
 use crate::metadata::{self, Metadata};
 
+fn derived_hash(prepared: &Prepared, file: impl Fn(&Derived) -> &Vec<u8>) -> String {
+    prepared.derived.as_ref().map(|d| blake3::hash(file(d)).to_hex().to_string()).unwrap_or_default()
+}
+
 /// Photos larger than this are refused before they are read.
 pub const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
 /// Difference hashes this close mark a near-duplicate.
@@ -585,6 +589,10 @@ fn commit<A: Access>(
         ("highlight", Value::Integer(0)),
         ("hidden", Value::Integer(0)),
         ("phash", Value::Text(phash)),
+        // What its derived files hash to, so a laptop receiving them can tell them from a
+        // planted picture.
+        ("thumb_hash", Value::Text(derived_hash(prepared, |d| &d.thumb))),
+        ("preview_hash", Value::Text(derived_hash(prepared, |d| &d.preview))),
         ("similar_to", Value::Text(similar_to.clone())),
         ("note", Value::Text(prepared.note.clone())),
         ("deleted", Value::Integer(0)),

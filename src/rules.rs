@@ -108,8 +108,13 @@ const WORDS: &[(&str, &str, &[&str])] = &[
 const STATUSES: &[&str] = &["idea", "gathering", "active", "done", "paused", "dropped"];
 
 /// Columns holding a file's hash: 64 hex digits (or empty where a row may have none).
-const HASHES: &[(&str, &str, bool)] =
-    &[("media", "hash", false), ("members", "portrait", true), ("initiatives", "cover", true)];
+const HASHES: &[(&str, &str, bool)] = &[
+    ("media", "hash", false),
+    ("media", "thumb_hash", true),
+    ("media", "preview_hash", true),
+    ("members", "portrait", true),
+    ("initiatives", "cover", true),
+];
 /// Columns holding a JSON list of file hashes.
 const HASH_LISTS: &[(&str, &str)] =
     &[("stories", "photos"), ("celebration_messages", "photos"), ("initiative_updates", "photos")];
@@ -474,7 +479,7 @@ pub fn permitted(
                 if !creating && !owns()? {
                     return refuse("changes what someone else imported".into());
                 }
-                if set_once(&["hash", "kind", "format"])? {
+                if set_once(&["hash", "kind", "format", "thumb_hash", "preview_hash"])? {
                     return refuse("changes which file a photo is".into());
                 }
             }

@@ -982,7 +982,26 @@ pub fn run(
     // 2. Receive media, then every segment not merged yet. Originals only when this laptop
     // keeps them all, or for what it keeps offline; the rest come when opened.
     // Returns how many files are sealed with a key this laptop lacks.
+    let derived = std::cell::RefCell::new(access.with(|library| derived_hashes(library.conn()))?);
     let receive = |names: Vec<String>, report: &mut SyncReport| -> Result<u32> {
+        let expected = derived.borrow().clone();
+        let refused_derived = std::sync::atomic::AtomicU32::new(0);
+        // Gallery thumbnails and previews are checked against their rows (what they hash to);
+        // one no row names yet waits for its row.
+        let derived_ok = |name: &str, bytes: &[u8]| match name.split('/').next() {
+            Some("thumbs" | "previews") => match expected.get(name) {
+                Some(Some(hash)) => {
+                    let ok = blake3::hash(bytes).to_hex().as_str() == hash;
+                    if !ok {
+                        refused_derived.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    ok
+                }
+                Some(None) => true,
+                None => false,
+            },
+            _ => true,
+        };
         let (pieces, whole): (Vec<String>, Vec<String>) = names.into_iter().partition(|name| in_pieces.contains(name));
         meter.update(|p| {
             *p = SyncProgress {
@@ -1008,7 +1027,7 @@ pub fn run(
                 }),
                 None => bytes,
             };
-            if !bytes.is_empty() && promised(name, &bytes) {
+            if !bytes.is_empty() && promised(name, &bytes) && derived_ok(name, &bytes) {
                 write_atomically(&root.join(name), &bytes)?;
                 received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 pause_point("file-received");
@@ -1021,10 +1040,14 @@ pub fn run(
         })?;
         // Long videos come in pieces, one file at a time, resuming what an interrupted sync began.
         for name in pieces {
-            let check = |file: &Path| match name.strip_prefix("blobs/") {
-                Some(file_name) => file_has_hash(file, file_name.split(['.', '-']).next().unwrap_or_default()),
-                None => true,
+            let promise = match name.strip_prefix("blobs/") {
+                Some(file_name) => Some(file_name.split(['.', '-']).next().unwrap_or_default().to_owned()),
+                None => match expected.get(&name) {
+                    Some(hash) => hash.clone(),
+                    None => continue, // its row has not arrived yet
+                },
             };
+            let check = |file: &Path| promise.as_deref().is_none_or(|hash| file_has_hash(file, hash));
             match store.download_chunked(&name, &root.join(&name), &open_bytes, &check) {
                 Ok(fetched) => {
                     if fetched.is_some() {
@@ -1041,6 +1064,12 @@ pub fn run(
             }
         }
         report.files_received += received.into_inner();
+        let refused_derived = refused_derived.into_inner();
+        if refused_derived > 0 {
+            report.rejected.push(format!(
+                "{refused_derived} thumbnails or previews were not what their photo's row says (planted?) and were left out"
+            ));
+        }
         let undecryptable = undecryptable.into_inner();
         if undecryptable > 0 {
             report.rejected.push(format!(
@@ -1049,14 +1078,17 @@ pub fn run(
         }
         Ok(locked.into_inner())
     };
-    let missing = |wanted: &Option<std::collections::HashSet<String>>| -> Vec<String> {
+    let missing = |wanted: &Option<Wanted>| -> Vec<String> {
         remote
             .iter()
             .filter(|(name, size)| in_pieces.contains(*name) || **size <= storage::MAX_OBJECT_BYTES)
             .map(|(name, _)| name)
-            .filter(|name| !root.join(name).is_file())
+            .filter(|name| !root.join(name).is_file() && image_thumb_name(name).is_none())
             .filter(|name| match (wanted, name.strip_prefix("blobs/")) {
-                (Some(hashes), Some(file)) => hashes.contains(file.split('.').next().unwrap_or_default()),
+                (Some(wanted), Some(file)) => {
+                    let hash = file.split('.').next().unwrap_or_default();
+                    wanted.kept.contains(hash) || wanted.images.contains(hash)
+                }
                 _ => true,
             })
             .cloned()
@@ -1176,10 +1208,15 @@ pub fn run(
         Some(_) => access.with(|library| wanted_originals(library))?,
         None => None,
     };
-    let more_wanted = matches!((&wanted, &wanted_now), (Some(before), Some(after)) if !after.is_subset(before));
-    if more_wanted || (keys_late > 0 && locked_files > 0) {
+    let more_wanted = matches!((&wanted, &wanted_now), (Some(before), Some(after)) if after != before);
+    // Derived files whose rows arrived in this sync are taken now, checked against them.
+    let derived_now = access.with(|library| derived_hashes(library.conn()))?;
+    let new_rows = derived_now.len() > derived.borrow().len();
+    if more_wanted || new_rows || (keys_late > 0 && locked_files > 0) {
+        *derived.borrow_mut() = derived_now;
         locked_files = receive(missing(&wanted_now), &mut report)?;
     }
+    rebuild_image_thumbs(&root, &remote);
     report.locked = locked_segments + locked_files;
     // What this laptop cannot open may be sealed with a key it will never get: a lead may
     // have removed it.
@@ -1473,11 +1510,22 @@ fn merge_segment(
 
 /// The originals a sync fetches: None for all of them, or the hashes of what is kept offline
 /// when originals come on demand.
-fn wanted_originals(library: &Library) -> Result<Option<std::collections::HashSet<String>>> {
+fn wanted_originals(library: &Library) -> Result<Option<Wanted>> {
     if !originals_on_demand(library)? {
         return Ok(None);
     }
-    let hashes = library
+    let images = library
+        .conn()
+        .prepare(
+            "SELECT portrait FROM members WHERE portrait != ''
+             UNION SELECT cover FROM initiatives WHERE cover != ''
+             UNION SELECT j.value FROM stories, json_each(stories.photos) j
+             UNION SELECT j.value FROM celebration_messages, json_each(celebration_messages.photos) j
+             UNION SELECT j.value FROM initiative_updates, json_each(initiative_updates.photos) j",
+        )?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let kept = library
         .conn()
         .prepare(
             "SELECT m.hash FROM media m WHERE m.deleted = 0 AND (
@@ -1487,7 +1535,53 @@ fn wanted_originals(library: &Library) -> Result<Option<std::collections::HashSe
         )?
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(hashes))
+    Ok(Some(Wanted { kept, images }))
+}
+
+/// With originals on demand, what of `blobs/` comes at every sync: the gallery originals kept
+/// offline, and the small images rows show (portraits, covers, photos in stories and on
+/// boards). Anything else waits until it is opened, or until a row names it.
+#[derive(PartialEq)]
+struct Wanted {
+    kept: std::collections::HashSet<String>,
+    images: std::collections::HashSet<String>,
+}
+
+/// What each gallery thumbnail and preview must hash to, by object name: what its row was
+/// imported with (None for rows imported before rows carried it). A derived file no row
+/// names yet is not taken (its row may come later in the sync).
+fn derived_hashes(conn: &Connection) -> Result<std::collections::HashMap<String, Option<String>>> {
+    let mut expected = std::collections::HashMap::new();
+    let rows: Vec<(String, String, String)> = conn
+        .prepare("SELECT hash, thumb_hash, preview_hash FROM media")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let some = |hash: String| Some(hash).filter(|h| !h.is_empty());
+    for (hash, thumb, preview) in rows {
+        if crate::blobs::is_hash(&hash) {
+            expected.insert(format!("thumbs/{hash}{}", crate::blobs::THUMB_SUFFIX), some(thumb));
+            expected.insert(format!("previews/{hash}{}", crate::blobs::PREVIEW_SUFFIX), some(preview));
+        }
+    }
+    Ok(expected)
+}
+
+/// Whether a file name is a portrait's or story photo's thumbnail (rebuilt here from its
+/// image, never taken from a target).
+fn image_thumb_name(name: &str) -> Option<&str> {
+    name.strip_prefix("thumbs/")?.strip_suffix(&format!("-{}.jpg", crate::blobs::IMAGE_THUMB_SIDE))
+}
+
+/// Rebuilds the thumbnails of portraits and story photos the target lists, from their images
+/// once they are here.
+fn rebuild_image_thumbs(root: &Path, listed: &BTreeMap<String, u64>) {
+    for hash in listed.keys().filter_map(|name| image_thumb_name(name)) {
+        let Ok(thumb) = crate::blobs::image_thumb(root, hash) else { continue };
+        if !thumb.is_file() && crate::blobs::image(root, hash).is_ok_and(|image| image.is_file()) {
+            // A damaged image keeps its thumbnail missing; the window shows initials instead.
+            let _ = crate::images::rebuild_image_thumb(root, hash);
+        }
+    }
 }
 
 /// Whether this laptop fetches originals only when they are opened (and for what it keeps

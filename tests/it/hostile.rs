@@ -592,3 +592,35 @@ fn what_a_folder_serves_is_bounded_checked_before_parsing_and_never_followed() {
     assert!(!k.b.root().join(format!("blobs/{hash}.jpg.incoming")).exists(), "nothing of it was written");
     assert!(!k.b.root().join(format!("blobs/{linked}.jpg")).exists(), "the link was not followed");
 }
+
+/// The seventh attack: thumbnails and previews were taken from the target unchecked, so a
+/// member (or whoever holds the folder) could plant a different picture for someone's photo.
+#[test]
+fn a_planted_thumbnail_is_refused_and_image_thumbnails_are_rebuilt_here() {
+    let mut k = community();
+    let a = std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
+    let (a, _) = import_photos(a, &k.scratch.path("photos"), &[("beach.jpg", 320, 240, 7)], None);
+    k.a = a;
+    let portrait = hearth::sample::jpeg(200, 200, 8, &hearth::sample::SampleExif::default());
+    members::set_my_portrait(&mut k.b, &portrait).unwrap();
+    let photo = hearth::media::records(k.a.conn()).unwrap()[0].hash.clone();
+    let portrait_hash = members::get(k.b.conn(), &Viewer::me(&k.b).unwrap(), &k.bo).unwrap().portrait.unwrap();
+    sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    sync::sync_folder(&mut k.b, &k.folder).unwrap();
+
+    // Whoever holds the folder swaps both thumbnails for another picture.
+    let other = hearth::sample::jpeg(256, 192, 99, &hearth::sample::SampleExif::default());
+    let planted_thumb = k.folder.join(format!("thumbs/{photo}-256.jpg"));
+    let planted_portrait = k.folder.join(format!("thumbs/{portrait_hash}-128.jpg"));
+    for file in [&planted_thumb, &planted_portrait] {
+        std::fs::remove_file(file).unwrap();
+        std::fs::write(file, &other).unwrap();
+    }
+    let report = sync::sync_folder(&mut k.c, &k.folder).unwrap();
+    assert!(refusals(&report).contains("not what their photo's row says"), "{report:?}");
+    assert!(!hearth::blobs::thumb(k.c.root(), &photo).unwrap().exists(), "the planted thumbnail is not taken");
+    assert!(hearth::blobs::preview(k.c.root(), &photo).unwrap().is_file(), "the genuine preview is");
+    let rebuilt = std::fs::read(hearth::blobs::image_thumb(k.c.root(), &portrait_hash).unwrap()).unwrap();
+    assert_ne!(rebuilt, other, "a portrait's thumbnail is made here from the portrait, not taken from the folder");
+    assert_eq!(image::load_from_memory(&rebuilt).unwrap().width(), 128);
+}
