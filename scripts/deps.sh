@@ -26,6 +26,7 @@ if [ "$purpose" = test ]; then
   why[libvips-tools]="vipsthumbnail, the anchor of 'hearth bench import'"
   why[rclone]="serves WebDAV on loopback for sync tests, and the anchor of 'hearth bench upload'"
   why[python3-pip]="installs moto, the S3 server sync tests run against"
+  why[faketime]="runs another laptop with a clock that is off, for the sync tests"
 fi
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then

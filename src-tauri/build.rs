@@ -110,6 +110,8 @@ const COMMANDS: &[&str] = &[
     "set_auto_sync",
     "pending_invitations",
     "withdraw_invitation",
+    "set_aside_changes",
+    "release_set_aside",
     "my_revisions",
     "restore_revision",
 ];

@@ -131,6 +131,15 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Changes from other laptops set aside at merge, with why (leads); `--release ID` merges
+    /// one that waits only for this laptop's clock, or lets any other go.
+    SetAside {
+        library: PathBuf,
+        #[arg(long)]
+        release: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Invitations no laptop has used yet; `--withdraw ID` withdraws one (leads).
     Invitations {
         library: PathBuf,
@@ -663,6 +672,27 @@ fn run(cli: Cli) -> Result<()> {
                     );
                 }
                 None => println!("{}", invitation.to_code()),
+            }
+        }
+        Command::SetAside { library, release, json } => {
+            let mut lib = Library::open(&library)?;
+            if let Some(id) = release {
+                let merged = hearth::sync::release_set_aside(&mut lib, &id)?;
+                if !json {
+                    println!("Released ({} merged)", merged.applied);
+                }
+            }
+            let held = hearth::sync::set_aside_changes(&lib)?;
+            if json {
+                print_json(&held);
+            } else {
+                for change in held {
+                    let how = if change.waiting { "waits" } else { "refused" };
+                    println!(
+                        "{}  {} ({} changes) by {} · {how}: {}",
+                        change.id, change.what, change.changes, change.by, change.reason
+                    );
+                }
             }
         }
         Command::Invitations { library, withdraw, json } => {

@@ -149,7 +149,7 @@ fn known(table: &str, column: &str) -> bool {
 /// Merges ops (from this device or any other) by per-column last-writer-wins. Idempotent and
 /// order-independent: the same set of ops, in any order, with repeats, gives the same tables.
 pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
-    let (report, _) = merge_ops(library, ops, None, None)?;
+    let (report, _) = merge_ops(library, ops, None, None, false)?;
     if report.applied > 0 {
         crate::search::rebuild(library.conn())?;
     }
@@ -161,12 +161,14 @@ pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
 /// transaction, so a crash never leaves a segment applied but unrecorded. With `check`, each
 /// op is first checked against the write rules as its device's member (one op at a time, on
 /// the tables as the ops before it left them, as the window checks a screen's writes); what
-/// is refused or waits is set aside with why, and listed by reason.
+/// is refused or waits is set aside with why, and listed by reason. `vouched`: a lead vouches
+/// for the ops' clocks, so one stamped ahead merges now.
 fn merge_ops(
     library: &mut Library,
     ops: &[Op],
     segment: Option<(&str, u64)>,
     check: Option<(&str, &roster::Admitted)>,
+    vouched: bool,
 ) -> Result<(MergeReport, BTreeMap<String, u32>)> {
     library.ensure_writable()?;
     let now = library.now();
@@ -194,7 +196,7 @@ fn merge_ops(
                 ));
                 continue;
             };
-            if hlc.millis > now.0 + FUTURE_LIMIT_MS {
+            if hlc.millis > now.0 + FUTURE_LIMIT_MS && !vouched {
                 report.quarantined += 1;
                 set_aside(&tx, op, AHEAD_OF_CLOCK, true)?;
                 continue;
@@ -1441,7 +1443,7 @@ fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
                     .execute(params![op.hlc, op.table, op.row, op.column])?;
             }
         }
-        let (merged, _) = merge_ops(library, &ops, None, Some((&device, &admitted)))?;
+        let (merged, _) = merge_ops(library, &ops, None, Some((&device, &admitted)), false)?;
         report.refused += merged.refused;
         report.waiting += merged.waiting;
         report.applied += merged.applied;
@@ -1487,7 +1489,8 @@ fn merge_segment(
         }
     };
     let kept_before: i64 = library.conn().query_row("SELECT coalesce(max(id), 0) FROM revisions", [], |r| r.get(0))?;
-    let (merged, refused) = merge_ops(library, &segment.ops, Some((device, seq)), Some((&segment.device, &admitted)))?;
+    let (merged, refused) =
+        merge_ops(library, &segment.ops, Some((device, seq)), Some((&segment.device, &admitted)), false)?;
     for (reason, count) in refused {
         let changes = if count == 1 { "change" } else { "changes" };
         report.rejected.push(format!("{device}/{seq}: {count} {changes} refused: {reason}"));
@@ -1836,6 +1839,167 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
         auto: auto_sync(library)?,
         removed: roster::removed(library)?,
     })
+}
+
+/// Changes another laptop sent to one row that this laptop set aside for one reason, as the
+/// leads see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SetAside {
+    /// Names them for [`release_set_aside`].
+    pub id: String,
+    /// What they change, in words ("initiatives: title, status").
+    pub what: String,
+    /// How many column changes.
+    pub changes: u32,
+    /// Who they say wrote them (their name, or their id when unknown here).
+    pub by: String,
+    /// When their laptop says the newest was written.
+    pub at: crate::clock::Millis,
+    pub reason: String,
+    /// Set aside for now (stamped ahead of this laptop's clock, waiting for their row or their
+    /// writer's promotion, written by a newer Hearth): they merge by themselves when they can.
+    pub waiting: bool,
+    /// A lead may merge them now: they wait only for this laptop's clock (the other laptop's
+    /// clock runs fast), and are still checked by the write rules.
+    pub can_merge_now: bool,
+}
+
+const PARKED_REASON: &str = "written by a newer Hearth: merged after an update";
+
+/// The set-aside ops of one group (table, row, reason, author), or all of them.
+fn set_aside_ops(conn: &Connection) -> Result<Vec<(Op, String, bool)>> {
+    Ok(conn
+        .prepare(
+            "SELECT hlc, tbl, row_id, col, value, author, reason, retry FROM quarantined_ops
+             UNION ALL SELECT hlc, tbl, row_id, col, value, author, ?1, 1 FROM parked_ops
+             ORDER BY 1 DESC",
+        )?
+        .query_map([PARKED_REASON], |row| {
+            Ok((
+                Op {
+                    hlc: row.get(0)?,
+                    table: row.get(1)?,
+                    row: row.get(2)?,
+                    column: row.get(3)?,
+                    value: Cell::from_value(row.get(4)?),
+                    author: row.get(5)?,
+                },
+                row.get(6)?,
+                row.get(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+fn group_id(op: &Op, reason: &str) -> String {
+    let key = format!("{}\n{}\n{}\n{reason}", op.table, op.row, op.author);
+    blake3::hash(key.as_bytes()).to_hex()[..32].to_owned()
+}
+
+/// What this laptop set aside from other laptops' segments, grouped by row and reason,
+/// newest first (leads only: it may hold what members wrote about others).
+pub fn set_aside_changes(library: &Library) -> Result<Vec<SetAside>> {
+    if !crate::viewer::Viewer::me(library)?.is_lead {
+        return Err(Error::Forbidden {
+            action: "see changes set aside",
+            reason: "only the community's leads may".into(),
+        });
+    }
+    let conn = library.conn();
+    let mut groups: Vec<SetAside> = Vec::new();
+    let mut columns: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for (op, reason, waiting) in set_aside_ops(conn)? {
+        let id = group_id(&op, &reason);
+        let named = columns.entry(id.clone()).or_default();
+        if !named.contains(&op.column) {
+            named.push(op.column.clone());
+        }
+        if let Some(group) = groups.iter_mut().find(|g| g.id == id) {
+            group.changes += 1;
+            continue;
+        }
+        let by: Option<String> = conn
+            .prepare_cached("SELECT display_name FROM members WHERE id = ?1")?
+            .query_row([&op.author], |r| r.get(0))
+            .optional()?;
+        groups.push(SetAside {
+            id,
+            what: op.table.replace('_', " "),
+            changes: 1,
+            by: by.unwrap_or_else(|| op.author.clone()),
+            at: crate::clock::Millis(Hlc::parse(&op.hlc).map(|h| h.millis).unwrap_or(0)),
+            can_merge_now: reason == AHEAD_OF_CLOCK,
+            reason,
+            waiting,
+        });
+        if groups.len() >= 500 {
+            break;
+        }
+    }
+    for group in &mut groups {
+        let named = &columns[&group.id];
+        let shown: Vec<String> = named
+            .iter()
+            .filter(|c| !crate::changes::ROW_COLUMNS.contains(&c.as_str()))
+            .map(|c| c.replace('_', " "))
+            .collect();
+        if !shown.is_empty() {
+            group.what = format!("{}: {}", group.what, shown.join(", "));
+        }
+    }
+    Ok(groups)
+}
+
+/// A lead releases changes set aside: those that wait only for this laptop's clock merge now
+/// (still checked by the write rules); any others are let go, no longer kept or tried.
+pub fn release_set_aside(library: &mut Library, id: &str) -> Result<MergeReport> {
+    if !crate::viewer::Viewer::me(library)?.is_lead {
+        return Err(Error::Forbidden {
+            action: "release changes set aside",
+            reason: "only the community's leads may".into(),
+        });
+    }
+    let group: Vec<(Op, String, bool)> =
+        set_aside_ops(library.conn())?.into_iter().filter(|(op, reason, _)| group_id(op, reason) == id).collect();
+    if group.is_empty() {
+        return Err(Error::NotFound { entity: "change set aside", id: id.to_owned() });
+    }
+    for (op, _, _) in &group {
+        for from in ["quarantined_ops", "parked_ops"] {
+            library.conn().execute(
+                &format!("DELETE FROM {from} WHERE hlc = ?1 AND tbl = ?2 AND row_id = ?3 AND col = ?4"),
+                params![op.hlc, op.table, op.row, op.column],
+            )?;
+        }
+    }
+    let ahead: Vec<Op> =
+        group.into_iter().filter(|(_, reason, _)| reason == AHEAD_OF_CLOCK).map(|(op, ..)| op).collect();
+    let mut report = MergeReport::default();
+    let trust_root = roster::trust_root(library)?;
+    let mut by_device: BTreeMap<String, Vec<Op>> = BTreeMap::new();
+    for op in ahead {
+        by_device.entry(Hlc::parse(&op.hlc).map(|h| h.device).unwrap_or_default()).or_default().push(op);
+    }
+    for (device, mut ops) in by_device {
+        let entry: Option<(String, String)> = library
+            .conn()
+            .query_row("SELECT member_id, public_key FROM devices WHERE id = ?1 AND deleted = 0", [&device], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((member, key)) = entry else { continue };
+        ops.sort_by(|a, b| a.hlc.cmp(&b.hlc));
+        let admitted = roster::Admitted { member, root: key == trust_root };
+        // The lead vouches for the writer's clock: merged now, checked as any other.
+        let (merged, _) = merge_ops(library, &ops, None, Some((&device, &admitted)), true)?;
+        report.applied += merged.applied;
+        report.refused += merged.refused;
+    }
+    if report.applied > 0 {
+        crate::search::rebuild(library.conn())?;
+    }
+    Ok(report)
 }
 
 /// A version of a long text that lost to a concurrent edit, for its author.

@@ -130,6 +130,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync::set_auto_sync,
             commands::sync::pending_invitations,
             commands::sync::withdraw_invitation,
+            commands::sync::set_aside_changes,
+            commands::sync::release_set_aside,
             commands::sync::my_revisions,
             commands::sync::restore_revision,
         ])

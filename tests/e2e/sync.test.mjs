@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { button, byLabel, hearth, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
+import { button, byLabel, cliBinary, hearth, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
 
 test("a proposal and a photo made on another laptop arrive with Sync now", async () => {
   const dirs = scratch();
@@ -137,6 +137,39 @@ test("with automatic sync on, what another laptop shares arrives on any page, an
     await screenshot(browser, "sync-auto-unplugged");
     renameSync(`${shared} (unplugged)`, shared);
     await news.waitForExist({ reverse: true, timeout: 30_000, timeoutMsg: "the sync did not resume once the folder was back" });
+  } finally {
+    await app.close();
+  }
+});
+
+test("a lead sees a change set aside at merge and merges it now", async () => {
+  const dirs = scratch();
+  const shared = join(dirs.base, "shared");
+  const other = join(dirs.base, "other laptop");
+  hearth("demo", dirs.library);
+  hearth("sync", dirs.library, "--target", shared);
+  hearth("join", other, "--invitation", hearth("invite", dirs.library, "--name", "Rita Remote").trim());
+  // Rita's laptop clock runs two hours fast: what she proposes is stamped ahead of everyone's.
+  const fast = (...args) => execFileSync("faketime", ["-f", "+2h", cliBinary, ...args], { encoding: "utf8" });
+  fast("initiatives", "propose", other, "--title", "Night walk by the canal", "--difference", "Fresh air after late shifts");
+  fast("sync", other);
+
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Settings");
+    await (await button(browser, "Sync now")).click();
+    await waitForText(browser, "Changes set aside", { timeout: 30_000 });
+    const list = await browser.$('[aria-label="Changes set aside"]');
+    const text = await list.getText();
+    assert.match(text, /initiatives: title, difference/, text);
+    assert.match(text, /by Rita Remote/, text);
+    assert.match(text, /Waits: stamped ahead of this device's clock/, text);
+    await screenshot(browser, "sync-set-aside");
+    await (await button(browser, "Merge now")).click();
+    await browser.waitUntil(async () => !(await list.isExisting()), { timeoutMsg: "the change is still set aside" });
+    await navigate(browser, "Initiatives");
+    await waitForText(browser, "Night walk by the canal");
   } finally {
     await app.close();
   }

@@ -624,3 +624,34 @@ fn a_planted_thumbnail_is_refused_and_image_thumbnails_are_rebuilt_here() {
     assert_ne!(rebuilt, other, "a portrait's thumbnail is made here from the portrait, not taken from the folder");
     assert_eq!(image::load_from_memory(&rebuilt).unwrap().width(), 128);
 }
+
+/// A lead sees what was set aside and why, and releases it: a change stamped ahead (its
+/// laptop's clock runs fast) merges now; a refused one is let go.
+#[test]
+fn a_lead_sees_what_was_set_aside_and_releases_it() {
+    let mut k = community();
+    let (ada, bo) = (k.ada.clone(), k.bo.clone());
+    let now = k.b.now().0;
+    k.b.conn()
+        .execute(
+            "INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, 'members', ?2, 'location', 'Leeds', ?2)",
+            rusqlite::params![format!("{:012x}-000000-{}", now + 3_600_000, k.b.device()), bo],
+        )
+        .unwrap();
+    forge(&k.b, "members", &ada, "bio", text("Bo was here"), None);
+    k.bo_to_ada();
+    let Err(hearth::Error::Forbidden { .. }) = sync::set_aside_changes(&k.b) else { panic!("a member saw the list") };
+    let held = sync::set_aside_changes(&k.a).unwrap();
+    assert_eq!(held.len(), 2, "{held:?}");
+    let ahead = held.iter().find(|c| c.can_merge_now).expect("the change stamped ahead");
+    assert!(ahead.waiting && ahead.by == "Bo" && ahead.what == "members: location" && ahead.changes == 1, "{ahead:?}");
+    let refused = held.iter().find(|c| !c.waiting).expect("the refused change");
+    assert!(refused.reason.contains("another member's profile"), "{refused:?}");
+
+    let merged = sync::release_set_aside(&mut k.a, &ahead.id).unwrap();
+    assert_eq!(merged.applied, 1);
+    assert_eq!(cell(&k.a, "members", &bo, "location"), text("Leeds"), "merged now, vouched for by a lead");
+    sync::release_set_aside(&mut k.a, &refused.id).unwrap();
+    assert!(sync::set_aside_changes(&k.a).unwrap().is_empty(), "both released");
+    assert_ne!(cell(&k.a, "members", &ada, "bio"), text("Bo was here"), "letting go never merges a refused change");
+}

@@ -235,3 +235,21 @@ pub fn withdraw_invitation(
         hearth::roster::pending_invitations(library)
     })
 }
+
+/// Changes other laptops sent that this one set aside at merge, with why (leads only).
+#[tauri::command]
+#[specta::specta]
+pub fn set_aside_changes(state: State<AppState>) -> CommandResult<Vec<sync::SetAside>> {
+    state.with_library(|library| sync::set_aside_changes(library))
+}
+
+/// A lead releases a change set aside (merges one that waits only for this laptop's clock,
+/// lets any other go); returns what is still set aside.
+#[tauri::command]
+#[specta::specta]
+pub fn release_set_aside(state: State<AppState>, id: String) -> CommandResult<Vec<sync::SetAside>> {
+    state.with_library(|library| {
+        sync::release_set_aside(library, &id)?;
+        sync::set_aside_changes(library)
+    })
+}

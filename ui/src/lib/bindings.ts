@@ -153,6 +153,13 @@ export const commands = {
 	pendingInvitations: () => typedError<PendingInvitation[], CommandError>(__TAURI_INVOKE("pending_invitations")),
 	/**  A lead withdraws an invitation not used yet; returns those still pending. */
 	withdrawInvitation: (id: string) => typedError<PendingInvitation[], CommandError>(__TAURI_INVOKE("withdraw_invitation", { id })),
+	/**  Changes other laptops sent that this one set aside at merge, with why (leads only). */
+	setAsideChanges: () => typedError<SetAside[], CommandError>(__TAURI_INVOKE("set_aside_changes")),
+	/**
+	 *  A lead releases a change set aside (merges one that waits only for this laptop's clock,
+	 *  lets any other go); returns what is still set aside.
+	 */
+	releaseSetAside: (id: string) => typedError<SetAside[], CommandError>(__TAURI_INVOKE("release_set_aside", { id })),
 	myRevisions: () => typedError<Revision[], CommandError>(__TAURI_INVOKE("my_revisions")),
 	restoreRevision: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("restore_revision", { id })),
 };
@@ -773,6 +780,34 @@ export type Revision = {
 };
 
 export type Role = "lead" | "member" | "newcomer" | "alumni";
+
+/**
+ *  Changes another laptop sent to one row that this laptop set aside for one reason, as the
+ *  leads see them.
+ */
+export type SetAside = {
+	/**  Names them for [`release_set_aside`]. */
+	id: string,
+	/**  What they change, in words ("initiatives: title, status"). */
+	what: string,
+	/**  How many column changes. */
+	changes: number,
+	/**  Who they say wrote them (their name, or their id when unknown here). */
+	by: string,
+	/**  When their laptop says the newest was written. */
+	at: number,
+	reason: string,
+	/**
+	 *  Set aside for now (stamped ahead of this laptop's clock, waiting for their row or their
+	 *  writer's promotion, written by a newer Hearth): they merge by themselves when they can.
+	 */
+	waiting: boolean,
+	/**
+	 *  A lead may merge them now: they wait only for this laptop's clock (the other laptop's
+	 *  clock runs fast), and are still checked by the write rules.
+	 */
+	canMergeNow: boolean,
+};
 
 export type Settings = {
 	/**  The library opened last, reopened at start. */
