@@ -432,7 +432,7 @@ pub fn upload(files: usize, megabytes: usize, rounds: usize, endpoint: Option<&s
         let clock = Stopwatch::start();
         let present = store.list("blobs")?.len();
         let uploads = names.iter().map(|n| (format!("blobs/{n}"), blobs.join(n))).collect();
-        let sent = store.upload(uploads, crate::storage::CHUNK_BYTES, &Ok, &|_| {})?;
+        let sent = store.upload(uploads, crate::storage::CHUNK_BYTES, &|_, bytes| Ok(bytes), &|_| {})?;
         let hearth = clock.seconds();
         if present != 0 || sent as usize != files {
             return Err(Error::invalid("bench", format!("uploaded {sent} of {files}")));

@@ -225,7 +225,7 @@ impl Writer<'_> {
                 column,
                 value,
                 creating: !exists,
-                exists,
+                signer: None,
                 device: self.device,
                 at: self.now.0,
             };

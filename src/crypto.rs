@@ -19,9 +19,14 @@ use crate::error::{Error, Result};
 
 /// What a sealed object starts with: the first format (one community key, so no key named)...
 const MAGIC_V1: &[u8; 8] = b"HEARTHX1";
-/// ...and the current one, followed by the id of the key that sealed it.
-const MAGIC: &[u8; 8] = b"HEARTHX2";
+/// ...the second, followed by the id of the key that sealed it...
+const MAGIC_V2: &[u8; 8] = b"HEARTHX2";
+/// ...and the current one: like the second, and bound to the object's name (the name is the
+/// AEAD's associated data), so a sealed object cannot be passed off under another name.
+const MAGIC: &[u8; 8] = b"HEARTHX3";
 const ID_LEN: usize = 8;
+/// What a key envelope's inner seal is bound to.
+const ENVELOPE: &str = "hearth key envelope";
 const NONCE_LEN: usize = 24;
 const KEY_FILE: &str = "community.key";
 
@@ -95,11 +100,16 @@ impl CommunityKey {
         hex(&self.id_bytes())
     }
 
-    pub fn seal(&self, plain: &[u8]) -> Result<Vec<u8>> {
+    /// Seals `plain` as the object named `name` (its name on the target: `log/<device>/…`,
+    /// `blobs/<hash>.jpg`, `chunks/<name>/<index>`).
+    pub fn seal(&self, name: &str, plain: &[u8]) -> Result<Vec<u8>> {
+        use chacha20poly1305::aead::Payload;
         let nonce_bytes = random_bytes()?;
         let nonce = XNonce::from_slice(&nonce_bytes[..NONCE_LEN]);
         let cipher = XChaCha20Poly1305::new((&self.0).into());
-        let sealed = cipher.encrypt(nonce, plain).expect("XChaCha20-Poly1305 seals any length we hand it");
+        let sealed = cipher
+            .encrypt(nonce, Payload { msg: plain, aad: name.as_bytes() })
+            .expect("XChaCha20-Poly1305 seals any length we hand it");
         let mut out = Vec::with_capacity(MAGIC.len() + ID_LEN + NONCE_LEN + sealed.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.id_bytes());
@@ -108,16 +118,22 @@ impl CommunityKey {
         Ok(out)
     }
 
-    /// The plain bytes, or why they cannot be had (not sealed, another key, altered).
-    pub fn open(&self, sealed: &[u8]) -> std::result::Result<Vec<u8>, Unopened> {
-        let body = match sealed_with(sealed) {
-            Some(Sealed::First(body)) => body,
-            Some(Sealed::Named(id, body)) if id == self.id_bytes() => body,
-            Some(Sealed::Named(id, _)) => return Err(Unopened::MissingKey(hex(&id))),
+    /// The plain bytes of the object named `name`, or why they cannot be had (not sealed,
+    /// another key, altered, or sealed under another name). Objects sealed before names were
+    /// bound (the first two formats) open under any name.
+    pub fn open(&self, name: &str, sealed: &[u8]) -> std::result::Result<Vec<u8>, Unopened> {
+        use chacha20poly1305::aead::Payload;
+        let (body, bound) = match sealed_with(sealed) {
+            Some(Sealed::First(body)) => (body, false),
+            Some(Sealed::Named(id, body, bound)) if id == self.id_bytes() => (body, bound),
+            Some(Sealed::Named(id, ..)) => return Err(Unopened::MissingKey(hex(&id))),
             None => return Err(Unopened::NotSealed),
         };
         let nonce = XNonce::from_slice(&body[..NONCE_LEN]);
-        XChaCha20Poly1305::new((&self.0).into()).decrypt(nonce, &body[NONCE_LEN..]).map_err(|_| Unopened::Altered)
+        let aad = if bound { name.as_bytes() } else { b"" };
+        XChaCha20Poly1305::new((&self.0).into())
+            .decrypt(nonce, Payload { msg: &body[NONCE_LEN..], aad })
+            .map_err(|_| Unopened::Altered)
     }
 }
 
@@ -128,14 +144,16 @@ fn hex(bytes: &[u8]) -> String {
 enum Sealed<'a> {
     /// The first format: sealed with the founding key; nonce and cipher text follow.
     First(&'a [u8]),
-    /// Sealed with the key of this id.
-    Named([u8; ID_LEN], &'a [u8]),
+    /// Sealed with the key of this id; bound to its name when true.
+    Named([u8; ID_LEN], &'a [u8], bool),
 }
 
 fn sealed_with(bytes: &[u8]) -> Option<Sealed<'_>> {
-    if bytes.len() >= MAGIC.len() + ID_LEN + NONCE_LEN && bytes.starts_with(MAGIC) {
-        let id = bytes[MAGIC.len()..MAGIC.len() + ID_LEN].try_into().expect("the length was checked");
-        return Some(Sealed::Named(id, &bytes[MAGIC.len() + ID_LEN..]));
+    for (magic, bound) in [(MAGIC, true), (MAGIC_V2, false)] {
+        if bytes.len() >= magic.len() + ID_LEN + NONCE_LEN && bytes.starts_with(magic) {
+            let id = bytes[magic.len()..magic.len() + ID_LEN].try_into().expect("the length was checked");
+            return Some(Sealed::Named(id, &bytes[magic.len() + ID_LEN..], bound));
+        }
     }
     if bytes.len() >= MAGIC_V1.len() + NONCE_LEN && bytes.starts_with(MAGIC_V1) {
         return Some(Sealed::First(&bytes[MAGIC_V1.len()..]));
@@ -215,15 +233,15 @@ impl Keyring {
         true
     }
 
-    pub fn seal(&self, plain: &[u8]) -> Result<Vec<u8>> {
-        self.current().seal(plain)
+    pub fn seal(&self, name: &str, plain: &[u8]) -> Result<Vec<u8>> {
+        self.current().seal(name, plain)
     }
 
-    pub fn open(&self, sealed: &[u8]) -> std::result::Result<Vec<u8>, Unopened> {
+    pub fn open(&self, name: &str, sealed: &[u8]) -> std::result::Result<Vec<u8>, Unopened> {
         match sealed_with(sealed) {
-            Some(Sealed::First(_)) => self.first().open(sealed),
-            Some(Sealed::Named(id, _)) => match self.keys.iter().find(|(key, _)| key.id_bytes() == id) {
-                Some((key, _)) => key.open(sealed),
+            Some(Sealed::First(_)) => self.first().open(name, sealed),
+            Some(Sealed::Named(id, ..)) => match self.keys.iter().find(|(key, _)| key.id_bytes() == id) {
+                Some((key, _)) => key.open(name, sealed),
                 None => Err(Unopened::MissingKey(hex(&id))),
             },
             None => Err(Unopened::NotSealed),
@@ -280,7 +298,7 @@ pub fn seal_for(key: &CommunityKey, device: &ed25519_dalek::VerifyingKey) -> Res
     let shared = recipient.mul_clamped(ephemeral);
     let wrapping = envelope_key(&shared, &ephemeral_public, &recipient)
         .ok_or_else(|| Error::invalid("device", "this laptop's key cannot receive a community key"))?;
-    let sealed = wrapping.seal(&key.0)?;
+    let sealed = wrapping.seal(ENVELOPE, &key.0)?;
     let mut out = ephemeral_public.to_bytes().to_vec();
     out.extend_from_slice(&sealed);
     Ok(out)
@@ -292,7 +310,7 @@ pub fn open_for(envelope: &[u8], device: &ed25519_dalek::SigningKey) -> Option<C
     let ephemeral_public = MontgomeryPoint(envelope.get(..32)?.try_into().ok()?);
     let shared = ephemeral_public.mul_clamped(device.to_scalar_bytes());
     let wrapping = envelope_key(&shared, &ephemeral_public, &device.verifying_key().to_montgomery())?;
-    let bytes = wrapping.open(&envelope[32..]).ok()?;
+    let bytes = wrapping.open(ENVELOPE, &envelope[32..]).ok()?;
     Some(CommunityKey(bytes.try_into().ok()?))
 }
 
@@ -339,14 +357,16 @@ mod tests {
     fn sealed_bytes_open_only_with_their_key_and_unaltered() {
         let key = CommunityKey::generate().unwrap();
         let other = CommunityKey::generate().unwrap();
-        let sealed = key.seal(b"Ada's phone number").unwrap();
+        let name = "blobs/aa.jpg";
+        let sealed = key.seal(name, b"Ada's phone number").unwrap();
         assert!(!sealed.windows(5).any(|w| w == b"Ada's"), "the plain text does not show");
-        assert_eq!(key.open(&sealed).unwrap(), b"Ada's phone number");
-        assert!(other.open(&sealed).is_err(), "another community's key cannot open it");
+        assert_eq!(key.open(name, &sealed).unwrap(), b"Ada's phone number");
+        assert!(other.open(name, &sealed).is_err(), "another community's key cannot open it");
+        assert_eq!(key.open("blobs/bb.jpg", &sealed), Err(Unopened::Altered), "nor can it pass under another name");
         let mut altered = sealed.clone();
         *altered.last_mut().unwrap() ^= 1;
-        assert!(key.open(&altered).is_err(), "an altered byte is caught");
-        assert_ne!(key.seal(b"same").unwrap(), key.seal(b"same").unwrap(), "a fresh nonce each time");
+        assert!(key.open(name, &altered).is_err(), "an altered byte is caught");
+        assert_ne!(key.seal(name, b"same").unwrap(), key.seal(name, b"same").unwrap(), "a fresh nonce each time");
         assert_eq!(CommunityKey::from_text(&key.to_text()), Some(key.clone()));
         assert_ne!(key.id(), other.id());
     }
@@ -355,26 +375,40 @@ mod tests {
     fn a_keyring_opens_what_any_of_its_keys_sealed_and_names_a_key_it_lacks() {
         let first = CommunityKey::generate().unwrap();
         let mut ring = Keyring::founding(first.clone());
-        let old = ring.seal(b"before").unwrap();
+        let old = ring.seal("log/a/1", b"before").unwrap();
         let newer = CommunityKey::generate().unwrap();
         assert!(ring.add(newer.clone(), 1_000));
         assert!(!ring.add(newer.clone(), 2_000), "a key is held once");
         assert_eq!(ring.current(), &newer, "the newest key seals what is new");
-        let new = ring.seal(b"after").unwrap();
-        assert_eq!(ring.open(&old).unwrap(), b"before", "older keys still open what they sealed");
-        assert_eq!(ring.open(&new).unwrap(), b"after");
+        let new = ring.seal("log/a/2", b"after").unwrap();
+        assert_eq!(ring.open("log/a/1", &old).unwrap(), b"before", "older keys still open what they sealed");
+        assert_eq!(ring.open("log/a/2", &new).unwrap(), b"after");
         let removed = Keyring::founding(first.clone());
         assert_eq!(
-            removed.open(&new),
+            removed.open("log/a/2", &new),
             Err(Unopened::MissingKey(newer.id())),
             "a laptop without the new key is told so"
         );
         assert_eq!(Keyring::from_text(&ring.to_text()), Some(ring.clone()));
         assert_eq!(Keyring::from_text(&first.to_text()).unwrap().first(), &first, "a lone founding key still reads");
-        // The first format named no key: it was always the founding one.
-        let first_format = |sealed: &[u8]| [&MAGIC_V1[..], &sealed[MAGIC.len() + ID_LEN..]].concat();
-        assert_eq!(ring.open(&first_format(&old)).unwrap(), b"before", "the first format was the founding key's");
-        assert_eq!(ring.open(&first_format(&new)), Err(Unopened::Altered), "and only the founding key's");
+        // The first two formats bound no name; the first named no key either (it was always
+        // the founding one). What was sealed in them stays readable.
+        let unbound = |key: &CommunityKey, plain: &[u8]| {
+            let nonce = [7u8; NONCE_LEN];
+            let cipher = XChaCha20Poly1305::new((&key.0).into());
+            let sealed = cipher.encrypt(XNonce::from_slice(&nonce), plain).unwrap();
+            [&nonce[..], &sealed].concat()
+        };
+        let first_format = [&MAGIC_V1[..], &unbound(&first, b"before")].concat();
+        assert_eq!(ring.open("any", &first_format).unwrap(), b"before", "the first format was the founding key's");
+        let second_format = [&MAGIC_V2[..], &newer.id_bytes(), &unbound(&newer, b"after")].concat();
+        assert_eq!(ring.open("any", &second_format).unwrap(), b"after", "the second format opens under any name");
+        let forged_first = [&MAGIC_V1[..], &unbound(&newer, b"after")].concat();
+        assert_eq!(
+            ring.open("any", &forged_first),
+            Err(Unopened::Altered),
+            "the first format is the founding key's only"
+        );
     }
 
     #[test]

@@ -599,7 +599,29 @@ fn commit<A: Access>(
     ];
     let item = access.with(|library| {
         library.write(|w| {
-            w.apply("media", &id, &columns)?;
+            // A photo removed from the gallery and imported again comes back as it was: only
+            // its removal is undone (by who imported it, or a lead), so what its first import
+            // recorded, and who made it, stay.
+            let removed: bool = w
+                .conn()
+                .query_row("SELECT deleted FROM media WHERE id = ?1", [&id], |row| row.get(0))
+                .optional()?
+                .unwrap_or(false);
+            if removed {
+                let mut restore = vec![("deleted", Value::Integer(0))];
+                if let Some(moment) = &options.moment_id {
+                    restore.push(("moment_id", Value::Text(moment.clone())));
+                }
+                w.apply("media", &id, &restore).map_err(|e| match e {
+                    Error::Forbidden { .. } => Error::invalid(
+                        "file",
+                        "this photo was in the gallery and was removed; who imported it, or a lead, can bring it back",
+                    ),
+                    other => other,
+                })?;
+            } else {
+                w.apply("media", &id, &columns)?;
+            }
             w.conn().execute("DELETE FROM import_pending WHERE hash = ?1", [hash])?;
             Ok(())
         })?;

@@ -175,11 +175,9 @@ pub(crate) fn ensure_member(library: &mut Library, invitation: &Invitation) -> R
             w.apply(
                 "members",
                 &invitation.member_id,
-                &[
-                    ("display_name", Value::Text(invitation.name.clone())),
-                    ("role", Value::Text("member".into())),
-                    ("joined_on", Value::Text(today.clone())),
-                ],
+                // No role: the lead's copy says it (a member until it arrives, by the
+                // column's default), and only a lead may.
+                &[("display_name", Value::Text(invitation.name.clone())), ("joined_on", Value::Text(today.clone()))],
             )?;
             crate::search::index_member(w.conn(), &invitation.member_id)
         })?;
@@ -267,8 +265,16 @@ pub(crate) fn admit(
         return Ok(Err(Refusal::Refused("from a laptop a lead removed from the community".into())));
     }
     let mut public_key = stored_key.clone();
+    // What the segment says of its own device, as merge will store it: per column, the op with
+    // the latest clock (not the last listed, which a crafted segment could order otherwise).
+    let mut latest: std::collections::HashMap<&str, &Op> = std::collections::HashMap::new();
     for op in segment.ops.iter().filter(|op| op.table == "devices" && op.row == segment.device) {
-        match op.column.as_str() {
+        if latest.get(op.column.as_str()).is_none_or(|seen| op.hlc > seen.hlc) {
+            latest.insert(op.column.as_str(), op);
+        }
+    }
+    for (column, op) in latest {
+        match column {
             "public_key" => public_key = text(&op.value),
             "member_id" => member = text(&op.value),
             "invitation_id" => invitation_id = text(&op.value),

@@ -49,11 +49,11 @@ pub struct Change<'a> {
     pub row: &'a str,
     pub column: &'a str,
     pub value: &'a Value,
-    /// This change (or its segment) creates the row: it did not exist, or it is a row that two
-    /// laptops may create at once (see [`SHARED_ROWS`]) and the segment creates it too.
+    /// This change (or its segment) creates the row: it did not exist here before.
     pub creating: bool,
-    /// The row exists in this replica's database already.
-    pub exists: bool,
+    /// The key that signed it, at merge (a laptop's own roster entry must name that key); None
+    /// for a local write, which is this laptop's own.
+    pub signer: Option<&'a str>,
     /// The laptop that wrote it (a `devices` row may be written only by its own laptop).
     pub device: &'a str,
     /// When it was written (its clock's milliseconds).
@@ -69,10 +69,10 @@ pub trait RowValues {
 /// Why a change is refused, in words for a report ("changes another member's profile").
 pub type Refusal = String;
 
-/// Rows two laptops may create at once, because their ids come from what they are (a photo's
-/// content, a member's one stance) or, for a member, because a newcomer's laptop makes its own
-/// profile before the lead's copy arrives. Their `author` and `created_at` keep the earliest
-/// creation's, on every replica; other tables' rows have fresh ids and one creator.
+/// Rows two laptops may create at once: their ids come from what they are (a photo's content,
+/// a member's one stance, support, tag, reaction or hide request) or, for a member, a
+/// newcomer's laptop makes its profile before the lead's copy arrives. A second creation's
+/// stamps give way to the first's; every other table's rows have fresh ids and one creator.
 pub const SHARED_ROWS: &[&str] = &[
     "members",
     "media",
@@ -82,6 +82,42 @@ pub const SHARED_ROWS: &[&str] = &[
     "stances",
     "initiative_people",
     "hide_requests",
+];
+
+/// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
+const RANGES: &[(&str, &str, i64, i64)] = &[
+    ("members", "years_in_practice", 0, 80),
+    ("members", "celebrate_birthday", 0, 1),
+    ("dimensions", "number", 1, 99),
+    ("care_notes", "closed", 0, 1),
+    ("decisions", "closed", 0, 1),
+    ("media", "bytes", 0, i64::MAX),
+    ("media", "width", 0, u32::MAX as i64),
+    ("media", "height", 0, u32::MAX as i64),
+    ("media", "orientation", 1, 8),
+    ("media", "duration_ms", 0, i64::MAX),
+    ("media", "highlight", 0, 1),
+    ("media", "hidden", 0, 1),
+];
+
+/// The rows a row refers to, by column: a change whose referred row has not arrived here yet
+/// waits for it rather than being judged without it.
+pub const REFERENCES: &[(&str, &str, &str)] = &[
+    ("story_responses", "story_id", "stories"),
+    ("story_reactions", "story_id", "stories"),
+    ("care_notes", "member_id", "members"),
+    ("care_messages", "note_id", "care_notes"),
+    ("accomplishments", "member_id", "members"),
+    ("initiative_moves", "initiative_id", "initiatives"),
+    ("initiative_people", "initiative_id", "initiatives"),
+    ("initiative_updates", "initiative_id", "initiatives"),
+    ("decisions", "initiative_id", "initiatives"),
+    ("stances", "decision_id", "decisions"),
+    ("media_tags", "media_id", "media"),
+    ("media_tags", "member_id", "members"),
+    ("hide_requests", "media_id", "media"),
+    ("album_media", "album_id", "albums"),
+    ("album_media", "media_id", "media"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -175,6 +211,14 @@ pub fn check_value(table: &str, column: &str, value: &Value) -> std::result::Res
             return Err(format!("puts {} bytes of text into {table}.{column}", text.len()));
         }
     }
+    if let Some((.., low, high)) = RANGES.iter().find(|(t, c, ..)| *t == table && *c == column) {
+        if !matches!(value, Value::Null) && !matches!(value, Value::Integer(n) if (low..=high).contains(&n)) {
+            return Err(format!("puts {} into {table}.{column}, which holds {low} to {high}", describe(value)));
+        }
+    }
+    if column == "deleted" && !matches!(value, Value::Integer(0 | 1)) {
+        return Err(format!("puts {} into {table}.deleted, which holds 0 or 1", describe(value)));
+    }
     if let Some((_, _, words)) = WORDS.iter().find(|(t, c, _)| *t == table && *c == column) {
         if !matches!(value, Value::Text(text) if words.contains(&text.as_str())) {
             return Err(format!(
@@ -218,6 +262,26 @@ fn text(value: Option<Value>) -> String {
     }
 }
 
+/// What is wrong with a change whatever else has arrived: a value that does not fit its
+/// column, or an id that does not match what its row is about.
+pub fn intrinsic(
+    table: &str,
+    row_id: &str,
+    column: &str,
+    value: &Value,
+    row: &dyn RowValues,
+) -> std::result::Result<(), Refusal> {
+    check_value(table, column, value)?;
+    if column != "updated_at" {
+        if let Some(expected) = derived_id(table, row) {
+            if expected != row_id {
+                return Err(format!("gives {} an id that does not match what it is about", a(noun(table))));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether `change`, written by `actor`, may stand. `Ok(Err(why))` when it may not.
 pub fn permitted(
     conn: &Connection,
@@ -225,17 +289,20 @@ pub fn permitted(
     change: &Change,
     row: &dyn RowValues,
 ) -> Result<std::result::Result<(), Refusal>> {
-    if let Err(why) = check_value(change.table, change.column, change.value) {
+    if let Err(why) = intrinsic(change.table, change.row, change.column, change.value, row) {
         return Ok(Err(why));
     }
     let Change { table, column, value, creating, .. } = *change;
     let me = actor.member.as_str();
     let noun = noun(table);
-    if column != "updated_at" {
-        if let Some(expected) = derived_id(table, row) {
-            if expected != change.row {
-                return Ok(Err(format!("gives {} an id that does not match what it is about", a(noun))));
-            }
+    // A row refers only to rows that are here (merge holds such a change until they arrive).
+    for (_, reference, refers_to) in REFERENCES.iter().filter(|(t, ..)| *t == table) {
+        if !(creating || column == *reference) {
+            continue;
+        }
+        let target = text(row.get(reference));
+        if !target.is_empty() && stored(conn, refers_to, &target, "id")?.is_none() {
+            return Ok(Err(format!("refers to {} that is not here", a(crate::rules::noun(refers_to)))));
         }
     }
     // What every row shares: set once by its creator.
@@ -256,10 +323,6 @@ pub fn permitted(
                 (false, _) => Err(format!("changes who wrote {}", a(noun))),
             });
         }
-        "created_at" if change.exists && creating => {
-            // A second creation of a shared row: the earliest stands (merge keeps the earliest).
-            return Ok(Ok(()));
-        }
         "created_at" => {
             return Ok(if creating || stored(conn, table, change.row, "created_at")? == Some(value.clone()) {
                 Ok(())
@@ -272,9 +335,9 @@ pub fn permitted(
     }
     // Owners come from the database, never from the change; a row it creates is its own.
     let owner = || -> Result<String> {
-        Ok(match change.exists {
-            false => me.to_owned(),
-            true => text(stored(conn, table, change.row, "author")?),
+        Ok(match creating {
+            true => me.to_owned(),
+            false => text(stored(conn, table, change.row, "author")?),
         })
     };
     let owns = || -> Result<bool> { Ok(owner()? == me && !me.is_empty()) };
@@ -304,6 +367,11 @@ pub fn permitted(
                 return refuse("removes or restores a laptop, which only leads may".into());
             } else if !actor.founder && set_once(&["public_key", "invitation_id", "endorsement", "member_id"])? {
                 return refuse("changes the key or the invitation a laptop was let in with".into());
+            } else if column == "public_key" && change.signer.is_some_and(|signer| *value != Value::Text(signer.into()))
+            {
+                return refuse("names a key in the roster other than the one that signed it".into());
+            } else if column == "member_id" && !actor.founder && *value != Value::Text(me.into()) {
+                return refuse("says its laptop speaks for another member".into());
             }
         }
         "members" => {
@@ -349,11 +417,11 @@ pub fn permitted(
                 return refuse(format!("moves {} to something else", a(noun)));
             }
             if table == "stances" {
-                let closes_at: Option<i64> = conn
-                    .prepare_cached("SELECT closes_at FROM decisions WHERE id = ?1")?
-                    .query_row([text(row.get("decision_id"))], |r| r.get(0))
+                let decision: Option<(i64, bool)> = conn
+                    .prepare_cached("SELECT closes_at, closed FROM decisions WHERE id = ?1")?
+                    .query_row([text(row.get("decision_id"))], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
-                if closes_at.is_some_and(|closes_at| change.at > closes_at) {
+                if decision.is_some_and(|(closes_at, closed)| closed || change.at > closes_at) {
                     return refuse("takes a stance after its decision closed".into());
                 }
             }
@@ -373,11 +441,12 @@ pub fn permitted(
                 if set_once(&["member_id", "consent"])? {
                     return refuse("changes whom a care note is about".into());
                 }
-                let may = match column {
-                    "closed" | "deleted" => author == me || about == me,
-                    _ => author == me,
-                };
-                if !may || me.is_empty() {
+                // Once shared, a note is only closed (its member or author may), as in the window.
+                let closing = column == "closed" && *value == Value::Integer(1);
+                if !(closing || column == "deleted") {
+                    return refuse("changes a care note after it was shared".into());
+                }
+                if !(author == me || about == me) || me.is_empty() {
                     return refuse("changes someone else's care note".into());
                 }
             }
@@ -386,8 +455,14 @@ pub fn permitted(
             if !owns()? {
                 return refuse("changes someone else's care message".into());
             }
-            if creating && column == "note_id" && !sees_care_note(conn, actor, &text(Some(value.clone())))? {
-                return refuse("writes on a care note its author may not see".into());
+            if creating && column == "note_id" {
+                let note = text(Some(value.clone()));
+                if !sees_care_note(conn, actor, &note)? {
+                    return refuse("writes on a care note its author may not see".into());
+                }
+                if stored(conn, "care_notes", &note, "closed")? == Some(Value::Integer(1)) {
+                    return refuse("writes on a care note that was closed".into());
+                }
             }
             if set_once(&["note_id"])? {
                 return refuse("moves a care message to another note".into());
@@ -405,6 +480,16 @@ pub fn permitted(
                     if !may_move_initiative(conn, actor, id)? {
                         return refuse("moves an initiative its author does not lead".into());
                     }
+                    let from = text(stored(conn, table, id, "status")?);
+                    if from == "done" {
+                        return refuse("changes an initiative that was closed as done".into());
+                    }
+                    if column == "status"
+                        && *value == Value::Text("done".into())
+                        && !matches!(from.as_str(), "active" | "paused")
+                    {
+                        return refuse(format!("closes an initiative that is {from}, not active"));
+                    }
                     // Which moves the lifecycle allows is checked on the move's own record
                     // (below), which does not depend on the order moves arrive in.
                     if column == "status"
@@ -415,8 +500,8 @@ pub fn permitted(
                     }
                 }
                 "deleted" if !creating => {
-                    if !(owns()? || lead) {
-                        return refuse("deletes someone else's initiative".into());
+                    if !lead {
+                        return refuse("deletes an initiative, which only leads may".into());
                     }
                 }
                 _ => {
@@ -451,8 +536,22 @@ pub fn permitted(
                     "opens or closes a decision on an initiative its author does not lead".into()
                 });
             }
-            if set_once(&["initiative_id"])? {
-                return refuse("moves a decision to another initiative".into());
+            if set_once(&["initiative_id", "proposal", "closes_at"])? {
+                return refuse("changes a decision after it was opened".into());
+            }
+            // Closing is once, with its outcome: no reopening, no rewriting what came of it.
+            let outcome_set = !text(stored(conn, table, change.row, "outcome")?).is_empty();
+            match column {
+                "closed" if !creating && *value != Value::Integer(1) => {
+                    return refuse("reopens a decision".into());
+                }
+                "outcome" if !creating && (outcome_set || row.get("closed") != Some(Value::Integer(1))) => {
+                    return refuse("changes a decision's outcome other than by closing it".into());
+                }
+                "deleted" if !creating && !lead => {
+                    return refuse("deletes a decision, which only leads may".into());
+                }
+                _ => {}
             }
         }
         "moments" | "albums" | "album_media" => {
@@ -486,6 +585,19 @@ pub fn permitted(
         },
         "media_tags" => {
             let tagged = text(row.get("member_id"));
+            if creating && tagged != me {
+                // A tag made without a status is "tagged" (the column's default).
+                let status = match row.get("status") {
+                    Some(Value::Text(status)) => status,
+                    _ => "tagged".into(),
+                };
+                match consent(conn, &tagged)?.as_str() {
+                    "never" => return refuse("tags a member who asked never to be tagged".into()),
+                    "allow" => {}
+                    _ if status == "requested" => {}
+                    _ => return refuse("tags a member without their yes".into()),
+                }
+            }
             match column {
                 "sort_at" | "moment_id" => {}
                 "media_id" | "member_id" if set_once(&["media_id", "member_id"])? => {
@@ -504,8 +616,13 @@ pub fn permitted(
                 }
                 "deleted" => {
                     let restoring = *value == Value::Integer(0);
-                    if restoring && tagged != me && consent(conn, &tagged)? == "never" {
-                        return refuse("tags a member who asked never to be tagged".into());
+                    let status = text(row.get("status"));
+                    let consent_now = consent(conn, &tagged)?;
+                    if restoring
+                        && tagged != me
+                        && (consent_now == "never" || (consent_now == "ask" && status != "requested"))
+                    {
+                        return refuse("tags a member without their yes".into());
                     }
                     if !(creating || restoring || owns()? || tagged == me || lead) {
                         return refuse("removes someone else's tag".into());

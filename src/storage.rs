@@ -33,6 +33,10 @@ pub const MAX_SMALL_BYTES: u64 = 64 * 1024;
 /// The largest file that travels in pieces (a very long video).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024 * 1024;
 
+/// What is done to an object's bytes on the way out (sealing) or in (opening), given its
+/// name on the target (sealed objects are bound to their names).
+pub type Transform<'a> = dyn Fn(&str, Vec<u8>) -> Result<Vec<u8>> + Sync + 'a;
+
 /// Written after the last piece of a file sent in pieces: `<name>.chunks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChunkManifest {
@@ -376,7 +380,7 @@ impl Store {
         &self,
         files: Vec<(String, PathBuf)>,
         chunk_bytes: u64,
-        transform: &(dyn Fn(Vec<u8>) -> Result<Vec<u8>> + Sync),
+        transform: &Transform<'_>,
         done: &(dyn Fn(u64) + Sync),
     ) -> Result<u32> {
         let store = self.store.clone();
@@ -391,9 +395,8 @@ impl Store {
                         self.upload_chunked(&store, conditional, &name, &file, size, chunk_bytes, transform).await?
                     } else {
                         let bytes = tokio::fs::read(&file).await.map_err(|e| Error::io(&file, e))?;
-                        put_new(store, conditional, name, transform(bytes)?)
-                            .await
-                            .map_err(|e| describe(&self.target, e))?
+                        let sealed = transform(&name, bytes)?;
+                        put_new(store, conditional, name, sealed).await.map_err(|e| describe(&self.target, e))?
                     };
                     Ok::<_, Error>((wrote, size))
                 }
@@ -418,7 +421,7 @@ impl Store {
         file: &Path,
         size: u64,
         chunk_bytes: u64,
-        transform: &(dyn Fn(Vec<u8>) -> Result<Vec<u8>> + Sync),
+        transform: &Transform<'_>,
     ) -> Result<bool> {
         use tokio::io::{AsyncReadExt, AsyncSeekExt};
         let chunks = size.div_ceil(chunk_bytes) as u32;
@@ -442,9 +445,8 @@ impl Store {
             let mut bytes = vec![0u8; chunk_bytes.min(size - start) as usize];
             reader.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| Error::io(file, e))?;
             reader.read_exact(&mut bytes).await.map_err(|e| Error::io(file, e))?;
-            put_new(store.clone(), conditional, piece, transform(bytes)?)
-                .await
-                .map_err(|e| describe(&self.target, e))?;
+            let sealed = transform(&piece, bytes)?;
+            put_new(store.clone(), conditional, piece, sealed).await.map_err(|e| describe(&self.target, e))?;
             pause_point("piece-sent");
         }
         // The manifest last: a reader sees the file only once every piece is there.
@@ -459,7 +461,7 @@ impl Store {
         &self,
         name: &str,
         dest: &Path,
-        open: &(dyn Fn(Vec<u8>) -> Result<Vec<u8>> + Sync),
+        open: &Transform<'_>,
         check: &dyn Fn(&Path) -> bool,
     ) -> Result<Option<u64>> {
         use std::io::Write;
@@ -500,10 +502,11 @@ impl Store {
         std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).map_err(|e| Error::io(&incoming, e))?;
         let mut fetched = 0;
         for index in done..manifest.chunks {
-            let piece = self.get(&chunk_name(name, index))?.ok_or_else(|| {
+            let piece_name = chunk_name(name, index);
+            let piece = self.get(&piece_name)?.ok_or_else(|| {
                 Error::invalid("target", format!("{}: piece {index} of {name} is missing", self.target))
             })?;
-            let piece = open(piece)?;
+            let piece = open(&piece_name, piece)?;
             if piece.len() as u64 > manifest.chunk_bytes {
                 let _ = std::fs::remove_file(&incoming);
                 return Err(Error::invalid(

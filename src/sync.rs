@@ -167,14 +167,14 @@ fn merge_ops(
     library: &mut Library,
     ops: &[Op],
     segment: Option<(&str, u64)>,
-    check: Option<(&str, &roster::Admitted)>,
+    check: Option<(&str, &roster::Admitted, &str)>,
     vouched: bool,
 ) -> Result<(MergeReport, BTreeMap<String, u32>)> {
     library.ensure_writable()?;
     let now = library.now();
     let tx = library.conn_mut().transaction()?;
     let checker = match check {
-        Some((device, admitted)) => Some(Checker::new(&tx, device, admitted, ops)?),
+        Some((device, admitted, signer)) => Some(Checker::new(device, admitted, signer, ops)?),
         None => None,
     };
     // A row is created whole or not at all: when one of the ops creating it is refused, the
@@ -182,6 +182,9 @@ fn merge_ops(
     // a care note, a stance).
     let mut dropped: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     loop {
+        if let Some(checker) = &checker {
+            checker.seen.borrow_mut().clear();
+        }
         tx.execute_batch("SAVEPOINT segment")?;
         let mut report = MergeReport::default();
         let mut newest: Option<Hlc> = None;
@@ -196,6 +199,13 @@ fn merge_ops(
                 ));
                 continue;
             };
+            // Who may speak for the device is settled before anything is set aside for later.
+            if let Some(checker) = &checker {
+                if let Err(reason) = roster::speaks_for(checker.device, checker.admitted, op) {
+                    held.push((op, reason, false));
+                    continue;
+                }
+            }
             if hlc.millis > now.0 + FUTURE_LIMIT_MS && !vouched {
                 report.quarantined += 1;
                 set_aside(&tx, op, AHEAD_OF_CLOCK, true)?;
@@ -213,13 +223,17 @@ fn merge_ops(
                 }
                 match verdict {
                     None => {}
+                    Some(Held::Superseded) => {
+                        report.superseded += 1;
+                        continue;
+                    }
                     Some(Held::Waiting) => {
                         report.waiting += 1;
                         set_aside(&tx, op, WAITING_FOR_ROW, true)?;
                         continue;
                     }
                     Some(Held::Refused(reason, retry)) => {
-                        if checker.new_row(op) {
+                        if checker.creates_row(op) {
                             refused_rows.insert((op.table.clone(), op.row.clone()));
                         }
                         held.push((op, reason, retry));
@@ -390,7 +404,7 @@ fn apply(conn: &Connection, op: &Op, now: i64) -> Result<bool> {
         ));
         // Who created a row, and when, is set once: of two creations of a shared row (the
         // same photo imported on two laptops) the earliest stands everywhere.
-        if matches!(*column, "author" | "created_at") {
+        if *table == "members" && matches!(*column, "author" | "created_at") {
             order = order.reverse();
         }
         match order {
@@ -572,7 +586,7 @@ pub(crate) fn verify(bytes: &[u8]) -> std::result::Result<(&[u8], String), Strin
 fn seal(segment: &Segment, key: &ed25519_dalek::SigningKey, community: Option<&Keyring>) -> Result<Vec<u8>> {
     let mut body = serde_json::to_vec(segment).expect("segments serialise");
     if let Some(community) = community {
-        body = community.seal(&body)?;
+        body = community.seal(&segment_name(&segment.device, segment.seq), &body)?;
     }
     Ok(sign(&body, key))
 }
@@ -605,12 +619,16 @@ enum Unread {
 
 /// Checks a stored segment's signature and opens it; returns the segment and its signer's
 /// public key.
-fn open_sealed(bytes: &[u8], community: Option<&Keyring>) -> std::result::Result<(Segment, String), Unread> {
+fn open_sealed(
+    name: &str,
+    bytes: &[u8],
+    community: Option<&Keyring>,
+) -> std::result::Result<(Segment, String), Unread> {
     let (body, signer) = verify(bytes).map_err(Unread::Bad)?;
     let opened;
     let body = match community {
         Some(community) => {
-            opened = community.open(body).map_err(|unopened| match unopened {
+            opened = community.open(name, body).map_err(|unopened| match unopened {
                 crypto::Unopened::MissingKey(_) => Unread::Locked,
                 other => Unread::Bad(other.to_string()),
             })?;
@@ -902,12 +920,12 @@ pub fn run(
         }
     }
     let chunk_bytes = options.chunk_bytes.map(u64::from).filter(|b| *b > 0).unwrap_or(storage::CHUNK_BYTES);
-    let seal_bytes = |bytes: Vec<u8>| match keyring().as_ref() {
-        Some(community) => community.seal(&bytes),
+    let seal_bytes = |name: &str, bytes: Vec<u8>| match keyring().as_ref() {
+        Some(community) => community.seal(name, &bytes),
         None => Ok(bytes),
     };
-    let open_bytes = |bytes: Vec<u8>| match keyring().as_ref() {
-        Some(community) => community.open(&bytes).map_err(|reason| Error::invalid("target", reason)),
+    let open_bytes = |name: &str, bytes: Vec<u8>| match keyring().as_ref() {
+        Some(community) => community.open(name, &bytes).map_err(|reason| Error::invalid("target", reason)),
         None => Ok(bytes),
     };
     let to_send: Vec<(String, PathBuf)> =
@@ -979,7 +997,7 @@ pub fn run(
         })
         .map(|(file, name)| (name, file))
         .collect();
-    report.relayed += store.upload(relay, u64::MAX, &Ok, &|_| {})?;
+    report.relayed += store.upload(relay, u64::MAX, &|_, bytes| Ok(bytes), &|_| {})?;
 
     // 2. Receive media, then every segment not merged yet. Originals only when this laptop
     // keeps them all, or for what it keeps offline; the rest come when opened.
@@ -1019,7 +1037,7 @@ pub fn run(
         store.download(whole, &|name, bytes| {
             let size = bytes.len() as u64;
             let bytes = match keyring().as_ref() {
-                Some(community) => community.open(&bytes).unwrap_or_else(|unopened| {
+                Some(community) => community.open(name, &bytes).unwrap_or_else(|unopened| {
                     let count = match unopened {
                         crypto::Unopened::MissingKey(_) => &locked,
                         _ => &undecryptable,
@@ -1154,7 +1172,7 @@ pub fn run(
             });
             let opened = match &bytes {
                 _ if unknown_and_large => Err(Unread::Unknown),
-                Some(bytes) => open_sealed(bytes, keyring().as_ref()),
+                Some(bytes) => open_sealed(&segment_name(&device, seq), bytes, keyring().as_ref()),
                 None => Err(Unread::Bad("vanished while it was being read".to_owned())),
             };
             let merged = match opened {
@@ -1256,6 +1274,11 @@ use crate::storage::pause_point;
 
 /// Why an op is set aside until the row it changes arrives (from another laptop's segment).
 const WAITING_FOR_ROW: &str = "waits for the row it changes";
+/// How far ahead of this laptop's clock a lead may vouch for another laptop's (a day).
+const VOUCH_LIMIT_MS: i64 = 24 * 3600 * 1000;
+/// The most set-aside ops tried again at one sync (the oldest first): a member who floods the
+/// set-aside list slows no sync down.
+const RETRY_LIMIT: i64 = 20_000;
 /// Why an op is set aside until this laptop's clock comes near it.
 const AHEAD_OF_CLOCK: &str = "stamped ahead of this device's clock";
 
@@ -1288,98 +1311,138 @@ enum Held {
     /// Refused, with why; `retry` when only its writer's role stood in the way (their
     /// promotion may not have arrived yet).
     Refused(String, bool),
-    /// A change to a row this replica does not hold yet, which its segment does not create.
+    /// A change to a row this replica does not hold yet, which its segment does not create, or
+    /// that refers to one that has not arrived.
     Waiting,
+    /// A second creation's stamps (`author`, `created_at`, `deleted` = 0) on a row another
+    /// laptop created first: the first creation stands.
+    Superseded,
 }
 
-/// Checks ops from one admitted device against the write rules ([`crate::rules`]), reading
-/// owners and current values from this replica's database as the merge so far has left it
-/// (never from the ops themselves), and the values a segment gives the rows it creates.
+/// Checks ops from one admitted device against the write rules ([`crate::rules`]) as the
+/// window checks a screen's writes: one batch at a time (the ops one write made, which share
+/// a clock), on the row as the database holds it now (the merge so far included) with the
+/// batch's own values over it. Owners and everything else come from the database, never from
+/// what the ops claim; a row is created by the batch that finds it absent.
 struct Checker<'a> {
     device: &'a str,
     admitted: &'a roster::Admitted,
-    /// Each row's values as the segment leaves them.
-    values: std::collections::HashMap<(String, String), std::collections::HashMap<String, Value>>,
-    /// Rows that existed before the segment.
-    existing: std::collections::HashSet<(String, String)>,
+    /// The key that signed the ops.
+    signer: &'a str,
+    /// Each batch's values: (table, row, clock) → column → value.
+    batches: std::collections::HashMap<(String, String, String), std::collections::HashMap<String, Value>>,
+    /// Whether each batch's row existed when the batch began (a batch writes its row's
+    /// columns one op at a time, but is judged as one write, as the window's is).
+    seen: std::cell::RefCell<std::collections::HashMap<(String, String, String), bool>>,
 }
 
 impl<'a> Checker<'a> {
-    fn new(conn: &Connection, device: &'a str, admitted: &'a roster::Admitted, ops: &[Op]) -> Result<Checker<'a>> {
-        let mut values: std::collections::HashMap<(String, String), std::collections::HashMap<String, Value>> =
+    fn new(device: &'a str, admitted: &'a roster::Admitted, signer: &'a str, ops: &[Op]) -> Result<Checker<'a>> {
+        let mut batches: std::collections::HashMap<(String, String, String), std::collections::HashMap<String, Value>> =
             std::collections::HashMap::new();
         for op in ops.iter().filter(|op| known(&op.table, &op.column)) {
-            values
-                .entry((op.table.clone(), op.row.clone()))
+            batches
+                .entry((op.table.clone(), op.row.clone(), op.hlc.clone()))
                 .or_default()
                 .insert(op.column.clone(), op.value.to_value());
         }
-        let mut existing = std::collections::HashSet::new();
-        for (table, row) in values.keys() {
-            let found = conn
-                .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
-                .query_row([row], |_| Ok(()))
-                .optional()?;
-            if found.is_some() {
-                existing.insert((table.clone(), row.clone()));
-            }
-        }
-        Ok(Checker { device, admitted, values, existing })
+        Ok(Checker { device, admitted, signer, batches, seen: Default::default() })
     }
 
-    /// Whether the row did not exist before the segment.
-    fn new_row(&self, op: &Op) -> bool {
-        !self.existing.contains(&(op.table.clone(), op.row.clone()))
+    /// Whether the op's batch created its row (so refusing it refuses the row's creation).
+    fn creates_row(&self, op: &Op) -> bool {
+        self.seen.borrow().get(&(op.table.clone(), op.row.clone(), op.hlc.clone())) == Some(&false)
     }
 
     /// None when the op may be merged now.
     fn check(&self, conn: &Connection, op: &Op) -> Result<Option<Held>> {
-        if let Err(reason) = roster::speaks_for(self.device, self.admitted, op) {
-            return Ok(Some(Held::Refused(reason, false)));
-        }
         // Unknown tables and columns are parked by the merge, for after an upgrade.
         if !known(&op.table, &op.column) {
             return Ok(None);
         }
-        let key = (op.table.clone(), op.row.clone());
-        let row_values = self.values.get(&key);
-        let exists = self.existing.contains(&key);
+        let key = (op.table.clone(), op.row.clone(), op.hlc.clone());
+        let batch = self.batches.get(&key);
+        let known_before = self.seen.borrow().get(&key).copied();
+        let exists = match known_before {
+            Some(existed) => existed,
+            None => {
+                let existed = row_exists(conn, &op.table, &op.row)?;
+                self.seen.borrow_mut().insert(key, existed);
+                existed
+            }
+        };
         let member = if self.admitted.root { op.author.as_str() } else { self.admitted.member.as_str() };
-        let claimed = row_values.and_then(|values| values.get("author"));
+        let claimed = batch.and_then(|values| values.get("author"));
         if !exists && claimed.is_none() {
             return Ok(Some(Held::Waiting));
         }
-        let creates = claimed == Some(&Value::Text(member.to_owned()));
-        let creating = !exists || (creates && crate::rules::SHARED_ROWS.contains(&op.table.as_str()));
-        let mut actor = crate::rules::Actor::of(conn, member, self.admitted.root)?;
-        // The founding laptop's first segment makes its member a lead and then acts as one.
-        let made_lead = self
-            .values
-            .get(&("members".to_owned(), member.to_owned()))
-            .and_then(|row| row.get("role"))
-            .is_some_and(|role| *role == Value::Text("lead".into()));
-        actor.lead |= self.admitted.root && made_lead;
+        let creating = !exists;
+        if exists
+            && claimed == Some(&Value::Text(member.to_owned()))
+            && crate::rules::SHARED_ROWS.contains(&op.table.as_str())
+        {
+            // The batch creates a row this replica already has, of a kind two laptops may
+            // make at once (a newcomer's laptop made its member's profile before the lead's
+            // copy arrived; the same photo imported on two laptops): its creation stamps give
+            // way to the first creation's. For a member the earliest stands everywhere (who
+            // wrote a profile grants nothing: a profile is its member's).
+            let stamp = matches!(op.column.as_str(), "author" | "created_at")
+                || (op.column == "deleted" && op.value == Cell::Integer(0));
+            if stamp {
+                return Ok(if op.table == "members" && op.column != "deleted" { None } else { Some(Held::Superseded) });
+            }
+        }
         let value = op.value.to_value();
+        let row = SegmentRow { conn, table: &op.table, row: &op.row, values: batch };
+        // What a value is never depends on what has arrived: refused at once.
+        if let Err(reason) = crate::rules::intrinsic(&op.table, &op.row, &op.column, &value, &row) {
+            return Ok(Some(Held::Refused(reason, false)));
+        }
+        // A change that refers to a row that has not arrived here waits for it.
+        for (table, column, refers_to) in crate::rules::REFERENCES {
+            if *table != op.table || (exists && op.column != *column) {
+                continue;
+            }
+            let target = match batch.and_then(|values| values.get(*column)) {
+                Some(Value::Text(id)) if !id.is_empty() => id.clone(),
+                _ => continue,
+            };
+            if !row_exists(conn, refers_to, &target)? {
+                return Ok(Some(Held::Waiting));
+            }
+        }
+        let actor = crate::rules::Actor::of(conn, member, self.admitted.root)?;
         let change = crate::rules::Change {
             table: &op.table,
             row: &op.row,
             column: &op.column,
             value: &value,
             creating,
-            exists,
+            signer: Some(self.signer),
             device: self.device,
             at: Hlc::parse(&op.hlc).map(|hlc| hlc.millis).unwrap_or(i64::MAX),
         };
-        let row = SegmentRow { conn, table: &op.table, row: &op.row, values: row_values };
         Ok(match crate::rules::permitted(conn, &actor, &change, &row)? {
             Ok(()) => None,
             Err(reason) => {
+                // Tried again later when only its writer's role stood in the way (their
+                // promotion may not have arrived), or a member's consent to be tagged.
                 let as_lead = crate::rules::Actor { lead: true, ..actor.clone() };
-                let retry = !actor.lead && crate::rules::permitted(conn, &as_lead, &change, &row)?.is_ok();
+                let retry = (!actor.lead && crate::rules::permitted(conn, &as_lead, &change, &row)?.is_ok())
+                    || op.table == "media_tags";
                 Some(Held::Refused(reason, retry))
             }
         })
     }
+}
+
+fn row_exists(conn: &Connection, table: &str, row: &str) -> Result<bool> {
+    // Table names come from the registry (known() or the rules' tables), never from an op.
+    Ok(conn
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+        .query_row([row], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// Tries again what was set aside: changes that waited for their row, ops stamped ahead of
@@ -1405,7 +1468,7 @@ fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
             .collect::<rusqlite::Result<_>>()?)
     };
     let mut candidates =
-        read("SELECT hlc, tbl, row_id, col, value, author FROM quarantined_ops WHERE retry = 1 ORDER BY hlc", &[])?;
+        read(&format!("SELECT hlc, tbl, row_id, col, value, author FROM quarantined_ops WHERE retry = 1 ORDER BY hlc LIMIT {RETRY_LIMIT}"), &[])?;
     candidates.retain(|op| Hlc::parse(&op.hlc).is_some_and(|hlc| hlc.millis <= now + FUTURE_LIMIT_MS));
     let parked: Vec<Op> = read("SELECT hlc, tbl, row_id, col, value, author FROM parked_ops ORDER BY hlc", &[])?
         .into_iter()
@@ -1443,7 +1506,7 @@ fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
                     .execute(params![op.hlc, op.table, op.row, op.column])?;
             }
         }
-        let (merged, _) = merge_ops(library, &ops, None, Some((&device, &admitted)), false)?;
+        let (merged, _) = merge_ops(library, &ops, None, Some((&device, &admitted, &key)), false)?;
         report.refused += merged.refused;
         report.waiting += merged.waiting;
         report.applied += merged.applied;
@@ -1490,7 +1553,7 @@ fn merge_segment(
     };
     let kept_before: i64 = library.conn().query_row("SELECT coalesce(max(id), 0) FROM revisions", [], |r| r.get(0))?;
     let (merged, refused) =
-        merge_ops(library, &segment.ops, Some((device, seq)), Some((&segment.device, &admitted)), false)?;
+        merge_ops(library, &segment.ops, Some((device, seq)), Some((&segment.device, &admitted, signer)), false)?;
     for (reason, count) in refused {
         let changes = if count == 1 { "change" } else { "changes" };
         report.rejected.push(format!("{device}/{seq}: {count} {changes} refused: {reason}"));
@@ -1656,13 +1719,13 @@ pub fn fetch_original(
     }
     let store = Store::open(target, credentials)?;
     let keyring = crypto::load(root)?;
-    let open_bytes = |bytes: Vec<u8>| match &keyring {
-        Some(community) => community.open(&bytes).map_err(|reason| Error::invalid("original", reason)),
+    let open_bytes = |name: &str, bytes: Vec<u8>| match &keyring {
+        Some(community) => community.open(name, &bytes).map_err(|reason| Error::invalid("original", reason)),
         None => Ok(bytes),
     };
     let name = format!("blobs/{hash}.{format}");
     if let Some(bytes) = store.get(&name)? {
-        let bytes = open_bytes(bytes)?;
+        let bytes = open_bytes(&name, bytes)?;
         if !promised(&name, &bytes) {
             return Err(Error::invalid("original", format!("{name} in {target} is not what its name promises")));
         }
@@ -1732,18 +1795,38 @@ pub fn join(
     if read_format(&store)?.is_none() {
         return Err(Error::invalid("target", format!("{target} holds no Hearth community to join")));
     }
+    let existed = root.exists();
     let mut library = Library::create_for_join(root)?;
-    roster::accept(&library, invitation)?;
-    let report = run(&std::cell::RefCell::new(&mut library), &store, &SyncOptions::default(), &|_| {})?;
-    let has_community: bool =
-        library.conn().query_row("SELECT count(*) > 0 FROM community WHERE deleted = 0", [], |row| row.get(0))?;
-    if !has_community {
-        return Err(Error::invalid("target", "the target's segments held no community; nothing was joined"));
+    let joined = (|| {
+        roster::accept(&library, invitation)?;
+        let report = run(&std::cell::RefCell::new(&mut library), &store, &SyncOptions::default(), &|_| {})?;
+        let has_community: bool =
+            library.conn().query_row("SELECT count(*) > 0 FROM community WHERE deleted = 0", [], |row| row.get(0))?;
+        if !has_community {
+            return Err(Error::invalid("target", "the target's segments held no community; nothing was joined"));
+        }
+        library.conn().execute("DELETE FROM local_settings WHERE key = 'joining'", [])?;
+        roster::ensure_member(&mut library, invitation)?;
+        remember(&library, &target, credentials)?;
+        Ok(report)
+    })();
+    match joined {
+        Ok(report) => Ok((library, report)),
+        Err(e) => {
+            // A join that did not work leaves no half-made library: the folder is as it was
+            // (new folders go, an empty one chosen is emptied again).
+            drop(library);
+            if existed {
+                for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+                }
+            } else {
+                let _ = std::fs::remove_dir_all(root);
+            }
+            Err(e)
+        }
     }
-    library.conn().execute("DELETE FROM local_settings WHERE key = 'joining'", [])?;
-    roster::ensure_member(&mut library, invitation)?;
-    remember(&library, &target, credentials)?;
-    Ok((library, report))
 }
 
 /// The target to sync with: `given` (with its credentials, remembered for next time), or the
@@ -1929,7 +2012,8 @@ pub fn set_aside_changes(library: &Library) -> Result<Vec<SetAside>> {
             changes: 1,
             by: by.unwrap_or_else(|| op.author.clone()),
             at: crate::clock::Millis(Hlc::parse(&op.hlc).map(|h| h.millis).unwrap_or(0)),
-            can_merge_now: reason == AHEAD_OF_CLOCK,
+            can_merge_now: reason == AHEAD_OF_CLOCK
+                && Hlc::parse(&op.hlc).is_some_and(|hlc| hlc.millis <= library.now().0 + VOUCH_LIMIT_MS),
             reason,
             waiting,
         });
@@ -1938,7 +2022,11 @@ pub fn set_aside_changes(library: &Library) -> Result<Vec<SetAside>> {
         }
     }
     for group in &mut groups {
-        let named = &columns[&group.id];
+        // In the schema's order, as a person reads the row.
+        let table = group.what.replace(' ', "_");
+        let order = SYNCED_TABLES.iter().find(|(t, _)| *t == table).map(|(_, columns)| *columns).unwrap_or(&[]);
+        let mut named = columns[&group.id].clone();
+        named.sort_by_key(|c| order.iter().position(|o| o == c).unwrap_or(usize::MAX));
         let shown: Vec<String> = named
             .iter()
             .filter(|c| !crate::changes::ROW_COLUMNS.contains(&c.as_str()))
@@ -1973,8 +2061,16 @@ pub fn release_set_aside(library: &mut Library, id: &str) -> Result<MergeReport>
             )?;
         }
     }
-    let ahead: Vec<Op> =
-        group.into_iter().filter(|(_, reason, _)| reason == AHEAD_OF_CLOCK).map(|(op, ..)| op).collect();
+    // A lead vouches for a clock that runs fast, not for one a day or more ahead: such a stamp
+    // would win every later edit of its column on every laptop.
+    let now = library.now().0;
+    let ahead: Vec<Op> = group
+        .into_iter()
+        .filter(|(op, reason, _)| {
+            reason == AHEAD_OF_CLOCK && Hlc::parse(&op.hlc).is_some_and(|hlc| hlc.millis <= now + VOUCH_LIMIT_MS)
+        })
+        .map(|(op, ..)| op)
+        .collect();
     let mut report = MergeReport::default();
     let trust_root = roster::trust_root(library)?;
     let mut by_device: BTreeMap<String, Vec<Op>> = BTreeMap::new();
@@ -1992,7 +2088,7 @@ pub fn release_set_aside(library: &mut Library, id: &str) -> Result<MergeReport>
         ops.sort_by(|a, b| a.hlc.cmp(&b.hlc));
         let admitted = roster::Admitted { member, root: key == trust_root };
         // The lead vouches for the writer's clock: merged now, checked as any other.
-        let (merged, _) = merge_ops(library, &ops, None, Some((&device, &admitted)), true)?;
+        let (merged, _) = merge_ops(library, &ops, None, Some((&device, &admitted, &key)), true)?;
         report.applied += merged.applied;
         report.refused += merged.refused;
     }

@@ -14,7 +14,7 @@ use hearth::sync::{self, SyncReport};
 use hearth::viewer::Viewer;
 use hearth::{care, decisions, initiatives, media, moments, roster, stories, Library};
 
-use crate::support::{forge, import_photos, Scratch};
+use crate::support::{forge, forge_row, import_photos, Scratch};
 use crate::sync::join;
 
 /// Ada (the lead, on the founding laptop), Bo and Cy (members, each on a laptop of their own),
@@ -198,37 +198,46 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
     }
     // Two more "block" stances under ids that are not Bo's one stance.
     for fake in ["stance-1", "stance-2"] {
-        for (column, value) in [
-            ("author", text(&bo)),
-            ("created_at", Value::Integer(1)),
-            ("decision_id", text(&question)),
-            ("stance", text("block")),
-        ] {
-            forge(b, "stances", fake, column, value, None);
-        }
+        forge_row(
+            b,
+            "stances",
+            fake,
+            &[
+                ("author", text(&bo)),
+                ("created_at", Value::Integer(1)),
+                ("decision_id", text(&question)),
+                ("stance", text("block")),
+            ],
+        );
     }
     // A care note about Cy, visible to everyone, with a made-up consent.
-    for (column, value) in [
-        ("author", text(&bo)),
-        ("created_at", Value::Integer(1)),
-        ("member_id", text(&cy)),
-        ("consent", text("she said yes")),
-        ("audience_kind", text("members")),
-        ("audience", text(&format!("[\"{ada}\",\"{bo}\"]"))),
-        ("title", text("Cy's divorce")),
-    ] {
-        forge(b, "care_notes", note, column, value, None);
-    }
+    forge_row(
+        b,
+        "care_notes",
+        note,
+        &[
+            ("author", text(&bo)),
+            ("created_at", Value::Integer(1)),
+            ("member_id", text(&cy)),
+            ("consent", text("she said yes")),
+            ("audience_kind", text("members")),
+            ("audience", text(&format!("[\"{ada}\",\"{bo}\"]"))),
+            ("title", text("Cy's divorce")),
+        ],
+    );
     // Cy asked to be asked first: a tag straight to "tagged".
-    for (column, value) in [
-        ("author", text(&bo)),
-        ("created_at", Value::Integer(1)),
-        ("media_id", text(&photo)),
-        ("member_id", text(&cy)),
-        ("status", text("tagged")),
-    ] {
-        forge(b, "media_tags", &cy_tag, column, value, None);
-    }
+    forge_row(
+        b,
+        "media_tags",
+        &cy_tag,
+        &[
+            ("author", text(&bo)),
+            ("created_at", Value::Integer(1)),
+            ("media_id", text(&photo)),
+            ("member_id", text(&cy)),
+            ("status", text("tagged")),
+        ],
+    );
     forge(b, "members", &bo, "bio", text("I like walks"), None);
 
     let report = k.bo_to_ada();
@@ -513,17 +522,22 @@ fn the_window_rule_and_the_merge_rule_agree_on_random_writes() {
             Err(_) => continue,
         };
         if forged_too {
+            // The same write the window refused, as one write of the same columns.
             let now = k.b.now().0;
+            let mut columns = vec![];
             if !exists {
-                forge(&k.b, table, &row, "author", text(&bo), None);
-                forge(&k.b, table, &row, "created_at", Value::Integer(now), None);
-                forge(&k.b, table, &row, "deleted", Value::Integer(0), None);
+                columns.push(("author", text(&bo)));
+                columns.push(("created_at", Value::Integer(now)));
+                columns.push(("deleted", Value::Integer(0)));
             }
-            forge(&k.b, table, &row, "updated_at", Value::Integer(now), None);
-            forge(&k.b, table, &row, column, value.clone(), None);
+            columns.push(("updated_at", Value::Integer(now)));
+            columns.push((column, value.clone()));
+            forge_row(&k.b, table, &row, &columns);
         }
         let report = k.bo_to_ada();
-        let refused = report.merge.refused > 0;
+        // Held back counts as refused: a change that names a row Ada does not have waits for
+        // it (and merges only if it ever comes); Bo's window refused it for naming no row.
+        let refused = report.merge.refused > 0 || (report.merge.waiting > 0 && report.merge.applied == 0);
         assert_eq!(
             refused,
             forged_too,
@@ -654,4 +668,139 @@ fn a_lead_sees_what_was_set_aside_and_releases_it() {
     sync::release_set_aside(&mut k.a, &refused.id).unwrap();
     assert!(sync::set_aside_changes(&k.a).unwrap().is_empty(), "both released");
     assert_ne!(cell(&k.a, "members", &ada, "bio"), text("Bo was here"), "letting go never merges a refused change");
+}
+
+/// Appends an op stamped with a chosen clock on `library`'s device (`offset` milliseconds from
+/// now; counter as given), as a modified app could.
+fn forge_at(library: &Library, offset: i64, counter: u32, table: &str, row: &str, column: &str, value: Value) {
+    // Ops with the same offset and counter form one write.
+    let me = library.me().unwrap().unwrap_or_default();
+    let hlc = format!("{:012x}-{counter:06x}-{}", library.now().0 + offset, library.device());
+    library
+        .conn()
+        .execute(
+            "INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![hlc, table, row, column, value, me],
+        )
+        .unwrap();
+}
+
+/// What a review of the rules found a member could still do, each now refused: claim the
+/// founding laptop's key in the roster, show the rules one value and have merge store another
+/// (two ops for one cell, the later clock listed first), re-create someone's photo to unhide
+/// or delete it, tag without a status, take a stance on a closed decision, reopen a decision
+/// or rewrite its outcome, move an initiative out of "done", and numbers out of range.
+#[test]
+fn roster_claims_duplicate_cells_and_re_creations_are_refused() {
+    let mut k = community();
+    let (ada, bo, cy) = (k.ada.clone(), k.bo.clone(), k.cy.clone());
+    let a = std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
+    let (a, _) = import_photos(a, &k.scratch.path("photos"), &[("dinner.jpg", 64, 48, 4)], None);
+    k.a = a;
+    let photo = hearth::media::records(k.a.conn()).unwrap()[0].id.clone();
+    media::set_photo_consent(&mut k.c, media::PhotoConsent::Ask).unwrap();
+    // Bo proposes an initiative, runs a decision on it, closes both.
+    let idea = initiatives::propose(
+        &mut k.b,
+        initiatives::InitiativeDraft { title: "Choir".into(), difference: "Song".into(), ..Default::default() },
+    )
+    .unwrap()
+    .id;
+    let closes = hearth::clock::Millis(k.b.now().0 + 86_400_000);
+    let decision = decisions::propose(&mut k.b, &idea, "Tuesdays?", closes).unwrap().id;
+    decisions::close(&mut k.b, &decision, "Tuesdays it is").unwrap();
+    initiatives::move_to(&mut k.b, &idea, initiatives::Status::Gathering).unwrap();
+    initiatives::move_to(&mut k.b, &idea, initiatives::Status::Active).unwrap();
+    initiatives::close(&mut k.b, &idea, "We sang", "Start earlier").unwrap();
+    k.round();
+    assert_eq!(cell(&k.a, "initiatives", &idea, "status"), text("done"), "Bo's closed initiative reached Ada");
+    assert_eq!(cell(&k.a, "decisions", &decision, "closed"), Value::Integer(1), "and his closed decision");
+    let bo_device = k.b.device().to_owned();
+    let founder_key = roster::trust_root(&k.a).unwrap();
+    let bo_key: String =
+        k.a.conn().query_row("SELECT public_key FROM devices WHERE id = ?1", [&bo_device], |r| r.get(0)).unwrap();
+
+    // Two ops for one cell: the later clock (what merge stores) listed first.
+    let real = hearth::ids::derived(&["stance", &decision, &bo]);
+    for (column, value) in [("author", text(&bo)), ("decision_id", text(&decision)), ("stance", text("block"))] {
+        forge_at(&k.b, 2_000, 0, "stances", &real, column, value);
+    }
+    forge_at(&k.b, 1_000, 0, "stances", &real, "decision_id", text("some-other-decision"));
+    // Re-creating Ada's photo to unhide-and-delete it, and a tag of Cy with no status.
+    forge_row(
+        &k.b,
+        "media",
+        &photo,
+        &[("author", text(&bo)), ("deleted", Value::Integer(1)), ("highlight", Value::Integer(1))],
+    );
+    let tag = hearth::ids::derived(&["tag", &photo, &cy]);
+    forge_row(&k.b, "media_tags", &tag, &[("author", text(&bo)), ("media_id", text(&photo)), ("member_id", text(&cy))]);
+    // A closed decision reopened and its outcome rewritten; the initiative out of "done".
+    forge(&k.b, "decisions", &decision, "closed", Value::Integer(0), None);
+    forge(&k.b, "decisions", &decision, "outcome", text("Never mind"), None);
+    forge(&k.b, "initiatives", &idea, "status", text("idea"), None);
+    forge(&k.b, "initiatives", &idea, "outcome", text("Nothing"), None);
+    forge(&k.b, "members", &bo, "years_in_practice", Value::Integer(-1), None);
+    let report = k.bo_to_ada();
+    let why = refusals(&report);
+    for reason in [
+        "takes a stance after its decision closed",
+        "deletes someone else's photo",
+        "tags a member without their yes",
+        "reopens a decision",
+        "changes a decision's outcome other than by closing it",
+        "changes an initiative that was closed as done",
+        "which holds 0 to 80",
+    ] {
+        assert!(why.contains(reason), "refused: {reason}\n{why}\n{report:?}");
+    }
+    assert_eq!(cell(&k.a, "media", &photo, "deleted"), Value::Integer(0), "Ada's photo stays");
+    assert_eq!(cell(&k.a, "media", &photo, "author"), text(&ada), "and stays Ada's");
+    assert_eq!(cell(&k.a, "media_tags", &tag, "status"), Value::Null, "Cy is not tagged");
+    assert_eq!(cell(&k.a, "stances", &real, "stance"), Value::Null, "no stance after the close");
+    assert_eq!(cell(&k.a, "decisions", &decision, "outcome"), text("Tuesdays it is"));
+    assert_eq!(cell(&k.a, "initiatives", &idea, "status"), text("done"));
+
+    // Bo's laptop names the founding laptop's key as its own, at a later clock than its real
+    // one, which it lists last.
+    forge_at(&k.b, 60_000, 0, "devices", &bo_device, "public_key", text(&founder_key));
+    forge_at(&k.b, 1_000, 0, "devices", &bo_device, "public_key", text(&bo_key));
+    forge_at(&k.b, 60_000, 1, "members", &bo, "role", text("lead"));
+    let report = k.bo_to_ada();
+    assert!(
+        report
+            .rejected
+            .iter()
+            .any(|r| r.starts_with(&bo_device) && r.contains("from a device the roster does not know")),
+        "{report:?}"
+    );
+    let stored: String =
+        k.a.conn().query_row("SELECT public_key FROM devices WHERE id = ?1", [&bo_device], |r| r.get(0)).unwrap();
+    assert_eq!(stored, bo_key, "the roster keeps Bo's own key");
+    assert_eq!(cell(&k.a, "members", &bo, "role"), text("member"));
+}
+
+/// A join that fails (here: a folder whose segments hold no community) leaves no half-made
+/// library behind; and a photo removed from the gallery and imported again by who imported it
+/// comes back as it was.
+#[test]
+fn a_failed_join_leaves_nothing_and_a_removed_photo_comes_back_when_imported_again() {
+    let mut k = community();
+    let invitation = roster::invite(&mut k.a, "Di", None).unwrap();
+    let empty = k.scratch.path("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("hearth-sync.json"), r#"{"format":1,"app":"Hearth"}"#).unwrap();
+    let root = k.scratch.path("di");
+    let failed = sync::join(&root, &invitation, Some(&Target::Folder(empty)), &Credentials::default());
+    assert!(failed.is_err(), "nothing to join");
+    assert!(!root.exists(), "the half-made library is gone");
+
+    let b = std::mem::replace(&mut k.b, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
+    let (b, _) = import_photos(b, &k.scratch.path("photos"), &[("tea.jpg", 64, 48, 11)], None);
+    let mut b = b;
+    let photo = hearth::media::records(b.conn()).unwrap()[0].id.clone();
+    media::delete(&mut b, &photo).unwrap();
+    let (b, _) = import_photos(b, &k.scratch.path("photos again"), &[("tea.jpg", 64, 48, 11)], None);
+    assert_eq!(cell(&b, "media", &photo, "deleted"), Value::Integer(0), "it is back");
+    assert_eq!(cell(&b, "media", &photo, "author"), text(&k.bo), "and still Bo's");
 }

@@ -124,3 +124,21 @@ pub fn forge(
     .unwrap();
     conn.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [&hlc]).unwrap();
 }
+
+/// [`forge`] for one write of several columns (one clock, as the app's own writes are).
+pub fn forge_row(library: &Library, table: &str, row: &str, columns: &[(&str, rusqlite::types::Value)]) {
+    use hearth::changes::Hlc;
+    let conn = library.conn();
+    let last: Option<String> =
+        conn.query_row("SELECT value FROM local_settings WHERE key = 'hlc'", [], |r| r.get(0)).ok();
+    let hlc = Hlc::tick(last.as_deref().and_then(Hlc::parse).as_ref(), library.now(), library.device()).to_string();
+    let me = library.me().unwrap().unwrap_or_default();
+    for (column, value) in columns {
+        conn.execute(
+            "INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![hlc, table, row, column, value, me],
+        )
+        .unwrap();
+    }
+    conn.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [&hlc]).unwrap();
+}
