@@ -356,8 +356,15 @@ pub fn merge(count: usize, dir: Option<&Path>) -> Result<()> {
     let per_row = columns.len() + 3; // the columns, plus author, created and updated stamps
     member.write(|w| {
         for row in 0..count.div_ceil(per_row) {
+            // Values the rules accept: a new initiative is an idea, with no outcome yet, and a
+            // cover names a file.
+            let value = |column: &str| match column {
+                "status" => "idea".to_owned(),
+                "cover" | "outcome" | "reflection" => String::new(),
+                _ => format!("{column} {row}"),
+            };
             let values: Vec<(&'static str, rusqlite::types::Value)> =
-                columns.iter().map(|c| (*c, rusqlite::types::Value::Text(format!("{c} {row}")))).collect();
+                columns.iter().map(|c| (*c, rusqlite::types::Value::Text(value(c)))).collect();
             w.apply("initiatives", &format!("bench-initiative-{row:06}"), &values)?;
         }
         Ok(())

@@ -169,13 +169,16 @@ fn lifecycle_allows(from: &str, to: &str) -> bool {
     next.contains(&to)
 }
 
-/// A column's declared type and whether it may be NULL, from the schema itself.
-fn schema() -> &'static HashMap<(String, String), (String, bool)> {
-    static SCHEMA: OnceLock<HashMap<(String, String), (String, bool)>> = OnceLock::new();
+/// Each synced column's declared type and whether it may be NULL, from the schema itself
+/// (table → column → (type, not null)).
+type Schema = HashMap<&'static str, HashMap<&'static str, (String, bool)>>;
+
+fn schema() -> &'static Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| {
         let conn = crate::db::open_in_memory().expect("the schema opens in memory");
-        let mut map = HashMap::new();
-        for (table, _) in crate::changes::SYNCED_TABLES {
+        let mut map: Schema = HashMap::new();
+        for (table, columns) in crate::changes::SYNCED_TABLES {
             let mut stmt = conn
                 .prepare(&format!("SELECT name, type, \"notnull\" FROM pragma_table_info('{table}')"))
                 .expect("pragma_table_info reads");
@@ -183,7 +186,12 @@ fn schema() -> &'static HashMap<(String, String), (String, bool)> {
                 .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?)))
                 .expect("pragma_table_info reads");
             for (column, kind, not_null) in rows.flatten() {
-                map.insert(((*table).to_owned(), column), (kind, not_null));
+                let name = columns
+                    .iter()
+                    .chain(crate::changes::ROW_COLUMNS)
+                    .find(|c| **c == column)
+                    .expect("the registry lists every column (changes::tests::registry_matches_schema)");
+                map.entry(*table).or_default().insert(name, (kind, not_null));
             }
         }
         map
@@ -192,7 +200,7 @@ fn schema() -> &'static HashMap<(String, String), (String, bool)> {
 
 /// Whether `value` fits `table.column` as the schema declares it and as its meaning allows.
 pub fn check_value(table: &str, column: &str, value: &Value) -> std::result::Result<(), Refusal> {
-    let Some((kind, not_null)) = schema().get(&(table.to_owned(), column.to_owned())) else {
+    let Some((kind, not_null)) = schema().get(table).and_then(|columns| columns.get(column)) else {
         return Err(format!("writes {table}.{column}, which is not a synced column"));
     };
     let fits = match (kind.as_str(), value) {
@@ -476,6 +484,12 @@ pub fn permitted(
                         return refuse("proposes an initiative that is not an idea".into());
                     }
                 }
+                // A proposal has no outcome yet: closing gives it one.
+                "outcome" | "reflection" if creating => {
+                    if *value != Value::Text(String::new()) {
+                        return refuse("proposes an initiative with an outcome already".into());
+                    }
+                }
                 "status" | "outcome" | "reflection" => {
                     if !may_move_initiative(conn, actor, id)? {
                         return refuse("moves an initiative its author does not lead".into());
@@ -654,7 +668,7 @@ pub fn permitted(
 }
 
 /// What a table's row is called in a refusal ("story", as in "someone else's story").
-fn noun(table: &str) -> &'static str {
+pub fn noun(table: &str) -> &'static str {
     match table {
         "stories" => "story",
         "story_responses" => "response",
@@ -675,12 +689,18 @@ fn noun(table: &str) -> &'static str {
         "initiatives" => "initiative",
         "decisions" => "decision",
         "members" => "member",
+        "community" => "community",
+        "dimensions" => "dimension",
+        "story_prompts" => "story prompt",
+        "invitations" => "invitation",
+        "devices" => "laptop's entry in the roster",
+        "initiative_moves" => "initiative's move",
         _ => "row",
     }
 }
 
 /// The noun with its article: "a story", "an album".
-fn a(noun: &str) -> String {
+pub fn a(noun: &str) -> String {
     let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
     format!("{article} {noun}")
 }

@@ -51,6 +51,21 @@ pub struct Op {
     pub author: String,
 }
 
+impl Op {
+    /// An op from six columns of a row (hlc, table, row, column, value, author) starting at
+    /// `first`: how the op log and the set-aside tables store them.
+    fn from_row(row: &rusqlite::Row, first: usize) -> rusqlite::Result<Op> {
+        Ok(Op {
+            hlc: row.get(first)?,
+            table: row.get(first + 1)?,
+            row: row.get(first + 2)?,
+            column: row.get(first + 3)?,
+            value: Cell::from_value(row.get(first + 4)?),
+            author: row.get(first + 5)?,
+        })
+    }
+}
+
 /// A column value that keeps SQLite's types apart (an integer stays an integer).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -184,6 +199,7 @@ fn merge_ops(
     loop {
         if let Some(checker) = &checker {
             checker.seen.borrow_mut().clear();
+            checker.actors.borrow_mut().clear();
         }
         tx.execute_batch("SAVEPOINT segment")?;
         let mut report = MergeReport::default();
@@ -249,19 +265,31 @@ fn merge_ops(
                 .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author])?;
                 continue;
             }
-            // One op that cannot be stored (a value the schema refuses after all) is set aside
-            // with why; it never stops the merge of the others.
-            tx.execute_batch("SAVEPOINT op")?;
+            // One op from another laptop that cannot be stored (a value the schema refuses after
+            // all) is set aside with why; it never stops the merge of the others. This
+            // laptop's own ops need no such guard.
+            let guarded = checker.is_some();
+            if guarded {
+                tx.prepare_cached("SAVEPOINT op")?.execute([])?;
+            }
             match apply(&tx, op, now.0) {
                 Ok(applied) => {
-                    tx.execute_batch("RELEASE op")?;
+                    if guarded {
+                        tx.prepare_cached("RELEASE op")?.execute([])?;
+                    }
+                    if op.table == "members" {
+                        if let Some(checker) = &checker {
+                            // A role may have changed: who is a lead is read again.
+                            checker.actors.borrow_mut().clear();
+                        }
+                    }
                     if applied {
                         report.applied += 1;
                     } else {
                         report.superseded += 1;
                     }
                 }
-                Err(Error::Sqlite(e)) => {
+                Err(Error::Sqlite(e)) if guarded => {
                     tx.execute_batch("ROLLBACK TO op; RELEASE op")?;
                     held.push((op, format!("could not be stored ({e})"), false));
                     continue;
@@ -465,19 +493,7 @@ fn next_segment(library: &Library) -> Result<Option<(Segment, i64)>> {
     let sent: i64 = library::get_local(conn, "sync_sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
     let rows: Vec<(i64, Op)> = conn
         .prepare("SELECT seq, hlc, tbl, row_id, col, value, author FROM ops WHERE seq > ?1 ORDER BY seq LIMIT ?2")?
-        .query_map(params![sent, SEGMENT_OPS], |row| {
-            Ok((
-                row.get(0)?,
-                Op {
-                    hlc: row.get(1)?,
-                    table: row.get(2)?,
-                    row: row.get(3)?,
-                    column: row.get(4)?,
-                    value: Cell::from_value(row.get(5)?),
-                    author: row.get(6)?,
-                },
-            ))
-        })?
+        .query_map(params![sent, SEGMENT_OPS], |row| Ok((row.get(0)?, Op::from_row(row, 1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     if rows.is_empty() {
         return Ok(None);
@@ -1334,6 +1350,8 @@ struct Checker<'a> {
     /// Whether each batch's row existed when the batch began (a batch writes its row's
     /// columns one op at a time, but is judged as one write, as the window's is).
     seen: std::cell::RefCell<std::collections::HashMap<(String, String, String), bool>>,
+    /// Writers as this replica knows them, read again whenever a member row changes.
+    actors: std::cell::RefCell<std::collections::HashMap<String, crate::rules::Actor>>,
 }
 
 impl<'a> Checker<'a> {
@@ -1346,7 +1364,7 @@ impl<'a> Checker<'a> {
                 .or_default()
                 .insert(op.column.clone(), op.value.to_value());
         }
-        Ok(Checker { device, admitted, signer, batches, seen: Default::default() })
+        Ok(Checker { device, admitted, signer, batches, seen: Default::default(), actors: Default::default() })
     }
 
     /// Whether the op's batch created its row (so refusing it refuses the row's creation).
@@ -1411,7 +1429,15 @@ impl<'a> Checker<'a> {
                 return Ok(Some(Held::Waiting));
             }
         }
-        let actor = crate::rules::Actor::of(conn, member, self.admitted.root)?;
+        let cached = self.actors.borrow().get(member).cloned();
+        let actor = match cached {
+            Some(actor) => actor,
+            None => {
+                let actor = crate::rules::Actor::of(conn, member, self.admitted.root)?;
+                self.actors.borrow_mut().insert(member.to_owned(), actor.clone());
+                actor
+            }
+        };
         let change = crate::rules::Change {
             table: &op.table,
             row: &op.row,
@@ -1455,16 +1481,7 @@ fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
     let read = |sql: &str, reasons: &[&str]| -> Result<Vec<Op>> {
         Ok(conn
             .prepare(sql)?
-            .query_map(rusqlite::params_from_iter(reasons), |row| {
-                Ok(Op {
-                    hlc: row.get(0)?,
-                    table: row.get(1)?,
-                    row: row.get(2)?,
-                    column: row.get(3)?,
-                    value: Cell::from_value(row.get(4)?),
-                    author: row.get(5)?,
-                })
-            })?
+            .query_map(rusqlite::params_from_iter(reasons), |row| Op::from_row(row, 0))?
             .collect::<rusqlite::Result<_>>()?)
     };
     let mut candidates =
@@ -1958,20 +1975,7 @@ fn set_aside_ops(conn: &Connection) -> Result<Vec<(Op, String, bool)>> {
              UNION ALL SELECT hlc, tbl, row_id, col, value, author, ?1, 1 FROM parked_ops
              ORDER BY 1 DESC",
         )?
-        .query_map([PARKED_REASON], |row| {
-            Ok((
-                Op {
-                    hlc: row.get(0)?,
-                    table: row.get(1)?,
-                    row: row.get(2)?,
-                    column: row.get(3)?,
-                    value: Cell::from_value(row.get(4)?),
-                    author: row.get(5)?,
-                },
-                row.get(6)?,
-                row.get(7)?,
-            ))
-        })?
+        .query_map([PARKED_REASON], |row| Ok((Op::from_row(row, 0)?, row.get(6)?, row.get(7)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
 
@@ -2008,7 +2012,7 @@ pub fn set_aside_changes(library: &Library) -> Result<Vec<SetAside>> {
             .optional()?;
         groups.push(SetAside {
             id,
-            what: op.table.replace('_', " "),
+            what: op.table.clone(),
             changes: 1,
             by: by.unwrap_or_else(|| op.author.clone()),
             at: crate::clock::Millis(Hlc::parse(&op.hlc).map(|h| h.millis).unwrap_or(0)),
@@ -2023,7 +2027,10 @@ pub fn set_aside_changes(library: &Library) -> Result<Vec<SetAside>> {
     }
     for group in &mut groups {
         // In the schema's order, as a person reads the row.
-        let table = group.what.replace(' ', "_");
+        let table = std::mem::take(&mut group.what);
+        let noun = crate::rules::a(crate::rules::noun(&table));
+        let mut words = noun.chars();
+        group.what = words.next().map(|first| first.to_uppercase().chain(words).collect()).unwrap_or_default();
         let order = SYNCED_TABLES.iter().find(|(t, _)| *t == table).map(|(_, columns)| *columns).unwrap_or(&[]);
         let mut named = columns[&group.id].clone();
         named.sort_by_key(|c| order.iter().position(|o| o == c).unwrap_or(usize::MAX));

@@ -162,9 +162,10 @@ test("a lead sees a change set aside at merge and merges it now", async () => {
     await waitForText(browser, "Changes set aside", { timeout: 30_000 });
     const list = await browser.$('[aria-label="Changes set aside"]');
     const text = await list.getText();
-    assert.match(text, /initiatives: title, difference/, text);
+    assert.match(text, /An initiative: title, difference/, text);
     assert.match(text, /by Rita Remote/, text);
     assert.match(text, /Waits: stamped ahead of this device's clock/, text);
+    await list.scrollIntoView({ block: "center" });
     await screenshot(browser, "sync-set-aside");
     await (await button(browser, "Merge now")).click();
     await browser.waitUntil(async () => !(await list.isExisting()), { timeoutMsg: "the change is still set aside" });

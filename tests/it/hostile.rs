@@ -658,7 +658,7 @@ fn a_lead_sees_what_was_set_aside_and_releases_it() {
     let held = sync::set_aside_changes(&k.a).unwrap();
     assert_eq!(held.len(), 2, "{held:?}");
     let ahead = held.iter().find(|c| c.can_merge_now).expect("the change stamped ahead");
-    assert!(ahead.waiting && ahead.by == "Bo" && ahead.what == "members: location" && ahead.changes == 1, "{ahead:?}");
+    assert!(ahead.waiting && ahead.by == "Bo" && ahead.what == "A member: location" && ahead.changes == 1, "{ahead:?}");
     let refused = held.iter().find(|c| !c.waiting).expect("the refused change");
     assert!(refused.reason.contains("another member's profile"), "{refused:?}");
 
