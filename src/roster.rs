@@ -269,8 +269,16 @@ pub(crate) fn admit(
     // the latest clock (not the last listed, which a crafted segment could order otherwise).
     let mut latest: std::collections::HashMap<&str, &Op> = std::collections::HashMap::new();
     for op in segment.ops.iter().filter(|op| op.table == "devices" && op.row == segment.device) {
-        if latest.get(op.column.as_str()).is_none_or(|seen| op.hlc > seen.hlc) {
-            latest.insert(op.column.as_str(), op);
+        match latest.get(op.column.as_str()) {
+            // Two values for one field at one clock: admission would verify one and merge
+            // store the other.
+            Some(seen) if seen.hlc == op.hlc => {
+                return Ok(Err(Refusal::Refused("names two values for one field of its roster entry".into())));
+            }
+            Some(seen) if seen.hlc > op.hlc => {}
+            _ => {
+                latest.insert(op.column.as_str(), op);
+            }
         }
     }
     for (column, op) in latest {

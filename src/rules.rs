@@ -424,6 +424,12 @@ pub fn permitted(
             if set_once(parts)? {
                 return refuse(format!("moves {} to something else", a(noun)));
             }
+            if table == "initiative_people" && creating && text(row.get("kind")) == "support" {
+                let status = text(stored(conn, "initiatives", &text(row.get("initiative_id")), "status")?);
+                if matches!(status.as_str(), "done" | "dropped") {
+                    return refuse(format!("supports an initiative that is {status}"));
+                }
+            }
             if table == "stances" {
                 let decision: Option<(i64, bool)> = conn
                     .prepare_cached("SELECT closes_at, closed FROM decisions WHERE id = ?1")?
@@ -504,13 +510,20 @@ pub fn permitted(
                     {
                         return refuse(format!("closes an initiative that is {from}, not active"));
                     }
-                    // Which moves the lifecycle allows is checked on the move's own record
-                    // (below), which does not depend on the order moves arrive in.
-                    if column == "status"
-                        && *value == Value::Text("done".into())
-                        && text(row.get("outcome")).trim().is_empty()
-                    {
+                    // The write is judged as the row stood before it (the ops of one write are
+                    // judged together), so `from` is where the move starts.
+                    let to = text(row.get("status"));
+                    if column == "status" && from != to && !lifecycle_allows(&from, &to) {
+                        return refuse(format!(
+                            "moves an initiative from {from} to {to}, which its lifecycle does not allow"
+                        ));
+                    }
+                    if to == "done" && text(row.get("outcome")).trim().is_empty() {
                         return refuse("marks an initiative done without its outcome".into());
+                    }
+                    // What came of it is written when it is closed, in the same write.
+                    if column != "status" && to != "done" {
+                        return refuse("writes an initiative's outcome without closing it".into());
                     }
                 }
                 "deleted" if !creating => {
@@ -529,7 +542,7 @@ pub fn permitted(
             if !creating {
                 return refuse("changes the record of an initiative's moves".into());
             }
-            if column == "initiative_id" && !may_move_initiative(conn, actor, &text(Some(value.clone())))? {
+            if !may_move_initiative(conn, actor, &text(row.get("initiative_id")))? {
                 return refuse("moves an initiative its author does not lead".into());
             }
             let (from, to) = (text(row.get("from_status")), text(row.get("to_status")));

@@ -188,164 +188,118 @@ fn merge_ops(
     library.ensure_writable()?;
     let now = library.now();
     let tx = library.conn_mut().transaction()?;
-    let checker = match check {
-        Some((device, admitted, signer)) => Some(Checker::new(device, admitted, signer, ops)?),
-        None => None,
-    };
-    // A row is created whole or not at all: when one of the ops creating it is refused, the
-    // segment is merged again without that row (its author and time alone would still make
-    // a care note, a stance).
-    let mut dropped: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
-    loop {
+    let checker = check.map(|(device, admitted, signer)| Checker::new(device, admitted, signer, ops));
+    let mut report = MergeReport::default();
+    let mut newest: Option<Hlc> = None;
+    let mut held: Vec<(&Op, String, bool)> = Vec::new();
+    for op in ops {
+        let Some(hlc) = Hlc::parse(&op.hlc) else {
+            held.push((
+                op,
+                "stamped with a clock that is not one (a counter past its limit, a wrong width)".into(),
+                false,
+            ));
+            continue;
+        };
+        // Who may speak for the device is settled before anything is set aside for later.
         if let Some(checker) = &checker {
-            checker.seen.borrow_mut().clear();
-            checker.actors.borrow_mut().clear();
+            if let Err(reason) = roster::speaks_for(checker.device, checker.admitted, op) {
+                held.push((op, reason, false));
+                continue;
+            }
         }
-        tx.execute_batch("SAVEPOINT segment")?;
-        let mut report = MergeReport::default();
-        let mut newest: Option<Hlc> = None;
-        let mut held: Vec<(&Op, String, bool)> = Vec::new();
-        let mut refused_rows = std::collections::HashSet::new();
-        for op in ops {
-            let Some(hlc) = Hlc::parse(&op.hlc) else {
-                held.push((
-                    op,
-                    "stamped with a clock that is not one (a counter past its limit, a wrong width)".into(),
-                    false,
-                ));
-                continue;
-            };
-            // Who may speak for the device is settled before anything is set aside for later.
-            if let Some(checker) = &checker {
-                if let Err(reason) = roster::speaks_for(checker.device, checker.admitted, op) {
-                    held.push((op, reason, false));
+        if hlc.millis > now.0 + FUTURE_LIMIT_MS && !vouched {
+            report.quarantined += 1;
+            set_aside(&tx, op, AHEAD_OF_CLOCK, true)?;
+            continue;
+        }
+        if let Some(checker) = &checker {
+            match checker.check(&tx, op)? {
+                None => {}
+                Some(Held::Superseded) => {
+                    report.superseded += 1;
+                    continue;
+                }
+                Some(Held::Waiting) => {
+                    report.waiting += 1;
+                    set_aside(&tx, op, WAITING_FOR_ROW, true)?;
+                    continue;
+                }
+                Some(Held::Refused(reason, retry)) => {
+                    held.push((op, reason, retry));
                     continue;
                 }
             }
-            if hlc.millis > now.0 + FUTURE_LIMIT_MS && !vouched {
-                report.quarantined += 1;
-                set_aside(&tx, op, AHEAD_OF_CLOCK, true)?;
-                continue;
-            }
-            if let Some(checker) = &checker {
-                let verdict = checker.check(&tx, op)?;
-                if dropped.contains(&(op.table.clone(), op.row.clone())) {
-                    let reason = match verdict {
-                        Some(Held::Refused(reason, _)) => reason,
-                        _ => "belongs to a row whose creation was refused".into(),
-                    };
-                    held.push((op, reason, false));
-                    continue;
-                }
-                match verdict {
-                    None => {}
-                    Some(Held::Superseded) => {
-                        report.superseded += 1;
-                        continue;
-                    }
-                    Some(Held::Waiting) => {
-                        report.waiting += 1;
-                        set_aside(&tx, op, WAITING_FOR_ROW, true)?;
-                        continue;
-                    }
-                    Some(Held::Refused(reason, retry)) => {
-                        if checker.creates_row(op) {
-                            refused_rows.insert((op.table.clone(), op.row.clone()));
-                        }
-                        held.push((op, reason, retry));
-                        continue;
-                    }
-                }
-            }
-            if !known(&op.table, &op.column) {
-                report.parked += 1;
-                tx.prepare_cached(
+        }
+        if !known(&op.table, &op.column) {
+            report.parked += 1;
+            tx.prepare_cached(
                     "INSERT OR IGNORE INTO parked_ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
                 .execute(params![op.hlc, op.table, op.row, op.column, op.value.to_value(), op.author])?;
-                continue;
-            }
-            // One op from another laptop that cannot be stored (a value the schema refuses after
-            // all) is set aside with why; it never stops the merge of the others. This
-            // laptop's own ops need no such guard.
-            let guarded = checker.is_some();
-            if guarded {
-                tx.prepare_cached("SAVEPOINT op")?.execute([])?;
-            }
-            match apply(&tx, op, now.0) {
-                Ok(applied) => {
-                    if guarded {
-                        tx.prepare_cached("RELEASE op")?.execute([])?;
-                    }
-                    if op.table == "members" {
-                        if let Some(checker) = &checker {
-                            // A role may have changed: who is a lead is read again.
-                            checker.actors.borrow_mut().clear();
-                        }
-                    }
-                    if applied {
-                        report.applied += 1;
-                    } else {
-                        report.superseded += 1;
-                    }
-                }
-                Err(Error::Sqlite(e)) if guarded => {
-                    tx.execute_batch("ROLLBACK TO op; RELEASE op")?;
-                    held.push((op, format!("could not be stored ({e})"), false));
-                    continue;
-                }
-                Err(other) => return Err(other),
-            }
-            if newest.as_ref().is_none_or(|n| (hlc.millis, hlc.counter) > (n.millis, n.counter)) {
-                newest = Some(hlc);
-            }
-        }
-        let again: Vec<_> = refused_rows.difference(&dropped).cloned().collect();
-        if !again.is_empty() {
-            tx.execute_batch("ROLLBACK TO segment; RELEASE segment")?;
-            dropped.extend(again);
             continue;
         }
-        tx.execute_batch("RELEASE segment")?;
-        let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
-        for (op, reason, retry) in held {
-            set_aside(&tx, op, &reason, retry)?;
-            report.refused += 1;
-            *reasons.entry(reason).or_default() += 1;
+        // One op from another laptop that cannot be stored (a value the schema refuses after
+        // all) is set aside with why; it never stops the merge of the others. This
+        // laptop's own ops need no such guard.
+        let guarded = checker.is_some();
+        if guarded {
+            tx.prepare_cached("SAVEPOINT op")?.execute([])?;
         }
-        // This device's next writes must come after everything it has seen.
-        if let Some(newest) = newest {
-            let last: Option<String> = tx
-                .prepare_cached("SELECT value FROM local_settings WHERE key = 'hlc'")?
-                .query_row([], |row| row.get(0))
-                .optional()?;
-            let behind = last
-                .as_deref()
-                .and_then(Hlc::parse)
-                .is_none_or(|l| (l.millis, l.counter) < (newest.millis, newest.counter));
-            if behind {
-                // Never past a little ahead of this laptop's own clock: a far-future stamp
-                // must not drag its next edits along (ops beyond that are set aside above).
-                let newest = match newest.millis > now.0 + FUTURE_LIMIT_MS {
-                    true => Hlc { millis: now.0 + FUTURE_LIMIT_MS, counter: 0, ..newest },
-                    false => newest,
-                };
-                let seen = Hlc { device: library_device(&tx)?, ..newest };
-                tx.execute(
-                    "INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)",
-                    [seen.to_string()],
-                )?;
+        match apply(&tx, op, now.0) {
+            Ok(applied) => {
+                if guarded {
+                    tx.prepare_cached("RELEASE op")?.execute([])?;
+                }
+                if applied {
+                    report.applied += 1;
+                } else {
+                    report.superseded += 1;
+                }
             }
+            Err(Error::Sqlite(e)) if guarded => {
+                tx.execute_batch("ROLLBACK TO op; RELEASE op")?;
+                held.push((op, format!("could not be stored ({e})"), false));
+                continue;
+            }
+            Err(other) => return Err(other),
         }
-        if let Some((device, seq)) = segment {
-            tx.execute(
-                "INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)",
-                params![device, seq as i64],
-            )?;
+        if newest.as_ref().is_none_or(|n| (hlc.millis, hlc.counter) > (n.millis, n.counter)) {
+            newest = Some(hlc);
         }
-        tx.commit()?;
-        return Ok((report, reasons));
     }
+    let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
+    for (op, reason, retry) in held {
+        set_aside(&tx, op, &reason, retry)?;
+        report.refused += 1;
+        *reasons.entry(reason).or_default() += 1;
+    }
+    // This device's next writes must come after everything it has seen.
+    if let Some(newest) = newest {
+        let last: Option<String> = tx
+            .prepare_cached("SELECT value FROM local_settings WHERE key = 'hlc'")?
+            .query_row([], |row| row.get(0))
+            .optional()?;
+        let behind = last
+            .as_deref()
+            .and_then(Hlc::parse)
+            .is_none_or(|l| (l.millis, l.counter) < (newest.millis, newest.counter));
+        if behind {
+            // Never past a little ahead of this laptop's own clock: a far-future stamp
+            // must not drag its next edits along (ops beyond that are set aside above).
+            let newest = match newest.millis > now.0 + FUTURE_LIMIT_MS {
+                true => Hlc { millis: now.0 + FUTURE_LIMIT_MS, counter: 0, ..newest },
+                false => newest,
+            };
+            let seen = Hlc { device: library_device(&tx)?, ..newest };
+            tx.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [seen.to_string()])?;
+        }
+    }
+    if let Some((device, seq)) = segment {
+        tx.execute("INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)", params![device, seq as i64])?;
+    }
+    tx.commit()?;
+    Ok((report, reasons))
 }
 
 fn library_device(conn: &Connection) -> Result<String> {
@@ -1323,9 +1277,10 @@ impl crate::rules::RowValues for SegmentRow<'_> {
 }
 
 /// Why an op from another device is not merged now.
+#[derive(Clone)]
 enum Held {
-    /// Refused, with why; `retry` when only its writer's role stood in the way (their
-    /// promotion may not have arrived yet).
+    /// Refused, with why; `retry` when only its writer's role, or a member's consent, stood
+    /// in the way (their promotion or their yes may not have arrived yet).
     Refused(String, bool),
     /// A change to a row this replica does not hold yet, which its segment does not create, or
     /// that refers to one that has not arrived.
@@ -1335,41 +1290,37 @@ enum Held {
     Superseded,
 }
 
+/// One write as it travels: the ops of one row that share a clock, with their author.
+type BatchKey = (String, String, String);
+
 /// Checks ops from one admitted device against the write rules ([`crate::rules`]) as the
-/// window checks a screen's writes: one batch at a time (the ops one write made, which share
-/// a clock), on the row as the database holds it now (the merge so far included) with the
-/// batch's own values over it. Owners and everything else come from the database, never from
-/// what the ops claim; a row is created by the batch that finds it absent.
+/// window checks a screen's writes: a write at a time (the ops one write made share a clock),
+/// judged whole before any of it is stored, on the row as the database holds it then (the
+/// merge so far included) with the write's own values over it. A write is merged whole or not
+/// at all. Owners and everything else come from the database, never from what the ops claim.
 struct Checker<'a> {
     device: &'a str,
     admitted: &'a roster::Admitted,
     /// The key that signed the ops.
     signer: &'a str,
-    /// Each batch's values: (table, row, clock) → column → value.
-    batches: std::collections::HashMap<(String, String, String), std::collections::HashMap<String, Value>>,
-    /// Whether each batch's row existed when the batch began (a batch writes its row's
-    /// columns one op at a time, but is judged as one write, as the window's is).
-    seen: std::cell::RefCell<std::collections::HashMap<(String, String, String), bool>>,
-    /// Writers as this replica knows them, read again whenever a member row changes.
-    actors: std::cell::RefCell<std::collections::HashMap<String, crate::rules::Actor>>,
+    /// Each write's ops: column, value and the author it claims.
+    batches: std::collections::HashMap<BatchKey, Vec<(String, Value, String)>>,
+    /// Each write's verdict by column, decided when its first op comes.
+    verdicts: std::cell::RefCell<std::collections::HashMap<BatchKey, std::collections::HashMap<String, Option<Held>>>>,
 }
 
 impl<'a> Checker<'a> {
-    fn new(device: &'a str, admitted: &'a roster::Admitted, signer: &'a str, ops: &[Op]) -> Result<Checker<'a>> {
-        let mut batches: std::collections::HashMap<(String, String, String), std::collections::HashMap<String, Value>> =
+    fn new(device: &'a str, admitted: &'a roster::Admitted, signer: &'a str, ops: &[Op]) -> Checker<'a> {
+        let mut batches: std::collections::HashMap<BatchKey, Vec<(String, Value, String)>> =
             std::collections::HashMap::new();
         for op in ops.iter().filter(|op| known(&op.table, &op.column)) {
-            batches
-                .entry((op.table.clone(), op.row.clone(), op.hlc.clone()))
-                .or_default()
-                .insert(op.column.clone(), op.value.to_value());
+            batches.entry((op.table.clone(), op.row.clone(), op.hlc.clone())).or_default().push((
+                op.column.clone(),
+                op.value.to_value(),
+                op.author.clone(),
+            ));
         }
-        Ok(Checker { device, admitted, signer, batches, seen: Default::default(), actors: Default::default() })
-    }
-
-    /// Whether the op's batch created its row (so refusing it refuses the row's creation).
-    fn creates_row(&self, op: &Op) -> bool {
-        self.seen.borrow().get(&(op.table.clone(), op.row.clone(), op.hlc.clone())) == Some(&false)
+        Checker { device, admitted, signer, batches, verdicts: Default::default() }
     }
 
     /// None when the op may be merged now.
@@ -1379,86 +1330,137 @@ impl<'a> Checker<'a> {
             return Ok(None);
         }
         let key = (op.table.clone(), op.row.clone(), op.hlc.clone());
-        let batch = self.batches.get(&key);
-        let known_before = self.seen.borrow().get(&key).copied();
-        let exists = match known_before {
-            Some(existed) => existed,
-            None => {
-                let existed = row_exists(conn, &op.table, &op.row)?;
-                self.seen.borrow_mut().insert(key, existed);
-                existed
-            }
-        };
-        let member = if self.admitted.root { op.author.as_str() } else { self.admitted.member.as_str() };
-        let claimed = batch.and_then(|values| values.get("author"));
+        if !self.verdicts.borrow().contains_key(&key) {
+            let verdict = self.judge(conn, &key)?;
+            self.verdicts.borrow_mut().insert(key.clone(), verdict);
+        }
+        Ok(self.verdicts.borrow()[&key].get(&op.column).cloned().flatten())
+    }
+
+    /// The verdict on one write, by column.
+    fn judge(&self, conn: &Connection, key: &BatchKey) -> Result<std::collections::HashMap<String, Option<Held>>> {
+        let (table, row_id, hlc) = key;
+        let ops = &self.batches[key];
+        let every = |held: Option<Held>| ops.iter().map(|(column, ..)| (column.clone(), held.clone())).collect();
+        // One write sets each field once, as one member: anything else is a crafted write
+        // that would show the rules one value and store another.
+        let mut columns = std::collections::HashSet::new();
+        if !ops.iter().all(|(column, ..)| columns.insert(column.as_str())) {
+            return Ok(every(Some(Held::Refused("writes one field twice in one change".into(), false))));
+        }
+        if ops.iter().any(|(.., author)| *author != ops[0].2) {
+            return Ok(every(Some(Held::Refused("claims two writers for one change".into(), false))));
+        }
+        let values: std::collections::HashMap<String, Value> =
+            ops.iter().map(|(column, value, _)| (column.clone(), value.clone())).collect();
+        let member = if self.admitted.root { ops[0].2.as_str() } else { self.admitted.member.as_str() };
+        let exists = row_exists(conn, table, row_id)?;
+        let claimed = values.get("author");
         if !exists && claimed.is_none() {
-            return Ok(Some(Held::Waiting));
+            return Ok(every(Some(Held::Waiting)));
         }
-        let creating = !exists;
-        if exists
+        let row = SegmentRow { conn, table, row: row_id, values: Some(&values) };
+        // A second creation of a row two laptops may make at once: its stamps give way to the
+        // first creation's (for a member, the earliest stands everywhere: who wrote a profile
+        // grants nothing, a profile is its member's).
+        let recreating = exists
             && claimed == Some(&Value::Text(member.to_owned()))
-            && crate::rules::SHARED_ROWS.contains(&op.table.as_str())
-        {
-            // The batch creates a row this replica already has, of a kind two laptops may
-            // make at once (a newcomer's laptop made its member's profile before the lead's
-            // copy arrived; the same photo imported on two laptops): its creation stamps give
-            // way to the first creation's. For a member the earliest stands everywhere (who
-            // wrote a profile grants nothing: a profile is its member's).
-            let stamp = matches!(op.column.as_str(), "author" | "created_at")
-                || (op.column == "deleted" && op.value == Cell::Integer(0));
-            if stamp {
-                return Ok(if op.table == "members" && op.column != "deleted" { None } else { Some(Held::Superseded) });
+            && crate::rules::SHARED_ROWS.contains(&table.as_str());
+        let mut verdict: std::collections::HashMap<String, Option<Held>> = std::collections::HashMap::new();
+        let mut refusals: Vec<(String, bool)> = Vec::new();
+        let mut waits = false;
+        for (column, value, _) in ops {
+            if recreating
+                && (matches!(column.as_str(), "author" | "created_at")
+                    || (column == "deleted" && *value == Value::Integer(0)))
+            {
+                let keeps_earliest = table == "members" && column != "deleted";
+                verdict.insert(column.clone(), if keeps_earliest { None } else { Some(Held::Superseded) });
+            }
+            // What a value is never depends on what has arrived: refused at once.
+            if let Err(reason) = crate::rules::intrinsic(table, row_id, column, value, &row) {
+                refusals.push((reason.clone(), false));
+                verdict.insert(column.clone(), Some(Held::Refused(reason, false)));
             }
         }
-        let value = op.value.to_value();
-        let row = SegmentRow { conn, table: &op.table, row: &op.row, values: batch };
-        // What a value is never depends on what has arrived: refused at once.
-        if let Err(reason) = crate::rules::intrinsic(&op.table, &op.row, &op.column, &value, &row) {
-            return Ok(Some(Held::Refused(reason, false)));
-        }
-        // A change that refers to a row that has not arrived here waits for it.
-        for (table, column, refers_to) in crate::rules::REFERENCES {
-            if *table != op.table || (exists && op.column != *column) {
-                continue;
-            }
-            let target = match batch.and_then(|values| values.get(*column)) {
-                Some(Value::Text(id)) if !id.is_empty() => id.clone(),
-                _ => continue,
-            };
-            if !row_exists(conn, refers_to, &target)? {
-                return Ok(Some(Held::Waiting));
+        if refusals.is_empty() {
+            // A write that refers to a row that has not arrived here waits for it.
+            for (_, column, refers_to) in crate::rules::REFERENCES.iter().filter(|(t, ..)| t == table) {
+                if exists && !values.contains_key(*column) {
+                    continue;
+                }
+                let target = match crate::rules::RowValues::get(&row, column) {
+                    Some(Value::Text(id)) if !id.is_empty() => id,
+                    _ => continue,
+                };
+                waits |= !row_exists(conn, refers_to, &target)?;
             }
         }
-        let cached = self.actors.borrow().get(member).cloned();
-        let actor = match cached {
-            Some(actor) => actor,
-            None => {
-                let actor = crate::rules::Actor::of(conn, member, self.admitted.root)?;
-                self.actors.borrow_mut().insert(member.to_owned(), actor.clone());
-                actor
+        if refusals.is_empty() && !waits {
+            let actor = self.actor(conn, member, hlc)?;
+            let as_lead = crate::rules::Actor { lead: true, ..actor.clone() };
+            for (column, value, _) in ops {
+                if verdict.contains_key(column) {
+                    continue;
+                }
+                let change = crate::rules::Change {
+                    table,
+                    row: row_id,
+                    column,
+                    value,
+                    creating: !exists,
+                    signer: Some(self.signer),
+                    device: self.device,
+                    at: Hlc::parse(hlc).map(|hlc| hlc.millis).unwrap_or(i64::MAX),
+                };
+                if let Err(reason) = crate::rules::permitted(conn, &actor, &change, &row)? {
+                    // Tried again later when only its writer's role stood in the way (their
+                    // promotion may not have arrived), or a member's consent to be tagged.
+                    let retry = (!actor.lead && crate::rules::permitted(conn, &as_lead, &change, &row)?.is_ok())
+                        || reason.contains("without their yes");
+                    refusals.push((reason.clone(), retry));
+                    verdict.insert(column.clone(), Some(Held::Refused(reason, retry)));
+                }
             }
-        };
-        let change = crate::rules::Change {
-            table: &op.table,
-            row: &op.row,
-            column: &op.column,
-            value: &value,
-            creating,
-            signer: Some(self.signer),
-            device: self.device,
-            at: Hlc::parse(&op.hlc).map(|hlc| hlc.millis).unwrap_or(i64::MAX),
-        };
-        Ok(match crate::rules::permitted(conn, &actor, &change, &row)? {
-            Ok(()) => None,
-            Err(reason) => {
-                // Tried again later when only its writer's role stood in the way (their
-                // promotion may not have arrived), or a member's consent to be tagged.
-                let as_lead = crate::rules::Actor { lead: true, ..actor.clone() };
-                let retry = (!actor.lead && crate::rules::permitted(conn, &as_lead, &change, &row)?.is_ok())
-                    || op.table == "media_tags";
-                Some(Held::Refused(reason, retry))
+        }
+        if let Some((first, _)) = refusals.first() {
+            // A write is merged whole or not at all, as the window's is.
+            let retry = refusals.iter().all(|(_, retry)| *retry);
+            let reason = format!("belongs to a change that was refused ({first})");
+            for (column, ..) in ops {
+                let own = match verdict.get(column) {
+                    Some(Some(Held::Refused(reason, _))) => reason.clone(),
+                    Some(Some(Held::Superseded)) => continue,
+                    _ => reason.clone(),
+                };
+                verdict.insert(column.clone(), Some(Held::Refused(own, retry)));
             }
-        })
+            return Ok(verdict);
+        }
+        if waits {
+            return Ok(every(Some(Held::Waiting)));
+        }
+        for (column, ..) in ops {
+            verdict.entry(column.clone()).or_insert(None);
+        }
+        Ok(verdict)
+    }
+
+    /// The writer as this replica knows them at the write's clock: a lead only for what they
+    /// wrote after they became one (a refused write retried after a promotion does not become
+    /// good by it).
+    fn actor(&self, conn: &Connection, member: &str, hlc: &str) -> Result<crate::rules::Actor> {
+        let mut actor = crate::rules::Actor::of(conn, member, self.admitted.root)?;
+        if actor.lead && !member.is_empty() {
+            let promoted: Option<String> = conn
+                .prepare_cached("SELECT hlc FROM column_clocks WHERE tbl = 'members' AND row_id = ?1 AND col = 'role'")?
+                .query_row([member], |r| r.get(0))
+                .optional()?;
+            if promoted.is_some_and(|promoted| promoted.as_str() > hlc) {
+                actor.lead = false;
+            }
+        }
+        Ok(actor)
     }
 }
 

@@ -486,7 +486,7 @@ fn the_window_rule_and_the_merge_rule_agree_on_random_writes() {
         "",
     ];
     let (mut agreed, mut refused_both) = (0, 0);
-    for attempt in 0..300 {
+    for attempt in 0..400 {
         let (table, columns) = SYNCED_TABLES[next(SYNCED_TABLES.len())];
         let mut all_columns: Vec<&'static str> = columns.to_vec();
         all_columns.extend(["deleted", "author", "created_at"]);
@@ -548,7 +548,7 @@ fn the_window_rule_and_the_merge_rule_agree_on_random_writes() {
         agreed += 1;
         refused_both += usize::from(refused);
     }
-    assert!(agreed > 200 && refused_both > 60 && agreed - refused_both > 30, "{agreed} writes, {refused_both} refused");
+    assert!(agreed > 250 && refused_both > 60 && agreed - refused_both > 25, "{agreed} writes, {refused_both} refused");
 }
 
 /// The sixth attack: whoever holds the folder served a 500 MB segment signed by no one the
@@ -803,4 +803,66 @@ fn a_failed_join_leaves_nothing_and_a_removed_photo_comes_back_when_imported_aga
     let (b, _) = import_photos(b, &k.scratch.path("photos again"), &[("tea.jpg", 64, 48, 11)], None);
     assert_eq!(cell(&b, "media", &photo, "deleted"), Value::Integer(0), "it is back");
     assert_eq!(cell(&b, "media", &photo, "author"), text(&k.bo), "and still Bo's");
+}
+
+/// What a second review found, each now refused: one field written twice in one change (the
+/// rules would judge one value and merge store the other), a change half refused (its other
+/// fields once went through), two values for one field of a roster entry (admission verified
+/// one invitation, the roster stored another); and an initiative closed in the window reaches
+/// other laptops whole, with what came of it.
+#[test]
+fn a_change_is_judged_whole_and_one_field_is_written_once() {
+    let mut k = community();
+    let (ada, bo, cy) = (k.ada.clone(), k.bo.clone(), k.cy.clone());
+    media::set_photo_consent(&mut k.c, media::PhotoConsent::Never).unwrap();
+    let note = care::share_care_note(
+        &mut k.a,
+        care::CareNoteDraft {
+            member_id: None,
+            consent: String::new(),
+            audience_kind: care::CareAudience::Leads,
+            audience: vec![],
+            title: "A hard week".into(),
+            body: "".into(),
+        },
+    )
+    .unwrap()
+    .id;
+    let idea = initiatives::propose(
+        &mut k.b,
+        initiatives::InitiativeDraft { title: "Garden".into(), difference: "Green".into(), ..Default::default() },
+    )
+    .unwrap()
+    .id;
+    initiatives::move_to(&mut k.b, &idea, initiatives::Status::Gathering).unwrap();
+    initiatives::move_to(&mut k.b, &idea, initiatives::Status::Active).unwrap();
+    initiatives::close(&mut k.b, &idea, "Tomatoes", "Water more").unwrap();
+    k.round();
+    assert_eq!(cell(&k.a, "initiatives", &idea, "outcome"), text("Tomatoes"), "a closed initiative arrives whole");
+    assert_eq!(cell(&k.a, "initiatives", &idea, "reflection"), text("Water more"));
+
+    // A care note about Cy in one write whose member_id is written twice (Bo's own id listed
+    // last, Cy's the larger value, which merge would store).
+    let (first, second) = if cy > bo { (cy.as_str(), bo.as_str()) } else { (bo.as_str(), cy.as_str()) };
+    forge_at(&k.b, 1_000, 0, "care_notes", "twice", "author", text(&bo));
+    forge_at(&k.b, 1_000, 0, "care_notes", "twice", "member_id", text(first));
+    forge_at(&k.b, 1_000, 0, "care_notes", "twice", "member_id", text(second));
+    forge_at(&k.b, 1_000, 0, "care_notes", "twice", "title", text("About Cy"));
+    // Ada's care note deleted in a write that also claims it is about Bo.
+    forge_at(&k.b, 2_000, 0, "care_notes", &note, "member_id", text(&bo));
+    forge_at(&k.b, 2_000, 0, "care_notes", &note, "deleted", Value::Integer(1));
+    let report = k.bo_to_ada();
+    let why = refusals(&report);
+    assert!(why.contains("writes one field twice in one change"), "{why}");
+    assert!(why.contains("belongs to a change that was refused"), "{why}");
+    assert_eq!(cell(&k.a, "care_notes", "twice", "title"), Value::Null, "no note about Cy");
+    assert_eq!(cell(&k.a, "care_notes", &note, "deleted"), Value::Integer(0), "Ada's note is not deleted by Bo");
+    assert_eq!(cell(&k.a, "care_notes", &note, "member_id"), text(&ada));
+
+    // Bo's laptop names two invitations in one write of its roster entry.
+    let device = k.b.device().to_owned();
+    forge_at(&k.b, 3_000, 0, "devices", &device, "invitation_id", text("an-invitation"));
+    forge_at(&k.b, 3_000, 0, "devices", &device, "invitation_id", text("another-invitation"));
+    let report = k.bo_to_ada();
+    assert!(refusals(&report).contains("names two values for one field of its roster entry"), "{report:?}");
 }
