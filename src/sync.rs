@@ -445,13 +445,19 @@ fn apply(conn: &Connection, op: &Op, now: i64) -> Result<bool> {
 fn next_segment(library: &Library) -> Result<Option<(Segment, i64)>> {
     let conn = library.conn();
     let sent: i64 = library::get_local(conn, "sync_sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
-    let rows: Vec<(i64, Op)> = conn
+    let mut rows: Vec<(i64, Op)> = conn
         .prepare("SELECT seq, hlc, tbl, row_id, col, value, author FROM ops WHERE seq > ?1 ORDER BY seq LIMIT ?2")?
         .query_map(params![sent, SEGMENT_OPS], |row| Ok((row.get(0)?, Op::from_row(row, 1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    if rows.is_empty() {
-        return Ok(None);
-    }
+    let Some((last_seq, last_op)) = rows.last().map(|(seq, op)| (*seq, op.hlc.clone())) else { return Ok(None) };
+    // A write is never cut in two (merge judges a write whole): the rest of the last one
+    // comes along.
+    // (A write sets each of a table's columns at most once: fewer than a hundred ops.)
+    let rest: Vec<(i64, Op)> = conn
+        .prepare("SELECT seq, hlc, tbl, row_id, col, value, author FROM ops WHERE seq > ?1 ORDER BY seq LIMIT 100")?
+        .query_map(params![last_seq], |row| Ok((row.get(0)?, Op::from_row(row, 1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.extend(rest.into_iter().take_while(|(_, op)| op.hlc == last_op));
     // The number is taken before the file is written: a crash after this leaves a gap (fine),
     // never two different segments under one number (a device that merged the first would
     // skip the second).

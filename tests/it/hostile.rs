@@ -866,3 +866,33 @@ fn a_change_is_judged_whole_and_one_field_is_written_once() {
     let report = k.bo_to_ada();
     assert!(refusals(&report).contains("names two values for one field of its roster entry"), "{report:?}");
 }
+
+/// A big write log goes in several segments, and no write is cut in two between them (merge
+/// judges a write whole; half a write once arrived as a change without its creation).
+#[test]
+fn segments_never_cut_a_write_in_two() {
+    let mut k = community();
+    // Nine ops a write (four stamps, five columns): 20,000 falls inside one, where the rest of
+    // a proposal, judged alone, would be an outcome written without closing.
+    let rows = (hearth::sync::SEGMENT_OPS as usize) / 9 + 60;
+    k.b.write(|w| {
+        for row in 0..rows {
+            let columns = [
+                ("title", Value::Text(format!("Idea {row}"))),
+                ("difference", Value::Text("Some".into())),
+                ("status", Value::Text("idea".into())),
+                ("outcome", Value::Text(String::new())),
+                ("reflection", Value::Text(String::new())),
+            ];
+            w.apply("initiatives", &format!("bulk-{row:05}"), &columns)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let report = k.bo_to_ada();
+    assert_eq!(report.merge.refused, 0, "{report:?}");
+    let count: i64 =
+        k.a.conn().query_row("SELECT count(*) FROM initiatives WHERE id LIKE 'bulk-%'", [], |r| r.get(0)).unwrap();
+    assert_eq!(count as usize, rows, "every proposal arrived, across {} segments", report.segments_read);
+    assert!(report.segments_read >= 2, "{report:?}");
+}
