@@ -1495,10 +1495,18 @@ fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
     let mut candidates =
         read(&format!("SELECT hlc, tbl, row_id, col, value, author FROM quarantined_ops WHERE retry = 1 ORDER BY hlc LIMIT {RETRY_LIMIT}"), &[])?;
     candidates.retain(|op| Hlc::parse(&op.hlc).is_some_and(|hlc| hlc.millis <= now + FUTURE_LIMIT_MS));
-    let parked: Vec<Op> = read("SELECT hlc, tbl, row_id, col, value, author FROM parked_ops ORDER BY hlc", &[])?
-        .into_iter()
-        .filter(|op| known(&op.table, &op.column))
-        .collect();
+    // Parked ops are looked at again only after an upgrade (a newer schema may know them).
+    let version = crate::db::user_version(conn)?.to_string();
+    let parked: Vec<Op> = match library::get_local(conn, "parked_checked_at")?.as_deref() == Some(version.as_str()) {
+        true => Vec::new(),
+        false => {
+            library::set_local(conn, "parked_checked_at", &version)?;
+            read("SELECT hlc, tbl, row_id, col, value, author FROM parked_ops ORDER BY hlc", &[])?
+                .into_iter()
+                .filter(|op| known(&op.table, &op.column))
+                .collect()
+        }
+    };
     if candidates.is_empty() && parked.is_empty() {
         return Ok(MergeReport::default());
     }

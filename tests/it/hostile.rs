@@ -896,3 +896,34 @@ fn segments_never_cut_a_write_in_two() {
     assert_eq!(count as usize, rows, "every proposal arrived, across {} segments", report.segments_read);
     assert!(report.segments_read >= 2, "{report:?}");
 }
+
+/// Parked ops (a column an older Hearth did not know) merge after an upgrade, checked by the
+/// rules as their writer's; they are not read again at every sync in between.
+#[test]
+fn parked_ops_merge_after_an_upgrade() {
+    let mut k = community();
+    let bo = k.bo.clone();
+    let hlc = |counter: u32| format!("{:012x}-{counter:06x}-{}", k.b.now().0, k.b.device());
+    let ada = k.a.me().unwrap().unwrap();
+    for (hlc, column, value, author) in
+        [(hlc(0), "location", "Leeds", bo.as_str()), (hlc(1), "bio", "Parked as Bo", ada.as_str())]
+    {
+        k.a.conn()
+            .execute(
+                "INSERT INTO parked_ops (hlc, tbl, row_id, col, value, author) VALUES (?1, 'members', ?2, ?3, ?4, ?5)",
+                rusqlite::params![hlc, bo, column, value, author],
+            )
+            .unwrap();
+    }
+    // As if this laptop had last looked at them under an older schema.
+    k.a.conn()
+        .execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('parked_checked_at', '1')", [])
+        .unwrap();
+    sync::sync_folder(&mut k.a, &k.folder).unwrap();
+    assert_eq!(cell(&k.a, "members", &bo, "location"), text("Leeds"), "merged after the upgrade");
+    let left: i64 = k.a.conn().query_row("SELECT count(*) FROM parked_ops", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0, "no longer parked");
+    let refused: String =
+        k.a.conn().query_row("SELECT reason FROM quarantined_ops WHERE col = 'bio'", [], |r| r.get(0)).unwrap();
+    assert!(refused.contains("another member"), "the one claiming another writer is refused: {refused}");
+}
