@@ -3,12 +3,17 @@
 //! change against it (the window's writes), and merge checks each op from another laptop
 //! against it, so a member cannot get through a crafted segment what the window would refuse.
 //!
-//! A rule reads the row's owner and its other values from the database as this replica holds
-//! them, never from what the change claims; for a row that does not exist yet, from the
-//! values the same change (or segment) creates it with. `id`, `author` and `created_at` are
-//! set once by the creator; ids derived from a row's parts are recomputed and compared; each
-//! value is checked against its column's type in the schema and, where a column holds one of
-//! a few words, against those words.
+//! A change is one write: the columns one row gets at one clock. A rule reads the row's owner
+//! and its other values from the database as this replica holds them, with the write's own
+//! values over them, never what an op claims about anything else. `id`, `author` and
+//! `created_at` are set once by the creator; ids derived from a row's parts are recomputed and
+//! compared; each value is checked against its column's type in the schema, the words it may
+//! hold, its range, and (for file names) the shape of a hash.
+//!
+//! To add a synced table or column: the migration, its entry in
+//! [`crate::changes::SYNCED_TABLES`], its words, range or references here if it has any, a
+//! branch in [`permitted`] for who may create, change and delete it (a table without one is
+//! refused everywhere), and a hostile-member test in `tests/it/hostile.rs`.
 //!
 //! This module knows tables and columns and the few facts rules need (roles, consent, an
 //! initiative's co-leads); it calls no domain function.
@@ -743,22 +748,10 @@ fn stored(conn: &Connection, table: &str, row: &str, column: &str) -> Result<Opt
         .optional()?)
 }
 
+/// A member's photo consent ("ask" when not known here: the column's default).
 fn consent(conn: &Connection, member: &str) -> Result<String> {
-    Ok(text(stored(conn, "members", member, "photo_consent")?).if_empty("ask"))
-}
-
-trait IfEmpty {
-    fn if_empty(self, default: &str) -> String;
-}
-
-impl IfEmpty for String {
-    fn if_empty(self, default: &str) -> String {
-        if self.is_empty() {
-            default.to_owned()
-        } else {
-            self
-        }
-    }
+    let consent = text(stored(conn, "members", member, "photo_consent")?);
+    Ok(if consent.is_empty() { "ask".into() } else { consent })
 }
 
 /// Whether the actor may move an initiative: a lead, its proposer or one of its co-leads.
