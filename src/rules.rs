@@ -305,6 +305,17 @@ pub fn permitted(
     if let Err(why) = intrinsic(change.table, change.row, change.column, change.value, row) {
         return Ok(Err(why));
     }
+    allowed(conn, actor, change, row)
+}
+
+/// [`permitted`] for a change whose value already passed [`intrinsic`] (merge checks values
+/// for a whole write first).
+pub fn allowed(
+    conn: &Connection,
+    actor: &Actor,
+    change: &Change,
+    row: &dyn RowValues,
+) -> Result<std::result::Result<(), Refusal>> {
     let Change { table, column, value, creating, .. } = *change;
     let me = actor.member.as_str();
     let noun = noun(table);

@@ -1419,10 +1419,11 @@ impl<'a> Checker<'a> {
                     device: self.device,
                     at: Hlc::parse(hlc).map(|hlc| hlc.millis).unwrap_or(i64::MAX),
                 };
-                if let Err(reason) = crate::rules::permitted(conn, &actor, &change, &row)? {
+                // Every value of the write passed `intrinsic` above.
+                if let Err(reason) = crate::rules::allowed(conn, &actor, &change, &row)? {
                     // Tried again later when only its writer's role stood in the way (their
                     // promotion may not have arrived), or a member's consent to be tagged.
-                    let retry = (!actor.lead && crate::rules::permitted(conn, &as_lead, &change, &row)?.is_ok())
+                    let retry = (!actor.lead && crate::rules::allowed(conn, &as_lead, &change, &row)?.is_ok())
                         || reason.contains("without their yes");
                     refusals.push((reason.clone(), retry));
                     verdict.insert(column.clone(), Some(Held::Refused(reason, retry)));
