@@ -168,6 +168,9 @@ test("a lead sees a change set aside at merge and merges it now", async () => {
     await list.scrollIntoView({ block: "center" });
     await screenshot(browser, "sync-set-aside");
     await (await button(browser, "Merge now")).click();
+    // It asks first, saying what merging early means.
+    await waitForText(browser, "their edits win over anyone else's");
+    await (await button(browser, "Merge them now")).click();
     await browser.waitUntil(async () => !(await list.isExisting()), { timeoutMsg: "the change is still set aside" });
     await navigate(browser, "Initiatives");
     await waitForText(browser, "Night walk by the canal");
