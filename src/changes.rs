@@ -210,6 +210,9 @@ impl Writer<'_> {
         }
         all.push(("updated_at", Value::Integer(self.now.0)));
         all.extend(columns.iter().cloned());
+        if exists {
+            self.rewrite_widened(table, row_id, &mut all)?;
+        }
 
         // The same rules merge applies to other laptops' changes (crate::rules): what the
         // window may not write here, no crafted segment can write elsewhere.
@@ -247,18 +250,60 @@ impl Writer<'_> {
         values.extend(all.iter().map(|(_, v)| v.clone()));
         self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
 
+        // Whom each value is for, as the row leaves this write: what is restricted travels
+        // sealed to its audience (crate::sealing).
+        let written = crate::rules::Writing { conn: self.conn, table, row: row_id, columns: &[] };
+        let mut audiences = Vec::with_capacity(all.len());
+        for (column, _) in &all {
+            audiences
+                .push(crate::sealing::to_text(&crate::sealing::audience(self.conn, table, row_id, column, &written)?));
+        }
+
         let hlc = self.next_hlc()?.to_string();
         let mut clock = self.conn.prepare_cached(
             "INSERT INTO column_clocks (tbl, row_id, col, hlc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc",
         )?;
-        let mut op = self
-            .conn
-            .prepare_cached("INSERT INTO ops (hlc, tbl, row_id, col, value, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
-        for (column, value) in &all {
+        let mut op = self.conn.prepare_cached(
+            "INSERT INTO ops (hlc, tbl, row_id, col, value, author, audience) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for ((column, value), audience) in all.iter().zip(&audiences) {
             clock.execute(params![table, row_id, column, hlc])?;
-            op.execute(params![hlc, table, row_id, column, value, self.author])?;
+            op.execute(params![hlc, table, row_id, column, value, self.author, audience])?;
         }
+        Ok(())
+    }
+
+    /// A write that changes whom a value is for (a story shown to everyone that was for the
+    /// leads, a field made leads-only) writes again, to its new audience, what the row holds
+    /// and the write does not name: laptops that could not read it before get all of it (its
+    /// author and time too, for a row restricted whole), and what follows is sealed.
+    fn rewrite_widened(&self, table: &'static str, row_id: &str, all: &mut Vec<(&'static str, Value)>) -> Result<()> {
+        let candidates: Vec<&'static str> = if crate::sealing::ROW_SCOPED.contains(&table) {
+            ["author", "created_at", "deleted"].into_iter().chain(synced_columns(table)?.iter().copied()).collect()
+        } else if table == "members" && all.iter().any(|(c, _)| *c == "visibility") {
+            crate::sealing::PROFILE_FIELDS.iter().map(|(column, _)| *column).collect()
+        } else {
+            return Ok(());
+        };
+        let before = crate::rules::Writing { conn: self.conn, table, row: row_id, columns: &[] };
+        let stored: Vec<(&'static str, Value)> = {
+            let after = crate::rules::Writing { conn: self.conn, table, row: row_id, columns: all };
+            let mut stored = Vec::new();
+            for column in candidates {
+                if all.iter().any(|(c, _)| *c == column) {
+                    continue;
+                }
+                let was = crate::sealing::audience(self.conn, table, row_id, column, &before)?;
+                if was != crate::sealing::audience(self.conn, table, row_id, column, &after)? {
+                    if let Some(value) = crate::rules::RowValues::get(&before, column) {
+                        stored.push((column, value));
+                    }
+                }
+            }
+            stored
+        };
+        all.extend(stored);
         Ok(())
     }
 

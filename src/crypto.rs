@@ -291,27 +291,95 @@ pub fn save(root: &Path, keyring: &Keyring) -> Result<()> {
 /// "On using the same key pair for Ed25519 and an X25519 based KEM", 2021, shows this safe),
 /// and a fresh ephemeral key, so only that laptop's own key opens it.
 pub fn seal_for(key: &CommunityKey, device: &ed25519_dalek::VerifyingKey) -> Result<Vec<u8>> {
+    seal_to(key, &device.to_montgomery())
+}
+
+/// Opens an envelope sealed for this laptop.
+pub fn open_for(envelope: &[u8], device: &ed25519_dalek::SigningKey) -> Option<CommunityKey> {
+    open_with(envelope, device.to_scalar_bytes(), &device.verifying_key().to_montgomery())
+}
+
+/// Seals a key for whoever holds the X25519 secret of `recipient` (a laptop, or an audience).
+pub fn seal_to(key: &CommunityKey, recipient: &curve25519_dalek::montgomery::MontgomeryPoint) -> Result<Vec<u8>> {
     use curve25519_dalek::montgomery::MontgomeryPoint;
     let ephemeral = random_bytes()?;
     let ephemeral_public = MontgomeryPoint::mul_base_clamped(ephemeral);
-    let recipient = device.to_montgomery();
     let shared = recipient.mul_clamped(ephemeral);
-    let wrapping = envelope_key(&shared, &ephemeral_public, &recipient)
-        .ok_or_else(|| Error::invalid("device", "this laptop's key cannot receive a community key"))?;
+    let wrapping = envelope_key(&shared, &ephemeral_public, recipient)
+        .ok_or_else(|| Error::invalid("recipient", "this key cannot receive a sealed key"))?;
     let sealed = wrapping.seal(ENVELOPE, &key.0)?;
     let mut out = ephemeral_public.to_bytes().to_vec();
     out.extend_from_slice(&sealed);
     Ok(out)
 }
 
-/// Opens an envelope sealed for this laptop.
-pub fn open_for(envelope: &[u8], device: &ed25519_dalek::SigningKey) -> Option<CommunityKey> {
+/// Opens what [`seal_to`] sealed, with the recipient's secret scalar and public point.
+pub fn open_with(
+    envelope: &[u8],
+    secret: [u8; 32],
+    public: &curve25519_dalek::montgomery::MontgomeryPoint,
+) -> Option<CommunityKey> {
     use curve25519_dalek::montgomery::MontgomeryPoint;
     let ephemeral_public = MontgomeryPoint(envelope.get(..32)?.try_into().ok()?);
-    let shared = ephemeral_public.mul_clamped(device.to_scalar_bytes());
-    let wrapping = envelope_key(&shared, &ephemeral_public, &device.verifying_key().to_montgomery())?;
+    let shared = ephemeral_public.mul_clamped(secret);
+    let wrapping = envelope_key(&shared, &ephemeral_public, public)?;
     let bytes = wrapping.open(ENVELOPE, &envelope[32..]).ok()?;
     Some(CommunityKey(bytes.try_into().ok()?))
+}
+
+/// An audience's key (the leads; one member's own laptops): an X25519 secret its laptops hold,
+/// and whose public half anyone may seal to, so a member writes to the leads without being
+/// one. Handed out sealed to each laptop's device key, as community keys are.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AudienceKey([u8; 32]);
+
+impl std::fmt::Debug for AudienceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AudienceKey({})", self.id())
+    }
+}
+
+impl AudienceKey {
+    pub fn generate() -> Result<AudienceKey> {
+        Ok(AudienceKey(random_bytes()?))
+    }
+
+    pub fn from_text(text: &str) -> Option<AudienceKey> {
+        CommunityKey::from_text(text).map(|key| AudienceKey(key.0))
+    }
+
+    pub fn to_text(&self) -> String {
+        CommunityKey(self.0).to_text()
+    }
+
+    pub fn public(&self) -> curve25519_dalek::montgomery::MontgomeryPoint {
+        curve25519_dalek::montgomery::MontgomeryPoint::mul_base_clamped(self.0)
+    }
+
+    /// Names the key by its public half, so whoever seals to it and whoever holds it agree.
+    pub fn id(&self) -> String {
+        public_id(&self.public())
+    }
+
+    /// Opens a data key sealed to this audience key.
+    pub fn open(&self, wrapped: &[u8]) -> Option<CommunityKey> {
+        open_with(wrapped, self.0, &self.public())
+    }
+
+    /// This key, as an envelope for one laptop.
+    pub fn seal_for(&self, device: &ed25519_dalek::VerifyingKey) -> Result<Vec<u8>> {
+        seal_for(&CommunityKey(self.0), device)
+    }
+
+    /// The key in an envelope sealed for this laptop.
+    pub fn open_for(envelope: &[u8], device: &ed25519_dalek::SigningKey) -> Option<AudienceKey> {
+        open_for(envelope, device).map(|key| AudienceKey(key.0))
+    }
+}
+
+/// The id of an audience key, from its public half (16 hex digits).
+pub fn public_id(public: &curve25519_dalek::montgomery::MontgomeryPoint) -> String {
+    hex(&blake3::derive_key("hearth 2026 audience key id", public.as_bytes())[..ID_LEN])
 }
 
 fn envelope_key(

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0016_offline", include_str!("../migrations/0016_offline.sql")),
     ("0017_trust", include_str!("../migrations/0017_trust.sql")),
     ("0018_derived_hashes", include_str!("../migrations/0018_derived_hashes.sql")),
+    ("0019_sealing", include_str!("../migrations/0019_sealing.sql")),
 ];
 
 pub fn latest_version() -> u32 {

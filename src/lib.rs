@@ -2,6 +2,7 @@
 //! Nothing here knows about Tauri or the window; the shell and the `hearth` CLI both call in.
 
 pub mod albums;
+mod audiences;
 pub mod bench;
 pub mod blobs;
 pub mod care;
@@ -32,6 +33,7 @@ pub mod moments;
 pub mod roster;
 pub mod rules;
 pub mod sample;
+pub mod sealing;
 pub mod search;
 pub mod storage;
 pub mod stories;

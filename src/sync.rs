@@ -19,12 +19,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::changes::{Hlc, SYNCED_TABLES};
 use crate::crypto::{self, CommunityKey, Keyring};
-use crate::envelopes;
 use crate::error::{Error, Result};
 use crate::images::write_atomically;
 use crate::library::{self, Access, Library};
 use crate::roster::{self, Invitation, Refusal};
 use crate::storage::{self, Credentials, Store, Target};
+use crate::{audiences, envelopes};
 
 /// The target's format; a target written by a newer Hearth is never written by this one.
 pub const FORMAT: u32 = 1;
@@ -99,13 +99,106 @@ impl Cell {
     }
 }
 
-/// An immutable batch of one device's ops.
+/// An immutable batch of one device's ops: those for everyone in clear, and those for an
+/// audience ([`crate::sealing`]) sealed to its keys, a block per audience.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
     pub format: u32,
     pub device: String,
     pub seq: u64,
     pub ops: Vec<Op>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sealed: Vec<SealedOps>,
+}
+
+/// Ops for one audience, sealed: a fresh data key seals them (XChaCha20-Poly1305, bound to the
+/// segment's name and the block's place in it), and the data key is sealed to each recipient
+/// (X25519). The segment's signature covers all of it, so who wrote it stays checkable by
+/// every laptop, and only the audience's laptops read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SealedOps {
+    pub to: Vec<SealedKey>,
+    /// The ops (JSON), sealed with the data key (base64).
+    pub ops: String,
+}
+
+/// The data key of a [`SealedOps`], sealed to one recipient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SealedKey {
+    /// The audience ("leads", "m-<member id>").
+    pub audience: String,
+    /// The audience key's id, or "device-<id>" when sealed to a laptop's own key (an audience
+    /// with no key announced yet).
+    pub key: String,
+    /// The data key, sealed (base64).
+    pub sealed: String,
+}
+
+/// What a block of sealed ops is bound to: its segment and its place.
+fn block_name(segment: &str, index: usize) -> String {
+    format!("{segment}#{index}")
+}
+
+/// Seals `ops` for `recipients`; None when there is nobody to seal them for.
+fn seal_ops(name: &str, ops: &[Op], recipients: &[audiences::Recipient]) -> Result<Option<SealedOps>> {
+    if recipients.is_empty() {
+        return Ok(None);
+    }
+    let data_key = crypto::CommunityKey::generate()?;
+    let body = data_key.seal(name, &serde_json::to_vec(ops).expect("ops serialise"))?;
+    let mut to = Vec::with_capacity(recipients.len());
+    for recipient in recipients {
+        to.push(SealedKey {
+            audience: recipient.audience.clone(),
+            key: recipient.key.clone(),
+            sealed: roster::encode(&crypto::seal_to(&data_key, &recipient.public)?),
+        });
+    }
+    Ok(Some(SealedOps { to, ops: roster::encode(&body) }))
+}
+
+/// What opens sealed ops on this laptop: its audience keys and its own device key.
+pub(crate) struct Opener {
+    pub ring: audiences::AudienceRing,
+    pub device: String,
+    pub device_key: ed25519_dalek::SigningKey,
+}
+
+impl Opener {
+    fn load(library: &Library) -> Result<Opener> {
+        Ok(Opener {
+            ring: audiences::AudienceRing::load(library.root())?,
+            device: library.device().to_owned(),
+            device_key: device_key(library)?,
+        })
+    }
+
+    /// Whether this laptop holds a key named in `keys`.
+    fn can_open(&self, mut keys: impl Iterator<Item = impl AsRef<str>>) -> bool {
+        let own = format!("device-{}", self.device);
+        keys.any(|key| self.ring.holds(key.as_ref()) || key.as_ref() == own)
+    }
+
+    /// The ops in a block: None when this laptop holds none of its keys, Err when it does
+    /// and they do not open (altered).
+    fn open(&self, name: &str, sealed: &SealedOps) -> Option<std::result::Result<Vec<Op>, String>> {
+        let own = format!("device-{}", self.device);
+        let decode = |text: &str| base64::engine::general_purpose::STANDARD.decode(text).ok();
+        let recipient = sealed.to.iter().find(|to| self.ring.holds(&to.key) || to.key == own)?;
+        let wrapped = decode(&recipient.sealed).unwrap_or_default();
+        let data_key = match self.ring.get(&recipient.key) {
+            Some(key) => key.open(&wrapped),
+            None => crypto::open_for(&wrapped, &self.device_key),
+        };
+        Some((|| {
+            let data_key = data_key.ok_or("its key does not open (altered?)")?;
+            let body = decode(&sealed.ops).ok_or("damaged (not base64)")?;
+            let plain = data_key
+                .open(name, &body)
+                .map_err(|_| "cannot be decrypted (altered, or moved from another segment)")?;
+            serde_json::from_slice(&plain).map_err(|e| format!("damaged ({e})"))
+        })())
+    }
 }
 
 /// What a merge did.
@@ -442,35 +535,62 @@ fn apply(conn: &Connection, op: &Op, now: i64) -> Result<bool> {
 
 /// This device's ops not yet sent, as the next segment with the local sequence number of its
 /// last op (None when there is nothing new).
-fn next_segment(library: &Library) -> Result<Option<(Segment, i64)>> {
+fn next_segment(library: &Library) -> Result<Option<(Segment, i64, u32)>> {
     let conn = library.conn();
     let sent: i64 = library::get_local(conn, "sync_sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
-    let mut rows: Vec<(i64, Op)> = conn
-        .prepare("SELECT seq, hlc, tbl, row_id, col, value, author FROM ops WHERE seq > ?1 ORDER BY seq LIMIT ?2")?
-        .query_map(params![sent, SEGMENT_OPS], |row| Ok((row.get(0)?, Op::from_row(row, 1)?)))?
+    let read =
+        |row: &rusqlite::Row| Ok((row.get::<_, i64>(0)?, Op::from_row(row, 1)?, row.get::<_, Option<String>>(7)?));
+    let mut rows: Vec<(i64, Op, Option<String>)> = conn
+        .prepare(
+            "SELECT seq, hlc, tbl, row_id, col, value, author, audience FROM ops WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?
+        .query_map(params![sent, SEGMENT_OPS], read)?
         .collect::<rusqlite::Result<_>>()?;
-    let Some((last_seq, last_op)) = rows.last().map(|(seq, op)| (*seq, op.hlc.clone())) else { return Ok(None) };
+    let Some((last_seq, last_op)) = rows.last().map(|(seq, op, _)| (*seq, op.hlc.clone())) else { return Ok(None) };
     // A write is never cut in two (merge judges a write whole): the rest of the last one
     // comes along.
     // (A write sets each of a table's columns at most once: fewer than a hundred ops.)
-    let rest: Vec<(i64, Op)> = conn
-        .prepare("SELECT seq, hlc, tbl, row_id, col, value, author FROM ops WHERE seq > ?1 ORDER BY seq LIMIT 100")?
-        .query_map(params![last_seq], |row| Ok((row.get(0)?, Op::from_row(row, 1)?)))?
+    let rest: Vec<(i64, Op, Option<String>)> = conn
+        .prepare(
+            "SELECT seq, hlc, tbl, row_id, col, value, author, audience FROM ops WHERE seq > ?1 ORDER BY seq LIMIT 100",
+        )?
+        .query_map(params![last_seq], read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.extend(rest.into_iter().take_while(|(_, op)| op.hlc == last_op));
+    rows.extend(rest.into_iter().take_while(|(_, op, _)| op.hlc == last_op));
     // The number is taken before the file is written: a crash after this leaves a gap (fine),
     // never two different segments under one number (a device that merged the first would
     // skip the second).
     let seq: u64 = library::get_local(conn, "sync_segment_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
     library::set_local(conn, "sync_segment_seq", &seq.to_string())?;
-    let last = rows.last().map(|(s, _)| *s).unwrap_or(sent);
-    let segment = Segment {
-        format: FORMAT,
-        device: library.device().to_owned(),
-        seq,
-        ops: rows.into_iter().map(|(_, op)| op).collect(),
-    };
-    Ok(Some((segment, last)))
+    let last = rows.last().map(|(s, ..)| *s).unwrap_or(sent);
+    let count = rows.len() as u32;
+    // What is for everyone goes in clear; the rest is sealed, a block per audience. Ops
+    // written before sealing existed have no audience yet: it is decided now, from the row.
+    let mut clear = Vec::new();
+    let mut restricted: BTreeMap<String, Vec<Op>> = BTreeMap::new();
+    for (_, op, audience) in rows {
+        let audience = match audience {
+            Some(audience) => audience,
+            None => {
+                let row = crate::rules::Writing { conn, table: &op.table, row: &op.row, columns: &[] };
+                crate::sealing::to_text(&crate::sealing::audience(conn, &op.table, &op.row, &op.column, &row)?)
+            }
+        };
+        match audience.is_empty() {
+            true => clear.push(op),
+            false => restricted.entry(audience).or_default().push(op),
+        }
+    }
+    let name = segment_name(library.device(), seq);
+    let mut sealed = Vec::new();
+    for (audience, ops) in restricted {
+        let recipients = audiences::recipients(conn, &crate::sealing::names(&audience))?;
+        if let Some(block) = seal_ops(&block_name(&name, sealed.len()), &ops, &recipients)? {
+            sealed.push(block);
+        }
+    }
+    let segment = Segment { format: FORMAT, device: library.device().to_owned(), seq, ops: clear, sealed };
+    Ok(Some((segment, last, count)))
 }
 
 /// This device's signing key: `device.key` beside the database (never in it, never synced),
@@ -849,7 +969,7 @@ pub fn run(
 ) -> Result<SyncReport> {
     let meter = Meter { progress: std::sync::Mutex::new(SyncProgress::default()), listener };
     meter.update(|_| {});
-    let (key, root, outgoing, mut merged) = access.with(|library| {
+    let (key, root, mut merged) = access.with(|library| {
         library.ensure_writable()?;
         let key = device_key(library)?;
         roster::trust_root(library)?;
@@ -859,9 +979,13 @@ pub fn run(
             .prepare("SELECT device, seq FROM merged_segments")?
             .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok((key, library.root().to_path_buf(), next_segment(library)?, merged))
+        Ok((key, library.root().to_path_buf(), merged))
     })?;
     let mut keyring = check_format(store, &root, options.encrypt)?;
+    // Audience keys before anything is sealed to them.
+    let mut rejected_keys = Vec::new();
+    let audience_news = audiences::exchange(access, store, &key, &mut rejected_keys)?;
+    let outgoing = access.with(|library| next_segment(library))?;
     // Keys a lead sealed for this laptop first (others may already seal with them), then,
     // on a lead's laptop, the keys others lack.
     let mut key_news = SyncReport::default();
@@ -911,6 +1035,10 @@ pub fn run(
         p.files_total = to_send.len() as u32;
         p.bytes_total = to_send.iter().map(|(name, _)| local[name]).sum::<u64>() as f64;
     });
+    key_news.rejected.extend(rejected_keys);
+    key_news.keys_received += audience_news.received;
+    key_news.keys_handed_out += audience_news.handed_out;
+    key_news.relayed += audience_news.relayed;
     let mut report = SyncReport {
         files_sent: store.upload(to_send, chunk_bytes, &seal_bytes, &|size| {
             meter.update(|p| {
@@ -923,7 +1051,7 @@ pub fn run(
     // At most SEGMENT_OPS ops a segment, so every segment stays well under what a target may
     // serve (storage::MAX_OBJECT_BYTES); a big import goes as several.
     let mut outgoing = outgoing;
-    while let Some((segment, last_sent)) = outgoing {
+    while let Some((segment, last_sent, count)) = outgoing {
         let name = segment_name(&segment.device, segment.seq);
         let sealed = seal(&segment, &key, keyring().as_ref())?;
         let written = store.put_new(&name, sealed.clone())?;
@@ -946,7 +1074,7 @@ pub fn run(
             Ok(())
         })?;
         write_atomically(&root.join(&name), &sealed)?;
-        report.sent_ops += segment.ops.len() as u32;
+        report.sent_ops += count;
         merged.insert((segment.device, segment.seq));
         outgoing = access.with(|library| next_segment(library))?;
     }
@@ -1127,6 +1255,7 @@ pub fn run(
         pending.push((device, seq, bytes));
     }
     let trust_root = access.with(|library| roster::trust_root(library))?;
+    let opener = access.with(|library| Opener::load(library))?;
     // A device's segments may arrive before the invitation that lets it in (in another
     // device's segment), and a segment sealed with a new key before the roster entry of the
     // lead who handed it out: merge in rounds until nothing more can be read or admitted.
@@ -1165,9 +1294,11 @@ pub fn run(
                     if let Some((name, size)) = sizes.get(&(device.clone(), seq)) {
                         access.with(|library| remember_refused(library.conn(), name, *size, &reason))?;
                     }
-                    access.with(|library| merge_segment(library, &device, seq, &Err(reason), &mut report))?
+                    access.with(|library| merge_segment(library, &device, seq, &Err(reason), &opener, &mut report))?
                 }
-                Ok(opened) => access.with(|library| merge_segment(library, &device, seq, &Ok(opened), &mut report))?,
+                Ok(opened) => {
+                    access.with(|library| merge_segment(library, &device, seq, &Ok(opened), &opener, &mut report))?
+                }
             };
             match merged {
                 Merged::Admitted | Merged::Refused => {
@@ -1223,6 +1354,16 @@ pub fn run(
     if let (Some(ring), true) = (keyring().as_ref(), report.segments_read > 0) {
         report.keys_handed_out += envelopes::hand_out(access, store, &key, ring)?;
     }
+    // Audience keys again, now that the roster is up to date (a new lead, a new laptop), and
+    // what was sealed to a key that has now arrived is opened from the kept segments.
+    let audience_news = audiences::exchange(access, store, &key, &mut report.rejected)?;
+    report.keys_received += audience_news.received;
+    report.keys_handed_out += audience_news.handed_out;
+    report.relayed += audience_news.relayed;
+    let opened = access.with(|library| open_locked(library, keyring().as_ref(), &mut report.rejected))?;
+    report.merge.applied += opened.applied;
+    report.merge.superseded += opened.superseded;
+    report.merge.refused += opened.refused;
     // What waited for a row that has now arrived, or for this laptop's clock, merges now.
     let retried = access.with(retry_set_aside)?;
     report.merge.applied += retried.applied;
@@ -1558,6 +1699,7 @@ fn merge_segment(
     device: &str,
     seq: u64,
     opened: &std::result::Result<(Segment, String), String>,
+    opener: &Opener,
     report: &mut SyncReport,
 ) -> Result<Merged> {
     let (segment, signer) = match opened {
@@ -1585,9 +1727,26 @@ fn merge_segment(
             return Ok(Merged::Refused);
         }
     };
+    // The sealed ops this laptop may read join the others (one write may have both: a
+    // profile's name and its leads-only fields); the rest wait for a key that may come.
+    let name = segment_name(device, seq);
+    let mut ops = std::borrow::Cow::Borrowed(&segment.ops);
+    for (index, block) in segment.sealed.iter().enumerate() {
+        match opener.open(&block_name(&name, index), block) {
+            Some(Ok(more)) => ops.to_mut().extend(more),
+            Some(Err(reason)) => report.rejected.push(format!("{device}/{seq}: sealed changes {reason}")),
+            None => {
+                let keys: Vec<&str> = block.to.iter().map(|to| to.key.as_str()).collect();
+                library.conn().execute(
+                    "INSERT OR IGNORE INTO locked_writes (device, seq, block, keys) VALUES (?1, ?2, ?3, ?4)",
+                    params![device, seq as i64, index as i64, keys.join(",")],
+                )?;
+            }
+        }
+    }
     let kept_before: i64 = library.conn().query_row("SELECT coalesce(max(id), 0) FROM revisions", [], |r| r.get(0))?;
     let (merged, refused) =
-        merge_ops(library, &segment.ops, Some((device, seq)), Some((&segment.device, &admitted, signer)), false)?;
+        merge_ops(library, &ops, Some((device, seq)), Some((&segment.device, &admitted, signer)), false)?;
     for (reason, count) in refused {
         let changes = if count == 1 { "change" } else { "changes" };
         report.rejected.push(format!("{device}/{seq}: {count} {changes} refused: {reason}"));
@@ -1606,6 +1765,53 @@ fn merge_segment(
     report.merge.refused += merged.refused;
     report.merge.waiting += merged.waiting;
     Ok(Merged::Admitted)
+}
+
+/// Opens the sealed writes of kept segments that this laptop could not open when they came
+/// and now can (a key of their audience arrived: a member became a lead, a laptop joined), and
+/// merges them, checked as their writer's, as they would have been then. Last-writer-wins by
+/// clock makes a late merge give what an early one would have.
+fn open_locked(library: &mut Library, community: Option<&Keyring>, rejected: &mut Vec<String>) -> Result<MergeReport> {
+    let opener = Opener::load(library)?;
+    let locked: Vec<(String, i64, i64, String)> = library
+        .conn()
+        .prepare("SELECT device, seq, block, keys FROM locked_writes ORDER BY device, seq, block")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut report = MergeReport::default();
+    let trust_root = roster::trust_root(library)?;
+    for (device, seq, block, keys) in locked {
+        if !opener.can_open(keys.split(',')) {
+            continue;
+        }
+        let name = segment_name(&device, seq as u64);
+        let Ok(bytes) = std::fs::read(library.root().join(&name)) else { continue };
+        let Ok((segment, signer)) = open_sealed(&name, &bytes, community) else { continue };
+        let Some(sealed) = segment.sealed.get(block as usize) else { continue };
+        let ops = match opener.open(&block_name(&name, block as usize), sealed) {
+            Some(Ok(ops)) => ops,
+            Some(Err(reason)) => {
+                rejected.push(format!("{device}/{seq}: sealed changes {reason}"));
+                Vec::new()
+            }
+            None => continue,
+        };
+        if !ops.is_empty() {
+            let Ok(admitted) = roster::admit(library.conn(), &trust_root, &segment, &signer)? else { continue };
+            let (merged, refused) = merge_ops(library, &ops, None, Some((&device, &admitted, &signer)), false)?;
+            for (reason, count) in refused {
+                rejected.push(format!("{device}/{seq}: {count} sealed changes refused: {reason}"));
+            }
+            report.applied += merged.applied;
+            report.superseded += merged.superseded;
+            report.refused += merged.refused;
+        }
+        library.conn().execute(
+            "DELETE FROM locked_writes WHERE device = ?1 AND seq = ?2 AND block = ?3",
+            params![device, seq, block],
+        )?;
+    }
+    Ok(report)
 }
 
 /// The originals a sync fetches: None for all of them, or the hashes of what is kept offline

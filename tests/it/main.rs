@@ -11,6 +11,7 @@ mod library;
 mod meet;
 mod members;
 mod privacy;
+mod sealing;
 mod search;
 mod servers;
 mod stories;

@@ -1,0 +1,211 @@
+//! Private by possession: care notes, their messages, leads-only and only-me profile fields and
+//! stories for chosen readers reach only their audience's laptops, sealed; the laptop of a
+//! member outside the audience, and the sync target, hold only ciphertext.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hearth::care::{self, CareAudience, CareNoteDraft};
+use hearth::community::CommunityDraft;
+use hearth::members::{self, MemberDraft, ProfileFields, Role};
+use hearth::storage::{Credentials, Store, Target};
+use hearth::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use hearth::viewer::{Viewer, Visibility};
+use hearth::{roster, sync, Library};
+
+use crate::support::Scratch;
+
+// Each secret is one word no other text holds, so a search of the bytes finds any copy (the
+// row, the search index, a log, a kept segment).
+const NOTE: &str = "Quillworth";
+const MESSAGE: &str = "Brambleton";
+const BIO: &str = "Fennimore";
+const CONTACT: &str = "Oxleigh";
+const STORY: &str = "Marrowdale";
+const FOR_MO: &str = "Thistlecombe";
+const AFTER: &str = "Wrenfield";
+
+#[test]
+fn restricted_data_reaches_only_its_audience_through_a_folder() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    private_by_possession(&scratch, &Target::Folder(folder), &Credentials::default());
+}
+
+#[test]
+fn restricted_data_reaches_only_its_audience_through_s3() {
+    let server = crate::servers::s3("ward");
+    let scratch = Scratch::new();
+    let target = Target::parse(&format!("s3://ward?endpoint=http://127.0.0.1:{}", server.port)).unwrap();
+    let credentials = Credentials { user: "hearth-test".into(), secret: "hearth-test-secret".into() };
+    private_by_possession(&scratch, &target, &credentials);
+}
+
+/// Lea leads; a care note is about Mo; Oz is in neither audience. Then Oz becomes a lead (and
+/// reads the older leads-only data) and steps down (and reads nothing written after).
+fn private_by_possession(scratch: &Scratch, target: &Target, credentials: &Credentials) {
+    let sync = |library: &mut Library| sync::sync_with(library, target, credentials, &Default::default()).unwrap();
+    let mut lea = Library::create(&scratch.path("lea"), CommunityDraft::new("Ward 7", "")).unwrap();
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    sync(&mut lea);
+    let join = |lead: &mut Library, name: &str| {
+        let invitation = roster::invite(lead, name, None).unwrap();
+        sync(lead);
+        sync::join(&scratch.path(name), &invitation, Some(target), credentials).unwrap().0
+    };
+    let mut mo = join(&mut lea, "mo");
+    let mut oz = join(&mut lea, "oz");
+    let (mo_id, oz_id) = (mo.me().unwrap().unwrap(), oz.me().unwrap().unwrap());
+
+    // Mo shares a struggle with the leads, a bio for the leads, a contact for no one, and a
+    // story for the leads.
+    let note = care::share_care_note(
+        &mut mo,
+        CareNoteDraft {
+            member_id: None,
+            consent: String::new(),
+            audience_kind: CareAudience::Leads,
+            audience: vec![],
+            title: "A hard month".into(),
+            body: format!("My mother died last week. {NOTE}"),
+        },
+    )
+    .unwrap()
+    .id;
+    let profile = ProfileFields {
+        bio: format!("Night nurse. {BIO}"),
+        contact: format!("{CONTACT}@example.org"),
+        visibility: BTreeMap::from([("bio".into(), Visibility::Leads), ("contact".into(), Visibility::OnlyMe)]),
+        ..Default::default()
+    };
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    stories::write_story(&mut mo, story(&format!("The night the power went. {STORY}"), StoryVisibility::Leads, vec![]))
+        .unwrap();
+    for library in [&mut mo, &mut lea, &mut oz] {
+        sync(library);
+    }
+    // Lea answers the note and writes a story for Mo alone.
+    care::offer_support(&mut lea, &note, &format!("Thinking of you. {MESSAGE}")).unwrap();
+    stories::write_story(
+        &mut lea,
+        story(&format!("For you, Mo. {FOR_MO}"), StoryVisibility::Members, vec![mo_id.clone()]),
+    )
+    .unwrap();
+    for library in [&mut lea, &mut mo, &mut oz] {
+        sync(library);
+    }
+
+    // The audience reads it all.
+    let lea_reads = reads(&lea, &mo_id);
+    assert!(lea_reads.contains(NOTE) && lea_reads.contains(MESSAGE), "the lead reads the note and its messages");
+    assert!(lea_reads.contains(BIO) && lea_reads.contains(STORY), "and the leads-only field and story");
+    let mo_reads = reads(&mo, &mo_id);
+    for secret in [NOTE, MESSAGE, BIO, CONTACT, STORY, FOR_MO] {
+        assert!(mo_reads.contains(secret), "Mo reads {secret}: it is his, or for him");
+    }
+    // Nobody else holds any of it: not Oz's laptop, not the target; not even the lead holds
+    // Mo's only-me contact.
+    for secret in [NOTE, MESSAGE, BIO, CONTACT, STORY, FOR_MO] {
+        assert_eq!(holding(oz.root(), secret), Vec::<String>::new(), "Oz's laptop holds no {secret}");
+        assert_eq!(target_holding(target, credentials, secret), Vec::<String>::new(), "the target holds no {secret}");
+    }
+    assert_eq!(holding(lea.root(), CONTACT), Vec::<String>::new(), "the lead's laptop holds no only-me field");
+    let oz_sees = members::get(oz.conn(), &Viewer::me(&oz).unwrap(), &mo_id).unwrap();
+    assert_eq!(oz_sees.display_name, "Mo", "what is for everyone still travels");
+
+    // Oz becomes a lead: the next syncs bring the leads' keys, and what was sealed to them
+    // before opens from the segments Oz's laptop kept.
+    members::set_role(&mut lea, &oz_id, Role::Lead).unwrap();
+    sync(&mut lea);
+    let report = sync(&mut oz);
+    assert!(report.keys_received >= 1, "{report:?}");
+    let oz_reads = reads(&oz, &mo_id);
+    for secret in [NOTE, MESSAGE, BIO, STORY] {
+        assert!(oz_reads.contains(secret), "a new lead reads the older leads-only {secret}");
+    }
+    for secret in [CONTACT, FOR_MO] {
+        assert_eq!(holding(oz.root(), secret), Vec::<String>::new(), "still not Mo's own {secret}");
+    }
+
+    // Oz steps down: the leads get a new key, and what Mo writes once he has it is not Oz's.
+    members::set_role(&mut lea, &oz_id, Role::Member).unwrap();
+    for library in [&mut lea, &mut mo] {
+        sync(library);
+    }
+    care::share_care_note(
+        &mut mo,
+        CareNoteDraft {
+            member_id: None,
+            consent: String::new(),
+            audience_kind: CareAudience::Leads,
+            audience: vec![],
+            title: "Still hard".into(),
+            body: format!("The funeral is on Friday. {AFTER}"),
+        },
+    )
+    .unwrap();
+    for library in [&mut mo, &mut lea, &mut oz] {
+        sync(library);
+    }
+    assert!(reads(&lea, &mo_id).contains(AFTER), "the leads read what came after");
+    assert_eq!(holding(oz.root(), AFTER), Vec::<String>::new(), "a lead who stepped down does not");
+    assert_eq!(target_holding(target, credentials, AFTER), Vec::<String>::new());
+}
+
+fn story(body: &str, visibility: StoryVisibility, audience: Vec<String>) -> StoryDraft {
+    StoryDraft {
+        title: "A story".into(),
+        body: body.into(),
+        prompt_id: None,
+        kind: StoryKind::Personal,
+        visibility,
+        audience,
+        photos: vec![],
+    }
+}
+
+/// Everything the window shows a laptop's member: care notes with their messages, Mo's
+/// profile, stories.
+fn reads(library: &Library, mo: &str) -> String {
+    let viewer = Viewer::me(library).unwrap();
+    let notes = care::list_care_notes(library.conn(), &viewer).unwrap();
+    let profile = members::get(library.conn(), &viewer, mo).unwrap();
+    let stories = stories::list_stories(library.conn(), &viewer, &Default::default()).unwrap();
+    format!("{notes:?} {profile:?} {stories:?}")
+}
+
+/// The files under `dir` whose bytes hold `secret` (any case).
+fn holding(dir: &Path, secret: &str) -> Vec<String> {
+    let needle = secret.to_lowercase().into_bytes();
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if contains(&std::fs::read(&path).unwrap_or_default(), &needle) {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+fn target_holding(target: &Target, credentials: &Credentials, secret: &str) -> Vec<String> {
+    let needle = secret.to_lowercase().into_bytes();
+    let store = Store::open(target, credentials).unwrap();
+    let mut found = Vec::new();
+    for folder in ["log", "audiences", "keys", "blobs", "thumbs", "previews", "removed"] {
+        for (name, _) in store.list(folder).unwrap() {
+            if contains(&store.get(&name).unwrap().unwrap_or_default(), &needle) {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
+fn contains(bytes: &[u8], lowercase: &[u8]) -> bool {
+    bytes.windows(lowercase.len()).any(|window| window.eq_ignore_ascii_case(lowercase))
+}
