@@ -344,7 +344,33 @@ pub fn merge(count: usize, dir: Option<&Path>) -> Result<()> {
 
     // The whole way: an invited member's laptop writes the ops, syncs them through a folder,
     // and the founding laptop syncs: read, signature, admission, per-op permissions, merge.
-    let base = scratch(dir, "merge-sync")?;
+    // Once with every op for everyone, once with a tenth of them care notes for the leads,
+    // sealed (target: within 1.3 times the first).
+    let mut times = Vec::new();
+    for (run, sealed_share) in [0.0, 0.1].into_iter().enumerate() {
+        let base = scratch(dir, &format!("merge-sync-{run}"))?;
+        let (sent, received, seconds) = whole_way(&base, count, sealed_share)?;
+        println!(
+            "Synced {} ops ({:.0}% sealed) from an invited laptop through a folder ({} applied, {} refused) in {seconds:.2} s — read, signature, admission, opening, permissions and merge",
+            sent.sent_ops,
+            sealed_share * 100.0,
+            received.merge.applied,
+            received.merge.refused
+        );
+        times.push(seconds);
+    }
+    println!("Sealed against plain: {:.2}× (target: at most 1.3×)", times[1] / times[0]);
+    Ok(())
+}
+
+/// One run of [`merge`]'s whole way: `count` ops written on an invited laptop, `sealed_share`
+/// of them care notes for the leads; returns both sync reports and the founder's seconds.
+fn whole_way(
+    base: &Path,
+    count: usize,
+    sealed_share: f64,
+) -> Result<(crate::sync::SyncReport, crate::sync::SyncReport, f64)> {
+    let columns = ["title", "difference", "involves", "status", "outcome", "reflection", "target_date", "cover"];
     let shared = base.join("shared");
     let mut founder = Library::create(&base.join("a"), crate::community::CommunityDraft::new("Bench", ""))?;
     crate::members::create_my_profile(&mut founder, crate::members::MemberDraft::named("Ada"))?;
@@ -353,9 +379,15 @@ pub fn merge(count: usize, dir: Option<&Path>) -> Result<()> {
     crate::sync::sync_folder(&mut founder, &shared)?;
     let target = crate::storage::Target::Folder(shared.clone());
     let (mut member, _) = crate::sync::join(&base.join("b"), &invitation, Some(&target), &Default::default())?;
+    let bo = member.me()?.unwrap_or_default();
     let per_row = columns.len() + 3; // the columns, plus author, created and updated stamps
+    let care_columns = ["member_id", "consent", "audience_kind", "audience", "title", "body", "closed"];
+    let per_note = care_columns.len() + 4; // and author, created, updated, deleted
+    let notes = (count as f64 * sealed_share / per_note as f64).round() as usize;
+    let rows = (count - notes * per_note).div_ceil(per_row);
     member.write(|w| {
-        for row in 0..count.div_ceil(per_row) {
+        use rusqlite::types::Value;
+        for row in 0..rows {
             // Values the rules accept: a new initiative is an idea, with no outcome yet, and a
             // cover names a file.
             let value = |column: &str| match column {
@@ -363,21 +395,28 @@ pub fn merge(count: usize, dir: Option<&Path>) -> Result<()> {
                 "cover" | "outcome" | "reflection" => String::new(),
                 _ => format!("{column} {row}"),
             };
-            let values: Vec<(&'static str, rusqlite::types::Value)> =
-                columns.iter().map(|c| (*c, rusqlite::types::Value::Text(value(c)))).collect();
+            let values: Vec<(&'static str, Value)> = columns.iter().map(|c| (*c, Value::Text(value(c)))).collect();
             w.apply("initiatives", &format!("bench-initiative-{row:06}"), &values)?;
+            // The notes spread among the initiatives, as a member's writes are.
+            if row % (rows / notes.max(1)).max(1) == 0 && row / (rows / notes.max(1)).max(1) < notes {
+                let values = [
+                    ("member_id", Value::Text(bo.clone())),
+                    ("consent", Value::Text(String::new())),
+                    ("audience_kind", Value::Text("leads".into())),
+                    ("audience", Value::Text("[]".into())),
+                    ("title", Value::Text(format!("A hard week {row}"))),
+                    ("body", Value::Text(format!("What happened on the ward, week {row}"))),
+                    ("closed", Value::Integer(0)),
+                ];
+                w.apply("care_notes", &w.new_id(), &values)?;
+            }
         }
         Ok(())
     })?;
     let sent = crate::sync::sync_folder(&mut member, &shared)?;
     let clock = Stopwatch::start();
     let received = crate::sync::sync_folder(&mut founder, &shared)?;
-    let seconds = clock.seconds();
-    println!(
-        "Synced {} ops from an invited laptop through a folder ({} applied, {} refused) in {seconds:.2} s — read, signature, admission, permissions and merge",
-        sent.sent_ops, received.merge.applied, received.merge.refused
-    );
-    Ok(())
+    Ok((sent, received, clock.seconds()))
 }
 
 /// Media upload to an S3 server: Hearth's transfer against `rclone copy` of the same files to

@@ -209,3 +209,133 @@ fn target_holding(target: &Target, credentials: &Credentials, secret: &str) -> V
 fn contains(bytes: &[u8], lowercase: &[u8]) -> bool {
     bytes.windows(lowercase.len()).any(|window| window.eq_ignore_ascii_case(lowercase))
 }
+
+/// Lea (lead), Mo and Oz on one folder, every laptop up to date.
+fn ward(scratch: &Scratch) -> (Library, Library, Library, std::path::PathBuf) {
+    let folder = scratch.path("shared");
+    let mut lea = Library::create(&scratch.path("lea"), CommunityDraft::new("Ward 7", "")).unwrap();
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    sync::sync_folder(&mut lea, &folder).unwrap();
+    let (mut mo, _) = crate::sync::join(&mut lea, "Mo", &scratch.path("mo"), &folder).unwrap();
+    let (mut oz, _) = crate::sync::join(&mut lea, "Oz", &scratch.path("oz"), &folder).unwrap();
+    for library in [&mut lea, &mut mo, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    (lea, mo, oz, folder)
+}
+
+fn note_for_leads(library: &mut Library, body: &str) -> String {
+    let draft = CareNoteDraft {
+        member_id: None,
+        consent: String::new(),
+        audience_kind: CareAudience::Leads,
+        audience: vec![],
+        title: "A hard month".into(),
+        body: body.into(),
+    };
+    care::share_care_note(library, draft).unwrap().id
+}
+
+/// A member who plants a "leads" key of his own (announced and sealed for himself, signed by
+/// his laptop) gets nothing sealed to it: only a lead's laptop may announce the leads' key.
+#[test]
+fn a_leads_key_planted_by_a_member_is_not_used() {
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    // What Oz's hacked laptop writes: an announcement of a key he holds.
+    let planted = hearth::crypto::AudienceKey::generate().unwrap();
+    let announcement = serde_json::json!({
+        "audience": "leads",
+        "key_id": planted.id(),
+        "public": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, planted.public().as_bytes()),
+        "made_at": i64::MAX / 2,
+        "device": oz.device(),
+    });
+    let key = std::fs::read_to_string(oz.root().join("device.key")).unwrap();
+    let key = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, key.trim()).unwrap();
+    let signing = ed25519_dalek::SigningKey::from_bytes(&key.try_into().unwrap());
+    let signed = {
+        use ed25519_dalek::Signer;
+        let body = announcement.to_string();
+        let header = serde_json::json!({
+            "public_key": roster::encode(signing.verifying_key().as_bytes()),
+            "signature": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, signing.sign(body.as_bytes()).to_bytes()),
+        });
+        format!("{header}\n{body}")
+    };
+    let name = folder.join("audiences/leads").join(format!("{}.json", planted.id()));
+    std::fs::create_dir_all(name.parent().unwrap()).unwrap();
+    std::fs::write(&name, signed).unwrap();
+
+    sync::sync_folder(&mut mo, &folder).unwrap();
+    note_for_leads(&mut mo, &format!("Not for Oz. {NOTE}"));
+    for library in [&mut mo, &mut lea, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert!(reads(&lea, mo.me().unwrap().as_deref().unwrap()).contains(NOTE), "the leads read it");
+    assert_eq!(holding(oz.root(), NOTE), Vec::<String>::new(), "the planted key opened nothing");
+    assert!(
+        !holding(mo.root(), planted.id().as_str()).iter().any(|f| f.ends_with(".json")),
+        "Mo's laptop did not keep the planted announcement"
+    );
+}
+
+/// Ops written before sealing existed (no audience in the log) are sealed when they are sent.
+#[test]
+fn restricted_ops_written_before_sealing_are_sealed_when_sent() {
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    note_for_leads(&mut mo, &format!("Written before the upgrade. {NOTE}"));
+    mo.conn().execute("UPDATE ops SET audience = NULL", []).unwrap();
+    for library in [&mut mo, &mut lea, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert!(reads(&lea, mo.me().unwrap().as_deref().unwrap()).contains(NOTE));
+    assert_eq!(holding(oz.root(), NOTE), Vec::<String>::new());
+    assert_eq!(holding(&folder, NOTE), Vec::<String>::new());
+}
+
+/// Showing to everyone what was restricted sends it again in clear, whole; restricting what
+/// was everyone's seals what follows.
+#[test]
+fn widening_an_audience_sends_what_it_could_not_read_and_narrowing_seals_what_follows() {
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    let mo_id = mo.me().unwrap().unwrap();
+    let oz_viewer = |oz: &Library| Viewer::me(oz).unwrap();
+    let mut draft = story(&format!("First for the leads. {STORY}"), StoryVisibility::Leads, vec![]);
+    let id = stories::write_story(&mut mo, draft.clone()).unwrap().id;
+    let mut profile = ProfileFields {
+        bio: format!("Night nurse. {BIO}"),
+        visibility: BTreeMap::from([("bio".into(), Visibility::Leads)]),
+        ..Default::default()
+    };
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    for library in [&mut mo, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert!(stories::get_story(oz.conn(), &oz_viewer(&oz), &id).is_err());
+
+    draft.visibility = StoryVisibility::Community;
+    stories::update_story(&mut mo, &id, draft).unwrap();
+    profile.visibility.insert("bio".into(), Visibility::Community);
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    for library in [&mut mo, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    let seen = stories::get_story(oz.conn(), &oz_viewer(&oz), &id).unwrap();
+    assert!(seen.body_html.contains(STORY), "the whole story reaches everyone once it is theirs");
+    assert_eq!(seen.author.id, mo_id, "its author and time came with it");
+    let bio = members::get(oz.conn(), &oz_viewer(&oz), &mo_id).unwrap().bio.unwrap_or_default();
+    assert!(bio.contains(BIO), "and the field: {bio:?}");
+
+    // Narrowed again: what Mo writes now is sealed.
+    profile.visibility.insert("bio".into(), Visibility::OnlyMe);
+    profile.bio = format!("Changed. {AFTER}");
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    for library in [&mut mo, &mut lea, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert_eq!(holding(oz.root(), AFTER), Vec::<String>::new());
+    assert_eq!(holding(lea.root(), AFTER), Vec::<String>::new(), "only me is Mo's alone");
+}
