@@ -30,8 +30,12 @@ CREATE TABLE locked_writes (
     PRIMARY KEY (device, seq, block)
 ) STRICT;
 
--- What this library held when sealing began (the newest clock then): restricted data written
--- or merged up to it may have travelled in clear, and is listed for the leads. A library made
--- after this has nothing before it.
+-- What this library held when sealing began (the newest clock then), if it had synced: the
+-- restricted data it held up to that clock may have travelled in clear, and is listed for the
+-- leads. A library that never synced sealed everything it sends (ops without an audience are
+-- sealed when sent); one made after this has nothing before it.
 INSERT OR IGNORE INTO local_settings (key, value)
-    SELECT 'sealing_began', max(hlc) FROM column_clocks HAVING max(hlc) IS NOT NULL;
+    SELECT 'sealing_began', max(hlc) FROM column_clocks
+    WHERE EXISTS (SELECT 1 FROM merged_segments)
+       OR EXISTS (SELECT 1 FROM local_settings WHERE key = 'sync_sent_seq')
+    HAVING max(hlc) IS NOT NULL;

@@ -111,6 +111,7 @@ const COMMANDS: &[&str] = &[
     "pending_invitations",
     "withdraw_invitation",
     "set_aside_changes",
+    "shared_before_sealing",
     "release_set_aside",
     "my_revisions",
     "restore_revision",

@@ -108,9 +108,14 @@ enum Command {
         #[command(flatten)]
         credentials: CredentialArgs,
         /// Encrypt everything stored in the target with the community key (a new target only;
-        /// the key travels in invitations).
-        #[arg(long)]
+        /// the key travels in invitations). A new community's first target is encrypted
+        /// unless `--plain` is given.
+        #[arg(long, conflicts_with = "plain")]
         encrypt: bool,
+        /// Leave a new community's first target unencrypted: whoever holds it can read what is
+        /// shared with everyone (care notes, leads-only and only-me fields stay sealed).
+        #[arg(long)]
+        plain: bool,
         /// Files larger than this many bytes travel in pieces of this size (default 8 MiB).
         #[arg(long)]
         chunk_bytes: Option<u32>,
@@ -137,6 +142,13 @@ enum Command {
         library: PathBuf,
         #[arg(long)]
         release: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restricted data shared before sealing existed (leads): care notes, messages, private
+    /// fields and restricted stories that may be on the laptops listed, in clear.
+    BeforeSealing {
+        library: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -614,8 +626,9 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Moments { command } => run_moments(command)?,
-        Command::Sync { library, target, credentials, encrypt, chunk_bytes, json } => {
+        Command::Sync { library, target, credentials, encrypt, plain, chunk_bytes, json } => {
             let mut lib = Library::open(&library)?;
+            let encrypt = encrypt || (!plain && sync::new_community(&lib)?);
             let options = sync::SyncOptions { encrypt, chunk_bytes };
             let report = sync::sync_remembered(&mut lib, target.as_deref(), credentials.read(), &options)?;
             if json {
@@ -692,6 +705,23 @@ fn run(cli: Cli) -> Result<()> {
                         "{}  {} ({} changes) by {} · {how}: {}",
                         change.id, change.what, change.changes, change.by, change.reason
                     );
+                }
+            }
+        }
+        Command::BeforeSealing { library, json } => {
+            let lib = Library::open(&library)?;
+            let shared = hearth::sealing::shared_before_sealing(&lib)?;
+            if json {
+                print_json(&shared);
+            } else {
+                match shared {
+                    None => println!("Nothing restricted was shared before sealing (or you are not a lead)."),
+                    Some(shared) => {
+                        println!("{}", shared.sentence);
+                        for laptop in shared.laptops {
+                            println!("  {laptop}");
+                        }
+                    }
                 }
             }
         }

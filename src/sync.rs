@@ -2142,6 +2142,20 @@ pub struct SyncStatus {
     pub auto: bool,
     /// Whether a lead removed this laptop from the community (what it writes is refused).
     pub removed: bool,
+    /// Whether this is a new community's founding laptop that has never synced: its first
+    /// target is encrypted unless its lead chooses otherwise ([`new_community`]).
+    pub new_community: bool,
+}
+
+/// Whether `library` founded its community and has shared nothing yet (no target, no key, no
+/// segment sent or merged): the window and the CLI encrypt its first target by default.
+pub fn new_community(library: &Library) -> Result<bool> {
+    let conn = library.conn();
+    let synced: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM merged_segments)", [], |row| row.get(0))?;
+    Ok(!synced
+        && library::get_local(conn, "sync_target")?.is_none()
+        && library::get_local(conn, "invitation_id")?.is_none()
+        && crypto::load(library.root())?.is_none())
 }
 
 pub fn status(library: &Library) -> Result<SyncStatus> {
@@ -2161,6 +2175,7 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
         originals_on_demand: originals_on_demand(library)?,
         auto: auto_sync(library)?,
         removed: roster::removed(library)?,
+        new_community: new_community(library)?,
     })
 }
 

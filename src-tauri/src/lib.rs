@@ -131,6 +131,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync::pending_invitations,
             commands::sync::withdraw_invitation,
             commands::sync::set_aside_changes,
+            commands::sync::shared_before_sealing,
             commands::sync::release_set_aside,
             commands::sync::my_revisions,
             commands::sync::restore_revision,

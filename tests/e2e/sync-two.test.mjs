@@ -41,7 +41,9 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     const a = first.browser;
     await navigate(a, "Settings");
     await (await byLabel(a, "Folder path")).setValue(shared);
-    await (await a.$('//label[contains(., "Encrypt everything stored there")]/input')).click();
+    // A new community's first target is encrypted unless the lead unticks it.
+    const encrypt = await a.$('//label[contains(., "Encrypt everything stored there")]/input');
+    assert.equal(await encrypt.isSelected(), true, "encryption is the default for a new community");
     await (await button(a, "Sync now")).click();
     await waitForText(a, "Sent", { timeout: 60_000 });
     await waitForText(a, "Encrypted: everything stored there is sealed");

@@ -339,3 +339,57 @@ fn widening_an_audience_sends_what_it_could_not_read_and_narrowing_seals_what_fo
     assert_eq!(holding(oz.root(), AFTER), Vec::<String>::new());
     assert_eq!(holding(lea.root(), AFTER), Vec::<String>::new(), "only me is Mo's alone");
 }
+
+/// A library that had synced before sealing existed: the migration remembers how far it had
+/// come, and its leads are told what restricted data may have travelled in clear, and where.
+#[test]
+fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
+    use hearth::db;
+    // The migration itself, on a database of the version before it.
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    db::migrate_to(&mut conn, 18).unwrap();
+    conn.execute_batch(
+        "INSERT INTO column_clocks (tbl, row_id, col, hlc) VALUES ('care_notes', 'n1', 'body', '0000000003e8-000000-dev');
+         INSERT INTO merged_segments (device, seq) VALUES ('other', 1);",
+    )
+    .unwrap();
+    db::migrate_to(&mut conn, 19).unwrap();
+    let began: String =
+        conn.query_row("SELECT value FROM local_settings WHERE key = 'sealing_began'", [], |r| r.get(0)).unwrap();
+    assert_eq!(began, "0000000003e8-000000-dev", "a library that had synced remembers its newest clock");
+    let mut fresh = rusqlite::Connection::open_in_memory().unwrap();
+    db::migrate_to(&mut fresh, 19).unwrap();
+    let none: i64 =
+        fresh.query_row("SELECT count(*) FROM local_settings WHERE key = 'sealing_began'", [], |r| r.get(0)).unwrap();
+    assert_eq!(none, 0, "one that never synced shared nothing in clear");
+
+    // What Lea's laptop lists, once it knows how far it had come.
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, _oz, folder) = ward(&scratch);
+    assert_eq!(hearth::sealing::shared_before_sealing(&lea).unwrap(), None, "nothing before sealing began");
+    note_for_leads(&mut mo, "Before.");
+    let mo_id = mo.me().unwrap().unwrap();
+    let profile = ProfileFields {
+        bio: "Night nurse.".into(),
+        visibility: BTreeMap::from([("bio".into(), Visibility::Leads), ("contact".into(), Visibility::OnlyMe)]),
+        ..Default::default()
+    };
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    for library in [&mut mo, &mut lea] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    lea.conn()
+        .execute(
+            "INSERT OR REPLACE INTO local_settings (key, value) SELECT 'sealing_began', max(hlc) FROM column_clocks",
+            [],
+        )
+        .unwrap();
+    let listed = hearth::sealing::shared_before_sealing(&lea).unwrap().expect("Lea is a lead");
+    assert_eq!((listed.care_notes, listed.profile_fields), (1, 1), "the note and the bio (an empty contact is nothing)");
+    assert_eq!(
+        listed.sentence,
+        "1 care note and 1 leads-only or only-me profile field were shared before sealing existed: they are on these laptops, readable there, and cannot be taken back."
+    );
+    assert_eq!(listed.laptops.len(), 3, "{:?}", listed.laptops);
+    assert_eq!(hearth::sealing::shared_before_sealing(&mo).unwrap(), None, "only leads are told");
+}

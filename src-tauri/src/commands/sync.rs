@@ -236,6 +236,14 @@ pub fn withdraw_invitation(
     })
 }
 
+/// Restricted data shared in clear before sealing existed, for a lead; null for anyone else or
+/// when there was none.
+#[tauri::command]
+#[specta::specta]
+pub fn shared_before_sealing(state: State<AppState>) -> CommandResult<Option<hearth::sealing::SharedBeforeSealing>> {
+    state.with_library(|library| hearth::sealing::shared_before_sealing(library))
+}
+
 /// Changes other laptops sent that this one set aside at merge, with why (leads only).
 #[tauri::command]
 #[specta::specta]

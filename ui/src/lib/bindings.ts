@@ -156,6 +156,11 @@ export const commands = {
 	/**  Changes other laptops sent that this one set aside at merge, with why (leads only). */
 	setAsideChanges: () => typedError<SetAside[], CommandError>(__TAURI_INVOKE("set_aside_changes")),
 	/**
+	 *  Restricted data shared in clear before sealing existed, for a lead; null for anyone else or
+	 *  when there was none.
+	 */
+	sharedBeforeSealing: () => typedError<SharedBeforeSealing | null, CommandError>(__TAURI_INVOKE("shared_before_sealing")),
+	/**
 	 *  A lead releases a change set aside (merges one that waits only for this laptop's clock,
 	 *  lets any other go); returns what is still set aside.
 	 */
@@ -815,6 +820,24 @@ export type Settings = {
 	theme: Theme,
 };
 
+/**
+ *  Restricted data this laptop held when sealing began, which may have travelled in clear to
+ *  the laptops of that time (a library that had synced before this version): what leads are
+ *  told, so they can decide what to do. Counts by kind.
+ */
+export type SharedBeforeSealing = {
+	careNotes: number,
+	careMessages: number,
+	/**  Profile fields for the leads or their member only (each field of each member once). */
+	profileFields: number,
+	/**  Stories for the leads or for chosen members. */
+	stories: number,
+	/**  The laptops in the roster, by their member's name and the laptop's name: where it may be. */
+	laptops: string[],
+	/**  All of it in one plain sentence ([`before_sealing_sentence`]). */
+	sentence: string,
+};
+
 export type Stance = {
 	person: Person,
 	stance: StanceKind,
@@ -973,6 +996,11 @@ export type SyncStatus = {
 	auto: boolean,
 	/**  Whether a lead removed this laptop from the community (what it writes is refused). */
 	removed: boolean,
+	/**
+	 *  Whether this is a new community's founding laptop that has never synced: its first
+	 *  target is encrypted unless its lead chooses otherwise ([`new_community`]).
+	 */
+	newCommunity: boolean,
 };
 
 export type Tag = {
