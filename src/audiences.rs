@@ -136,7 +136,11 @@ fn parse_name(name: &str) -> Option<(String, String, Option<String>)> {
     }
     match parts[..] {
         [audience, key_id] => Some((audience.to_owned(), key_id.to_owned(), None)),
-        [audience, key_id, device] => Some((audience.to_owned(), key_id.to_owned(), Some(device.to_owned()))),
+        // `<device>_<random>`: a name nobody can take before the envelope is written.
+        [audience, key_id, file] => {
+            let (device, _) = file.rsplit_once('_')?;
+            Some((audience.to_owned(), key_id.to_owned(), Some(device.to_owned())))
+        }
         _ => None,
     }
 }
@@ -217,17 +221,27 @@ pub(crate) struct Recipient {
     pub public: curve25519_dalek::montgomery::MontgomeryPoint,
 }
 
-/// The recipients of a write for `audience` (its names, see [`sealing`]). A member with no
-/// laptop and no key yet receives nothing (there is no laptop to read it on).
-pub(crate) fn recipients(conn: &Connection, audience: &[&str]) -> Result<Vec<Recipient>> {
+/// The recipients of a write for `audience` (its names, see [`sealing`]): each audience's
+/// newest key, when every laptop known to hold it (its maker, and those this laptop saw an
+/// envelope for) is entitled to it now; else (a lead stepped down, a laptop was removed, and
+/// no new key has come yet) each laptop entitled now, by its own key. A member with no laptop
+/// and no key yet receives nothing (there is no laptop to read it on).
+pub(crate) fn recipients(conn: &Connection, root: &Path, audience: &[&str]) -> Result<Vec<Recipient>> {
     let mut out = Vec::new();
     for name in audience {
-        let newest: Option<(String, String)> = conn
+        let newest: Option<(String, String, String)> = conn
             .prepare_cached(
-                "SELECT key_id, public FROM audience_keys WHERE audience = ?1 ORDER BY made_at DESC, key_id DESC LIMIT 1",
+                "SELECT key_id, public, device FROM audience_keys WHERE audience = ?1
+                 ORDER BY made_at DESC, key_id DESC LIMIT 1",
             )?
-            .query_row([name], |row| Ok((row.get(0)?, row.get(1)?)))
+            .query_row([name], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
             .optional()?;
+        let newest = match newest {
+            Some((key_id, public, maker)) if held_by_entitled(conn, root, name, &key_id, &maker)? => {
+                Some((key_id, public))
+            }
+            _ => None,
+        };
         let public = newest.as_ref().and_then(|(_, public)| {
             let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, public).ok()?;
             Some(curve25519_dalek::montgomery::MontgomeryPoint(bytes.try_into().ok()?))
@@ -250,6 +264,22 @@ pub(crate) fn recipients(conn: &Connection, audience: &[&str]) -> Result<Vec<Rec
     Ok(out)
 }
 
+/// Whether every laptop known to hold key `key_id` of `audience` is entitled to it now.
+fn held_by_entitled(conn: &Connection, root: &Path, audience: &str, key_id: &str, maker: &str) -> Result<bool> {
+    if !entitled(conn, audience, maker)? {
+        return Ok(false);
+    }
+    let folder = root.join(FOLDER).join(audience).join(key_id);
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((device, _)) = name.strip_suffix(".json").and_then(|n| n.rsplit_once('_')) else { continue };
+        if !entitled(conn, audience, device)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// What one exchange of audience keys did.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Exchanged {
@@ -266,14 +296,17 @@ pub(crate) struct Exchanged {
 /// audience this laptop is in that has none (or whose newest reached a laptop no longer
 /// entitled), and seals each key it holds for every entitled laptop that lacks it. What the
 /// roster cannot place yet is left for a later sync.
+/// With `make` false only steps 1 and 2: before merge, when this laptop's roster may not know
+/// yet who stepped down, it makes and hands out nothing.
 pub(crate) fn exchange(
     access: &impl Access,
     store: &Store,
     device_key: &ed25519_dalek::SigningKey,
+    make: bool,
     refused: &mut Vec<String>,
 ) -> Result<Exchanged> {
     let mut done = Exchanged::default();
-    let root = access.with(|library| Ok(library.root().to_path_buf()))?;
+    let (root, now) = access.with(|library| Ok((library.root().to_path_buf(), library.now().0)))?;
     let mut ring = AudienceRing::load(&root)?;
     let on_target: Vec<String> = store.list(FOLDER)?.into_iter().map(|(name, _)| name).collect();
     let target = listing(on_target.iter().cloned());
@@ -293,8 +326,10 @@ pub(crate) fn exchange(
             .ok()
             .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
             .map(curve25519_dalek::montgomery::MontgomeryPoint);
+        // A key "made" in the future would stay the newest for good.
         let fits = said.audience == *audience
             && said.key_id == *key_id
+            && said.made_at <= now + crate::sync::FUTURE_LIMIT_MS
             && public.is_some_and(|public| crypto::public_id(&public) == *key_id);
         let stored = access.with(|library| {
             let conn = library.conn();
@@ -363,7 +398,9 @@ pub(crate) fn exchange(
     }
 
     // 3. Make the keys this laptop's audiences need, and hand out every key it holds.
-    let now = access.with(|library| Ok(library.now().0))?;
+    if !make {
+        return Ok(done);
+    }
     let held = listing(kept(&root));
     let mine: Vec<String> = access.with(|library| {
         let conn = library.conn();
@@ -382,14 +419,9 @@ pub(crate) fn exchange(
         }
         Ok(mine)
     })?;
+    // Only envelopes this laptop checked count (the names on the target are anyone's to plant).
     let envelopes_of = |key_id: &str| -> HashSet<String> {
-        target
-            .sealed
-            .iter()
-            .chain(&held.sealed)
-            .filter(|(_, id, ..)| id == key_id)
-            .map(|(_, _, device, _)| device.clone())
-            .collect()
+        held.sealed.iter().filter(|(_, id, ..)| id == key_id).map(|(_, _, device, _)| device.clone()).collect()
     };
     for audience in &mine {
         let newest: Option<(String, i64, String)> = access.with(|library| {
@@ -418,7 +450,7 @@ pub(crate) fn exchange(
         };
         if renew {
             let key = AudienceKey::generate()?;
-            let made_at = now.max(newest.as_ref().map_or(0, |(_, made_at, _)| made_at + 1));
+            let made_at = now.max(newest.as_ref().map_or(0, |(_, made_at, _)| made_at.saturating_add(1)));
             let said = Announcement {
                 audience: audience.clone(),
                 key_id: key.id(),
@@ -458,7 +490,8 @@ pub(crate) fn exchange(
                     made_at,
                     sealed: roster::encode(&key.seal_for(public)?),
                 };
-                let name = format!("{FOLDER}/{audience}/{key_id}/{device}.json");
+                let nonce = &crypto::AudienceKey::generate()?.id()[..8];
+                let name = format!("{FOLDER}/{audience}/{key_id}/{device}_{nonce}.json");
                 let signed =
                     crate::sync::sign(&serde_json::to_vec(&envelope).expect("envelopes serialise"), device_key);
                 done.handed_out += u32::from(store.put_new(&name, signed.clone())?);

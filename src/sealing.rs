@@ -79,16 +79,43 @@ pub fn audience(
         }
         "members" => {
             let Some((_, field)) = PROFILE_FIELDS.iter().find(|(c, _)| *c == column) else { return Ok(None) };
-            let visibility: serde_json::Value =
-                serde_json::from_str(&text(values.get("visibility"))).unwrap_or_default();
-            match visibility[field].as_str() {
-                Some("leads") => Some([LEADS.to_owned(), member(row)].into()),
-                Some("onlyMe") => Some([member(row)].into()),
+            field_audience(row, field, values)
+        }
+        // A birthday board's messages would tell the day of a birthday kept from others.
+        "celebration_messages" => {
+            let occasion = text(values.get("occasion"));
+            let mut parts = occasion.split(':');
+            match (parts.next(), parts.next()) {
+                (Some("birthday"), Some(id)) if !id.is_empty() => {
+                    let owner = Writing { conn, table: "members", row: id, columns: &[] };
+                    field_audience(id, "birthday", &owner).map(|mut audience| {
+                        add_member(&mut audience, values.get("author"));
+                        audience
+                    })
+                }
                 _ => None,
             }
         }
         _ => None,
     })
+}
+
+/// Whether ops of `table`.`column` may ever travel sealed: what a sealed block may hold (a
+/// block holding anything else is a crafted one).
+pub fn may_be_sealed(table: &str, column: &str) -> bool {
+    ROW_SCOPED.contains(&table)
+        || table == "celebration_messages"
+        || table == "members" && PROFILE_FIELDS.iter().any(|(c, _)| *c == column)
+}
+
+/// The audience of member `id`'s profile field `field` ("bio", "birthday"…): None for everyone.
+fn field_audience(id: &str, field: &str, values: &dyn RowValues) -> Option<BTreeSet<String>> {
+    let visibility: serde_json::Value = serde_json::from_str(&text(values.get("visibility"))).unwrap_or_default();
+    match visibility[field].as_str() {
+        Some("leads") => Some([LEADS.to_owned(), member(id)].into()),
+        Some("onlyMe") => Some([member(id)].into()),
+        _ => None,
+    }
 }
 
 /// Restricted data this laptop held when sealing began, which may have travelled in clear to
@@ -124,7 +151,10 @@ pub fn shared_before_sealing(library: &crate::library::Library) -> Result<Option
     };
     let mut shared = SharedBeforeSealing {
         care_notes: count(&format!("SELECT count(*) FROM care_notes t WHERE {}", before("care_notes", "body")))?,
-        care_messages: count(&format!("SELECT count(*) FROM care_messages t WHERE {}", before("care_messages", "body")))?,
+        care_messages: count(&format!(
+            "SELECT count(*) FROM care_messages t WHERE {}",
+            before("care_messages", "body")
+        ))?,
         stories: count(&format!(
             "SELECT count(*) FROM stories t WHERE visibility != 'community' AND {}",
             before("stories", "body")
@@ -172,7 +202,9 @@ pub fn before_sealing_sentence(shared: &SharedBeforeSealing) -> String {
     };
     let total = shared.care_notes + shared.care_messages + shared.profile_fields + shared.stories;
     let verb = if total == 1 { "was" } else { "were" };
-    format!("{listed} {verb} shared before sealing existed: they are on these laptops, readable there, and cannot be taken back.")
+    format!(
+        "{listed} {verb} shared before sealing existed: they are on these laptops, readable there, and laptops that join later receive them too; this cannot be taken back."
+    )
 }
 
 /// An audience as the op log stores it: '' for everyone, else names joined by commas.

@@ -27,7 +27,7 @@ use crate::storage::{self, Credentials, Store, Target};
 use crate::{audiences, envelopes};
 
 /// The target's format; a target written by a newer Hearth is never written by this one.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Ops stamped further ahead of this device's clock are set aside, and merged at a later sync
 /// once its clock has come near them; an incoming stamp moves this device's clock at most this
 /// far past its own (5 minutes: more than laptops kept by a time server drift apart).
@@ -134,6 +134,12 @@ pub struct SealedKey {
     pub sealed: String,
 }
 
+/// At most this many sealed blocks a segment (one per audience among at most
+/// [`SEGMENT_OPS`] ops: far more than any community's members and their care notes' audiences)...
+const MAX_SEALED_BLOCKS: usize = 5_000;
+/// ...and this many recipients a block (the audiences named, or each laptop of them).
+const MAX_RECIPIENTS: usize = 1_000;
+
 /// What a block of sealed ops is bound to: its segment and its place.
 fn block_name(segment: &str, index: usize) -> String {
     format!("{segment}#{index}")
@@ -196,7 +202,13 @@ impl Opener {
             let plain = data_key
                 .open(name, &body)
                 .map_err(|_| "cannot be decrypted (altered, or moved from another segment)")?;
-            serde_json::from_slice(&plain).map_err(|e| format!("damaged ({e})"))
+            let ops: Vec<Op> = serde_json::from_slice(&plain).map_err(|e| format!("damaged ({e})"))?;
+            // Only what may be restricted travels sealed: anything else in a block would merge
+            // on the laptops that open it and not on the others.
+            if let Some(op) = ops.iter().find(|op| !crate::sealing::may_be_sealed(&op.table, &op.column)) {
+                return Err(format!("hold {}.{}, which is never sealed", op.table, op.column));
+            }
+            Ok(ops)
         })())
     }
 }
@@ -569,9 +581,11 @@ fn next_segment(library: &Library) -> Result<Option<(Segment, i64, u32)>> {
     let mut clear = Vec::new();
     let mut restricted: BTreeMap<String, Vec<Op>> = BTreeMap::new();
     for (_, op, audience) in rows {
+        // An op written for everyone and not sent yet follows its row's audience now: a field
+        // made leads-only before the first sync never leaves in clear.
         let audience = match audience {
-            Some(audience) => audience,
-            None => {
+            Some(audience) if !audience.is_empty() => audience,
+            _ => {
                 let row = crate::rules::Writing { conn, table: &op.table, row: &op.row, columns: &[] };
                 crate::sealing::to_text(&crate::sealing::audience(conn, &op.table, &op.row, &op.column, &row)?)
             }
@@ -584,12 +598,15 @@ fn next_segment(library: &Library) -> Result<Option<(Segment, i64, u32)>> {
     let name = segment_name(library.device(), seq);
     let mut sealed = Vec::new();
     for (audience, ops) in restricted {
-        let recipients = audiences::recipients(conn, &crate::sealing::names(&audience))?;
+        let recipients = audiences::recipients(conn, library.root(), &crate::sealing::names(&audience))?;
         if let Some(block) = seal_ops(&block_name(&name, sealed.len()), &ops, &recipients)? {
             sealed.push(block);
         }
     }
-    let segment = Segment { format: FORMAT, device: library.device().to_owned(), seq, ops: clear, sealed };
+    // A segment with sealed ops is format 2: a Hearth before sealing refuses it (and reads it
+    // after its upgrade) rather than merge half of it for good.
+    let format = if sealed.is_empty() { 1 } else { FORMAT };
+    let segment = Segment { format, device: library.device().to_owned(), seq, ops: clear, sealed };
     Ok(Some((segment, last, count)))
 }
 
@@ -984,7 +1001,7 @@ pub fn run(
     let mut keyring = check_format(store, &root, options.encrypt)?;
     // Audience keys before anything is sealed to them.
     let mut rejected_keys = Vec::new();
-    let audience_news = audiences::exchange(access, store, &key, &mut rejected_keys)?;
+    let audience_news = audiences::exchange(access, store, &key, false, &mut rejected_keys)?;
     let outgoing = access.with(|library| next_segment(library))?;
     // Keys a lead sealed for this laptop first (others may already seal with them), then,
     // on a lead's laptop, the keys others lack.
@@ -1356,7 +1373,7 @@ pub fn run(
     }
     // Audience keys again, now that the roster is up to date (a new lead, a new laptop), and
     // what was sealed to a key that has now arrived is opened from the kept segments.
-    let audience_news = audiences::exchange(access, store, &key, &mut report.rejected)?;
+    let audience_news = audiences::exchange(access, store, &key, true, &mut report.rejected)?;
     report.keys_received += audience_news.received;
     report.keys_handed_out += audience_news.handed_out;
     report.relayed += audience_news.relayed;
@@ -1709,6 +1726,12 @@ fn merge_segment(
             return Ok(Merged::Refused);
         }
     };
+    if segment.sealed.len() > MAX_SEALED_BLOCKS || segment.sealed.iter().any(|block| block.to.len() > MAX_RECIPIENTS) {
+        report.rejected.push(format!(
+            "{device}/{seq}: more sealed blocks or recipients than Hearth writes ({MAX_SEALED_BLOCKS} blocks of {MAX_RECIPIENTS})"
+        ));
+        return Ok(Merged::Refused);
+    }
     if segment.format > FORMAT {
         report.rejected.push(format!("{device}/{seq}: written by a newer Hearth (format {})", segment.format));
         return Ok(Merged::Refused);
@@ -1780,14 +1803,35 @@ fn open_locked(library: &mut Library, community: Option<&Keyring>, rejected: &mu
         .collect::<rusqlite::Result<_>>()?;
     let mut report = MergeReport::default();
     let trust_root = roster::trust_root(library)?;
+    // Each kept segment is read once, however many of its blocks open.
+    let mut read: Option<(String, Option<(Segment, String)>)> = None;
+    let forget = |library: &Library, device: &str, seq: i64, block: i64| -> Result<()> {
+        library.conn().execute(
+            "DELETE FROM locked_writes WHERE device = ?1 AND seq = ?2 AND block = ?3",
+            params![device, seq, block],
+        )?;
+        Ok(())
+    };
     for (device, seq, block, keys) in locked {
         if !opener.can_open(keys.split(',')) {
             continue;
         }
         let name = segment_name(&device, seq as u64);
-        let Ok(bytes) = std::fs::read(library.root().join(&name)) else { continue };
-        let Ok((segment, signer)) = open_sealed(&name, &bytes, community) else { continue };
-        let Some(sealed) = segment.sealed.get(block as usize) else { continue };
+        if read.as_ref().is_none_or(|(read_name, _)| *read_name != name) {
+            let opened = std::fs::read(library.root().join(&name))
+                .ok()
+                .and_then(|bytes| open_sealed(&name, &bytes, community).ok());
+            read = Some((name.clone(), opened));
+        }
+        // A kept segment that is gone or no longer opens never will: its blocks are let go.
+        let Some((_, Some((segment, signer)))) = &read else {
+            forget(library, &device, seq, block)?;
+            continue;
+        };
+        let Some(sealed) = segment.sealed.get(block as usize) else {
+            forget(library, &device, seq, block)?;
+            continue;
+        };
         let ops = match opener.open(&block_name(&name, block as usize), sealed) {
             Some(Ok(ops)) => ops,
             Some(Err(reason)) => {
@@ -1797,8 +1841,9 @@ fn open_locked(library: &mut Library, community: Option<&Keyring>, rejected: &mu
             None => continue,
         };
         if !ops.is_empty() {
-            let Ok(admitted) = roster::admit(library.conn(), &trust_root, &segment, &signer)? else { continue };
-            let (merged, refused) = merge_ops(library, &ops, None, Some((&device, &admitted, &signer)), false)?;
+            // Its writer's laptop may be waiting for its roster entry: tried again next sync.
+            let Ok(admitted) = roster::admit(library.conn(), &trust_root, segment, signer)? else { continue };
+            let (merged, refused) = merge_ops(library, &ops, None, Some((&device, &admitted, signer)), false)?;
             for (reason, count) in refused {
                 rejected.push(format!("{device}/{seq}: {count} sealed changes refused: {reason}"));
             }
@@ -1806,10 +1851,7 @@ fn open_locked(library: &mut Library, community: Option<&Keyring>, rejected: &mu
             report.superseded += merged.superseded;
             report.refused += merged.refused;
         }
-        library.conn().execute(
-            "DELETE FROM locked_writes WHERE device = ?1 AND seq = ?2 AND block = ?3",
-            params![device, seq, block],
-        )?;
+        forget(library, &device, seq, block)?;
     }
     Ok(report)
 }

@@ -24,6 +24,7 @@ const CONTACT: &str = "Oxleigh";
 const STORY: &str = "Marrowdale";
 const FOR_MO: &str = "Thistlecombe";
 const AFTER: &str = "Wrenfield";
+const LEA_HOME: &str = "Pemberleigh";
 
 #[test]
 fn restricted_data_reaches_only_its_audience_through_a_folder() {
@@ -84,6 +85,14 @@ fn private_by_possession(scratch: &Scratch, target: &Target, credentials: &Crede
     for library in [&mut mo, &mut lea, &mut oz] {
         sync(library);
     }
+    // Lea keeps where she lives to the leads.
+    let lea_id = lea.me().unwrap().unwrap();
+    let lea_profile = ProfileFields {
+        location: format!("{LEA_HOME} Street"),
+        visibility: BTreeMap::from([("location".into(), Visibility::Leads)]),
+        ..Default::default()
+    };
+    members::update_profile(&mut lea, &lea_id, "Lea", &lea_profile).unwrap();
     // Lea answers the note and writes a story for Mo alone.
     care::offer_support(&mut lea, &note, &format!("Thinking of you. {MESSAGE}")).unwrap();
     stories::write_story(
@@ -105,7 +114,7 @@ fn private_by_possession(scratch: &Scratch, target: &Target, credentials: &Crede
     }
     // Nobody else holds any of it: not Oz's laptop, not the target; not even the lead holds
     // Mo's only-me contact.
-    for secret in [NOTE, MESSAGE, BIO, CONTACT, STORY, FOR_MO] {
+    for secret in [NOTE, MESSAGE, BIO, CONTACT, STORY, FOR_MO, LEA_HOME] {
         assert_eq!(holding(oz.root(), secret), Vec::<String>::new(), "Oz's laptop holds no {secret}");
         assert_eq!(target_holding(target, credentials, secret), Vec::<String>::new(), "the target holds no {secret}");
     }
@@ -123,6 +132,12 @@ fn private_by_possession(scratch: &Scratch, target: &Target, credentials: &Crede
     for secret in [NOTE, MESSAGE, BIO, STORY] {
         assert!(oz_reads.contains(secret), "a new lead reads the older leads-only {secret}");
     }
+    let lea_seen = members::get(oz.conn(), &Viewer::me(&oz).unwrap(), &lea_id).unwrap();
+    assert!(
+        lea_seen.location.unwrap_or_default().contains(LEA_HOME),
+        "and the founder's leads-only field: {:?}",
+        report.rejected
+    );
     for secret in [CONTACT, FOR_MO] {
         assert_eq!(holding(oz.root(), secret), Vec::<String>::new(), "still not Mo's own {secret}");
     }
@@ -385,11 +400,110 @@ fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
         )
         .unwrap();
     let listed = hearth::sealing::shared_before_sealing(&lea).unwrap().expect("Lea is a lead");
-    assert_eq!((listed.care_notes, listed.profile_fields), (1, 1), "the note and the bio (an empty contact is nothing)");
+    assert_eq!(
+        (listed.care_notes, listed.profile_fields),
+        (1, 1),
+        "the note and the bio (an empty contact is nothing)"
+    );
     assert_eq!(
         listed.sentence,
-        "1 care note and 1 leads-only or only-me profile field were shared before sealing existed: they are on these laptops, readable there, and cannot be taken back."
+        "1 care note and 1 leads-only or only-me profile field were shared before sealing existed: they are on these laptops, readable there, and laptops that join later receive them too; this cannot be taken back."
     );
     assert_eq!(listed.laptops.len(), 3, "{:?}", listed.laptops);
     assert_eq!(hearth::sealing::shared_before_sealing(&mo).unwrap(), None, "only leads are told");
+}
+
+/// A field made private before it ever left the laptop never leaves in clear: what was written
+/// for everyone and not sent yet follows the field's audience when it is sent.
+#[test]
+fn a_field_made_private_before_its_first_sync_never_leaves_in_clear() {
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    let mo_id = mo.me().unwrap().unwrap();
+    let mut profile = ProfileFields { location: format!("Flat 2, {CONTACT} Road"), ..Default::default() };
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    profile.visibility.insert("location".into(), Visibility::OnlyMe);
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    for library in [&mut mo, &mut lea, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert!(reads(&mo, &mo_id).contains(CONTACT));
+    for (who, root) in [("Oz", oz.root()), ("Lea", lea.root()), ("the folder", folder.as_path())] {
+        assert_eq!(holding(root, CONTACT), Vec::<String>::new(), "{who} holds no copy of the first, unsent value");
+    }
+}
+
+/// A board message for a birthday kept to the leads tells the day: it is sealed like the
+/// birthday.
+#[test]
+fn messages_for_a_birthday_kept_to_the_leads_reach_only_them() {
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    let mo_id = mo.me().unwrap().unwrap();
+    let profile = ProfileFields {
+        birthday: "03-14".into(),
+        celebrate_birthday: true,
+        visibility: BTreeMap::from([("birthday".into(), Visibility::Leads)]),
+        ..Default::default()
+    };
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    for library in [&mut mo, &mut lea] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    let year = hearth::celebrations::upcoming(
+        lea.conn(),
+        &Viewer::me(&lea).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        366,
+    )
+    .unwrap()
+    .into_iter()
+    .find(|occasion| occasion.member.id == mo_id)
+    .expect("the lead sees Mo's birthday")
+    .key;
+    hearth::celebrations::leave_message(&mut lea, &year, &format!("Happy birthday! {MESSAGE}"), &[]).unwrap();
+    for library in [&mut lea, &mut mo, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert!(hearth::celebrations::board(mo.conn(), &Viewer::me(&mo).unwrap(), &year).unwrap().messages.len() == 1);
+    assert_eq!(holding(oz.root(), MESSAGE), Vec::<String>::new(), "Oz may not know the day");
+    assert_eq!(holding(&folder, MESSAGE), Vec::<String>::new());
+}
+
+/// A lead who stepped down gets nothing written once the writer knows it, even before the
+/// leads have a new key: the writer seals to the leads' own laptops instead of to a key the
+/// former lead holds.
+#[test]
+fn a_key_held_by_a_laptop_no_longer_entitled_is_not_sealed_to() {
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    let oz_id = oz.me().unwrap().unwrap();
+    members::set_role(&mut lea, &oz_id, Role::Lead).unwrap();
+    for library in [&mut lea, &mut oz, &mut mo] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    let announced = |folder: &Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(folder.join("audiences/leads"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect()
+    };
+    let before = announced(&folder);
+    members::set_role(&mut lea, &oz_id, Role::Member).unwrap();
+    sync::sync_folder(&mut lea, &folder).unwrap();
+    // The new leads key has not reached Mo (its announcement is lost on the way); the
+    // step-down has.
+    let new: Vec<_> = announced(&folder).into_iter().filter(|p| !before.contains(p)).collect();
+    assert_eq!(new.len(), 1, "Lea's laptop made a new leads key when Oz stepped down");
+    std::fs::remove_file(&new[0]).unwrap();
+    std::fs::remove_file(lea.root().join(new[0].strip_prefix(&folder).unwrap())).unwrap();
+    sync::sync_folder(&mut mo, &folder).unwrap();
+    note_for_leads(&mut mo, &format!("After the step down. {AFTER}"));
+    for library in [&mut mo, &mut lea, &mut oz] {
+        sync::sync_folder(library, &folder).unwrap();
+    }
+    assert!(reads(&lea, mo.me().unwrap().as_deref().unwrap()).contains(AFTER), "the leads read it");
+    assert_eq!(holding(oz.root(), AFTER), Vec::<String>::new(), "the lead who stepped down does not");
 }
