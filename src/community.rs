@@ -5,11 +5,11 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use crate::changes::Writer;
 use crate::clock::Millis;
 use crate::error::{Error, ReadOnlyReason, Result};
-use crate::library::Library;
-use crate::members::{self, Member};
+use crate::people::members::{self, Member};
+use crate::store::library::Library;
+use crate::store::write::Writer;
 use crate::viewer::Viewer;
 
 pub const NAME_MAX: usize = 120;
@@ -140,8 +140,8 @@ pub fn info(library: &Library) -> Result<LibraryInfo> {
         dimensions: dimensions(conn)?,
         member_count: members::count(conn)?,
         me,
-        library_version: crate::db::user_version(conn)?,
-        app_library_version: crate::db::latest_version(),
+        library_version: crate::store::db::user_version(conn)?,
+        app_library_version: crate::store::db::latest_version(),
         read_only: library.read_only().cloned(),
     })
 }

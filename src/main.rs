@@ -6,12 +6,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use hearth::community::{self, CommunityDraft};
-use hearth::members::{self, MemberDraft};
-use hearth::roster;
-use hearth::storage::{Credentials, Target};
+use hearth::people::members::{self, MemberDraft};
+use hearth::sync::roster;
+use hearth::sync::storage::{Credentials, Target};
 use hearth::viewer::Viewer;
-use hearth::{albums, bench, celebrations, exchange, export, import, initiatives, media, moments, stories, sync};
-use hearth::{demo, Library, Result};
+use hearth::{
+    dev::bench, initiatives, memories::albums, memories::export, memories::import, memories::media, memories::moments,
+    people::celebrations, people::exchange, people::stories, sync,
+};
+use hearth::{dev::demo, Library, Result};
 
 #[derive(Parser)]
 #[command(name = "hearth", version, about = "A community of practice's people, memory and initiatives")]
@@ -601,7 +604,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Members { command: MembersCommand::Portrait { library, image } } => {
             let mut lib = Library::open(&library)?;
-            let bytes = hearth::images::read_image_file(&image)?;
+            let bytes = hearth::ingest::images::read_image_file(&image)?;
             let me = members::set_my_portrait(&mut lib, &bytes)?;
             println!("Portrait of {} set", me.display_name);
         }
@@ -710,7 +713,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::BeforeSealing { library, json } => {
             let lib = Library::open(&library)?;
-            let shared = hearth::sealing::shared_before_sealing(&lib)?;
+            let shared = hearth::store::sealing::shared_before_sealing(&lib)?;
             if json {
                 print_json(&shared);
             } else {

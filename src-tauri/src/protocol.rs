@@ -12,7 +12,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 use hearth::viewer::Viewer;
-use hearth::{blobs, media};
+use hearth::{memories::media, store::blobs};
 use tauri::http::{Request, Response, StatusCode};
 use tauri::{AppHandle, Manager};
 

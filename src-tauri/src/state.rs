@@ -106,7 +106,7 @@ pub struct OpenLibrary<'a> {
     pub root: PathBuf,
 }
 
-impl hearth::library::Access for OpenLibrary<'_> {
+impl hearth::store::library::Access for OpenLibrary<'_> {
     fn with<T>(&self, change: impl FnOnce(&mut Library) -> hearth::Result<T>) -> hearth::Result<T> {
         let mut guard = self.state.library.lock().unwrap_or_else(|p| p.into_inner());
         match guard.as_mut() {

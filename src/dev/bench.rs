@@ -10,11 +10,11 @@ use rusqlite::params;
 
 use crate::clock::{Millis, Stopwatch};
 use crate::community::CommunityDraft;
+use crate::dev::sample::{self, SampleExif};
 use crate::error::{Error, Result};
-use crate::import::{self, ImportOptions};
-use crate::library::Library;
-use crate::media::{self, MediaQuery, PageCursor};
-use crate::sample::{self, SampleExif};
+use crate::memories::import::{self, ImportOptions};
+use crate::memories::media::{self, MediaQuery, PageCursor};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
 
 fn scratch(dir: Option<&Path>, name: &str) -> Result<PathBuf> {
@@ -373,11 +373,11 @@ fn whole_way(
     let columns = ["title", "difference", "involves", "status", "outcome", "reflection", "target_date", "cover"];
     let shared = base.join("shared");
     let mut founder = Library::create(&base.join("a"), crate::community::CommunityDraft::new("Bench", ""))?;
-    crate::members::create_my_profile(&mut founder, crate::members::MemberDraft::named("Ada"))?;
+    crate::people::members::create_my_profile(&mut founder, crate::people::members::MemberDraft::named("Ada"))?;
     crate::sync::sync_folder(&mut founder, &shared)?;
-    let invitation = crate::roster::invite(&mut founder, "Bo", None)?;
+    let invitation = crate::sync::roster::invite(&mut founder, "Bo", None)?;
     crate::sync::sync_folder(&mut founder, &shared)?;
-    let target = crate::storage::Target::Folder(shared.clone());
+    let target = crate::sync::storage::Target::Folder(shared.clone());
     let (mut member, _) = crate::sync::join(&base.join("b"), &invitation, Some(&target), &Default::default())?;
     let bo = member.me()?.unwrap_or_default();
     let per_row = columns.len() + 3; // the columns, plus author, created and updated stamps
@@ -464,7 +464,7 @@ pub fn upload(files: usize, megabytes: usize, rounds: usize, endpoint: Option<&s
             format!("http://127.0.0.1:{port}")
         }
     };
-    let credentials = crate::storage::Credentials { user: "bench".into(), secret: "bench-secret".into() };
+    let credentials = crate::sync::storage::Credentials { user: "bench".into(), secret: "bench-secret".into() };
     let rclone_available = Command::new("rclone").arg("version").output().is_ok_and(|o| o.status.success());
     let (mut hearth_best, mut rclone_best) = (f64::MAX, f64::MAX);
     for round in 1..=rounds {
@@ -472,13 +472,16 @@ pub fn upload(files: usize, megabytes: usize, rounds: usize, endpoint: Option<&s
         for bucket in [&ours, &theirs] {
             make_bucket(&endpoint, bucket)?;
         }
-        let target =
-            crate::storage::Target::S3 { bucket: ours, endpoint: Some(endpoint.clone()), region: "us-east-1".into() };
-        let store = crate::storage::Store::open(&target, &credentials)?;
+        let target = crate::sync::storage::Target::S3 {
+            bucket: ours,
+            endpoint: Some(endpoint.clone()),
+            region: "us-east-1".into(),
+        };
+        let store = crate::sync::storage::Store::open(&target, &credentials)?;
         let clock = Stopwatch::start();
         let present = store.list("blobs")?.len();
         let uploads = names.iter().map(|n| (format!("blobs/{n}"), blobs.join(n))).collect();
-        let sent = store.upload(uploads, crate::storage::CHUNK_BYTES, &|_, bytes| Ok(bytes), &|_| {})?;
+        let sent = store.upload(uploads, crate::sync::storage::CHUNK_BYTES, &|_, bytes| Ok(bytes), &|_| {})?;
         let hearth = clock.seconds();
         if present != 0 || sent as usize != files {
             return Err(Error::invalid("bench", format!("uploaded {sent} of {files}")));

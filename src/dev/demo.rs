@@ -4,18 +4,18 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::care::{self, CareAudience, CareNoteDraft};
-use crate::celebrations::{self, AccomplishmentDraft, AccomplishmentKind};
 use crate::clock::{FixedClock, Millis};
 use crate::community::CommunityDraft;
 use crate::error::Result;
 use crate::ids::IdSource;
-use crate::import::{self, ImportOptions};
-use crate::library::Library;
-use crate::media::{self, MediaQuery, PhotoConsent};
-use crate::members::{self, MemberDraft, ProfileFields, Role};
-use crate::moments::{self, MomentDraft, MomentKind};
-use crate::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use crate::memories::import::{self, ImportOptions};
+use crate::memories::media::{self, MediaQuery, PhotoConsent};
+use crate::memories::moments::{self, MomentDraft, MomentKind};
+use crate::people::care::{self, CareAudience, CareNoteDraft};
+use crate::people::celebrations::{self, AccomplishmentDraft, AccomplishmentKind};
+use crate::people::members::{self, MemberDraft, ProfileFields, Role};
+use crate::people::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use crate::store::library::Library;
 use crate::viewer::{Viewer, Visibility};
 
 pub const DEMO_NAME: &str = "Riverside Care Learning Circle";
@@ -396,7 +396,7 @@ const STORIES: &[DemoStory] = &[
 
 /// Initiatives in every state, with supporters, helpers and a couple of decisions.
 fn add_initiatives(library: &mut Library, clock: &FixedClock) -> Result<()> {
-    use crate::decisions::{self, StanceKind};
+    use crate::initiatives::decisions::{self, StanceKind};
     use crate::initiatives::{self, InitiativeDraft, Involvement, Status};
     let everyone = members::list(library.conn(), &Viewer::anonymous())?;
     let id_of =
@@ -423,7 +423,7 @@ fn add_initiatives(library: &mut Library, clock: &FixedClock) -> Result<()> {
             interests: interests.iter().map(|s| s.to_string()).collect(),
             dimensions: vec![dimensions[index % dimensions.len()].id.clone(), dimensions[3].id.clone()],
             cover: if index % 3 == 0 {
-                crate::images::store_photo(library.root(), &demo_photo(10 + index as u32))?
+                crate::ingest::images::store_photo(library.root(), &demo_photo(10 + index as u32))?
             } else {
                 String::new()
             },
@@ -607,7 +607,7 @@ fn add_stories(library: &mut Library, clock: &FixedClock) -> Result<()> {
             audience: Vec::new(),
             // Every other story carries a (generated) photo.
             photos: if index % 2 == 1 {
-                vec![crate::images::store_photo(library.root(), &demo_photo(index as u32))?]
+                vec![crate::ingest::images::store_photo(library.root(), &demo_photo(index as u32))?]
             } else {
                 Vec::new()
             },
@@ -710,7 +710,7 @@ const MOMENTS: &[DemoMoment] = &[
 /// Moments with generated photos (and a short generated video when ffmpeg is present), a
 /// few highlights and tags, and two groups of photos not yet in a moment to review.
 fn add_gallery(library: Library) -> Result<Library> {
-    use crate::sample::{self, SampleExif};
+    use crate::dev::sample::{self, SampleExif};
     // Generated inside the new library's folder (unique to this demo), removed when imported.
     let folder = library.root().join(".demo-photos");
     let _ = std::fs::remove_dir_all(&folder);

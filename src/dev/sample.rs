@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use crate::imaging::{self, Rgb};
+use crate::ingest::imaging::{self, Rgb};
 
 /// The EXIF a generated photo carries.
 #[derive(Debug, Clone, Default)]

@@ -8,15 +8,15 @@ use std::path::Path;
 
 use image::{DynamicImage, ImageReader, Limits};
 
-use crate::blobs;
 use crate::error::{Error, Result};
+use crate::store::blobs;
 
 /// Larger files are refused before reading: no portrait needs more.
 pub const MAX_IMAGE_BYTES: u64 = 40 * 1024 * 1024;
 /// Decoding stops at this many pixels a side (a 30000 × 30000 "image bomb" never allocates).
 const MAX_SIDE: u32 = 12_000;
 pub const PORTRAIT_SIDE: u32 = 512;
-pub const THUMB_SIDE: u32 = crate::blobs::IMAGE_THUMB_SIDE;
+pub const THUMB_SIDE: u32 = crate::store::blobs::IMAGE_THUMB_SIDE;
 
 fn decode(bytes: &[u8]) -> Result<DynamicImage> {
     let invalid = |reason: String| Error::invalid("image", reason);

@@ -11,8 +11,8 @@ use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::initiatives;
-use crate::library::Library;
-use crate::members::{person, Person};
+use crate::people::members::{person, Person};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum)]

@@ -2,6 +2,8 @@
 //! lifecycle recorded (who, when, from, to). Counts (supporters, helpers) are derived from
 //! rows, never stored; one support, role or follow per member through derived ids.
 
+pub mod decisions;
+
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -9,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Millis;
 use crate::community::{self, validate_text};
 use crate::error::{Error, Result};
-use crate::library::Library;
-use crate::members::{self, person, Person};
+use crate::people::members::{self, person, Person};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
-use crate::{ids, markdown};
+use crate::{ids, text::markdown};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum)]
 #[serde(rename_all = "camelCase")]
@@ -280,7 +282,7 @@ fn draft_columns(library: &Library, draft: &InitiativeDraft) -> Result<Vec<(&'st
     let conn = library.conn();
     let cover = match draft.cover.trim() {
         "" => String::new(),
-        hash => crate::images::validate_photos(library.root(), &[hash.to_owned()])?.remove(0),
+        hash => crate::ingest::images::validate_photos(library.root(), &[hash.to_owned()])?.remove(0),
     };
     let title = validate_text("title", &draft.title, 140)?;
     if title.is_empty() {
@@ -483,7 +485,7 @@ pub fn post_update(
     viewer.member_id.as_ref().ok_or(Error::NoIdentity)?;
     get(library.conn(), &viewer, id)?;
     let body = validate_text("body", body, 8_000)?;
-    let photos = crate::images::validate_photos(library.root(), photos)?;
+    let photos = crate::ingest::images::validate_photos(library.root(), photos)?;
     if body.is_empty() {
         return Err(Error::invalid("body", "an update needs words"));
     }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::ids;
-use crate::library::Library;
-use crate::media;
+use crate::memories::media;
+use crate::store::library::Library;
 use crate::viewer::Viewer;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

@@ -8,10 +8,10 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::library::Library;
-use crate::media::{self, MediaItem, MediaKind, MediaQuery};
+use crate::memories::media::{self, MediaItem, MediaKind, MediaQuery};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
-use crate::{albums, moments};
+use crate::{memories::albums, memories::moments};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", content = "id", rename_all = "camelCase")]
@@ -120,7 +120,7 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
         let stem =
             Path::new(&detail.file_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let file = format!("{:03}-{}.{}", index + 1, safe_name(&stem), item.format);
-        let mut original = crate::blobs::original(root, &item.hash, &item.format)?;
+        let mut original = crate::store::blobs::original(root, &item.hash, &item.format)?;
         if !original.is_file() {
             // Originals may come on demand: fetch the ones this laptop does not hold yet.
             let (root, target, credentials) = crate::sync::original_source(library)?;
@@ -128,7 +128,8 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
         }
         std::fs::copy(&original, partial.join(&file)).map_err(|e| Error::io(&original, e))?;
         let picture = if item.has_preview {
-            let thumb = crate::blobs::thumb(root, &item.hash).map(|path| std::fs::read(path).unwrap_or_default())?;
+            let thumb =
+                crate::store::blobs::thumb(root, &item.hash).map(|path| std::fs::read(path).unwrap_or_default())?;
             format!(
                 "<img src=\"data:image/jpeg;base64,{}\" alt=\"{}\">",
                 base64::engine::general_purpose::STANDARD.encode(thumb),

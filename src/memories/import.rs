@@ -24,10 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Stopwatch;
 use crate::error::{Error, Result};
-use crate::imaging::{self, Derived};
-use crate::library::Library;
-use crate::media::{self, MediaItem, MediaKind};
-use crate::metadata::{self, Metadata};
+use crate::ingest::imaging::{self, Derived};
+use crate::ingest::metadata::{self, Metadata};
+use crate::memories::media::{self, MediaItem, MediaKind};
+use crate::store::library::Library;
 
 fn derived_hash(prepared: &Prepared, file: impl Fn(&Derived) -> &Vec<u8>) -> String {
     prepared.derived.as_ref().map(|d| blake3::hash(file(d)).to_hex().to_string()).unwrap_or_default()
@@ -37,13 +37,13 @@ fn derived_hash(prepared: &Prepared, file: impl Fn(&Derived) -> &Vec<u8>) -> Str
 pub const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
 /// Difference hashes this close mark a near-duplicate.
 pub const SIMILAR_BITS: u32 = 5;
-use crate::blobs::{self, FORMATS};
+use crate::store::blobs::{self, FORMATS};
 /// Files that travel with photos and are not media themselves: passed over quietly.
 const COMPANIONS: &[&str] = &["xmp", "aae", "json", "thm", "ds_store", "ini", "db"];
 
 /// How the importer reaches the library: a lock taken for each short commit, so the window
 /// stays usable while a long import runs.
-pub use crate::library::Access;
+pub use crate::store::library::Access;
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -237,7 +237,7 @@ pub fn run<A: Access>(
     let (root, known, phashes) = access.with(|library| {
         recover(library)?;
         if let Some(moment) = &options.moment_id {
-            crate::moments::get(library.conn(), moment)?;
+            crate::memories::moments::get(library.conn(), moment)?;
         }
         let conn = library.conn();
         let known: HashMap<String, String> = conn
@@ -540,12 +540,12 @@ fn commit<A: Access>(
     let written = (|| -> Result<()> {
         let original = blobs::original(root, hash, prepared.format)?;
         match &prepared.data {
-            Some(data) => crate::images::write_atomically(&original, data)?,
+            Some(data) => crate::ingest::images::write_atomically(&original, data)?,
             None => copy_verified(path, &original, hash)?,
         }
         if let Some(derived) = &prepared.derived {
-            crate::images::write_atomically(&blobs::thumb(root, hash)?, &derived.thumb)?;
-            crate::images::write_atomically(&blobs::preview(root, hash)?, &derived.preview)?;
+            crate::ingest::images::write_atomically(&blobs::thumb(root, hash)?, &derived.thumb)?;
+            crate::ingest::images::write_atomically(&blobs::preview(root, hash)?, &derived.preview)?;
         }
         Ok(())
     })();

@@ -11,8 +11,8 @@ use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::ids;
-use crate::library::Library;
-use crate::members::{person, Person};
+use crate::people::members::{person, Person};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
 
 pub const PAGE_LIMIT: u32 = 500;
@@ -395,7 +395,7 @@ fn tags_of(conn: &Connection, viewer: &Viewer, media_id: &str) -> Result<Vec<Tag
 /// Whether the file named by `hash` may be served to `viewer` (not part of hidden media, unless
 /// a lead asks). Hashes that are not gallery media (portraits, story photos) are served.
 pub fn may_serve(conn: &Connection, viewer: &Viewer, hash: &str) -> Result<bool> {
-    if !crate::blobs::is_hash(hash) {
+    if !crate::store::blobs::is_hash(hash) {
         return Ok(false);
     }
     let hidden: Option<i64> = conn
@@ -435,7 +435,7 @@ pub fn set_highlight(library: &mut Library, id: &str, highlight: bool) -> Result
 pub fn set_moment(library: &mut Library, ids: &[String], moment_id: &str) -> Result<()> {
     let (viewer, _) = require_member(library)?;
     if !moment_id.is_empty() {
-        crate::moments::get(library.conn(), moment_id)?;
+        crate::memories::moments::get(library.conn(), moment_id)?;
     }
     for id in ids {
         require_visible(library, &viewer, id)?;

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
-use crate::library::Library;
-use crate::markdown;
-use crate::media::{self, MediaItem, MediaQuery};
-use crate::members::{person, Person};
+use crate::memories::media::{self, MediaItem, MediaQuery};
+use crate::people::members::{person, Person};
+use crate::store::library::Library;
+use crate::text::markdown;
 use crate::viewer::Viewer;
 
 /// A new moment starts after this long without a photo.
@@ -192,7 +192,7 @@ fn draft_columns(conn: &Connection, draft: &MomentDraft) -> Result<Vec<(&'static
         return Err(Error::invalid("endsAt", "a moment cannot end before it starts"));
     }
     for id in &draft.attendees {
-        crate::members::person(conn, id)?;
+        crate::people::members::person(conn, id)?;
     }
     let mut attendees = draft.attendees.clone();
     attendees.sort();
@@ -395,9 +395,9 @@ pub fn on_this_day(conn: &Connection, today: NaiveDate) -> Result<OnThisDay> {
         .prepare_cached(&format!(
             "SELECT {} FROM media m WHERE m.deleted = 0 AND m.hidden = 0 AND m.highlight = 1
              AND substr(m.taken_at, 5, 6) = ?1 ORDER BY m.sort_at DESC LIMIT 24",
-            crate::media::ITEM_COLUMNS
+            crate::memories::media::ITEM_COLUMNS
         ))?
-        .query_map([&day], crate::media::item_row)?
+        .query_map([&day], crate::memories::media::item_row)?
         .collect::<rusqlite::Result<_>>()?;
     let highlights = highlights
         .into_iter()

@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
-use crate::library::Library;
-use crate::members::{person, Person};
-use crate::threads::{self, Message};
+use crate::people::members::{person, Person};
+use crate::people::threads::{self, Message};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
-use crate::{markdown, members};
+use crate::{people::members, text::markdown};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
-use crate::library::Library;
-use crate::members::Person;
-use crate::members::{self, Member};
-use crate::threads::{self, Message};
+use crate::people::members::Person;
+use crate::people::members::{self, Member};
+use crate::people::threads::{self, Message};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -277,7 +277,7 @@ pub fn leave_message(library: &mut Library, key: &str, body: &str, photos: &[Str
     viewer.member_id.as_ref().ok_or(Error::NoIdentity)?;
     occasion(library.conn(), &viewer, key)?;
     let body = validate_text("body", body, 2_000)?;
-    let photos = crate::images::validate_photos(library.root(), photos)?;
+    let photos = crate::ingest::images::validate_photos(library.root(), photos)?;
     if body.is_empty() && photos.is_empty() {
         return Err(Error::invalid("body", "a message needs words or a photo"));
     }

@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::library::Library;
-use crate::members::{self, MemberDraft, ProfileFields, Role};
+use crate::people::members::{self, MemberDraft, ProfileFields, Role};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
 
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;

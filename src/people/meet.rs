@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::members::{self, Member, Role};
+use crate::people::members::{self, Member, Role};
 use crate::viewer::Viewer;
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::validate_text;
 use crate::error::{Error, Result};
-use crate::library::Library;
+use crate::store::library::Library;
 use crate::viewer::{Viewer, Visibility};
-use crate::{markdown, search};
+use crate::{store::search, text::markdown};
 
 pub const DISPLAY_NAME_MAX: usize = 80;
 pub const BIO_MAX: usize = 5_000;
@@ -348,7 +348,8 @@ pub fn set_my_portrait(library: &mut Library, image: &[u8]) -> Result<Member> {
     library.ensure_writable()?;
     let viewer = Viewer::me(library)?;
     let me = viewer.member_id.clone().ok_or(Error::NoIdentity)?;
-    let hash = if image.is_empty() { String::new() } else { crate::images::store_portrait(library.root(), image)? };
+    let hash =
+        if image.is_empty() { String::new() } else { crate::ingest::images::store_portrait(library.root(), image)? };
     library.write(|w| w.apply("members", &me, &[("portrait", Value::Text(hash))]))?;
     get(library.conn(), &viewer, &me)
 }
@@ -386,7 +387,7 @@ pub fn choose_me(library: &Library, member_id: &str) -> Result<Member> {
     let stored = get_stored(library.conn(), member_id)?;
     // A laptop let in by an invitation speaks for its member only: the others' laptops would
     // refuse what it wrote as anyone else.
-    if crate::library::get_local(library.conn(), "invitation_id")?.is_some()
+    if crate::store::library::get_local(library.conn(), "invitation_id")?.is_some()
         && library.me()?.as_deref() != Some(member_id)
     {
         return Err(Error::Forbidden {

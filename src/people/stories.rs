@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Millis;
 use crate::community::validate_text;
 use crate::error::{Error, Result};
-use crate::library::Library;
-use crate::members::person;
-use crate::threads::{self, Message};
+use crate::people::members::person;
+use crate::people::threads::{self, Message};
+use crate::store::library::Library;
 use crate::viewer::Viewer;
-use crate::{ids, markdown, members, search};
+use crate::{ids, people::members, store::search, text::markdown};
 
 pub const TITLE_MAX: usize = 140;
 pub const BODY_MAX: usize = 20_000;
@@ -64,7 +64,7 @@ pub struct StoryDraft {
     pub photos: Vec<String>,
 }
 
-pub use crate::members::Person;
+pub use crate::people::members::Person;
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -371,7 +371,7 @@ fn assemble(conn: &Connection, viewer: &Viewer, s: StoredStory) -> Result<Story>
 
 fn story_columns(library: &Library, draft: &StoryDraft) -> Result<Vec<(&'static str, Value)>> {
     let conn = library.conn();
-    let photos = crate::images::validate_photos(library.root(), &draft.photos)?;
+    let photos = crate::ingest::images::validate_photos(library.root(), &draft.photos)?;
     let title = validate_text("title", &draft.title, TITLE_MAX)?;
     if title.is_empty() {
         return Err(Error::invalid("title", "a story needs a title"));

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::markdown;
-use crate::members::{person, Person};
+use crate::people::members::{person, Person};
+use crate::text::markdown;
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::changes::Writer;
 use crate::clock::{Clock, Millis, SystemClock};
 use crate::community::{self, CommunityDraft};
-use crate::db::{self, Header};
 use crate::error::{Error, ReadOnlyReason, Result};
 use crate::ids::IdSource;
+use crate::store::db::{self, Header};
+use crate::store::write::Writer;
 
 pub const DATABASE_FILE: &str = "hearth.db";
 const CREATING_FILE: &str = "hearth.db.creating";
@@ -182,7 +182,7 @@ impl Library {
             keep_private(root, 0o700)?;
             keep_private(&db_path, 0o600)?;
             db::migrate(&mut conn).map_err(lift)?;
-            crate::search::ensure_index(&conn).map_err(lift)?;
+            crate::store::search::ensure_index(&conn).map_err(lift)?;
         }
         // Touch the schema and the community row now, so damage shows at open and not in the
         // middle of someone's work.

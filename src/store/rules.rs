@@ -1,5 +1,5 @@
 //! Who may write what: the one table of write rules for every synced table and column, used
-//! by both ways a change enters a library. [`crate::changes::Writer::apply`] checks each local
+//! by both ways a change enters a library. [`crate::store::write::Writer::apply`] checks each local
 //! change against it (the window's writes), and merge checks each op from another laptop
 //! against it, so a member cannot get through a crafted segment what the window would refuse.
 //!
@@ -11,7 +11,7 @@
 //! hold, its range, and (for file names) the shape of a hash.
 //!
 //! To add a synced table or column: the migration, its entry in
-//! [`crate::changes::SYNCED_TABLES`], its words, range or references here if it has any, a
+//! [`crate::store::write::SYNCED_TABLES`], its words, range or references here if it has any, a
 //! branch in [`permitted`] for who may create, change and delete it (a table without one is
 //! refused everywhere), and a hostile-member test in `tests/it/hostile.rs`.
 //!
@@ -131,7 +131,7 @@ const WORDS: &[(&str, &str, &[&str])] = &[
     ("members", "photo_consent", &["allow", "ask", "never"]),
     ("stories", "kind", &["personal", "learning"]),
     ("stories", "visibility", &["community", "leads", "members"]),
-    ("story_reactions", "reaction", crate::stories::REACTIONS),
+    ("story_reactions", "reaction", crate::people::stories::REACTIONS),
     ("accomplishments", "kind", &["promotion", "publication", "certification", "milestone", "thanks"]),
     ("care_notes", "audience_kind", &["leads", "members"]),
     ("initiatives", "status", STATUSES),
@@ -142,7 +142,7 @@ const WORDS: &[(&str, &str, &[&str])] = &[
     ("stances", "stance", &["agree", "abstain", "disagree", "block"]),
     ("moments", "kind", &["dinner", "outing", "meeting", "conference", "celebration", "other"]),
     ("media", "kind", &["photo", "video"]),
-    ("media", "format", crate::blobs::FORMATS),
+    ("media", "format", crate::store::blobs::FORMATS),
     ("media_tags", "status", &["tagged", "requested"]),
     ("hide_requests", "status", &["open", "hidden", "kept"]),
 ];
@@ -181,9 +181,9 @@ type Schema = HashMap<&'static str, HashMap<&'static str, (String, bool)>>;
 fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let conn = crate::db::open_in_memory().expect("the schema opens in memory");
+        let conn = crate::store::db::open_in_memory().expect("the schema opens in memory");
         let mut map: Schema = HashMap::new();
-        for (table, columns) in crate::changes::SYNCED_TABLES {
+        for (table, columns) in crate::store::write::SYNCED_TABLES {
             let mut stmt = conn
                 .prepare(&format!("SELECT name, type, \"notnull\" FROM pragma_table_info('{table}')"))
                 .expect("pragma_table_info reads");
@@ -193,7 +193,7 @@ fn schema() -> &'static Schema {
             for (column, kind, not_null) in rows.flatten() {
                 let name = columns
                     .iter()
-                    .chain(crate::changes::ROW_COLUMNS)
+                    .chain(crate::store::write::ROW_COLUMNS)
                     .find(|c| **c == column)
                     .expect("the registry lists every column (changes::tests::registry_matches_schema)");
                 map.entry(*table).or_default().insert(name, (kind, not_null));
@@ -242,15 +242,14 @@ pub fn check_value(table: &str, column: &str, value: &Value) -> std::result::Res
         }
     }
     if let Some((_, _, may_be_empty)) = HASHES.iter().find(|(t, c, _)| *t == table && *c == column) {
-        let ok =
-            matches!(value, Value::Text(text) if crate::blobs::is_hash(text) || (*may_be_empty && text.is_empty()));
+        let ok = matches!(value, Value::Text(text) if crate::store::blobs::is_hash(text) || (*may_be_empty && text.is_empty()));
         if !ok {
             return Err(format!("puts {} into {table}.{column}, which names a file by its hash", describe(value)));
         }
     }
     if HASH_LISTS.iter().any(|(t, c)| *t == table && *c == column) {
         let ok = matches!(value, Value::Text(text)
-            if serde_json::from_str::<Vec<String>>(text).is_ok_and(|list| list.iter().all(|h| crate::blobs::is_hash(h))));
+            if serde_json::from_str::<Vec<String>>(text).is_ok_and(|list| list.iter().all(|h| crate::store::blobs::is_hash(h))));
         if !ok {
             return Err(format!("puts {} into {table}.{column}, which lists files by their hashes", describe(value)));
         }
@@ -326,7 +325,7 @@ pub fn allowed(
         }
         let target = text(row.get(reference));
         if !target.is_empty() && stored(conn, refers_to, &target, "id")?.is_none() {
-            return Ok(Err(format!("refers to {} that is not here", a(crate::rules::noun(refers_to)))));
+            return Ok(Err(format!("refers to {} that is not here", a(crate::store::rules::noun(refers_to)))));
         }
     }
     // What every row shares: set once by its creator.

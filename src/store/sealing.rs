@@ -1,5 +1,5 @@
 //! What is restricted, and to whom: the rule that decides which ops travel sealed and to which
-//! audiences' keys ([`crate::audiences`]). It is the window's own rule of who may see what
+//! audiences' keys ([`crate::sync::audiences`]). It is the window's own rule of who may see what
 //! (care notes' audiences, profile fields' visibility, stories' audiences, read by
 //! [`crate::viewer`], `care` and `stories`), so a laptop holds in readable form only what its
 //! member may see, and whoever holds the sync target nothing restricted.
@@ -13,7 +13,7 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::rules::{RowValues, Writing};
+use crate::store::rules::{RowValues, Writing};
 
 /// The community's leads.
 pub const LEADS: &str = "leads";
@@ -137,12 +137,12 @@ pub struct SharedBeforeSealing {
 }
 
 /// What [`SharedBeforeSealing`] counts, for a lead; None for anyone else, or when nothing was.
-pub fn shared_before_sealing(library: &crate::library::Library) -> Result<Option<SharedBeforeSealing>> {
+pub fn shared_before_sealing(library: &crate::store::library::Library) -> Result<Option<SharedBeforeSealing>> {
     let conn = library.conn();
     if !crate::viewer::Viewer::me(library)?.is_lead {
         return Ok(None);
     }
-    let Some(began) = crate::library::get_local(conn, "sealing_began")? else { return Ok(None) };
+    let Some(began) = crate::store::library::get_local(conn, "sealing_began")? else { return Ok(None) };
     let count = |sql: &str| -> Result<u32> { Ok(conn.query_row(sql, [&began], |row| row.get(0))?) };
     let before = |table: &str, column: &str| {
         format!(
@@ -284,7 +284,7 @@ mod tests {
 
     #[test]
     fn audiences_follow_the_windows_rules() {
-        let conn = crate::db::open_in_memory().unwrap();
+        let conn = crate::store::db::open_in_memory().unwrap();
         let note = Row(vec![("member_id", "ada"), ("author", "lea"), ("audience_kind", "leads")]);
         let leads = audience(&conn, "care_notes", "n1", "body", &note).unwrap().unwrap();
         assert_eq!(

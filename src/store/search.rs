@@ -7,8 +7,8 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::members::{self, Member, Role};
-use crate::stories;
+use crate::people::members::{self, Member, Role};
+use crate::people::stories;
 use crate::viewer::{Viewer, Visibility};
 
 /// Bumped when what is indexed changes, so libraries rebuild their index on open.
@@ -44,10 +44,10 @@ pub struct SearchHit {
 
 /// Rebuilds the index when it is missing or was built by an older Hearth.
 pub fn ensure_index(conn: &Connection) -> Result<()> {
-    let built = crate::library::get_local(conn, "search_index")?;
+    let built = crate::store::library::get_local(conn, "search_index")?;
     if built.as_deref() != Some(INDEX_VERSION) {
         rebuild(conn)?;
-        crate::library::set_local(conn, "search_index", INDEX_VERSION)?;
+        crate::store::library::set_local(conn, "search_index", INDEX_VERSION)?;
     }
     Ok(())
 }

@@ -214,15 +214,15 @@ impl Writer<'_> {
             self.rewrite_widened(table, row_id, &mut all)?;
         }
 
-        // The same rules merge applies to other laptops' changes (crate::rules): what the
+        // The same rules merge applies to other laptops' changes (crate::store::rules): what the
         // window may not write here, no crafted segment can write elsewhere.
         // A library that founded its community (not one let in by an invitation) is the
         // trust root, which the window lets switch between members on a shared laptop.
-        let founder = self.author.is_empty() || crate::library::get_local(self.conn, "invitation_id")?.is_none();
-        let actor = crate::rules::Actor::of(self.conn, self.author, founder)?;
-        let row = crate::rules::Writing { conn: self.conn, table, row: row_id, columns: &all };
+        let founder = self.author.is_empty() || crate::store::library::get_local(self.conn, "invitation_id")?.is_none();
+        let actor = crate::store::rules::Actor::of(self.conn, self.author, founder)?;
+        let row = crate::store::rules::Writing { conn: self.conn, table, row: row_id, columns: &all };
         for (column, value) in &all {
-            let change = crate::rules::Change {
+            let change = crate::store::rules::Change {
                 table,
                 row: row_id,
                 column,
@@ -232,7 +232,7 @@ impl Writer<'_> {
                 device: self.device,
                 at: self.now.0,
             };
-            if let Err(reason) = crate::rules::permitted(self.conn, &actor, &change, &row)? {
+            if let Err(reason) = crate::store::rules::permitted(self.conn, &actor, &change, &row)? {
                 return Err(Error::Forbidden { action: "write this", reason });
             }
         }
@@ -251,12 +251,13 @@ impl Writer<'_> {
         self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
 
         // Whom each value is for, as the row leaves this write: what is restricted travels
-        // sealed to its audience (crate::sealing).
-        let written = crate::rules::Writing { conn: self.conn, table, row: row_id, columns: &[] };
+        // sealed to its audience (crate::store::sealing).
+        let written = crate::store::rules::Writing { conn: self.conn, table, row: row_id, columns: &[] };
         let mut audiences = Vec::with_capacity(all.len());
         for (column, _) in &all {
-            audiences
-                .push(crate::sealing::to_text(&crate::sealing::audience(self.conn, table, row_id, column, &written)?));
+            audiences.push(crate::store::sealing::to_text(&crate::store::sealing::audience(
+                self.conn, table, row_id, column, &written,
+            )?));
         }
 
         let hlc = self.next_hlc()?.to_string();
@@ -279,24 +280,24 @@ impl Writer<'_> {
     /// and the write does not name: laptops that could not read it before get all of it (its
     /// author and time too, for a row restricted whole), and what follows is sealed.
     fn rewrite_widened(&self, table: &'static str, row_id: &str, all: &mut Vec<(&'static str, Value)>) -> Result<()> {
-        let candidates: Vec<&'static str> = if crate::sealing::ROW_SCOPED.contains(&table) {
+        let candidates: Vec<&'static str> = if crate::store::sealing::ROW_SCOPED.contains(&table) {
             ["author", "created_at", "deleted"].into_iter().chain(synced_columns(table)?.iter().copied()).collect()
         } else if table == "members" && all.iter().any(|(c, _)| *c == "visibility") {
-            crate::sealing::PROFILE_FIELDS.iter().map(|(column, _)| *column).collect()
+            crate::store::sealing::PROFILE_FIELDS.iter().map(|(column, _)| *column).collect()
         } else {
             return Ok(());
         };
-        let before = crate::rules::Writing { conn: self.conn, table, row: row_id, columns: &[] };
+        let before = crate::store::rules::Writing { conn: self.conn, table, row: row_id, columns: &[] };
         let stored: Vec<(&'static str, Value)> = {
-            let after = crate::rules::Writing { conn: self.conn, table, row: row_id, columns: all };
+            let after = crate::store::rules::Writing { conn: self.conn, table, row: row_id, columns: all };
             let mut stored = Vec::new();
             for column in candidates {
                 if all.iter().any(|(c, _)| *c == column) {
                     continue;
                 }
-                let was = crate::sealing::audience(self.conn, table, row_id, column, &before)?;
-                if was != crate::sealing::audience(self.conn, table, row_id, column, &after)? {
-                    if let Some(value) = crate::rules::RowValues::get(&before, column) {
+                let was = crate::store::sealing::audience(self.conn, table, row_id, column, &before)?;
+                if was != crate::store::sealing::audience(self.conn, table, row_id, column, &after)? {
+                    if let Some(value) = crate::store::rules::RowValues::get(&before, column) {
                         stored.push((column, value));
                     }
                 }
@@ -337,7 +338,7 @@ fn synced_columns(table: &str) -> Result<&'static [&'static str]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db;
+    use crate::store::db;
 
     fn writer_on<'a>(conn: &'a Connection, ids: &'a IdSource, now: i64) -> Writer<'a> {
         Writer { conn, author: "m1", now: Millis(now), device: "dev1", ids }

@@ -1,4 +1,4 @@
-//! Audience keys: what is restricted ([`crate::sealing`]) is sealed to the keys of its
+//! Audience keys: what is restricted ([`crate::store::sealing`]) is sealed to the keys of its
 //! audiences, "the leads" and each member's own laptops, so only their laptops read it.
 //!
 //! An audience key is an X25519 secret ([`crypto::AudienceKey`]). Its public half is
@@ -6,7 +6,7 @@
 //! audience), so anyone may seal to it: a member writes to the leads without being one. Its
 //! secret is handed out as *envelopes* (`audiences/<audience>/<key id>/<device>.json`), sealed
 //! to each entitled laptop's device key and signed by an entitled laptop, with the machinery
-//! of community keys ([`crate::envelopes`]): every key an audience ever had goes to each laptop
+//! of community keys ([`crate::sync::envelopes`]): every key an audience ever had goes to each laptop
 //! entitled now, so a member who becomes a lead reads the older leads-only data.
 //!
 //! Entitled: for the leads, a laptop (not removed) whose member is a lead now; for `m-<id>`, a
@@ -24,13 +24,13 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{self, AudienceKey};
 use crate::error::{Error, Result};
-use crate::images::write_atomically;
-use crate::library::Access;
-use crate::roster;
-use crate::sealing::{self, LEADS};
-use crate::storage::Store;
+use crate::ingest::images::write_atomically;
+use crate::store::library::Access;
+use crate::store::sealing::{self, LEADS};
+use crate::sync::crypto::{self, AudienceKey};
+use crate::sync::roster;
+use crate::sync::storage::Store;
 
 const FOLDER: &str = "audiences";
 const KEY_FILE: &str = "audience.keys";
@@ -503,7 +503,7 @@ pub(crate) fn exchange(
 }
 
 fn fetch(store: &Store, name: &str, refused: &mut Vec<String>) -> Result<Option<Vec<u8>>> {
-    match store.get_at_most(name, crate::storage::MAX_SMALL_BYTES) {
+    match store.get_at_most(name, crate::sync::storage::MAX_SMALL_BYTES) {
         Ok(found) => Ok(found),
         Err(Error::Invalid { reason, .. }) => {
             refused.push(format!("{name}: {reason}"));

@@ -15,12 +15,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{self, CommunityKey, Keyring};
 use crate::error::{Error, Result};
-use crate::images::write_atomically;
-use crate::library::Access;
-use crate::roster;
-use crate::storage::Store;
+use crate::ingest::images::write_atomically;
+use crate::store::library::Access;
+use crate::sync::crypto::{self, CommunityKey, Keyring};
+use crate::sync::roster;
+use crate::sync::storage::Store;
 
 const FOLDER: &str = "keys";
 
@@ -108,7 +108,7 @@ fn receive_listed(
         if kept.exists() {
             continue;
         }
-        let bytes = match store.get_at_most(name, crate::storage::MAX_SMALL_BYTES) {
+        let bytes = match store.get_at_most(name, crate::sync::storage::MAX_SMALL_BYTES) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => continue,
             Err(Error::Invalid { reason, .. }) => {
@@ -297,7 +297,7 @@ fn announce_removals(access: &impl Access, store: &Store, device_key: &ed25519_d
 pub(crate) fn read_removal(access: &impl Access, store: &Store) -> Result<bool> {
     let (device, trust_root) =
         access.with(|library| Ok((library.device().to_owned(), roster::trust_root(library)?)))?;
-    let Ok(Some(bytes)) = store.get_at_most(&format!("{REMOVED}/{device}.json"), crate::storage::MAX_SMALL_BYTES)
+    let Ok(Some(bytes)) = store.get_at_most(&format!("{REMOVED}/{device}.json"), crate::sync::storage::MAX_SMALL_BYTES)
     else {
         return Ok(false);
     };
@@ -310,7 +310,7 @@ pub(crate) fn read_removal(access: &impl Access, store: &Store) -> Result<bool> 
         if roster::hands_out_keys(library.conn(), &trust_root, &signer)? != Some(true) {
             return Ok(false); // only a lead may say so
         }
-        crate::library::set_local(library.conn(), "removed_notice", &signer)?;
+        crate::store::library::set_local(library.conn(), "removed_notice", &signer)?;
         Ok(true)
     })
 }

@@ -9,6 +9,12 @@
 //!
 //! Targets are a shared folder, S3-compatible storage or WebDAV, all through [`Store`].
 
+pub(crate) mod audiences;
+pub mod crypto;
+pub(crate) mod envelopes;
+pub mod roster;
+pub mod storage;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -17,14 +23,13 @@ use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::changes::{Hlc, SYNCED_TABLES};
-use crate::crypto::{self, CommunityKey, Keyring};
 use crate::error::{Error, Result};
-use crate::images::write_atomically;
-use crate::library::{self, Access, Library};
-use crate::roster::{self, Invitation, Refusal};
-use crate::storage::{self, Credentials, Store, Target};
-use crate::{audiences, envelopes};
+use crate::ingest::images::write_atomically;
+use crate::store::library::{self, Access, Library};
+use crate::store::write::{Hlc, SYNCED_TABLES};
+use crypto::{CommunityKey, Keyring};
+use roster::{Invitation, Refusal};
+use storage::{Credentials, Store, Target};
 
 /// The target's format; a target written by a newer Hearth is never written by this one.
 pub const FORMAT: u32 = 2;
@@ -100,7 +105,7 @@ impl Cell {
 }
 
 /// An immutable batch of one device's ops: those for everyone in clear, and those for an
-/// audience ([`crate::sealing`]) sealed to its keys, a block per audience.
+/// audience ([`crate::store::sealing`]) sealed to its keys, a block per audience.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
     pub format: u32,
@@ -205,7 +210,7 @@ impl Opener {
             let ops: Vec<Op> = serde_json::from_slice(&plain).map_err(|e| format!("damaged ({e})"))?;
             // Only what may be restricted travels sealed: anything else in a block would merge
             // on the laptops that open it and not on the others.
-            if let Some(op) = ops.iter().find(|op| !crate::sealing::may_be_sealed(&op.table, &op.column)) {
+            if let Some(op) = ops.iter().find(|op| !crate::store::sealing::may_be_sealed(&op.table, &op.column)) {
                 return Err(format!("hold {}.{}, which is never sealed", op.table, op.column));
             }
             Ok(ops)
@@ -261,9 +266,9 @@ pub struct SyncReport {
 }
 
 fn known(table: &str, column: &str) -> bool {
-    SYNCED_TABLES
-        .iter()
-        .any(|(t, columns)| *t == table && (columns.contains(&column) || crate::changes::ROW_COLUMNS.contains(&column)))
+    SYNCED_TABLES.iter().any(|(t, columns)| {
+        *t == table && (columns.contains(&column) || crate::store::write::ROW_COLUMNS.contains(&column))
+    })
 }
 
 /// Merges ops (from this device or any other) by per-column last-writer-wins. Idempotent and
@@ -271,7 +276,7 @@ fn known(table: &str, column: &str) -> bool {
 pub fn merge(library: &mut Library, ops: &[Op]) -> Result<MergeReport> {
     let (report, _) = merge_ops(library, ops, None, None, false)?;
     if report.applied > 0 {
-        crate::search::rebuild(library.conn())?;
+        crate::store::search::rebuild(library.conn())?;
     }
     Ok(report)
 }
@@ -477,7 +482,7 @@ fn apply(conn: &Connection, op: &Op, now: i64) -> Result<bool> {
     let (table, columns) = SYNCED_TABLES.iter().find(|(t, _)| *t == op.table).expect("known() checked the table");
     let column = columns
         .iter()
-        .chain(crate::changes::ROW_COLUMNS.iter())
+        .chain(crate::store::write::ROW_COLUMNS.iter())
         .find(|c| **c == op.column)
         .expect("known() checked the column");
     let long_text = LONG_TEXTS.contains(&(table, column));
@@ -586,8 +591,10 @@ fn next_segment(library: &Library) -> Result<Option<(Segment, i64, u32)>> {
         let audience = match audience {
             Some(audience) if !audience.is_empty() => audience,
             _ => {
-                let row = crate::rules::Writing { conn, table: &op.table, row: &op.row, columns: &[] };
-                crate::sealing::to_text(&crate::sealing::audience(conn, &op.table, &op.row, &op.column, &row)?)
+                let row = crate::store::rules::Writing { conn, table: &op.table, row: &op.row, columns: &[] };
+                crate::store::sealing::to_text(&crate::store::sealing::audience(
+                    conn, &op.table, &op.row, &op.column, &row,
+                )?)
             }
         };
         match audience.is_empty() {
@@ -598,7 +605,7 @@ fn next_segment(library: &Library) -> Result<Option<(Segment, i64, u32)>> {
     let name = segment_name(library.device(), seq);
     let mut sealed = Vec::new();
     for (audience, ops) in restricted {
-        let recipients = audiences::recipients(conn, library.root(), &crate::sealing::names(&audience))?;
+        let recipients = audiences::recipients(conn, library.root(), &crate::store::sealing::names(&audience))?;
         if let Some(block) = seal_ops(&block_name(&name, sealed.len()), &ops, &recipients)? {
             sealed.push(block);
         }
@@ -932,7 +939,10 @@ fn local_media(root: &Path) -> BTreeMap<String, u64> {
 /// Whether a file name is a media file sync carries (named by its hash, not half-written).
 fn media_name(name: &str) -> bool {
     let hash = name.split(['.', '-']).next().unwrap_or_default();
-    crate::blobs::is_hash(hash) && !name.ends_with(".partial") && !name.ends_with(".incoming") && !name.contains('#')
+    crate::store::blobs::is_hash(hash)
+        && !name.ends_with(".partial")
+        && !name.ends_with(".incoming")
+        && !name.contains('#')
 }
 
 /// Whether a file's BLAKE3 hash is `hash` (read in a stream: long videos are not loaded whole).
@@ -1389,7 +1399,7 @@ pub fn run(
     report.merge.waiting = report.merge.waiting.min(retried.waiting);
     // The search index is refreshed once, after every batch.
     if report.merge.applied > 0 {
-        access.with(|library| crate::search::rebuild(library.conn()))?;
+        access.with(|library| crate::store::search::rebuild(library.conn()))?;
     }
     meter.update(|p| p.stage = SyncStage::Done);
     Ok(report)
@@ -1404,7 +1414,7 @@ enum Merged {
     Waiting(String),
 }
 
-use crate::storage::pause_point;
+use crate::sync::storage::pause_point;
 
 /// Why an op is set aside until the row it changes arrives (from another laptop's segment).
 const WAITING_FOR_ROW: &str = "waits for the row it changes";
@@ -1424,7 +1434,7 @@ struct SegmentRow<'a> {
     values: Option<&'a std::collections::HashMap<String, Value>>,
 }
 
-impl crate::rules::RowValues for SegmentRow<'_> {
+impl crate::store::rules::RowValues for SegmentRow<'_> {
     fn get(&self, column: &str) -> Option<Value> {
         if let Some(value) = self.values.and_then(|values| values.get(column)) {
             return Some(value.clone());
@@ -1457,7 +1467,7 @@ enum Held {
 /// One write as it travels: the ops of one row that share a clock, with their author.
 type BatchKey = (String, String, String);
 
-/// Checks ops from one admitted device against the write rules ([`crate::rules`]) as the
+/// Checks ops from one admitted device against the write rules ([`crate::store::rules`]) as the
 /// window checks a screen's writes: a write at a time (the ops one write made share a clock),
 /// judged whole before any of it is stored, on the row as the database holds it then (the
 /// merge so far included) with the write's own values over it. A write is merged whole or not
@@ -1529,7 +1539,7 @@ impl<'a> Checker<'a> {
         // grants nothing, a profile is its member's).
         let recreating = exists
             && claimed == Some(&Value::Text(member.to_owned()))
-            && crate::rules::SHARED_ROWS.contains(&table.as_str());
+            && crate::store::rules::SHARED_ROWS.contains(&table.as_str());
         let mut verdict: std::collections::HashMap<String, Option<Held>> = std::collections::HashMap::new();
         let mut refusals: Vec<(String, bool)> = Vec::new();
         let mut waits = false;
@@ -1542,18 +1552,18 @@ impl<'a> Checker<'a> {
                 verdict.insert(column.clone(), if keeps_earliest { None } else { Some(Held::Superseded) });
             }
             // What a value is never depends on what has arrived: refused at once.
-            if let Err(reason) = crate::rules::intrinsic(table, row_id, column, value, &row) {
+            if let Err(reason) = crate::store::rules::intrinsic(table, row_id, column, value, &row) {
                 refusals.push((reason.clone(), false));
                 verdict.insert(column.clone(), Some(Held::Refused(reason, false)));
             }
         }
         if refusals.is_empty() {
             // A write that refers to a row that has not arrived here waits for it.
-            for (_, column, refers_to) in crate::rules::REFERENCES.iter().filter(|(t, ..)| t == table) {
+            for (_, column, refers_to) in crate::store::rules::REFERENCES.iter().filter(|(t, ..)| t == table) {
                 if exists && !values.contains_key(*column) {
                     continue;
                 }
-                let target = match crate::rules::RowValues::get(&row, column) {
+                let target = match crate::store::rules::RowValues::get(&row, column) {
                     Some(Value::Text(id)) if !id.is_empty() => id,
                     _ => continue,
                 };
@@ -1562,12 +1572,12 @@ impl<'a> Checker<'a> {
         }
         if refusals.is_empty() && !waits {
             let actor = self.actor(conn, member, hlc)?;
-            let as_lead = crate::rules::Actor { lead: true, ..actor.clone() };
+            let as_lead = crate::store::rules::Actor { lead: true, ..actor.clone() };
             for (column, value, _) in ops {
                 if verdict.contains_key(column) {
                     continue;
                 }
-                let change = crate::rules::Change {
+                let change = crate::store::rules::Change {
                     table,
                     row: row_id,
                     column,
@@ -1578,10 +1588,10 @@ impl<'a> Checker<'a> {
                     at: Hlc::parse(hlc).map(|hlc| hlc.millis).unwrap_or(i64::MAX),
                 };
                 // Every value of the write passed `intrinsic` above.
-                if let Err(reason) = crate::rules::allowed(conn, &actor, &change, &row)? {
+                if let Err(reason) = crate::store::rules::allowed(conn, &actor, &change, &row)? {
                     // Tried again later when only its writer's role stood in the way (their
                     // promotion may not have arrived), or a member's consent to be tagged.
-                    let retry = (!actor.lead && crate::rules::allowed(conn, &as_lead, &change, &row)?.is_ok())
+                    let retry = (!actor.lead && crate::store::rules::allowed(conn, &as_lead, &change, &row)?.is_ok())
                         || reason.contains("without their yes");
                     refusals.push((reason.clone(), retry));
                     verdict.insert(column.clone(), Some(Held::Refused(reason, retry)));
@@ -1614,8 +1624,8 @@ impl<'a> Checker<'a> {
     /// The writer as this replica knows them at the write's clock: a lead only for what they
     /// wrote after they became one (a refused write retried after a promotion does not become
     /// good by it).
-    fn actor(&self, conn: &Connection, member: &str, hlc: &str) -> Result<crate::rules::Actor> {
-        let mut actor = crate::rules::Actor::of(conn, member, self.admitted.root)?;
+    fn actor(&self, conn: &Connection, member: &str, hlc: &str) -> Result<crate::store::rules::Actor> {
+        let mut actor = crate::store::rules::Actor::of(conn, member, self.admitted.root)?;
         if actor.lead && !member.is_empty() {
             let promoted: Option<String> = conn
                 .prepare_cached("SELECT hlc FROM column_clocks WHERE tbl = 'members' AND row_id = ?1 AND col = 'role'")?
@@ -1655,7 +1665,7 @@ fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
         read(&format!("SELECT hlc, tbl, row_id, col, value, author FROM quarantined_ops WHERE retry = 1 ORDER BY hlc LIMIT {RETRY_LIMIT}"), &[])?;
     candidates.retain(|op| Hlc::parse(&op.hlc).is_some_and(|hlc| hlc.millis <= now + FUTURE_LIMIT_MS));
     // Parked ops are looked at again only after an upgrade (a newer schema may know them).
-    let version = crate::db::user_version(conn)?.to_string();
+    let version = crate::store::db::user_version(conn)?.to_string();
     let parked: Vec<Op> = match library::get_local(conn, "parked_checked_at")?.as_deref() == Some(version.as_str()) {
         true => Vec::new(),
         false => {
@@ -1906,9 +1916,9 @@ fn derived_hashes(conn: &Connection) -> Result<std::collections::HashMap<String,
         .collect::<rusqlite::Result<_>>()?;
     let some = |hash: String| Some(hash).filter(|h| !h.is_empty());
     for (hash, thumb, preview) in rows {
-        if crate::blobs::is_hash(&hash) {
-            expected.insert(format!("thumbs/{hash}{}", crate::blobs::THUMB_SUFFIX), some(thumb));
-            expected.insert(format!("previews/{hash}{}", crate::blobs::PREVIEW_SUFFIX), some(preview));
+        if crate::store::blobs::is_hash(&hash) {
+            expected.insert(format!("thumbs/{hash}{}", crate::store::blobs::THUMB_SUFFIX), some(thumb));
+            expected.insert(format!("previews/{hash}{}", crate::store::blobs::PREVIEW_SUFFIX), some(preview));
         }
     }
     Ok(expected)
@@ -1917,17 +1927,17 @@ fn derived_hashes(conn: &Connection) -> Result<std::collections::HashMap<String,
 /// Whether a file name is a portrait's or story photo's thumbnail (rebuilt here from its
 /// image, never taken from a target).
 fn image_thumb_name(name: &str) -> Option<&str> {
-    name.strip_prefix("thumbs/")?.strip_suffix(&format!("-{}.jpg", crate::blobs::IMAGE_THUMB_SIDE))
+    name.strip_prefix("thumbs/")?.strip_suffix(&format!("-{}.jpg", crate::store::blobs::IMAGE_THUMB_SIDE))
 }
 
 /// Rebuilds the thumbnails of portraits and story photos the target lists, from their images
 /// once they are here.
 fn rebuild_image_thumbs(root: &Path, listed: &BTreeMap<String, u64>) {
     for hash in listed.keys().filter_map(|name| image_thumb_name(name)) {
-        let Ok(thumb) = crate::blobs::image_thumb(root, hash) else { continue };
-        if !thumb.is_file() && crate::blobs::image(root, hash).is_ok_and(|image| image.is_file()) {
+        let Ok(thumb) = crate::store::blobs::image_thumb(root, hash) else { continue };
+        if !thumb.is_file() && crate::store::blobs::image(root, hash).is_ok_and(|image| image.is_file()) {
             // A damaged image keeps its thumbnail missing; the window shows initials instead.
-            let _ = crate::images::rebuild_image_thumb(root, hash);
+            let _ = crate::ingest::images::rebuild_image_thumb(root, hash);
         }
     }
 }
@@ -1995,7 +2005,7 @@ pub fn fetch_original(
     hash: &str,
     format: &str,
 ) -> Result<PathBuf> {
-    let dest = crate::blobs::original(root, hash, format)?;
+    let dest = crate::store::blobs::original(root, hash, format)?;
     if dest.is_file() {
         return Ok(dest);
     }
@@ -2308,7 +2318,7 @@ pub fn set_aside_changes(library: &Library) -> Result<Vec<SetAside>> {
     for group in &mut groups {
         // In the schema's order, as a person reads the row.
         let table = std::mem::take(&mut group.what);
-        let noun = crate::rules::a(crate::rules::noun(&table));
+        let noun = crate::store::rules::a(crate::store::rules::noun(&table));
         let mut words = noun.chars();
         group.what = words.next().map(|first| first.to_uppercase().chain(words).collect()).unwrap_or_default();
         let order = SYNCED_TABLES.iter().find(|(t, _)| *t == table).map(|(_, columns)| *columns).unwrap_or(&[]);
@@ -2316,7 +2326,7 @@ pub fn set_aside_changes(library: &Library) -> Result<Vec<SetAside>> {
         named.sort_by_key(|c| order.iter().position(|o| o == c).unwrap_or(usize::MAX));
         let shown: Vec<String> = named
             .iter()
-            .filter(|c| !crate::changes::ROW_COLUMNS.contains(&c.as_str()))
+            .filter(|c| !crate::store::write::ROW_COLUMNS.contains(&c.as_str()))
             .map(|c| c.replace('_', " "))
             .collect();
         if !shown.is_empty() {
@@ -2380,7 +2390,7 @@ pub fn release_set_aside(library: &mut Library, id: &str) -> Result<MergeReport>
         report.refused += merged.refused;
     }
     if report.applied > 0 {
-        crate::search::rebuild(library.conn())?;
+        crate::store::search::rebuild(library.conn())?;
     }
     Ok(report)
 }

@@ -15,8 +15,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::library::{self, Library};
-use crate::members::{self, MemberDraft};
+use crate::people::members::{self, MemberDraft};
+use crate::store::library::{self, Library};
 use crate::sync::{Cell, Op, Segment};
 use crate::viewer::Viewer;
 
@@ -116,7 +116,7 @@ pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Res
         Some(id) => members::get(library.conn(), &viewer, id)?,
         None => members::create_member(library, MemberDraft::named(name))?,
     };
-    let secret = crate::crypto::random_bytes()?;
+    let secret = crate::sync::crypto::random_bytes()?;
     let public = encode(ed25519_dalek::SigningKey::from_bytes(&secret).verifying_key().as_bytes());
     let invitation_id = library.write(|w| {
         let id = w.new_id();
@@ -140,7 +140,7 @@ pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Res
         name: member.display_name,
         secret: encode(&secret),
         trust_root,
-        community_key: crate::crypto::load(library.root())?.map(|keyring| keyring.to_text()),
+        community_key: crate::sync::crypto::load(library.root())?.map(|keyring| keyring.to_text()),
     })
 }
 
@@ -150,9 +150,9 @@ pub(crate) fn accept(library: &Library, invitation: &Invitation) -> Result<()> {
     decode::<32>(&invitation.secret).ok_or_else(|| Error::invalid("invitation", "its secret is damaged"))?;
     decode::<32>(&invitation.trust_root).ok_or_else(|| Error::invalid("invitation", "its community key is damaged"))?;
     if let Some(text) = &invitation.community_key {
-        let keyring = crate::crypto::Keyring::from_text(text)
+        let keyring = crate::sync::crypto::Keyring::from_text(text)
             .ok_or_else(|| Error::invalid("invitation", "its community key is damaged"))?;
-        crate::crypto::save(library.root(), &keyring)?;
+        crate::sync::crypto::save(library.root(), &keyring)?;
     }
     let conn = library.conn();
     library::set_local(conn, "me", &invitation.member_id)?;
@@ -179,7 +179,7 @@ pub(crate) fn ensure_member(library: &mut Library, invitation: &Invitation) -> R
                 // column's default), and only a lead may.
                 &[("display_name", Value::Text(invitation.name.clone())), ("joined_on", Value::Text(today.clone()))],
             )?;
-            crate::search::index_member(w.conn(), &invitation.member_id)
+            crate::store::search::index_member(w.conn(), &invitation.member_id)
         })?;
     }
     Ok(())
@@ -379,9 +379,9 @@ pub(crate) fn laptops(conn: &Connection) -> Result<Vec<(String, String)>> {
 /// Whether an op speaks for the segment's device as that device may: stamped with its own
 /// clock, and written as its own member (the founding laptop, which the window lets switch
 /// between members on a shared laptop, may write as any member; rules still apply to that
-/// member). The rule for the op itself is [`crate::rules::permitted`].
+/// member). The rule for the op itself is [`crate::store::rules::permitted`].
 pub(crate) fn speaks_for(segment_device: &str, admitted: &Admitted, op: &Op) -> std::result::Result<(), String> {
-    match crate::changes::Hlc::parse(&op.hlc) {
+    match crate::store::write::Hlc::parse(&op.hlc) {
         None => return Err("stamped with a clock that is not one (a counter past its limit, a wrong width)".into()),
         Some(hlc) if hlc.device != segment_device => return Err("stamped with another device's clock".into()),
         Some(_) => {}
@@ -396,7 +396,7 @@ pub(crate) fn speaks_for(segment_device: &str, admitted: &Admitted, op: &Op) -> 
 pub fn write_invitation(path: &std::path::Path, invitation: &Invitation) -> Result<()> {
     // Not the content-addressed writer: that one leaves an existing file as it is, and an
     // older invitation under the same name must be replaced.
-    crate::crypto::replace_private(path, &serde_json::to_vec_pretty(invitation).expect("invitations serialise"))
+    crate::sync::crypto::replace_private(path, &serde_json::to_vec_pretty(invitation).expect("invitations serialise"))
 }
 
 /// Reads an invitation from a file, or from its code given directly.
@@ -467,7 +467,7 @@ pub fn remove_device(library: &mut Library, device_id: &str) -> Result<()> {
     }
     // The new key first: a crash between the two leaves one key too many, never a removal
     // without a new key.
-    crate::envelopes::renew(library.root(), library.now().0)?;
+    crate::sync::envelopes::renew(library.root(), library.now().0)?;
     library.write(|w| w.apply("devices", device_id, &[("deleted", Value::Integer(1))]))
 }
 

@@ -193,7 +193,7 @@ pub fn remember_credentials(root: &Path, target: &Target, credentials: &Credenti
         std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
     all.insert(target.to_string(), credentials.clone());
     let bytes = serde_json::to_vec_pretty(&all).expect("credentials serialise");
-    crate::crypto::replace_private(&path, &bytes)
+    crate::sync::crypto::replace_private(&path, &bytes)
 }
 
 /// An open target.

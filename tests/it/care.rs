@@ -1,10 +1,10 @@
 //! Care notes never leave their audience: not by reading, listing, responding, searching,
 //! exporting or celebrating, and not after they are closed.
 
-use hearth::care::{self, CareAudience, CareNoteDraft};
-use hearth::members;
+use hearth::people::care::{self, CareAudience, CareNoteDraft};
+use hearth::people::members;
 use hearth::viewer::Viewer;
-use hearth::{celebrations, stories, Error};
+use hearth::{people::celebrations, people::stories, Error};
 
 use crate::support::{circle, Circle, Scratch};
 
@@ -105,11 +105,11 @@ fn care_notes_never_surface_in_stories_celebrations_or_search() {
         occasions.iter().all(|o| !o.title.contains("father") && !o.description.contains("Zanzibarite")),
         "not an occasion"
     );
-    let export = hearth::exchange::export_csv(&c.library, &bo).unwrap();
+    let export = hearth::people::exchange::export_csv(&c.library, &bo).unwrap();
     assert!(!export.contains("Zanzibarite") && !export.contains("father"), "not in exports, even for its audience");
     for who in [&c.bo, &c.cy, &c.lead] {
         let viewer = Viewer::member(conn, who).unwrap();
-        let hits = hearth::search::search(conn, &viewer, "Zanzibarite").unwrap();
+        let hits = hearth::store::search::search(conn, &viewer, "Zanzibarite").unwrap();
         assert!(hits.is_empty(), "search never finds care notes, even for their audience: {hits:?}");
     }
 }

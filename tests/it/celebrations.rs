@@ -1,8 +1,8 @@
 //! Celebrations: birthdays without years, anniversaries, accomplishments and their boards.
 
 use chrono::NaiveDate;
-use hearth::celebrations::{self, AccomplishmentDraft, AccomplishmentKind, OccasionKind};
-use hearth::members::{self, MemberDraft, ProfileFields};
+use hearth::people::celebrations::{self, AccomplishmentDraft, AccomplishmentKind, OccasionKind};
+use hearth::people::members::{self, MemberDraft, ProfileFields};
 use hearth::viewer::{Viewer, Visibility};
 use hearth::{Error, Library};
 

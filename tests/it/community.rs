@@ -1,7 +1,7 @@
 //! The community and its dimensions.
 
 use hearth::community::{self, CommunityDraft};
-use hearth::members::{self, MemberDraft, Role};
+use hearth::people::members::{self, MemberDraft, Role};
 use hearth::Error;
 
 use crate::support::{create, reopen, Scratch};

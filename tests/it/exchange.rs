@@ -1,7 +1,7 @@
 //! Importing members from CSV and vCard, exporting the directory as CSV.
 
-use hearth::exchange::{self, ImportFormat};
-use hearth::members::{self, MemberDraft, ProfileFields, Role};
+use hearth::people::exchange::{self, ImportFormat};
+use hearth::people::members::{self, MemberDraft, ProfileFields, Role};
 use hearth::viewer::{Viewer, Visibility};
 use hearth::{Error, Library};
 

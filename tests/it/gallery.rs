@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
-use hearth::import::{self, ImportOptions, Summary};
-use hearth::media::{self, MediaQuery, PhotoConsent, TagStatus};
-use hearth::members;
-use hearth::moments::{self, MomentKind};
-use hearth::sample::{self, SampleExif};
+use hearth::dev::sample::{self, SampleExif};
+use hearth::memories::import::{self, ImportOptions, Summary};
+use hearth::memories::media::{self, MediaQuery, PhotoConsent, TagStatus};
+use hearth::memories::moments::{self, MomentKind};
+use hearth::people::members;
 use hearth::viewer::Viewer;
 use hearth::{Error, Library};
 
@@ -68,9 +68,9 @@ fn an_import_reads_exif_makes_upright_previews_and_skips_duplicates() {
     assert_eq!(turned.camera, "Fujifilm X100V");
 
     let root = library.root().to_path_buf();
-    let thumb = image::open(hearth::blobs::thumb(&root, &turned.hash).unwrap()).unwrap();
+    let thumb = image::open(hearth::store::blobs::thumb(&root, &turned.hash).unwrap()).unwrap();
     assert_eq!((thumb.width(), thumb.height()), (192, 256), "the thumbnail is upright, 256 px long");
-    let original = std::fs::read(hearth::blobs::original(&root, &turned.hash, "jpg").unwrap()).unwrap();
+    let original = std::fs::read(hearth::store::blobs::original(&root, &turned.hash, "jpg").unwrap()).unwrap();
     assert_eq!(blake3::hash(&original).to_hex().as_str(), turned.hash, "the original is kept byte for byte");
 
     let (library, again) = run(library, &[photos]);
@@ -155,13 +155,16 @@ fn a_crash_between_files_and_row_leaves_nothing_behind_and_the_next_run_resumes(
 
     let recovered = import::recover(&c.library).unwrap();
     assert_eq!(recovered, 1);
-    assert!(!hearth::blobs::original(&root, &hash, "jpg").unwrap().exists(), "an unreferenced original is removed");
-    assert!(!hearth::blobs::thumb(&root, &hash).unwrap().exists());
+    assert!(
+        !hearth::store::blobs::original(&root, &hash, "jpg").unwrap().exists(),
+        "an unreferenced original is removed"
+    );
+    assert!(!hearth::store::blobs::thumb(&root, &hash).unwrap().exists());
     assert!(!root.join("previews/0123.partial").exists(), "temporary files are removed");
 
     let (library, summary) = run(c.library, &[dir]);
     assert_eq!(summary.imported.len(), 1, "the interrupted file imports on the next run");
-    let thumb = image::open(hearth::blobs::thumb(&root, &hash).unwrap()).unwrap();
+    let thumb = image::open(hearth::store::blobs::thumb(&root, &hash).unwrap()).unwrap();
     assert_eq!(thumb.width(), 160, "the thumbnail is whole again (small photos are not enlarged)");
     let pending: i64 = library.conn().query_row("SELECT count(*) FROM import_pending", [], |r| r.get(0)).unwrap();
     assert_eq!(pending, 0);
@@ -334,7 +337,7 @@ fn on_this_day_brings_back_moments_from_past_years_only() {
 
 #[test]
 fn an_album_exports_as_originals_and_a_page_that_needs_nothing_else() {
-    use hearth::{albums, export};
+    use hearth::{memories::albums, memories::export};
     let scratch = Scratch::new();
     let mut c = circle(&scratch);
     let dir = scratch.path("photos");
@@ -406,10 +409,10 @@ fn all_eight_orientations_import_upright() {
         let turned = record.orientation >= 5;
         let expected = if turned { (200, 400) } else { (400, 200) };
         assert_eq!((record.width, record.height), expected, "{} is shown as the camera saw it", record.file_name);
-        let thumb = image::open(hearth::blobs::thumb(&root, &record.hash).unwrap()).unwrap();
+        let thumb = image::open(hearth::store::blobs::thumb(&root, &record.hash).unwrap()).unwrap();
         let thumb_size = if turned { (128, 256) } else { (256, 128) };
         assert_eq!((thumb.width(), thumb.height()), thumb_size, "{}'s thumbnail is upright", record.file_name);
-        let preview = image::open(hearth::blobs::preview(&root, &record.hash).unwrap()).unwrap();
+        let preview = image::open(hearth::store::blobs::preview(&root, &record.hash).unwrap()).unwrap();
         assert_eq!((preview.width(), preview.height()), expected, "a preview never enlarges a small photo");
     }
 }

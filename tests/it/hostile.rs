@@ -8,11 +8,14 @@ use std::path::Path;
 use rusqlite::types::Value;
 
 use hearth::community::CommunityDraft;
-use hearth::members::{self, MemberDraft};
-use hearth::storage::{Credentials, Target};
+use hearth::people::members::{self, MemberDraft};
+use hearth::sync::storage::{Credentials, Target};
 use hearth::sync::{self, SyncReport};
 use hearth::viewer::Viewer;
-use hearth::{care, decisions, initiatives, media, moments, roster, stories, Library};
+use hearth::{
+    initiatives, initiatives::decisions, memories::media, memories::moments, people::care, people::stories,
+    sync::roster, Library,
+};
 
 use crate::support::{forge, forge_row, import_photos, Scratch};
 use crate::sync::join;
@@ -85,7 +88,7 @@ fn a_crafted_format_is_refused_and_never_becomes_a_path() {
     let (b, _) = import_photos(b, &k.scratch.path("photos"), &[("walk.jpg", 64, 48, 1)], None);
     k.b = b;
     k.round();
-    let photo = hearth::media::records(k.b.conn()).unwrap()[0].clone();
+    let photo = hearth::memories::media::records(k.b.conn()).unwrap()[0].clone();
     let payload = b"[Desktop Entry]\nExec=sh -c 'echo pwned'\n";
     let payload_hash = blake3::hash(payload).to_hex().to_string();
     let crafted = "jpg/../../../PWNED.desktop";
@@ -111,7 +114,8 @@ fn a_crafted_format_is_refused_and_never_becomes_a_path() {
     k.a.conn().execute("UPDATE media SET moment_id = ?1 WHERE id = ?2", [&moment.id, &photo.id]).unwrap();
     let out = k.scratch.path("out");
     std::fs::create_dir_all(&out).unwrap();
-    let exported = hearth::export::export(&k.a, &hearth::export::ExportSource::Moment(moment.id), &out);
+    let exported =
+        hearth::memories::export::export(&k.a, &hearth::memories::export::ExportSource::Moment(moment.id), &out);
     assert!(matches!(exported, Err(hearth::Error::Invalid { .. })), "refused with a clear error: {exported:?}");
     let escaped: Vec<_> = walk(k.scratch.dir.path()).into_iter().filter(|p| p.ends_with("PWNED.desktop")).collect();
     assert!(escaped.is_empty(), "nothing was written outside a library: {escaped:?}");
@@ -138,7 +142,7 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
     let a = std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
     let (a, _) = import_photos(a, &k.scratch.path("photos"), &[("dinner.jpg", 64, 48, 2)], None);
     k.a = a;
-    let photo = hearth::media::records(k.a.conn()).unwrap()[0].id.clone();
+    let photo = hearth::memories::media::records(k.a.conn()).unwrap()[0].id.clone();
     let story = stories::write_story(
         &mut k.a,
         stories::StoryDraft {
@@ -337,7 +341,7 @@ fn an_invitation_admits_one_laptop_and_is_forgotten_once_used() {
 /// backwards; one stamped 23 h 59 min ahead dragged an honest laptop's clock with it.
 #[test]
 fn clocks_at_their_limit_or_far_ahead_neither_freeze_nor_drag_a_laptop() {
-    use hearth::changes::Hlc;
+    use hearth::store::write::Hlc;
     let mut k = community();
     let bo = k.bo.clone();
     let now = k.b.now().0;
@@ -427,7 +431,7 @@ fn set_aside_ops_merge_once_their_time_or_their_row_comes() {
 /// invitation tests above).
 #[test]
 fn the_window_rule_and_the_merge_rule_agree_on_random_writes() {
-    use hearth::changes::SYNCED_TABLES;
+    use hearth::store::write::SYNCED_TABLES;
     let mut k = community();
     let (ada, bo, cy) = (k.ada.clone(), k.bo.clone(), k.cy.clone());
     let a = std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
@@ -570,7 +574,7 @@ fn what_a_folder_serves_is_bounded_checked_before_parsing_and_never_followed() {
     // A huge "segment" (sparse: its size is what counts).
     let huge = k.folder.join("log/0000-intruder/0000000001.json");
     std::fs::create_dir_all(huge.parent().unwrap()).unwrap();
-    std::fs::File::create(&huge).unwrap().set_len(hearth::storage::MAX_OBJECT_BYTES + 1).unwrap();
+    std::fs::File::create(&huge).unwrap().set_len(hearth::sync::storage::MAX_OBJECT_BYTES + 1).unwrap();
     // A 2 MB segment, properly signed, by a key no invitation let in.
     let stranger = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
     let mut body = b"{\"format\":1,\"device\":\"0000-stranger\",\"seq\":1,\"ops\":[".to_vec();
@@ -625,15 +629,15 @@ fn a_planted_thumbnail_is_refused_and_image_thumbnails_are_rebuilt_here() {
     let a = std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
     let (a, _) = import_photos(a, &k.scratch.path("photos"), &[("beach.jpg", 320, 240, 7)], None);
     k.a = a;
-    let portrait = hearth::sample::jpeg(200, 200, 8, &hearth::sample::SampleExif::default());
+    let portrait = hearth::dev::sample::jpeg(200, 200, 8, &hearth::dev::sample::SampleExif::default());
     members::set_my_portrait(&mut k.b, &portrait).unwrap();
-    let photo = hearth::media::records(k.a.conn()).unwrap()[0].hash.clone();
+    let photo = hearth::memories::media::records(k.a.conn()).unwrap()[0].hash.clone();
     let portrait_hash = members::get(k.b.conn(), &Viewer::me(&k.b).unwrap(), &k.bo).unwrap().portrait.unwrap();
     sync::sync_folder(&mut k.a, &k.folder).unwrap();
     sync::sync_folder(&mut k.b, &k.folder).unwrap();
 
     // Whoever holds the folder swaps both thumbnails for another picture.
-    let other = hearth::sample::jpeg(256, 192, 99, &hearth::sample::SampleExif::default());
+    let other = hearth::dev::sample::jpeg(256, 192, 99, &hearth::dev::sample::SampleExif::default());
     let planted_thumb = k.folder.join(format!("thumbs/{photo}-256.jpg"));
     let planted_portrait = k.folder.join(format!("thumbs/{portrait_hash}-128.jpg"));
     for file in [&planted_thumb, &planted_portrait] {
@@ -642,9 +646,9 @@ fn a_planted_thumbnail_is_refused_and_image_thumbnails_are_rebuilt_here() {
     }
     let report = sync::sync_folder(&mut k.c, &k.folder).unwrap();
     assert!(refusals(&report).contains("not what their photo's row says"), "{report:?}");
-    assert!(!hearth::blobs::thumb(k.c.root(), &photo).unwrap().exists(), "the planted thumbnail is not taken");
-    assert!(hearth::blobs::preview(k.c.root(), &photo).unwrap().is_file(), "the genuine preview is");
-    let rebuilt = std::fs::read(hearth::blobs::image_thumb(k.c.root(), &portrait_hash).unwrap()).unwrap();
+    assert!(!hearth::store::blobs::thumb(k.c.root(), &photo).unwrap().exists(), "the planted thumbnail is not taken");
+    assert!(hearth::store::blobs::preview(k.c.root(), &photo).unwrap().is_file(), "the genuine preview is");
+    let rebuilt = std::fs::read(hearth::store::blobs::image_thumb(k.c.root(), &portrait_hash).unwrap()).unwrap();
     assert_ne!(rebuilt, other, "a portrait's thumbnail is made here from the portrait, not taken from the folder");
     assert_eq!(image::load_from_memory(&rebuilt).unwrap().width(), 128);
 }
@@ -707,7 +711,7 @@ fn roster_claims_duplicate_cells_and_re_creations_are_refused() {
     let a = std::mem::replace(&mut k.a, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
     let (a, _) = import_photos(a, &k.scratch.path("photos"), &[("dinner.jpg", 64, 48, 4)], None);
     k.a = a;
-    let photo = hearth::media::records(k.a.conn()).unwrap()[0].id.clone();
+    let photo = hearth::memories::media::records(k.a.conn()).unwrap()[0].id.clone();
     media::set_photo_consent(&mut k.c, media::PhotoConsent::Ask).unwrap();
     // Bo proposes an initiative, runs a decision on it, closes both.
     let idea = initiatives::propose(
@@ -808,7 +812,7 @@ fn a_failed_join_leaves_nothing_and_a_removed_photo_comes_back_when_imported_aga
     let b = std::mem::replace(&mut k.b, Library::create_for_join(&k.scratch.path("placeholder")).unwrap());
     let (b, _) = import_photos(b, &k.scratch.path("photos"), &[("tea.jpg", 64, 48, 11)], None);
     let mut b = b;
-    let photo = hearth::media::records(b.conn()).unwrap()[0].id.clone();
+    let photo = hearth::memories::media::records(b.conn()).unwrap()[0].id.clone();
     media::delete(&mut b, &photo).unwrap();
     let (b, _) = import_photos(b, &k.scratch.path("photos again"), &[("tea.jpg", 64, 48, 11)], None);
     assert_eq!(cell(&b, "media", &photo, "deleted"), Value::Integer(0), "it is back");

@@ -2,9 +2,9 @@
 //! member, tallies with blocks, matching.
 
 use hearth::clock::Millis;
-use hearth::decisions::{self, StanceKind};
+use hearth::initiatives::decisions::{self, StanceKind};
 use hearth::initiatives::{self, InitiativeDraft, Involvement, Status};
-use hearth::members::{self, MemberDraft, ProfileFields};
+use hearth::people::members::{self, MemberDraft, ProfileFields};
 use hearth::viewer::Viewer;
 use hearth::{Error, Library};
 

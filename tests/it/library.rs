@@ -1,6 +1,6 @@
 //! Opening and creating libraries, and every kind of bad folder: nothing is overwritten or lost.
 
-use hearth::{db, Error, ReadOnlyReason};
+use hearth::{store::db, Error, ReadOnlyReason};
 
 use crate::support::{create, reopen, snapshot, Scratch};
 
@@ -89,8 +89,11 @@ fn a_truncated_database_is_reported_as_damaged_and_left_as_it_was() {
     let mut library = create(&root, "Circle");
     // Enough rows that the file spans several pages.
     for i in 0..200 {
-        hearth::members::create_member(&mut library, hearth::members::MemberDraft::named(&format!("Member {i}")))
-            .unwrap();
+        hearth::people::members::create_member(
+            &mut library,
+            hearth::people::members::MemberDraft::named(&format!("Member {i}")),
+        )
+        .unwrap();
     }
     drop(library);
     let db_path = root.join("hearth.db");
@@ -142,7 +145,8 @@ fn a_library_from_a_newer_hearth_opens_read_only_and_is_never_changed() {
     );
     let info = hearth::community::info(&library).unwrap();
     assert_eq!(info.community.name, "Circle", "it can still be read");
-    let write = hearth::members::create_member(&mut library, hearth::members::MemberDraft::named("Ada"));
+    let write =
+        hearth::people::members::create_member(&mut library, hearth::people::members::MemberDraft::named("Ada"));
     assert!(matches!(write, Err(Error::ReadOnly { .. })), "got {:?}", write.err());
     drop(library);
     assert_eq!(snapshot(&root), before, "nothing on disk changes");
@@ -161,7 +165,8 @@ fn a_library_in_a_read_only_folder_opens_read_only() {
     let mut library = reopen(&root).expect("a read-only library still opens");
     assert_eq!(library.read_only(), Some(&ReadOnlyReason::FolderNotWritable));
     assert_eq!(hearth::community::info(&library).unwrap().community.name, "Circle");
-    let write = hearth::members::create_member(&mut library, hearth::members::MemberDraft::named("Ada"));
+    let write =
+        hearth::people::members::create_member(&mut library, hearth::people::members::MemberDraft::named("Ada"));
     assert!(matches!(write, Err(Error::ReadOnly { .. })), "got {:?}", write.err());
     drop(library);
     assert_eq!(snapshot(&root), before);
@@ -225,7 +230,7 @@ fn a_library_of_the_first_version_is_migrated_and_keeps_its_data() {
     }
     let library = reopen(&root).expect("an older library opens");
     assert_eq!(db::user_version(library.conn()).unwrap(), db::latest_version(), "it is brought up to date");
-    let ada = hearth::members::get(library.conn(), &hearth::viewer::Viewer::anonymous(), "m1").unwrap();
+    let ada = hearth::people::members::get(library.conn(), &hearth::viewer::Viewer::anonymous(), "m1").unwrap();
     assert_eq!((ada.display_name.as_str(), ada.profession.as_deref()), ("Ada", Some("Nurse")), "its rows survive");
     assert_eq!(ada.bio.as_deref(), Some(""), "new columns take their defaults");
 }

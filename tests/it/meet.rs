@@ -1,8 +1,8 @@
 //! People to get to know: strangers and newcomers first, with the reason.
 
-use hearth::meet;
-use hearth::members::{self, MemberDraft, ProfileFields, Role};
-use hearth::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use hearth::people::meet;
+use hearth::people::members::{self, MemberDraft, ProfileFields, Role};
+use hearth::people::stories::{self, StoryDraft, StoryKind, StoryVisibility};
 use hearth::viewer::{Viewer, Visibility};
 
 use crate::support::{create, Scratch};

@@ -1,6 +1,6 @@
 //! Members and who uses this device.
 
-use hearth::members::{self, MemberDraft, ProfileFields, Role};
+use hearth::people::members::{self, MemberDraft, ProfileFields, Role};
 use hearth::viewer::Viewer;
 use hearth::Error;
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use hearth::members::{self, Member, MemberDraft, ProfileFields, Role, PRIVATE_FIELDS};
+use hearth::people::members::{self, Member, MemberDraft, ProfileFields, Role, PRIVATE_FIELDS};
 use hearth::viewer::{Viewer, Visibility};
 use hearth::Library;
 

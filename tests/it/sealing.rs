@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use hearth::care::{self, CareAudience, CareNoteDraft};
 use hearth::community::CommunityDraft;
-use hearth::members::{self, MemberDraft, ProfileFields, Role};
-use hearth::storage::{Credentials, Store, Target};
-use hearth::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use hearth::people::care::{self, CareAudience, CareNoteDraft};
+use hearth::people::members::{self, MemberDraft, ProfileFields, Role};
+use hearth::people::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use hearth::sync::storage::{Credentials, Store, Target};
 use hearth::viewer::{Viewer, Visibility};
-use hearth::{roster, sync, Library};
+use hearth::{sync, sync::roster, Library};
 
 use crate::support::Scratch;
 
@@ -258,7 +258,7 @@ fn a_leads_key_planted_by_a_member_is_not_used() {
     let scratch = Scratch::new();
     let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
     // What Oz's hacked laptop writes: an announcement of a key he holds.
-    let planted = hearth::crypto::AudienceKey::generate().unwrap();
+    let planted = hearth::sync::crypto::AudienceKey::generate().unwrap();
     let announcement = serde_json::json!({
         "audience": "leads",
         "key_id": planted.id(),
@@ -359,7 +359,7 @@ fn widening_an_audience_sends_what_it_could_not_read_and_narrowing_seals_what_fo
 /// come, and its leads are told what restricted data may have travelled in clear, and where.
 #[test]
 fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
-    use hearth::db;
+    use hearth::store::db;
     // The migration itself, on a database of the version before it.
     let mut conn = rusqlite::Connection::open_in_memory().unwrap();
     db::migrate_to(&mut conn, 18).unwrap();
@@ -381,7 +381,7 @@ fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
     // What Lea's laptop lists, once it knows how far it had come.
     let scratch = Scratch::new();
     let (mut lea, mut mo, _oz, folder) = ward(&scratch);
-    assert_eq!(hearth::sealing::shared_before_sealing(&lea).unwrap(), None, "nothing before sealing began");
+    assert_eq!(hearth::store::sealing::shared_before_sealing(&lea).unwrap(), None, "nothing before sealing began");
     note_for_leads(&mut mo, "Before.");
     let mo_id = mo.me().unwrap().unwrap();
     let profile = ProfileFields {
@@ -399,7 +399,7 @@ fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
             [],
         )
         .unwrap();
-    let listed = hearth::sealing::shared_before_sealing(&lea).unwrap().expect("Lea is a lead");
+    let listed = hearth::store::sealing::shared_before_sealing(&lea).unwrap().expect("Lea is a lead");
     assert_eq!(
         (listed.care_notes, listed.profile_fields),
         (1, 1),
@@ -410,7 +410,7 @@ fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
         "1 care note and 1 leads-only or only-me profile field were shared before sealing existed: they are on these laptops, readable there, and laptops that join later receive them too; this cannot be taken back."
     );
     assert_eq!(listed.laptops.len(), 3, "{:?}", listed.laptops);
-    assert_eq!(hearth::sealing::shared_before_sealing(&mo).unwrap(), None, "only leads are told");
+    assert_eq!(hearth::store::sealing::shared_before_sealing(&mo).unwrap(), None, "only leads are told");
 }
 
 /// A field made private before it ever left the laptop never leaves in clear: what was written
@@ -450,7 +450,7 @@ fn messages_for_a_birthday_kept_to_the_leads_reach_only_them() {
     for library in [&mut mo, &mut lea] {
         sync::sync_folder(library, &folder).unwrap();
     }
-    let year = hearth::celebrations::upcoming(
+    let year = hearth::people::celebrations::upcoming(
         lea.conn(),
         &Viewer::me(&lea).unwrap(),
         chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
@@ -461,11 +461,13 @@ fn messages_for_a_birthday_kept_to_the_leads_reach_only_them() {
     .find(|occasion| occasion.member.id == mo_id)
     .expect("the lead sees Mo's birthday")
     .key;
-    hearth::celebrations::leave_message(&mut lea, &year, &format!("Happy birthday! {MESSAGE}"), &[]).unwrap();
+    hearth::people::celebrations::leave_message(&mut lea, &year, &format!("Happy birthday! {MESSAGE}"), &[]).unwrap();
     for library in [&mut lea, &mut mo, &mut oz] {
         sync::sync_folder(library, &folder).unwrap();
     }
-    assert!(hearth::celebrations::board(mo.conn(), &Viewer::me(&mo).unwrap(), &year).unwrap().messages.len() == 1);
+    assert!(
+        hearth::people::celebrations::board(mo.conn(), &Viewer::me(&mo).unwrap(), &year).unwrap().messages.len() == 1
+    );
     assert_eq!(holding(oz.root(), MESSAGE), Vec::<String>::new(), "Oz may not know the day");
     assert_eq!(holding(&folder, MESSAGE), Vec::<String>::new());
 }

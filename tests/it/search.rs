@@ -1,8 +1,8 @@
 //! Search and the directory: only what the reader may see can match.
 
-use hearth::members::{self, MemberDraft, ProfileFields, Role};
-use hearth::search::{self, DirectoryQuery, DirectorySort};
-use hearth::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use hearth::people::members::{self, MemberDraft, ProfileFields, Role};
+use hearth::people::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+use hearth::store::search::{self, DirectoryQuery, DirectorySort};
 use hearth::viewer::{Viewer, Visibility};
 
 use crate::support::{create, reopen, Scratch};

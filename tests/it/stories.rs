@@ -1,7 +1,7 @@
 //! Personal stories: prompts, visibility, responses and reactions.
 
-use hearth::members;
-use hearth::stories::{self, StoryDraft, StoryFilter, StoryKind, StoryVisibility};
+use hearth::people::members;
+use hearth::people::stories::{self, StoryDraft, StoryFilter, StoryKind, StoryVisibility};
 use hearth::viewer::Viewer;
 use hearth::Error;
 
@@ -139,8 +139,8 @@ fn stories_carry_photos_stored_in_the_library_and_nothing_else() {
     image::DynamicImage::ImageRgb8(picture)
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
-    let hash = hearth::images::store_photo(c.library.root(), &png).unwrap();
-    let stored = image::open(hearth::blobs::image(c.library.root(), &hash).unwrap()).unwrap();
+    let hash = hearth::ingest::images::store_photo(c.library.root(), &png).unwrap();
+    let stored = image::open(hearth::store::blobs::image(c.library.root(), &hash).unwrap()).unwrap();
     assert_eq!((stored.width(), stored.height()), (1600, 800), "large photos are brought down to 1600 px");
     let with_photo = StoryDraft { photos: vec![hash.clone()], ..draft("Sea", StoryVisibility::Community, vec![]) };
     assert_eq!(stories::write_story(&mut c.library, with_photo).unwrap().photos, vec![hash]);

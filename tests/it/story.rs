@@ -1,6 +1,6 @@
 //! One scenario across domains: the demo community, created twice, is the same community.
 
-use hearth::{community, demo, members};
+use hearth::{community, dev::demo, people::members};
 
 use crate::support::Scratch;
 

@@ -67,7 +67,7 @@ pub struct Circle {
 }
 
 pub fn circle(scratch: &Scratch) -> Circle {
-    use hearth::members::{self, MemberDraft};
+    use hearth::people::members::{self, MemberDraft};
     let mut library = create(&scratch.path("c"), "Circle");
     let lead = members::create_my_profile(&mut library, MemberDraft::named("Lea")).unwrap().id;
     let ada = members::create_member(&mut library, MemberDraft::named("Ada")).unwrap().id;
@@ -88,14 +88,16 @@ pub fn import_photos(
     std::fs::create_dir_all(folder).unwrap();
     let mut written = Vec::new();
     for (name, width, height, seed) in photos {
-        let bytes = hearth::sample::jpeg(*width, *height, *seed, &hearth::sample::SampleExif::default());
+        let bytes = hearth::dev::sample::jpeg(*width, *height, *seed, &hearth::dev::sample::SampleExif::default());
         std::fs::write(folder.join(name), &bytes).unwrap();
         written.push(bytes);
     }
     let shared = std::sync::Mutex::new(library);
-    let options = hearth::import::ImportOptions { moment_id: moment.map(str::to_owned), ..Default::default() };
+    let options =
+        hearth::memories::import::ImportOptions { moment_id: moment.map(str::to_owned), ..Default::default() };
     let summary =
-        hearth::import::run(&shared, &[folder.to_path_buf()], &options, &Default::default(), &mut |_| {}).unwrap();
+        hearth::memories::import::run(&shared, &[folder.to_path_buf()], &options, &Default::default(), &mut |_| {})
+            .unwrap();
     assert_eq!(summary.imported.len(), photos.len(), "{:?}", summary.failed);
     (shared.into_inner().unwrap(), written)
 }
@@ -111,7 +113,7 @@ pub fn forge(
     value: rusqlite::types::Value,
     author: Option<&str>,
 ) {
-    use hearth::changes::Hlc;
+    use hearth::store::write::Hlc;
     let conn = library.conn();
     let last: Option<String> =
         conn.query_row("SELECT value FROM local_settings WHERE key = 'hlc'", [], |r| r.get(0)).ok();
@@ -127,7 +129,7 @@ pub fn forge(
 
 /// [`forge`] for one write of several columns (one clock, as the app's own writes are).
 pub fn forge_row(library: &Library, table: &str, row: &str, columns: &[(&str, rusqlite::types::Value)]) {
-    use hearth::changes::Hlc;
+    use hearth::store::write::Hlc;
     let conn = library.conn();
     let last: Option<String> =
         conn.query_row("SELECT value FROM local_settings WHERE key = 'hlc'", [], |r| r.get(0)).ok();

@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use hearth::changes::SYNCED_TABLES;
 use hearth::community::CommunityDraft;
-use hearth::members::{self, MemberDraft};
-use hearth::roster;
-use hearth::storage::{Credentials, Target};
+use hearth::people::members::{self, MemberDraft};
+use hearth::store::write::SYNCED_TABLES;
+use hearth::sync::roster;
+use hearth::sync::storage::{Credentials, Target};
 use hearth::sync::{self, Cell, Op};
 use hearth::{initiatives, Library};
 
@@ -63,8 +63,8 @@ pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &
     let (mut b, joined) = join(&mut a, "Bo");
     assert_eq!(joined.segments_read, 2, "Ada's first sync and the one after inviting Bo");
     assert_eq!(joined.files_received, 3, "the photo arrives with its row");
-    let record = &hearth::media::records(b.conn()).unwrap()[0];
-    let original = std::fs::read(hearth::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap();
+    let record = &hearth::memories::media::records(b.conn()).unwrap()[0];
+    let original = std::fs::read(hearth::store::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap();
     assert_eq!(&original, bytes, "the original arrives byte for byte");
     assert_eq!(hearth::community::community(b.conn()).unwrap().name, "River Circle");
     let bo = b.me().unwrap().expect("Bo's laptop speaks for Bo");
@@ -258,10 +258,10 @@ fn photos_travel_with_their_rows() {
     assert_eq!(sent.files_sent, 3, "original, thumbnail and preview");
     let (b, got) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     assert_eq!(got.files_received, 3);
-    let record = &hearth::media::records(b.conn()).unwrap()[0];
-    let original = std::fs::read(hearth::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap();
+    let record = &hearth::memories::media::records(b.conn()).unwrap()[0];
+    let original = std::fs::read(hearth::store::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap();
     assert_eq!(&original, bytes);
-    assert!(Path::new(&hearth::blobs::thumb(b.root(), &record.hash).unwrap()).is_file());
+    assert!(Path::new(&hearth::store::blobs::thumb(b.root(), &record.hash).unwrap()).is_file());
 }
 
 #[test]
@@ -321,7 +321,7 @@ fn segments(folder: &Path, library: &Library) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn altered_replayed_and_unknown_segments_are_rejected_and_the_rest_merges() {
-    use hearth::moments::{self, MomentDraft, MomentKind};
+    use hearth::memories::moments::{self, MomentDraft, MomentKind};
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
@@ -466,7 +466,7 @@ fn a_device_whose_invitation_has_not_arrived_yet_merges_once_it_does() {
 
 #[test]
 fn the_losing_side_of_a_concurrent_edit_is_kept_for_its_author_to_restore() {
-    use hearth::moments::{self, MomentDraft, MomentKind};
+    use hearth::memories::moments::{self, MomentDraft, MomentKind};
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
     let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
@@ -538,8 +538,8 @@ fn an_encrypted_target_holds_nothing_readable_and_members_with_the_key_converge(
         sync::sync_folder(&mut a, &folder).unwrap();
     }
     assert_eq!(dump(&a), dump(&b), "members holding the key converge");
-    let record = &hearth::media::records(b.conn()).unwrap()[0];
-    assert_eq!(std::fs::read(hearth::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap(), jpeg);
+    let record = &hearth::memories::media::records(b.conn()).unwrap()[0];
+    assert_eq!(std::fs::read(hearth::store::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap(), jpeg);
 
     // Whoever holds the folder sees names and sizes, nothing more.
     for file in files_under(&folder) {
@@ -713,7 +713,7 @@ fn a_laptop_syncing_with_two_targets_carries_changes_between_them() {
     };
     let bridge = initiatives::propose(&mut a, draft("Build a bridge")).unwrap().id;
     let (mut a, _) = import_photos(a, &scratch.path("photos"), &[("bridge.jpg", 200, 150, 3)], None);
-    let photo = hearth::media::records(a.conn()).unwrap()[0].hash.clone();
+    let photo = hearth::memories::media::records(a.conn()).unwrap()[0].hash.clone();
     sync::sync_folder(&mut a, &office).unwrap();
     let back = initiatives::propose(&mut c, draft("Walk back across")).unwrap().id;
     sync::sync_folder(&mut c, &stick).unwrap();

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use hearth::community::CommunityDraft;
-use hearth::members::{self, MemberDraft};
-use hearth::storage::{Credentials, Target};
-use hearth::{roster, sync, Library};
+use hearth::people::members::{self, MemberDraft};
+use hearth::sync::storage::{Credentials, Target};
+use hearth::{sync, sync::roster, Library};
 
 use crate::support::{import_photos, Scratch};
 use crate::sync::dump;
@@ -114,9 +114,13 @@ fn a_sync_killed_while_merging_or_receiving_resumes_without_loss_or_repeats() {
     );
     assert_eq!(report.merge.superseded, 0, "nothing the killed sync applied is applied again: {report:?}");
     assert_eq!(dump(&a), dump(&b), "B holds everything A wrote");
-    assert_eq!(hearth::media::records(b.conn()).unwrap().len(), 6);
-    for record in hearth::media::records(b.conn()).unwrap() {
-        assert!(hearth::blobs::original(&b_root, &record.hash, "jpg").unwrap().is_file(), "{} arrived", record.hash);
+    assert_eq!(hearth::memories::media::records(b.conn()).unwrap().len(), 6);
+    for record in hearth::memories::media::records(b.conn()).unwrap() {
+        assert!(
+            hearth::store::blobs::original(&b_root, &record.hash, "jpg").unwrap().is_file(),
+            "{} arrived",
+            record.hash
+        );
     }
     media_whole(&b_root);
 }
@@ -163,7 +167,7 @@ fn a_file_sent_in_pieces_resumes_both_ways_after_a_kill() {
             .unwrap();
     let (a, photos) = import_photos(a, &scratch.path("photos"), &[("big.jpg", 900, 700, 4)], None);
     let jpeg = &photos[0];
-    let hash = hearth::media::records(a.conn()).unwrap()[0].hash.clone();
+    let hash = hearth::memories::media::records(a.conn()).unwrap()[0].hash.clone();
     let (a_root, b_root) = (a.root().to_path_buf(), b.root().to_path_buf());
     drop((a, b));
     let pieces = ["--chunk-bytes", "4096"];

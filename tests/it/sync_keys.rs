@@ -6,10 +6,10 @@ use std::path::Path;
 use base64::Engine;
 use hearth::community::CommunityDraft;
 use hearth::initiatives::{self, InitiativeDraft};
-use hearth::members::{self, MemberDraft};
-use hearth::storage::{Credentials, Target};
+use hearth::people::members::{self, MemberDraft};
+use hearth::sync::storage::{Credentials, Target};
 use hearth::viewer::Viewer;
-use hearth::{roster, sync, Library};
+use hearth::{sync, sync::roster, Library};
 
 use crate::support::{import_photos, Scratch};
 use crate::sync::{dump, join};
@@ -81,7 +81,7 @@ fn a_removed_laptop_cannot_read_what_is_shared_after_its_removal() {
     assert_eq!(report.locked, 0, "Bo reads the lead's segment sealed with the new key");
     let after = propose(&mut b, "Shared after");
     let (mut b, _) = import_photos(b, &scratch.path("photos"), &[("after.jpg", 180, 120, 5)], None);
-    let photo = hearth::media::records(b.conn()).unwrap()[0].hash.clone();
+    let photo = hearth::memories::media::records(b.conn()).unwrap()[0].hash.clone();
     sync::sync_folder(&mut b, &folder).unwrap();
     let report = sync::sync_folder(&mut a, &folder).unwrap();
     assert_eq!(report.locked, 0);
@@ -127,12 +127,12 @@ fn plant_key(folder: &Path, signer_root: &Path, for_device: &str, for_public: &s
     let b64 = base64::engine::general_purpose::STANDARD;
     let recipient =
         ed25519_dalek::VerifyingKey::from_bytes(&b64.decode(for_public).unwrap().try_into().unwrap()).unwrap();
-    let key = hearth::crypto::CommunityKey::generate().unwrap();
+    let key = hearth::sync::crypto::CommunityKey::generate().unwrap();
     let body = serde_json::json!({
         "key_id": key.id(),
         "device": for_device,
         "made_at": made_at,
-        "sealed": b64.encode(hearth::crypto::seal_for(&key, &recipient).unwrap()),
+        "sealed": b64.encode(hearth::sync::crypto::seal_for(&key, &recipient).unwrap()),
     })
     .to_string();
     let dir = folder.join("keys").join(key.id());

@@ -1,7 +1,7 @@
 //! Sync through real S3 (moto_server) and WebDAV (rclone) servers on loopback.
 
 use hearth::community::CommunityDraft;
-use hearth::storage::{Credentials, Target};
+use hearth::sync::storage::{Credentials, Target};
 use hearth::{sync, Library};
 
 use crate::servers;
@@ -95,7 +95,7 @@ fn the_connection_test_describes_the_target_and_writes_nothing() {
 
 #[test]
 fn an_encrypted_community_sends_large_files_in_pieces_and_new_keys_through_s3() {
-    use hearth::members::{self, MemberDraft};
+    use hearth::people::members::{self, MemberDraft};
     let server = servers::s3("pieces");
     let scratch = Scratch::new();
     let target = s3_target(server.port, "pieces");
@@ -107,24 +107,24 @@ fn an_encrypted_community_sends_large_files_in_pieces_and_new_keys_through_s3() 
     let options = sync::SyncOptions { encrypt: true, chunk_bytes: Some(4096) };
     let sent = sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
     assert_eq!(sent.files_sent, 3, "{sent:?}");
-    let invitation = hearth::roster::invite(&mut a, "Bo", None).unwrap();
+    let invitation = hearth::sync::roster::invite(&mut a, "Bo", None).unwrap();
     sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
 
     let (b, got) = sync::join(&scratch.path("b"), &invitation, Some(&target), &s3_credentials()).unwrap();
     assert!(got.rejected.is_empty(), "{:?}", got.rejected);
     assert_eq!(got.files_received, 3);
-    let record = &hearth::media::records(b.conn()).unwrap()[0];
-    let original = std::fs::read(hearth::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap();
+    let record = &hearth::memories::media::records(b.conn()).unwrap()[0];
+    let original = std::fs::read(hearth::store::blobs::original(b.root(), &record.hash, "jpg").unwrap()).unwrap();
     assert!(jpeg.len() > 3 * 4096, "the photo is big enough to need pieces ({} bytes)", jpeg.len());
     assert_eq!(&original, jpeg, "the pieces, decrypted and joined, are the original byte for byte");
 
     // A lost laptop is removed: the new key travels through the bucket to Bo's laptop, not to
     // the lost one.
-    let for_cy = hearth::roster::invite(&mut a, "Cy", None).unwrap();
+    let for_cy = hearth::sync::roster::invite(&mut a, "Cy", None).unwrap();
     sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
     let (mut lost, _) = sync::join(&scratch.path("c"), &for_cy, Some(&target), &s3_credentials()).unwrap();
     sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
-    hearth::roster::remove_device(&mut a, lost.device()).unwrap();
+    hearth::sync::roster::remove_device(&mut a, lost.device()).unwrap();
     let handed = sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
     assert_eq!(handed.keys_handed_out, 1, "{handed:?}");
     let draft = hearth::initiatives::InitiativeDraft {
@@ -148,8 +148,8 @@ fn an_encrypted_community_sends_large_files_in_pieces_and_new_keys_through_s3() 
 
 #[test]
 fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_always() {
-    use hearth::members::{self, MemberDraft};
-    use hearth::moments::{self, MomentDraft, MomentKind};
+    use hearth::memories::moments::{self, MomentDraft, MomentKind};
+    use hearth::people::members::{self, MemberDraft};
     let scratch = Scratch::new();
     let server = servers::webdav(&scratch.path("dav"), "ada", "pw");
     let target = Target::parse(&format!("http://127.0.0.1:{}/circle", server.port)).unwrap();
@@ -163,7 +163,7 @@ fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_alway
     let remembered = std::fs::metadata(a.root().join("sync-credentials.json")).unwrap();
     assert_eq!(remembered.permissions().mode() & 0o777, 0o600);
     assert_eq!(sync::status(&a).unwrap().user.as_deref(), Some("ada"));
-    let invitation = hearth::roster::invite(&mut a, "Bo", None).unwrap();
+    let invitation = hearth::sync::roster::invite(&mut a, "Bo", None).unwrap();
     sync::sync_remembered(&mut a, None, None, &Default::default()).unwrap();
     let (mut b, _) = sync::join(&scratch.path("b"), &invitation, None, &credentials).unwrap();
     sync::set_originals_on_demand(&b, true).unwrap();
@@ -179,10 +179,10 @@ fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_alway
     sync::keep_offline(&b, "moment", &dinner.id, true).unwrap();
     let got = sync::sync_remembered(&mut b, None, None, &Default::default()).unwrap();
     assert_eq!(got.files_received, 5, "two thumbnails, two previews, and only the kept dinner's original: {got:?}");
-    let original = |hash: &str| hearth::blobs::original(b.root(), hash, "jpg").unwrap();
+    let original = |hash: &str| hearth::store::blobs::original(b.root(), hash, "jpg").unwrap();
     assert!(original(&dinner_hash).is_file());
     assert!(!original(&walk_hash).exists(), "the walk's original waits until it is opened");
-    assert!(hearth::blobs::thumb(b.root(), &walk_hash).unwrap().is_file(), "thumbnails always come");
+    assert!(hearth::store::blobs::thumb(b.root(), &walk_hash).unwrap().is_file(), "thumbnails always come");
 
     // Opening it fetches it (decrypted and checked like any transfer).
     let (root, source, secrets) = sync::original_source(&b).unwrap();

@@ -1,5 +1,5 @@
-use hearth::albums::{self, Album};
-use hearth::export::{self, ExportSource, Exported};
+use hearth::memories::albums::{self, Album};
+use hearth::memories::export::{self, ExportSource, Exported};
 use tauri::State;
 
 use crate::error::CommandResult;

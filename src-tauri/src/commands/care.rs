@@ -1,4 +1,4 @@
-use hearth::care::{self, CareNote, CareNoteDraft};
+use hearth::people::care::{self, CareNote, CareNoteDraft};
 use hearth::viewer::Viewer;
 use tauri::State;
 

@@ -1,5 +1,5 @@
-use hearth::celebrations::{self, AccomplishmentDraft, Board, Occasion};
 use hearth::community;
+use hearth::people::celebrations::{self, AccomplishmentDraft, Board, Occasion};
 use hearth::viewer::Viewer;
 use tauri::State;
 

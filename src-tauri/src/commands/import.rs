@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use hearth::import::{self, ImportOptions, Progress, Summary};
+use hearth::memories::import::{self, ImportOptions, Progress, Summary};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 

@@ -1,5 +1,5 @@
 use hearth::clock::Millis;
-use hearth::decisions::{self, Decision, StanceKind};
+use hearth::initiatives::decisions::{self, Decision, StanceKind};
 use hearth::initiatives::{self, Collaborator, Initiative, InitiativeDraft, Involvement, Match, Status};
 use hearth::viewer::Viewer;
 use tauri::State;

@@ -1,9 +1,9 @@
 use std::path::PathBuf;
 
 use hearth::community::{self, CommunityDraft, LibraryInfo};
-use hearth::library::{default_library_dir, demo_library_dir, suggest_new_library_dir, DATABASE_FILE};
-use hearth::members::{self, MemberDraft};
-use hearth::{demo, Library};
+use hearth::people::members::{self, MemberDraft};
+use hearth::store::library::{default_library_dir, demo_library_dir, suggest_new_library_dir, DATABASE_FILE};
+use hearth::{dev::demo, Library};
 use serde::Serialize;
 use tauri::State;
 

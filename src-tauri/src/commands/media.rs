@@ -1,4 +1,4 @@
-use hearth::media::{
+use hearth::memories::media::{
     self, GalleryCounts, HideRequest, MediaDetail, MediaPage, MediaQuery, MonthSection, PhotoConsent, TagRequest,
 };
 use hearth::viewer::Viewer;

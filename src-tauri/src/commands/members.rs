@@ -1,7 +1,7 @@
-use hearth::exchange::{self, ImportPreview};
-use hearth::meet::{self, Suggestion};
-use hearth::members::{self, Member, MemberDraft, ProfileFields, Role};
-use hearth::search::{self, DirectoryFacets, DirectoryQuery};
+use hearth::people::exchange::{self, ImportPreview};
+use hearth::people::meet::{self, Suggestion};
+use hearth::people::members::{self, Member, MemberDraft, ProfileFields, Role};
+use hearth::store::search::{self, DirectoryFacets, DirectoryQuery};
 use hearth::viewer::Viewer;
 use tauri::State;
 
@@ -120,8 +120,11 @@ fn read_chosen_file(path: &str) -> CommandResult<(String, Vec<u8>)> {
 #[tauri::command]
 #[specta::specta]
 pub fn set_my_portrait(state: State<AppState>, path: String) -> CommandResult<Member> {
-    let bytes =
-        if path.is_empty() { Vec::new() } else { hearth::images::read_image_file(std::path::Path::new(&path))? };
+    let bytes = if path.is_empty() {
+        Vec::new()
+    } else {
+        hearth::ingest::images::read_image_file(std::path::Path::new(&path))?
+    };
     state.with_library(|library| members::set_my_portrait(library, &bytes))
 }
 
@@ -129,9 +132,9 @@ pub fn set_my_portrait(state: State<AppState>, path: String) -> CommandResult<Me
 #[tauri::command]
 #[specta::specta]
 pub fn store_photo(state: State<AppState>, path: String) -> CommandResult<String> {
-    let bytes = hearth::images::read_image_file(std::path::Path::new(&path))?;
+    let bytes = hearth::ingest::images::read_image_file(std::path::Path::new(&path))?;
     state.with_library(|library| {
         library.ensure_writable()?;
-        hearth::images::store_photo(library.root(), &bytes)
+        hearth::ingest::images::store_photo(library.root(), &bytes)
     })
 }

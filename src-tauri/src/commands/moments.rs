@@ -1,4 +1,4 @@
-use hearth::moments::{self, HistoryYear, Moment, MomentDraft, MomentKind, MomentSuggestion, OnThisDay};
+use hearth::memories::moments::{self, HistoryYear, Moment, MomentDraft, MomentKind, MomentSuggestion, OnThisDay};
 use tauri::State;
 
 use crate::error::CommandResult;

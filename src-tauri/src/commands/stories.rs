@@ -1,4 +1,4 @@
-use hearth::stories::{self, Prompt, Story, StoryDraft, StoryFilter};
+use hearth::people::stories::{self, Prompt, Story, StoryDraft, StoryFilter};
 use hearth::viewer::Viewer;
 use tauri::State;
 

@@ -1,4 +1,4 @@
-use hearth::storage::{Credentials, Store, Target};
+use hearth::sync::storage::{Credentials, Store, Target};
 use hearth::sync::{self, SyncOptions, SyncProgress, SyncReport, SyncStatus};
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -116,7 +116,7 @@ pub async fn test_sync_target(
     let parsed = Target::parse(&target)?;
     let credentials = match credentials {
         Some(credentials) => credentials,
-        None => state.with_library(|library| hearth::storage::remembered_credentials(library.root(), &parsed))?,
+        None => state.with_library(|library| hearth::sync::storage::remembered_credentials(library.root(), &parsed))?,
     };
     let probed = tauri::async_runtime::spawn_blocking(move || sync::probe(&parsed, &credentials)).await;
     Ok(probed.map_err(|e| hearth::Error::invalid("sync", format!("the test stopped unexpectedly: {e}")))??)
@@ -147,7 +147,7 @@ pub struct InvitationCode {
 #[tauri::command]
 #[specta::specta]
 pub fn create_invitation(state: State<AppState>, name: String) -> CommandResult<InvitationCode> {
-    let invitation = state.with_library(|library| hearth::roster::invite(library, &name, None))?;
+    let invitation = state.with_library(|library| hearth::sync::roster::invite(library, &name, None))?;
     Ok(InvitationCode { code: invitation.to_code(), name: invitation.name, target: invitation.target })
 }
 
@@ -163,7 +163,7 @@ pub async fn join_community(
     credentials: Option<Credentials>,
 ) -> CommandResult<hearth::community::LibraryInfo> {
     let work = tauri::async_runtime::spawn_blocking(move || -> CommandResult<hearth::community::LibraryInfo> {
-        let invitation = hearth::roster::Invitation::parse(&invitation)?;
+        let invitation = hearth::sync::roster::Invitation::parse(&invitation)?;
         let target = target.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(Target::parse).transpose()?;
         let (library, _) =
             sync::join(std::path::Path::new(&path), &invitation, target.as_ref(), &credentials.unwrap_or_default())?;
@@ -203,24 +203,24 @@ pub fn kept_offline(state: State<AppState>, kind: String, id: String) -> Command
 /// The laptops in the community's roster.
 #[tauri::command]
 #[specta::specta]
-pub fn list_devices(state: State<AppState>) -> CommandResult<Vec<hearth::roster::DeviceEntry>> {
-    state.with_library(|library| hearth::roster::devices(library))
+pub fn list_devices(state: State<AppState>) -> CommandResult<Vec<hearth::sync::roster::DeviceEntry>> {
+    state.with_library(|library| hearth::sync::roster::devices(library))
 }
 
 /// A lead removes a laptop from the community; returns the roster as it now stands.
 #[tauri::command]
 #[specta::specta]
-pub fn remove_device(state: State<AppState>, id: String) -> CommandResult<Vec<hearth::roster::DeviceEntry>> {
+pub fn remove_device(state: State<AppState>, id: String) -> CommandResult<Vec<hearth::sync::roster::DeviceEntry>> {
     state.with_library(|library| {
-        hearth::roster::remove_device(library, &id)?;
-        hearth::roster::devices(library)
+        hearth::sync::roster::remove_device(library, &id)?;
+        hearth::sync::roster::devices(library)
     })
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn pending_invitations(state: State<AppState>) -> CommandResult<Vec<hearth::roster::PendingInvitation>> {
-    state.with_library(|library| hearth::roster::pending_invitations(library))
+pub fn pending_invitations(state: State<AppState>) -> CommandResult<Vec<hearth::sync::roster::PendingInvitation>> {
+    state.with_library(|library| hearth::sync::roster::pending_invitations(library))
 }
 
 /// A lead withdraws an invitation not used yet; returns those still pending.
@@ -229,10 +229,10 @@ pub fn pending_invitations(state: State<AppState>) -> CommandResult<Vec<hearth::
 pub fn withdraw_invitation(
     state: State<AppState>,
     id: String,
-) -> CommandResult<Vec<hearth::roster::PendingInvitation>> {
+) -> CommandResult<Vec<hearth::sync::roster::PendingInvitation>> {
     state.with_library(|library| {
-        hearth::roster::withdraw_invitation(library, &id)?;
-        hearth::roster::pending_invitations(library)
+        hearth::sync::roster::withdraw_invitation(library, &id)?;
+        hearth::sync::roster::pending_invitations(library)
     })
 }
 
@@ -240,8 +240,10 @@ pub fn withdraw_invitation(
 /// when there was none.
 #[tauri::command]
 #[specta::specta]
-pub fn shared_before_sealing(state: State<AppState>) -> CommandResult<Option<hearth::sealing::SharedBeforeSealing>> {
-    state.with_library(|library| hearth::sealing::shared_before_sealing(library))
+pub fn shared_before_sealing(
+    state: State<AppState>,
+) -> CommandResult<Option<hearth::store::sealing::SharedBeforeSealing>> {
+    state.with_library(|library| hearth::store::sealing::shared_before_sealing(library))
 }
 
 /// Changes other laptops sent that this one set aside at merge, with why (leads only).

@@ -1,0 +1,5 @@
+//! For developers: the demo community, generated sample photos, benchmarks. May import anything.
+
+pub mod bench;
+pub mod demo;
+pub mod sample;
