@@ -7,9 +7,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
 use crate::error::{Error, ReadOnlyReason, Result};
-use crate::people::members::{self, Member};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
+use crate::ids::IdSource;
+use crate::people::members::{self, Member, MemberDraft};
 use crate::store::library::Library;
 use crate::store::write::Writer;
+use crate::sync::roster::{self, Invitation};
+use crate::text::validate_text;
 use crate::viewer::Viewer;
 
 pub const NAME_MAX: usize = 120;
@@ -81,6 +88,46 @@ pub struct LibraryInfo {
     pub library_version: u32,
     pub app_library_version: u32,
     pub read_only: Option<ReadOnlyReason>,
+}
+
+/// A new library in `root` holding a new community (no member yet: the window asks who you
+/// are next; the demo and tests add members themselves).
+pub fn create(root: &Path, draft: CommunityDraft) -> Result<Library> {
+    create_with(root, draft, Arc::new(SystemClock), IdSource::random())
+}
+
+/// [`create`] with a given clock and ids (the demo, tests).
+pub fn create_with(root: &Path, draft: CommunityDraft, clock: Arc<dyn Clock>, ids: IdSource) -> Result<Library> {
+    let draft = draft.validated()?;
+    Library::create_with(root, clock, ids, |w| insert_new(w, &draft).map(drop))
+}
+
+/// Founds a community: its library, and its founder (its first lead, "me" on this laptop),
+/// in one transaction, so no community is ever left without its founder. Both drafts are
+/// checked before anything is made.
+pub fn found(root: &Path, draft: CommunityDraft, founder: MemberDraft) -> Result<Library> {
+    let draft = draft.validated()?;
+    members::validate_draft(&founder)?;
+    Library::create_with(root, Arc::new(SystemClock), IdSource::random(), |w| {
+        insert_new(w, &draft)?;
+        let me = members::insert_founder(w, &founder)?;
+        crate::store::library::set_local(w.conn(), "me", &me)
+    })
+}
+
+/// A lead invites someone: a new member named `name` (or the existing `member_id`), and an
+/// invitation that lets one laptop in as them ([`roster::invitation_for`]). Sync afterwards,
+/// so the invitation reaches the target before the newcomer does.
+pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Result<Invitation> {
+    let viewer = Viewer::me(library)?;
+    if !viewer.is_lead {
+        return Err(Error::Forbidden { action: "invite people", reason: "only the community's leads may".into() });
+    }
+    let member = match member_id {
+        Some(id) => members::get(library.conn(), &viewer, id)?,
+        None => members::create_member(library, MemberDraft::named(name))?,
+    };
+    roster::invitation_for(library, &member.id, &member.display_name)
 }
 
 pub(crate) fn insert_new(writer: &Writer, draft: &CommunityDraft) -> Result<String> {
@@ -177,12 +224,11 @@ pub fn update_dimension(library: &mut Library, id: &str, name: &str, description
 
 /// Community settings are for leads. Before anyone has joined, whoever holds the library may.
 fn ensure_lead(library: &Library, action: &'static str) -> Result<()> {
-    let conn = library.conn();
-    if members::count(conn)? == 0 {
+    if members::count(library.conn())? == 0 {
         return Ok(());
     }
-    let me = library.me()?.ok_or(Error::NoIdentity)?;
-    if members::role_of(conn, &me)? != members::Role::Lead {
+    library.me()?.ok_or(Error::NoIdentity)?;
+    if !Viewer::me(library)?.is_lead {
         return Err(Error::Forbidden { action, reason: "only the community's leads may".into() });
     }
     Ok(())
@@ -194,17 +240,4 @@ fn validate_name(name: &str) -> Result<String> {
         return Err(Error::invalid("name", "the community needs a name"));
     }
     Ok(name)
-}
-
-/// Trims, and refuses text longer than `max` characters or holding control characters.
-pub(crate) fn validate_text(field: &'static str, text: &str, max: usize) -> Result<String> {
-    let text = text.trim();
-    let length = text.chars().count();
-    if length > max {
-        return Err(Error::invalid(field, format!("is {length} characters long; at most {max} fit")));
-    }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(Error::invalid(field, "contains control characters"));
-    }
-    Ok(text.to_owned())
 }

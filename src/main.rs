@@ -495,10 +495,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Init { library, name, description, me } => {
-            let mut lib = Library::create(&library, CommunityDraft::new(&name, &description))?;
-            if let Some(me) = me {
-                members::create_my_profile(&mut lib, MemberDraft::named(&me))?;
-            }
+            let draft = CommunityDraft::new(&name, &description);
+            match me {
+                Some(me) => community::found(&library, draft, MemberDraft::named(&me))?,
+                None => community::create(&library, draft)?,
+            };
             println!("Created {:?} in {}", name.trim(), library.display());
         }
         Command::Demo { library } => {
@@ -677,7 +678,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Invite { library, name, member, out } => {
             let mut lib = Library::open(&library)?;
             let member = member.map(|m| find_member(&lib, &m)).transpose()?;
-            let invitation = roster::invite(&mut lib, name.as_deref().unwrap_or_default(), member.as_deref())?;
+            let invitation =
+                hearth::community::invite(&mut lib, name.as_deref().unwrap_or_default(), member.as_deref())?;
             match out {
                 Some(path) => {
                     roster::write_invitation(&path, &invitation)?;
@@ -713,7 +715,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::BeforeSealing { library, json } => {
             let lib = Library::open(&library)?;
-            let shared = hearth::store::sealing::shared_before_sealing(&lib)?;
+            let shared = hearth::sync::before_sealing::shared_before_sealing(&lib)?;
             if json {
                 print_json(&shared);
             } else {

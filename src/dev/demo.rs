@@ -295,7 +295,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
         "Nurses, therapists, doctors, pharmacists, social workers and patient partners from across the \
          Riverside area who meet monthly to learn from each other's practice.",
     );
-    let mut library = Library::create_with(root, draft, clock.clone(), IdSource::seeded(SEED))?;
+    let mut library = crate::community::create_with(root, draft, clock.clone(), IdSource::seeded(SEED))?;
     for (index, Person(name, role, joined, profession, organisation, interests)) in PEOPLE.iter().enumerate() {
         // Birthdays spread through the year, every 17 days or so, so some are always coming
         // up; every fifth member keeps theirs to themselves.

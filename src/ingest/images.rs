@@ -9,7 +9,7 @@ use std::path::Path;
 use image::{DynamicImage, ImageReader, Limits};
 
 use crate::error::{Error, Result};
-use crate::store::blobs;
+use crate::store::blobs::{self, write_atomically};
 
 /// Larger files are refused before reading: no portrait needs more.
 pub const MAX_IMAGE_BYTES: u64 = 40 * 1024 * 1024;
@@ -50,17 +50,6 @@ fn encode_jpeg(image: &DynamicImage) -> Result<Vec<u8>> {
     let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 86);
     encoder.encode_image(&rgb).map_err(|e| Error::invalid("image", format!("could not be encoded: {e}")))?;
     Ok(out)
-}
-
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.exists() {
-        return Ok(()); // content-addressed: the same name holds the same bytes
-    }
-    let dir = path.parent().expect("blob paths have a folder");
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let temporary = path.with_extension("partial");
-    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
-    std::fs::rename(&temporary, path).map_err(|e| Error::io(path, e))
 }
 
 /// Turns image bytes into a square portrait (centre-cropped, at most 512 px) and its 128 px

@@ -7,12 +7,12 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
-use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::initiatives;
 use crate::people::members::{person, Person};
 use crate::store::library::Library;
+use crate::text::validate_text;
 use crate::viewer::Viewer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum)]

@@ -9,10 +9,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
-use crate::community::{self, validate_text};
+use crate::community;
 use crate::error::{Error, Result};
 use crate::people::members::{self, person, Person};
 use crate::store::library::Library;
+use crate::text::validate_text;
 use crate::viewer::Viewer;
 use crate::{ids, text::markdown};
 

@@ -4,11 +4,11 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::memories::media;
 use crate::store::library::Library;
+use crate::text::validate_text;
 use crate::viewer::Viewer;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

@@ -540,12 +540,12 @@ fn commit<A: Access>(
     let written = (|| -> Result<()> {
         let original = blobs::original(root, hash, prepared.format)?;
         match &prepared.data {
-            Some(data) => crate::ingest::images::write_atomically(&original, data)?,
+            Some(data) => crate::store::blobs::write_atomically(&original, data)?,
             None => copy_verified(path, &original, hash)?,
         }
         if let Some(derived) = &prepared.derived {
-            crate::ingest::images::write_atomically(&blobs::thumb(root, hash)?, &derived.thumb)?;
-            crate::ingest::images::write_atomically(&blobs::preview(root, hash)?, &derived.preview)?;
+            crate::store::blobs::write_atomically(&blobs::thumb(root, hash)?, &derived.thumb)?;
+            crate::store::blobs::write_atomically(&blobs::preview(root, hash)?, &derived.preview)?;
         }
         Ok(())
     })();

@@ -8,11 +8,11 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
-use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::people::members::{person, Person};
 use crate::store::library::Library;
+use crate::text::validate_text;
 use crate::viewer::Viewer;
 
 pub const PAGE_LIMIT: u32 = 500;

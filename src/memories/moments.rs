@@ -8,12 +8,12 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
-use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::memories::media::{self, MediaItem, MediaQuery};
 use crate::people::members::{person, Person};
 use crate::store::library::Library;
 use crate::text::markdown;
+use crate::text::validate_text;
 use crate::viewer::Viewer;
 
 /// A new moment starts after this long without a photo.

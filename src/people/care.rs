@@ -9,11 +9,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
-use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::people::members::{person, Person};
 use crate::people::threads::{self, Message};
 use crate::store::library::Library;
+use crate::text::validate_text;
 use crate::viewer::Viewer;
 use crate::{people::members, text::markdown};
 

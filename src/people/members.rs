@@ -9,9 +9,10 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::store::library::Library;
+use crate::store::write::Writer;
+use crate::text::validate_text;
 use crate::viewer::{Viewer, Visibility};
 use crate::{store::search, text::markdown};
 
@@ -280,20 +281,8 @@ pub fn create_members(library: &mut Library, drafts: Vec<MemberDraft>) -> Result
     let mut rows = Vec::with_capacity(drafts.len());
     let mut first = count(library.conn())? == 0;
     for draft in &drafts {
-        let mut columns = validate_draft(draft)?;
-        let joined_on = match draft.joined_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(text) => parse_date("joinedOn", text)?,
-            None => today.clone(),
-        };
-        let role = match draft.role {
-            _ if first => Role::Lead,
-            Some(role) => role,
-            None => Role::Member,
-        };
+        rows.push(new_member_columns(draft, first, &today)?);
         first = false;
-        columns.push(("role", Value::Text(role.as_str().to_owned())));
-        columns.push(("joined_on", Value::Text(joined_on)));
-        rows.push(columns);
     }
     let ids = library.write(|w| {
         let mut ids = Vec::with_capacity(rows.len());
@@ -306,6 +295,34 @@ pub fn create_members(library: &mut Library, drafts: Vec<MemberDraft>) -> Result
         Ok(ids)
     })?;
     ids.iter().map(|id| get(library.conn(), &Viewer::member(library.conn(), id)?, id)).collect()
+}
+
+/// The founder of a new community, written with it (`community::found`): its first lead.
+/// Returns their id.
+pub(crate) fn insert_founder(w: &Writer, draft: &MemberDraft) -> Result<String> {
+    let columns = new_member_columns(draft, true, &w.now().date().to_string())?;
+    let id = w.new_id();
+    w.apply("members", &id, &columns)?;
+    search::index_member(w.conn(), &id)?;
+    Ok(id)
+}
+
+/// A new member's columns: the draft's, its role (the first member of a community is its
+/// lead; later ones default to member) and when they joined (`today` unless the draft says).
+fn new_member_columns(draft: &MemberDraft, first: bool, today: &str) -> Result<Vec<(&'static str, Value)>> {
+    let mut columns = validate_draft(draft)?;
+    let joined_on = match draft.joined_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => parse_date("joinedOn", text)?,
+        None => today.to_owned(),
+    };
+    let role = match draft.role {
+        _ if first => Role::Lead,
+        Some(role) => role,
+        None => Role::Member,
+    };
+    columns.push(("role", Value::Text(role.as_str().to_owned())));
+    columns.push(("joined_on", Value::Text(joined_on)));
+    Ok(columns)
 }
 
 /// Checks a draft as creation would, returning its name and profile columns.

@@ -4,6 +4,7 @@
 
 pub mod care;
 pub mod celebrations;
+pub mod directory;
 pub mod exchange;
 pub mod meet;
 pub mod members;

@@ -7,11 +7,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
-use crate::community::validate_text;
 use crate::error::{Error, Result};
 use crate::people::members::person;
 use crate::people::threads::{self, Message};
 use crate::store::library::Library;
+use crate::text::validate_text;
 use crate::viewer::Viewer;
 use crate::{ids, people::members, store::search, text::markdown};
 
@@ -19,8 +19,9 @@ pub const TITLE_MAX: usize = 140;
 pub const BODY_MAX: usize = 20_000;
 pub const RESPONSE_MAX: usize = 4_000;
 
-/// The reactions a story can get, named for what they say.
-pub const REACTIONS: &[&str] = &["heart", "thanks", "insight", "hug", "laugh"];
+/// The reactions a story can get, named for what they say (the words a reaction may hold, in
+/// the write rules).
+pub use crate::store::rules::REACTIONS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum)]
 #[serde(rename_all = "camelCase")]

@@ -77,6 +77,20 @@ pub fn image_thumb(root: &Path, hash: &str) -> Result<PathBuf> {
     Ok(root.join("thumbs").join(format!("{}-{IMAGE_THUMB_SIDE}.jpg", checked(hash)?)))
 }
 
+/// Writes a content-addressed file (a blob, thumbnail, preview, kept segment or key file) by
+/// way of a temporary name, so a crash never leaves half a file under the real name; a file
+/// already there holds the same bytes and is left alone.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.exists() {
+        return Ok(()); // content-addressed: the same name holds the same bytes
+    }
+    let dir = path.parent().expect("blob paths have a folder");
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let temporary = path.with_extension("partial");
+    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
+    std::fs::rename(&temporary, path).map_err(|e| Error::io(path, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::clock::{Clock, Millis, SystemClock};
-use crate::community::{self, CommunityDraft};
 use crate::error::{Error, ReadOnlyReason, Result};
 use crate::ids::IdSource;
 use crate::store::db::{self, Header};
@@ -54,16 +53,18 @@ fn hearth_data_dir() -> PathBuf {
 }
 
 impl Library {
-    /// Creates a library in `root`, which must not exist yet or be an empty folder. The
-    /// database is built under a temporary name and renamed into place when complete, so a
-    /// crash midway never leaves something that looks like a library.
-    pub fn create(root: &Path, draft: CommunityDraft) -> Result<Library> {
-        Self::create_with(root, draft, Arc::new(SystemClock), IdSource::random())
-    }
-
-    pub fn create_with(root: &Path, draft: CommunityDraft, clock: Arc<dyn Clock>, ids: IdSource) -> Result<Library> {
-        let draft = draft.validated()?;
-        Self::create_inner(root, Some(&draft), clock, ids)
+    /// Creates a library in `root`, which must not exist yet or be an empty folder, with what
+    /// `first` writes (the community, its founder: `community::create`, `community::found`) in
+    /// the same transaction. The database is built under a temporary name and renamed into
+    /// place when complete, so a crash midway never leaves something that looks like a
+    /// library, nor a library without what `first` writes.
+    pub fn create_with(
+        root: &Path,
+        clock: Arc<dyn Clock>,
+        ids: IdSource,
+        first: impl FnOnce(&Writer) -> Result<()>,
+    ) -> Result<Library> {
+        Self::create_inner(root, Some(Box::new(first)), clock, ids)
     }
 
     /// An empty library (no community yet) that a sync will fill: joining a community that
@@ -72,9 +73,10 @@ impl Library {
         Self::create_inner(root, None, Arc::new(SystemClock), IdSource::random())
     }
 
+    #[allow(clippy::type_complexity)]
     fn create_inner(
         root: &Path,
-        draft: Option<&CommunityDraft>,
+        first: Option<Box<dyn FnOnce(&Writer) -> Result<()> + '_>>,
         clock: Arc<dyn Clock>,
         ids: IdSource,
     ) -> Result<Library> {
@@ -107,10 +109,8 @@ impl Library {
             set_local(&conn, "device", &device)?;
             let tx = conn.transaction()?;
             let writer = Writer { conn: &tx, author: "", now: clock.now(), device: &device, ids: &ids };
-            match draft {
-                Some(draft) => {
-                    community::insert_new(&writer, draft)?;
-                }
+            match first {
+                Some(first) => first(&writer)?,
                 None => set_local(&tx, "joining", "1")?,
             }
             tx.commit()?;

@@ -131,7 +131,7 @@ const WORDS: &[(&str, &str, &[&str])] = &[
     ("members", "photo_consent", &["allow", "ask", "never"]),
     ("stories", "kind", &["personal", "learning"]),
     ("stories", "visibility", &["community", "leads", "members"]),
-    ("story_reactions", "reaction", crate::people::stories::REACTIONS),
+    ("story_reactions", "reaction", REACTIONS),
     ("accomplishments", "kind", &["promotion", "publication", "certification", "milestone", "thanks"]),
     ("care_notes", "audience_kind", &["leads", "members"]),
     ("initiatives", "status", STATUSES),
@@ -160,7 +160,10 @@ const HASHES: &[(&str, &str, bool)] = &[
 const HASH_LISTS: &[(&str, &str)] =
     &[("stories", "photos"), ("celebration_messages", "photos"), ("initiative_updates", "photos")];
 
-/// Where an initiative may go from `from` (as [`crate::initiatives::Status::next`] says;
+/// The reactions a story can get, named for what they say.
+pub const REACTIONS: &[&str] = &["heart", "thanks", "insight", "hug", "laugh"];
+
+/// Where an initiative may go from `from` (as `initiatives::Status::next` says;
 /// `done` only by closing an active or paused one).
 fn lifecycle_allows(from: &str, to: &str) -> bool {
     let next: &[&str] = match from {

@@ -25,7 +25,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ingest::images::write_atomically;
+use crate::store::blobs::write_atomically;
 use crate::store::library::Access;
 use crate::store::sealing::{self, LEADS};
 use crate::sync::crypto::{self, AudienceKey};

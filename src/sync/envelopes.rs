@@ -16,7 +16,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ingest::images::write_atomically;
+use crate::store::blobs::write_atomically;
 use crate::store::library::Access;
 use crate::sync::crypto::{self, CommunityKey, Keyring};
 use crate::sync::roster;

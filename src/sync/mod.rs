@@ -10,6 +10,7 @@
 //! Targets are a shared folder, S3-compatible storage or WebDAV, all through [`Store`].
 
 pub(crate) mod audiences;
+pub mod before_sealing;
 pub mod crypto;
 pub(crate) mod envelopes;
 pub mod roster;
@@ -24,7 +25,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ingest::images::write_atomically;
+use crate::store::blobs::write_atomically;
 use crate::store::library::{self, Access, Library};
 use crate::store::write::{Hlc, SYNCED_TABLES};
 use crypto::{CommunityKey, Keyring};

@@ -15,7 +15,6 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::people::members::{self, MemberDraft};
 use crate::store::library::{self, Library};
 use crate::sync::{Cell, Op, Segment};
 use crate::viewer::Viewer;
@@ -103,19 +102,13 @@ pub fn trust_root(library: &Library) -> Result<String> {
     Ok(own)
 }
 
-/// A lead invites someone: a new member named `name` (or the existing `member_id`), and an
-/// invitation that lets one laptop in as them. Sync afterwards, so the invitation reaches the
-/// target before the newcomer does.
-pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Result<Invitation> {
-    let viewer = Viewer::me(library)?;
-    if !viewer.is_lead {
+/// The invitation that lets one laptop in as member `member_id` (`community::invite` makes or
+/// finds the member). Leads only.
+pub fn invitation_for(library: &mut Library, member_id: &str, name: &str) -> Result<Invitation> {
+    if !Viewer::me(library)?.is_lead {
         return Err(Error::Forbidden { action: "invite people", reason: "only the community's leads may".into() });
     }
     let trust_root = trust_root(library)?;
-    let member = match member_id {
-        Some(id) => members::get(library.conn(), &viewer, id)?,
-        None => members::create_member(library, MemberDraft::named(name))?,
-    };
     let secret = crate::sync::crypto::random_bytes()?;
     let public = encode(ed25519_dalek::SigningKey::from_bytes(&secret).verifying_key().as_bytes());
     let invitation_id = library.write(|w| {
@@ -125,19 +118,24 @@ pub fn invite(library: &mut Library, name: &str, member_id: Option<&str>) -> Res
             &id,
             &[
                 ("public_key", Value::Text(public.clone())),
-                ("member_id", Value::Text(member.id.clone())),
-                ("name", Value::Text(member.display_name.clone())),
+                ("member_id", Value::Text(member_id.to_owned())),
+                ("name", Value::Text(name.to_owned())),
             ],
         )?;
         Ok(id)
     })?;
+    let community: String = library.conn().query_row(
+        "SELECT name FROM community WHERE deleted = 0 ORDER BY created_at LIMIT 1",
+        [],
+        |row| row.get(0),
+    )?;
     Ok(Invitation {
         format: INVITATION_FORMAT,
-        community: crate::community::community(library.conn())?.name,
+        community,
         target: library::get_local(library.conn(), "sync_target")?,
         invitation_id,
-        member_id: member.id,
-        name: member.display_name,
+        member_id: member_id.to_owned(),
+        name: name.to_owned(),
         secret: encode(&secret),
         trust_root,
         community_key: crate::sync::crypto::load(library.root())?.map(|keyring| keyring.to_text()),

@@ -109,7 +109,7 @@ fn care_notes_never_surface_in_stories_celebrations_or_search() {
     assert!(!export.contains("Zanzibarite") && !export.contains("father"), "not in exports, even for its audience");
     for who in [&c.bo, &c.cy, &c.lead] {
         let viewer = Viewer::member(conn, who).unwrap();
-        let hits = hearth::store::search::search(conn, &viewer, "Zanzibarite").unwrap();
+        let hits = hearth::people::directory::search(conn, &viewer, "Zanzibarite").unwrap();
         assert!(hits.is_empty(), "search never finds care notes, even for their audience: {hits:?}");
     }
 }

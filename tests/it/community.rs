@@ -22,7 +22,7 @@ fn names_are_trimmed_and_bad_names_refused() {
     for (name, why) in
         [("   ", "blank"), (&"x".repeat(121) as &str, "too long"), ("tab\u{7}bell", "control characters")]
     {
-        let result = hearth::Library::create(&scratch.path(why), CommunityDraft::new(name, ""));
+        let result = hearth::community::create(&scratch.path(why), CommunityDraft::new(name, ""));
         assert!(matches!(result, Err(Error::Invalid { field: "name", .. })), "{why} name gave {:?}", result.err());
         assert!(!scratch.path(why).join("hearth.db").exists(), "a refused create leaves nothing");
     }
@@ -64,4 +64,24 @@ fn only_leads_change_community_settings() {
     let result = community::update_community(&mut library, "Bo's club", "");
     assert!(matches!(result, Err(Error::Forbidden { .. })), "got {:?}", result.err());
     assert_eq!(community::community(library.conn()).unwrap().name, "Circle");
+}
+
+/// Founding writes the community and its founder in one transaction: there is never a
+/// community without its founder, and a founder's bad name leaves no library behind.
+#[test]
+fn founding_makes_the_community_and_its_lead_together_or_nothing() {
+    let scratch = Scratch::new();
+    let refused = community::found(&scratch.path("bad"), CommunityDraft::new("Circle", ""), MemberDraft::named("  "));
+    assert!(matches!(refused, Err(Error::Invalid { field: "displayName" | "name", .. })), "{:?}", refused.err());
+    assert!(!scratch.path("bad").join("hearth.db").exists(), "no community was left without its founder");
+
+    let library =
+        community::found(&scratch.path("ok"), CommunityDraft::new("Circle", ""), MemberDraft::named("Ada")).unwrap();
+    let me = library.me().unwrap().expect("the founder is this laptop's member");
+    assert_eq!(members::role_of(library.conn(), &me).unwrap(), Role::Lead, "the founder is the first lead");
+    let info = community::info(&library).unwrap();
+    assert_eq!((info.member_count, info.me.map(|m| m.display_name)), (1, Some("Ada".to_owned())));
+    drop(library);
+    let again = reopen(&scratch.path("ok")).unwrap();
+    assert_eq!(again.me().unwrap(), Some(me), "and it is there after reopening");
 }

@@ -36,7 +36,7 @@ struct Community {
 fn community() -> Community {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     let ada = members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap().id;
     sync::sync_folder(&mut a, &folder).unwrap();
     let (b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
@@ -302,7 +302,7 @@ fn one_bad_value_never_stops_a_sync_and_newcomers_still_join() {
 #[test]
 fn an_invitation_admits_one_laptop_and_is_forgotten_once_used() {
     let mut k = community();
-    let invitation = roster::invite(&mut k.a, "Di", None).unwrap();
+    let invitation = hearth::community::invite(&mut k.a, "Di", None).unwrap();
     sync::sync_folder(&mut k.a, &k.folder).unwrap();
     let target = Target::Folder(k.folder.clone());
     let (d1, _) = sync::join(&k.scratch.path("d1"), &invitation, Some(&target), &Credentials::default()).unwrap();
@@ -800,7 +800,7 @@ fn roster_claims_duplicate_cells_and_re_creations_are_refused() {
 #[test]
 fn a_failed_join_leaves_nothing_and_a_removed_photo_comes_back_when_imported_again() {
     let mut k = community();
-    let invitation = roster::invite(&mut k.a, "Di", None).unwrap();
+    let invitation = hearth::community::invite(&mut k.a, "Di", None).unwrap();
     let empty = k.scratch.path("empty");
     std::fs::create_dir_all(&empty).unwrap();
     std::fs::write(empty.join("hearth-sync.json"), r#"{"format":1,"app":"Hearth"}"#).unwrap();

@@ -25,7 +25,7 @@ fn creating_over_an_existing_library_is_refused_and_keeps_it() {
     let root = scratch.path("circle");
     drop(create(&root, "Circle"));
     let before = snapshot(&root);
-    let again = hearth::Library::create(&root, hearth::community::CommunityDraft::new("Other", ""));
+    let again = hearth::community::create(&root, hearth::community::CommunityDraft::new("Other", ""));
     assert!(matches!(again, Err(Error::AlreadyExists { .. })), "got {:?}", again.err());
     assert_eq!(snapshot(&root), before, "a refused create must not touch the existing library");
 }
@@ -36,7 +36,7 @@ fn creating_in_a_folder_with_other_files_is_refused() {
     let root = scratch.path("documents");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("thesis.txt"), "mine").unwrap();
-    let result = hearth::Library::create(&root, hearth::community::CommunityDraft::new("Circle", ""));
+    let result = hearth::community::create(&root, hearth::community::CommunityDraft::new("Circle", ""));
     assert!(matches!(result, Err(Error::Invalid { field: "folder", .. })), "got {:?}", result.err());
     assert_eq!(std::fs::read_to_string(root.join("thesis.txt")).unwrap(), "mine");
     assert!(!root.join("hearth.db").exists());

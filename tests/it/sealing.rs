@@ -46,11 +46,11 @@ fn restricted_data_reaches_only_its_audience_through_s3() {
 /// reads the older leads-only data) and steps down (and reads nothing written after).
 fn private_by_possession(scratch: &Scratch, target: &Target, credentials: &Credentials) {
     let sync = |library: &mut Library| sync::sync_with(library, target, credentials, &Default::default()).unwrap();
-    let mut lea = Library::create(&scratch.path("lea"), CommunityDraft::new("Ward 7", "")).unwrap();
+    let mut lea = hearth::community::create(&scratch.path("lea"), CommunityDraft::new("Ward 7", "")).unwrap();
     members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
     sync(&mut lea);
     let join = |lead: &mut Library, name: &str| {
-        let invitation = roster::invite(lead, name, None).unwrap();
+        let invitation = hearth::community::invite(lead, name, None).unwrap();
         sync(lead);
         sync::join(&scratch.path(name), &invitation, Some(target), credentials).unwrap().0
     };
@@ -228,7 +228,7 @@ fn contains(bytes: &[u8], lowercase: &[u8]) -> bool {
 /// Lea (lead), Mo and Oz on one folder, every laptop up to date.
 fn ward(scratch: &Scratch) -> (Library, Library, Library, std::path::PathBuf) {
     let folder = scratch.path("shared");
-    let mut lea = Library::create(&scratch.path("lea"), CommunityDraft::new("Ward 7", "")).unwrap();
+    let mut lea = hearth::community::create(&scratch.path("lea"), CommunityDraft::new("Ward 7", "")).unwrap();
     members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
     sync::sync_folder(&mut lea, &folder).unwrap();
     let (mut mo, _) = crate::sync::join(&mut lea, "Mo", &scratch.path("mo"), &folder).unwrap();
@@ -381,7 +381,11 @@ fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
     // What Lea's laptop lists, once it knows how far it had come.
     let scratch = Scratch::new();
     let (mut lea, mut mo, _oz, folder) = ward(&scratch);
-    assert_eq!(hearth::store::sealing::shared_before_sealing(&lea).unwrap(), None, "nothing before sealing began");
+    assert_eq!(
+        hearth::sync::before_sealing::shared_before_sealing(&lea).unwrap(),
+        None,
+        "nothing before sealing began"
+    );
     note_for_leads(&mut mo, "Before.");
     let mo_id = mo.me().unwrap().unwrap();
     let profile = ProfileFields {
@@ -399,7 +403,7 @@ fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
             [],
         )
         .unwrap();
-    let listed = hearth::store::sealing::shared_before_sealing(&lea).unwrap().expect("Lea is a lead");
+    let listed = hearth::sync::before_sealing::shared_before_sealing(&lea).unwrap().expect("Lea is a lead");
     assert_eq!(
         (listed.care_notes, listed.profile_fields),
         (1, 1),
@@ -410,7 +414,7 @@ fn restricted_data_shared_before_sealing_is_listed_for_the_leads() {
         "1 care note and 1 leads-only or only-me profile field were shared before sealing existed: they are on these laptops, readable there, and laptops that join later receive them too; this cannot be taken back."
     );
     assert_eq!(listed.laptops.len(), 3, "{:?}", listed.laptops);
-    assert_eq!(hearth::store::sealing::shared_before_sealing(&mo).unwrap(), None, "only leads are told");
+    assert_eq!(hearth::sync::before_sealing::shared_before_sealing(&mo).unwrap(), None, "only leads are told");
 }
 
 /// A field made private before it ever left the laptop never leaves in clear: what was written

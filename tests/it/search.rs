@@ -1,8 +1,8 @@
 //! Search and the directory: only what the reader may see can match.
 
+use hearth::people::directory::{self as search, DirectoryQuery, DirectorySort};
 use hearth::people::members::{self, MemberDraft, ProfileFields, Role};
 use hearth::people::stories::{self, StoryDraft, StoryKind, StoryVisibility};
-use hearth::store::search::{self, DirectoryQuery, DirectorySort};
 use hearth::viewer::{Viewer, Visibility};
 
 use crate::support::{create, reopen, Scratch};

@@ -26,8 +26,13 @@ impl Scratch {
 }
 
 pub fn create(root: &Path, name: &str) -> Library {
-    Library::create_with(root, CommunityDraft::new(name, ""), Arc::new(FixedClock::new(T0, 1_000)), IdSource::seeded(3))
-        .expect("a new library in an empty folder")
+    hearth::community::create_with(
+        root,
+        CommunityDraft::new(name, ""),
+        Arc::new(FixedClock::new(T0, 1_000)),
+        IdSource::seeded(3),
+    )
+    .expect("a new library in an empty folder")
 }
 
 pub fn reopen(root: &Path) -> hearth::Result<Library> {

@@ -14,7 +14,7 @@ use crate::support::{forge, import_photos, Scratch};
 
 /// `lead` invites `name` and syncs; the newcomer joins from the folder with the invitation.
 pub fn join(lead: &mut Library, name: &str, root: &Path, folder: &Path) -> hearth::Result<(Library, sync::SyncReport)> {
-    let invitation = roster::invite(lead, name, None)?;
+    let invitation = hearth::community::invite(lead, name, None)?;
     sync::sync_folder(lead, folder)?;
     sync::join(root, &invitation, Some(&Target::Folder(folder.to_path_buf())), &Credentials::default())
 }
@@ -48,11 +48,11 @@ fn three_laptops_converge_through_a_shared_folder() {
 pub fn three_laptops_converge(scratch: &Scratch, target: &Target, credentials: &Credentials) {
     let sync_once = |library: &mut Library| sync::sync_target(library, target, credentials).unwrap();
     let join = |lead: &mut Library, name: &str| {
-        let invitation = roster::invite(lead, name, None).unwrap();
+        let invitation = hearth::community::invite(lead, name, None).unwrap();
         sync_once(lead);
         sync::join(&scratch.path(name), &invitation, Some(target), credentials).unwrap()
     };
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let (mut a, photos) = import_photos(a, &scratch.path("photos"), &[("dinner.jpg", 160, 120, 5)], None);
     let bytes = &photos[0];
@@ -226,7 +226,7 @@ fn an_edit_does_not_bring_back_a_deleted_row_and_odd_ops_are_kept_aside() {
 fn a_damaged_segment_is_reported_and_a_newer_target_is_not_written() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     let bogus = folder.join("log/some-device/0000000001.json");
@@ -250,7 +250,7 @@ fn a_damaged_segment_is_reported_and_a_newer_target_is_not_written() {
 fn photos_travel_with_their_rows() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let (mut a, photos) = import_photos(a, &scratch.path("photos"), &[("a.jpg", 120, 90, 3)], None);
     let bytes = &photos[0];
@@ -268,7 +268,7 @@ fn photos_travel_with_their_rows() {
 fn a_sync_interrupted_after_writing_its_segment_loses_nothing_and_applies_nothing_twice() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     let (mut b, _) = join(&mut a, "Bea", &scratch.path("b"), &folder).unwrap();
@@ -298,7 +298,7 @@ fn a_sync_interrupted_after_writing_its_segment_loses_nothing_and_applies_nothin
 fn an_unreachable_remembered_folder_is_reported_not_recreated() {
     let scratch = Scratch::new();
     let folder = scratch.path("usb");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     sync::sync_remembered(&mut a, Some(folder.to_str().unwrap()), None, &Default::default()).unwrap();
     std::fs::remove_dir_all(&folder).unwrap(); // the stick is unplugged
     let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_remembered(&mut a, None, None, &Default::default())
@@ -324,7 +324,7 @@ fn altered_replayed_and_unknown_segments_are_rejected_and_the_rest_merges() {
     use hearth::memories::moments::{self, MomentDraft, MomentKind};
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     moments::create(&mut a, MomentDraft::titled("Spring dinner", MomentKind::Dinner, "2025-04-11")).unwrap();
@@ -355,13 +355,13 @@ fn altered_replayed_and_unknown_segments_are_rejected_and_the_rest_merges() {
 fn devices_no_invitation_let_in_and_swapped_keys_are_refused() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
 
     // A stranger who found the folder starts their own library and syncs into it.
-    let mut stranger = Library::create(&scratch.path("s"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut stranger = hearth::community::create(&scratch.path("s"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut stranger, MemberDraft::named("Mallory")).unwrap();
     sync::sync_folder(&mut stranger, &folder).unwrap();
     let report = sync::sync_folder(&mut b, &folder).unwrap();
@@ -373,7 +373,7 @@ fn devices_no_invitation_let_in_and_swapped_keys_are_refused() {
     assert_eq!(report.segments_read, 0, "nothing of the stranger's merges: {report:?}");
 
     // Someone forges an invitation (a made-up secret) for an existing member.
-    let mut forged = roster::invite(&mut a, "Cy", None).unwrap();
+    let mut forged = hearth::community::invite(&mut a, "Cy", None).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     forged.secret = roster::encode(&[7u8; 32]);
     let (_, _) =
@@ -396,12 +396,14 @@ fn a_member_cannot_write_what_is_not_theirs_and_the_rest_of_their_segment_merges
     use rusqlite::types::Value;
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     let ada = members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     let bo = b.me().unwrap().unwrap();
-    let Err(hearth::Error::Forbidden { .. }) = roster::invite(&mut b, "Eve", None) else { panic!("Bo invited") };
+    let Err(hearth::Error::Forbidden { .. }) = hearth::community::invite(&mut b, "Eve", None) else {
+        panic!("Bo invited")
+    };
     let Err(hearth::Error::Forbidden { .. }) = members::choose_me(&b, &ada.id) else {
         panic!("Bo's laptop switched to speaking as Ada")
     };
@@ -431,11 +433,11 @@ fn a_member_cannot_write_what_is_not_theirs_and_the_rest_of_their_segment_merges
 fn a_device_whose_invitation_has_not_arrived_yet_merges_once_it_does() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     // Ada hands Cy an invitation before syncing it.
-    let invitation = roster::invite(&mut a, "Cy", None).unwrap();
+    let invitation = hearth::community::invite(&mut a, "Cy", None).unwrap();
     let (mut c, _) =
         sync::join(&scratch.path("c"), &invitation, Some(&Target::Folder(folder.clone())), &Credentials::default())
             .unwrap();
@@ -469,7 +471,7 @@ fn the_losing_side_of_a_concurrent_edit_is_kept_for_its_author_to_restore() {
     use hearth::memories::moments::{self, MomentDraft, MomentKind};
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let moment =
         moments::create(&mut a, MomentDraft::titled("Spring dinner", MomentKind::Dinner, "2025-04-11")).unwrap();
@@ -520,7 +522,7 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
 fn an_encrypted_target_holds_nothing_readable_and_members_with_the_key_converge() {
     let scratch = Scratch::new();
     let folder = scratch.path("cloud-folder");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("River Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada Quietname")).unwrap();
     let (mut a, photos) = import_photos(a, &scratch.path("photos"), &[("dinner.jpg", 160, 120, 9)], None);
     let jpeg = photos[0].clone();
@@ -550,7 +552,7 @@ fn an_encrypted_target_holds_nothing_readable_and_members_with_the_key_converge(
     }
 
     // An invitation without the key (say, from a lead on an old version) cannot join.
-    let mut keyless = roster::invite(&mut a, "Cy", None).unwrap();
+    let mut keyless = hearth::community::invite(&mut a, "Cy", None).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     keyless.community_key = None;
     let Err(hearth::Error::Invalid { reason, .. }) =
@@ -575,7 +577,7 @@ fn an_encrypted_target_holds_nothing_readable_and_members_with_the_key_converge(
 fn a_target_holding_plain_data_is_not_switched_to_encryption_half_way() {
     let scratch = Scratch::new();
     let folder = scratch.path("usb");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     let encrypt = sync::SyncOptions { encrypt: true, ..Default::default() };
     let Err(hearth::Error::Invalid { reason, .. }) =
@@ -592,7 +594,7 @@ fn a_removed_laptop_is_refused_everywhere_and_cannot_let_itself_back_in() {
     use rusqlite::types::Value;
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
@@ -636,11 +638,11 @@ fn a_removed_laptop_is_refused_everywhere_and_cannot_let_itself_back_in() {
 fn a_withdrawn_invitation_lets_no_laptop_in() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &folder).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
-    let sent_to_the_wrong_person = roster::invite(&mut a, "Cy", None).unwrap();
+    let sent_to_the_wrong_person = hearth::community::invite(&mut a, "Cy", None).unwrap();
     let names: Vec<String> = roster::pending_invitations(&a).unwrap().into_iter().map(|i| i.name).collect();
     assert_eq!(names, ["Cy"], "Bo's invitation was used; Cy's waits");
     let bo_invitation: String =
@@ -673,12 +675,12 @@ fn a_withdrawn_invitation_lets_no_laptop_in() {
 fn an_invitation_file_is_private_and_a_newer_one_replaces_it() {
     use std::os::unix::fs::PermissionsExt;
     let scratch = Scratch::new();
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let file = scratch.path("newcomer.hearth-invite");
-    let first = roster::invite(&mut a, "Bo", None).unwrap();
+    let first = hearth::community::invite(&mut a, "Bo", None).unwrap();
     roster::write_invitation(&file, &first).unwrap();
-    let second = roster::invite(&mut a, "Cy", None).unwrap();
+    let second = hearth::community::invite(&mut a, "Cy", None).unwrap();
     roster::write_invitation(&file, &second).unwrap();
     assert_eq!(
         roster::read_invitation(file.to_str().unwrap()).unwrap(),
@@ -693,11 +695,11 @@ fn an_invitation_file_is_private_and_a_newer_one_replaces_it() {
 fn a_laptop_syncing_with_two_targets_carries_changes_between_them() {
     let scratch = Scratch::new();
     let (office, stick) = (scratch.path("office-drive"), scratch.path("usb-stick"));
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     // Bo uses both the office drive and a USB stick; Cy only ever sees the stick.
     let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &office).unwrap();
-    let for_cy = roster::invite(&mut a, "Cy", None).unwrap();
+    let for_cy = hearth::community::invite(&mut a, "Cy", None).unwrap();
     sync::sync_folder(&mut a, &office).unwrap();
     sync::sync_folder(&mut b, &office).unwrap();
     let report = sync::sync_folder(&mut b, &stick).unwrap();

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use hearth::community::CommunityDraft;
 use hearth::people::members::{self, MemberDraft};
 use hearth::sync::storage::{Credentials, Target};
-use hearth::{sync, sync::roster, Library};
+use hearth::{sync, Library};
 
 use crate::support::{import_photos, Scratch};
 use crate::sync::dump;
@@ -60,10 +60,10 @@ fn media_whole(root: &Path) {
 }
 
 fn lead_with_photos(scratch: &Scratch, folder: &Path) -> (Library, Library) {
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, folder).unwrap();
-    let invitation = roster::invite(&mut a, "Bo", None).unwrap();
+    let invitation = hearth::community::invite(&mut a, "Bo", None).unwrap();
     sync::sync_folder(&mut a, folder).unwrap();
     let (b, _) = sync::join(
         &scratch.path("b"),
@@ -157,10 +157,10 @@ fn a_sync_killed_after_writing_its_segment_sends_it_again_and_it_counts_once() {
 fn a_file_sent_in_pieces_resumes_both_ways_after_a_kill() {
     let scratch = Scratch::new();
     let folder = scratch.path("shared");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
-    let invitation = roster::invite(&mut a, "Bo", None).unwrap();
+    let invitation = hearth::community::invite(&mut a, "Bo", None).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     let (b, _) =
         sync::join(&scratch.path("b"), &invitation, Some(&Target::Folder(folder.clone())), &Credentials::default())

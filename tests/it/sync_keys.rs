@@ -15,7 +15,7 @@ use crate::support::{import_photos, Scratch};
 use crate::sync::{dump, join};
 
 fn encrypted_lead(scratch: &Scratch, folder: &Path) -> Library {
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let encrypt = sync::SyncOptions { encrypt: true, ..Default::default() };
     sync::sync_with(&mut a, &Target::Folder(folder.to_path_buf()), &Credentials::default(), &encrypt).unwrap();
@@ -63,7 +63,7 @@ fn a_removed_laptop_cannot_read_what_is_shared_after_its_removal() {
     let (mut c, _) = join(&mut a, "Cy", &scratch.path("c"), &folder).unwrap();
     // Eve's invitation is written before the removal and used after it: it holds only the
     // first key.
-    let for_eve = roster::invite(&mut a, "Eve", None).unwrap();
+    let for_eve = hearth::community::invite(&mut a, "Eve", None).unwrap();
     let before = propose(&mut a, "Shared before");
     for library in [&mut a, &mut b, &mut c] {
         sync::sync_folder(library, &folder).unwrap();
@@ -238,7 +238,7 @@ fn a_new_key_reaches_a_laptop_on_another_target_through_one_that_syncs_with_both
     let mut a = encrypted_lead(&scratch, &office);
     let (mut b, _) = join(&mut a, "Bo", &scratch.path("b"), &office).unwrap();
     let (lost, _) = join(&mut a, "Lu", &scratch.path("lost"), &office).unwrap();
-    let for_cy = roster::invite(&mut a, "Cy", None).unwrap();
+    let for_cy = hearth::community::invite(&mut a, "Cy", None).unwrap();
     sync::sync_folder(&mut a, &office).unwrap();
     for target in [&office, &stick] {
         sync::sync_folder(&mut b, target).unwrap();

@@ -50,7 +50,7 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
 fn wrong_credentials_and_unreachable_servers_are_explained() {
     let scratch = Scratch::new();
     let server = servers::webdav(&scratch.path("dav"), "ada", "correct horse");
-    let mut library = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut library = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     let target = Target::parse(&format!("http://127.0.0.1:{}/hearth", server.port)).unwrap();
     let wrong = Credentials { user: "ada".into(), secret: "battery staple".into() };
     let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_target(&mut library, &target, &wrong) else {
@@ -80,7 +80,7 @@ fn the_connection_test_describes_the_target_and_writes_nothing() {
     let target = s3_target(server.port, "empty");
     let said = sync::probe(&target, &s3_credentials()).unwrap();
     assert!(said.contains("empty"), "{said}");
-    let mut library = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut library = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     let said_again = sync::probe(&target, &s3_credentials()).unwrap();
     assert!(said_again.contains("empty"), "probing wrote nothing: {said_again}");
     sync::sync_target(&mut library, &target, &s3_credentials()).unwrap();
@@ -99,7 +99,7 @@ fn an_encrypted_community_sends_large_files_in_pieces_and_new_keys_through_s3() 
     let server = servers::s3("pieces");
     let scratch = Scratch::new();
     let target = s3_target(server.port, "pieces");
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     let (mut a, photos) = import_photos(a, &scratch.path("photos"), &[("big.jpg", 900, 700, 4)], None);
     let jpeg = &photos[0];
@@ -107,7 +107,7 @@ fn an_encrypted_community_sends_large_files_in_pieces_and_new_keys_through_s3() 
     let options = sync::SyncOptions { encrypt: true, chunk_bytes: Some(4096) };
     let sent = sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
     assert_eq!(sent.files_sent, 3, "{sent:?}");
-    let invitation = hearth::sync::roster::invite(&mut a, "Bo", None).unwrap();
+    let invitation = hearth::community::invite(&mut a, "Bo", None).unwrap();
     sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
 
     let (b, got) = sync::join(&scratch.path("b"), &invitation, Some(&target), &s3_credentials()).unwrap();
@@ -120,7 +120,7 @@ fn an_encrypted_community_sends_large_files_in_pieces_and_new_keys_through_s3() 
 
     // A lost laptop is removed: the new key travels through the bucket to Bo's laptop, not to
     // the lost one.
-    let for_cy = hearth::sync::roster::invite(&mut a, "Cy", None).unwrap();
+    let for_cy = hearth::community::invite(&mut a, "Cy", None).unwrap();
     sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
     let (mut lost, _) = sync::join(&scratch.path("c"), &for_cy, Some(&target), &s3_credentials()).unwrap();
     sync::sync_with(&mut a, &target, &s3_credentials(), &options).unwrap();
@@ -154,7 +154,7 @@ fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_alway
     let server = servers::webdav(&scratch.path("dav"), "ada", "pw");
     let target = Target::parse(&format!("http://127.0.0.1:{}/circle", server.port)).unwrap();
     let credentials = Credentials { user: "ada".into(), secret: "pw".into() };
-    let mut a = Library::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
+    let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     members::create_my_profile(&mut a, MemberDraft::named("Ada")).unwrap();
     sync::sync_remembered(&mut a, Some(&target.to_string()), Some(credentials.clone()), &Default::default()).unwrap();
     // The password is remembered beside the database, readable only by its user, and the
@@ -163,7 +163,7 @@ fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_alway
     let remembered = std::fs::metadata(a.root().join("sync-credentials.json")).unwrap();
     assert_eq!(remembered.permissions().mode() & 0o777, 0o600);
     assert_eq!(sync::status(&a).unwrap().user.as_deref(), Some("ada"));
-    let invitation = hearth::sync::roster::invite(&mut a, "Bo", None).unwrap();
+    let invitation = hearth::community::invite(&mut a, "Bo", None).unwrap();
     sync::sync_remembered(&mut a, None, None, &Default::default()).unwrap();
     let (mut b, _) = sync::join(&scratch.path("b"), &invitation, None, &credentials).unwrap();
     sync::set_originals_on_demand(&b, true).unwrap();

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use hearth::community::{self, CommunityDraft, LibraryInfo};
-use hearth::people::members::{self, MemberDraft};
+use hearth::people::members::MemberDraft;
 use hearth::store::library::{default_library_dir, demo_library_dir, suggest_new_library_dir, DATABASE_FILE};
 use hearth::{dev::demo, Library};
 use serde::Serialize;
@@ -52,8 +52,7 @@ pub fn create_community(
     community: CommunityDraft,
     me: MemberDraft,
 ) -> CommandResult<LibraryInfo> {
-    let mut library = Library::create(&PathBuf::from(path), community)?;
-    members::create_my_profile(&mut library, me)?;
+    let library = community::found(&PathBuf::from(path), community, me)?;
     let info = community::info(&library)?;
     state.set_library(library)?;
     Ok(info)

@@ -1,7 +1,7 @@
+use hearth::people::directory::{self as search, DirectoryFacets, DirectoryQuery};
 use hearth::people::exchange::{self, ImportPreview};
 use hearth::people::meet::{self, Suggestion};
 use hearth::people::members::{self, Member, MemberDraft, ProfileFields, Role};
-use hearth::store::search::{self, DirectoryFacets, DirectoryQuery};
 use hearth::viewer::Viewer;
 use tauri::State;
 

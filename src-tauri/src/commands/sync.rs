@@ -147,7 +147,7 @@ pub struct InvitationCode {
 #[tauri::command]
 #[specta::specta]
 pub fn create_invitation(state: State<AppState>, name: String) -> CommandResult<InvitationCode> {
-    let invitation = state.with_library(|library| hearth::sync::roster::invite(library, &name, None))?;
+    let invitation = state.with_library(|library| hearth::community::invite(library, &name, None))?;
     Ok(InvitationCode { code: invitation.to_code(), name: invitation.name, target: invitation.target })
 }
 
@@ -242,8 +242,8 @@ pub fn withdraw_invitation(
 #[specta::specta]
 pub fn shared_before_sealing(
     state: State<AppState>,
-) -> CommandResult<Option<hearth::store::sealing::SharedBeforeSealing>> {
-    state.with_library(|library| hearth::store::sealing::shared_before_sealing(library))
+) -> CommandResult<Option<hearth::sync::before_sealing::SharedBeforeSealing>> {
+    state.with_library(|library| hearth::sync::before_sealing::shared_before_sealing(library))
 }
 
 /// Changes other laptops sent that this one set aside at merge, with why (leads only).
