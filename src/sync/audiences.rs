@@ -128,6 +128,13 @@ struct Listing {
     sealed: Vec<(String, String, String, String)>,
 }
 
+impl Listing {
+    /// The laptops with an envelope of key `key_id`.
+    fn envelopes_of<'a>(&'a self, key_id: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        self.sealed.iter().filter(move |(_, id, ..)| id == key_id).map(|(_, _, device, _)| device)
+    }
+}
+
 fn parse_name(name: &str) -> Option<(String, String, Option<String>)> {
     let rest = name.strip_prefix("audiences/")?.strip_suffix(".json")?;
     let parts: Vec<&str> = rest.split('/').collect();
@@ -305,126 +312,169 @@ pub(crate) fn exchange(
     make: bool,
     refused: &mut Vec<String>,
 ) -> Result<Exchanged> {
-    let mut done = Exchanged::default();
-    let (root, now) = access.with(|library| Ok((library.root().to_path_buf(), library.now().0)))?;
-    let mut ring = AudienceRing::load(&root)?;
+    let (root, now, me) =
+        access.with(|library| Ok((library.root().to_path_buf(), library.now().0, library.device().to_owned())))?;
+    let round = Exchange { access, store, device_key, root, now, me };
+    let mut ring = AudienceRing::load(&round.root)?;
     let on_target: Vec<String> = store.list(FOLDER)?.into_iter().map(|(name, _)| name).collect();
     let target = listing(on_target.iter().cloned());
-    let on_target: HashSet<String> = on_target.into_iter().collect();
-
-    // 1. Take in what is new.
-    let me = access.with(|library| Ok(library.device().to_owned()))?;
-    let is_kept = |name: &str| root.join(name).is_file();
-    for (audience, key_id, name) in &target.announced {
-        if is_kept(name) {
-            continue;
-        }
-        let Some(bytes) = fetch(store, name, refused)? else { continue };
-        let Ok((body, signer)) = crate::sync::verify(&bytes) else { continue };
-        let Ok(said) = serde_json::from_slice::<Announcement>(body) else { continue };
-        let public = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &said.public)
-            .ok()
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-            .map(curve25519_dalek::montgomery::MontgomeryPoint);
-        // A key "made" in the future would stay the newest for good.
-        let fits = said.audience == *audience
-            && said.key_id == *key_id
-            && said.made_at <= now + crate::sync::FUTURE_LIMIT_MS
-            && public.is_some_and(|public| crypto::public_id(&public) == *key_id);
-        let stored = access.with(|library| {
-            let conn = library.conn();
-            let Some(device) = device_of(conn, &signer)? else { return Ok(false) };
-            if !fits || device != said.device || !entitled(conn, audience, &device)? {
-                return Ok(false);
-            }
-            remember_announced(conn, &said)?;
-            Ok(true)
-        })?;
-        if stored {
-            write_atomically(&root.join(name), &bytes)?;
-        }
-    }
-    for (audience, key_id, device, name) in &target.sealed {
-        if is_kept(name) {
-            continue;
-        }
-        let Some(bytes) = fetch(store, name, refused)? else { continue };
-        let Ok((body, signer)) = crate::sync::verify(&bytes) else { continue };
-        let Ok(envelope) = serde_json::from_slice::<Envelope>(body) else { continue };
-        if envelope.audience != *audience || envelope.key_id != *key_id || envelope.device != *device {
-            continue;
-        }
-        let signed_by_entitled = access.with(|library| {
-            let conn = library.conn();
-            Ok(match device_of(conn, &signer)? {
-                Some(by) => entitled(conn, audience, &by)?,
-                None => false,
-            })
-        })?;
-        if !signed_by_entitled {
-            continue; // a key planted by anyone else would make this laptop seal to it; or its roster entry has not come yet
-        }
-        if *device == me && !ring.holds(key_id) {
-            let sealed = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &envelope.sealed)
-                .unwrap_or_default();
-            match AudienceKey::open_for(&sealed, device_key) {
-                Some(key) if key.id() == *key_id => {
-                    done.received += u32::from(ring.add(audience, key, envelope.made_at));
-                }
-                _ => {
-                    let line = format!("{name}: cannot be opened with this laptop's key, or holds another key than its name says; not used");
-                    if !refused.contains(&line) {
-                        refused.push(line);
-                    }
-                    continue;
-                }
-            }
-        }
-        write_atomically(&root.join(name), &bytes)?;
-    }
-    if done.received > 0 {
-        ring.save(&root)?;
-    }
-
-    // 2. Pass on what the target lacks.
-    for name in kept(&root) {
-        if on_target.contains(&name) {
-            continue;
-        }
-        let bytes = std::fs::read(root.join(&name)).map_err(|e| Error::io(root.join(&name), e))?;
-        if crate::sync::verify(&bytes).is_ok() {
-            done.relayed += u32::from(store.put_new(&name, bytes)?);
-        }
-    }
-
+    let mut done = Exchanged::default();
+    // 1. Take in what is new; 2. pass on what the target lacks.
+    round.take_announcements(&target, refused)?;
+    done.received = round.take_envelopes(&target, &mut ring, refused)?;
+    done.relayed = round.relay(&on_target.into_iter().collect())?;
     // 3. Make the keys this laptop's audiences need, and hand out every key it holds.
-    if !make {
-        return Ok(done);
+    if make {
+        let held = listing(kept(&round.root));
+        let mine = round.audiences_of_mine()?;
+        for audience in &mine {
+            done.handed_out += u32::from(round.renew_if_needed(audience, &held, &mut ring)?);
+        }
+        done.handed_out += round.hand_out(&mine, &held, &ring)?;
     }
-    let held = listing(kept(&root));
-    let mine: Vec<String> = access.with(|library| {
-        let conn = library.conn();
-        let member: Option<String> = conn
-            .prepare("SELECT member_id FROM devices WHERE id = ?1 AND deleted = 0")?
-            .query_row([&me], |row| row.get(0))
-            .optional()?;
-        let mut mine = Vec::new();
-        for audience in [Some(LEADS.to_owned()), member.filter(|m| !m.is_empty()).map(|m| sealing::member(&m))]
-            .into_iter()
-            .flatten()
-        {
-            if entitled(conn, &audience, &me)? {
-                mine.push(audience);
+    Ok(done)
+}
+
+/// One exchange of audience keys: where it reads and writes, as which laptop, when.
+struct Exchange<'a, A: Access> {
+    access: &'a A,
+    store: &'a Store,
+    device_key: &'a ed25519_dalek::SigningKey,
+    root: std::path::PathBuf,
+    now: i64,
+    /// This laptop's device id.
+    me: String,
+}
+
+impl<A: Access> Exchange<'_, A> {
+    fn is_kept(&self, name: &str) -> bool {
+        self.root.join(name).is_file()
+    }
+
+    /// Keeps each announcement signed by a laptop entitled to its audience, naming a key that
+    /// fits it and made no later than now (a key "made" in the future would stay the newest).
+    fn take_announcements(&self, target: &Listing, refused: &mut Vec<String>) -> Result<()> {
+        for (audience, key_id, name) in &target.announced {
+            if self.is_kept(name) {
+                continue;
+            }
+            let Some(bytes) = fetch(self.store, name, refused)? else { continue };
+            let Ok((body, signer)) = crate::sync::verify(&bytes) else { continue };
+            let Ok(said) = serde_json::from_slice::<Announcement>(body) else { continue };
+            let public = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &said.public)
+                .ok()
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                .map(curve25519_dalek::montgomery::MontgomeryPoint);
+            let fits = said.audience == *audience
+                && said.key_id == *key_id
+                && said.made_at <= self.now + crate::sync::FUTURE_LIMIT_MS
+                && public.is_some_and(|public| crypto::public_id(&public) == *key_id);
+            let stored = self.access.with(|library| {
+                let conn = library.conn();
+                let Some(device) = device_of(conn, &signer)? else { return Ok(false) };
+                if !fits || device != said.device || !entitled(conn, audience, &device)? {
+                    return Ok(false);
+                }
+                remember_announced(conn, &said)?;
+                Ok(true)
+            })?;
+            if stored {
+                write_atomically(&self.root.join(name), &bytes)?;
             }
         }
-        Ok(mine)
-    })?;
-    // Only envelopes this laptop checked count (the names on the target are anyone's to plant).
-    let envelopes_of = |key_id: &str| -> HashSet<String> {
-        held.sealed.iter().filter(|(_, id, ..)| id == key_id).map(|(_, _, device, _)| device.clone()).collect()
-    };
-    for audience in &mine {
-        let newest: Option<(String, i64, String)> = access.with(|library| {
+        Ok(())
+    }
+
+    /// Keeps each envelope signed by a laptop entitled to its audience, and opens those sealed
+    /// for this laptop that hold keys it lacks. Returns how many keys are new.
+    fn take_envelopes(&self, target: &Listing, ring: &mut AudienceRing, refused: &mut Vec<String>) -> Result<u32> {
+        let mut received = 0;
+        for (audience, key_id, device, name) in &target.sealed {
+            if self.is_kept(name) {
+                continue;
+            }
+            let Some(bytes) = fetch(self.store, name, refused)? else { continue };
+            let Ok((body, signer)) = crate::sync::verify(&bytes) else { continue };
+            let Ok(envelope) = serde_json::from_slice::<Envelope>(body) else { continue };
+            if envelope.audience != *audience || envelope.key_id != *key_id || envelope.device != *device {
+                continue;
+            }
+            let signed_by_entitled = self.access.with(|library| {
+                let conn = library.conn();
+                Ok(match device_of(conn, &signer)? {
+                    Some(by) => entitled(conn, audience, &by)?,
+                    None => false,
+                })
+            })?;
+            if !signed_by_entitled {
+                continue; // a key planted by anyone else would make this laptop seal to it; or its roster entry has not come yet
+            }
+            if *device == self.me && !ring.holds(key_id) {
+                let sealed = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &envelope.sealed)
+                    .unwrap_or_default();
+                match AudienceKey::open_for(&sealed, self.device_key) {
+                    Some(key) if key.id() == *key_id => {
+                        received += u32::from(ring.add(audience, key, envelope.made_at));
+                    }
+                    _ => {
+                        let line = format!("{name}: cannot be opened with this laptop's key, or holds another key than its name says; not used");
+                        if !refused.contains(&line) {
+                            refused.push(line);
+                        }
+                        continue;
+                    }
+                }
+            }
+            write_atomically(&self.root.join(name), &bytes)?;
+        }
+        if received > 0 {
+            ring.save(&self.root)?;
+        }
+        Ok(received)
+    }
+
+    /// Passes on what this laptop keeps and the target lacks. Returns how many.
+    fn relay(&self, on_target: &HashSet<String>) -> Result<u32> {
+        let mut relayed = 0;
+        for name in kept(&self.root) {
+            if on_target.contains(&name) {
+                continue;
+            }
+            let bytes = std::fs::read(self.root.join(&name)).map_err(|e| Error::io(self.root.join(&name), e))?;
+            if crate::sync::verify(&bytes).is_ok() {
+                relayed += u32::from(self.store.put_new(&name, bytes)?);
+            }
+        }
+        Ok(relayed)
+    }
+
+    /// The audiences this laptop is entitled to: the leads (when its member leads) and its
+    /// member's own.
+    fn audiences_of_mine(&self) -> Result<Vec<String>> {
+        self.access.with(|library| {
+            let conn = library.conn();
+            let member: Option<String> = conn
+                .prepare("SELECT member_id FROM devices WHERE id = ?1 AND deleted = 0")?
+                .query_row([&self.me], |row| row.get(0))
+                .optional()?;
+            let mut mine = Vec::new();
+            for audience in [Some(LEADS.to_owned()), member.filter(|m| !m.is_empty()).map(|m| sealing::member(&m))]
+                .into_iter()
+                .flatten()
+            {
+                if entitled(conn, &audience, &self.me)? {
+                    mine.push(audience);
+                }
+            }
+            Ok(mine)
+        })
+    }
+
+    /// Makes and announces a new key for `audience` when it has none, or when a laptop known
+    /// to hold its newest (its maker, or one this laptop checked an envelope for: the names on
+    /// the target are anyone's to plant) is no longer entitled. True when it made one.
+    fn renew_if_needed(&self, audience: &str, held: &Listing, ring: &mut AudienceRing) -> Result<bool> {
+        let newest: Option<(String, i64, String)> = self.access.with(|library| {
             Ok(library
                 .conn()
                 .prepare(
@@ -437,9 +487,9 @@ pub(crate) fn exchange(
         let renew = match &newest {
             None => true,
             Some((key_id, _, made_by)) => {
-                let holders: Vec<String> = envelopes_of(key_id).into_iter().chain([made_by.clone()]).collect();
-                access.with(|library| {
-                    for holder in &holders {
+                let holders: Vec<&String> = held.envelopes_of(key_id).chain([made_by]).collect();
+                self.access.with(|library| {
+                    for holder in holders {
                         if !entitled(library.conn(), audience, holder)? {
                             return Ok(true);
                         }
@@ -448,58 +498,67 @@ pub(crate) fn exchange(
                 })?
             }
         };
-        if renew {
-            let key = AudienceKey::generate()?;
-            let made_at = now.max(newest.as_ref().map_or(0, |(_, made_at, _)| made_at.saturating_add(1)));
-            let said = Announcement {
-                audience: audience.clone(),
-                key_id: key.id(),
-                public: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, key.public().as_bytes()),
-                made_at,
-                device: me.clone(),
-            };
-            ring.add(audience, key.clone(), made_at);
-            ring.save(&root)?;
-            let name = format!("{FOLDER}/{audience}/{}.json", key.id());
-            let signed = crate::sync::sign(&serde_json::to_vec(&said).expect("announcements serialise"), device_key);
-            store.put_new(&name, signed.clone())?;
-            write_atomically(&root.join(&name), &signed)?;
-            access.with(|library| remember_announced(library.conn(), &said))?;
-            done.handed_out += 1;
+        if !renew {
+            return Ok(false);
         }
+        let key = AudienceKey::generate()?;
+        let made_at = self.now.max(newest.as_ref().map_or(0, |(_, made_at, _)| made_at.saturating_add(1)));
+        let said = Announcement {
+            audience: audience.to_owned(),
+            key_id: key.id(),
+            public: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, key.public().as_bytes()),
+            made_at,
+            device: self.me.clone(),
+        };
+        ring.add(audience, key.clone(), made_at);
+        ring.save(&self.root)?;
+        let name = format!("{FOLDER}/{audience}/{}.json", key.id());
+        let signed = crate::sync::sign(&serde_json::to_vec(&said).expect("announcements serialise"), self.device_key);
+        self.store.put_new(&name, signed.clone())?;
+        write_atomically(&self.root.join(&name), &signed)?;
+        self.access.with(|library| remember_announced(library.conn(), &said))?;
+        Ok(true)
     }
-    let mut by_audience: BTreeMap<&str, Vec<(&AudienceKey, i64)>> = BTreeMap::new();
-    for (audience, key, made_at) in &ring.keys {
-        if mine.contains(audience) {
-            by_audience.entry(audience).or_default().push((key, *made_at));
-        }
-    }
-    for (audience, keys) in by_audience {
-        let laptops = access.with(|library| entitled_laptops(library.conn(), audience))?;
-        for (key, made_at) in keys {
-            let key_id = key.id();
-            let has = envelopes_of(&key_id);
-            for (device, public) in &laptops {
-                if *device == me || has.contains(device) {
-                    continue;
-                }
-                let envelope = Envelope {
-                    audience: audience.to_owned(),
-                    key_id: key_id.clone(),
-                    device: device.clone(),
-                    made_at,
-                    sealed: roster::encode(&key.seal_for(public)?),
-                };
-                let nonce = &crypto::AudienceKey::generate()?.id()[..8];
-                let name = format!("{FOLDER}/{audience}/{key_id}/{device}_{nonce}.json");
-                let signed =
-                    crate::sync::sign(&serde_json::to_vec(&envelope).expect("envelopes serialise"), device_key);
-                done.handed_out += u32::from(store.put_new(&name, signed.clone())?);
-                write_atomically(&root.join(&name), &signed)?;
+
+    /// Seals every key this laptop holds of its audiences for each entitled laptop that has
+    /// no checked envelope of it. Returns how many envelopes it wrote.
+    fn hand_out(&self, mine: &[String], held: &Listing, ring: &AudienceRing) -> Result<u32> {
+        let mut by_audience: BTreeMap<&str, Vec<(&AudienceKey, i64)>> = BTreeMap::new();
+        for (audience, key, made_at) in &ring.keys {
+            if mine.contains(audience) {
+                by_audience.entry(audience).or_default().push((key, *made_at));
             }
         }
+        let mut written = 0;
+        for (audience, keys) in by_audience {
+            let laptops = self.access.with(|library| entitled_laptops(library.conn(), audience))?;
+            for (key, made_at) in keys {
+                let key_id = key.id();
+                let has: HashSet<&String> = held.envelopes_of(&key_id).collect();
+                for (device, public) in &laptops {
+                    if *device == self.me || has.contains(device) {
+                        continue;
+                    }
+                    let envelope = Envelope {
+                        audience: audience.to_owned(),
+                        key_id: key_id.clone(),
+                        device: device.clone(),
+                        made_at,
+                        sealed: roster::encode(&key.seal_for(public)?),
+                    };
+                    let nonce = &crypto::AudienceKey::generate()?.id()[..8];
+                    let name = format!("{FOLDER}/{audience}/{key_id}/{device}_{nonce}.json");
+                    let signed = crate::sync::sign(
+                        &serde_json::to_vec(&envelope).expect("envelopes serialise"),
+                        self.device_key,
+                    );
+                    written += u32::from(self.store.put_new(&name, signed.clone())?);
+                    write_atomically(&self.root.join(&name), &signed)?;
+                }
+            }
+        }
+        Ok(written)
     }
-    Ok(done)
 }
 
 fn fetch(store: &Store, name: &str, refused: &mut Vec<String>) -> Result<Option<Vec<u8>>> {

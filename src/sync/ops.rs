@@ -217,30 +217,34 @@ pub(crate) fn merge_ops(
     }
     // This device's next writes must come after everything it has seen.
     if let Some(newest) = newest {
-        let last: Option<String> = tx
-            .prepare_cached("SELECT value FROM local_settings WHERE key = 'hlc'")?
-            .query_row([], |row| row.get(0))
-            .optional()?;
-        let behind = last
-            .as_deref()
-            .and_then(Hlc::parse)
-            .is_none_or(|l| (l.millis, l.counter) < (newest.millis, newest.counter));
-        if behind {
-            // Never past a little ahead of this laptop's own clock: a far-future stamp
-            // must not drag its next edits along (ops beyond that are set aside above).
-            let newest = match newest.millis > now.0 + FUTURE_LIMIT_MS {
-                true => Hlc { millis: now.0 + FUTURE_LIMIT_MS, counter: 0, ..newest },
-                false => newest,
-            };
-            let seen = Hlc { device: library_device(&tx)?, ..newest };
-            tx.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [seen.to_string()])?;
-        }
+        catch_up_clock(&tx, newest, now.0)?;
     }
     if let Some((device, seq)) = segment {
         tx.execute("INSERT OR IGNORE INTO merged_segments (device, seq) VALUES (?1, ?2)", params![device, seq as i64])?;
     }
     tx.commit()?;
     Ok((report, reasons))
+}
+
+/// Moves this laptop's clock past `newest` (a merged op's), but never past a little ahead of
+/// its own wall clock: a far-future stamp must not drag its next edits along (ops beyond that
+/// are set aside).
+fn catch_up_clock(conn: &Connection, newest: Hlc, now: i64) -> Result<()> {
+    let last: Option<String> = conn
+        .prepare_cached("SELECT value FROM local_settings WHERE key = 'hlc'")?
+        .query_row([], |row| row.get(0))
+        .optional()?;
+    let behind =
+        last.as_deref().and_then(Hlc::parse).is_none_or(|l| (l.millis, l.counter) < (newest.millis, newest.counter));
+    if behind {
+        let newest = match newest.millis > now + FUTURE_LIMIT_MS {
+            true => Hlc { millis: now + FUTURE_LIMIT_MS, counter: 0, ..newest },
+            false => newest,
+        };
+        let seen = Hlc { device: library_device(conn)?, ..newest };
+        conn.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES ('hlc', ?1)", [seen.to_string()])?;
+    }
+    Ok(())
 }
 
 pub(crate) fn library_device(conn: &Connection) -> Result<String> {
