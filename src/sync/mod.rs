@@ -21,6 +21,7 @@ pub mod roster;
 pub mod storage;
 
 mod check;
+mod merge_segments;
 mod offline;
 mod ops;
 mod revisions;

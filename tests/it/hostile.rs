@@ -687,9 +687,18 @@ fn a_lead_sees_what_was_set_aside_and_releases_it() {
 /// Appends an op stamped with a chosen clock on `library`'s device (`offset` milliseconds from
 /// now; counter as given), as a modified app could.
 fn forge_at(library: &Library, offset: i64, counter: u32, table: &str, row: &str, column: &str, value: Value) {
-    // Ops with the same offset and counter form one write.
+    // Ops with the same offset and counter form one write: the offset counts from one moment
+    // per library, taken at its first forged op (the clock moves on between calls).
     let me = library.me().unwrap().unwrap_or_default();
-    let hlc = format!("{:012x}-{counter:06x}-{}", library.now().0 + offset, library.device());
+    let conn = library.conn();
+    conn.execute(
+        "INSERT OR IGNORE INTO local_settings (key, value) VALUES ('test_forge_base', ?1)",
+        [library.now().0.to_string()],
+    )
+    .unwrap();
+    let base: String =
+        conn.query_row("SELECT value FROM local_settings WHERE key = 'test_forge_base'", [], |r| r.get(0)).unwrap();
+    let hlc = format!("{:012x}-{counter:06x}-{}", base.parse::<i64>().unwrap() + offset, library.device());
     library
         .conn()
         .execute(
