@@ -1,0 +1,501 @@
+//! Each synced table's write rule: who may create, change and delete its rows (see the
+//! module above for what every row shares and how a change is judged).
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::{
+    a, consent, lifecycle_allows, may_move_initiative, sees_care_note, stored, text, Actor, Change, Refusal, RowValues,
+};
+use crate::error::Result;
+
+/// The rule of the change's table.
+pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
+    match j.change.table {
+        "community" | "dimensions" | "story_prompts" | "invitations" => rule_leads_only(j),
+        "devices" => rule_roster_entry(j),
+        "members" => rule_member(j),
+        "stories"
+        | "story_responses"
+        | "story_reactions"
+        | "celebration_messages"
+        | "initiative_people"
+        | "initiative_updates"
+        | "stances"
+        | "accomplishments" => rule_owned(j),
+        "care_notes" => rule_care_note(j),
+        "care_messages" => rule_care_message(j),
+        "initiatives" => rule_initiative(j),
+        "initiative_moves" => rule_initiative_move(j),
+        "decisions" => rule_decision(j),
+        "moments" | "albums" | "album_media" => rule_collection(j),
+        "media" => rule_photo(j),
+        "media_tags" => rule_tag(j),
+        "hide_requests" => rule_hide_request(j),
+        table => Ok(Err(format!("writes {table}, which has no write rule"))),
+    }
+}
+
+/// A verdict on one change: Ok, or why it is refused.
+type Verdict = std::result::Result<(), Refusal>;
+
+/// One change being judged, with what every table's rule reads.
+pub(super) struct Judged<'a> {
+    pub conn: &'a Connection,
+    pub actor: &'a Actor,
+    pub change: &'a Change<'a>,
+    pub row: &'a dyn RowValues,
+    /// The writer's member id.
+    pub me: &'a str,
+    /// What a row of the table is called ("care note").
+    pub noun: &'static str,
+}
+
+impl Judged<'_> {
+    /// Who wrote the row: from the database, never from the change (a row it creates is its
+    /// writer's).
+    fn owner(&self) -> Result<String> {
+        Ok(match self.change.creating {
+            true => self.me.to_owned(),
+            false => text(stored(self.conn, self.change.table, self.change.row, "author")?),
+        })
+    }
+
+    fn owns(&self) -> Result<bool> {
+        Ok(self.owner()? == self.me && !self.me.is_empty())
+    }
+
+    /// Whether the change sets one of `columns` (set once, at creation) to something else.
+    fn set_once(&self, columns: &[&str]) -> Result<bool> {
+        let change = self.change;
+        Ok(!change.creating
+            && columns.contains(&change.column)
+            && stored(self.conn, change.table, change.row, change.column)?.as_ref() != Some(change.value))
+    }
+}
+
+fn rule_leads_only(j: &Judged) -> Result<Verdict> {
+    let table = j.change.table;
+    let lead = j.actor.lead;
+    let refuse = |why: String| Ok(Err(why));
+    if !lead {
+        return refuse(format!("changes {}, which only leads may", table.replace('_', " ")));
+    }
+    if table == "invitations" && j.set_once(&["public_key", "member_id"])? {
+        return refuse("changes whom an invitation lets in".into());
+    }
+    Ok(Ok(()))
+}
+
+fn rule_roster_entry(j: &Judged) -> Result<Verdict> {
+    let actor = j.actor;
+    let change = j.change;
+    let column = j.change.column;
+    let value = j.change.value;
+    let creating = j.change.creating;
+    let me = j.me;
+    let lead = j.actor.lead;
+    let deleting = j.change.column == "deleted";
+    let refuse = |why: String| Ok(Err(why));
+    if change.row != change.device {
+        if !(lead && deleting) {
+            return refuse("changes another device's entry in the roster".into());
+        }
+    } else if deleting && !(creating && *value == Value::Integer(0)) && !lead {
+        // A device's first entry says it is not deleted; after that only a lead may say so.
+        return refuse("removes or restores a laptop, which only leads may".into());
+    } else if !actor.founder && j.set_once(&["public_key", "invitation_id", "endorsement", "member_id"])? {
+        return refuse("changes the key or the invitation a laptop was let in with".into());
+    } else if column == "public_key" && change.signer.is_some_and(|signer| *value != Value::Text(signer.into())) {
+        return refuse("names a key in the roster other than the one that signed it".into());
+    } else if column == "member_id" && !actor.founder && *value != Value::Text(me.into()) {
+        return refuse("says its laptop speaks for another member".into());
+    }
+    Ok(Ok(()))
+}
+
+fn rule_member(j: &Judged) -> Result<Verdict> {
+    let change = j.change;
+    let column = j.change.column;
+    let value = j.change.value;
+    let creating = j.change.creating;
+    let me = j.me;
+    let lead = j.actor.lead;
+    let deleting = j.change.column == "deleted";
+    let refuse = |why: String| Ok(Err(why));
+    let own = change.row == me && !me.is_empty();
+    if creating && !lead && !own {
+        return refuse("adds a member, which only leads may".into());
+    }
+    if column == "role" {
+        let plain_member = *value == Value::Text("member".into());
+        if !(lead || creating && own && plain_member) {
+            return refuse("changes a member's role, which only leads may".into());
+        }
+    } else if deleting {
+        if !(lead || creating && *value == Value::Integer(0)) {
+            return refuse("removes a member, which only leads may".into());
+        }
+    } else if !(own || creating && lead) {
+        return refuse("changes another member's profile".into());
+    }
+    Ok(Ok(()))
+}
+
+fn rule_owned(j: &Judged) -> Result<Verdict> {
+    let conn = j.conn;
+    let change = j.change;
+    let row = j.row;
+    let table = j.change.table;
+    let creating = j.change.creating;
+    let noun = j.noun;
+    let refuse = |why: String| Ok(Err(why));
+    if !j.owns()? {
+        return refuse(format!("changes someone else's {noun}"));
+    }
+    let parts: &[&str] = match table {
+        "story_responses" => &["story_id"],
+        "story_reactions" => &["story_id", "reaction"],
+        "celebration_messages" => &["occasion"],
+        "initiative_people" => &["initiative_id", "kind"],
+        "initiative_updates" => &["initiative_id"],
+        "stances" => &["decision_id"],
+        "accomplishments" => &["member_id"],
+        _ => &[],
+    };
+    if j.set_once(parts)? {
+        return refuse(format!("moves {} to something else", a(noun)));
+    }
+    if table == "initiative_people" && creating && text(row.get("kind")) == "support" {
+        let status = text(stored(conn, "initiatives", &text(row.get("initiative_id")), "status")?);
+        if matches!(status.as_str(), "done" | "dropped") {
+            return refuse(format!("supports an initiative that is {status}"));
+        }
+    }
+    if table == "stances" {
+        let decision: Option<(i64, bool)> = conn
+            .prepare_cached("SELECT closes_at, closed FROM decisions WHERE id = ?1")?
+            .query_row([text(row.get("decision_id"))], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if decision.is_some_and(|(closes_at, closed)| closed || change.at > closes_at) {
+            return refuse("takes a stance after its decision closed".into());
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn rule_care_note(j: &Judged) -> Result<Verdict> {
+    let row = j.row;
+    let column = j.change.column;
+    let value = j.change.value;
+    let creating = j.change.creating;
+    let me = j.me;
+    let lead = j.actor.lead;
+    let refuse = |why: String| Ok(Err(why));
+    let about = text(row.get("member_id"));
+    let author = j.owner()?;
+    if creating && about != me {
+        if !lead {
+            return refuse("shares a care note about another member, which only leads may".into());
+        }
+        if text(row.get("consent")).trim().is_empty() {
+            return refuse("shares a care note about another member without their consent".into());
+        }
+    }
+    if !creating {
+        if j.set_once(&["member_id", "consent"])? {
+            return refuse("changes whom a care note is about".into());
+        }
+        // Once shared, a note is only closed (its member or author may), as in the window.
+        let closing = column == "closed" && *value == Value::Integer(1);
+        if !(closing || column == "deleted") {
+            return refuse("changes a care note after it was shared".into());
+        }
+        if !(author == me || about == me) || me.is_empty() {
+            return refuse("changes someone else's care note".into());
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn rule_care_message(j: &Judged) -> Result<Verdict> {
+    let conn = j.conn;
+    let actor = j.actor;
+    let column = j.change.column;
+    let value = j.change.value;
+    let creating = j.change.creating;
+    let refuse = |why: String| Ok(Err(why));
+    if !j.owns()? {
+        return refuse("changes someone else's care message".into());
+    }
+    if creating && column == "note_id" {
+        let note = text(Some(value.clone()));
+        if !sees_care_note(conn, actor, &note)? {
+            return refuse("writes on a care note its author may not see".into());
+        }
+        if stored(conn, "care_notes", &note, "closed")? == Some(Value::Integer(1)) {
+            return refuse("writes on a care note that was closed".into());
+        }
+    }
+    if j.set_once(&["note_id"])? {
+        return refuse("moves a care message to another note".into());
+    }
+    Ok(Ok(()))
+}
+
+fn rule_initiative(j: &Judged) -> Result<Verdict> {
+    let conn = j.conn;
+    let actor = j.actor;
+    let change = j.change;
+    let row = j.row;
+    let table = j.change.table;
+    let column = j.change.column;
+    let value = j.change.value;
+    let creating = j.change.creating;
+    let lead = j.actor.lead;
+    let refuse = |why: String| Ok(Err(why));
+    let id = change.row;
+    match column {
+        "status" if creating => {
+            if *value != Value::Text("idea".into()) {
+                return refuse("proposes an initiative that is not an idea".into());
+            }
+        }
+        // A proposal has no outcome yet: closing gives it one.
+        "outcome" | "reflection" if creating => {
+            if *value != Value::Text(String::new()) {
+                return refuse("proposes an initiative with an outcome already".into());
+            }
+        }
+        "status" | "outcome" | "reflection" => {
+            if !may_move_initiative(conn, actor, id)? {
+                return refuse("moves an initiative its author does not lead".into());
+            }
+            let from = text(stored(conn, table, id, "status")?);
+            if from == "done" {
+                return refuse("changes an initiative that was closed as done".into());
+            }
+            if column == "status"
+                && *value == Value::Text("done".into())
+                && !matches!(from.as_str(), "active" | "paused")
+            {
+                return refuse(format!("closes an initiative that is {from}, not active"));
+            }
+            // The write is judged as the row stood before it (the ops of one write are
+            // judged together), so `from` is where the move starts.
+            let to = text(row.get("status"));
+            if column == "status" && from != to && !lifecycle_allows(&from, &to) {
+                return refuse(format!("moves an initiative from {from} to {to}, which its lifecycle does not allow"));
+            }
+            if to == "done" && text(row.get("outcome")).trim().is_empty() {
+                return refuse("marks an initiative done without its outcome".into());
+            }
+            // What came of it is written when it is closed, in the same write.
+            if column != "status" && to != "done" {
+                return refuse("writes an initiative's outcome without closing it".into());
+            }
+        }
+        "deleted" if !creating => {
+            if !lead {
+                return refuse("deletes an initiative, which only leads may".into());
+            }
+        }
+        _ => {
+            if !j.owns()? {
+                return refuse("changes someone else's initiative".into());
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn rule_initiative_move(j: &Judged) -> Result<Verdict> {
+    let conn = j.conn;
+    let actor = j.actor;
+    let row = j.row;
+    let column = j.change.column;
+    let creating = j.change.creating;
+    let refuse = |why: String| Ok(Err(why));
+    if !creating {
+        return refuse("changes the record of an initiative's moves".into());
+    }
+    if !may_move_initiative(conn, actor, &text(row.get("initiative_id")))? {
+        return refuse("moves an initiative its author does not lead".into());
+    }
+    let (from, to) = (text(row.get("from_status")), text(row.get("to_status")));
+    if column == "to_status" && !lifecycle_allows(&from, &to) {
+        return refuse(format!("moves an initiative from {from} to {to}, which its lifecycle does not allow"));
+    }
+    Ok(Ok(()))
+}
+
+fn rule_decision(j: &Judged) -> Result<Verdict> {
+    let conn = j.conn;
+    let actor = j.actor;
+    let change = j.change;
+    let row = j.row;
+    let table = j.change.table;
+    let column = j.change.column;
+    let value = j.change.value;
+    let creating = j.change.creating;
+    let lead = j.actor.lead;
+    let refuse = |why: String| Ok(Err(why));
+    let initiative = text(row.get("initiative_id"));
+    let runs = match initiative.is_empty() {
+        true => lead,
+        false => may_move_initiative(conn, actor, &initiative)?,
+    };
+    if !runs {
+        return refuse(if initiative.is_empty() {
+            "opens or closes a community question, which only leads may".into()
+        } else {
+            "opens or closes a decision on an initiative its author does not lead".into()
+        });
+    }
+    if j.set_once(&["initiative_id", "proposal", "closes_at"])? {
+        return refuse("changes a decision after it was opened".into());
+    }
+    // Closing is once, with its outcome: no reopening, no rewriting what came of it.
+    let outcome_set = !text(stored(conn, table, change.row, "outcome")?).is_empty();
+    match column {
+        "closed" if !creating && *value != Value::Integer(1) => {
+            return refuse("reopens a decision".into());
+        }
+        "outcome" if !creating && (outcome_set || row.get("closed") != Some(Value::Integer(1))) => {
+            return refuse("changes a decision's outcome other than by closing it".into());
+        }
+        "deleted" if !creating && !lead => {
+            return refuse("deletes a decision, which only leads may".into());
+        }
+        _ => {}
+    }
+    Ok(Ok(()))
+}
+
+fn rule_collection(j: &Judged) -> Result<Verdict> {
+    let table = j.change.table;
+    let creating = j.change.creating;
+    let noun = j.noun;
+    let lead = j.actor.lead;
+    let deleting = j.change.column == "deleted";
+    let refuse = |why: String| Ok(Err(why));
+    if deleting && !creating && table != "album_media" && !(j.owns()? || lead) {
+        return refuse(format!("deletes someone else's {noun}"));
+    }
+    if j.set_once(&["album_id", "media_id"])? {
+        return refuse(format!("moves {} to something else", a(noun)));
+    }
+    Ok(Ok(()))
+}
+
+fn rule_photo(j: &Judged) -> Result<Verdict> {
+    let column = j.change.column;
+    let value = j.change.value;
+    let creating = j.change.creating;
+    let lead = j.actor.lead;
+    let refuse = |why: String| Ok(Err(why));
+    match column {
+        "caption" | "moment_id" | "highlight" => {}
+        "hidden" => {
+            if !(lead || creating && *value == Value::Integer(0)) {
+                return refuse("hides or shows a photo, which only leads may".into());
+            }
+        }
+        "deleted" if !creating => {
+            if !(j.owns()? || lead) {
+                return refuse("deletes someone else's photo".into());
+            }
+        }
+        _ => {
+            if !creating && !j.owns()? {
+                return refuse("changes what someone else imported".into());
+            }
+            if j.set_once(&["hash", "kind", "format", "thumb_hash", "preview_hash"])? {
+                return refuse("changes which file a photo is".into());
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn rule_tag(j: &Judged) -> Result<Verdict> {
+    let conn = j.conn;
+    let row = j.row;
+    let column = j.change.column;
+    let value = j.change.value;
+    let creating = j.change.creating;
+    let me = j.me;
+    let lead = j.actor.lead;
+    let refuse = |why: String| Ok(Err(why));
+    let tagged = text(row.get("member_id"));
+    if creating && tagged != me {
+        // A tag made without a status is "tagged" (the column's default).
+        let status = match row.get("status") {
+            Some(Value::Text(status)) => status,
+            _ => "tagged".into(),
+        };
+        match consent(conn, &tagged)?.as_str() {
+            "never" => return refuse("tags a member who asked never to be tagged".into()),
+            "allow" => {}
+            _ if status == "requested" => {}
+            _ => return refuse("tags a member without their yes".into()),
+        }
+    }
+    match column {
+        "sort_at" | "moment_id" => {}
+        "media_id" | "member_id" if j.set_once(&["media_id", "member_id"])? => {
+            return refuse("moves a tag to another photo or member".into());
+        }
+        "status" => {
+            let status = text(Some(value.clone()));
+            if tagged != me {
+                match consent(conn, &tagged)?.as_str() {
+                    "never" => return refuse("tags a member who asked never to be tagged".into()),
+                    "allow" => {}
+                    _ if status == "requested" => {}
+                    _ => return refuse("tags a member without their yes".into()),
+                }
+            }
+        }
+        "deleted" => {
+            let restoring = *value == Value::Integer(0);
+            let status = text(row.get("status"));
+            let consent_now = consent(conn, &tagged)?;
+            if restoring && tagged != me && (consent_now == "never" || (consent_now == "ask" && status != "requested"))
+            {
+                return refuse("tags a member without their yes".into());
+            }
+            if !(creating || restoring || j.owns()? || tagged == me || lead) {
+                return refuse("removes someone else's tag".into());
+            }
+        }
+        _ => {}
+    }
+    Ok(Ok(()))
+}
+
+fn rule_hide_request(j: &Judged) -> Result<Verdict> {
+    let column = j.change.column;
+    let value = j.change.value;
+    let lead = j.actor.lead;
+    let deleting = j.change.column == "deleted";
+    let refuse = |why: String| Ok(Err(why));
+    match column {
+        "status" | "resolved_by" => {
+            let opening = (column == "status" && *value == Value::Text("open".into()))
+                || (column == "resolved_by" && *value == Value::Text(String::new()));
+            if !(lead || opening && j.owns()?) {
+                return refuse("settles a request to hide a photo, which only leads may".into());
+            }
+        }
+        _ => {
+            if !(j.owns()? || (deleting && lead)) {
+                return refuse("changes someone else's request to hide a photo".into());
+            }
+            if j.set_once(&["media_id"])? {
+                return refuse("moves a request to hide a photo to another photo".into());
+            }
+        }
+    }
+    Ok(Ok(()))
+}
