@@ -1,0 +1,84 @@
+//! `hearth` subcommands: Benchmarks.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use hearth::dev::bench;
+use hearth::Result;
+
+/// Benchmarks that print a comparison.
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: BenchCommand,
+}
+
+pub fn bench(BenchArgs { command }: BenchArgs) -> Result<()> {
+    match command {
+        BenchCommand::Import { files, rounds, dir } => bench::import(files, rounds.max(1), dir.as_deref())?,
+        BenchCommand::Fill { library, media, tags } => bench::fill(&library, media, tags)?,
+        BenchCommand::Upload { files, megabytes, rounds, endpoint, dir } => {
+            bench::upload(files, megabytes, rounds.max(1), endpoint.as_deref(), dir.as_deref())?
+        }
+        BenchCommand::Merge { ops, dir } => bench::merge(ops, dir.as_deref())?,
+        BenchCommand::Gallery { media, tags, page, dir } => bench::gallery(media, tags, page, dir.as_deref())?,
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Import 12 MP JPEGs against vipsthumbnail making the same two sizes.
+    Import {
+        #[arg(long, default_value_t = 24)]
+        files: usize,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Scratch folder (default: the system's temporary folder).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Media upload to an S3 server against `rclone copy` of the same files.
+    Upload {
+        #[arg(long, default_value_t = 24)]
+        files: usize,
+        /// Size of each file in MB.
+        #[arg(long, default_value_t = 4)]
+        megabytes: usize,
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
+        /// An S3 endpoint to use instead of starting moto_server on loopback.
+        #[arg(long)]
+        endpoint: Option<String>,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Merge of 100,000 ops from another device.
+    Merge {
+        #[arg(long, default_value_t = 100_000)]
+        ops: usize,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Create a large library (default 100,000 media) to try the gallery in the window.
+    Fill {
+        library: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        media: usize,
+        #[arg(long, default_value_t = 0)]
+        tags: usize,
+    },
+    /// Gallery page queries at 100,000 media and 1,000,000 tags.
+    Gallery {
+        #[arg(long, default_value_t = 100_000)]
+        media: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        tags: usize,
+        /// Items a page (the window loads 60 at a time).
+        #[arg(long, default_value_t = 60)]
+        page: u32,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,81 @@
+//! `hearth` subcommands: Founding, the demo and library info.
+
+use std::path::PathBuf;
+
+use hearth::community::{self, CommunityDraft};
+use hearth::people::members::MemberDraft;
+use hearth::{dev::demo, Library, Result};
+
+use crate::print_json;
+
+/// Create a new library (a folder) holding a new community.
+#[derive(clap::Args)]
+pub struct InitArgs {
+    pub library: PathBuf,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// Your own display name: creates your member profile, as the community's first lead.
+    #[arg(long)]
+    pub me: Option<String>,
+}
+
+pub fn init(InitArgs { library, name, description, me }: InitArgs) -> Result<()> {
+    let draft = CommunityDraft::new(&name, &description);
+    match me {
+        Some(me) => community::found(&library, draft, MemberDraft::named(&me))?,
+        None => community::create(&library, draft)?,
+    };
+    println!("Created {:?} in {}", name.trim(), library.display());
+    Ok(())
+}
+
+/// Create the deterministic demo community in a new folder.
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    pub library: PathBuf,
+}
+
+pub fn demo(DemoArgs { library }: DemoArgs) -> Result<()> {
+    let lib = demo::create_demo(&library)?;
+    let info = community::info(&lib)?;
+    println!(
+        "Created the demo community {:?} with {} members in {}",
+        info.community.name,
+        info.member_count,
+        library.display()
+    );
+    Ok(())
+}
+
+/// Show what a library holds.
+#[derive(clap::Args)]
+pub struct InfoArgs {
+    pub library: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn info(InfoArgs { library, json }: InfoArgs) -> Result<()> {
+    let info = community::info(&Library::open(&library)?)?;
+    if json {
+        print_json(&info);
+    } else {
+        println!("{}\n{}", info.community.name, info.community.description);
+        println!("Library:  {} (version {})", info.path, info.library_version);
+        println!("Members:  {}", info.member_count);
+        match &info.me {
+            Some(me) => println!("You are:  {}", me.display_name),
+            None => println!("You are:  not chosen yet on this device"),
+        }
+        if let Some(reason) = &info.read_only {
+            println!("Read-only: {reason}");
+        }
+        println!("Dimensions:");
+        for d in &info.dimensions {
+            println!("  {}. {}", d.number, d.name);
+        }
+    }
+    Ok(())
+}
