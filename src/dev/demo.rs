@@ -1,6 +1,7 @@
 //! The demo community: a deterministic sample (same ids, names and times on every machine)
 //! that shows every capability. Each capability adds its content here as it lands.
 
+use crate::memories::tags;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -9,8 +10,9 @@ use crate::community::CommunityDraft;
 use crate::error::Result;
 use crate::ids::IdSource;
 use crate::memories::import::{self, ImportOptions};
-use crate::memories::media::{self, MediaQuery, PhotoConsent};
+use crate::memories::media::{self, MediaQuery};
 use crate::memories::moments::{self, MomentDraft, MomentKind};
+use crate::memories::tags::PhotoConsent;
 use crate::people::care::{self, CareAudience, CareNoteDraft};
 use crate::people::celebrations::{self, AccomplishmentDraft, AccomplishmentKind};
 use crate::people::members::{self, MemberDraft, ProfileFields, Role};
@@ -783,7 +785,7 @@ fn add_gallery(library: Library) -> Result<Library> {
             _ => PhotoConsent::Allow,
         };
         members::choose_me(&library, &member.id)?;
-        media::set_photo_consent(&mut library, consent)?;
+        tags::set_photo_consent(&mut library, consent)?;
     }
     if let Some(me) = &at_keyboard {
         members::choose_me(&library, me)?;
@@ -796,8 +798,8 @@ fn add_gallery(library: Library) -> Result<Library> {
         }
         if i % 3 == 0 && !me.is_empty() {
             let who = &everyone[(i * 5 + 1) % everyone.len()];
-            if media::photo_consent(library.conn(), &who.id)? != PhotoConsent::Never {
-                media::tag(&mut library, &item.id, &who.id)?;
+            if tags::photo_consent(library.conn(), &who.id)? != PhotoConsent::Never {
+                tags::tag(&mut library, &item.id, &who.id)?;
             }
         }
     }

@@ -6,3 +6,4 @@ pub mod export;
 pub mod import;
 pub mod media;
 pub mod moments;
+pub mod tags;

@@ -242,7 +242,7 @@ pub fn delete(library: &mut Library, id: &str) -> Result<()> {
         .prepare("SELECT id FROM media WHERE moment_id = ?1 AND deleted = 0")?
         .query_map([id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    media::set_moment(library, &media, "")?;
+    add_media(library, &media, "")?;
     library.write(|w| w.delete("moments", id))
 }
 
@@ -361,7 +361,7 @@ pub fn accept(library: &mut Library, media_ids: &[String], title: &str, kind: Mo
     let mut draft = MomentDraft::titled(title, kind, &starts_at);
     draft.ends_at = if ends_at > starts_at { ends_at } else { String::new() };
     let moment = create(library, draft)?;
-    media::set_moment(library, media_ids, &moment.id)?;
+    add_media(library, media_ids, &moment.id)?;
     get(library.conn(), &moment.id)
 }
 
@@ -447,6 +447,31 @@ pub fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
     }
     years.sort_by_key(|y| std::cmp::Reverse(y.year));
     Ok(years)
+}
+
+/// Puts media into a moment ('' takes them out), keeping the tag table's copy in step.
+pub fn add_media(library: &mut Library, ids: &[String], moment_id: &str) -> Result<()> {
+    let (viewer, _) = crate::memories::media::require_member(library)?;
+    if !moment_id.is_empty() {
+        get(library.conn(), moment_id)?;
+    }
+    for id in ids {
+        crate::memories::media::require_visible(library, &viewer, id)?;
+    }
+    library.write(|w| {
+        for id in ids {
+            w.apply("media", id, &[("moment_id", Value::Text(moment_id.to_owned()))])?;
+            let tags: Vec<String> = w
+                .conn()
+                .prepare_cached("SELECT id FROM media_tags WHERE media_id = ?1")?
+                .query_map([id], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for tag in tags {
+                w.apply("media_tags", &tag, &[("moment_id", Value::Text(moment_id.to_owned()))])?;
+            }
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]

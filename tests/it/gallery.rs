@@ -1,14 +1,16 @@
 //! The gallery: import (metadata, duplicates, bad input, crash recovery), paging, moments and
 //! people in photos with their consent.
 
+use hearth::memories::tags;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 use hearth::dev::sample::{self, SampleExif};
 use hearth::memories::import::{self, ImportOptions, Summary};
-use hearth::memories::media::{self, MediaQuery, PhotoConsent, TagStatus};
+use hearth::memories::media::{self, MediaQuery, TagStatus};
 use hearth::memories::moments::{self, MomentKind};
+use hearth::memories::tags::PhotoConsent;
 use hearth::people::members;
 use hearth::viewer::Viewer;
 use hearth::{Error, Library};
@@ -34,7 +36,7 @@ fn run(library: Library, paths: &[PathBuf]) -> (Library, Summary) {
 /// `who` chooses their consent on this device, then the lead is back at the keyboard.
 fn consent_of(library: &mut Library, who: &str, consent: PhotoConsent, lead: &str) {
     members::choose_me(library, who).unwrap();
-    media::set_photo_consent(library, consent).unwrap();
+    tags::set_photo_consent(library, consent).unwrap();
     members::choose_me(library, lead).unwrap();
 }
 
@@ -225,9 +227,9 @@ fn pages_are_newest_first_by_keyset_and_by_moment_and_member() {
     assert_eq!(second.items[0].taken_at[..10], *"2025-05-04", "the next page starts after the cursor");
 
     let early: Vec<String> = second.items.iter().map(|i| i.id.clone()).collect();
-    media::set_moment(&mut library, &early, &moment.id).unwrap();
+    hearth::memories::moments::add_media(&mut library, &early, &moment.id).unwrap();
     consent_of(&mut library, &c.ada, PhotoConsent::Allow, &c.lead);
-    media::tag(&mut library, &early[1], &c.ada).unwrap();
+    tags::tag(&mut library, &early[1], &c.ada).unwrap();
     let by_both = media::page(
         library.conn(),
         &viewer,
@@ -257,19 +259,19 @@ fn consent_decides_how_a_tag_lands_and_hidden_photos_leave_every_view() {
     consent_of(&mut library, &c.cy, PhotoConsent::Never, &c.lead);
     // Bo keeps the default: ask first.
 
-    let tagged = media::tag(&mut library, &photo, &c.ada).unwrap();
+    let tagged = tags::tag(&mut library, &photo, &c.ada).unwrap();
     assert_eq!(tagged.tags[0].status, TagStatus::Tagged, "Ada allows tags");
-    let Err(Error::Forbidden { reason, .. }) = media::tag(&mut library, &photo, &c.cy) else { panic!("Cy said never") };
+    let Err(Error::Forbidden { reason, .. }) = tags::tag(&mut library, &photo, &c.cy) else { panic!("Cy said never") };
     assert!(reason.contains("Cy"));
-    media::tag(&mut library, &photo, &c.bo).unwrap();
+    tags::tag(&mut library, &photo, &c.bo).unwrap();
 
     // Bo sees the request and says yes; Ada's view shows Bo only once he has.
     members::choose_me(&library, &c.ada).unwrap();
     let seen_by_ada = media::get(library.conn(), &Viewer::me(&library).unwrap(), &photo).unwrap();
     assert!(!seen_by_ada.tags.iter().any(|t| t.member.id == c.bo), "a pending tag is not shown to others");
     members::choose_me(&library, &c.bo).unwrap();
-    assert_eq!(media::my_tag_requests(&library).unwrap().len(), 1);
-    media::answer_tag(&mut library, &photo, true).unwrap();
+    assert_eq!(tags::my_tag_requests(&library).unwrap().len(), 1);
+    tags::answer_tag(&mut library, &photo, true).unwrap();
     let bo_photos = media::page(
         library.conn(),
         &Viewer::me(&library).unwrap(),
@@ -279,12 +281,12 @@ fn consent_decides_how_a_tag_lands_and_hidden_photos_leave_every_view() {
     assert_eq!(bo_photos.items.len(), 1, "Bo's profile shows the photo he approved");
 
     // Bo asks for it to be hidden; only a lead may act on that.
-    media::request_hide(&mut library, &photo, "I had my eyes closed").unwrap();
-    assert!(matches!(media::hide_requests(&library), Err(Error::Forbidden { .. })), "members do not see requests");
+    tags::request_hide(&mut library, &photo, "I had my eyes closed").unwrap();
+    assert!(matches!(tags::hide_requests(&library), Err(Error::Forbidden { .. })), "members do not see requests");
     members::choose_me(&library, &c.lead).unwrap();
-    let requests = media::hide_requests(&library).unwrap();
+    let requests = tags::hide_requests(&library).unwrap();
     assert_eq!(requests[0].reason, "I had my eyes closed");
-    media::resolve_hide_request(&mut library, &requests[0].id, true).unwrap();
+    tags::resolve_hide_request(&mut library, &requests[0].id, true).unwrap();
 
     members::choose_me(&library, &c.ada).unwrap();
     let ada = Viewer::me(&library).unwrap();
@@ -299,7 +301,7 @@ fn consent_decides_how_a_tag_lands_and_hidden_photos_leave_every_view() {
     assert!(media::may_serve(library.conn(), &lead, &hash).unwrap(), "leads can still review it");
 
     // Choosing "never" takes Ada out of every photo.
-    media::set_photo_consent(&mut library, PhotoConsent::Never).unwrap();
+    tags::set_photo_consent(&mut library, PhotoConsent::Never).unwrap();
     let tags: i64 = library
         .conn()
         .query_row("SELECT count(*) FROM media_tags WHERE member_id = ?1 AND deleted = 0", [&c.ada], |r| r.get(0))

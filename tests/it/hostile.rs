@@ -3,6 +3,7 @@
 //! issue reproduced is here, and a property test drives random writes through both the
 //! window's path and merge and checks they agree.
 
+use hearth::memories::tags;
 use std::path::Path;
 
 use rusqlite::types::Value;
@@ -170,13 +171,13 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
         moments::create(&mut k.a, moments::MomentDraft::titled("Dinner", moments::MomentKind::Dinner, "2026-03-01"))
             .unwrap()
             .id;
-    media::set_photo_consent(&mut k.c, media::PhotoConsent::Ask).unwrap();
+    tags::set_photo_consent(&mut k.c, tags::PhotoConsent::Ask).unwrap();
     k.round();
     // Bo asks for the photo to be hidden, and Ada, a lead, hides it.
     let hide = hearth::ids::derived(&["hide", &photo, &k.bo]);
-    media::request_hide(&mut k.b, &photo, "I look tired").unwrap();
+    tags::request_hide(&mut k.b, &photo, "I look tired").unwrap();
     k.round();
-    media::resolve_hide_request(&mut k.a, &hide, true).unwrap();
+    tags::resolve_hide_request(&mut k.a, &hide, true).unwrap();
     k.round();
 
     let b = &k.b;
@@ -721,7 +722,7 @@ fn roster_claims_duplicate_cells_and_re_creations_are_refused() {
     let (a, _) = import_photos(a, &k.scratch.path("photos"), &[("dinner.jpg", 64, 48, 4)], None);
     k.a = a;
     let photo = hearth::memories::media::records(k.a.conn()).unwrap()[0].id.clone();
-    media::set_photo_consent(&mut k.c, media::PhotoConsent::Ask).unwrap();
+    tags::set_photo_consent(&mut k.c, tags::PhotoConsent::Ask).unwrap();
     // Bo proposes an initiative, runs a decision on it, closes both.
     let idea = initiatives::propose(
         &mut k.b,
@@ -837,7 +838,7 @@ fn a_failed_join_leaves_nothing_and_a_removed_photo_comes_back_when_imported_aga
 fn a_change_is_judged_whole_and_one_field_is_written_once() {
     let mut k = community();
     let (ada, bo, cy) = (k.ada.clone(), k.bo.clone(), k.cy.clone());
-    media::set_photo_consent(&mut k.c, media::PhotoConsent::Never).unwrap();
+    tags::set_photo_consent(&mut k.c, tags::PhotoConsent::Never).unwrap();
     let note = care::share_care_note(
         &mut k.a,
         care::CareNoteDraft {

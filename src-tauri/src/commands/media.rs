@@ -1,6 +1,5 @@
-use hearth::memories::media::{
-    self, GalleryCounts, HideRequest, MediaDetail, MediaPage, MediaQuery, MonthSection, PhotoConsent, TagRequest,
-};
+use hearth::memories::media::{self, MediaDetail, MediaPage, MediaQuery, MonthSection};
+use hearth::memories::tags::{self, GalleryCounts, HideRequest, PhotoConsent, TagRequest};
 use hearth::viewer::Viewer;
 use tauri::State;
 
@@ -28,7 +27,7 @@ pub fn media_detail(state: State<AppState>, id: String) -> CommandResult<MediaDe
 #[tauri::command]
 #[specta::specta]
 pub fn gallery_counts(state: State<AppState>) -> CommandResult<GalleryCounts> {
-    state.with_library(|library| media::counts(library))
+    state.with_library(|library| tags::counts(library))
 }
 
 #[tauri::command]
@@ -46,7 +45,7 @@ pub fn set_highlight(state: State<AppState>, id: String, highlight: bool) -> Com
 #[tauri::command]
 #[specta::specta]
 pub fn set_media_moment(state: State<AppState>, ids: Vec<String>, moment_id: String) -> CommandResult<()> {
-    state.with_library(|library| media::set_moment(library, &ids, &moment_id))
+    state.with_library(|library| hearth::memories::moments::add_media(library, &ids, &moment_id))
 }
 
 #[tauri::command]
@@ -58,25 +57,25 @@ pub fn delete_media(state: State<AppState>, id: String) -> CommandResult<()> {
 #[tauri::command]
 #[specta::specta]
 pub fn tag_member(state: State<AppState>, media_id: String, member_id: String) -> CommandResult<MediaDetail> {
-    state.with_library(|library| media::tag(library, &media_id, &member_id))
+    state.with_library(|library| tags::tag(library, &media_id, &member_id))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn untag_member(state: State<AppState>, media_id: String, member_id: String) -> CommandResult<MediaDetail> {
-    state.with_library(|library| media::untag(library, &media_id, &member_id))
+    state.with_library(|library| tags::untag(library, &media_id, &member_id))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn answer_tag(state: State<AppState>, media_id: String, approve: bool) -> CommandResult<()> {
-    state.with_library(|library| media::answer_tag(library, &media_id, approve))
+    state.with_library(|library| tags::answer_tag(library, &media_id, approve))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn my_tag_requests(state: State<AppState>) -> CommandResult<Vec<TagRequest>> {
-    state.with_library(|library| media::my_tag_requests(library))
+    state.with_library(|library| tags::my_tag_requests(library))
 }
 
 #[tauri::command]
@@ -84,32 +83,32 @@ pub fn my_tag_requests(state: State<AppState>) -> CommandResult<Vec<TagRequest>>
 pub fn my_photo_consent(state: State<AppState>) -> CommandResult<PhotoConsent> {
     state.with_library(|library| {
         let me = library.me()?.ok_or(hearth::Error::NoIdentity)?;
-        media::photo_consent(library.conn(), &me)
+        tags::photo_consent(library.conn(), &me)
     })
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn set_photo_consent(state: State<AppState>, consent: PhotoConsent) -> CommandResult<PhotoConsent> {
-    state.with_library(|library| media::set_photo_consent(library, consent))
+    state.with_library(|library| tags::set_photo_consent(library, consent))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn request_hide(state: State<AppState>, media_id: String, reason: String) -> CommandResult<MediaDetail> {
-    state.with_library(|library| media::request_hide(library, &media_id, &reason))
+    state.with_library(|library| tags::request_hide(library, &media_id, &reason))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn hide_requests(state: State<AppState>) -> CommandResult<Vec<HideRequest>> {
-    state.with_library(|library| media::hide_requests(library))
+    state.with_library(|library| tags::hide_requests(library))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn resolve_hide_request(state: State<AppState>, id: String, hide: bool) -> CommandResult<()> {
-    state.with_library(|library| media::resolve_hide_request(library, &id, hide))
+    state.with_library(|library| tags::resolve_hide_request(library, &id, hide))
 }
 
 /// Where videos are served (see `video_server`).
