@@ -226,6 +226,31 @@ fn remove_if_present(path: &Path) -> Result<()> {
     }
 }
 
+/// Before an import: finishes what a crash left half done, checks the moment, and reads what
+/// the gallery holds (hashes, to skip duplicates; difference hashes, to spot near-duplicates).
+#[allow(clippy::type_complexity)]
+fn begin(
+    library: &mut Library,
+    options: &ImportOptions,
+) -> Result<(PathBuf, HashMap<String, String>, Vec<(String, u64)>)> {
+    recover(library)?;
+    if let Some(moment) = &options.moment_id {
+        crate::memories::moments::get(library.conn(), moment)?;
+    }
+    let conn = library.conn();
+    let known: HashMap<String, String> = conn
+        .prepare("SELECT hash FROM media WHERE deleted = 0")?
+        .query_map([], |row| row.get::<_, String>(0))?
+        .map(|hash| hash.map(|h| (h, String::new())))
+        .collect::<rusqlite::Result<_>>()?;
+    let phashes: Vec<(String, u64)> = conn
+        .prepare("SELECT id, phash FROM media WHERE deleted = 0 AND phash != ''")?
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
+        .filter_map(|row| row.ok().and_then(|(id, hex)| u64::from_str_radix(&hex, 16).ok().map(|h| (id, h))))
+        .collect();
+    Ok((library.root().to_path_buf(), known, phashes))
+}
+
 /// Imports `paths` (files and folders), reporting progress after each file.
 pub fn run<A: Access>(
     access: &A,
@@ -234,24 +259,7 @@ pub fn run<A: Access>(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Summary> {
-    let (root, known, phashes) = access.with(|library| {
-        recover(library)?;
-        if let Some(moment) = &options.moment_id {
-            crate::memories::moments::get(library.conn(), moment)?;
-        }
-        let conn = library.conn();
-        let known: HashMap<String, String> = conn
-            .prepare("SELECT hash FROM media WHERE deleted = 0")?
-            .query_map([], |row| row.get::<_, String>(0))?
-            .map(|hash| hash.map(|h| (h, String::new())))
-            .collect::<rusqlite::Result<_>>()?;
-        let phashes: Vec<(String, u64)> = conn
-            .prepare("SELECT id, phash FROM media WHERE deleted = 0 AND phash != ''")?
-            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
-            .filter_map(|row| row.ok().and_then(|(id, hex)| u64::from_str_radix(&hex, 16).ok().map(|h| (id, h))))
-            .collect();
-        Ok((library.root().to_path_buf(), known, phashes))
-    })?;
+    let (root, known, phashes) = access.with(|library| begin(library, options))?;
     let (files, mut failed) = gather(paths);
     let ffmpeg = metadata::ffmpeg_available();
     let mut summary = Summary { failed: std::mem::take(&mut failed), ..Summary::default() };

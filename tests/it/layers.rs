@@ -97,3 +97,47 @@ fn an_upward_import_is_found() {
         "grouped and inline paths count; test modules do not"
     );
 }
+
+/// Files stay readable: none over 700 lines, no function outside tests over 120 (the layered
+/// core's limits; long ones read better as named steps).
+#[test]
+fn no_file_over_700_lines_and_no_function_over_120() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut long = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let name = file.strip_prefix(&src).unwrap().display().to_string();
+        if text.lines().count() > 700 {
+            long.push(format!("src/{name} has {} lines (at most 700)", text.lines().count()));
+        }
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        let lines: Vec<&str> = code.lines().collect();
+        let mut at = 0;
+        while at < lines.len() {
+            let line = lines[at].trim_start();
+            let is_fn = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn "].iter().any(|p| line.starts_with(p));
+            if !is_fn {
+                at += 1;
+                continue;
+            }
+            // Its body: from the line that opens it to the brace that closes it.
+            let (mut depth, mut opened, mut end) = (0i32, false, at);
+            for (offset, body) in lines[at..].iter().enumerate() {
+                depth += body.matches('{').count() as i32 - body.matches('}').count() as i32;
+                opened |= body.contains('{');
+                end = at + offset;
+                if (opened && depth <= 0) || (!opened && body.trim_end().ends_with(';')) {
+                    break;
+                }
+            }
+            if end + 1 - at > 120 {
+                let name_of = line.split('(').next().unwrap_or(line);
+                long.push(format!("src/{name}: `{name_of}` is {} lines (at most 120)", end + 1 - at));
+            }
+            at = end + 1;
+        }
+    }
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}
