@@ -41,8 +41,8 @@ pub(crate) use segments::{device_key, plain_name, sign, verify};
 pub use segments::{SealedKey, SealedOps, Segment};
 pub use set_aside::{release_set_aside, set_aside_changes, SetAside};
 pub use target::{
-    join, new_community, probe, remember, resolve, status, sync_folder, sync_remembered, sync_target, sync_with,
-    SyncOptions, SyncStatus,
+    join, new_community, probe, remember, resolve, status, sync_folder, sync_remembered, sync_shared, sync_target,
+    sync_with, SyncOptions, SyncStatus,
 };
 
 /// The target's format; a target written by a newer Hearth is never written by this one.

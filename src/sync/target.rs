@@ -6,13 +6,13 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::store::library::{self, Library};
+use crate::store::library::{self, Access, Library};
 use crate::sync::crypto::{self, CommunityKey, Keyring};
 use crate::sync::offline::auto_sync;
 use crate::sync::offline::originals_on_demand;
 use crate::sync::roster::{self, Invitation};
 use crate::sync::run::run;
-use crate::sync::run::SyncReport;
+use crate::sync::run::{SyncProgress, SyncReport};
 use crate::sync::storage::{self, Credentials, Store, Target};
 use crate::sync::FORMAT;
 
@@ -251,6 +251,23 @@ pub fn remember(library: &Library, target: &Target, credentials: &Credentials) -
     Ok(())
 }
 
+/// One sync with the remembered target (or `target`, which is then remembered), as the window
+/// and the CLI both run it: resolve the target and its credentials, open it, run the sync
+/// without holding the library during transfers, and remember the target once it worked.
+pub fn sync_shared(
+    access: &impl Access,
+    target: Option<&str>,
+    credentials: Option<Credentials>,
+    options: &SyncOptions,
+    listener: &(dyn Fn(&SyncProgress) + Sync),
+) -> Result<SyncReport> {
+    let (target, credentials) = access.with(|library| resolve(library, target, credentials))?;
+    let store = Store::open(&target, &credentials)?;
+    let report = run(access, &store, options, listener)?;
+    access.with(|library| remember(library, &target, &credentials))?;
+    Ok(report)
+}
+
 /// Syncs with `target`, or with the one this library synced with last; remembers it.
 pub fn sync_remembered(
     library: &mut Library,
@@ -258,10 +275,7 @@ pub fn sync_remembered(
     credentials: Option<Credentials>,
     options: &SyncOptions,
 ) -> Result<SyncReport> {
-    let (target, credentials) = resolve(library, target, credentials)?;
-    let report = sync_with(library, &target, &credentials, options)?;
-    remember(library, &target, &credentials)?;
-    Ok(report)
+    sync_shared(&std::cell::RefCell::new(library), target, credentials, options, &|_| {})
 }
 
 /// Where this library syncs and when it last did.

@@ -1,4 +1,4 @@
-use hearth::sync::storage::{Credentials, Store, Target};
+use hearth::sync::storage::{Credentials, Target};
 use hearth::sync::{self, SyncOptions, SyncProgress, SyncReport, SyncStatus};
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -38,17 +38,11 @@ fn sync_once(
     options: &SyncOptions,
 ) -> CommandResult<SyncReport> {
     let state = app.state::<AppState>();
-    let (root, target, credentials) = state.with_library(|library| {
-        let (target, credentials) = sync::resolve(library, target.as_deref(), credentials)?;
-        Ok((library.root().to_path_buf(), target, credentials))
-    })?;
-    let store = Store::open(&target, &credentials)?;
+    let root = state.with_library(|library| Ok(library.root().to_path_buf()))?;
     let access = OpenLibrary { state: &state, root };
-    let report = sync::run(&access, &store, options, &|progress: &SyncProgress| {
+    Ok(sync::sync_shared(&access, target.as_deref(), credentials, options, &|progress: &SyncProgress| {
         let _ = app.emit("sync-progress", progress.clone());
-    })?;
-    state.with_library(|library| sync::remember(library, &target, &credentials))?;
-    Ok(report)
+    })?)
 }
 
 /// What an automatic sync came to, sent to the window as a `sync-finished` event.
