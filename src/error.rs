@@ -38,8 +38,32 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A sync target that cannot be used now, and why (the window says what to do for each).
+    #[error("{reason}")]
+    Target { problem: TargetProblem, reason: String },
+
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+/// Why a sync target cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum TargetProblem {
+    /// Out of reach: a drive unplugged, a server offline, a wrong address.
+    Unreachable,
+    /// The server refused the user name or password (or access key).
+    CredentialsRefused,
+    /// The S3 bucket does not exist.
+    NoBucket,
+    /// It holds something that is not a Hearth sync target, or no community to join.
+    NotATarget,
+    /// A newer Hearth wrote it; this one must be updated first.
+    NewerFormat,
+    /// It belongs to another community (encrypted with another community's key).
+    OtherCommunity,
+    /// It is encrypted and this laptop has no key: join with an invitation.
+    NeedsInvitation,
 }
 
 /// Why a library was opened without write access. Each says what to do about it.
@@ -74,6 +98,10 @@ impl Error {
 
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Error::Invalid { field, reason: reason.into() }
+    }
+
+    pub(crate) fn target(problem: TargetProblem, reason: impl Into<String>) -> Self {
+        Error::Target { problem, reason: reason.into() }
     }
 
     pub(crate) fn not_found(entity: &'static str, id: impl Into<String>) -> Self {

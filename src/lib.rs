@@ -18,5 +18,5 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod viewer;
-pub use error::{Error, ReadOnlyReason, Result};
+pub use error::{Error, ReadOnlyReason, Result, TargetProblem};
 pub use store::library::Library;

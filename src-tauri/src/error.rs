@@ -17,6 +17,8 @@ pub enum ErrorCode {
     NoIdentity,
     /// A command that needs an open library ran before one was opened.
     NoLibrary,
+    /// A sync target that cannot be used now; `target` says why.
+    Target,
     Io,
     Internal,
 }
@@ -28,6 +30,8 @@ pub struct CommandError {
     pub message: String,
     /// For `invalid`: which input was refused, so the form can point at it.
     pub field: Option<String>,
+    /// For `target`: why the sync target cannot be used.
+    pub target: Option<hearth::TargetProblem>,
 }
 
 impl CommandError {
@@ -36,6 +40,7 @@ impl CommandError {
             code: ErrorCode::NoLibrary,
             message: "No library is open. Create a community or open a library first.".into(),
             field: None,
+            target: None,
         }
     }
 }
@@ -52,10 +57,16 @@ impl From<Error> for CommandError {
             Error::Forbidden { .. } => ErrorCode::Forbidden,
             Error::NoIdentity => ErrorCode::NoIdentity,
             Error::Io { .. } => ErrorCode::Io,
+            Error::Target { .. } => ErrorCode::Target,
             Error::Sqlite(_) => ErrorCode::Internal,
         };
         let field = match &error {
             Error::Invalid { field, .. } => Some((*field).to_owned()),
+            Error::Target { .. } => Some("target".to_owned()),
+            _ => None,
+        };
+        let target = match &error {
+            Error::Target { problem, .. } => Some(*problem),
             _ => None,
         };
         let message = match code {
@@ -65,7 +76,7 @@ impl From<Error> for CommandError {
             }
             _ => sentence(&error.to_string()),
         };
-        CommandError { code, message, field }
+        CommandError { code, message, field, target }
     }
 }
 

@@ -618,26 +618,29 @@ fn too_large(target: &Target, name: &str, size: u64, max: u64) -> Error {
 }
 
 fn describe(target: &Target, error: object_store::Error) -> Error {
+    use crate::error::TargetProblem;
     let text = error.to_string();
     let lower = text.to_lowercase();
-    let reason = if lower.contains("connection refused")
+    if lower.contains("connection refused")
         || lower.contains("dns error")
         || lower.contains("error sending request")
         || lower.contains("timed out")
     {
-        format!("cannot reach {target} (is it online, and is the address right?): {text}")
+        Error::target(
+            TargetProblem::Unreachable,
+            format!("cannot reach {target} (is it online, and is the address right?): {text}"),
+        )
     } else if lower.contains("403")
         || lower.contains("401")
         || lower.contains("access denied")
         || lower.contains("forbidden")
     {
-        format!("{target} refused the credentials: {text}")
+        Error::target(TargetProblem::CredentialsRefused, format!("{target} refused the credentials: {text}"))
     } else if lower.contains("nosuchbucket") || lower.contains("bucket does not exist") {
-        format!("{target}: the bucket does not exist: {text}")
+        Error::target(TargetProblem::NoBucket, format!("{target}: the bucket does not exist: {text}"))
     } else {
-        format!("{target}: {text}")
-    };
-    Error::invalid("target", reason)
+        Error::invalid("target", format!("{target}: {text}"))
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TargetProblem};
 use crate::store::library::{self, Access, Library};
 use crate::sync::crypto::{self, CommunityKey, Keyring};
 use crate::sync::offline::auto_sync;
@@ -28,12 +28,12 @@ pub(crate) struct Marker {
 pub(crate) fn read_format(store: &Store) -> Result<Option<Marker>> {
     let Some(bytes) = store.get(MARKER)? else { return Ok(None) };
     let marker: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    let format = marker["format"]
-        .as_u64()
-        .ok_or_else(|| Error::invalid("target", format!("{}: {MARKER} is not a Hearth sync marker", store.target())))?;
+    let format = marker["format"].as_u64().ok_or_else(|| {
+        Error::target(TargetProblem::NotATarget, format!("{}: {MARKER} is not a Hearth sync marker", store.target()))
+    })?;
     if format > u64::from(FORMAT) {
-        return Err(Error::invalid(
-            "target",
+        return Err(Error::target(
+            TargetProblem::NewerFormat,
             format!(
                 "{} was written by a newer Hearth (sync format {format}; this app knows {FORMAT}); update Hearth to sync with it",
                 store.target()
@@ -68,12 +68,12 @@ pub(crate) fn check_format(store: &Store, root: &Path, encrypt: bool) -> Result<
     };
     match (marker.sealed_with, held) {
         (Some(id), Some(keyring)) if keyring.first().id() == id => Ok(Some(keyring)),
-        (Some(_), Some(_)) => Err(Error::invalid(
-            "target",
+        (Some(_), Some(_)) => Err(Error::target(
+            TargetProblem::OtherCommunity,
             format!("{} is encrypted with another community's key than this library's", store.target()),
         )),
-        (Some(_), None) => Err(Error::invalid(
-            "target",
+        (Some(_), None) => Err(Error::target(
+            TargetProblem::NeedsInvitation,
             format!(
                 "{} is encrypted and this laptop has no key for it: join with an invitation from one of the community's leads",
                 store.target()
@@ -125,7 +125,10 @@ pub fn probe(target: &Target, credentials: &Credentials) -> Result<String> {
     // Checked before opening, which would create a missing folder.
     if let Target::Folder(folder) = target {
         if !folder.is_dir() {
-            return Err(Error::invalid("target", format!("{} is not a folder", folder.display())));
+            return Err(Error::target(
+                TargetProblem::Unreachable,
+                format!("{} is not a folder that can be reached (is the drive plugged in?)", folder.display()),
+            ));
         }
     }
     let store = Store::open(target, credentials)?;
@@ -167,12 +170,15 @@ pub fn join(
     };
     if let Target::Folder(folder) = &target {
         if !folder.join(MARKER).is_file() {
-            return Err(Error::invalid("target", format!("{} holds no Hearth community to join", folder.display())));
+            return Err(Error::target(
+                TargetProblem::NotATarget,
+                format!("{} holds no Hearth community to join", folder.display()),
+            ));
         }
     }
     let store = Store::open(&target, credentials)?;
     if read_format(&store)?.is_none() {
-        return Err(Error::invalid("target", format!("{target} holds no Hearth community to join")));
+        return Err(Error::target(TargetProblem::NotATarget, format!("{target} holds no Hearth community to join")));
     }
     let existed = root.exists();
     let mut library = Library::create_for_join(root)?;
@@ -225,8 +231,8 @@ pub fn resolve(
             let target = Target::parse(&remembered)?;
             if let Target::Folder(folder) = &target {
                 if !folder.is_dir() {
-                    return Err(Error::invalid(
-                        "target",
+                    return Err(Error::target(
+                        TargetProblem::Unreachable,
                         format!("the shared folder {} is not reachable (is the drive plugged in?)", folder.display()),
                     ));
                 }

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, renameSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { button, byLabel, cliBinary, hearth, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
 
@@ -174,6 +174,33 @@ test("a lead sees a change set aside at merge and merges it now", async () => {
     await browser.waitUntil(async () => !(await list.isExisting()), { timeoutMsg: "the change is still set aside" });
     await navigate(browser, "Initiatives");
     await waitForText(browser, "Night walk by the canal");
+  } finally {
+    await app.close();
+  }
+});
+
+test("the window tells a folder out of reach from one that is not a sync target, by error code", async () => {
+  const dirs = scratch();
+  hearth("demo", dirs.library);
+  const gone = join(dirs.base, "unplugged stick");
+  const other = join(dirs.base, "someone else's folder");
+  mkdirSync(other);
+  writeFileSync(join(other, "hearth-sync.json"), "{}");
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Settings");
+    const folder = await byLabel(browser, "Folder path");
+    await folder.setValue(gone);
+    await (await button(browser, "Test connection")).click();
+    await waitForText(browser, "The folder is out of reach");
+    await waitForText(browser, "Plug in the drive");
+    await screenshot(browser, "sync-target-unreachable");
+    await folder.clearValue();
+    await folder.setValue(other);
+    await (await button(browser, "Test connection")).click();
+    await waitForText(browser, "That is not a sync target");
+    await screenshot(browser, "sync-target-not-a-target");
   } finally {
     await app.close();
   }

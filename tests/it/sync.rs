@@ -239,7 +239,9 @@ fn a_damaged_segment_is_reported_and_a_newer_target_is_not_written() {
 
     std::fs::write(folder.join("hearth-sync.json"), br#"{"format": 9}"#).unwrap();
     let before = std::fs::read_dir(folder.join("log")).unwrap().count();
-    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_folder(&mut a, &folder) else {
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::NewerFormat, reason }) =
+        sync::sync_folder(&mut a, &folder)
+    else {
         panic!("newer target written")
     };
     assert!(reason.contains("newer Hearth"), "{reason}");
@@ -301,7 +303,8 @@ fn an_unreachable_remembered_folder_is_reported_not_recreated() {
     let mut a = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     sync::sync_remembered(&mut a, Some(folder.to_str().unwrap()), None, &Default::default()).unwrap();
     std::fs::remove_dir_all(&folder).unwrap(); // the stick is unplugged
-    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_remembered(&mut a, None, None, &Default::default())
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::Unreachable, reason }) =
+        sync::sync_remembered(&mut a, None, None, &Default::default())
     else {
         panic!("synced")
     };
@@ -555,7 +558,7 @@ fn an_encrypted_target_holds_nothing_readable_and_members_with_the_key_converge(
     let mut keyless = hearth::community::invite(&mut a, "Cy", None).unwrap();
     sync::sync_folder(&mut a, &folder).unwrap();
     keyless.community_key = None;
-    let Err(hearth::Error::Invalid { reason, .. }) =
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::NeedsInvitation, reason }) =
         sync::join(&scratch.path("c"), &keyless, Some(&Target::Folder(folder.clone())), &Credentials::default())
     else {
         panic!("joined an encrypted community without its key")

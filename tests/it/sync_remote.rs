@@ -53,7 +53,9 @@ fn wrong_credentials_and_unreachable_servers_are_explained() {
     let mut library = hearth::community::create(&scratch.path("a"), CommunityDraft::new("Circle", "")).unwrap();
     let target = Target::parse(&format!("http://127.0.0.1:{}/hearth", server.port)).unwrap();
     let wrong = Credentials { user: "ada".into(), secret: "battery staple".into() };
-    let Err(hearth::Error::Invalid { reason, .. }) = sync::sync_target(&mut library, &target, &wrong) else {
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::CredentialsRefused, reason }) =
+        sync::sync_target(&mut library, &target, &wrong)
+    else {
         panic!("a wrong password synced")
     };
     assert!(reason.contains("refused the credentials"), "{reason}");
@@ -61,7 +63,7 @@ fn wrong_credentials_and_unreachable_servers_are_explained() {
     // A port nobody listens on (the server was stopped).
     let port = server.port;
     drop(server);
-    let Err(hearth::Error::Invalid { reason, .. }) =
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::Unreachable, reason }) =
         sync::sync_target(&mut library, &s3_target(port, "b"), &s3_credentials())
     else {
         panic!("synced with nobody")
@@ -86,7 +88,8 @@ fn the_connection_test_describes_the_target_and_writes_nothing() {
     sync::sync_target(&mut library, &target, &s3_credentials()).unwrap();
     let said = sync::probe(&target, &s3_credentials()).unwrap();
     assert!(said.contains("synced by 1 device"), "{said}");
-    let Err(hearth::Error::Invalid { reason, .. }) = sync::probe(&s3_target(server.port, "missing"), &s3_credentials())
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::NoBucket, reason }) =
+        sync::probe(&s3_target(server.port, "missing"), &s3_credentials())
     else {
         panic!("a missing bucket probed fine")
     };
@@ -193,7 +196,8 @@ fn originals_come_when_opened_or_with_a_moment_kept_offline_and_thumbnails_alway
     drop(server);
     std::fs::remove_file(original(&walk_hash)).unwrap();
     let (root, source, secrets) = sync::original_source(&b).unwrap();
-    let Err(hearth::Error::Invalid { reason, .. }) = sync::fetch_original(&root, &source, &secrets, &walk_hash, "jpg")
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::Unreachable, reason }) =
+        sync::fetch_original(&root, &source, &secrets, &walk_hash, "jpg")
     else {
         panic!("fetched from a server that is gone")
     };

@@ -2,7 +2,7 @@ use hearth::sync::storage::{Credentials, Target};
 use hearth::sync::{self, SyncOptions, SyncProgress, SyncReport, SyncStatus};
 use tauri::{AppHandle, Emitter, Manager, State};
 
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
 use crate::state::{AppState, OpenLibrary};
 
 #[tauri::command]
@@ -50,8 +50,9 @@ fn sync_once(
 #[serde(rename_all = "camelCase")]
 pub struct AutoSyncOutcome {
     pub report: Option<SyncReport>,
-    /// Why it could not sync this time (the target is not reachable, …); it tries again later.
-    pub problem: Option<String>,
+    /// Why it could not sync this time (the target is out of reach, …), as any command's
+    /// error: the window switches on its code; it tries again later.
+    pub problem: Option<CommandError>,
 }
 
 /// Syncs on its own, for a library that asks to (`sync::auto_sync`), every two minutes (or
@@ -79,7 +80,7 @@ pub fn start_auto_sync(app: AppHandle) {
             since_last = std::time::Duration::ZERO;
             let outcome = match sync_once(&app, None, None, &SyncOptions::default()) {
                 Ok(report) => AutoSyncOutcome { report: Some(report), problem: None },
-                Err(error) => AutoSyncOutcome { report: None, problem: Some(error.message) },
+                Err(error) => AutoSyncOutcome { report: None, problem: Some(error) },
             };
             let _ = app.emit("sync-finished", outcome);
         }

@@ -24,5 +24,5 @@ export async function call<T>(result: Promise<Result<T>>): Promise<T> {
 export function asCommandError(thrown: unknown): CommandError {
   if (thrown instanceof AppError) return thrown.error;
   const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return { code: "internal", message, field: null };
+  return { code: "internal", message, field: null, target: null };
 }

@@ -194,8 +194,11 @@ export type Album = {
 /**  What an automatic sync came to, sent to the window as a `sync-finished` event. */
 export type AutoSyncOutcome = {
 	report: SyncReport | null,
-	/**  Why it could not sync this time (the target is not reachable, …); it tries again later. */
-	problem: string | null,
+	/**
+	 *  Why it could not sync this time (the target is out of reach, …), as any command's
+	 *  error: the window switches on its code; it tries again later.
+	 */
+	problem: CommandError | null,
 };
 
 /**  An occasion with everyone's messages, Kudoboard-style. */
@@ -246,6 +249,8 @@ export type CommandError = {
 	message: string,
 	/**  For `invalid`: which input was refused, so the form can point at it. */
 	field: string | null,
+	/**  For `target`: why the sync target cannot be used. */
+	target: TargetProblem | null,
 };
 
 export type Community = {
@@ -329,7 +334,9 @@ export type DirectorySort = "name" | "newestFirst" | "longestServing";
 
 export type ErrorCode = "notFound" | "invalid" | "notALibrary" | "alreadyExists" | "corrupt" | "readOnly" | "forbidden" | "noIdentity" | 
 /**  A command that needs an open library ran before one was opened. */
-"noLibrary" | "io" | "internal";
+"noLibrary" | 
+/**  A sync target that cannot be used now; `target` says why. */
+"target" | "io" | "internal";
 
 export type ExportSource = { kind: "moment"; id: string } | { kind: "album"; id: string };
 
@@ -1026,6 +1033,23 @@ export type Tally = {
 	disagree: number,
 	block: number,
 };
+
+/**  Why a sync target cannot be used. */
+export type TargetProblem = 
+/**  Out of reach: a drive unplugged, a server offline, a wrong address. */
+"unreachable" | 
+/**  The server refused the user name or password (or access key). */
+"credentialsRefused" | 
+/**  The S3 bucket does not exist. */
+"noBucket" | 
+/**  It holds something that is not a Hearth sync target, or no community to join. */
+"notATarget" | 
+/**  A newer Hearth wrote it; this one must be updated first. */
+"newerFormat" | 
+/**  It belongs to another community (encrypted with another community's key). */
+"otherCommunity" | 
+/**  It is encrypted and this laptop has no key: join with an invitation. */
+"needsInvitation";
 
 export type Theme = "system" | "light" | "dark";
 
