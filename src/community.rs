@@ -88,6 +88,21 @@ pub struct LibraryInfo {
     pub library_version: u32,
     pub app_library_version: u32,
     pub read_only: Option<ReadOnlyReason>,
+    /// What the member at this laptop may do here (the window shows or hides actions by it).
+    pub can: Can,
+    /// The profile fields with a visibility of their own (`members::PRIVATE_FIELDS`).
+    pub private_fields: Vec<String>,
+}
+
+/// What the reader at this laptop may do in this library.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Can {
+    /// Write at all: the library is writable and this laptop knows who its member is.
+    pub write: bool,
+    /// A lead's actions (community settings, roles, invitations, hiding photos…): `write`, and
+    /// the member is a lead.
+    pub lead: bool,
 }
 
 /// A new library in `root` holding a new community (no member yet: the window asks who you
@@ -181,6 +196,8 @@ pub fn info(library: &Library) -> Result<LibraryInfo> {
         Some(id) => members::get(conn, &Viewer::member(conn, &id)?, &id).ok(),
         None => None,
     };
+    let write = library.read_only().is_none() && me.is_some();
+    let lead = write && me.as_ref().is_some_and(|m| m.role == members::Role::Lead);
     Ok(LibraryInfo {
         path: library.root().display().to_string(),
         community: community(conn)?,
@@ -190,6 +207,8 @@ pub fn info(library: &Library) -> Result<LibraryInfo> {
         library_version: crate::store::db::user_version(conn)?,
         app_library_version: crate::store::db::latest_version(),
         read_only: library.read_only().cloned(),
+        can: Can { write, lead },
+        private_fields: members::PRIVATE_FIELDS.iter().map(|f| (*f).to_owned()).collect(),
     })
 }
 

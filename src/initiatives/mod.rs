@@ -150,6 +150,9 @@ pub struct Initiative {
     pub followers: u32,
     /// What the viewer may do, so the window offers only those.
     pub can_move: bool,
+    /// Where the reader may move it now (empty when they may not move it): its lifecycle's
+    /// next steps ([`Status::next`]); closing as done is its own action.
+    pub next: Vec<Status>,
     pub i_support: bool,
     pub moves: Vec<Move>,
     pub updates: Vec<Update>,
@@ -185,6 +188,7 @@ fn load(row: &Row) -> rusqlite::Result<(String, Initiative)> {
         helpers: Vec::new(),
         followers: 0,
         can_move: false,
+        next: Vec::new(),
         i_support: false,
         moves: Vec::new(),
         updates: Vec::new(),
@@ -254,6 +258,7 @@ fn complete(conn: &Connection, viewer: &Viewer, proposer: &str, mut i: Initiativ
         });
     }
     i.can_move = may_move(viewer, proposer, &i.coleads);
+    i.next = if i.can_move { i.status.next().to_vec() } else { Vec::new() };
     Ok(i)
 }
 

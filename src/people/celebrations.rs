@@ -109,7 +109,7 @@ pub fn observed_on(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
 
 /// Occasions from `from` through `from + days`, soonest first, as `viewer` may see them.
 pub fn upcoming(conn: &Connection, viewer: &Viewer, from: NaiveDate, days: u32) -> Result<Vec<Occasion>> {
-    let until = from + chrono::Days::new(days.into());
+    let until = from + chrono::Days::new(days.min(MAX_DAYS).into());
     let mut out = Vec::new();
     for member in members::list(conn, viewer)? {
         if member.role == members::Role::Alumni {
@@ -144,6 +144,9 @@ pub fn upcoming(conn: &Connection, viewer: &Viewer, from: NaiveDate, days: u32) 
     Ok(out)
 }
 
+/// The furthest ahead (or back) a list of occasions looks: a year and a day.
+pub const MAX_DAYS: u32 = 366;
+
 /// Recent accomplishments (posted in the last `days`), newest first.
 pub fn recent_accomplishments(
     conn: &Connection,
@@ -151,7 +154,7 @@ pub fn recent_accomplishments(
     today: NaiveDate,
     days: u32,
 ) -> Result<Vec<Occasion>> {
-    let since = today - chrono::Days::new(days.into());
+    let since = today - chrono::Days::new(days.min(MAX_DAYS).into());
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM accomplishments WHERE deleted = 0 AND happened_on BETWEEN ?1 AND ?2
          ORDER BY happened_on DESC, id DESC",

@@ -64,18 +64,38 @@ pub fn import(library: &mut Library, file_name: &str, bytes: &[u8]) -> Result<Im
     Ok(summarise(format, parsed.into_iter().map(|p| p.row).collect()))
 }
 
+/// Refuses a file too large to be a member list (checked before it is read).
+fn check_size(size: u64) -> Result<()> {
+    if size > MAX_IMPORT_BYTES as u64 {
+        let megabytes = |bytes: u64| bytes.div_ceil(1024 * 1024);
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "is {} MB; at most {} MB can be imported at once",
+                megabytes(size),
+                megabytes(MAX_IMPORT_BYTES as u64)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A member list the person chose (CSV or vCard): its name and bytes, refused before it is
+/// read when it is too large.
+pub fn read_import_file(path: &std::path::Path) -> Result<(String, Vec<u8>)> {
+    let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    check_size(size)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok((name, std::fs::read(path).map_err(|e| Error::io(path, e))?))
+}
+
 fn summarise(format: ImportFormat, rows: Vec<ImportRow>) -> ImportPreview {
     let invalid = rows.iter().filter(|r| !r.errors.is_empty()).count() as u32;
     ImportPreview { format, valid: rows.len() as u32 - invalid, invalid, rows }
 }
 
 fn parse(library: &Library, file_name: &str, bytes: &[u8]) -> Result<(ImportFormat, Vec<Parsed>)> {
-    if bytes.len() > MAX_IMPORT_BYTES {
-        return Err(Error::invalid(
-            "file",
-            format!("is {} KB; at most {} KB can be imported at once", bytes.len() / 1024, MAX_IMPORT_BYTES / 1024),
-        ));
-    }
+    check_size(bytes.len() as u64)?;
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|_| Error::invalid("file", "is not UTF-8 text; save it as UTF-8 CSV or vCard and try again"))?;
     let lower = file_name.to_lowercase();

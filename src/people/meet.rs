@@ -49,7 +49,11 @@ fn tags(m: &Member) -> Vec<String> {
 }
 
 /// Up to `limit` people for `viewer` to get to know, best first.
+/// At most this many suggestions: a short list to act on, not a ranking.
+pub const MAX_SUGGESTIONS: usize = 20;
+
 pub fn people_to_meet(conn: &Connection, viewer: &Viewer, limit: usize) -> Result<Vec<Suggestion>> {
+    let limit = limit.min(MAX_SUGGESTIONS);
     let Some(me_id) = viewer.member_id.clone() else { return Ok(Vec::new()) };
     let everyone = members::list(conn, viewer)?;
     let Some(me) = everyone.iter().find(|m| m.id == me_id) else { return Ok(Vec::new()) };

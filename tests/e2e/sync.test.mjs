@@ -130,7 +130,7 @@ test("with automatic sync on, what another laptop shares arrives on any page, an
 
     // The stick is unplugged: the sync waits and says so; plugged back in, it carries on.
     renameSync(shared, `${shared} (unplugged)`);
-    await browser.waitUntil(async () => (await news.isExisting()) && (await news.getText()).includes("is not reachable"), {
+    await browser.waitUntil(async () => (await news.isExisting()) && (await news.getText()).includes("the folder is out of reach"), {
       timeout: 30_000,
       timeoutMsg: "an unreachable folder was not reported",
     });

@@ -81,6 +81,8 @@ fn founding_makes_the_community_and_its_lead_together_or_nothing() {
     assert_eq!(members::role_of(library.conn(), &me).unwrap(), Role::Lead, "the founder is the first lead");
     let info = community::info(&library).unwrap();
     assert_eq!((info.member_count, info.me.map(|m| m.display_name)), (1, Some("Ada".to_owned())));
+    assert_eq!(info.can, community::Can { write: true, lead: true }, "the founder may write and lead");
+    assert!(info.private_fields.iter().any(|f| f == "bio"), "the window learns the private fields from the core");
     drop(library);
     let again = reopen(&scratch.path("ok")).unwrap();
     assert_eq!(again.me().unwrap(), Some(me), "and it is there after reopening");

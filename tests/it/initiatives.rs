@@ -52,6 +52,15 @@ fn a_proposal_moves_through_its_lifecycle_and_every_move_is_recorded() {
     members::choose_me(&c.library, &c.ada).unwrap();
     let idea = initiatives::propose(&mut c.library, draft("Falls audit")).unwrap();
     assert_eq!(idea.status, Status::Idea);
+    assert_eq!(
+        idea.next,
+        [Status::Gathering, Status::Paused, Status::Dropped],
+        "the window offers the lifecycle's next steps, from the core; done only by closing"
+    );
+    members::choose_me(&c.library, &c.bo).unwrap();
+    let as_bo = initiatives::get(c.library.conn(), &Viewer::me(&c.library).unwrap(), &idea.id).unwrap();
+    assert!(as_bo.next.is_empty() && !as_bo.can_move, "someone who may not move a card is offered no move");
+    members::choose_me(&c.library, &c.ada).unwrap();
     initiatives::move_to(&mut c.library, &idea.id, Status::Gathering).unwrap();
     let active = initiatives::move_to(&mut c.library, &idea.id, Status::Active).unwrap();
     let moves: Vec<(Status, Status, &str)> =
@@ -67,6 +76,7 @@ fn a_proposal_moves_through_its_lifecycle_and_every_move_is_recorded() {
     assert_eq!(done.moves.last().map(|m| m.to), Some(Status::Done));
     let after = initiatives::move_to(&mut c.library, &idea.id, Status::Active);
     assert!(matches!(after, Err(Error::Invalid { .. })), "a done initiative stays done");
+    assert!(done.next.is_empty(), "and offers no move");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::state::AppState;
 #[specta::specta]
 pub fn upcoming_celebrations(state: State<AppState>, days: u32) -> CommandResult<Vec<Occasion>> {
     state.with_library(|library| {
-        celebrations::upcoming(library.conn(), &Viewer::me(library)?, library.now().date(), days.min(366))
+        celebrations::upcoming(library.conn(), &Viewer::me(library)?, library.now().date(), days)
     })
 }
 
@@ -19,7 +19,7 @@ pub fn upcoming_celebrations(state: State<AppState>, days: u32) -> CommandResult
 #[specta::specta]
 pub fn recent_accomplishments(state: State<AppState>, days: u32) -> CommandResult<Vec<Occasion>> {
     state.with_library(|library| {
-        celebrations::recent_accomplishments(library.conn(), &Viewer::me(library)?, library.now().date(), days.min(366))
+        celebrations::recent_accomplishments(library.conn(), &Viewer::me(library)?, library.now().date(), days)
     })
 }
 

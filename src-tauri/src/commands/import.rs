@@ -64,23 +64,17 @@ pub fn start_import(
         };
         let result = import::run(&access, &paths, &options, &cancel, &mut |progress| {
             publish(&|status| status.progress = progress.clone());
-        });
+        })
+        .map_err(CommandError::from);
         publish(&|status| {
             status.running = false;
             match &result {
                 Ok(summary) => status.summary = Some(summary.clone()),
-                Err(e) => status.error = Some(CommandError::from(clone_error(e))),
+                Err(error) => status.error = Some(error.clone()),
             }
         });
     });
     Ok(import_status(state))
-}
-
-fn clone_error(error: &hearth::Error) -> hearth::Error {
-    match error {
-        hearth::Error::ReadOnly { reason } => hearth::Error::ReadOnly { reason: reason.clone() },
-        other => hearth::Error::invalid("import", other.to_string()),
-    }
 }
 
 #[tauri::command]

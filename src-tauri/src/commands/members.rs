@@ -72,7 +72,7 @@ pub fn directory_facets(state: State<AppState>) -> CommandResult<DirectoryFacets
 #[tauri::command]
 #[specta::specta]
 pub fn people_to_meet(state: State<AppState>, limit: u32) -> CommandResult<Vec<Suggestion>> {
-    state.with_library(|library| meet::people_to_meet(library.conn(), &Viewer::me(library)?, limit.min(20) as usize))
+    state.with_library(|library| meet::people_to_meet(library.conn(), &Viewer::me(library)?, limit as usize))
 }
 
 /// What importing the chosen file would do, without changing anything.
@@ -102,18 +102,7 @@ pub fn export_members_csv(state: State<AppState>, path: String) -> CommandResult
 
 /// A file the person picked in the open dialog, refused when too large to be an import.
 fn read_chosen_file(path: &str) -> CommandResult<(String, Vec<u8>)> {
-    let path = std::path::PathBuf::from(path);
-    let io = |source| hearth::Error::Io { path: path.clone(), source };
-    let size = std::fs::metadata(&path).map_err(io)?.len();
-    if size > exchange::MAX_IMPORT_BYTES as u64 {
-        return Err(hearth::Error::Invalid {
-            field: "file",
-            reason: format!("is {} MB; at most 5 MB can be imported at once", size / 1_048_576),
-        }
-        .into());
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok((name, std::fs::read(&path).map_err(io)?))
+    Ok(exchange::read_import_file(std::path::Path::new(path))?)
 }
 
 /// Sets (from the image file the person chose) or, with an empty path, removes their portrait.

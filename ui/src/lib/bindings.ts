@@ -207,6 +207,17 @@ export type Board = {
 	messages: Message[],
 };
 
+/**  What the reader at this laptop may do in this library. */
+export type Can = {
+	/**  Write at all: the library is writable and this laptop knows who its member is. */
+	write: boolean,
+	/**
+	 *  A lead's actions (community settings, roles, invitations, hiding photos…): `write`, and
+	 *  the member is a lead.
+	 */
+	lead: boolean,
+};
+
 export type CareAudience = 
 /**  The community's leads. */
 "leads" | 
@@ -426,6 +437,11 @@ export type Initiative = {
 	followers: number,
 	/**  What the viewer may do, so the window offers only those. */
 	canMove: boolean,
+	/**
+	 *  Where the reader may move it now (empty when they may not move it): its lifecycle's
+	 *  next steps ([`Status::next`]); closing as done is its own action.
+	 */
+	next: Status[],
 	iSupport: boolean,
 	moves: Move[],
 	updates: Update[],
@@ -465,6 +481,10 @@ export type LibraryInfo = {
 	libraryVersion: number,
 	appLibraryVersion: number,
 	readOnly: ReadOnlyReason | null,
+	/**  What the member at this laptop may do here (the window shows or hides actions by it). */
+	can: Can,
+	/**  The profile fields with a visibility of their own (`members::PRIVATE_FIELDS`). */
+	privateFields: string[],
 };
 
 export type Match = {

@@ -1,23 +1,6 @@
 // Turning a profile into the form a person edits, and back.
 import type { Member, ProfileFields, Visibility } from "./bindings";
 
-/** The profile fields with a visibility of their own (the core's `PRIVATE_FIELDS`). */
-export const privateFields = [
-  "pronouns",
-  "portrait",
-  "profession",
-  "organisation",
-  "yearsInPractice",
-  "expertise",
-  "interests",
-  "askMeAbout",
-  "bio",
-  "location",
-  "timeZone",
-  "contact",
-  "birthday",
-] as const;
-
 export const visibilityLabels: Record<Visibility, string> = {
   community: "Everyone in the community",
   leads: "Leads only",
@@ -52,7 +35,8 @@ export interface ProfileForm {
 }
 
 /** The form for the member's own profile (they see every field of it). */
-export function toForm(m: Member): ProfileForm {
+/** The form for `m`; `fields` are the fields with a visibility of their own (from the core). */
+export function toForm(m: Member, fields: readonly string[]): ProfileForm {
   const [birthMonth = "", birthDay = ""] = (m.birthday ?? "").split("-");
   return {
     displayName: m.displayName,
@@ -71,7 +55,7 @@ export function toForm(m: Member): ProfileForm {
     birthDay,
     celebrateBirthday: m.celebrateBirthday,
     // Every field gets an explicit choice so each picker has a value to bind to.
-    visibility: Object.fromEntries(privateFields.map((f) => [f, m.visibility?.[f] ?? "community"])),
+    visibility: Object.fromEntries(fields.map((f) => [f, m.visibility?.[f] ?? "community"])),
   };
 }
 
