@@ -1,7 +1,7 @@
 // Desktop notifications for today's celebrations, once per occasion, while the app runs.
 import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
 import { call, commands } from "./api";
-import { toNotify } from "./celebrations";
+import { toNotify } from "./people/celebrations";
 
 const storageKey = "hearth.notified";
 

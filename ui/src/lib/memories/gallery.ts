@@ -1,0 +1,103 @@
+// The gallery's pure parts: media URLs over hearth://, the virtual grid's layout, and dates.
+import type { MediaItem, MomentKind, MonthSection } from "../bindings";
+
+export const CHUNK = 60;
+export const HEADER_HEIGHT = 44;
+export const GAP = 6;
+
+export const thumbUrl = (hash: string) => `hearth://localhost/media/${hash}/thumb`;
+export const previewUrl = (hash: string) => `hearth://localhost/media/${hash}/preview`;
+export const originalUrl = (item: Pick<MediaItem, "hash" | "format">) => `hearth://localhost/media/${item.hash}/original.${item.format}`;
+
+export const momentKinds: [MomentKind, string][] = [
+  ["dinner", "Dinner"],
+  ["outing", "Outing"],
+  ["meeting", "Meeting"],
+  ["conference", "Conference"],
+  ["celebration", "Celebration"],
+  ["other", "Other"],
+];
+
+export type Section = MonthSection & { top: number; rows: number; height: number };
+export type Layout = { columns: number; cell: number; sections: Section[]; height: number };
+
+/** Lays out month sections of square cells in a container `width` wide. */
+export function layout(months: MonthSection[], width: number, target = 170): Layout {
+  const columns = Math.max(2, Math.floor((width + GAP) / (target + GAP)));
+  const cell = Math.floor((width - GAP * (columns - 1)) / columns);
+  let top = 0;
+  const sections = months.map((month) => {
+    const rows = Math.ceil(month.count / columns);
+    const height = HEADER_HEIGHT + rows * (cell + GAP);
+    const section = { ...month, top, rows, height };
+    top += height;
+    return section;
+  });
+  return { columns, cell, sections, height: top };
+}
+
+export type VisibleRow = { section: number; row: number; top: number };
+
+/** The rows that intersect [scrollTop - overscan, scrollTop + viewport + overscan]. */
+export function visibleRows(grid: Layout, scrollTop: number, viewport: number, overscan = 400): VisibleRow[] {
+  const from = scrollTop - overscan;
+  const to = scrollTop + viewport + overscan;
+  const rows: VisibleRow[] = [];
+  grid.sections.forEach((section, index) => {
+    if (section.top + section.height < from || section.top > to) return;
+    const first = Math.max(0, Math.floor((from - section.top - HEADER_HEIGHT) / (grid.cell + GAP)));
+    const last = Math.min(section.rows - 1, Math.floor((to - section.top - HEADER_HEIGHT) / (grid.cell + GAP)));
+    for (let row = first; row <= last; row++) {
+      rows.push({ section: index, row, top: section.top + HEADER_HEIGHT + row * (grid.cell + GAP) });
+    }
+  });
+  return rows;
+}
+
+/** Which chunks (of CHUNK items) a row of a section needs. */
+export function chunksOfRow(grid: Layout, row: number): number[] {
+  const first = Math.floor((row * grid.columns) / CHUNK);
+  const last = Math.floor(((row + 1) * grid.columns - 1) / CHUNK);
+  return first === last ? [first] : [first, last];
+}
+
+export function monthLabel(month: string): string {
+  const [year, number] = month.split("-").map(Number);
+  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+/** '2025-06-01T19:30:00' → 'Sunday 1 June 2025, 19:30' (as the camera recorded it). */
+export function takenLabel(takenAt: string): string {
+  if (!takenAt) return "Date unknown";
+  const [day, time] = takenAt.split("T");
+  const [y, m, d] = day.split("-").map(Number);
+  const at = new Date(Date.UTC(y, m - 1, d));
+  const weekday = at.toLocaleDateString("en-GB", { weekday: "long", timeZone: "UTC" });
+  const date = `${weekday} ${at.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}`;
+  return time ? `${date}, ${time.slice(0, 5)}` : date;
+}
+
+export function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+export function megabytes(bytes: number | null): string {
+  bytes ??= 0;
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+export function timeLeft(seconds: number | null): string {
+  if (seconds === null) return "estimating time left…";
+  if (seconds < 1) return "almost done";
+  if (seconds < 90) return `about ${Math.ceil(seconds)} s left`;
+  return `about ${Math.ceil(seconds / 60)} min left`;
+}
+
+/** A query for every media matching `filter` (no paging yet). */
+export function mediaQuery(filter: Partial<import("../bindings").MediaQuery>): import("../bindings").MediaQuery {
+  return { momentId: null, albumId: null, memberId: null, highlights: false, from: null, until: null, text: null, after: null, offset: 0, limit: CHUNK, ...filter };
+}
+
+/** Videos come over loopback HTTP (`base` from `videoBaseUrl`): WebKitGTK cannot play hearth://. */
+export const videoUrl = (base: string, item: Pick<MediaItem, "hash" | "format">) => `${base}/media/${item.hash}/original.${item.format}`;
