@@ -20,6 +20,20 @@ export async function call<T>(result: Promise<Result<T>>): Promise<T> {
   return outcome.data;
 }
 
+/**
+ * Runs a command and reports its error (by the shell's code) through `report` instead of
+ * throwing: the one way a view calls and shows what went wrong. Returns null on failure.
+ */
+export async function attempt<T>(result: Promise<Result<T>>, report: (error: CommandError | null) => void): Promise<T | null> {
+  report(null);
+  try {
+    return await call(result);
+  } catch (thrown) {
+    report(asCommandError(thrown));
+    return null;
+  }
+}
+
 /** A `CommandError` from anything a call can throw (framework failures are plain strings). */
 export function asCommandError(thrown: unknown): CommandError {
   if (thrown instanceof AppError) return thrown.error;
