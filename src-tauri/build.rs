@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "directory",
     "directory_facets",
     "people_to_meet",
+    "newcomers",
     "list_care_notes",
     "share_care_note",
     "offer_support",

@@ -53,6 +53,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::members::directory,
             commands::members::directory_facets,
             commands::members::people_to_meet,
+            commands::members::newcomers,
             commands::care::list_care_notes,
             commands::care::share_care_note,
             commands::care::offer_support,

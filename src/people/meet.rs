@@ -96,3 +96,13 @@ fn join_words(words: &[String]) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
+
+/// The community's newcomers other than the viewer, as the viewer may see them: the new
+/// faces Home invites everyone to greet (the domain text: newcomers find their way in, not a
+/// clique they cannot enter).
+pub fn newcomers(conn: &Connection, viewer: &Viewer) -> Result<Vec<crate::people::members::Member>> {
+    Ok(members::list(conn, viewer)?
+        .into_iter()
+        .filter(|m| m.role == members::Role::Newcomer && !viewer.is(&m.id))
+        .collect())
+}

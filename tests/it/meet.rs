@@ -63,3 +63,25 @@ fn suggestions_favour_people_i_have_not_met_and_newcomers_and_say_why() {
     assert!(suggestions[0].reasons[0].starts_with("New to the community"));
     assert_eq!(suggestions[2].reasons, ["You have not crossed paths in Hearth yet"], "hidden interests give no reason");
 }
+
+/// Home's new faces come from the core: the newcomers, never the reader themselves.
+#[test]
+fn newcomers_are_the_new_faces_other_than_the_reader() {
+    use hearth::people::members::{MemberDraft, Role};
+    let scratch = crate::support::Scratch::new();
+    let mut library = crate::support::create(&scratch.path("c"), "Circle");
+    let lea = hearth::people::members::create_my_profile(&mut library, MemberDraft::named("Lea")).unwrap().id;
+    let nia = hearth::people::members::create_member(
+        &mut library,
+        MemberDraft { role: Some(Role::Newcomer), ..MemberDraft::named("Nia") },
+    )
+    .unwrap()
+    .id;
+    hearth::people::members::create_member(&mut library, MemberDraft::named("Bo")).unwrap();
+    let names = |id: &str| -> Vec<String> {
+        let viewer = hearth::viewer::Viewer::member(library.conn(), id).unwrap();
+        hearth::people::meet::newcomers(library.conn(), &viewer).unwrap().into_iter().map(|m| m.display_name).collect()
+    };
+    assert_eq!(names(&lea), ["Nia"], "a member sees the newcomer, not the members");
+    assert!(names(&nia).is_empty(), "a newcomer is not asked to greet themselves");
+}

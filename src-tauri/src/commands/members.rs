@@ -75,6 +75,13 @@ pub fn people_to_meet(state: State<AppState>, limit: u32) -> CommandResult<Vec<S
     state.with_library(|library| meet::people_to_meet(library.conn(), &Viewer::me(library)?, limit as usize))
 }
 
+/// The newcomers other than this device's member (Home's new faces).
+#[tauri::command]
+#[specta::specta]
+pub fn newcomers(state: State<AppState>) -> CommandResult<Vec<Member>> {
+    state.with_library(|library| meet::newcomers(library.conn(), &Viewer::me(library)?))
+}
+
 /// What importing the chosen file would do, without changing anything.
 #[tauri::command]
 #[specta::specta]

@@ -22,15 +22,19 @@ export async function call<T>(result: Promise<Result<T>>): Promise<T> {
 
 /**
  * Runs a command and reports its error (by the shell's code) through `report` instead of
- * throwing: the one way a view calls and shows what went wrong. Returns null on failure.
+ * throwing: the one way a view calls and shows what went wrong. Returns undefined on failure
+ * (a command that returns nothing gives null when it worked).
  */
-export async function attempt<T>(result: Promise<Result<T>>, report: (error: CommandError | null) => void): Promise<T | null> {
+export async function attempt<T>(
+  result: Promise<Result<T>>,
+  report: (error: CommandError | null) => void,
+): Promise<T | undefined> {
   report(null);
   try {
     return await call(result);
   } catch (thrown) {
     report(asCommandError(thrown));
-    return null;
+    return undefined;
   }
 }
 

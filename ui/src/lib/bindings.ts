@@ -51,6 +51,8 @@ export const commands = {
 	directoryFacets: () => typedError<DirectoryFacets, CommandError>(__TAURI_INVOKE("directory_facets")),
 	/**  A few people for this device's member to get to know, with the reasons. */
 	peopleToMeet: (limit: number) => typedError<Suggestion[], CommandError>(__TAURI_INVOKE("people_to_meet", { limit })),
+	/**  The newcomers other than this device's member (Home's new faces). */
+	newcomers: () => typedError<Member[], CommandError>(__TAURI_INVOKE("newcomers")),
 	/**  Care notes the member at this device is in the audience of. */
 	listCareNotes: () => typedError<CareNote[], CommandError>(__TAURI_INVOKE("list_care_notes")),
 	shareCareNote: (draft: CareNoteDraft) => typedError<CareNote, CommandError>(__TAURI_INVOKE("share_care_note", { draft })),
