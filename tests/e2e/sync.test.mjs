@@ -195,11 +195,13 @@ test("the window tells a folder out of reach from one that is not a sync target,
     await (await button(browser, "Test connection")).click();
     await waitForText(browser, "The folder is out of reach");
     await waitForText(browser, "Plug in the drive");
+    await (await browser.$('[role="alert"]')).scrollIntoView({ block: "center" });
     await screenshot(browser, "sync-target-unreachable");
     await folder.clearValue();
     await folder.setValue(other);
     await (await button(browser, "Test connection")).click();
     await waitForText(browser, "That is not a sync target");
+    await (await browser.$('[role="alert"]')).scrollIntoView({ block: "center" });
     await screenshot(browser, "sync-target-not-a-target");
   } finally {
     await app.close();
