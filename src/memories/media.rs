@@ -363,16 +363,50 @@ fn tags_of(conn: &Connection, viewer: &Viewer, media_id: &str) -> Result<Vec<Tag
     Ok(tags)
 }
 
-/// Whether the file named by `hash` may be served to `viewer` (not part of hidden media, unless
-/// a lead asks). Hashes that are not gallery media (portraits, story photos) are served.
+/// Whether the file named by `hash` may be served to `viewer`. A gallery photo or video: while
+/// it is in the gallery (not deleted), and when hidden only to a lead. A portrait: as its
+/// member's portrait field is visible. A story's photo: as the story is. Other photos (on
+/// celebration boards, initiative updates and covers) are the community's; a file no row
+/// names yet (a photo picked for a story not saved yet) is its picker's own.
 pub fn may_serve(conn: &Connection, viewer: &Viewer, hash: &str) -> Result<bool> {
     if !crate::store::blobs::is_hash(hash) {
         return Ok(false);
     }
-    let hidden: Option<i64> = conn
-        .prepare_cached("SELECT max(hidden) FROM media WHERE hash = ?1 AND deleted = 0")?
-        .query_row([hash], |row| row.get(0))?;
-    Ok(hidden != Some(1) || viewer.is_lead)
+    // Every row that names it, deleted or not: a photo deleted after it was hidden is no
+    // longer served (it once left a NULL here, which served it).
+    let (rows, live, hidden): (i64, i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE deleted = 0), coalesce(max(hidden) FILTER (WHERE deleted = 0), 0)
+             FROM media WHERE hash = ?1",
+        )?
+        .query_row([hash], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    if rows > 0 {
+        return Ok(live > 0 && (hidden == 0 || viewer.is_lead));
+    }
+    let portraits: Vec<(String, String)> = conn
+        .prepare_cached("SELECT id, visibility FROM members WHERE portrait = ?1 AND deleted = 0")?
+        .query_map([hash], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !portraits.is_empty() {
+        return Ok(portraits.iter().any(|(member, visibility)| {
+            let visibility: std::collections::BTreeMap<String, crate::viewer::Visibility> =
+                serde_json::from_str(visibility).unwrap_or_default();
+            viewer.may_see(member, visibility.get("portrait").copied().unwrap_or_default())
+        }));
+    }
+    let stories: Vec<String> = conn
+        .prepare_cached("SELECT s.id FROM stories s, json_each(s.photos) p WHERE s.deleted = 0 AND p.value = ?1")?
+        .query_map([hash], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !stories.is_empty() {
+        for story in &stories {
+            if crate::people::stories::visible_to(conn, viewer, story)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 pub(crate) fn require_member(library: &Library) -> Result<(Viewer, String)> {

@@ -418,3 +418,64 @@ fn all_eight_orientations_import_upright() {
         assert_eq!((preview.width(), preview.height()), expected, "a preview never enlarges a small photo");
     }
 }
+
+/// What the `hearth://` protocol serves follows who may see it: a photo deleted after it was
+/// hidden is served to no one (it once was, to everyone), a portrait follows its field's
+/// visibility, a story's photo its story's audience.
+#[test]
+fn files_are_served_as_their_rows_may_be_seen() {
+    use hearth::people::members::ProfileFields;
+    use hearth::people::stories::{self, StoryDraft, StoryKind, StoryVisibility};
+    use hearth::viewer::Visibility;
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let dir = scratch.path("photos");
+    write(&dir, "a.jpg", &sample::jpeg(80, 60, 61, &exif("2025:02:02 19:00:00", 1)));
+    let (mut library, summary) = run(c.library, &[dir]);
+    let photo = summary.imported[0].clone();
+    let hash = media::records(library.conn()).unwrap()[0].hash.clone();
+    let as_member = |library: &Library, id: &str| Viewer::member(library.conn(), id).unwrap();
+    members::choose_me(&library, &c.ada).unwrap();
+    tags::request_hide(&mut library, &photo, "eyes closed").unwrap();
+    members::choose_me(&library, &c.lead).unwrap();
+    let request = tags::hide_requests(&library).unwrap()[0].id.clone();
+    tags::resolve_hide_request(&mut library, &request, true).unwrap();
+    assert!(media::may_serve(library.conn(), &as_member(&library, &c.lead), &hash).unwrap(), "a lead reviews it");
+    media::delete(&mut library, &photo).unwrap();
+    for who in [&c.lead, &c.ada] {
+        assert!(
+            !media::may_serve(library.conn(), &as_member(&library, who), &hash).unwrap(),
+            "deleted: served to no one"
+        );
+    }
+
+    // Ada's portrait, only for her; a story's photo, only for the leads.
+    members::choose_me(&library, &c.ada).unwrap();
+    let portrait = members::set_my_portrait(&mut library, &sample::jpeg(64, 64, 62, &SampleExif::default()))
+        .unwrap()
+        .portrait
+        .unwrap();
+    let profile =
+        ProfileFields { visibility: [("portrait".to_string(), Visibility::OnlyMe)].into(), ..Default::default() };
+    members::update_profile(&mut library, &c.ada, "Ada", &profile).unwrap();
+    assert!(media::may_serve(library.conn(), &as_member(&library, &c.ada), &portrait).unwrap(), "her own");
+    assert!(!media::may_serve(library.conn(), &as_member(&library, &c.bo), &portrait).unwrap(), "not Bo's to see");
+    let story_photo =
+        hearth::ingest::images::store_photo(library.root(), &sample::jpeg(90, 60, 63, &SampleExif::default())).unwrap();
+    assert!(
+        media::may_serve(library.conn(), &as_member(&library, &c.bo), &story_photo).unwrap(),
+        "a photo no row names yet is its picker's (the story being written)"
+    );
+    let draft = StoryDraft {
+        title: "Night shift".into(),
+        body: "For the leads.".into(),
+        prompt_id: None,
+        kind: StoryKind::Personal,
+        visibility: StoryVisibility::Leads,
+        audience: vec![],
+        photos: vec![story_photo.clone()],
+    };
+    stories::write_story(&mut library, draft).unwrap();
+    assert!(media::may_serve(library.conn(), &as_member(&library, &c.lead), &story_photo).unwrap(), "the leads see it");
+    assert!(!media::may_serve(library.conn(), &as_member(&library, &c.bo), &story_photo).unwrap(), "Bo does not");
+}
