@@ -158,3 +158,24 @@ fn run(cli: Cli) -> Result<()> {
 pub(crate) fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).expect("core types serialize"));
 }
+
+/// Text from outside (a file name, a reason naming one) as one line of terminal output:
+/// control characters (a newline, an escape sequence) shown escaped, so a crafted name cannot
+/// forge lines or move the cursor.
+pub(crate) fn shown(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_in_names_are_shown_escaped() {
+        assert_eq!(super::shown("dinner.jpg"), "dinner.jpg");
+        assert_eq!(
+            super::shown("a.jpg\n  failed  b.jpg: forged\u{1b}[2K"),
+            r"a.jpg\n  failed  b.jpg: forged\u{1b}[2K",
+            "a newline and an escape sequence never reach the terminal raw"
+        );
+        assert_eq!(super::shown("Café ☕"), "Café ☕", "the rest of Unicode stays as it is");
+    }
+}

@@ -8,6 +8,7 @@ use hearth::{memories::albums, memories::export, memories::import, memories::med
 use hearth::{Library, Result};
 
 use crate::print_json;
+use crate::shown;
 
 /// Import photos and videos (files or folders) into the gallery.
 #[derive(clap::Args)]
@@ -49,7 +50,7 @@ pub fn media(MediaArgs { command }: MediaArgs) -> Result<()> {
                         r.taken_at.as_deref().unwrap_or("(no date)"),
                         r.width,
                         r.height,
-                        r.file_name
+                        shown(&r.file_name)
                     );
                 }
             }
@@ -214,7 +215,7 @@ fn run_import(library: &std::path::Path, paths: &[PathBuf], moment: Option<Strin
                 p.bytes_done / 1e6,
                 p.bytes_total / 1e6,
                 p.seconds_left.map(|s| format!(", {s:.0} s left")).unwrap_or_default(),
-                p.current
+                shown(&p.current)
             );
             let _ = std::io::stderr().flush();
         }
@@ -232,16 +233,16 @@ fn run_import(library: &std::path::Path, paths: &[PathBuf], moment: Option<Strin
             summary.failed.len()
         );
         for note in &summary.duplicates {
-            println!("  skipped {}: {}", note.file, note.reason);
+            println!("  skipped {}: {}", shown(&note.file), shown(&note.reason));
         }
         for note in &summary.failed {
-            println!("  failed  {}: {}", note.file, note.reason);
+            println!("  failed  {}: {}", shown(&note.file), shown(&note.reason));
         }
         if summary.similar > 0 {
             println!("  {} look almost the same as a photo already there", summary.similar);
         }
         for note in &summary.notes {
-            println!("  note: {note}");
+            println!("  note: {}", shown(note));
         }
     }
     Ok(())
