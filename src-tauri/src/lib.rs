@@ -170,6 +170,20 @@ fn launch_options() -> Launch {
     Launch { library, config_dir }
 }
 
+/// Whether the window may go to `url`: only Hearth's own pages (served by the app, or by the
+/// development server in a development build). A member's link, or a script, that points
+/// elsewhere is refused here; the page offers to open web links in the browser instead.
+fn stays_in_app(url: &tauri::Url) -> bool {
+    match (url.scheme(), url.host_str()) {
+        ("tauri", Some("localhost")) => true,
+        ("http" | "https", Some("tauri.localhost")) => true,
+        ("about", _) => url.as_str() == "about:blank",
+        #[cfg(not(feature = "custom-protocol"))]
+        ("http", Some("localhost")) => url.port() == Some(1420),
+        _ => false,
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
@@ -179,6 +193,14 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        // Links to the web open in the browser, after the window asks (ui: App.svelte).
+        .plugin(tauri_plugin_opener::init())
+        // The window never leaves Hearth's own pages, whatever a link or a script asks.
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard")
+                .on_navigation(|_, url| stays_in_app(url))
+                .build(),
+        )
         .manage(AppState::new(launch.library, launch.config_dir))
         // Images reach the page as hearth://localhost/{blobs|thumbs}/<hash>, never as bytes over IPC.
         // Answered off the main thread: an original may first have to come from the sync target.
@@ -243,5 +265,27 @@ mod capability_tests {
         registered.sort();
         registered.dedup();
         assert_eq!(allowed, registered, "capabilities/default.json and the commands differ");
+    }
+}
+
+#[cfg(test)]
+mod navigation_tests {
+    use super::stays_in_app;
+
+    #[test]
+    fn the_window_stays_on_hearths_own_pages() {
+        let url = |text: &str| tauri::Url::parse(text).unwrap();
+        assert!(stays_in_app(&url("tauri://localhost/index.html")));
+        assert!(stays_in_app(&url("http://tauri.localhost/")));
+        for elsewhere in [
+            "https://evil.example/login",
+            "http://evil.example//x",
+            "http://127.0.0.1:8080/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "tauri://evil.example/",
+        ] {
+            assert!(!stays_in_app(&url(elsewhere)), "{elsewhere} leaves Hearth");
+        }
     }
 }

@@ -10,6 +10,8 @@ pub fn render(markdown: &str) -> String {
     ammonia::Builder::default()
         .rm_tags(&["img"])
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        // A relative link would point inside the app's own pages: a member's link goes to the web.
+        .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer nofollow"))
         .clean(&html)
         .to_string()
@@ -34,5 +36,15 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("href=\"javascript:"), "{html}");
         assert!(html.contains("<b>hi</b>"), "harmless markup stays: {html}");
+    }
+
+    #[test]
+    fn only_links_to_the_web_survive() {
+        let html =
+            render("[web](https://example.org/x) [page](settings) [up](../index.html) [other](//evil.example/x)");
+        assert!(html.contains("href=\"https://example.org/x\""), "{html}");
+        for gone in ["settings", "../index.html", "//evil.example"] {
+            assert!(!html.contains(&format!("href=\"{gone}")), "a relative link is dropped: {html}");
+        }
     }
 }

@@ -43,3 +43,37 @@ test("a member completes their profile and chooses who sees what", async () => {
   assert.equal(asSelf.contact, "amara@example.org");
   assert.equal(asSelf.birthday, "07-14");
 });
+
+test("a link in a bio never takes the window away: it asks, then opens the browser", async () => {
+  const dirs = scratch();
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await openDemo(browser);
+    await (await byLabel(browser, "Your profile")).click();
+    await (await button(browser, "Edit profile")).click();
+    const bio = await byLabel(browser, "About me");
+    await bio.clearValue();
+    await bio.setValue("My slides: [the falls audit](https://example.org/falls-audit) and [a page](settings).");
+    await (await button(browser, "Save profile")).click();
+    await waitForText(browser, "the falls audit");
+    const before = await browser.getUrl();
+    const relative = await browser.$("a=a page");
+    assert.ok(!(await relative.isExisting()) || (await relative.getAttribute("href")) === null, "a relative link leads nowhere");
+    await (await browser.$("a=the falls audit")).click();
+    await waitForText(browser, "Open https://example.org/falls-audit in your web browser?");
+    await screenshot(browser, "link-asks-first");
+    await (await button(browser, "Cancel")).click();
+    assert.equal(await browser.getUrl(), before, "the window is still Hearth");
+    await waitForText(browser, "Edit profile");
+    // Even a script that sends the window elsewhere is refused by the shell.
+    await browser.execute(() => {
+      window.location.href = "https://example.org/phishing";
+    });
+    await new Promise((done) => setTimeout(done, 1500));
+    assert.equal(await browser.getUrl(), before, "the shell keeps the window on Hearth's pages");
+    await waitForText(browser, "Edit profile");
+  } finally {
+    await app.close();
+  }
+});

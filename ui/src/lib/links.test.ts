@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { webLink } from "./links";
+
+describe("webLink", () => {
+  it("lets web and mail addresses go to the browser, and nothing else", () => {
+    expect(webLink("https://example.org/x")).toBe("https://example.org/x");
+    expect(webLink("mailto:ada@example.org")).toBe("mailto:ada@example.org");
+    for (const other of ["javascript:alert(1)", "file:///etc/passwd", "settings", "//evil.example/x", "tauri://localhost/"]) {
+      expect(webLink(other), other).toBeNull();
+    }
+  });
+});
