@@ -26,6 +26,12 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage> {
     if reader.format().is_none() {
         return Err(invalid("is not a JPEG, PNG, WebP or GIF image".into()));
     }
+    // The header alone gives the size: a crafted one is refused before any pixel is decoded.
+    let dimensions =
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().ok().and_then(|r| r.into_dimensions().ok());
+    if let Some((width, height)) = dimensions {
+        crate::ingest::imaging::check_plausible(width, height, bytes.len())?;
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);

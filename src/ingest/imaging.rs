@@ -56,6 +56,28 @@ fn check_size(width: u32, height: u32) -> Result<()> {
     Ok(())
 }
 
+/// Above this many pixels an image must hold at least one byte of file per
+/// [`PIXELS_PER_BYTE`] pixels: photos of that size are megabytes (a 24-megapixel JPEG holds
+/// 0.25–0.5 bytes a pixel; a flat 33-megapixel screenshot as PNG about 0.06), while a
+/// "decompression bomb" (a 634-byte JPEG, a 5 KB WebP or a 145 KB PNG claiming 144
+/// megapixels) would take a gigabyte and a minute to decode, and the same again on every
+/// laptop it syncs to.
+pub const PLAUSIBLE_FROM_PIXELS: u64 = 16_000_000;
+/// See [`PLAUSIBLE_FROM_PIXELS`]: at most 100 pixels a byte (0.01 bytes a pixel).
+pub const PIXELS_PER_BYTE: u64 = 100;
+
+/// Refuses an image whose header claims more pixels than its file could plausibly hold.
+pub fn check_plausible(width: u32, height: u32, file_bytes: usize) -> Result<()> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > PLAUSIBLE_FROM_PIXELS && (file_bytes as u64).saturating_mul(PIXELS_PER_BYTE) < pixels {
+        return Err(invalid(format!(
+            "says it is {width} × {height} pixels but is only {} KB: a picture that size cannot be this small, so it is not read (a damaged or crafted file)",
+            file_bytes.div_ceil(1024)
+        )));
+    }
+    Ok(())
+}
+
 /// Makes the thumbnail and preview of an encoded image. `orientation` is the EXIF value (1–8).
 pub fn derive(bytes: &[u8], orientation: u16) -> Result<Derived> {
     let is_jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
@@ -104,6 +126,7 @@ pub fn decode_jpeg_scaled(bytes: &[u8], target: u32) -> Result<(u32, u32, Rgb)> 
     let header = decompressor.read_header(bytes).map_err(|e| invalid(format!("is damaged or incomplete ({e})")))?;
     let (width, height) = (header.width as u32, header.height as u32);
     check_size(width, height)?;
+    check_plausible(width, height, bytes.len())?;
     let long = width.max(height);
     let eighths = (1..=8).find(|n| long * n / 8 >= target).unwrap_or(8);
     let scale = turbojpeg::ScalingFactor::new(eighths as usize, 8);
@@ -133,6 +156,7 @@ pub fn decode_generic(bytes: &[u8]) -> Result<(u32, u32, Rgb)> {
     // The header alone gives the size: an absurd one is refused before any pixel is decoded.
     let (width, height) = reader.into_dimensions().map_err(|e| invalid(format!("is damaged or incomplete ({e})")))?;
     check_size(width, height)?;
+    check_plausible(width, height, bytes.len())?;
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| invalid(e.to_string()))?;
     let mut limits = Limits::default();
     limits.max_alloc = Some(MAX_PIXELS * 4);

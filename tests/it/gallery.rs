@@ -479,3 +479,38 @@ fn files_are_served_as_their_rows_may_be_seen() {
     assert!(media::may_serve(library.conn(), &as_member(&library, &c.lead), &story_photo).unwrap(), "the leads see it");
     assert!(!media::may_serve(library.conn(), &as_member(&library, &c.bo), &story_photo).unwrap(), "Bo does not");
 }
+
+/// Small files whose headers claim a huge picture ("decompression bombs") are refused from the
+/// header, before any pixel is decoded, by the import and by the photo picker alike; the
+/// import goes on with the rest.
+#[test]
+fn small_files_that_claim_huge_pictures_are_refused_unread() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    // A real 16 × 16 JPEG whose frame header is rewritten to say 24000 × 6000 (144 megapixels).
+    let mut jpeg = sample::jpeg(16, 16, 71, &SampleExif::default());
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0] || w == [0xFF, 0xC2]).expect("a frame header");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&6000u16.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&24000u16.to_be_bytes());
+    // A real 4 × 4 PNG whose header says 20000 × 7000, its checksum made right again.
+    let mut png = Vec::new();
+    image::DynamicImage::new_rgb8(4, 4).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    png[16..20].copy_from_slice(&20000u32.to_be_bytes());
+    png[20..24].copy_from_slice(&7000u32.to_be_bytes());
+    let crc = crc32(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    let dir = scratch.path("bombs");
+    write(&dir, "tiny-but-huge.jpg", &jpeg);
+    write(&dir, "tiny-but-huge.png", &png);
+    write(&dir, "real.jpg", &sample::jpeg(120, 80, 72, &exif("2025:03:03 10:00:00", 1)));
+    let (library, summary) = run(c.library, &[dir]);
+    assert_eq!(summary.imported.len(), 1, "the real photo is imported: {:?}", summary.failed);
+    assert_eq!(summary.failed.len(), 2, "{:?}", summary.failed);
+    for failed in &summary.failed {
+        assert!(failed.reason.contains("cannot be this small"), "{}: {}", failed.file, failed.reason);
+    }
+    let Err(Error::Invalid { reason, .. }) = hearth::ingest::images::store_photo(library.root(), &png) else {
+        panic!("the photo picker read a bomb")
+    };
+    assert!(reason.contains("cannot be this small"), "{reason}");
+}
