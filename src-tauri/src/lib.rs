@@ -266,6 +266,33 @@ mod capability_tests {
         registered.dedup();
         assert_eq!(allowed, registered, "capabilities/default.json and the commands differ");
     }
+
+    /// Beyond Hearth's own commands the window gets exactly these, each for a reason; anything
+    /// more (core:default's window, menu, tray, image and path APIs) is a door nobody uses.
+    #[test]
+    fn capability_grants_nothing_the_window_does_not_use() {
+        let reasons = [
+            ("core:event:allow-listen", "sync and import progress, automatic sync, files dropped on the window"),
+            ("core:event:allow-unlisten", "a page stops listening when it closes"),
+            ("dialog:allow-open", "choosing a library folder, photos, a portrait, a member list"),
+            ("dialog:allow-save", "choosing where an export or a CSV goes"),
+            ("notification:default", "today's celebrations as a desktop notification"),
+            ("opener:allow-open-url", "a web link in a bio opens in the browser, after asking"),
+        ];
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).expect("capability is JSON");
+        let mut granted: Vec<&str> = capability["permissions"]
+            .as_array()
+            .expect("permissions list")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| p.contains(':'))
+            .collect();
+        granted.sort();
+        let mut expected: Vec<&str> = reasons.iter().map(|(permission, _)| *permission).collect();
+        expected.sort();
+        assert_eq!(granted, expected, "every permission beyond Hearth's commands needs a reason here");
+    }
 }
 
 #[cfg(test)]
