@@ -142,16 +142,57 @@ fn parse(library: &Library, file_name: &str, bytes: &[u8]) -> Result<(ImportForm
 /// Field name → value, from either format.
 type Fields = Vec<(String, String)>;
 
+/// The separator a spreadsheet wrote: the one of `,` `;` and tab found most often outside
+/// quotes in the header line (spreadsheets in many European locales write `;`, because `,` is
+/// their decimal mark; "tab-separated" exports use tabs).
+fn separator(text: &str) -> u8 {
+    let mut counts = [(b',', 0), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for byte in text.bytes() {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                for (separator, count) in counts.iter_mut() {
+                    *count += usize::from(byte == *separator);
+                }
+            }
+            _ => {}
+        }
+    }
+    counts.iter().max_by_key(|(separator, count)| (*count, *separator == b',')).map_or(b',', |(s, _)| *s)
+}
+
 fn parse_csv(text: &str) -> Result<Vec<(u32, Fields)>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
+    // Windows line ends (also inside quoted cells) read as one line end, so every record's line
+    // is the physical line it starts on in any editor.
+    let text = &text.replace("\r\n", "\n");
+    let delimiter = separator(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let read: Vec<String> = reader
         .headers()
         .map_err(|e| Error::invalid("file", format!("its header line cannot be read: {e}")))?
         .iter()
-        .map(normalise_header)
+        .map(str::to_owned)
         .collect();
+    let headers: Vec<String> = read.iter().map(|h| normalise_header(h)).collect();
     if !headers.iter().any(|h| h == "name") {
-        return Err(Error::invalid("file", "needs a \"name\" column (or \"display name\")"));
+        let shown = match delimiter {
+            b';' => "semicolons",
+            b'\t' => "tabs",
+            _ => "commas",
+        };
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "needs a \"name\" column (or \"display name\"); its first line, read as columns separated by {shown}, names: {}",
+                read.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ")
+            ),
+        ));
     }
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -322,6 +363,16 @@ fn to_draft(line: u32, fields: &Fields, today: &str) -> Parsed {
 
 /// A CSV of the directory as `viewer` may see it: hidden fields are left empty, and care
 /// notes are never part of it.
+/// A cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return is a formula to Excel, LibreOffice and Google Sheets ("CSV injection", OWASP), so it
+/// gets a leading `'`, which they show as text. Every CSV Hearth writes goes through this.
+pub fn spreadsheet_safe(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
 pub fn export_csv(library: &Library, viewer: &Viewer) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -345,8 +396,7 @@ pub fn export_csv(library: &Library, viewer: &Viewer) -> Result<String> {
     writer.write_record(header).map_err(io)?;
     for m in members::list(library.conn(), viewer)? {
         let or_empty = |v: Option<String>| v.unwrap_or_default();
-        writer
-            .write_record([
+        let row = [
                 m.display_name,
                 m.role.as_str().to_owned(),
                 m.joined_on,
@@ -362,8 +412,8 @@ pub fn export_csv(library: &Library, viewer: &Viewer) -> Result<String> {
                 or_empty(m.time_zone),
                 or_empty(m.contact),
                 or_empty(m.birthday),
-            ])
-            .map_err(io)?;
+            ];
+        writer.write_record(row.map(spreadsheet_safe)).map_err(io)?;
     }
     let bytes = writer.into_inner().map_err(|e| Error::invalid("export", e.to_string()))?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings"))

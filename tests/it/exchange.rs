@@ -135,3 +135,53 @@ fn the_csv_export_holds_only_what_the_reader_may_see() {
     let back = exchange::import(&mut fresh, "export.csv", as_lead.as_bytes()).unwrap();
     assert_eq!((back.valid, back.invalid), (2, 0), "{:?}", back.rows);
 }
+
+/// The member lists in `tests/cases/`, made up in the shapes real tools write.
+fn case(name: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(name)).unwrap()
+}
+
+/// A CSV as a European spreadsheet saves it: `;` between cells (`,` is the decimal mark there),
+/// a byte-order mark, CRLF, and a quoted cell holding a `;`.
+#[test]
+fn a_semicolon_csv_from_a_european_spreadsheet_is_read_whole() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let preview = exchange::import(&mut library, "members-semicolon.csv", &case("members-semicolon.csv")).unwrap();
+    assert_eq!(preview.valid, 2, "{:?}", preview.rows);
+    assert_eq!(preview.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3], "the physical lines");
+    let everyone = members::list(library.conn(), &Viewer::me(&library).unwrap()).unwrap();
+    let klaus = everyone.iter().find(|m| m.display_name == "Klaus Weber").expect("Klaus imported");
+    assert_eq!(klaus.organisation.as_deref(), Some("Imkerei Weber; Sohn"), "a quoted `;` stays in its cell");
+    let ines = everyone.iter().find(|m| m.display_name == "Inès Moreau").expect("Inès imported, accents and all");
+    assert_eq!(ines.birthday.as_deref(), Some("04-15"));
+
+    // Tab-separated, and a header that names no name: what was read is said.
+    let tabs = "Name\tEmail\nPat Tab\tpat@example.org\n";
+    assert_eq!(exchange::preview(&library, "t.csv", tabs.as_bytes()).unwrap().valid, 1);
+    let Err(Error::Invalid { reason, .. }) = exchange::preview(&library, "x.csv", b"Nom;Courriel\nA;b\n") else {
+        panic!("a list without a name column was read")
+    };
+    assert!(reason.contains("semicolons") && reason.contains("\"Nom\", \"Courriel\""), "{reason}");
+}
+
+/// Cells a spreadsheet would run as formulas are written as text in every CSV Hearth writes.
+#[test]
+fn the_directory_export_never_hands_a_spreadsheet_a_formula() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let preview = exchange::import(&mut library, "members-formulas.csv", &case("members-formulas.csv")).unwrap();
+    assert_eq!(preview.valid, 1, "{:?}", preview.rows);
+    let csv = exchange::export_csv(&library, &Viewer::me(&library).unwrap()).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} would run as a formula when a lead opens the file"
+            );
+        }
+    }
+    assert!(csv.contains("'=HYPERLINK("), "the formula is kept as text: {csv}");
+    assert!(csv.contains("'@SUM(1+1)") && csv.contains("'-2+3"), "{csv}");
+}
