@@ -168,11 +168,8 @@ fn parse_csv(text: &str) -> Result<Vec<(u32, Fields)>> {
     // is the physical line it starts on in any editor.
     let text = &text.replace("\r\n", "\n");
     let delimiter = separator(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let read: Vec<String> = reader
         .headers()
         .map_err(|e| Error::invalid("file", format!("its header line cannot be read: {e}")))?
@@ -397,22 +394,22 @@ pub fn export_csv(library: &Library, viewer: &Viewer) -> Result<String> {
     for m in members::list(library.conn(), viewer)? {
         let or_empty = |v: Option<String>| v.unwrap_or_default();
         let row = [
-                m.display_name,
-                m.role.as_str().to_owned(),
-                m.joined_on,
-                or_empty(m.pronouns),
-                or_empty(m.profession),
-                or_empty(m.organisation),
-                m.years_in_practice.map(|y| y.to_string()).unwrap_or_default(),
-                m.expertise.unwrap_or_default().join("; "),
-                m.interests.unwrap_or_default().join("; "),
-                or_empty(m.ask_me_about),
-                or_empty(m.bio),
-                or_empty(m.location),
-                or_empty(m.time_zone),
-                or_empty(m.contact),
-                or_empty(m.birthday),
-            ];
+            m.display_name,
+            m.role.as_str().to_owned(),
+            m.joined_on,
+            or_empty(m.pronouns),
+            or_empty(m.profession),
+            or_empty(m.organisation),
+            m.years_in_practice.map(|y| y.to_string()).unwrap_or_default(),
+            m.expertise.unwrap_or_default().join("; "),
+            m.interests.unwrap_or_default().join("; "),
+            or_empty(m.ask_me_about),
+            or_empty(m.bio),
+            or_empty(m.location),
+            or_empty(m.time_zone),
+            or_empty(m.contact),
+            or_empty(m.birthday),
+        ];
         writer.write_record(row.map(spreadsheet_safe)).map_err(io)?;
     }
     let bytes = writer.into_inner().map_err(|e| Error::invalid("export", e.to_string()))?;

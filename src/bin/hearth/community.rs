@@ -27,7 +27,7 @@ pub fn init(InitArgs { library, name, description, me }: InitArgs) -> Result<()>
         Some(me) => community::found(&library, draft, MemberDraft::named(&me))?,
         None => community::create(&library, draft)?,
     };
-    println!("Created {:?} in {}", name.trim(), library.display());
+    out!("Created {:?} in {}", name.trim(), library.display());
     Ok(())
 }
 
@@ -40,7 +40,7 @@ pub struct DemoArgs {
 pub fn demo(DemoArgs { library }: DemoArgs) -> Result<()> {
     let lib = demo::create_demo(&library)?;
     let info = community::info(&lib)?;
-    println!(
+    out!(
         "Created the demo community {:?} with {} members in {}",
         info.community.name,
         info.member_count,
@@ -62,19 +62,19 @@ pub fn info(InfoArgs { library, json }: InfoArgs) -> Result<()> {
     if json {
         print_json(&info);
     } else {
-        println!("{}\n{}", info.community.name, info.community.description);
-        println!("Library:  {} (version {})", info.path, info.library_version);
-        println!("Members:  {}", info.member_count);
+        out!("{}\n{}", info.community.name, info.community.description);
+        out!("Library:  {} (version {})", info.path, info.library_version);
+        out!("Members:  {}", info.member_count);
         match &info.me {
-            Some(me) => println!("You are:  {}", me.display_name),
-            None => println!("You are:  not chosen yet on this device"),
+            Some(me) => out!("You are:  {}", me.display_name),
+            None => out!("You are:  not chosen yet on this device"),
         }
         if let Some(reason) = &info.read_only {
-            println!("Read-only: {reason}");
+            out!("Read-only: {reason}");
         }
-        println!("Dimensions:");
+        out!("Dimensions:");
         for d in &info.dimensions {
-            println!("  {}. {}", d.number, d.name);
+            out!("  {}. {}", d.number, d.name);
         }
     }
     Ok(())

@@ -69,7 +69,7 @@ fn run_initiatives(command: InitiativesCommand) -> Result<()> {
                 print_json(&all);
             } else {
                 for i in all {
-                    println!("{:<10} {:<40} {} supporters  {}", i.status.as_str(), i.title, i.supporters.len(), i.id);
+                    out!("{:<10} {:<40} {} supporters  {}", i.status.as_str(), i.title, i.supporters.len(), i.id);
                 }
             }
         }
@@ -87,18 +87,18 @@ fn run_initiatives(command: InitiativesCommand) -> Result<()> {
             if json {
                 print_json(&proposed);
             } else {
-                println!("Proposed {:?} ({})", proposed.title, proposed.id);
+                out!("Proposed {:?} ({})", proposed.title, proposed.id);
             }
         }
         InitiativesCommand::Support { library, initiative, why } => {
             let mut lib = Library::open(&library)?;
             let supported = initiatives::support(&mut lib, &initiative, &why)?;
-            println!("{} now has {} supporters", supported.title, supported.supporters.len());
+            out!("{} now has {} supporters", supported.title, supported.supporters.len());
         }
         InitiativesCommand::Move { library, initiative, to } => {
             let mut lib = Library::open(&library)?;
             let moved = initiatives::move_to(&mut lib, &initiative, to)?;
-            println!("{} is now {}", moved.title, moved.status.as_str());
+            out!("{} is now {}", moved.title, moved.status.as_str());
         }
     }
     Ok(())

@@ -9,6 +9,16 @@ use hearth::sync::storage::Credentials;
 use hearth::viewer::Viewer;
 use hearth::{Library, Result};
 
+/// `println!` for command output: see [`write_line`].
+macro_rules! out {
+    () => {
+        $crate::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::write_line(format_args!($($arg)*))
+    };
+}
+
 mod bench;
 mod community;
 mod initiatives;
@@ -156,7 +166,27 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 pub(crate) fn print_json(value: &impl serde::Serialize) {
-    println!("{}", serde_json::to_string_pretty(value).expect("core types serialize"));
+    out!("{}", serde_json::to_string_pretty(value).expect("core types serialize"));
+}
+
+/// One line of output. When whoever reads it has gone (`hearth … --json | head`), the command
+/// ends quietly, as Unix tools do, instead of panicking over a broken pipe.
+pub(crate) fn write_line(line: std::fmt::Arguments) {
+    write_text(&format!("{line}\n"));
+}
+
+/// Output exactly as given (a CSV, an iCalendar file with its CRLF line ends); a reader that
+/// has gone ends the command quietly, as for [`write_line`].
+pub(crate) fn write_text(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: could not write the output: {e}");
+        std::process::exit(1);
+    }
 }
 
 /// Text from outside (a file name, a reason naming one) as one line of terminal output:

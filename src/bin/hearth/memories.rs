@@ -43,7 +43,7 @@ pub fn media(MediaArgs { command }: MediaArgs) -> Result<()> {
                 print_json(&records);
             } else {
                 for r in records {
-                    println!(
+                    out!(
                         "{}  {:<5}  {:<25}  {:>5}×{:<5}  {}",
                         r.id,
                         if r.kind == media::MediaKind::Video { "video" } else { "photo" },
@@ -86,7 +86,7 @@ pub fn albums(AlbumsArgs { command }: AlbumsArgs) -> Result<()> {
                 print_json(&list);
             } else {
                 for a in list {
-                    println!("{}  {} ({} media)", a.id, a.title, a.media_count);
+                    out!("{}  {} ({} media)", a.id, a.title, a.media_count);
                 }
             }
         }
@@ -99,7 +99,7 @@ pub fn albums(AlbumsArgs { command }: AlbumsArgs) -> Result<()> {
             if json {
                 print_json(&album);
             } else {
-                println!("Created album {} ({}) with {} media", album.title, album.id, album.media_count);
+                out!("Created album {} ({}) with {} media", album.title, album.id, album.media_count);
             }
         }
     }
@@ -125,7 +125,7 @@ pub fn export(ExportArgs { library, destination, moment, album }: ExportArgs) ->
         (None, None) => unreachable!("clap requires one"),
     };
     let done = export::export(&Library::open(&library)?, &source, &destination)?;
-    println!("Exported {} files and index.html to {}", done.files, done.folder);
+    out!("Exported {} files and index.html to {}", done.files, done.folder);
     Ok(())
 }
 
@@ -226,23 +226,23 @@ fn run_import(library: &std::path::Path, paths: &[PathBuf], moment: Option<Strin
     if json {
         print_json(&summary);
     } else {
-        println!(
+        out!(
             "Imported {}, {} duplicate(s) skipped, {} failed",
             summary.imported.len(),
             summary.duplicates.len(),
             summary.failed.len()
         );
         for note in &summary.duplicates {
-            println!("  skipped {}: {}", shown(&note.file), shown(&note.reason));
+            out!("  skipped {}: {}", shown(&note.file), shown(&note.reason));
         }
         for note in &summary.failed {
-            println!("  failed  {}: {}", shown(&note.file), shown(&note.reason));
+            out!("  failed  {}: {}", shown(&note.file), shown(&note.reason));
         }
         if summary.similar > 0 {
-            println!("  {} look almost the same as a photo already there", summary.similar);
+            out!("  {} look almost the same as a photo already there", summary.similar);
         }
         for note in &summary.notes {
-            println!("  note: {}", shown(note));
+            out!("  note: {}", shown(note));
         }
     }
     Ok(())
@@ -256,7 +256,7 @@ fn run_moments(command: MomentsCommand) -> Result<()> {
                 print_json(&list);
             } else {
                 for m in list {
-                    println!(
+                    out!(
                         "{}  {:<16}  {:<10}  {} ({} media)",
                         m.id,
                         m.starts_at,
@@ -275,7 +275,7 @@ fn run_moments(command: MomentsCommand) -> Result<()> {
             if json {
                 print_json(&moment);
             } else {
-                println!("Created moment {} ({})", moment.title, moment.id);
+                out!("Created moment {} ({})", moment.title, moment.id);
             }
         }
         MomentsCommand::Story { library, moment, text } => {
@@ -293,7 +293,7 @@ fn run_moments(command: MomentsCommand) -> Result<()> {
                 attendees: current.attendees.into_iter().map(|p| p.id).collect(),
             };
             moments::update(&mut lib, &moment, draft)?;
-            println!("Updated what happened at {moment}");
+            out!("Updated what happened at {moment}");
         }
         MomentsCommand::Suggest { library, json } => {
             let suggestions = moments::suggest(Library::open(&library)?.conn())?;
@@ -301,7 +301,7 @@ fn run_moments(command: MomentsCommand) -> Result<()> {
                 print_json(&suggestions);
             } else {
                 for s in suggestions {
-                    println!("{}  {} → {}  {} media", s.title, s.starts_at, s.ends_at, s.count);
+                    out!("{}  {} → {}  {} media", s.title, s.starts_at, s.ends_at, s.count);
                 }
             }
         }

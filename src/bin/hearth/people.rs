@@ -27,7 +27,7 @@ pub fn members(MembersArgs { command }: MembersArgs) -> Result<()> {
                 print_json(&all);
             } else {
                 for m in all {
-                    println!("{:<28} {:<9} {}", m.display_name, m.role.as_str(), m.profession.unwrap_or_default());
+                    out!("{:<28} {:<9} {}", m.display_name, m.role.as_str(), m.profession.unwrap_or_default());
                 }
             }
         }
@@ -45,22 +45,22 @@ pub fn members(MembersArgs { command }: MembersArgs) -> Result<()> {
             } else {
                 for row in &result.rows {
                     let status = if row.errors.is_empty() { "ok".to_owned() } else { row.errors.join("; ") };
-                    println!("{:>5}  {:<28} {status}", row.line, row.display_name);
+                    out!("{:>5}  {:<28} {status}", row.line, row.display_name);
                 }
                 let verb = if dry_run { "would import" } else { "imported" };
-                println!("{verb} {} members; {} rows refused", result.valid, result.invalid);
+                out!("{verb} {} members; {} rows refused", result.valid, result.invalid);
             }
         }
         MembersCommand::Export { library, as_member } => {
             let lib = Library::open(&library)?;
             let reader = Reader { as_member, json: false };
-            print!("{}", exchange::export_csv(&lib, &reader.viewer(&lib)?)?);
+            crate::write_text(&exchange::export_csv(&lib, &reader.viewer(&lib)?)?);
         }
         MembersCommand::Portrait { library, image } => {
             let mut lib = Library::open(&library)?;
             let bytes = hearth::ingest::images::read_image_file(&image)?;
             let me = members::set_my_portrait(&mut lib, &bytes)?;
-            println!("Portrait of {} set", me.display_name);
+            out!("Portrait of {} set", me.display_name);
         }
         MembersCommand::Show { library, member, reader } => {
             let lib = Library::open(&library)?;
@@ -94,7 +94,7 @@ pub fn stories(StoriesArgs { command }: StoriesArgs) -> Result<()> {
                 print_json(&all);
             } else {
                 for story in all {
-                    println!(
+                    out!(
                         "{}  {}  by {} ({} responses)",
                         story.created_at.date(),
                         story.title,
@@ -123,12 +123,12 @@ pub fn celebrations(CelebrationsArgs { command }: CelebrationsArgs) -> Result<()
             let soon = celebrations::upcoming(lib.conn(), &reader.viewer(&lib)?, from, days)?;
             if ics {
                 let name = community::community(lib.conn())?.name;
-                print!("{}", celebrations::to_ics(&soon, &name, lib.now()));
+                crate::write_text(&celebrations::to_ics(&soon, &name, lib.now()));
             } else if reader.json {
                 print_json(&soon);
             } else {
                 for o in soon {
-                    println!("{}  {:<28} {}", o.date, o.member.display_name, o.title);
+                    out!("{}  {:<28} {}", o.date, o.member.display_name, o.title);
                 }
             }
         }
@@ -206,7 +206,7 @@ pub enum MembersCommand {
 }
 
 fn print_profile(m: &members::Member) {
-    println!("{} ({})", m.display_name, m.role.as_str());
+    out!("{} ({})", m.display_name, m.role.as_str());
     let lines = [
         ("Pronouns", m.pronouns.clone()),
         ("Profession", m.profession.clone()),
@@ -221,10 +221,10 @@ fn print_profile(m: &members::Member) {
         ("Birthday", m.birthday.clone()),
         ("Bio", m.bio.clone()),
     ];
-    println!("Joined: {}", m.joined_on);
+    out!("Joined: {}", m.joined_on);
     for (label, value) in lines {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            println!("{label}: {value}");
+            out!("{label}: {value}");
         }
     }
 }

@@ -45,7 +45,7 @@ pub fn sync(SyncArgs { library, target, credentials, encrypt, plain, chunk_bytes
     if json {
         print_json(&report);
     } else {
-        println!(
+        out!(
                 "Sent {} changes and {} files; read {} segments: {} changes applied, {} older, {} parked, {} quarantined, {} refused; received {} files",
                 report.sent_ops,
                 report.files_sent,
@@ -58,25 +58,25 @@ pub fn sync(SyncArgs { library, target, credentials, encrypt, plain, chunk_bytes
                 report.files_received
             );
         for settled in &report.resolved {
-            println!("  settled a concurrent edit of {settled} (the later kept; the other saved for its author)");
+            out!("  settled a concurrent edit of {settled} (the later kept; the other saved for its author)");
         }
         if report.relayed > 0 {
-            println!("  passed on {} segment(s) and key envelope(s) the target lacked", report.relayed);
+            out!("  passed on {} segment(s) and key envelope(s) the target lacked", report.relayed);
         }
         if report.keys_received > 0 {
-            println!("  received {} new community key(s) from a lead", report.keys_received);
+            out!("  received {} new community key(s) from a lead", report.keys_received);
         }
         if report.keys_handed_out > 0 {
-            println!("  sealed the community's keys for other laptops {} time(s)", report.keys_handed_out);
+            out!("  sealed the community's keys for other laptops {} time(s)", report.keys_handed_out);
         }
         if report.locked > 0 {
-            println!(
+            out!(
                     "  {} segment(s) or file(s) are sealed with a community key this laptop has not been given: a lead hands it over at their next sync, unless this laptop was removed",
                     report.locked
                 );
         }
         for rejected in &report.rejected {
-            println!("  rejected {rejected}");
+            out!("  rejected {rejected}");
         }
     }
     Ok(())
@@ -105,13 +105,13 @@ pub fn invite(InviteArgs { library, name, member, out }: InviteArgs) -> Result<(
     match out {
         Some(path) => {
             roster::write_invitation(&path, &invitation)?;
-            println!(
+            out!(
                 "Invitation for {} written to {} (sync now, then hand it over privately)",
                 invitation.name,
                 path.display()
             );
         }
-        None => println!("{}", invitation.to_code()),
+        None => out!("{}", invitation.to_code()),
     }
     Ok(())
 }
@@ -132,7 +132,7 @@ pub fn set_aside(SetAsideArgs { library, release, json }: SetAsideArgs) -> Resul
     if let Some(id) = release {
         let merged = hearth::sync::release_set_aside(&mut lib, &id)?;
         if !json {
-            println!("Released ({} merged)", merged.applied);
+            out!("Released ({} merged)", merged.applied);
         }
     }
     let held = hearth::sync::set_aside_changes(&lib)?;
@@ -141,9 +141,13 @@ pub fn set_aside(SetAsideArgs { library, release, json }: SetAsideArgs) -> Resul
     } else {
         for change in held {
             let how = if change.waiting { "waits" } else { "refused" };
-            println!(
+            out!(
                 "{}  {} ({} changes) by {} · {how}: {}",
-                change.id, change.what, change.changes, change.by, change.reason
+                change.id,
+                change.what,
+                change.changes,
+                change.by,
+                change.reason
             );
         }
     }
@@ -166,11 +170,11 @@ pub fn before_sealing(BeforeSealingArgs { library, json }: BeforeSealingArgs) ->
         print_json(&shared);
     } else {
         match shared {
-            None => println!("Nothing restricted was shared before sealing (or you are not a lead)."),
+            None => out!("Nothing restricted was shared before sealing (or you are not a lead)."),
             Some(shared) => {
-                println!("{}", shared.sentence);
+                out!("{}", shared.sentence);
                 for laptop in shared.laptops {
-                    println!("  {laptop}");
+                    out!("  {laptop}");
                 }
             }
         }
@@ -198,7 +202,7 @@ pub fn invitations(InvitationsArgs { library, withdraw, json }: InvitationsArgs)
         print_json(&pending);
     } else {
         for invitation in pending {
-            println!("{}  {}", invitation.id, invitation.name);
+            out!("{}  {}", invitation.id, invitation.name);
         }
     }
     Ok(())
@@ -233,7 +237,7 @@ pub fn devices(DevicesArgs { library, remove, json }: DevicesArgs) -> Result<()>
                 _ => "waiting to be let in",
             };
             let this = if device.this_laptop { " (this one)" } else { "" };
-            println!("{}  {whose}'s laptop{this} · {how}", device.id);
+            out!("{}  {whose}'s laptop{this} · {how}", device.id);
         }
     }
     Ok(())
@@ -259,7 +263,7 @@ pub fn join(JoinArgs { library, invitation, target, credentials }: JoinArgs) -> 
     let credentials = credentials.read().unwrap_or_default();
     let (lib, report) = sync::join(&library, &invitation, target.as_ref(), &credentials)?;
     let info = community::info(&lib)?;
-    println!(
+    out!(
         "Joined {:?} as {} ({} members, {} changes) in {}",
         info.community.name,
         invitation.name,
@@ -268,7 +272,7 @@ pub fn join(JoinArgs { library, invitation, target, credentials }: JoinArgs) -> 
         library.display()
     );
     for rejected in &report.rejected {
-        println!("  rejected {rejected}");
+        out!("  rejected {rejected}");
     }
     Ok(())
 }
