@@ -91,9 +91,10 @@ pub fn read_exif(bytes: &[u8]) -> Metadata {
         let west = get(exif::Tag::GPSLongitudeRef).and_then(ascii).is_some_and(|r| r.starts_with('W'));
         let (latitude, longitude) =
             (if south { -latitude } else { latitude }, if west { -longitude } else { longitude });
-        if latitude.abs() <= 90.0 && longitude.abs() <= 180.0 {
-            meta.latitude = Some(latitude);
-            meta.longitude = Some(longitude);
+        // GPSStatus "V" (void): the receiver had no fix, whatever the numbers say.
+        let void = get(exif::Tag::GPSStatus).and_then(ascii).is_some_and(|s| s.trim().eq_ignore_ascii_case("V"));
+        if !void {
+            (meta.latitude, meta.longitude) = position(latitude, longitude).unzip();
         }
     }
     let make = get(exif::Tag::Make).and_then(ascii).unwrap_or_default();
@@ -207,9 +208,17 @@ pub fn probe_video(path: &Path) -> Result<Metadata, String> {
         meta.offset = Some("+00:00".into());
     }
     if let Some(location) = report["format"]["tags"]["location"].as_str() {
-        (meta.latitude, meta.longitude) = parse_iso6709(location).unzip();
+        (meta.latitude, meta.longitude) = parse_iso6709(location).and_then(|(lat, lon)| position(lat, lon)).unzip();
     }
     Ok(meta)
+}
+
+/// A position, or None for numbers that mean "no position": exactly 0, 0 (what cameras and
+/// phones write when they had no fix: "null island" would split an outing into moments a
+/// continent apart), out of range, or not numbers.
+fn position(latitude: f64, longitude: f64) -> Option<(f64, f64)> {
+    let in_range = latitude.is_finite() && longitude.is_finite() && latitude.abs() <= 90.0 && longitude.abs() <= 180.0;
+    (in_range && (latitude, longitude) != (0.0, 0.0)).then_some((latitude, longitude))
 }
 
 /// '+48.8577+002.2950/' → (48.8577, 2.295).

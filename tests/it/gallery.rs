@@ -514,3 +514,28 @@ fn small_files_that_claim_huge_pictures_are_refused_unread() {
     };
     assert!(reason.contains("cannot be this small"), "{reason}");
 }
+
+/// GPS 0, 0 (what a camera writes without a fix) is no position: the outing in
+/// `tests/cases/null-island/` stays one suggested moment of three photos.
+#[test]
+fn a_zeroed_gps_position_is_no_position_and_does_not_split_an_outing() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/null-island");
+    let (library, summary) = run(c.library, &[cases]);
+    assert_eq!(summary.imported.len(), 3, "{:?}", summary.failed);
+    let records = media::records(library.conn()).unwrap();
+    let zeroed = records.iter().find(|r| r.file_name == "gps-zeroed.jpg").expect("imported");
+    let (lat, lon): (Option<f64>, Option<f64>) = library
+        .conn()
+        .query_row("SELECT latitude, longitude FROM media WHERE id = ?1", [&zeroed.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((lat, lon), (None, None), "0, 0 means no fix");
+    let real = records.iter().find(|r| r.file_name == "gps-real.jpg").expect("imported");
+    let lat: Option<f64> =
+        library.conn().query_row("SELECT latitude FROM media WHERE id = ?1", [&real.id], |r| r.get(0)).unwrap();
+    assert!(lat.is_some(), "a real position stays");
+    let suggested = moments::suggest(library.conn()).unwrap();
+    assert_eq!(suggested.len(), 1, "one outing, one suggestion: {suggested:?}");
+    assert_eq!(suggested[0].count, 3);
+}
