@@ -98,14 +98,55 @@ pub fn derive(bytes: &[u8], orientation: u16) -> Result<Derived> {
     from_rgb(full_width, full_height, &decoded, orientation)
 }
 
-/// Whether an end-of-image marker follows the last start-of-scan. Entropy-coded data cannot
-/// hold 0xFFD9 (0xFF is always stuffed), and an embedded EXIF thumbnail comes before the
-/// main scan, so this tells a whole JPEG from one cut short.
+/// Whether the JPEG's own image stream is whole: its markers, walked from the start (each
+/// segment skipped by its length, each scan's entropy-coded data up to the next marker that is
+/// not a restart or a stuffed 0xFF), reach the end-of-image marker. What follows it is not the
+/// picture's: phones append the clip of a "motion photo", cameras their maker trailers, so
+/// trailing data never makes a good photo fail, and a photo cut short still does.
 fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
-    match last_scan {
-        Some(at) => bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
-        None => false,
+    jpeg_end(bytes).is_some()
+}
+
+/// Where a JPEG's image stream ends (just past its end-of-image marker), if it does.
+pub fn jpeg_end(bytes: &[u8]) -> Option<usize> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut at = 2;
+    loop {
+        // Markers may be padded with any number of 0xFF.
+        while *bytes.get(at)? == 0xFF && *bytes.get(at + 1)? == 0xFF {
+            at += 1;
+        }
+        if *bytes.get(at)? != 0xFF {
+            return None;
+        }
+        let marker = *bytes.get(at + 1)?;
+        at += 2;
+        match marker {
+            0xD9 => return Some(at),
+            0x01 | 0xD0..=0xD7 => continue, // no length
+            _ => {
+                let length = usize::from(u16::from_be_bytes([*bytes.get(at)?, *bytes.get(at + 1)?]));
+                if length < 2 {
+                    return None;
+                }
+                at += length;
+                if marker == 0xDA {
+                    // Entropy-coded data: up to the next real marker.
+                    loop {
+                        let next = at + bytes.get(at..)?.iter().position(|b| *b == 0xFF)?;
+                        match *bytes.get(next + 1)? {
+                            0x00 | 0xD0..=0xD7 | 0xFF => at = next + 1,
+                            _ => {
+                                at = next;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -539,3 +539,34 @@ fn a_zeroed_gps_position_is_no_position_and_does_not_split_an_outing() {
     assert_eq!(suggested.len(), 1, "one outing, one suggestion: {suggested:?}");
     assert_eq!(suggested[0].count, 3);
 }
+
+/// A phone's "motion photo" (a JPEG still with its short clip appended) is a photo: the JPEG is
+/// judged by its own image stream, not by the file's tail, and is kept whole as the original.
+/// Trailing data of any kind never fails a good photo; a photo cut short still fails.
+#[test]
+fn a_motion_photo_is_a_photo_and_trailing_data_never_fails_one() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let motion =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/motion-photo.MP.jpg"))
+            .unwrap();
+    let still = sample::jpeg(200, 150, 81, &exif("2025:04:04 12:00:00", 1));
+    // A maker trailer whose bytes happen to hold a start-of-scan marker and no end.
+    let trailer = [&still[..], &[0xFF, 0xDA, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 0x42, 0x42][..]].concat();
+    let cut = &still[..still.len() * 2 / 3];
+    let dir = scratch.path("phone");
+    write(&dir, "PXL_20250404.MP.jpg", &motion);
+    write(&dir, "trailer.jpg", &trailer);
+    write(&dir, "cut.jpg", cut);
+    let (library, summary) = run(c.library, &[dir]);
+    assert_eq!(summary.imported.len(), 2, "the motion photo and the one with a trailer: {:?}", summary.failed);
+    assert_eq!(summary.failed.len(), 1, "the cut one: {:?}", summary.failed);
+    assert!(summary.failed[0].file.contains("cut.jpg") && summary.failed[0].reason.contains("incomplete"));
+    let motion_row = media::records(library.conn())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.file_name == "PXL_20250404.MP.jpg")
+        .expect("imported");
+    assert_eq!((motion_row.width, motion_row.height), (640, 480), "the still's size");
+    assert_eq!(motion_row.hash, blake3::hash(&motion).to_hex().as_str(), "the original is kept whole, clip and all");
+}
