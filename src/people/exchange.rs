@@ -224,11 +224,23 @@ fn normalise_header(header: &str) -> String {
 /// profile can use.
 fn parse_vcards(text: &str) -> Result<Vec<(u32, Fields)>> {
     let mut unfolded: Vec<String> = Vec::new();
+    // A quoted-printable value (vCard 2.1) that ends with `=` goes on on the next line as it is
+    // (a "soft line break", even inside a UTF-8 character).
+    let mut soft_break = false;
     for line in text.lines() {
-        match line.strip_prefix(' ').or_else(|| line.strip_prefix('\t')) {
-            Some(rest) if !unfolded.is_empty() => unfolded.last_mut().expect("not empty").push_str(rest),
-            _ => unfolded.push(line.to_owned()),
+        if soft_break {
+            let last = unfolded.last_mut().expect("a soft break follows a line");
+            last.pop();
+            last.push_str(line);
+        } else {
+            match line.strip_prefix(' ').or_else(|| line.strip_prefix('\t')) {
+                Some(rest) if !unfolded.is_empty() => unfolded.last_mut().expect("not empty").push_str(rest),
+                _ => unfolded.push(line.to_owned()),
+            }
         }
+        let last = unfolded.last().map(String::as_str).unwrap_or_default();
+        soft_break =
+            last.ends_with('=') && encoding_of(last.split_once(':').map_or("", |(key, _)| key)) == Encoding::Quoted;
     }
     let mut cards = Vec::new();
     let mut current: Option<Fields> = None;
@@ -236,7 +248,7 @@ fn parse_vcards(text: &str) -> Result<Vec<(u32, Fields)>> {
         let Some((key, value)) = line.split_once(':') else { continue };
         let property = key.split(';').next().unwrap_or("").to_uppercase();
         let property = property.rsplit('.').next().unwrap_or("").to_owned(); // item1.EMAIL
-        let value = unescape(value.trim());
+        let value = unescape(decode_value(key, value).trim());
         match property.as_str() {
             "BEGIN" if value.eq_ignore_ascii_case("VCARD") => current = Some(Vec::new()),
             "END" if value.eq_ignore_ascii_case("VCARD") => {
@@ -279,6 +291,67 @@ fn parse_vcards(text: &str) -> Result<Vec<(u32, Fields)>> {
         return Err(Error::invalid("file", "holds no vCards (BEGIN:VCARD … END:VCARD)"));
     }
     Ok(cards)
+}
+
+/// How a vCard value is encoded: vCard 2.1 allows quoted-printable and BASE64 (Android,
+/// Thunderbird, older phones), 3.0 and 4.0 plain text.
+#[derive(Debug, PartialEq, Eq)]
+enum Encoding {
+    Plain,
+    Quoted,
+    Base64,
+}
+
+/// A property's encoding, from its parameters (`ENCODING=QUOTED-PRINTABLE`, 2.1's bare
+/// `QUOTED-PRINTABLE`, `ENCODING=BASE64`, 3.0's `ENCODING=b`).
+fn encoding_of(key: &str) -> Encoding {
+    for parameter in key.split(';').skip(1) {
+        let value = parameter.rsplit('=').next().unwrap_or("").trim().to_ascii_uppercase();
+        match value.as_str() {
+            "QUOTED-PRINTABLE" => return Encoding::Quoted,
+            "BASE64" | "B" => return Encoding::Base64,
+            _ => {}
+        }
+    }
+    Encoding::Plain
+}
+
+/// A property's value as text: decoded from its encoding, then from its charset (UTF-8 unless
+/// `CHARSET=` names ISO-8859-1 or Windows-1252, read as Latin-1).
+fn decode_value(key: &str, value: &str) -> String {
+    let bytes: Vec<u8> = match encoding_of(key) {
+        Encoding::Plain => return value.to_owned(),
+        Encoding::Base64 => {
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, value.trim()).unwrap_or_default()
+        }
+        Encoding::Quoted => {
+            let mut out = Vec::with_capacity(value.len());
+            let raw = value.as_bytes();
+            let mut at = 0;
+            while at < raw.len() {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (raw[at], raw.get(at + 1).copied().and_then(hex), raw.get(at + 2).copied().and_then(hex)) {
+                    (b'=', Some(high), Some(low)) => {
+                        out.push((high * 16 + low) as u8);
+                        at += 3;
+                    }
+                    (byte, ..) => {
+                        out.push(byte);
+                        at += 1;
+                    }
+                }
+            }
+            out
+        }
+    };
+    let latin = key.split(';').any(|p| {
+        let p = p.to_ascii_uppercase();
+        p.starts_with("CHARSET=") && ["ISO-8859-1", "LATIN1", "WINDOWS-1252", "CP1252"].iter().any(|c| p.ends_with(c))
+    });
+    match latin {
+        true => bytes.iter().map(|b| char::from(*b)).collect(),
+        false => String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 fn unescape(value: &str) -> String {

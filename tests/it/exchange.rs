@@ -185,3 +185,21 @@ fn the_directory_export_never_hands_a_spreadsheet_a_formula() {
     assert!(csv.contains("'=HYPERLINK("), "the formula is kept as text: {csv}");
     assert!(csv.contains("'@SUM(1+1)") && csv.contains("'-2+3"), "{csv}");
 }
+
+/// vCard 2.1 as Android and Thunderbird export it: quoted-printable UTF-8 names, one soft line
+/// break inside a character, CRLF; and the other encodings 2.1 allows.
+#[test]
+fn vcard_21_quoted_printable_and_base64_names_read_right() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let preview = exchange::import(&mut library, "contacts.vcf", &case("vcard21-quoted-printable.vcf")).unwrap();
+    let names: Vec<&str> = preview.rows.iter().map(|r| r.display_name.as_str()).collect();
+    assert_eq!(names, ["Lucie Šimková", "Jörg Müller-Lüdenscheidt", "Pat Plain"], "{:?}", preview.rows);
+    assert_eq!(preview.valid, 3);
+
+    let other = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=BASE64;CHARSET=UTF-8:w4ltaWxpZSBaw6lsZQ==\r\nEND:VCARD\r\n\
+                 BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=ISO-8859-1;QUOTED-PRINTABLE:Ren=E9e Latin\r\nEND:VCARD\r\n";
+    let preview = exchange::preview(&library, "more.vcf", other.as_bytes()).unwrap();
+    let names: Vec<&str> = preview.rows.iter().map(|r| r.display_name.as_str()).collect();
+    assert_eq!(names, ["Émilie Zéle", "Renée Latin"], "BASE64, and a Latin-1 charset");
+}
