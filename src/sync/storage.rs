@@ -621,7 +621,17 @@ fn describe(target: &Target, error: object_store::Error) -> Error {
     use crate::error::TargetProblem;
     let text = error.to_string();
     let lower = text.to_lowercase();
-    if lower.contains("connection refused")
+    // The most specific cause first: a store's message for a missing bucket or refused
+    // credentials may also mention the request that failed.
+    if lower.contains("nosuchbucket") || lower.contains("bucket does not exist") {
+        Error::target(TargetProblem::NoBucket, format!("{target}: the bucket does not exist: {text}"))
+    } else if lower.contains("403")
+        || lower.contains("401")
+        || lower.contains("access denied")
+        || lower.contains("forbidden")
+    {
+        Error::target(TargetProblem::CredentialsRefused, format!("{target} refused the credentials: {text}"))
+    } else if lower.contains("connection refused")
         || lower.contains("dns error")
         || lower.contains("error sending request")
         || lower.contains("timed out")
@@ -630,14 +640,6 @@ fn describe(target: &Target, error: object_store::Error) -> Error {
             TargetProblem::Unreachable,
             format!("cannot reach {target} (is it online, and is the address right?): {text}"),
         )
-    } else if lower.contains("403")
-        || lower.contains("401")
-        || lower.contains("access denied")
-        || lower.contains("forbidden")
-    {
-        Error::target(TargetProblem::CredentialsRefused, format!("{target} refused the credentials: {text}"))
-    } else if lower.contains("nosuchbucket") || lower.contains("bucket does not exist") {
-        Error::target(TargetProblem::NoBucket, format!("{target}: the bucket does not exist: {text}"))
     } else {
         Error::invalid("target", format!("{target}: {text}"))
     }

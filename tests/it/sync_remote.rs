@@ -88,10 +88,9 @@ fn the_connection_test_describes_the_target_and_writes_nothing() {
     sync::sync_target(&mut library, &target, &s3_credentials()).unwrap();
     let said = sync::probe(&target, &s3_credentials()).unwrap();
     assert!(said.contains("synced by 1 device"), "{said}");
-    let Err(hearth::Error::Target { problem: hearth::TargetProblem::NoBucket, reason }) =
-        sync::probe(&s3_target(server.port, "missing"), &s3_credentials())
-    else {
-        panic!("a missing bucket probed fine")
+    let probed = sync::probe(&s3_target(server.port, "missing"), &s3_credentials());
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::NoBucket, reason }) = probed else {
+        panic!("a missing bucket is not explained as one: {probed:?}")
     };
     assert!(reason.contains("bucket"), "{reason}");
 }
