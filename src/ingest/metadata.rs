@@ -78,12 +78,21 @@ pub fn read_exif(bytes: &[u8]) -> Metadata {
     if let Some(orientation) = get(exif::Tag::Orientation).and_then(|f| f.value.get_uint(0)) {
         meta.orientation = if (1..=8).contains(&orientation) { orientation as u16 } else { 1 };
     }
-    let date = get(exif::Tag::DateTimeOriginal).or_else(|| get(exif::Tag::DateTime)).and_then(ascii);
-    meta.taken_at = date.as_deref().and_then(parse_exif_date);
-    meta.offset = get(exif::Tag::OffsetTimeOriginal)
-        .or_else(|| get(exif::Tag::OffsetTime))
-        .and_then(ascii)
-        .filter(|o| parse_offset(o).is_some());
+    // When it was taken, from the first source that says (EXIF 2.32, 4.6.6): the moment of
+    // capture, then of digitising (a scan's CreateDate), and only then the file's last change;
+    // each with its own offset tag, so a date is never paired with another's offset.
+    let sources = [
+        (exif::Tag::DateTimeOriginal, exif::Tag::OffsetTimeOriginal),
+        (exif::Tag::DateTimeDigitized, exif::Tag::OffsetTimeDigitized),
+        (exif::Tag::DateTime, exif::Tag::OffsetTime),
+    ];
+    for (date_tag, offset_tag) in sources {
+        if let Some(taken) = get(date_tag).and_then(ascii).as_deref().and_then(parse_exif_date) {
+            meta.taken_at = Some(taken);
+            meta.offset = get(offset_tag).and_then(ascii).filter(|o| parse_offset(o).is_some());
+            break;
+        }
+    }
     let latitude = get(exif::Tag::GPSLatitude).and_then(degrees);
     let longitude = get(exif::Tag::GPSLongitude).and_then(degrees);
     if let (Some(latitude), Some(longitude)) = (latitude, longitude) {

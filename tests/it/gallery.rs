@@ -570,3 +570,21 @@ fn a_motion_photo_is_a_photo_and_trailing_data_never_fails_one() {
     assert_eq!((motion_row.width, motion_row.height), (640, 480), "the still's size");
     assert_eq!(motion_row.hash, blake3::hash(&motion).to_hex().as_str(), "the original is kept whole, clip and all");
 }
+
+/// A scan with no DateTimeOriginal is dated by when it was digitised (CreateDate), not by its
+/// last edit (ModifyDate): `tests/cases/scan-no-original-date.jpg` was scanned in 2004 and
+/// retouched in 2015.
+#[test]
+fn a_scan_is_dated_by_when_it_was_digitised_not_by_its_last_edit() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let dir = scratch.path("scans");
+    let scan =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/scan-no-original-date.jpg"))
+            .unwrap();
+    write(&dir, "scan.jpg", &scan);
+    let (library, summary) = run(c.library, &[dir]);
+    assert_eq!(summary.imported.len(), 1, "{:?}", summary.failed);
+    let record = &media::records(library.conn()).unwrap()[0];
+    assert_eq!(record.taken_at.as_deref().map(|t| &t[..19]), Some("2004-07-09T10:00:17"), "{record:?}");
+}
