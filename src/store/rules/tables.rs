@@ -40,6 +40,7 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
 type Verdict = std::result::Result<(), Refusal>;
 
 /// One change being judged, with what every table's rule reads.
+#[derive(Clone, Copy)]
 pub(super) struct Judged<'a> {
     pub conn: &'a Connection,
     pub actor: &'a Actor,
@@ -75,7 +76,7 @@ impl Judged<'_> {
 }
 
 fn rule_leads_only(j: &Judged) -> Result<Verdict> {
-    let table = j.change.table;
+    let Change { table, .. } = *j.change;
     let lead = j.actor.lead;
     let refuse = |why: String| Ok(Err(why));
     if !lead {
@@ -88,12 +89,8 @@ fn rule_leads_only(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_roster_entry(j: &Judged) -> Result<Verdict> {
-    let actor = j.actor;
-    let change = j.change;
-    let column = j.change.column;
-    let value = j.change.value;
-    let creating = j.change.creating;
-    let me = j.me;
+    let Judged { actor, change, me, .. } = *j;
+    let Change { column, value, creating, .. } = *j.change;
     let lead = j.actor.lead;
     let deleting = j.change.column == "deleted";
     let refuse = |why: String| Ok(Err(why));
@@ -115,11 +112,8 @@ fn rule_roster_entry(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_member(j: &Judged) -> Result<Verdict> {
-    let change = j.change;
-    let column = j.change.column;
-    let value = j.change.value;
-    let creating = j.change.creating;
-    let me = j.me;
+    let Judged { change, me, .. } = *j;
+    let Change { column, value, creating, .. } = *j.change;
     let lead = j.actor.lead;
     let deleting = j.change.column == "deleted";
     let refuse = |why: String| Ok(Err(why));
@@ -143,12 +137,8 @@ fn rule_member(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_owned(j: &Judged) -> Result<Verdict> {
-    let conn = j.conn;
-    let change = j.change;
-    let row = j.row;
-    let table = j.change.table;
-    let creating = j.change.creating;
-    let noun = j.noun;
+    let Judged { conn, change, row, noun, .. } = *j;
+    let Change { table, creating, .. } = *j.change;
     let refuse = |why: String| Ok(Err(why));
     if !j.owns()? {
         return refuse(format!("changes someone else's {noun}"));
@@ -185,11 +175,8 @@ fn rule_owned(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_care_note(j: &Judged) -> Result<Verdict> {
-    let row = j.row;
-    let column = j.change.column;
-    let value = j.change.value;
-    let creating = j.change.creating;
-    let me = j.me;
+    let Judged { row, me, .. } = *j;
+    let Change { column, value, creating, .. } = *j.change;
     let lead = j.actor.lead;
     let refuse = |why: String| Ok(Err(why));
     let about = text(row.get("member_id"));
@@ -219,11 +206,8 @@ fn rule_care_note(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_care_message(j: &Judged) -> Result<Verdict> {
-    let conn = j.conn;
-    let actor = j.actor;
-    let column = j.change.column;
-    let value = j.change.value;
-    let creating = j.change.creating;
+    let Judged { conn, actor, .. } = *j;
+    let Change { column, value, creating, .. } = *j.change;
     let refuse = |why: String| Ok(Err(why));
     if !j.owns()? {
         return refuse("changes someone else's care message".into());
@@ -244,14 +228,8 @@ fn rule_care_message(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_initiative(j: &Judged) -> Result<Verdict> {
-    let conn = j.conn;
-    let actor = j.actor;
-    let change = j.change;
-    let row = j.row;
-    let table = j.change.table;
-    let column = j.change.column;
-    let value = j.change.value;
-    let creating = j.change.creating;
+    let Judged { conn, actor, change, row, .. } = *j;
+    let Change { table, column, value, creating, .. } = *j.change;
     let lead = j.actor.lead;
     let refuse = |why: String| Ok(Err(why));
     let id = change.row;
@@ -310,11 +288,8 @@ fn rule_initiative(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_initiative_move(j: &Judged) -> Result<Verdict> {
-    let conn = j.conn;
-    let actor = j.actor;
-    let row = j.row;
-    let column = j.change.column;
-    let creating = j.change.creating;
+    let Judged { conn, actor, row, .. } = *j;
+    let Change { column, creating, .. } = *j.change;
     let refuse = |why: String| Ok(Err(why));
     if !creating {
         return refuse("changes the record of an initiative's moves".into());
@@ -330,14 +305,8 @@ fn rule_initiative_move(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_decision(j: &Judged) -> Result<Verdict> {
-    let conn = j.conn;
-    let actor = j.actor;
-    let change = j.change;
-    let row = j.row;
-    let table = j.change.table;
-    let column = j.change.column;
-    let value = j.change.value;
-    let creating = j.change.creating;
+    let Judged { conn, actor, change, row, .. } = *j;
+    let Change { table, column, value, creating, .. } = *j.change;
     let lead = j.actor.lead;
     let refuse = |why: String| Ok(Err(why));
     let initiative = text(row.get("initiative_id"));
@@ -373,9 +342,8 @@ fn rule_decision(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_collection(j: &Judged) -> Result<Verdict> {
-    let table = j.change.table;
-    let creating = j.change.creating;
-    let noun = j.noun;
+    let Judged { noun, .. } = *j;
+    let Change { table, creating, .. } = *j.change;
     let lead = j.actor.lead;
     let deleting = j.change.column == "deleted";
     let refuse = |why: String| Ok(Err(why));
@@ -389,9 +357,7 @@ fn rule_collection(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_photo(j: &Judged) -> Result<Verdict> {
-    let column = j.change.column;
-    let value = j.change.value;
-    let creating = j.change.creating;
+    let Change { column, value, creating, .. } = *j.change;
     let lead = j.actor.lead;
     let refuse = |why: String| Ok(Err(why));
     match column {
@@ -418,13 +384,20 @@ fn rule_photo(j: &Judged) -> Result<Verdict> {
     Ok(Ok(()))
 }
 
+/// Whether member `tagged` lets a tag with `status` stand: "never" refuses every tag, "allow"
+/// takes any, "ask" only a request waiting for their yes.
+fn consents(conn: &Connection, tagged: &str, status: &str) -> Result<Verdict> {
+    Ok(match consent(conn, tagged)?.as_str() {
+        "never" => Err("tags a member who asked never to be tagged".into()),
+        "allow" => Ok(()),
+        _ if status == "requested" => Ok(()),
+        _ => Err("tags a member without their yes".into()),
+    })
+}
+
 fn rule_tag(j: &Judged) -> Result<Verdict> {
-    let conn = j.conn;
-    let row = j.row;
-    let column = j.change.column;
-    let value = j.change.value;
-    let creating = j.change.creating;
-    let me = j.me;
+    let Judged { conn, row, me, .. } = *j;
+    let Change { column, value, creating, .. } = *j.change;
     let lead = j.actor.lead;
     let refuse = |why: String| Ok(Err(why));
     let tagged = text(row.get("member_id"));
@@ -434,11 +407,8 @@ fn rule_tag(j: &Judged) -> Result<Verdict> {
             Some(Value::Text(status)) => status,
             _ => "tagged".into(),
         };
-        match consent(conn, &tagged)?.as_str() {
-            "never" => return refuse("tags a member who asked never to be tagged".into()),
-            "allow" => {}
-            _ if status == "requested" => {}
-            _ => return refuse("tags a member without their yes".into()),
+        if let Err(why) = consents(conn, &tagged, &status)? {
+            return refuse(why);
         }
     }
     match column {
@@ -446,15 +416,9 @@ fn rule_tag(j: &Judged) -> Result<Verdict> {
         "media_id" | "member_id" if j.set_once(&["media_id", "member_id"])? => {
             return refuse("moves a tag to another photo or member".into());
         }
-        "status" => {
-            let status = text(Some(value.clone()));
-            if tagged != me {
-                match consent(conn, &tagged)?.as_str() {
-                    "never" => return refuse("tags a member who asked never to be tagged".into()),
-                    "allow" => {}
-                    _ if status == "requested" => {}
-                    _ => return refuse("tags a member without their yes".into()),
-                }
+        "status" if tagged != me => {
+            if let Err(why) = consents(conn, &tagged, &text(Some(value.clone())))? {
+                return refuse(why);
             }
         }
         "deleted" => {
@@ -475,8 +439,7 @@ fn rule_tag(j: &Judged) -> Result<Verdict> {
 }
 
 fn rule_hide_request(j: &Judged) -> Result<Verdict> {
-    let column = j.change.column;
-    let value = j.change.value;
+    let Change { column, value, .. } = *j.change;
     let lead = j.actor.lead;
     let deleting = j.change.column == "deleted";
     let refuse = |why: String| Ok(Err(why));
