@@ -383,30 +383,32 @@ pub fn may_serve(conn: &Connection, viewer: &Viewer, hash: &str) -> Result<bool>
     if rows > 0 {
         return Ok(live > 0 && (hidden == 0 || viewer.is_lead));
     }
-    let portraits: Vec<(String, String)> = conn
-        .prepare_cached("SELECT id, visibility FROM members WHERE portrait = ?1 AND deleted = 0")?
+    // Deleted rows count too: a photo only a deleted story or a removed member named is no
+    // longer anyone's to see.
+    let portraits: Vec<(String, String, bool)> = conn
+        .prepare_cached("SELECT id, visibility, deleted FROM members WHERE portrait = ?1")?
+        .query_map([hash], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let stories: Vec<(String, bool)> = conn
+        .prepare_cached("SELECT s.id, s.deleted FROM stories s, json_each(s.photos) p WHERE p.value = ?1")?
         .query_map([hash], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    if !portraits.is_empty() {
-        return Ok(portraits.iter().any(|(member, visibility)| {
-            let visibility: std::collections::BTreeMap<String, crate::viewer::Visibility> =
-                serde_json::from_str(visibility).unwrap_or_default();
-            viewer.may_see(member, visibility.get("portrait").copied().unwrap_or_default())
-        }));
+    if portraits.is_empty() && stories.is_empty() {
+        return Ok(true);
     }
-    let stories: Vec<String> = conn
-        .prepare_cached("SELECT s.id FROM stories s, json_each(s.photos) p WHERE s.deleted = 0 AND p.value = ?1")?
-        .query_map([hash], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if !stories.is_empty() {
-        for story in &stories {
-            if crate::people::stories::visible_to(conn, viewer, story)? {
-                return Ok(true);
-            }
+    for (member, visibility, deleted) in &portraits {
+        let visibility: std::collections::BTreeMap<String, crate::viewer::Visibility> =
+            serde_json::from_str(visibility).unwrap_or_default();
+        if !deleted && viewer.may_see(member, visibility.get("portrait").copied().unwrap_or_default()) {
+            return Ok(true);
         }
-        return Ok(false);
     }
-    Ok(true)
+    for (story, deleted) in &stories {
+        if !deleted && crate::people::stories::visible_to(conn, viewer, story)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 pub(crate) fn require_member(library: &Library) -> Result<(Viewer, String)> {

@@ -226,7 +226,8 @@ fn parse_vcards(text: &str) -> Result<Vec<(u32, Fields)>> {
     let mut unfolded: Vec<String> = Vec::new();
     // A quoted-printable value (vCard 2.1) that ends with `=` goes on on the next line as it is
     // (a "soft line break", even inside a UTF-8 character).
-    let mut soft_break = false;
+    // Whether the logical line being built is quoted-printable: decided once, when it starts.
+    let (mut soft_break, mut quoted) = (false, false);
     for line in text.lines() {
         if soft_break {
             let last = unfolded.last_mut().expect("a soft break follows a line");
@@ -235,12 +236,13 @@ fn parse_vcards(text: &str) -> Result<Vec<(u32, Fields)>> {
         } else {
             match line.strip_prefix(' ').or_else(|| line.strip_prefix('\t')) {
                 Some(rest) if !unfolded.is_empty() => unfolded.last_mut().expect("not empty").push_str(rest),
-                _ => unfolded.push(line.to_owned()),
+                _ => {
+                    quoted = encoding_of(line.split_once(':').map_or("", |(key, _)| key)) == Encoding::Quoted;
+                    unfolded.push(line.to_owned());
+                }
             }
         }
-        let last = unfolded.last().map(String::as_str).unwrap_or_default();
-        soft_break =
-            last.ends_with('=') && encoding_of(last.split_once(':').map_or("", |(key, _)| key)) == Encoding::Quoted;
+        soft_break = quoted && line.ends_with('=');
     }
     let mut cards = Vec::new();
     let mut current: Option<Fields> = None;
@@ -437,8 +439,10 @@ fn to_draft(line: u32, fields: &Fields, today: &str) -> Parsed {
 /// return is a formula to Excel, LibreOffice and Google Sheets ("CSV injection", OWASP), so it
 /// gets a leading `'`, which they show as text. Every CSV Hearth writes goes through this.
 pub fn spreadsheet_safe(cell: String) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+    // What a spreadsheet may skip before a formula (spaces, line breaks) is skipped here too,
+    // and the full-width signs some read as their ASCII twins count as well.
+    match cell.trim_start_matches([' ', '\n']).chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => format!("'{cell}"),
         _ => cell,
     }
 }

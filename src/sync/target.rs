@@ -223,7 +223,21 @@ pub fn resolve(
     credentials: Option<Credentials>,
 ) -> Result<(Target, Credentials)> {
     let target = match given {
-        Some(text) => Target::parse(text)?,
+        // A new folder is made for a first sync, but only where a folder already stands: a typo
+        // or an unplugged stick must not quietly fill a folder on the laptop's own disk.
+        Some(text) => match Target::parse(text)? {
+            Target::Folder(folder) if !folder.is_dir() && !folder.parent().is_some_and(Path::is_dir) => {
+                return Err(Error::target(
+                    TargetProblem::Unreachable,
+                    format!(
+                        "{} cannot be reached: {} does not exist (is the drive plugged in?)",
+                        folder.display(),
+                        folder.parent().map_or_else(String::new, |p| p.display().to_string())
+                    ),
+                ));
+            }
+            target => target,
+        },
         None => {
             let remembered = library::get_local(library.conn(), "sync_target")?.ok_or_else(|| {
                 Error::invalid("target", "no sync target yet: choose a shared folder, S3 bucket or WebDAV address")

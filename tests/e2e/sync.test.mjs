@@ -110,6 +110,8 @@ test("with automatic sync on, what another laptop shares arrives on any page, an
   try {
     const { browser } = app;
     await navigate(browser, "Settings");
+    // The panel has read the sync status (else the status, arriving after the click, resets the box).
+    await waitForText(browser, "Last synced");
     const auto = await browser.$('//label[contains(., "Sync automatically")]/input');
     await auto.click();
     await browser.waitUntil(() => auto.isSelected(), { timeoutMsg: "automatic sync did not switch on" });

@@ -184,6 +184,13 @@ fn the_directory_export_never_hands_a_spreadsheet_a_formula() {
     }
     assert!(csv.contains("'=HYPERLINK("), "the formula is kept as text: {csv}");
     assert!(csv.contains("'@SUM(1+1)") && csv.contains("'-2+3"), "{csv}");
+    for sneaky in [" =1+1", "\n=1+1", "＝1+1"] {
+        assert!(
+            exchange::spreadsheet_safe(sneaky.into()).starts_with('\''),
+            "{sneaky:?} is a formula to some spreadsheets"
+        );
+    }
+    assert_eq!(exchange::spreadsheet_safe("Ada".into()), "Ada");
 }
 
 /// vCard 2.1 as Android and Thunderbird export it: quoted-printable UTF-8 names, one soft line

@@ -478,6 +478,13 @@ fn files_are_served_as_their_rows_may_be_seen() {
     stories::write_story(&mut library, draft).unwrap();
     assert!(media::may_serve(library.conn(), &as_member(&library, &c.lead), &story_photo).unwrap(), "the leads see it");
     assert!(!media::may_serve(library.conn(), &as_member(&library, &c.bo), &story_photo).unwrap(), "Bo does not");
+    let story =
+        stories::list_stories(library.conn(), &as_member(&library, &c.ada), &Default::default()).unwrap()[0].id.clone();
+    stories::delete_story(&mut library, &story).unwrap();
+    assert!(
+        !media::may_serve(library.conn(), &as_member(&library, &c.lead), &story_photo).unwrap(),
+        "a photo only a deleted story named is no one's to see"
+    );
 }
 
 /// Small files whose headers claim a huge picture ("decompression bombs") are refused from the

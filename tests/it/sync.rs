@@ -310,6 +310,14 @@ fn an_unreachable_remembered_folder_is_reported_not_recreated() {
     };
     assert!(reason.contains("not reachable"), "{reason}");
     assert!(!folder.exists(), "the missing folder is not created on the local disk");
+    // A first sync to a folder whose drive is not there (or a typo) is refused, not made.
+    let typo = scratch.path("no-such-drive").join("usb");
+    let Err(hearth::Error::Target { problem: hearth::TargetProblem::Unreachable, .. }) =
+        sync::sync_remembered(&mut a, Some(typo.to_str().unwrap()), None, &Default::default())
+    else {
+        panic!("synced into a folder made on the laptop's disk")
+    };
+    assert!(!typo.exists(), "nothing was created");
 }
 
 fn segments(folder: &Path, library: &Library) -> Vec<std::path::PathBuf> {
