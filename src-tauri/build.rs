@@ -7,6 +7,8 @@ const COMMANDS: &[&str] = &[
     "open_demo",
     "library_info",
     "suggest_library_path",
+    "choose_paths",
+    "choose_save_path",
     "update_community",
     "update_dimension",
     "list_members",

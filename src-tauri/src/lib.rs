@@ -1,6 +1,7 @@
 //! Hearth's desktop shell: a Tauri window over the `hearth` core. It holds state, exposes thin
 //! commands and generates the window's typed bindings; all logic lives in the core.
 
+mod chosen;
 mod commands;
 pub mod error;
 mod protocol;
@@ -27,6 +28,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::library::open_demo,
             commands::library::library_info,
             commands::library::suggest_library_path,
+            commands::dialogs::choose_paths,
+            commands::dialogs::choose_save_path,
             commands::community::update_community,
             commands::community::update_dimension,
             commands::members::list_members,
@@ -190,6 +193,15 @@ pub fn run() {
         .init();
     let launch = launch_options();
     let builder = specta_builder();
+    let listener = video_server::bind().expect("no loopback port for videos");
+    let port = listener.local_addr().expect("the loopback port").port();
+    let mut context = tauri::generate_context!();
+    let security = &mut context.config_mut().app.security;
+    if let Some(tauri::utils::config::Csp::Policy(csp)) = &mut security.csp {
+        *csp = video_server::narrow_csp(csp, port);
+    }
+    let chosen = chosen::Chosen::default();
+    chosen.grant_from_environment();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
@@ -202,6 +214,15 @@ pub fn run() {
                 .build(),
         )
         .manage(AppState::new(launch.library, launch.config_dir))
+        .manage(chosen)
+        // A drop on the window grants what it brought, before the page hears of it (Tauri runs
+        // its own handler, which queues the page's event, and then this one, in one turn).
+        .on_webview_event(|webview, event| {
+            if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let chosen = tauri::Manager::state::<chosen::Chosen>(webview);
+                paths.iter().for_each(|path| chosen.grant(path, chosen::Reach::Within));
+            }
+        })
         // Images reach the page as hearth://localhost/{blobs|thumbs}/<hash>, never as bytes over IPC.
         // Answered off the main thread: an original may first have to come from the sync target.
         .register_asynchronous_uri_scheme_protocol("hearth", |ctx, request, responder| {
@@ -209,14 +230,14 @@ pub fn run() {
             tauri::async_runtime::spawn_blocking(move || responder.respond(protocol::serve(&app, &request)));
         })
         // Videos go over loopback HTTP instead (WebKitGTK cannot play custom schemes).
-        .setup(|app| {
-            let base = video_server::start(app.handle().clone())?;
+        .setup(move |app| {
+            let base = video_server::start(app.handle().clone(), listener)?;
             tauri::Manager::manage(app, commands::media::VideoBase(base));
             commands::sync::start_auto_sync(app.handle().clone());
             Ok(())
         })
         .invoke_handler(builder.invoke_handler())
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("the Hearth window failed to start");
 }
 
@@ -274,8 +295,6 @@ mod capability_tests {
         let reasons = [
             ("core:event:allow-listen", "sync and import progress, automatic sync, files dropped on the window"),
             ("core:event:allow-unlisten", "a page stops listening when it closes"),
-            ("dialog:allow-open", "choosing a library folder, photos, a portrait, a member list"),
-            ("dialog:allow-save", "choosing where an export or a CSV goes"),
             ("notification:default", "today's celebrations as a desktop notification"),
             ("opener:allow-open-url", "a web link in a bio opens in the browser, after asking"),
         ];

@@ -23,9 +23,20 @@ const MAX_LINE: u64 = 8 * 1024;
 /// The most header bytes one request may send.
 const MAX_HEADERS: usize = 16 * 1024;
 
-/// Starts the server; returns the base URL (`http://127.0.0.1:<port>/<token>`).
-pub fn start(app: AppHandle) -> std::io::Result<String> {
-    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+/// The server's socket on a free loopback port, bound before the window is built so that the
+/// window's content security policy can name this port and no other.
+pub fn bind() -> std::io::Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", 0))
+}
+
+/// The content security policy `csp` with its loopback media source narrowed from any port
+/// (`http://127.0.0.1:*`, as written in tauri.conf.json) to the server's own `port`.
+pub fn narrow_csp(csp: &str, port: u16) -> String {
+    csp.replace("http://127.0.0.1:*", &format!("http://127.0.0.1:{port}"))
+}
+
+/// Serves on `listener`; returns the base URL (`http://127.0.0.1:<port>/<token>`).
+pub fn start(app: AppHandle, listener: TcpListener) -> std::io::Result<String> {
     let port = listener.local_addr()?.port();
     let token = uuid::Uuid::new_v4().simple().to_string();
     let base = format!("http://127.0.0.1:{port}/{token}");
@@ -164,6 +175,18 @@ mod tests {
 
     fn request(text: &str) -> std::io::Result<Option<Request>> {
         read_request(&mut std::io::Cursor::new(text.as_bytes().to_vec()))
+    }
+
+    /// The window's policy allows media from this server's port and from no other loopback port.
+    #[test]
+    fn the_window_policy_names_only_this_servers_port() {
+        let config: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        let written = config["app"]["security"]["csp"].as_str().expect("a CSP in tauri.conf.json");
+        assert!(written.contains("http://127.0.0.1:*"), "the placeholder narrowed at start is in the config");
+        let narrowed = narrow_csp(written, 4242);
+        let media = narrowed.split(';').find(|d| d.trim().starts_with("media-src")).expect("media-src");
+        assert!(media.contains("http://127.0.0.1:4242"), "{media}");
+        assert!(!narrowed.contains("127.0.0.1:*"), "no wildcard port is left: {narrowed}");
     }
 
     #[test]

@@ -23,7 +23,8 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
   const dirs = scratch();
   hearth("demo", dirs.library);
   const folder = photoFolder(dirs.base);
-  const app = await launch(dirs);
+  // WebDriver cannot drop files on the window: the folder is granted as if dropped.
+  const app = await launch(dirs, { env: { HEARTH_CHOSEN_PATHS: folder } });
   try {
     const { browser } = app;
     await navigate(browser, "Memories");
@@ -31,6 +32,15 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     const before = Number(await (await browser.$('[role="grid"]')).getAttribute("data-total"));
     assert.ok(before >= 20, `the demo's media are in the grid (${before})`);
     await browser.$('[role="grid"] img').waitForExist({ timeoutMsg: "no thumbnail in the grid" });
+
+    // A path nobody chose or dropped (a script in the page naming one) is refused by the shell.
+    await browser.execute((path) => window.__hearthDrop([path]), dirs.base);
+    await waitForText(browser, "Hearth opens and writes only files and folders you chose");
+    assert.equal(
+      Number(await (await browser.$('[role="grid"]')).getAttribute("data-total")),
+      before,
+      "nothing was imported from the folder nobody chose",
+    );
 
     await browser.execute((path) => window.__hearthDrop([path]), folder);
     await waitForText(browser, "Import finished: 6 imported, 0 already there, 2 failed", { timeout: 60_000 });

@@ -35,7 +35,8 @@ test("a proposal and a photo made in one window appear in the other after Sync n
   execFileSync("/usr/bin/convert", ["-size", "800x600", "plasma:orange-brown", join(photos, "seed-swap.jpg")]);
 
   const first = await launch(lead);
-  const second = await launch(newcomer, { library: null });
+  // WebDriver cannot drop files on the window: the folder is granted as if dropped.
+  const second = await launch(newcomer, { library: null, env: { HEARTH_CHOSEN_PATHS: photos } });
   try {
     // The lead chooses the shared folder, syncs, and invites Rita.
     const a = first.browser;

@@ -50,6 +50,12 @@ pub fn albums_of_media(state: State<AppState>, media_id: String) -> CommandResul
 /// Writes a moment or album as a folder (originals + index.html) inside `destination`.
 #[tauri::command]
 #[specta::specta]
-pub fn export_media(state: State<AppState>, source: ExportSource, destination: String) -> CommandResult<Exported> {
-    state.with_library(|library| export::export(library, &source, std::path::Path::new(&destination)))
+pub fn export_media(
+    state: State<AppState>,
+    chosen: State<crate::chosen::Chosen>,
+    source: ExportSource,
+    destination: String,
+) -> CommandResult<Exported> {
+    let destination = chosen.check(&destination)?;
+    state.with_library(|library| export::export(library, &source, &destination))
 }

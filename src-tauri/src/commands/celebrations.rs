@@ -49,12 +49,17 @@ pub fn post_accomplishment(state: State<AppState>, draft: AccomplishmentDraft) -
 /// Writes the next year of celebrations as an `.ics` file where the person chose to save it.
 #[tauri::command]
 #[specta::specta]
-pub fn export_celebrations_ics(state: State<AppState>, path: String) -> CommandResult<u32> {
+pub fn export_celebrations_ics(
+    state: State<AppState>,
+    chosen: State<crate::chosen::Chosen>,
+    path: String,
+) -> CommandResult<u32> {
+    let path = chosen.check(&path)?;
     state.with_library(|library| {
         let soon = celebrations::upcoming(library.conn(), &Viewer::me(library)?, library.now().date(), 365)?;
         let name = community::community(library.conn())?.name;
         let ics = celebrations::to_ics(&soon, &name, library.now());
-        std::fs::write(&path, ics).map_err(|e| hearth::Error::Io { path: path.clone().into(), source: e })?;
+        std::fs::write(&path, ics).map_err(|e| hearth::Error::Io { path: path.clone(), source: e })?;
         Ok(soon.len() as u32)
     })
 }

@@ -9,6 +9,7 @@ use hearth::memories::import::{self, ImportOptions, Progress, Summary};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 
+use crate::chosen::Chosen;
 use crate::error::{CommandError, CommandResult};
 use crate::state::{AppState, OpenLibrary};
 
@@ -27,9 +28,11 @@ pub struct ImportStatus {
 pub fn start_import(
     app: AppHandle,
     state: State<AppState>,
+    chosen: State<Chosen>,
     paths: Vec<String>,
     moment_id: Option<String>,
 ) -> CommandResult<ImportStatus> {
+    let paths = paths.iter().map(|path| chosen.check(path)).collect::<CommandResult<Vec<PathBuf>>>()?;
     let root = state.with_library(|library| {
         library.ensure_writable()?;
         Ok(library.root().to_path_buf())
@@ -48,7 +51,6 @@ pub fn start_import(
         running.status = ImportStatus { running: true, ..ImportStatus::default() };
         running.cancel = cancel.clone();
     }
-    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let handle = app.clone();
     std::thread::spawn(move || {
         let state = handle.state::<AppState>();

@@ -7,6 +7,7 @@ use hearth::{dev::demo, Library};
 use serde::Serialize;
 use tauri::State;
 
+use crate::chosen::{Chosen, Reach};
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
@@ -31,9 +32,12 @@ pub enum Startup {
 /// Opens the library this start should show: `--library`, else the last one, else the default.
 #[tauri::command]
 #[specta::specta]
-pub fn startup(state: State<AppState>) -> Startup {
-    let chosen = state.library_override.clone().or_else(|| state.settings().library.map(PathBuf::from));
-    let path = chosen.unwrap_or_else(default_library_dir);
+pub fn startup(state: State<AppState>, chosen: State<Chosen>) -> Startup {
+    let path = state.library_override.clone().or_else(|| state.settings().library.map(PathBuf::from));
+    let path = path.unwrap_or_else(default_library_dir);
+    // Shown to the page, which may create the community there or try it again.
+    let path = std::path::absolute(&path).unwrap_or(path);
+    chosen.grant(&path, Reach::Exactly);
     if !path.join(DATABASE_FILE).exists() && is_empty_or_missing(&path) {
         return Startup::Welcome { suggested_path: path.display().to_string() };
     }
@@ -48,11 +52,12 @@ pub fn startup(state: State<AppState>) -> Startup {
 #[specta::specta]
 pub fn create_community(
     state: State<AppState>,
+    chosen: State<Chosen>,
     path: String,
     community: CommunityDraft,
     me: MemberDraft,
 ) -> CommandResult<LibraryInfo> {
-    let library = community::found(&PathBuf::from(path), community, me)?;
+    let library = community::found(&chosen.check(&path)?, community, me)?;
     let info = community::info(&library)?;
     state.set_library(library)?;
     Ok(info)
@@ -60,8 +65,8 @@ pub fn create_community(
 
 #[tauri::command]
 #[specta::specta]
-pub fn open_library(state: State<AppState>, path: String) -> CommandResult<LibraryInfo> {
-    open_at(&state, PathBuf::from(path))
+pub fn open_library(state: State<AppState>, chosen: State<Chosen>, path: String) -> CommandResult<LibraryInfo> {
+    open_at(&state, chosen.check(&path)?)
 }
 
 /// Opens the demo community, creating it the first time.
@@ -87,8 +92,10 @@ pub fn library_info(state: State<AppState>) -> CommandResult<LibraryInfo> {
 /// Where a new library goes unless the person picks another folder: a free folder.
 #[tauri::command]
 #[specta::specta]
-pub fn suggest_library_path() -> String {
-    suggest_new_library_dir().display().to_string()
+pub fn suggest_library_path(chosen: State<Chosen>) -> String {
+    let path = suggest_new_library_dir();
+    chosen.grant(&path, Reach::Exactly);
+    path.display().to_string()
 }
 
 fn open_at(state: &AppState, path: PathBuf) -> CommandResult<LibraryInfo> {

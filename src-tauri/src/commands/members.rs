@@ -5,6 +5,7 @@ use hearth::people::members::{self, Member, MemberDraft, ProfileFields, Role};
 use hearth::viewer::Viewer;
 use tauri::State;
 
+use crate::chosen::Chosen;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -85,50 +86,52 @@ pub fn newcomers(state: State<AppState>) -> CommandResult<Vec<Member>> {
 /// What importing the chosen file would do, without changing anything.
 #[tauri::command]
 #[specta::specta]
-pub fn preview_member_import(state: State<AppState>, path: String) -> CommandResult<ImportPreview> {
-    let (name, bytes) = read_chosen_file(&path)?;
+pub fn preview_member_import(
+    state: State<AppState>,
+    chosen: State<Chosen>,
+    path: String,
+) -> CommandResult<ImportPreview> {
+    let (name, bytes) = read_chosen_file(&chosen, &path)?;
     state.with_library(|library| exchange::preview(library, &name, &bytes))
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn import_members(state: State<AppState>, path: String) -> CommandResult<ImportPreview> {
-    let (name, bytes) = read_chosen_file(&path)?;
+pub fn import_members(state: State<AppState>, chosen: State<Chosen>, path: String) -> CommandResult<ImportPreview> {
+    let (name, bytes) = read_chosen_file(&chosen, &path)?;
     state.with_library(|library| exchange::import(library, &name, &bytes))
 }
 
 /// Writes the directory, as this device's member may see it, to the CSV file they chose.
 #[tauri::command]
 #[specta::specta]
-pub fn export_members_csv(state: State<AppState>, path: String) -> CommandResult<()> {
+pub fn export_members_csv(state: State<AppState>, chosen: State<Chosen>, path: String) -> CommandResult<()> {
+    let path = chosen.check(&path)?;
     state.with_library(|library| {
         let csv = exchange::export_csv(library, &Viewer::me(library)?)?;
-        std::fs::write(&path, csv).map_err(|source| hearth::Error::Io { path: path.clone().into(), source })
+        std::fs::write(&path, csv).map_err(|source| hearth::Error::Io { path: path.clone(), source })
     })
 }
 
 /// A file the person picked in the open dialog, refused when too large to be an import.
-fn read_chosen_file(path: &str) -> CommandResult<(String, Vec<u8>)> {
-    Ok(exchange::read_import_file(std::path::Path::new(path))?)
+fn read_chosen_file(chosen: &Chosen, path: &str) -> CommandResult<(String, Vec<u8>)> {
+    Ok(exchange::read_import_file(&chosen.check(path)?)?)
 }
 
 /// Sets (from the image file the person chose) or, with an empty path, removes their portrait.
 #[tauri::command]
 #[specta::specta]
-pub fn set_my_portrait(state: State<AppState>, path: String) -> CommandResult<Member> {
-    let bytes = if path.is_empty() {
-        Vec::new()
-    } else {
-        hearth::ingest::images::read_image_file(std::path::Path::new(&path))?
-    };
+pub fn set_my_portrait(state: State<AppState>, chosen: State<Chosen>, path: String) -> CommandResult<Member> {
+    let bytes =
+        if path.is_empty() { Vec::new() } else { hearth::ingest::images::read_image_file(&chosen.check(&path)?)? };
     state.with_library(|library| members::set_my_portrait(library, &bytes))
 }
 
 /// Stores a photo the person chose (for a story or a board) and returns its hash.
 #[tauri::command]
 #[specta::specta]
-pub fn store_photo(state: State<AppState>, path: String) -> CommandResult<String> {
-    let bytes = hearth::ingest::images::read_image_file(std::path::Path::new(&path))?;
+pub fn store_photo(state: State<AppState>, chosen: State<Chosen>, path: String) -> CommandResult<String> {
+    let bytes = hearth::ingest::images::read_image_file(&chosen.check(&path)?)?;
     state.with_library(|library| {
         library.ensure_writable()?;
         hearth::ingest::images::store_photo(library.root(), &bytes)

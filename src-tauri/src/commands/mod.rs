@@ -4,6 +4,7 @@ pub mod albums;
 pub mod care;
 pub mod celebrations;
 pub mod community;
+pub mod dialogs;
 pub mod import;
 pub mod initiatives;
 pub mod library;

@@ -160,8 +160,12 @@ pub async fn join_community(
     let work = tauri::async_runtime::spawn_blocking(move || -> CommandResult<hearth::community::LibraryInfo> {
         let invitation = hearth::sync::roster::Invitation::parse(&invitation)?;
         let target = target.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(Target::parse).transpose()?;
-        let (library, _) =
-            sync::join(std::path::Path::new(&path), &invitation, target.as_ref(), &credentials.unwrap_or_default())?;
+        let (library, _) = sync::join(
+            &app.state::<crate::chosen::Chosen>().check(&path)?,
+            &invitation,
+            target.as_ref(),
+            &credentials.unwrap_or_default(),
+        )?;
         let info = hearth::community::info(&library)?;
         app.state::<AppState>().set_library(library)?;
         Ok(info)

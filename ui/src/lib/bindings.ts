@@ -16,6 +16,13 @@ export const commands = {
 	libraryInfo: () => typedError<LibraryInfo, CommandError>(__TAURI_INVOKE("library_info")),
 	/**  Where a new library goes unless the person picks another folder: a free folder. */
 	suggestLibraryPath: () => __TAURI_INVOKE<string>("suggest_library_path"),
+	/**  Opens the system's open dialog; the paths chosen (none when cancelled), granted for this run. */
+	choosePaths: (options: ChooseOptions) => typedError<string[], CommandError>(__TAURI_INVOKE("choose_paths", { options })),
+	/**
+	 *  Opens the system's save dialog with `default_name` filled in; the path chosen (None when
+	 *  cancelled), granted for this run.
+	 */
+	chooseSavePath: (title: string, defaultName: string, filters: FileFilter[]) => typedError<string | null, CommandError>(__TAURI_INVOKE("choose_save_path", { title, defaultName, filters })),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -252,6 +259,15 @@ export type CareNoteDraft = {
 	body: string,
 };
 
+/**  What to choose: one or several files, or folders. */
+export type ChooseOptions = {
+	title: string,
+	/**  Folders instead of files. */
+	directory: boolean,
+	multiple: boolean,
+	filters: FileFilter[],
+};
+
 export type Collaborator = {
 	person: Person,
 	reasons: string[],
@@ -356,6 +372,12 @@ export type ExportSource = { kind: "moment"; id: string } | { kind: "album"; id:
 export type Exported = {
 	folder: string,
 	files: number,
+};
+
+/**  A group of file types a dialog offers, e.g. "Images" with `["jpg", "png"]` (no dots). */
+export type FileFilter = {
+	name: string,
+	extensions: string[],
 };
 
 export type FileNote = {
