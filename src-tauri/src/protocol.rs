@@ -5,8 +5,10 @@
 //! - `blobs/<hash>` and `thumbs/<hash>`: portraits and story photos;
 //! - `media/<hash>/thumb`, `media/<hash>/preview`, `media/<hash>/original.<format>`: the gallery.
 //!
-//! Originals answer HTTP Range requests (a video player seeks with them), a slice at a time,
-//! so a long video is never read into memory whole. Hidden media are served only to leads.
+//! Answers are at most a slice (8 MiB) in memory: HTTP Range requests get their range a slice
+//! at a time, and a larger file asked for whole gets its first slice. The window loads
+//! originals (videos, and photos to zoom into) from the loopback server, which streams them
+//! from disk. Hidden media are served only to leads.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
@@ -42,12 +44,22 @@ pub fn serve(app: &AppHandle, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
 
 /// Answers a request for `path` (with an optional Range header) from the open library.
 pub fn serve_path(app: &AppHandle, path: &str, range: Option<&str>) -> Response<Vec<u8>> {
+    match resolve(app, path) {
+        Ok((file, content_type)) => respond(&file, content_type, range).unwrap_or_else(status),
+        Err(code) => status(code),
+    }
+}
+
+/// The file `path` names and its content type, once the viewer may see it (an original
+/// kept on the sync target is fetched first). Not found for anything else, so a refused
+/// hash looks like a missing one.
+pub fn resolve(app: &AppHandle, path: &str) -> Result<(PathBuf, &'static str), StatusCode> {
     let path = path.trim_start_matches('/');
     let parts: Vec<&str> = path.split('/').collect();
     let state = app.state::<AppState>();
     let (root, allowed) = {
         let guard = state.library.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(library) = guard.as_ref() else { return status(StatusCode::NOT_FOUND) };
+        let Some(library) = guard.as_ref() else { return Err(StatusCode::NOT_FOUND) };
         let hash = match parts.as_slice() {
             [_, hash, ..] => hash.trim_end_matches(".jpg"),
             _ => "",
@@ -56,7 +68,7 @@ pub fn serve_path(app: &AppHandle, path: &str, range: Option<&str>) -> Response<
         (library.root().to_path_buf(), allowed.unwrap_or(false))
     };
     if !allowed {
-        return status(StatusCode::NOT_FOUND);
+        return Err(StatusCode::NOT_FOUND);
     }
     let (file, content_type): (hearth::Result<PathBuf>, &str) = match parts.as_slice() {
         ["blobs", hash] => (blobs::image(&root, hash.trim_end_matches(".jpg")), "image/jpeg"),
@@ -64,9 +76,9 @@ pub fn serve_path(app: &AppHandle, path: &str, range: Option<&str>) -> Response<
         ["media", hash, "thumb"] => (blobs::thumb(&root, hash), "image/jpeg"),
         ["media", hash, "preview"] => (blobs::preview(&root, hash), "image/jpeg"),
         ["media", hash, original] => {
-            let Some(format) = original.strip_prefix("original.") else { return status(StatusCode::NOT_FOUND) };
-            let Some(content_type) = mime(format) else { return status(StatusCode::NOT_FOUND) };
-            let Ok(file) = blobs::original(&root, hash, format) else { return status(StatusCode::NOT_FOUND) };
+            let format = original.strip_prefix("original.").ok_or(StatusCode::NOT_FOUND)?;
+            let content_type = mime(format).ok_or(StatusCode::NOT_FOUND)?;
+            let file = blobs::original(&root, hash, format).map_err(|_| StatusCode::NOT_FOUND)?;
             if !file.is_file() {
                 // Originals may come on demand: fetched from the sync target when first opened.
                 let source = state.with_library(|library| hearth::sync::original_source(library));
@@ -79,29 +91,34 @@ pub fn serve_path(app: &AppHandle, path: &str, range: Option<&str>) -> Response<
                 };
                 if let Err(reason) = fetched {
                     tracing::warn!("original {hash} could not be fetched: {reason}");
-                    return status(StatusCode::NOT_FOUND);
+                    return Err(StatusCode::NOT_FOUND);
                 }
             }
             (Ok(file), content_type)
         }
-        _ => return status(StatusCode::NOT_FOUND),
+        _ => return Err(StatusCode::NOT_FOUND),
     };
-    let Ok(file) = file else { return status(StatusCode::NOT_FOUND) };
-    respond(&file, content_type, range).unwrap_or_else(status)
+    Ok((file.map_err(|_| StatusCode::NOT_FOUND)?, content_type))
 }
 
-fn respond(file: &std::path::Path, content_type: &str, range: Option<&str>) -> Result<Response<Vec<u8>>, StatusCode> {
-    let mut handle = std::fs::File::open(file).map_err(|_| StatusCode::NOT_FOUND)?;
-    let size = handle.metadata().map_err(|_| StatusCode::NOT_FOUND)?.len();
-    let builder = Response::builder()
+/// The headers every file answer carries.
+pub fn file_headers(content_type: &str) -> tauri::http::response::Builder {
+    Response::builder()
         .header("Content-Type", content_type)
         .header("Accept-Ranges", "bytes")
         // Content-addressed: a hash always names the same bytes.
         .header("Cache-Control", "max-age=31536000, immutable")
-        .header("Access-Control-Allow-Origin", "*");
+}
+
+/// At most [`MAX_SLICE`] bytes of `file` in memory: a reader that did not ask for a range gets
+/// the first slice (a partial answer it can continue from) when the file is larger. The window
+/// loads originals from the loopback server, which streams them instead (`video_server`).
+fn respond(file: &std::path::Path, content_type: &str, range: Option<&str>) -> Result<Response<Vec<u8>>, StatusCode> {
+    let mut handle = std::fs::File::open(file).map_err(|_| StatusCode::NOT_FOUND)?;
+    let size = handle.metadata().map_err(|_| StatusCode::NOT_FOUND)?.len();
+    let builder = file_headers(content_type);
     let Some(range) = range else {
-        if size > MAX_SLICE && content_type.starts_with("video/") {
-            // A player that did not ask for a range still gets a slice it can continue from.
+        if size > MAX_SLICE {
             return slice(&mut handle, builder, 0, MAX_SLICE - 1, size);
         }
         let mut bytes = Vec::with_capacity(size as usize);
@@ -130,7 +147,7 @@ fn slice(
 }
 
 /// `bytes=a-b`, `bytes=a-` or `bytes=-n` (the last n bytes), within `size`.
-fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
+pub fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
     let spec = header.strip_prefix("bytes=")?.split(',').next()?.trim();
     let (start, end) = spec.split_once('-')?;
     let (start, end) = match (start.trim(), end.trim()) {

@@ -1,19 +1,22 @@
-//! Videos for WebKitGTK. Its media player hands URLs to GStreamer, which has no source for
-//! custom schemes (WebKit bug 146351), so `<video src="hearth://…">` never loads on Linux.
-//! Videos are therefore served over HTTP on the loopback interface, by the same code as the
-//! `hearth://` protocol (Range requests, the privacy check), under a random token that only
-//! this window learns. Nothing listens beyond 127.0.0.1, and no other path resolves.
+//! Originals for the window: videos and the photos it zooms into. WebKitGTK's media player
+//! hands URLs to GStreamer, which has no source for custom schemes (WebKit bug 146351), so
+//! `<video src="hearth://…">` never loads on Linux; and a custom scheme's answer is one buffer,
+//! so a 200 MB original would sit whole in memory. Originals are therefore served over HTTP on
+//! the loopback interface, streamed from disk in the ranges asked for, with the `hearth://`
+//! protocol's privacy check, under a random token that only this window learns. Nothing
+//! listens beyond 127.0.0.1, and no other path resolves.
 //!
 //! Any local program can connect, so the server trusts nothing it reads: request and header
 //! lines are bounded, connections are capped, the `Host` must be this server's own (a web page
 //! elsewhere cannot rebind a name to it), the token is compared in constant time, and no
 //! response allows other origins to read it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use tauri::http::StatusCode;
 use tauri::AppHandle;
 
 /// At most this many connections at once (a player opens a few; more wait to be refused).
@@ -133,30 +136,15 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 fn handle(app: &AppHandle, token: &str, host: &str, stream: TcpStream) -> std::io::Result<()> {
     stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let mut writer = stream;
+    let mut writer = BufWriter::new(stream);
     while let Some(request) = read_request(&mut reader)? {
-        let response = match route(&request, token, host) {
-            Some(path) => crate::protocol::serve_path(app, path, request.range.as_deref()),
-            None => tauri::http::Response::builder().status(404).body(Vec::new()).expect("an empty response builds"),
-        };
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
-            response.status().as_u16(),
-            response.status().canonical_reason().unwrap_or(""),
-            response.body().len(),
-            if request.keep_alive { "keep-alive" } else { "close" }
-        );
-        for (name, value) in response.headers() {
-            // The window plays videos without reading them from script: no origin is let in.
-            if name.as_str().eq_ignore_ascii_case("access-control-allow-origin") {
-                continue;
-            }
-            head.push_str(&format!("{}: {}\r\n", name, value.to_str().unwrap_or("")));
-        }
-        head.push_str("\r\n");
-        writer.write_all(head.as_bytes())?;
-        if request.method != "HEAD" {
-            writer.write_all(response.body())?;
+        let answer = route(&request, token, host)
+            .ok_or(StatusCode::NOT_FOUND)
+            .and_then(|path| crate::protocol::resolve(app, path))
+            .and_then(|(file, content_type)| open_range(&file, content_type, request.range.as_deref()));
+        match answer {
+            Ok(answer) => send_file(&mut writer, &request, answer)?,
+            Err(code) => write_head(&mut writer, &request, code, 0, &[])?,
         }
         writer.flush()?;
         if !request.keep_alive {
@@ -164,6 +152,75 @@ fn handle(app: &AppHandle, token: &str, host: &str, stream: TcpStream) -> std::i
         }
     }
     Ok(())
+}
+
+/// A file to send: the open handle, where to start, how many bytes, and the headers.
+struct FileAnswer {
+    handle: std::fs::File,
+    status: StatusCode,
+    start: u64,
+    length: u64,
+    headers: Vec<(&'static str, String)>,
+}
+
+/// Opens `file` for the requested range (the whole file without one). Nothing is read yet.
+fn open_range(
+    file: &std::path::Path,
+    content_type: &'static str,
+    range: Option<&str>,
+) -> Result<FileAnswer, StatusCode> {
+    let handle = std::fs::File::open(file).map_err(|_| StatusCode::NOT_FOUND)?;
+    let size = handle.metadata().map_err(|_| StatusCode::NOT_FOUND)?.len();
+    let mut headers = vec![
+        ("Content-Type", content_type.to_owned()),
+        ("Accept-Ranges", "bytes".to_owned()),
+        // Content-addressed: a hash always names the same bytes.
+        ("Cache-Control", "max-age=31536000, immutable".to_owned()),
+    ];
+    let Some(range) = range else {
+        return Ok(FileAnswer { handle, status: StatusCode::OK, start: 0, length: size, headers });
+    };
+    let (start, end) = crate::protocol::parse_range(range, size).ok_or(StatusCode::RANGE_NOT_SATISFIABLE)?;
+    headers.push(("Content-Range", format!("bytes {start}-{end}/{size}")));
+    Ok(FileAnswer { handle, status: StatusCode::PARTIAL_CONTENT, start, length: end - start + 1, headers })
+}
+
+/// Streams the answer from disk through a small buffer: a photo or video of any size costs
+/// this process the same few kilobytes (the window's player asks again for what it needs).
+fn send_file(writer: &mut impl Write, request: &Request, answer: FileAnswer) -> std::io::Result<()> {
+    let FileAnswer { mut handle, status, start, length, headers } = answer;
+    write_head(writer, request, status, length, &headers)?;
+    if request.method != "HEAD" {
+        handle.seek(SeekFrom::Start(start))?;
+        let sent = std::io::copy(&mut handle.take(length), writer)?;
+        if sent < length {
+            // The file shrank under us: end the connection rather than send a short body.
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "file ended early"));
+        }
+    }
+    Ok(())
+}
+
+/// The status line and headers. No `Access-Control-Allow-Origin`: the window plays and shows
+/// what it loads without reading it from script, so no origin is let in.
+fn write_head(
+    writer: &mut impl Write,
+    request: &Request,
+    status: StatusCode,
+    length: u64,
+    headers: &[(&'static str, String)],
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Length: {length}\r\nConnection: {}\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        if request.keep_alive { "keep-alive" } else { "close" }
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    writer.write_all(head.as_bytes())
 }
 
 #[cfg(test)]
@@ -177,6 +234,46 @@ mod tests {
         read_request(&mut std::io::Cursor::new(text.as_bytes().to_vec()))
     }
 
+    fn sent(range: Option<&str>, method: &str) -> String {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        let bytes: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+        file.write_all(&bytes).unwrap();
+        let request = Request { method: method.into(), keep_alive: true, ..Request::default() };
+        let mut out = Vec::new();
+        match open_range(file.path(), "image/png", range) {
+            Ok(answer) => send_file(&mut out, &request, answer).unwrap(),
+            Err(code) => write_head(&mut out, &request, code, 0, &[]).unwrap(),
+        }
+        let split = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let (head, body) = out.split_at(split);
+        let expected: &[u8] = match range {
+            Some("bytes=100-199") => &bytes[100..200],
+            None if method == "GET" => &bytes,
+            _ => &[],
+        };
+        assert_eq!(body, expected, "the body is exactly the bytes asked for");
+        String::from_utf8(head.to_vec()).unwrap()
+    }
+
+    /// Originals are streamed from disk: a range gets exactly that range, no range the whole
+    /// file, HEAD only the headers, and no answer lets another origin read it.
+    #[test]
+    fn an_original_is_streamed_in_the_range_asked_for() {
+        let partial = sent(Some("bytes=100-199"), "GET");
+        assert!(partial.starts_with("HTTP/1.1 206"), "{partial}");
+        assert!(partial.contains("Content-Range: bytes 100-199/50000\r\n"), "{partial}");
+        assert!(partial.contains("Content-Length: 100\r\n"), "{partial}");
+        let whole = sent(None, "GET");
+        assert!(whole.starts_with("HTTP/1.1 200") && whole.contains("Content-Length: 50000\r\n"), "{whole}");
+        let head = sent(None, "HEAD");
+        assert!(head.contains("Content-Length: 50000\r\n"), "HEAD says the size: {head}");
+        let outside = sent(Some("bytes=60000-"), "GET");
+        assert!(outside.starts_with("HTTP/1.1 416"), "{outside}");
+        for answer in [partial, whole, head, outside] {
+            assert!(!answer.to_ascii_lowercase().contains("access-control-allow-origin"), "{answer}");
+        }
+    }
+
     /// The window's policy allows media from this server's port and from no other loopback port.
     #[test]
     fn the_window_policy_names_only_this_servers_port() {
@@ -184,8 +281,10 @@ mod tests {
         let written = config["app"]["security"]["csp"].as_str().expect("a CSP in tauri.conf.json");
         assert!(written.contains("http://127.0.0.1:*"), "the placeholder narrowed at start is in the config");
         let narrowed = narrow_csp(written, 4242);
-        let media = narrowed.split(';').find(|d| d.trim().starts_with("media-src")).expect("media-src");
-        assert!(media.contains("http://127.0.0.1:4242"), "{media}");
+        for directive in ["media-src", "img-src"] {
+            let sources = narrowed.split(';').find(|d| d.trim().starts_with(directive)).expect(directive);
+            assert!(sources.contains("http://127.0.0.1:4242"), "originals load from the server: {sources}");
+        }
         assert!(!narrowed.contains("127.0.0.1:*"), "no wildcard port is left: {narrowed}");
     }
 

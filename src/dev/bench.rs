@@ -556,3 +556,76 @@ fn make_bucket(endpoint: &str, bucket: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Peak resident memory of one import worker making the gallery's two sizes from one large
+/// image of each kind Hearth decodes whole (PNG 8-bit RGB and RGBA, PNG 16-bit RGBA, TIFF
+/// 16-bit RGB) and, for comparison, a JPEG (decoded at a reduced scale). Measured on Linux
+/// from `VmHWM` after resetting it (`/proc/self/clear_refs`), above the resident size with the
+/// file already read; the figure to hold is `imaging::DECODE_BUDGET`'s 640 MiB a worker.
+pub fn decode(megapixels: u32) -> Result<()> {
+    use crate::ingest::imaging;
+    let width = ((f64::from(megapixels) * 1e6 * 4.0 / 3.0).sqrt() as u32).max(4);
+    let height = width * 3 / 4;
+    println!(
+        "One image of {width} × {height} ({:.1} MP) of each kind, its thumbnail and preview made once:",
+        f64::from(width * height) / 1e6
+    );
+    type Make = fn(u32, u32) -> image::DynamicImage;
+    let kinds: [(&str, image::ImageFormat, Make); 5] = [
+        ("JPEG (reduced scale)", image::ImageFormat::Jpeg, |w, h| image::DynamicImage::ImageRgb8(sample_rgb(w, h))),
+        ("PNG 8-bit RGB", image::ImageFormat::Png, |w, h| image::DynamicImage::ImageRgb8(sample_rgb(w, h))),
+        ("PNG 8-bit RGBA", image::ImageFormat::Png, |w, h| {
+            image::DynamicImage::ImageRgb8(sample_rgb(w, h)).to_rgba8().into()
+        }),
+        ("PNG 16-bit RGBA", image::ImageFormat::Png, |w, h| {
+            image::DynamicImage::ImageRgb8(sample_rgb(w, h)).to_rgba16().into()
+        }),
+        ("TIFF 16-bit RGB", image::ImageFormat::Tiff, |w, h| {
+            image::DynamicImage::ImageRgb8(sample_rgb(w, h)).to_rgb16().into()
+        }),
+    ];
+    for (name, format, make) in kinds {
+        let mut bytes = Vec::new();
+        make(width, height)
+            .write_to(&mut std::io::Cursor::new(&mut bytes), format)
+            .map_err(|e| Error::invalid("bench", format!("could not encode {name}: {e}")))?;
+        let base = reset_peak_memory();
+        let watch = Stopwatch::start();
+        let outcome = imaging::derive(&bytes, 1).map(|_| ());
+        let seconds = watch.seconds();
+        let peak = peak_memory().zip(base).map(|(peak, base)| peak.saturating_sub(base));
+        let peak = peak.map_or("not measured here".to_owned(), |kb| format!("{:>5} MB", kb / 1024));
+        let outcome = outcome.map_or_else(|e| format!("refused: {e}"), |()| format!("{seconds:.2} s"));
+        println!("  {name:<22} {:>6.1} MB file   peak above the file: {peak}   {outcome}", bytes.len() as f64 / 1e6);
+    }
+    println!(
+        "Budget: {} MiB decoded for a non-JPEG image; a worker's peak under 640 MiB.",
+        imaging::DECODE_BUDGET >> 20
+    );
+    Ok(())
+}
+
+/// A photo-like picture: smooth gradients with fine noise, so that it compresses like one.
+fn sample_rgb(width: u32, height: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(width, height, |x, y| {
+        let noise = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 28;
+        image::Rgb([((x * 255 / width) + noise) as u8, ((y * 255 / height) + noise) as u8, (90 + noise) as u8])
+    })
+}
+
+/// Resets the peak resident size to the current one; returns the current one in KiB (Linux).
+fn reset_peak_memory() -> Option<u64> {
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    status_kib("VmRSS:")
+}
+
+/// The peak resident size since the last reset, in KiB (Linux).
+fn peak_memory() -> Option<u64> {
+    status_kib("VmHWM:")
+}
+
+fn status_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with(field))?;
+    line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+}

@@ -2,8 +2,8 @@
 //!
 //! JPEGs are decoded by libjpeg-turbo at the smallest DCT scale that still covers the preview
 //! (a 12 MP photo at 3/8 scale), both sizes are made from that one decode, and the orientation
-//! is applied to the small results only. Other formats go through the `image` crate with
-//! memory limits. Headers are checked before any pixel buffer is allocated.
+//! is applied to the small results only. Other formats go through the `image` crate within a
+//! memory budget ([`DECODE_BUDGET`]). Headers are checked before any pixel buffer is allocated.
 
 use std::io::Cursor;
 
@@ -80,22 +80,28 @@ pub fn check_plausible(width: u32, height: u32, file_bytes: usize) -> Result<()>
 
 /// Makes the thumbnail and preview of an encoded image. `orientation` is the EXIF value (1–8).
 pub fn derive(bytes: &[u8], orientation: u16) -> Result<Derived> {
+    let (full_width, full_height, decoded) = decode_for(bytes, PREVIEW_LONG_SIDE)?;
+    from_rgb(full_width, full_height, &decoded, orientation)
+}
+
+/// Decodes any image Hearth reads into RGB whose long side still covers `target` where the
+/// format allows (a JPEG at a reduced DCT scale), else whole within [`DECODE_BUDGET`]; with the
+/// full picture's width and height. A JPEG cut short is refused.
+pub fn decode_for(bytes: &[u8], target: u32) -> Result<(u32, u32, Rgb)> {
     let is_jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
     if is_jpeg && !jpeg_is_complete(bytes) {
         // libjpeg-turbo fills what is missing with grey and only warns; a cut-off photo is
         // refused rather than stored half grey.
         return Err(invalid("is damaged or incomplete (the file ends before the picture does)"));
     }
-    let (full_width, full_height, decoded) = if is_jpeg {
-        match decode_jpeg_scaled(bytes, PREVIEW_LONG_SIDE) {
-            Ok(result) => result,
-            // CMYK and other rare JPEGs libjpeg-turbo will not turn into RGB: the image crate can.
-            Err(turbo) => decode_generic(bytes).map_err(|_| turbo)?,
-        }
-    } else {
-        decode_generic(bytes)?
-    };
-    from_rgb(full_width, full_height, &decoded, orientation)
+    if !is_jpeg {
+        return decode_generic(bytes);
+    }
+    match decode_jpeg_scaled(bytes, target) {
+        Ok(result) => Ok(result),
+        // CMYK and other rare JPEGs libjpeg-turbo will not turn into RGB: the image crate can.
+        Err(turbo) => decode_generic(bytes).map_err(|_| turbo),
+    }
 }
 
 /// Whether the JPEG's own image stream is whole: its markers, walked from the start (each
@@ -186,7 +192,19 @@ pub fn decode_jpeg_scaled(bytes: &[u8], target: u32) -> Result<(u32, u32, Rgb)> 
     Ok((width, height, Rgb { width: scaled.width as u32, height: scaled.height as u32, pixels: image.pixels }))
 }
 
-/// Decodes PNG, WebP, GIF, TIFF (and JPEGs libjpeg-turbo refused) with memory limits.
+/// The most memory one non-JPEG image may take decoded, in bytes (384 MiB): a 100-megapixel
+/// 8-bit RGBA PNG or a 48-megapixel 16-bit one. Larger ones are refused from the header with
+/// the figure. JPEGs are decoded at a reduced DCT scale instead and take far less. With the one
+/// 8-bit copy a format other than 8-bit RGB(A) needs, an import worker's peak above the file's
+/// own bytes (at most `import::MAX_PHOTO_BYTES`) stays under 640 MiB for any image it accepts;
+/// `hearth bench decode` measures it (48 MP: PNG 8-bit RGB 162 MB, 16-bit RGBA 549 MB, JPEG
+/// 18 MB). Decoders that need intermediate buffers (a TIFF in one large strip) may refuse an
+/// image a little under the budget, with the same message.
+pub const DECODE_BUDGET: u64 = 384 * 1024 * 1024;
+
+/// Decodes PNG, WebP, GIF, TIFF (and JPEGs libjpeg-turbo refused) within [`DECODE_BUDGET`].
+/// These formats cannot be decoded at a reduced size, so the whole picture is decoded once and
+/// turned into RGB in place where it already is 8-bit.
 pub fn decode_generic(bytes: &[u8]) -> Result<(u32, u32, Rgb)> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -194,27 +212,55 @@ pub fn decode_generic(bytes: &[u8]) -> Result<(u32, u32, Rgb)> {
     if reader.format().is_none() {
         return Err(invalid("is not an image Hearth can read"));
     }
-    // The header alone gives the size: an absurd one is refused before any pixel is decoded.
-    let (width, height) = reader.into_dimensions().map_err(|e| invalid(format!("is damaged or incomplete ({e})")))?;
+    // The header alone gives the size and the memory to decode: an absurd one is refused
+    // before any pixel is decoded.
+    let decoder = reader.into_decoder().map_err(|e| invalid(format!("is damaged or incomplete ({e})")))?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
     check_size(width, height)?;
     check_plausible(width, height, bytes.len())?;
+    let needed = image::ImageDecoder::total_bytes(&decoder);
+    if needed > DECODE_BUDGET {
+        return Err(invalid(format!(
+            "would take {} MB of memory to decode; Hearth decodes such images up to {} MB (save it as a JPEG, or smaller)",
+            needed.div_ceil(1_000_000),
+            DECODE_BUDGET / 1_000_000
+        )));
+    }
+    drop(decoder);
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| invalid(e.to_string()))?;
     let mut limits = Limits::default();
-    limits.max_alloc = Some(MAX_PIXELS * 4);
+    limits.max_alloc = Some(DECODE_BUDGET);
     reader.limits(limits);
     let image = reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => invalid("needs more memory to decode than Hearth allows"),
+        image::ImageError::Limits(_) => invalid(format!(
+            "needs more than the {} MB of memory Hearth allows to decode one image (save it as a JPEG, or smaller)",
+            DECODE_BUDGET / 1_000_000
+        )),
         image::ImageError::Unsupported(_) => invalid("is in a variant Hearth cannot read"),
         other => invalid(format!("is damaged or incomplete ({other})")),
     })?;
-    // JPEG has no transparency: see-through pixels are laid on Hearth's cream, not on black.
-    let rgba = image.into_rgba8();
-    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
-    for [r, g, b, a] in rgba.pixels().map(|p| p.0) {
-        let over = |c: u8, bg: u16| ((u16::from(c) * u16::from(a) + bg * (255 - u16::from(a))) / 255) as u8;
-        pixels.extend_from_slice(&[over(r, 251), over(g, 246), over(b, 238)]);
-    }
+    let pixels = match image {
+        image::DynamicImage::ImageRgb8(buffer) => buffer.into_raw(),
+        image::DynamicImage::ImageRgba8(buffer) => flatten_on_cream(buffer.into_raw()),
+        other if other.color().has_alpha() => flatten_on_cream(other.into_rgba8().into_raw()),
+        other => other.into_rgb8().into_raw(),
+    };
     Ok((width, height, Rgb { width, height, pixels }))
+}
+
+/// RGBA to RGB in the same buffer, see-through pixels laid on Hearth's cream (JPEG has no
+/// transparency; on black they would look burnt). Pixel i's three bytes go to 3i, never past
+/// 4i, which is still to be read, so no second buffer is needed.
+fn flatten_on_cream(mut pixels: Vec<u8>) -> Vec<u8> {
+    let count = pixels.len() / 4;
+    for i in 0..count {
+        let [r, g, b, a] = [pixels[4 * i], pixels[4 * i + 1], pixels[4 * i + 2], pixels[4 * i + 3]];
+        let over = |c: u8, bg: u16| ((u16::from(c) * u16::from(a) + bg * (255 - u16::from(a))) / 255) as u8;
+        pixels[3 * i..3 * i + 3].copy_from_slice(&[over(r, 251), over(g, 246), over(b, 238)]);
+    }
+    pixels.truncate(3 * count);
+    pixels.shrink_to_fit();
+    pixels
 }
 
 /// Scales down (never up) so the long side is at most `long_side`, with Lanczos3.
@@ -372,6 +418,50 @@ mod tests {
         let other = difference_hash(&gradient(256, 192, true));
         assert!(distance(a, resized) <= 6, "a resized copy is near: {}", distance(a, resized));
         assert!(distance(a, other) > 20, "a mirrored gradient is far: {}", distance(a, other));
+    }
+
+    #[test]
+    fn see_through_pixels_are_laid_on_cream_in_the_same_buffer() {
+        let flat = flatten_on_cream(vec![10, 20, 30, 255, 10, 20, 30, 0, 0, 0, 0, 128]);
+        assert_eq!(flat, vec![10, 20, 30, 251, 246, 238, 125, 122, 118], "opaque kept, clear is cream, half between");
+    }
+
+    /// PNG's CRC-32 over a chunk's type and data.
+    fn crc32(bytes: &[u8]) -> u32 {
+        !bytes.iter().fold(0xFFFF_FFFFu32, |crc, &byte| {
+            (0..8).fold(crc ^ u32::from(byte), |c, _| if c & 1 == 1 { (c >> 1) ^ 0xEDB8_8320 } else { c >> 1 })
+        })
+    }
+
+    /// A real 16-bit RGBA PNG whose header says `width` × `height`, padded with a private
+    /// chunk to `padding` bytes so that its size is plausible for that many pixels.
+    fn png16(width: u32, height: u32, padding: usize) -> Vec<u8> {
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgba16(4, 4).write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+        png[16..20].copy_from_slice(&width.to_be_bytes());
+        png[20..24].copy_from_slice(&height.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        let mut chunk = b"prVt".to_vec();
+        chunk.resize(4 + padding, 0);
+        let mut padded = png[..33].to_vec();
+        padded.extend_from_slice(&(padding as u32).to_be_bytes());
+        padded.extend_from_slice(&chunk);
+        padded.extend_from_slice(&crc32(&chunk).to_be_bytes());
+        padded.extend_from_slice(&png[33..]);
+        padded
+    }
+
+    /// A 52-megapixel 16-bit RGBA PNG takes 416 MB decoded, over the budget: refused from its
+    /// header with the figure, before anything is allocated for its pixels.
+    #[test]
+    fn an_image_over_the_decoding_budget_is_refused_with_the_figure() {
+        let large = png16(8000, 6500, 600_000);
+        let Err(Error::Invalid { reason, .. }) = decode_generic(&large) else { panic!("decoded over the budget") };
+        assert!(reason.contains("416 MB") && reason.contains("402 MB"), "{reason}");
+        // Within the budget the header passes and the (missing) pixels are what fails.
+        let Err(Error::Invalid { reason, .. }) = decode_generic(&png16(4000, 3000, 200_000)) else { panic!() };
+        assert!(reason.contains("damaged"), "{reason}");
     }
 
     #[test]

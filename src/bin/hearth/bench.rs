@@ -23,6 +23,7 @@ pub fn bench(BenchArgs { command }: BenchArgs) -> Result<()> {
         }
         BenchCommand::Merge { ops, dir } => bench::merge(ops, dir.as_deref())?,
         BenchCommand::Gallery { media, tags, page, dir } => bench::gallery(media, tags, page, dir.as_deref())?,
+        BenchCommand::Decode { megapixels } => bench::decode(megapixels)?,
     }
     Ok(())
 }
@@ -68,6 +69,12 @@ pub enum BenchCommand {
         media: usize,
         #[arg(long, default_value_t = 0)]
         tags: usize,
+    },
+    /// Peak memory of decoding one large image of each kind (PNG, 16-bit, TIFF, JPEG).
+    Decode {
+        /// Size of each image, in megapixels.
+        #[arg(long, default_value_t = 48)]
+        megapixels: u32,
     },
     /// Gallery page queries at 100,000 media and 1,000,000 tags.
     Gallery {

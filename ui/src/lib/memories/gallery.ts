@@ -7,7 +7,8 @@ export const GAP = 6;
 
 export const thumbUrl = (hash: string) => `hearth://localhost/media/${hash}/thumb`;
 export const previewUrl = (hash: string) => `hearth://localhost/media/${hash}/preview`;
-export const originalUrl = (item: Pick<MediaItem, "hash" | "format">) => `hearth://localhost/media/${item.hash}/original.${item.format}`;
+/** An original (video, or photo to zoom into), streamed by the shell's loopback server at `base`. */
+export const originalUrl = (base: string, item: Pick<MediaItem, "hash" | "format">) => `${base}/media/${item.hash}/original.${item.format}`;
 
 export const momentKinds: [MomentKind, string][] = [
   ["dinner", "Dinner"],
@@ -100,4 +101,3 @@ export function mediaQuery(filter: Partial<import("../bindings").MediaQuery>): i
 }
 
 /** Videos come over loopback HTTP (`base` from `videoBaseUrl`): WebKitGTK cannot play hearth://. */
-export const videoUrl = (base: string, item: Pick<MediaItem, "hash" | "format">) => `${base}/media/${item.hash}/original.${item.format}`;
