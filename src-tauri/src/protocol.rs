@@ -90,7 +90,7 @@ pub fn resolve(app: &AppHandle, path: &str) -> Result<(PathBuf, &'static str), S
                     Err(e) => Err(e.message.clone()),
                 };
                 if let Err(reason) = fetched {
-                    tracing::warn!("original {hash} could not be fetched: {reason}");
+                    tracing::warn!("original {hash} could not be fetched: {}", reason.escape_debug());
                     return Err(StatusCode::NOT_FOUND);
                 }
             }
