@@ -76,3 +76,31 @@ impl Stopwatch {
         self.0.elapsed().as_secs_f64()
     }
 }
+
+/// A span of time in words, to the unit a person needs: "2 days", "1 day 4 h", "3 h", "12 min"
+/// (a negative span reads as its length).
+pub fn span_words(ms: i64) -> String {
+    let minutes = ms.unsigned_abs() / 60_000;
+    let (days, hours) = (minutes / 1440, minutes / 60 % 24);
+    match (days, hours) {
+        (2.., _) => format!("{days} days"),
+        (1, 0) => "1 day".to_owned(),
+        (1, _) => format!("1 day {hours} h"),
+        (0, 1..) => format!("{} h", minutes / 60),
+        _ => format!("{} min", minutes.max(1)),
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    #[test]
+    fn spans_read_in_the_unit_a_person_needs() {
+        let hour = 3_600_000;
+        assert_eq!(super::span_words(48 * hour + 5 * 60_000), "2 days");
+        assert_eq!(super::span_words(28 * hour), "1 day 4 h");
+        assert_eq!(super::span_words(24 * hour), "1 day");
+        assert_eq!(super::span_words(3 * hour + 59 * 60_000), "3 h");
+        assert_eq!(super::span_words(12 * 60_000), "12 min");
+        assert_eq!(super::span_words(10), "1 min");
+    }
+}

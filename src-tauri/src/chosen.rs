@@ -21,49 +21,101 @@ pub enum Reach {
     Within,
 }
 
+/// What a grant lets commands do there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// Read only: a file chosen to open, anything dropped on the window (dropping a home
+    /// folder to import its photos must not let the page overwrite `~/.bashrc`).
+    Read,
+    /// Read and write: a folder chosen in a folder dialog, a file chosen in a save dialog, a
+    /// library folder the shell suggested or opened.
+    Write,
+}
+
+#[derive(Debug)]
+struct Grant {
+    /// Resolved (symbolic links followed), as every checked path is.
+    path: PathBuf,
+    reach: Reach,
+    can_write: bool,
+}
+
 /// The set of paths granted in this run.
 #[derive(Debug, Default)]
 pub struct Chosen {
-    granted: Mutex<Vec<(PathBuf, Reach)>>,
+    granted: Mutex<Vec<Grant>>,
 }
 
 impl Chosen {
     /// Grants `path` (ignored unless absolute and free of `..`).
-    pub fn grant(&self, path: &Path, reach: Reach) {
-        if plain(path) {
-            self.granted.lock().unwrap_or_else(|p| p.into_inner()).push((path.to_path_buf(), reach));
+    pub fn grant(&self, path: &Path, reach: Reach, purpose: Use) {
+        let Some(path) = resolved(path) else { return };
+        let mut granted = self.granted.lock().unwrap_or_else(|p| p.into_inner());
+        let can_write = purpose == Use::Write;
+        if !granted.iter().any(|g| g.path == path && g.reach == reach && g.can_write == can_write) {
+            granted.push(Grant { path, reach, can_write });
         }
     }
 
-    /// Grants each path of `HEARTH_CHOSEN_PATHS` (separated as `PATH` is) as if dropped on the
-    /// window: for scripted runs and the end-to-end tests, which cannot drive a native dialog
-    /// or drop. The environment belongs to the person who started Hearth, not to the page.
+    /// Grants each path of `HEARTH_CHOSEN_PATHS` (separated as `PATH` is) as if chosen in a
+    /// folder dialog: for scripted runs and the end-to-end tests, which cannot drive a native
+    /// dialog or drop. The environment belongs to the person who started Hearth, not the page.
     pub fn grant_from_environment(&self) {
         if let Some(list) = std::env::var_os("HEARTH_CHOSEN_PATHS") {
             for path in std::env::split_paths(&list) {
-                self.grant(&path, Reach::Within);
+                self.grant(&path, Reach::Within, Use::Write);
             }
         }
     }
 
-    /// `path` as a `PathBuf` when the person chose it in this run; otherwise a `forbidden`
-    /// error that says what to do.
+    /// `path` when the person chose it (or a folder holding it) in this run; otherwise a
+    /// `forbidden` error that says what to do.
     pub fn check(&self, path: &str) -> CommandResult<PathBuf> {
-        let path = PathBuf::from(path);
+        self.check_for(path, false)
+    }
+
+    /// `path` when the person chose it in this run for writing: in a save dialog, or inside a
+    /// folder chosen in a folder dialog (never only dropped or opened).
+    pub fn check_write(&self, path: &str) -> CommandResult<PathBuf> {
+        self.check_for(path, true)
+    }
+
+    /// A sync target the page names: a folder must be the one this library synced with last or
+    /// one the person chose (a sync writes the community's changes there). An S3 or WebDAV
+    /// address can only be typed, so it is taken as given (a shell confirmation before a new
+    /// remote target is first used is still to come).
+    pub fn check_target(&self, target: &str, remembered: Option<&str>) -> CommandResult<()> {
+        let target = target.trim();
+        if target.is_empty() || Some(target) == remembered {
+            return Ok(());
+        }
+        if let Ok(hearth::sync::storage::Target::Folder(folder)) = hearth::sync::storage::Target::parse(target) {
+            self.check_write(&folder.display().to_string())?;
+        }
+        Ok(())
+    }
+
+    fn check_for(&self, path: &str, write: bool) -> CommandResult<PathBuf> {
+        let given = PathBuf::from(path);
         let granted = self.granted.lock().unwrap_or_else(|p| p.into_inner());
-        let allowed = plain(&path)
-            && granted.iter().any(|(grant, reach)| match reach {
-                Reach::Exactly => *grant == path,
-                Reach::Within => path.starts_with(grant),
-            });
+        let allowed = resolved(&given).is_some_and(|path| {
+            granted.iter().any(|grant| {
+                (grant.can_write || !write)
+                    && match grant.reach {
+                        Reach::Exactly => grant.path == path,
+                        Reach::Within => path.starts_with(&grant.path),
+                    }
+            })
+        });
         match allowed {
-            true => Ok(path),
+            true => Ok(given),
             false => Err(CommandError {
                 code: ErrorCode::Forbidden,
                 message: format!(
                     "Hearth opens and writes only files and folders you chose in its own dialogs or dropped on \
-                     its window, and {} was not one of them. Choose it again.",
-                    path.display()
+                     its window{}, and {} was not one of them. Choose it again.",
+                    if write { " (and writes only where you chose to save)" } else { "" },
+                    given.display()
                 ),
                 field: Some("path".into()),
                 target: None,
@@ -72,9 +124,22 @@ impl Chosen {
     }
 }
 
-/// Absolute, and no `..` that could climb out of a granted folder.
-fn plain(path: &Path) -> bool {
-    path.is_absolute() && !path.components().any(|c| c == Component::ParentDir)
+/// `path` with symbolic links followed (a link inside a chosen folder pointing at `/` must
+/// not reach what it points to): its nearest existing ancestor resolved, the rest appended.
+/// None unless absolute and free of `..`.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if !path.is_absolute() || path.components().any(|c| c == Component::ParentDir) {
+        return None;
+    }
+    let mut existing = path;
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return Some(rest.iter().rev().fold(real, |whole, part| whole.join(part)));
+        }
+        rest.push(existing.file_name()?.to_owned());
+        existing = existing.parent()?;
+    }
 }
 
 #[cfg(test)]
@@ -83,8 +148,8 @@ mod tests {
 
     fn chosen() -> Chosen {
         let chosen = Chosen::default();
-        chosen.grant(Path::new("/home/sam/Pictures/dinner"), Reach::Within);
-        chosen.grant(Path::new("/home/sam/members.csv"), Reach::Exactly);
+        chosen.grant(Path::new("/home/sam/Pictures/dinner"), Reach::Within, Use::Read);
+        chosen.grant(Path::new("/home/sam/members.csv"), Reach::Exactly, Use::Write);
         chosen
     }
 
@@ -109,10 +174,36 @@ mod tests {
     }
 
     #[test]
+    fn what_was_only_dropped_or_opened_is_read_and_never_written() {
+        let chosen = chosen();
+        assert!(chosen.check_write("/home/sam/Pictures/dinner/.bashrc").is_err(), "a dropped folder is read only");
+        assert!(chosen.check_write("/home/sam/members.csv").is_ok(), "where the person chose to save");
+        chosen.grant(Path::new("/home/sam/Exports"), Reach::Within, Use::Write);
+        assert!(chosen.check_write("/home/sam/Exports/Dinner 2026").is_ok(), "inside a folder chosen to export into");
+    }
+
+    #[test]
+    fn a_link_inside_a_chosen_folder_does_not_reach_what_it_points_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let chosen_dir = dir.path().join("photos");
+        let elsewhere = dir.path().join("private");
+        std::fs::create_dir_all(&chosen_dir).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("secret.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, chosen_dir.join("link")).unwrap();
+        let chosen = Chosen::default();
+        chosen.grant(&chosen_dir, Reach::Within, Use::Write);
+        let through = chosen_dir.join("link/secret.txt");
+        assert!(chosen.check(through.to_str().unwrap()).is_err(), "the link leads out of the chosen folder");
+        let inside = chosen_dir.join("new.csv");
+        assert!(chosen.check_write(inside.to_str().unwrap()).is_ok(), "a new file inside it is fine");
+    }
+
+    #[test]
     fn dot_dot_cannot_climb_out_of_a_chosen_folder() {
         let chosen = chosen();
         assert!(chosen.check("/home/sam/Pictures/dinner/../../.bashrc").is_err());
-        chosen.grant(Path::new("/home/sam/Pictures/../.."), Reach::Within);
+        chosen.grant(Path::new("/home/sam/Pictures/../.."), Reach::Within, Use::Write);
         assert!(chosen.check("/home/sam/Pictures/../../etc/passwd").is_err(), "a grant with .. is ignored");
     }
 }

@@ -220,7 +220,7 @@ pub fn run() {
         .on_webview_event(|webview, event| {
             if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
                 let chosen = tauri::Manager::state::<chosen::Chosen>(webview);
-                paths.iter().for_each(|path| chosen.grant(path, chosen::Reach::Within));
+                paths.iter().for_each(|path| chosen.grant(path, chosen::Reach::Within, chosen::Use::Read));
             }
         })
         // Images reach the page as hearth://localhost/{blobs|thumbs}/<hash>, never as bytes over IPC.
@@ -297,6 +297,7 @@ mod capability_tests {
             ("core:event:allow-unlisten", "a page stops listening when it closes"),
             ("notification:default", "today's celebrations as a desktop notification"),
             ("opener:allow-open-url", "a web link in a bio opens in the browser, after asking"),
+            ("opener:allow-default-urls", "the scope that lets it: http, https, mailto and tel addresses only"),
         ];
         let capability: serde_json::Value =
             serde_json::from_str(include_str!("../capabilities/default.json")).expect("capability is JSON");

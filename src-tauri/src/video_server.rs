@@ -134,7 +134,10 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn handle(app: &AppHandle, token: &str, host: &str, stream: TcpStream) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    // A client that stops reading or writing gives its slot back: without these a local
+    // program could hold every slot with a byte now and then.
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(std::time::Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = BufWriter::new(stream);
     while let Some(request) = read_request(&mut reader)? {

@@ -193,14 +193,42 @@ pub fn decode_jpeg_scaled(bytes: &[u8], target: u32) -> Result<(u32, u32, Rgb)> 
 }
 
 /// The most memory one non-JPEG image may take decoded, in bytes (384 MiB): a 100-megapixel
-/// 8-bit RGBA PNG or a 48-megapixel 16-bit one. Larger ones are refused from the header with
-/// the figure. JPEGs are decoded at a reduced DCT scale instead and take far less. With the one
-/// 8-bit copy a format other than 8-bit RGB(A) needs, an import worker's peak above the file's
-/// own bytes (at most `import::MAX_PHOTO_BYTES`) stays under 640 MiB for any image it accepts;
-/// `hearth bench decode` measures it (48 MP: PNG 8-bit RGB 162 MB, 16-bit RGBA 549 MB, JPEG
-/// 18 MB). Decoders that need intermediate buffers (a TIFF in one large strip) may refuse an
-/// image a little under the budget, with the same message.
+/// 8-bit RGBA PNG or a 48-megapixel 16-bit one. The decoder is held to it (the image crate's
+/// allocation limit); a TIFF in one large strip may need intermediate buffers that make it
+/// refuse an image a little under it.
 pub const DECODE_BUDGET: u64 = 384 * 1024 * 1024;
+
+/// The most memory decoding one image may take in all, in bytes (640 MiB), estimated from its
+/// header before anything is allocated (see [`decoding_peak`]): an import worker's peak above
+/// the file's own bytes (at most `import::MAX_PHOTO_BYTES`). `hearth bench decode` measures it.
+pub const PEAK_BUDGET: u64 = 640 * 1024 * 1024;
+
+/// What decoding an image of `pixels` pixels takes at its peak, in bytes: the decoder's output
+/// (`output`), the 8-bit RGB or RGBA copy every colour type but 8-bit RGB(A) is turned into,
+/// and the decoder's own buffers where they are large: WebP keeps a 4-byte-a-pixel scratch
+/// image and, when `animated`, a canvas, a frame and its YUV planes (about 11 bytes a pixel in
+/// all, image-webp 0.2); a JPEG libjpeg-turbo refused (CMYK, odd sampling) is decoded by the
+/// image crate keeping every component's coefficients when progressive (8 bytes a pixel).
+pub fn decoding_peak(
+    format: image::ImageFormat,
+    color: image::ColorType,
+    animated: bool,
+    pixels: u64,
+    output: u64,
+) -> u64 {
+    let copy = match color {
+        image::ColorType::Rgb8 | image::ColorType::Rgba8 => 0,
+        other if other.has_alpha() => 4 * pixels,
+        _ => 3 * pixels,
+    };
+    let scratch = match format {
+        image::ImageFormat::WebP if animated => 11 * pixels,
+        image::ImageFormat::WebP => 4 * pixels,
+        image::ImageFormat::Jpeg => 8 * pixels,
+        _ => 0,
+    };
+    output + copy + scratch
+}
 
 /// Decodes PNG, WebP, GIF, TIFF (and JPEGs libjpeg-turbo refused) within [`DECODE_BUDGET`].
 /// These formats cannot be decoded at a reduced size, so the whole picture is decoded once and
@@ -209,21 +237,28 @@ pub fn decode_generic(bytes: &[u8]) -> Result<(u32, u32, Rgb)> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| invalid(format!("could not be read: {e}")))?;
-    if reader.format().is_none() {
-        return Err(invalid("is not an image Hearth can read"));
-    }
+    let Some(format) = reader.format() else { return Err(invalid("is not an image Hearth can read")) };
     // The header alone gives the size and the memory to decode: an absurd one is refused
     // before any pixel is decoded.
     let decoder = reader.into_decoder().map_err(|e| invalid(format!("is damaged or incomplete ({e})")))?;
     let (width, height) = image::ImageDecoder::dimensions(&decoder);
     check_size(width, height)?;
     check_plausible(width, height, bytes.len())?;
-    let needed = image::ImageDecoder::total_bytes(&decoder);
-    if needed > DECODE_BUDGET {
+    let output = image::ImageDecoder::total_bytes(&decoder);
+    let animated = format == image::ImageFormat::WebP
+        && image::codecs::webp::WebPDecoder::new(Cursor::new(bytes)).is_ok_and(|webp| webp.has_animation());
+    let peak = decoding_peak(
+        format,
+        image::ImageDecoder::color_type(&decoder),
+        animated,
+        u64::from(width) * u64::from(height),
+        output,
+    );
+    if output > DECODE_BUDGET || peak > PEAK_BUDGET {
         return Err(invalid(format!(
-            "would take {} MB of memory to decode; Hearth decodes such images up to {} MB (save it as a JPEG, or smaller)",
-            needed.div_ceil(1_000_000),
-            DECODE_BUDGET / 1_000_000
+            "would take {} MB of memory to decode; Hearth decodes one image in at most {} MB (save it as a JPEG, or smaller)",
+            peak.div_ceil(1_000_000),
+            PEAK_BUDGET / 1_000_000
         )));
     }
     drop(decoder);
@@ -458,7 +493,7 @@ mod tests {
     fn an_image_over_the_decoding_budget_is_refused_with_the_figure() {
         let large = png16(8000, 6500, 600_000);
         let Err(Error::Invalid { reason, .. }) = decode_generic(&large) else { panic!("decoded over the budget") };
-        assert!(reason.contains("416 MB") && reason.contains("402 MB"), "{reason}");
+        assert!(reason.contains("624 MB of memory") && reason.contains("at most 671 MB"), "{reason}");
         // Within the budget the header passes and the (missing) pixels are what fails.
         let Err(Error::Invalid { reason, .. }) = decode_generic(&png16(4000, 3000, 200_000)) else { panic!() };
         assert!(reason.contains("damaged"), "{reason}");

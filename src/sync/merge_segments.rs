@@ -62,7 +62,7 @@ pub(crate) fn merge_segment(
         return Ok(Merged::Refused);
     }
     let trust_root = roster::trust_root(library)?;
-    let admitted = match roster::admit(library.conn(), &trust_root, segment, signer)? {
+    let admitted = match roster::admit(library.conn(), &trust_root, segment, signer, library.now())? {
         Ok(admitted) => admitted,
         Err(Refusal::Waiting(reason)) => return Ok(Merged::Waiting(reason)),
         Err(Refusal::Refused(reason)) => {
@@ -167,7 +167,9 @@ pub(crate) fn open_locked(
         };
         if !ops.is_empty() {
             // Its writer's laptop may be waiting for its roster entry: tried again next sync.
-            let Ok(admitted) = roster::admit(library.conn(), &trust_root, segment, signer)? else { continue };
+            let Ok(admitted) = roster::admit(library.conn(), &trust_root, segment, signer, library.now())? else {
+                continue;
+            };
             let (merged, refused) = merge_ops(library, &ops, None, Some((&device, &admitted, signer)), false)?;
             for (reason, count) in refused {
                 rejected.push(format!("{device}/{seq}: {count} sealed changes refused: {reason}"));

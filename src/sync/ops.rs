@@ -449,11 +449,22 @@ pub(crate) fn retry_set_aside(library: &mut Library) -> Result<MergeReport> {
             .prepare("SELECT member_id, public_key, deleted FROM devices WHERE id = ?1")?
             .query_row([&device], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
             .optional()?;
-        let Some((member, key, removed)) = entry else { continue };
-        if removed {
-            continue;
-        }
-        let admitted = roster::Admitted { member, root: key == trust_root };
+        let (admitted, key) = match entry {
+            Some((_, _, true)) => continue,
+            Some((member, key, false)) => (roster::Admitted { member, root: key == trust_root }, key),
+            // A laptop whose own roster entry was set aside (its clock ran ahead when it
+            // joined): let in now from that entry, checked as its segment was, once this
+            // laptop's clock has reached it; otherwise it would stay out for good.
+            None => {
+                let claimed =
+                    ops.iter().find(|op| op.table == "devices" && op.row == device && op.column == "public_key");
+                let Some(Cell::Text(key)) = claimed.map(|op| op.value.clone()) else { continue };
+                match roster::admit_ops(library.conn(), &trust_root, &device, &ops, &key, library.now())? {
+                    Ok(admitted) => (admitted, key),
+                    Err(_) => continue,
+                }
+            }
+        };
         // Taken out of where they wait; the merge sets aside again whatever still must wait.
         for op in &ops {
             for table in ["quarantined_ops", "parked_ops"] {

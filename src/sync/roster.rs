@@ -253,10 +253,24 @@ pub(crate) fn admit(
     trust_root: &str,
     segment: &Segment,
     signer: &str,
+    now: crate::clock::Millis,
+) -> Result<std::result::Result<Admitted, Refusal>> {
+    admit_ops(conn, trust_root, &segment.device, &segment.ops, signer, now)
+}
+
+/// [`admit`] for `device`'s `ops` signed by `signer`: what a segment says of its own device,
+/// or what was set aside of it (a roster entry stamped ahead, merged once the clock gets there).
+pub(crate) fn admit_ops(
+    conn: &Connection,
+    trust_root: &str,
+    device: &str,
+    ops: &[Op],
+    signer: &str,
+    now: crate::clock::Millis,
 ) -> Result<std::result::Result<Admitted, Refusal>> {
     let stored: Option<(String, String, String, String, bool)> = conn
         .prepare_cached("SELECT public_key, member_id, invitation_id, endorsement, deleted FROM devices WHERE id = ?1")?
-        .query_row([&segment.device], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
+        .query_row([device], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
         .optional()?;
     let (stored_key, mut member, mut invitation_id, mut endorsement, removed) = stored.unwrap_or_default();
     if removed {
@@ -266,7 +280,7 @@ pub(crate) fn admit(
     // What the segment says of its own device, as merge will store it: per column, the op with
     // the latest clock (not the last listed, which a crafted segment could order otherwise).
     let mut latest: std::collections::HashMap<&str, &Op> = std::collections::HashMap::new();
-    for op in segment.ops.iter().filter(|op| op.table == "devices" && op.row == segment.device) {
+    for op in ops.iter().filter(|op| op.table == "devices" && op.row == device) {
         match latest.get(op.column.as_str()) {
             // Two values for one field at one clock: admission would verify one and merge
             // store the other.
@@ -292,6 +306,9 @@ pub(crate) fn admit(
         return Ok(Err(Refusal::Refused("signed by a key the roster does not hold for this device".into())));
     }
     if public_key != signer {
+        if let Some(cause) = entry_waits_for_clock(conn, device, signer, now)? {
+            return Ok(Err(Refusal::Waiting(cause)));
+        }
         return Ok(Err(Refusal::Refused("from a device the roster does not know".into())));
     }
     if signer == trust_root {
@@ -312,7 +329,7 @@ pub(crate) fn admit(
     }
     let verified = decode_key(&invitation_key).zip(decode::<64>(&endorsement)).is_some_and(|(key, signature)| {
         key.verify_strict(
-            &endorsement_message(&segment.device, &public_key, &member),
+            &endorsement_message(device, &public_key, &member),
             &ed25519_dalek::Signature::from_bytes(&signature),
         )
         .is_ok()
@@ -327,11 +344,39 @@ pub(crate) fn admit(
     // laptop keeps its row (deleted), so its invitation cannot let a new laptop in either.
     let used: bool = conn
         .prepare_cached("SELECT count(*) > 0 FROM devices WHERE invitation_id = ?1 AND id != ?2")?
-        .query_row([&invitation_id, &segment.device], |row| row.get(0))?;
+        .query_row([invitation_id.as_str(), device], |row| row.get(0))?;
     if used {
         return Ok(Err(Refusal::Refused("let in by an invitation another laptop already used".into())));
     }
     Ok(Ok(Admitted { member, root: false }))
+}
+
+/// Why `device`'s segments wait, when its own roster entry (naming `signer`) was set aside
+/// because its laptop's clock ran ahead when it joined: in words, with its member's name and how
+/// long until this laptop's clock gets there. None when nothing of the kind was set aside.
+fn entry_waits_for_clock(
+    conn: &Connection,
+    device: &str,
+    signer: &str,
+    now: crate::clock::Millis,
+) -> Result<Option<String>> {
+    let waiting: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT q.hlc, coalesce((SELECT m.display_name FROM members m WHERE m.id = q.author), 'a member')
+             FROM quarantined_ops q
+             WHERE q.tbl = 'devices' AND q.row_id = ?1 AND q.col = 'public_key' AND q.value = ?2 AND q.reason = ?3
+             ORDER BY q.hlc DESC LIMIT 1",
+        )?
+        .query_row(rusqlite::params![device, signer, crate::sync::ops::AHEAD_OF_CLOCK], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let Some((hlc, name)) = waiting else { return Ok(None) };
+    let ahead = crate::store::write::Hlc::parse(&hlc).map(|h| h.millis).unwrap_or(0) - now.0;
+    Ok(Some(format!(
+        "from {name}'s laptop, whose clock was {} ahead when it joined: it is let in when this laptop's clock gets there",
+        crate::clock::span_words(ahead.max(0))
+    )))
 }
 
 /// Whether this replica knows `signer` as `device`'s key (or as the founding laptop's).

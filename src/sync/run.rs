@@ -181,6 +181,11 @@ pub fn run(
     let wanted = access.with(|library| wanted_originals(library))?;
     let mut locked_files = round.receive_media(round.missing(&remote, &wanted), &remote, &derived, &mut report)?;
     let fetched = round.fetch_segments(remote_log, &merged, &mut report)?;
+    // What waited for this laptop's clock first: a laptop whose roster entry came stamped
+    // ahead (its clock ran fast when it joined) is let in before its later segments are read.
+    let retried = access.with(retry_set_aside)?;
+    report.merge.applied += retried.applied;
+    report.merge.superseded += retried.superseded;
     let (locked_segments, keys_late) = round.merge_rounds(fetched, &mut report)?;
     report.keys_received += keys_late;
     // 3. Rows that just arrived may belong to a moment or album kept offline, and keys that

@@ -99,7 +99,20 @@ pub fn set_aside_changes(library: &Library) -> Result<Vec<SetAside>> {
             break;
         }
     }
+    let now = library.now().0;
     for group in &mut groups {
+        if group.reason == AHEAD_OF_CLOCK {
+            // The cause in words: whose clock, and how far ahead (the stamp past this clock).
+            let ahead = group.at.0 - now;
+            group.reason = match ahead > crate::sync::FUTURE_LIMIT_MS {
+                true => format!(
+                    "{}'s laptop's clock was {} ahead of this one's: these merge by themselves when this laptop's clock gets there",
+                    group.by,
+                    crate::clock::span_words(ahead)
+                ),
+                false => format!("{}'s laptop's clock was ahead of this one's: these merge at the next sync", group.by),
+            };
+        }
         // In the schema's order, as a person reads the row.
         let table = std::mem::take(&mut group.what);
         let noun = crate::store::rules::a(crate::store::rules::noun(&table));

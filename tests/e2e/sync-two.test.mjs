@@ -34,9 +34,10 @@ test("a proposal and a photo made in one window appear in the other after Sync n
   mkdirSync(photos);
   execFileSync("/usr/bin/convert", ["-size", "800x600", "plasma:orange-brown", join(photos, "seed-swap.jpg")]);
 
-  const first = await launch(lead);
+  // The lead types the shared folder's path: granted as if chosen in the folder dialog.
+  const first = await launch(lead, { env: { HEARTH_CHOSEN_PATHS: shared } });
   // WebDriver cannot drop files on the window: the folder is granted as if dropped.
-  const second = await launch(newcomer, { library: null, env: { HEARTH_CHOSEN_PATHS: photos } });
+  const second = await launch(newcomer, { library: null, env: { HEARTH_CHOSEN_PATHS: `${photos}:${shared}` } });
   try {
     // The lead chooses the shared folder, syncs, and invites Rita.
     const a = first.browser;

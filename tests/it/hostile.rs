@@ -674,6 +674,10 @@ fn a_lead_sees_what_was_set_aside_and_releases_it() {
     assert_eq!(held.len(), 2, "{held:?}");
     let ahead = held.iter().find(|c| c.can_merge_now).expect("the change stamped ahead");
     assert!(ahead.waiting && ahead.by == "Bo" && ahead.what == "A member: location" && ahead.changes == 1, "{ahead:?}");
+    assert!(
+        ahead.reason.starts_with("Bo's laptop's clock was 1 h ahead") || ahead.reason.contains("59 min"),
+        "{ahead:?}"
+    );
     let refused = held.iter().find(|c| !c.waiting).expect("the refused change");
     assert!(refused.reason.contains("another member's profile"), "{refused:?}");
 

@@ -2,6 +2,7 @@
 
 mod care;
 mod celebrations;
+mod clocks;
 mod community;
 mod exchange;
 mod gallery;

@@ -56,6 +56,6 @@ pub fn export_media(
     source: ExportSource,
     destination: String,
 ) -> CommandResult<Exported> {
-    let destination = chosen.check(&destination)?;
+    let destination = chosen.check_write(&destination)?;
     state.with_library(|library| export::export(library, &source, &destination))
 }

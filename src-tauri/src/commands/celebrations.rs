@@ -54,7 +54,7 @@ pub fn export_celebrations_ics(
     chosen: State<crate::chosen::Chosen>,
     path: String,
 ) -> CommandResult<u32> {
-    let path = chosen.check(&path)?;
+    let path = chosen.check_write(&path)?;
     state.with_library(|library| {
         let soon = celebrations::upcoming(library.conn(), &Viewer::me(library)?, library.now().date(), 365)?;
         let name = community::community(library.conn())?.name;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tauri::{AppHandle, Manager, Window};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::chosen::{Chosen, Reach};
+use crate::chosen::{Chosen, Reach, Use};
 use crate::error::CommandResult;
 
 /// A group of file types a dialog offers, e.g. "Images" with `["jpg", "png"]` (no dots).
@@ -44,14 +44,16 @@ pub async fn choose_paths(app: AppHandle, window: Window, options: ChooseOptions
         (false, false) => dialog.blocking_pick_file().map(|one| vec![one]),
     })
     .await;
-    let reach = if options.directory { Reach::Within } else { Reach::Exactly };
+    // A folder chosen may be written into (an export, a new library); a file chosen to open
+    // is only read.
+    let (reach, purpose) = if options.directory { (Reach::Within, Use::Write) } else { (Reach::Exactly, Use::Read) };
     let chosen = app.state::<Chosen>();
     Ok(picked
         .unwrap_or_default()
         .into_iter()
         .filter_map(|path| path.into_path().ok())
         .map(|path| {
-            chosen.grant(&path, reach);
+            chosen.grant(&path, reach, purpose);
             path.display().to_string()
         })
         .collect())
@@ -75,7 +77,7 @@ pub async fn choose_save_path(
     }
     let picked = blocking(move || dialog.blocking_save_file()).await;
     Ok(picked.and_then(|path| path.into_path().ok()).map(|path| {
-        app.state::<Chosen>().grant(&path, Reach::Exactly);
+        app.state::<Chosen>().grant(&path, Reach::Exactly, Use::Write);
         path.display().to_string()
     }))
 }

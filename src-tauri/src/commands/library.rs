@@ -7,7 +7,7 @@ use hearth::{dev::demo, Library};
 use serde::Serialize;
 use tauri::State;
 
-use crate::chosen::{Chosen, Reach};
+use crate::chosen::{Chosen, Reach, Use};
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
@@ -37,7 +37,7 @@ pub fn startup(state: State<AppState>, chosen: State<Chosen>) -> Startup {
     let path = path.unwrap_or_else(default_library_dir);
     // Shown to the page, which may create the community there or try it again.
     let path = std::path::absolute(&path).unwrap_or(path);
-    chosen.grant(&path, Reach::Exactly);
+    chosen.grant(&path, Reach::Exactly, Use::Read);
     if !path.join(DATABASE_FILE).exists() && is_empty_or_missing(&path) {
         return Startup::Welcome { suggested_path: path.display().to_string() };
     }
@@ -94,7 +94,7 @@ pub fn library_info(state: State<AppState>) -> CommandResult<LibraryInfo> {
 #[specta::specta]
 pub fn suggest_library_path(chosen: State<Chosen>) -> String {
     let path = suggest_new_library_dir();
-    chosen.grant(&path, Reach::Exactly);
+    chosen.grant(&path, Reach::Exactly, Use::Read);
     path.display().to_string()
 }
 

@@ -106,7 +106,7 @@ pub fn import_members(state: State<AppState>, chosen: State<Chosen>, path: Strin
 #[tauri::command]
 #[specta::specta]
 pub fn export_members_csv(state: State<AppState>, chosen: State<Chosen>, path: String) -> CommandResult<()> {
-    let path = chosen.check(&path)?;
+    let path = chosen.check_write(&path)?;
     state.with_library(|library| {
         let csv = exchange::export_csv(library, &Viewer::me(library)?)?;
         std::fs::write(&path, csv).map_err(|source| hearth::Error::Io { path: path.clone(), source })

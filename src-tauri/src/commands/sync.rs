@@ -23,6 +23,10 @@ pub async fn sync_now(
     credentials: Option<Credentials>,
     options: Option<SyncOptions>,
 ) -> CommandResult<SyncReport> {
+    if let Some(target) = &target {
+        let remembered = app.state::<AppState>().with_library(remembered_target)?;
+        app.state::<crate::chosen::Chosen>().check_target(target, remembered.as_deref())?;
+    }
     let work = tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         let _one_at_a_time = state.sync_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -105,9 +109,12 @@ pub fn set_auto_sync(state: State<AppState>, on: bool) -> CommandResult<SyncStat
 #[specta::specta]
 pub async fn test_sync_target(
     state: State<'_, AppState>,
+    chosen: State<'_, crate::chosen::Chosen>,
     target: String,
     credentials: Option<Credentials>,
 ) -> CommandResult<String> {
+    let remembered = state.with_library(remembered_target)?;
+    chosen.check_target(&target, remembered.as_deref())?;
     let parsed = Target::parse(&target)?;
     let credentials = match credentials {
         Some(credentials) => credentials,
@@ -159,7 +166,13 @@ pub async fn join_community(
 ) -> CommandResult<hearth::community::LibraryInfo> {
     let work = tauri::async_runtime::spawn_blocking(move || -> CommandResult<hearth::community::LibraryInfo> {
         let invitation = hearth::sync::roster::Invitation::parse(&invitation)?;
-        let target = target.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(Target::parse).transpose()?;
+        let chosen = app.state::<crate::chosen::Chosen>();
+        // The invitation's own target, or one the person chose (joining writes there too).
+        let named = target.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        if let Some(named) = named {
+            chosen.check_target(named, invitation.target.as_deref())?;
+        }
+        let target = named.map(Target::parse).transpose()?;
         let (library, _) = sync::join(
             &app.state::<crate::chosen::Chosen>().check(&path)?,
             &invitation,
@@ -261,4 +274,9 @@ pub fn release_set_aside(state: State<AppState>, id: String) -> CommandResult<Ve
         sync::release_set_aside(library, &id)?;
         sync::set_aside_changes(library)
     })
+}
+
+/// The target this library synced with last, as text (None before its first sync).
+fn remembered_target(library: &mut hearth::Library) -> hearth::Result<Option<String>> {
+    Ok(sync::status(library)?.target)
 }
