@@ -1,7 +1,15 @@
 //! What a file says about itself: EXIF in photos (capture time and its offset, GPS,
-//! orientation, camera), an XMP sidecar's date and caption, and for videos what `ffprobe`
-//! reports (duration, size, rotation, creation time). Missing or malformed metadata is never
-//! an error: the photo still imports, with what could be read.
+//! orientation, camera), XMP (in the image or a sidecar: date and caption), and for videos
+//! what `ffprobe` reports (duration, size, rotation, creation time, local or UTC). Missing or
+//! malformed metadata is never an error: the photo still imports, with what could be read,
+//! and one malformed entry (an empty GPS directory, a tag of an unexpected type) loses only
+//! itself.
+//!
+//! The capture time comes from the first source that says, in the order of EXIF 2.32 (4.6.6)
+//! and the Metadata Working Group's guidelines: DateTimeOriginal, then DateTimeDigitized (a
+//! scan's CreateDate), then XMP (`exif:DateTimeOriginal`, `photoshop:DateCreated`,
+//! `xmp:CreateDate`), and only then DateTime (the file's last change). Each EXIF date takes its
+//! own offset and sub-second tags; an XMP date its own ISO 8601 offset and fraction.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -22,13 +30,39 @@ pub struct Metadata {
     pub orientation: u16,
     pub camera: String,
     pub caption: String,
+    /// Which source gave `taken_at` (a later, better-ranked source replaces it).
+    pub date_source: DateSource,
     /// Videos only.
     pub duration_ms: i64,
     pub width: u32,
     pub height: u32,
 }
 
+/// Where a capture time came from, from least to most trusted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DateSource {
+    #[default]
+    None,
+    /// EXIF DateTime: when the file was last changed, the last resort.
+    Modified,
+    /// An XMP date, in the image or its sidecar.
+    Xmp,
+    /// EXIF DateTimeDigitized: when it was scanned, or taken.
+    Digitized,
+    /// EXIF DateTimeOriginal (or a video's own creation date).
+    Original,
+}
+
 impl Metadata {
+    /// Takes `taken` (with its offset) when `source` ranks above what gave the time so far.
+    fn offer_date(&mut self, source: DateSource, taken: NaiveDateTime, offset: Option<String>) {
+        if source > self.date_source {
+            self.taken_at = Some(taken);
+            self.offset = offset.filter(|o| parse_offset(o).is_some());
+            self.date_source = source;
+        }
+    }
+
     /// Unix ms for ordering: UTC when the offset is known, else the local time read as UTC.
     pub fn sort_at(&self) -> Option<i64> {
         let taken = self.taken_at?;
@@ -70,27 +104,41 @@ fn degrees(field: &exif::Field) -> Option<f64> {
     }
 }
 
-/// Reads EXIF from image bytes (JPEG, TIFF, PNG, WebP). No EXIF gives the defaults.
+/// Reads EXIF and embedded XMP from image bytes (JPEG, TIFF, PNG, WebP). No metadata gives
+/// the defaults; a malformed part loses only itself.
 pub fn read_exif(bytes: &[u8]) -> Metadata {
     let mut meta = Metadata { orientation: 1, ..Metadata::default() };
-    let Ok(exif) = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) else { return meta };
+    if let Some(xmp) = embedded_xmp(bytes) {
+        apply_xmp(&xmp, &mut meta);
+    }
+    let read = exif::Reader::new().continue_on_error(true).read_from_container(&mut Cursor::new(bytes));
+    // What could be read around a malformed entry (partial results) is kept.
+    let Ok(exif) = read.or_else(|error| error.distill_partial_result(|_| {})) else { return meta };
     let get = |tag| exif.get_field(tag, exif::In::PRIMARY);
     if let Some(orientation) = get(exif::Tag::Orientation).and_then(|f| f.value.get_uint(0)) {
         meta.orientation = if (1..=8).contains(&orientation) { orientation as u16 } else { 1 };
     }
-    // When it was taken, from the first source that says (EXIF 2.32, 4.6.6): the moment of
-    // capture, then of digitising (a scan's CreateDate), and only then the file's last change;
-    // each with its own offset tag, so a date is never paired with another's offset.
+    // Each date with its own offset and sub-second tags, so a date is never paired with
+    // another's offset; the ranking (see the module's notes) decides between them and XMP.
     let sources = [
-        (exif::Tag::DateTimeOriginal, exif::Tag::OffsetTimeOriginal),
-        (exif::Tag::DateTimeDigitized, exif::Tag::OffsetTimeDigitized),
-        (exif::Tag::DateTime, exif::Tag::OffsetTime),
+        (
+            exif::Tag::DateTimeOriginal,
+            exif::Tag::OffsetTimeOriginal,
+            exif::Tag::SubSecTimeOriginal,
+            DateSource::Original,
+        ),
+        (
+            exif::Tag::DateTimeDigitized,
+            exif::Tag::OffsetTimeDigitized,
+            exif::Tag::SubSecTimeDigitized,
+            DateSource::Digitized,
+        ),
+        (exif::Tag::DateTime, exif::Tag::OffsetTime, exif::Tag::SubSecTime, DateSource::Modified),
     ];
-    for (date_tag, offset_tag) in sources {
+    for (date_tag, offset_tag, subsec_tag, source) in sources {
         if let Some(taken) = get(date_tag).and_then(ascii).as_deref().and_then(parse_exif_date) {
-            meta.taken_at = Some(taken);
-            meta.offset = get(offset_tag).and_then(ascii).filter(|o| parse_offset(o).is_some());
-            break;
+            let fraction = get(subsec_tag).and_then(ascii).map_or(0, |digits| subsec_millis(&digits));
+            meta.offer_date(source, taken + chrono::Duration::milliseconds(fraction), get(offset_tag).and_then(ascii));
         }
     }
     let latitude = get(exif::Tag::GPSLatitude).and_then(degrees);
@@ -109,8 +157,19 @@ pub fn read_exif(bytes: &[u8]) -> Metadata {
     let make = get(exif::Tag::Make).and_then(ascii).unwrap_or_default();
     let model = get(exif::Tag::Model).and_then(ascii).unwrap_or_default();
     meta.camera = if model.starts_with(&make) { model } else { format!("{make} {model}").trim().to_owned() };
-    meta.caption = get(exif::Tag::ImageDescription).and_then(ascii).unwrap_or_default();
+    if let Some(description) = get(exif::Tag::ImageDescription).and_then(ascii) {
+        meta.caption = description;
+    }
     meta
+}
+
+/// EXIF sub-second digits as milliseconds: "3" is 300, "345" is 345, "345678" is 345.
+fn subsec_millis(digits: &str) -> i64 {
+    let digits: String = digits.trim().chars().take_while(char::is_ascii_digit).take(3).collect();
+    if digits.is_empty() {
+        return 0;
+    }
+    digits.parse::<i64>().unwrap_or(0) * 10_i64.pow(3 - digits.len() as u32)
 }
 
 fn parse_exif_date(text: &str) -> Option<NaiveDateTime> {
@@ -120,23 +179,42 @@ fn parse_exif_date(text: &str) -> Option<NaiveDateTime> {
         .ok()
 }
 
-/// Reads `photo.jpg.xmp` or `photo.xmp` beside `path`: its capture date and caption fill
-/// what EXIF left empty (a sidecar is often where a photo manager put the caption).
-pub fn apply_sidecar(path: &Path, meta: &mut Metadata) {
-    let mut candidates =
-        vec![path.with_extension(format!("{}.xmp", path.extension().and_then(|e| e.to_str()).unwrap_or_default()))];
-    candidates.push(path.with_extension("xmp"));
-    let Some(text) = candidates.iter().find_map(|p| std::fs::read_to_string(p).ok()) else { return };
-    if meta.taken_at.is_none() {
-        let date = xmp_value(&text, "exif:DateTimeOriginal")
-            .or_else(|| xmp_value(&text, "photoshop:DateCreated"))
-            .or_else(|| xmp_value(&text, "xmp:CreateDate"));
-        if let Some(date) = date {
-            meta.taken_at = parse_exif_date(&date);
-            if meta.offset.is_none() && date.len() >= 25 {
-                meta.offset = Some(date[19..25].to_owned()).filter(|o| parse_offset(o).is_some());
-            }
+/// An XMP date (ISO 8601 as XMP allows it: with or without seconds, a fraction, an offset or
+/// `Z`; a date alone) as local time and its offset ('+02:00').
+fn parse_xmp_date(text: &str) -> Option<(NaiveDateTime, Option<String>)> {
+    let text = text.trim();
+    let zoned = text.strip_suffix('Z').map_or_else(|| text.to_owned(), |utc| format!("{utc}+00:00"));
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
+        if let Ok(time) = chrono::DateTime::parse_from_str(&zoned, format) {
+            return Some((time.naive_local(), Some(time.format("%:z").to_string())));
         }
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y:%m:%d %H:%M:%S"] {
+        if let Ok(time) = NaiveDateTime::parse_from_str(text, format) {
+            return Some((time, None));
+        }
+    }
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    Some((date.and_hms_opt(0, 0, 0)?, None))
+}
+
+/// The XMP packet inside an image's first megabyte (JPEG APP1, PNG iTXt, WebP XMP chunk and
+/// TIFF tag 700 all hold it as text between these markers).
+fn embedded_xmp(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(1 << 20)];
+    let start = head.windows(10).position(|w| w == b"<x:xmpmeta")?;
+    let length = head[start..].windows(12).position(|w| w == b"</x:xmpmeta>")? + 12;
+    Some(String::from_utf8_lossy(&head[start..start + length]).into_owned())
+}
+
+/// Applies an XMP packet: its date where it ranks above what EXIF gave (see the module's
+/// notes), its caption where there is none.
+fn apply_xmp(text: &str, meta: &mut Metadata) {
+    let date = xmp_value(text, "exif:DateTimeOriginal")
+        .or_else(|| xmp_value(text, "photoshop:DateCreated"))
+        .or_else(|| xmp_value(text, "xmp:CreateDate"));
+    if let Some((taken, offset)) = date.as_deref().and_then(parse_xmp_date) {
+        meta.offer_date(DateSource::Xmp, taken, offset);
     }
     if meta.caption.is_empty() {
         if let Some(description) = text.find("<dc:description").map(|at| &text[at..]) {
@@ -149,6 +227,16 @@ pub fn apply_sidecar(path: &Path, meta: &mut Metadata) {
             }
         }
     }
+}
+
+/// Reads `photo.jpg.xmp` or `photo.xmp` beside `path`, as XMP inside the image counts (a
+/// sidecar is often where a photo manager put the caption).
+pub fn apply_sidecar(path: &Path, meta: &mut Metadata) {
+    let mut candidates =
+        vec![path.with_extension(format!("{}.xmp", path.extension().and_then(|e| e.to_str()).unwrap_or_default()))];
+    candidates.push(path.with_extension("xmp"));
+    let Some(text) = candidates.iter().find_map(|p| std::fs::read_to_string(p).ok()) else { return };
+    apply_xmp(&text, meta);
 }
 
 /// An attribute (`name="value"`) or element (`<name>value</name>`) in XMP text.
@@ -180,13 +268,59 @@ pub fn ffmpeg_available() -> bool {
     runs("ffprobe") && runs("ffmpeg")
 }
 
+/// How long ffprobe may take to read one video's headers (a damaged file can make it loop).
+pub const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long ffmpeg may take to make one poster frame (a 4K keyframe on an old laptop takes
+/// about a second).
+pub const POSTER_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+/// The most a helper program's output is read, in bytes (a report, a JPEG frame).
+const MAX_OUTPUT: u64 = 64 * 1024 * 1024;
+
+/// Runs `command` to its end, or for at most `limit` and then kills it: a file that makes
+/// ffprobe or ffmpeg hang is reported ("did not finish within 30 s"), never waited on.
+pub fn run_bounded(mut command: Command, limit: std::time::Duration) -> Result<std::process::Output, String> {
+    use std::io::Read;
+    use wait_timeout::ChildExt;
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{program} could not run: {e}"))?;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(pipe) = pipe {
+                let _ = pipe.take(MAX_OUTPUT).read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    match child.wait_timeout(limit).map_err(|e| format!("{program} could not be waited for: {e}"))? {
+        Some(status) => Ok(std::process::Output {
+            status,
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        }),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(format!(
+                "{program} did not finish within {} s, so the file was left out (it may be damaged)",
+                limit.as_secs()
+            ))
+        }
+    }
+}
+
 /// Duration, displayed size, rotation and creation time of a video, from ffprobe.
 pub fn probe_video(path: &Path) -> Result<Metadata, String> {
-    let output = Command::new("ffprobe")
-        .args(["-v", "error", "-print_format", "json", "-show_format", "-show_streams"])
-        .arg(path)
-        .output()
-        .map_err(|e| format!("ffprobe could not run: {e}"))?;
+    let mut command = Command::new("ffprobe");
+    command.args(["-v", "error", "-print_format", "json", "-show_format", "-show_streams"]).arg(path);
+    let output = run_bounded(command, PROBE_LIMIT)?;
     if !output.status.success() {
         let reason = String::from_utf8_lossy(&output.stderr);
         return Err(format!(
@@ -196,6 +330,11 @@ pub fn probe_video(path: &Path) -> Result<Metadata, String> {
     }
     let report: serde_json::Value =
         serde_json::from_slice(&output.stdout).map_err(|e| format!("ffprobe said something unreadable: {e}"))?;
+    from_probe_report(&report)
+}
+
+/// What ffprobe's JSON report (`-show_format -show_streams`) says of a video.
+fn from_probe_report(report: &serde_json::Value) -> Result<Metadata, String> {
     let streams = report["streams"].as_array().cloned().unwrap_or_default();
     let video = streams.iter().find(|s| s["codec_type"] == "video").ok_or_else(|| "has no video stream".to_owned())?;
     let mut meta = Metadata { orientation: 1, ..Metadata::default() };
@@ -209,12 +348,16 @@ pub fn probe_video(path: &Path) -> Result<Metadata, String> {
     (meta.width, meta.height) = if quarter_turn { (height, width) } else { (width, height) };
     let seconds = report["format"]["duration"].as_str().and_then(|d| d.parse::<f64>().ok()).unwrap_or(0.0);
     meta.duration_ms = (seconds * 1000.0).round() as i64;
-    let created =
-        report["format"]["tags"]["creation_time"].as_str().or_else(|| video["tags"]["creation_time"].as_str());
-    if let Some(created) = created.and_then(|c| chrono::DateTime::parse_from_rfc3339(c).ok()) {
-        // Containers record UTC; keep it as such, with its offset, so the order is right.
-        meta.taken_at = Some(created.naive_utc());
-        meta.offset = Some("+00:00".into());
+    // Phones that know the local time write it beside the container's UTC one (Apple's
+    // `com.apple.quicktime.creationdate`, "2019-07-14T18:30:12+0200"): the same instant, and
+    // the local time a person remembers. Otherwise the container's UTC creation time.
+    let tags = &report["format"]["tags"];
+    let local = tags["com.apple.quicktime.creationdate"].as_str().and_then(parse_xmp_date);
+    let created = tags["creation_time"].as_str().or_else(|| video["tags"]["creation_time"].as_str());
+    if let Some((taken, offset)) = local.filter(|(_, offset)| offset.is_some()) {
+        meta.offer_date(DateSource::Original, taken, offset);
+    } else if let Some(created) = created.and_then(|c| chrono::DateTime::parse_from_rfc3339(c).ok()) {
+        meta.offer_date(DateSource::Original, created.naive_utc(), Some("+00:00".into()));
     }
     if let Some(location) = report["format"]["tags"]["location"].as_str() {
         (meta.latitude, meta.longitude) = parse_iso6709(location).and_then(|(lat, lon)| position(lat, lon)).unzip();
@@ -244,12 +387,20 @@ fn parse_iso6709(text: &str) -> Option<(f64, f64)> {
 /// The first keyframe of a video as a JPEG, made by ffmpeg (keyframe-only decoding is about
 /// three times cheaper than seeking).
 pub fn poster_frame(path: &Path) -> Result<Vec<u8>, String> {
-    let output = Command::new("ffmpeg")
-        .args(["-v", "error", "-skip_frame", "nokey", "-i"])
-        .arg(path)
-        .args(["-frames:v", "1", "-an", "-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "3", "-"])
-        .output()
-        .map_err(|e| format!("ffmpeg could not run: {e}"))?;
+    let mut command = Command::new("ffmpeg");
+    command.args(["-v", "error", "-skip_frame", "nokey", "-i"]).arg(path).args([
+        "-frames:v",
+        "1",
+        "-an",
+        "-f",
+        "image2pipe",
+        "-c:v",
+        "mjpeg",
+        "-q:v",
+        "3",
+        "-",
+    ]);
+    let output = run_bounded(command, POSTER_LIMIT)?;
     if !output.status.success() || output.stdout.is_empty() {
         return Err(format!(
             "ffmpeg made no poster frame ({})",
@@ -273,6 +424,151 @@ pub fn local_time(taken: NaiveDateTime, offset: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A little-endian TIFF holding `primary` entries in IFD0 and `exif` entries in its Exif
+    /// IFD (tag, type, ASCII text), and, with `gps_at`, a GPS IFD pointer to that offset.
+    fn tiff(primary: &[(u16, &str)], exif: &[(u16, &str)], gps_at: Option<u32>) -> Vec<u8> {
+        let mut out = b"II*\0".to_vec();
+        out.extend_from_slice(&8u32.to_le_bytes());
+        let ifd0_len = 2 + 12 * (primary.len() + 1 + usize::from(gps_at.is_some())) + 4;
+        let exif_at = 8 + ifd0_len as u32;
+        let exif_len = 2 + 12 * exif.len() + 4;
+        let mut data_at = exif_at + exif_len as u32;
+        let mut data = Vec::new();
+        let mut entry = |out: &mut Vec<u8>, tag: u16, text: &str| {
+            let bytes = [text.as_bytes(), b"\0"].concat();
+            out.extend_from_slice(&tag.to_le_bytes());
+            out.extend_from_slice(&2u16.to_le_bytes());
+            out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            if bytes.len() <= 4 {
+                // Four bytes or fewer are held in the entry itself (TIFF 6.0, section 2).
+                out.extend_from_slice(&[bytes.as_slice(), &[0; 4][bytes.len()..]].concat());
+                return;
+            }
+            out.extend_from_slice(&data_at.to_le_bytes());
+            data_at += bytes.len() as u32;
+            data.extend_from_slice(&bytes);
+        };
+        let count = primary.len() + 1 + usize::from(gps_at.is_some());
+        out.extend_from_slice(&(count as u16).to_le_bytes());
+        let mut sorted: Vec<(u16, &str)> = primary.to_vec();
+        sorted.sort();
+        for (tag, text) in sorted {
+            entry(&mut out, tag, text);
+        }
+        for (tag, at) in [(0x8769u16, Some(exif_at)), (0x8825, gps_at)] {
+            if let Some(at) = at {
+                out.extend_from_slice(&tag.to_le_bytes());
+                out.extend_from_slice(&4u16.to_le_bytes());
+                out.extend_from_slice(&1u32.to_le_bytes());
+                out.extend_from_slice(&at.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(exif.len() as u16).to_le_bytes());
+        for (tag, text) in exif {
+            entry(&mut out, *tag, text);
+        }
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&data);
+        out
+    }
+
+    const MAKE: u16 = 0x010F;
+    const DATE_TIME: u16 = 0x0132;
+    const ORIGINAL: u16 = 0x9003;
+    const DIGITIZED: u16 = 0x9004;
+    const OFFSET_ORIGINAL: u16 = 0x9011;
+    const SUBSEC_ORIGINAL: u16 = 0x9291;
+
+    #[test]
+    fn sub_seconds_and_the_dates_own_offset_give_the_instant() {
+        let bytes = tiff(
+            &[(MAKE, "Pixel"), (DATE_TIME, "2021:01:01 00:00:00")],
+            &[(ORIGINAL, "2019:07:14 18:30:12"), (OFFSET_ORIGINAL, "+02:00"), (SUBSEC_ORIGINAL, "45")],
+            None,
+        );
+        let meta = read_exif(&bytes);
+        assert_eq!(meta.date_source, DateSource::Original);
+        assert_eq!(local_time(meta.taken_at.unwrap(), meta.offset.as_deref()), "2019-07-14T18:30:12+02:00");
+        let utc = chrono::DateTime::parse_from_rfc3339("2019-07-14T16:30:12.450Z").unwrap().timestamp_millis();
+        assert_eq!(meta.sort_at(), Some(utc), "450 ms past the second, in UTC");
+    }
+
+    /// XMP ranks below DateTimeOriginal and DateTimeDigitized but above DateTime (the last
+    /// edit), whether it is inside the image or beside it.
+    #[test]
+    fn an_xmp_date_beats_the_last_edit_but_not_the_capture() {
+        let xmp = r#"<x:xmpmeta><rdf:RDF><rdf:Description xmp:CreateDate="2004-05-06T07:08:09.5+01:00"/></rdf:RDF></x:xmpmeta>"#;
+        let edited_only = [tiff(&[(DATE_TIME, "2015:01:01 10:00:00")], &[], None), xmp.as_bytes().to_vec()].concat();
+        let meta = read_exif(&edited_only);
+        assert_eq!(meta.date_source, DateSource::Xmp, "{meta:?}");
+        assert_eq!(local_time(meta.taken_at.unwrap(), meta.offset.as_deref()), "2004-05-06T07:08:09+01:00");
+        let scanned = [
+            tiff(&[(DATE_TIME, "2015:01:01 10:00:00")], &[(DIGITIZED, "2003:02:03 04:05:06")], None),
+            xmp.as_bytes().to_vec(),
+        ]
+        .concat();
+        assert_eq!(read_exif(&scanned).taken_at.unwrap().to_string(), "2003-02-03 04:05:06");
+    }
+
+    #[test]
+    fn xmp_dates_are_read_in_every_form_the_standard_allows() {
+        let read = |text: &str| parse_xmp_date(text).map(|(t, o)| (t.format("%Y-%m-%d %H:%M:%S%.3f").to_string(), o));
+        let some = |t: &str, o: Option<&str>| Some((t.to_owned(), o.map(str::to_owned)));
+        assert_eq!(read("2019-07-14T18:30:12.345+02:00"), some("2019-07-14 18:30:12.345", Some("+02:00")));
+        assert_eq!(read("2019-07-14T16:30:12Z"), some("2019-07-14 16:30:12.000", Some("+00:00")));
+        assert_eq!(read("2019-07-14T18:30+02:00"), some("2019-07-14 18:30:00.000", Some("+02:00")));
+        assert_eq!(read("2019-07-14T18:30:12"), some("2019-07-14 18:30:12.000", None));
+        assert_eq!(read("2019-07-14"), some("2019-07-14 00:00:00.000", None));
+        assert_eq!(read("summer 2019"), None);
+    }
+
+    /// One malformed entry (a GPS directory pointing past the end of the data) loses only
+    /// itself: the capture date and the camera are still read.
+    #[test]
+    fn a_broken_gps_directory_does_not_lose_the_other_tags() {
+        let bytes = tiff(&[(MAKE, "Canon")], &[(ORIGINAL, "2010:10:10 10:10:10")], Some(0xFFFF_0000));
+        assert!(exif::Reader::new().read_from_container(&mut Cursor::new(&bytes)).is_err(), "the file is malformed");
+        let meta = read_exif(&bytes);
+        assert_eq!(meta.taken_at.map(|t| t.to_string()).as_deref(), Some("2010-10-10 10:10:10"));
+        assert_eq!(meta.camera, "Canon");
+        assert_eq!((meta.latitude, meta.longitude), (None, None));
+    }
+
+    /// A phone's local creation date (beside the container's UTC one) gives the local time a
+    /// person remembers and the same instant.
+    #[test]
+    fn a_videos_local_creation_date_is_read_with_its_offset() {
+        let report = serde_json::json!({
+            "streams": [{ "codec_type": "video", "width": 1920, "height": 1080 }],
+            "format": { "duration": "3.5", "tags": {
+                "creation_time": "2019-07-14T16:30:12.000000Z",
+                "com.apple.quicktime.creationdate": "2019-07-14T18:30:12+0200"
+            } }
+        });
+        let meta = from_probe_report(&report).unwrap();
+        assert_eq!(local_time(meta.taken_at.unwrap(), meta.offset.as_deref()), "2019-07-14T18:30:12+02:00");
+        let utc_only = serde_json::json!({
+            "streams": [{ "codec_type": "video", "width": 1920, "height": 1080 }],
+            "format": { "tags": { "creation_time": "2019-07-14T16:30:12.000000Z" } }
+        });
+        let utc = from_probe_report(&utc_only).unwrap();
+        assert_eq!(utc.sort_at(), meta.sort_at(), "the same instant either way");
+    }
+
+    #[test]
+    fn a_helper_program_that_hangs_is_stopped_and_reported() {
+        let mut sleep = Command::new("sleep");
+        sleep.arg("30");
+        let watch = crate::clock::Stopwatch::start();
+        let error = run_bounded(sleep, std::time::Duration::from_millis(300)).expect_err("it hung");
+        assert!(error.contains("did not finish within"), "{error}");
+        assert!(watch.seconds() < 5.0, "stopped, not waited on ({} s)", watch.seconds());
+        let mut echo = Command::new("echo");
+        echo.arg("done");
+        assert_eq!(run_bounded(echo, PROBE_LIMIT).unwrap().stdout, b"done\n");
+    }
 
     #[test]
     fn an_offset_moves_the_sort_time_to_utc() {
