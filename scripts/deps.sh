@@ -17,6 +17,7 @@ declare -A why=(
   [ffmpeg]="video posters, durations and rotation (videos still import without it)"
   [gstreamer1.0-plugins-good]="plays MP4/WebM videos in the window"
   [gstreamer1.0-libav]="decodes H.264 video in the window"
+  [tzdata]="time zones, so that 'today' is the laptop's own date"
 )
 if [ "$purpose" = test ]; then
   why[xvfb]="a virtual display for the end-to-end tests"

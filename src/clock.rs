@@ -20,13 +20,26 @@ impl Millis {
         chrono::DateTime::from_timestamp_millis(self.0).unwrap_or_default()
     }
 
-    pub fn date(self) -> chrono::NaiveDate {
+    /// The UTC date of this instant: for what is stored, never for "today" (see
+    /// [`Millis::date_in`]).
+    pub fn utc_date(self) -> chrono::NaiveDate {
         self.to_utc().date_naive()
+    }
+
+    /// The date of this instant on a laptop at `offset` from UTC: 23:30 UTC on 14 April is
+    /// already 15 April in Auckland (+12:00) and still 14 April in Los Angeles (−07:00).
+    pub fn date_in(self, offset: chrono::FixedOffset) -> chrono::NaiveDate {
+        self.to_utc().with_timezone(&offset).date_naive()
     }
 }
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> Millis;
+
+    /// This laptop's offset from UTC at `at`: its time zone, daylight saving included.
+    fn offset_at(&self, _at: Millis) -> chrono::FixedOffset {
+        chrono::FixedOffset::east_opt(0).expect("zero is an offset")
+    }
 }
 
 /// The real clock.
@@ -38,6 +51,12 @@ impl Clock for SystemClock {
         let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         Millis(since_epoch.as_millis() as i64)
     }
+
+    /// From the system's time zone (`TZ`, else /etc/localtime), as every clock on the laptop.
+    fn offset_at(&self, at: Millis) -> chrono::FixedOffset {
+        use chrono::{Offset, TimeZone};
+        chrono::Local.offset_from_utc_datetime(&at.to_utc().naive_utc()).fix()
+    }
 }
 
 /// A clock that only moves when told to; each reading advances it by `step` so that
@@ -45,11 +64,19 @@ impl Clock for SystemClock {
 pub struct FixedClock {
     now: AtomicI64,
     step: i64,
+    /// Seconds east of UTC (0 unless set with [`FixedClock::in_zone`]).
+    offset: i32,
 }
 
 impl FixedClock {
     pub fn new(start: Millis, step: i64) -> Self {
-        FixedClock { now: AtomicI64::new(start.0), step }
+        FixedClock { now: AtomicI64::new(start.0), step, offset: 0 }
+    }
+
+    /// The same clock on a laptop `offset` from UTC (for tests in two time zones).
+    pub fn in_zone(mut self, offset: chrono::FixedOffset) -> Self {
+        self.offset = offset.local_minus_utc();
+        self
     }
 
     pub fn set(&self, to: Millis) {
@@ -60,6 +87,10 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> Millis {
         Millis(self.now.fetch_add(self.step, Ordering::SeqCst))
+    }
+
+    fn offset_at(&self, _at: Millis) -> chrono::FixedOffset {
+        chrono::FixedOffset::east_opt(self.offset).expect("a zone set from a FixedOffset")
     }
 }
 

@@ -441,7 +441,8 @@ pub fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
         &MediaQuery { highlights: true, limit: media::PAGE_LIMIT, ..MediaQuery::default() },
     )?;
     for item in highlights.items {
-        let year = item.taken_at.get(..4).and_then(|y| y.parse().ok()).unwrap_or_else(|| item.sort_at.date().year());
+        let year =
+            item.taken_at.get(..4).and_then(|y| y.parse().ok()).unwrap_or_else(|| item.sort_at.utc_date().year());
         let i = year_of(year, &mut years);
         years[i].highlights.push(item);
     }

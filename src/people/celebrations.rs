@@ -309,7 +309,7 @@ pub fn post_accomplishment(library: &mut Library, draft: AccomplishmentDraft) ->
     }
     let description = validate_text("description", &draft.description, 2_000)?;
     let happened_on = match draft.happened_on.trim() {
-        "" => library.now().date().to_string(),
+        "" => library.today().to_string(),
         text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map_err(|_| Error::invalid("happenedOn", format!("{text:?} is not a date like 2026-03-15")))?
             .to_string(),

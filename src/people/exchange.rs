@@ -118,7 +118,7 @@ fn parse(library: &Library, file_name: &str, bytes: &[u8]) -> Result<(ImportForm
         .map(|m| m.display_name.to_lowercase())
         .collect();
     let mut seen: Vec<String> = Vec::new();
-    let today = library.now().date().to_string();
+    let today = library.today().to_string();
     let parsed = raw
         .into_iter()
         .map(|(line, fields)| {

@@ -277,7 +277,7 @@ pub fn create_member(library: &mut Library, draft: MemberDraft) -> Result<Member
 
 /// Adds several members in one transaction: all of them, or (on any error) none.
 pub fn create_members(library: &mut Library, drafts: Vec<MemberDraft>) -> Result<Vec<Member>> {
-    let today = library.now().date().to_string();
+    let today = library.today().to_string();
     let mut rows = Vec::with_capacity(drafts.len());
     let mut first = count(library.conn())? == 0;
     for draft in &drafts {
@@ -300,7 +300,7 @@ pub fn create_members(library: &mut Library, drafts: Vec<MemberDraft>) -> Result
 /// The founder of a new community, written with it (`community::found`): its first lead.
 /// Returns their id.
 pub(crate) fn insert_founder(w: &Writer, draft: &MemberDraft) -> Result<String> {
-    let columns = new_member_columns(draft, true, &w.now().date().to_string())?;
+    let columns = new_member_columns(draft, true, &w.today().to_string())?;
     let id = w.new_id();
     w.apply("members", &id, &columns)?;
     search::index_member(w.conn(), &id)?;

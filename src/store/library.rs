@@ -108,7 +108,9 @@ impl Library {
             let device = ids.next(clock.now());
             set_local(&conn, "device", &device)?;
             let tx = conn.transaction()?;
-            let writer = Writer { conn: &tx, author: "", now: clock.now(), device: &device, ids: &ids };
+            let now = clock.now();
+            let today = now.date_in(clock.offset_at(now));
+            let writer = Writer { conn: &tx, author: "", now, today, device: &device, ids: &ids };
             match first {
                 Some(first) => first(&writer)?,
                 None => set_local(&tx, "joining", "1")?,
@@ -223,6 +225,17 @@ impl Library {
         self.clock.now()
     }
 
+    /// Today's date on this laptop, in its time zone: what "today", "this week", "upcoming"
+    /// and "on this day" count from (never the UTC date).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.local_date(self.clock.now())
+    }
+
+    /// The date of `at` on this laptop, in its time zone (for showing when something was).
+    pub fn local_date(&self, at: Millis) -> chrono::NaiveDate {
+        at.date_in(self.clock.offset_at(at))
+    }
+
     pub fn read_only(&self) -> Option<&ReadOnlyReason> {
         self.read_only.as_ref()
     }
@@ -254,8 +267,9 @@ impl Library {
         self.ensure_writable()?;
         let author = self.me()?.unwrap_or_default();
         let now = self.clock.now();
+        let today = now.date_in(self.clock.offset_at(now));
         let tx = self.conn.transaction()?;
-        let writer = Writer { conn: &tx, author: &author, now, device: &self.device, ids: &self.ids };
+        let writer = Writer { conn: &tx, author: &author, now, today, device: &self.device, ids: &self.ids };
         let out = change(&writer)?;
         tx.commit()?;
         Ok(out)

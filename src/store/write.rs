@@ -164,6 +164,8 @@ pub struct Writer<'a> {
     pub(crate) conn: &'a Connection,
     pub(crate) author: &'a str,
     pub(crate) now: Millis,
+    /// Today's date on this laptop (its time zone), for dates a write records.
+    pub(crate) today: chrono::NaiveDate,
     pub(crate) device: &'a str,
     pub(crate) ids: &'a IdSource,
 }
@@ -179,6 +181,11 @@ impl Writer<'_> {
 
     pub fn now(&self) -> Millis {
         self.now
+    }
+
+    /// Today's date on this laptop, in its time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today
     }
 
     pub fn new_id(&self) -> String {
@@ -341,7 +348,7 @@ mod tests {
     use crate::store::db;
 
     fn writer_on<'a>(conn: &'a Connection, ids: &'a IdSource, now: i64) -> Writer<'a> {
-        Writer { conn, author: "m1", now: Millis(now), device: "dev1", ids }
+        Writer { conn, author: "m1", now: Millis(now), today: Millis(now).utc_date(), device: "dev1", ids }
     }
 
     /// The registry must list exactly the columns the schema has, or a column would be

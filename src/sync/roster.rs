@@ -168,7 +168,7 @@ pub(crate) fn ensure_member(library: &mut Library, invitation: &Invitation) -> R
             .conn()
             .query_row("SELECT count(*) > 0 FROM members WHERE id = ?1", [&invitation.member_id], |row| row.get(0))?;
     if !exists {
-        let today = library.now().date().to_string();
+        let today = library.today().to_string();
         library.write(|w| {
             w.apply(
                 "members",

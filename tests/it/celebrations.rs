@@ -146,3 +146,83 @@ fn the_calendar_export_holds_every_upcoming_occasion() {
     assert!(ics.contains("DTSTART;VALUE=DATE:20261228"));
     assert!(ics.contains("SUMMARY:Ada\\,'s birthday"), "commas are escaped:\n{ics}");
 }
+
+/// "Today" is the laptop's local date, not the UTC one (`tests/cases/members-time-zones.csv`:
+/// birthdays on 14 and 15 April). At 23:30 UTC on 14 April it is 11:30 on 15 April in Auckland
+/// (NZST, +12:00) and 16:30 on 14 April in Los Angeles (PDT, −07:00): each laptop celebrates
+/// its own today's birthday first.
+#[test]
+fn today_is_the_laptops_local_date_in_auckland_and_in_los_angeles() {
+    use hearth::clock::{FixedClock, Millis};
+    let case =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/members-time-zones.csv")).unwrap();
+    let instant = Millis(chrono::DateTime::parse_from_rfc3339("2026-04-14T23:30:00Z").unwrap().timestamp_millis());
+    for (zone, hours, today, celebrated) in
+        [("auckland", 12, "2026-04-15", "Aroha Ngata"), ("los-angeles", -7, "2026-04-14", "Carlos Ruiz")]
+    {
+        let scratch = Scratch::new();
+        let clock = FixedClock::new(instant, 1_000).in_zone(chrono::FixedOffset::east_opt(hours * 3600).unwrap());
+        let mut library = hearth::community::create_with(
+            &scratch.path(zone),
+            hearth::community::CommunityDraft::new("Circle", ""),
+            std::sync::Arc::new(clock),
+            hearth::ids::IdSource::seeded(3),
+        )
+        .unwrap();
+        members::create_my_profile(&mut library, MemberDraft::named("Lea")).unwrap();
+        for line in case.lines().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            member(&mut library, fields[0], "2020-01-01", fields[1], true);
+        }
+        assert_eq!(library.today().to_string(), today, "{zone}'s date");
+        let soon = celebrations::upcoming(library.conn(), &Viewer::anonymous(), library.today(), 0).unwrap();
+        let birthdays: Vec<(String, String)> = soon
+            .iter()
+            .filter(|o| o.kind == OccasionKind::Birthday)
+            .map(|o| (o.member.display_name.clone(), o.date.clone()))
+            .collect();
+        assert_eq!(birthdays, vec![(celebrated.to_owned(), today.to_owned())], "today's birthday in {zone}");
+        // A member made today joins on the local date too.
+        let lea = members::list(library.conn(), &Viewer::me(&library).unwrap()).unwrap();
+        assert!(lea.iter().any(|m| m.display_name == "Lea" && m.joined_on == today), "joined on {today} in {zone}");
+    }
+}
+
+/// The real clock reads the laptop's time zone (`TZ`, else /etc/localtime): the CLI at the same
+/// instant lists Aroha's birthday in Auckland and Carlos's in Los Angeles.
+#[test]
+fn the_system_clock_counts_today_in_the_laptops_time_zone() {
+    let scratch = Scratch::new();
+    let mut library = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut library, MemberDraft::named("Lea")).unwrap();
+    member(&mut library, "Aroha Ngata", "2020-01-01", "04-15", true);
+    member(&mut library, "Carlos Ruiz", "2020-01-01", "04-14", true);
+    let root = library.root().to_str().unwrap().to_owned();
+    drop(library);
+    // 23:30 UTC on 14 April 2026, as each zone's wall clock shows it (faketime reads it in TZ).
+    for (zone, wall, expected) in [
+        ("Pacific/Auckland", "@2026-04-15 11:30:00", "Aroha Ngata"),
+        ("America/Los_Angeles", "@2026-04-14 16:30:00", "Carlos Ruiz"),
+    ] {
+        let output = std::process::Command::new("faketime")
+            .args([
+                "-f",
+                wall,
+                env!("CARGO_BIN_EXE_hearth"),
+                "celebrations",
+                "upcoming",
+                &root,
+                "--days",
+                "0",
+                "--json",
+            ])
+            .env("TZ", zone)
+            .output()
+            .expect("faketime is installed by `make test` (scripts/deps.sh)");
+        let listed = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(listed.contains(expected), "{zone}: {listed}");
+        let other = if expected == "Aroha Ngata" { "Carlos Ruiz" } else { "Aroha Ngata" };
+        assert!(!listed.contains(other), "{zone} lists only its own today: {listed}");
+    }
+}

@@ -10,16 +10,14 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub fn upcoming_celebrations(state: State<AppState>, days: u32) -> CommandResult<Vec<Occasion>> {
-    state.with_library(|library| {
-        celebrations::upcoming(library.conn(), &Viewer::me(library)?, library.now().date(), days)
-    })
+    state.with_library(|library| celebrations::upcoming(library.conn(), &Viewer::me(library)?, library.today(), days))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn recent_accomplishments(state: State<AppState>, days: u32) -> CommandResult<Vec<Occasion>> {
     state.with_library(|library| {
-        celebrations::recent_accomplishments(library.conn(), &Viewer::me(library)?, library.now().date(), days)
+        celebrations::recent_accomplishments(library.conn(), &Viewer::me(library)?, library.today(), days)
     })
 }
 
@@ -56,7 +54,7 @@ pub fn export_celebrations_ics(
 ) -> CommandResult<u32> {
     let path = chosen.check_write(&path)?;
     state.with_library(|library| {
-        let soon = celebrations::upcoming(library.conn(), &Viewer::me(library)?, library.now().date(), 365)?;
+        let soon = celebrations::upcoming(library.conn(), &Viewer::me(library)?, library.today(), 365)?;
         let name = community::community(library.conn())?.name;
         let ics = celebrations::to_ics(&soon, &name, library.now());
         std::fs::write(&path, ics).map_err(|e| hearth::Error::Io { path: path.clone(), source: e })?;

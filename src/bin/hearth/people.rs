@@ -96,7 +96,7 @@ pub fn stories(StoriesArgs { command }: StoriesArgs) -> Result<()> {
                 for story in all {
                     out!(
                         "{}  {}  by {} ({} responses)",
-                        story.created_at.date(),
+                        lib.local_date(story.created_at),
                         story.title,
                         story.author.display_name,
                         story.responses.len()
@@ -119,7 +119,7 @@ pub fn celebrations(CelebrationsArgs { command }: CelebrationsArgs) -> Result<()
     match command {
         CelebrationsCommand::Upcoming { library, days, from, ics, reader } => {
             let lib = Library::open(&library)?;
-            let from = from.unwrap_or_else(|| lib.now().date());
+            let from = from.unwrap_or_else(|| lib.today());
             let soon = celebrations::upcoming(lib.conn(), &reader.viewer(&lib)?, from, days)?;
             if ics {
                 let name = community::community(lib.conn())?.name;
