@@ -334,7 +334,7 @@ pub fn probe_video(path: &Path) -> Result<Metadata, String> {
 }
 
 /// What ffprobe's JSON report (`-show_format -show_streams`) says of a video.
-fn from_probe_report(report: &serde_json::Value) -> Result<Metadata, String> {
+pub fn from_probe_report(report: &serde_json::Value) -> Result<Metadata, String> {
     let streams = report["streams"].as_array().cloned().unwrap_or_default();
     let video = streams.iter().find(|s| s["codec_type"] == "video").ok_or_else(|| "has no video stream".to_owned())?;
     let mut meta = Metadata { orientation: 1, ..Metadata::default() };
@@ -375,11 +375,13 @@ fn position(latitude: f64, longitude: f64) -> Option<(f64, f64)> {
 
 /// '+48.8577+002.2950/' → (48.8577, 2.295).
 fn parse_iso6709(text: &str) -> Option<(f64, f64)> {
+    // Signs are ASCII, so every index found is a character boundary; a text too short (or
+    // empty, as a damaged file can give) has none past its first sign.
     let text = text.trim_end_matches('/');
-    let second = text[1..].find(['+', '-'])? + 1;
+    let second = text.get(1..)?.find(['+', '-'])? + 1;
     let latitude: f64 = text[..second].parse().ok()?;
     let rest = &text[second..];
-    let end = rest[1..].find(['+', '-']).map_or(rest.len(), |i| i + 1);
+    let end = rest.get(1..)?.find(['+', '-']).map_or(rest.len(), |i| i + 1);
     let longitude: f64 = rest[..end].parse().ok()?;
     Some((latitude, longitude))
 }
@@ -585,6 +587,9 @@ mod tests {
 
     #[test]
     fn iso6709_locations_from_phones_are_read() {
+        for damaged in ["", "+", "/", "é+1", "+1é"] {
+            assert_eq!(parse_iso6709(damaged), None, "{damaged:?} is no position (found by fuzzing: it panicked)");
+        }
         assert_eq!(parse_iso6709("+48.8577+002.2950/"), Some((48.8577, 2.295)));
         assert_eq!(parse_iso6709("-33.8688+151.2093+012.000/"), Some((-33.8688, 151.2093)));
         assert_eq!(parse_iso6709("nowhere"), None);

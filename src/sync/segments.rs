@@ -311,6 +311,7 @@ pub(crate) fn remember_refused(conn: &Connection, name: &str, size: u64, reason:
 }
 
 /// Why a stored segment cannot be merged.
+#[derive(Debug)]
 pub(crate) enum Unread {
     /// Signed by a key the roster does not know yet, and too large to parse before it does.
     Unknown,
@@ -391,5 +392,39 @@ mod tests {
             assert_eq!(segment_of(crafted), None, "{crafted} must not name a segment");
         }
         assert!(!plain_name("..") && !plain_name("a/b") && !plain_name(""));
+    }
+
+    /// Segments as a hostile member would write them: the body altered (and signed again by
+    /// their own key, so it gets past the signature), or the signed bytes altered. Opening,
+    /// admitting and merging them never panics nor takes long (see `dev::fuzz`).
+    #[test]
+    fn crafted_segments_never_panic_the_merge() {
+        use crate::dev::fuzz;
+        let dir = tempfile::tempdir().unwrap();
+        let mut library =
+            crate::community::create(&dir.path().join("c"), crate::community::CommunityDraft::new("Circle", ""))
+                .unwrap();
+        crate::people::members::create_my_profile(&mut library, crate::people::members::MemberDraft::named("Lea"))
+            .unwrap();
+        let key = device_key(&library).unwrap();
+        let (segment, _, _) = next_segment(&library).unwrap().expect("the founding ops");
+        let body = serde_json::to_vec(&segment).unwrap();
+        let signed = seal(&segment, &key, None).unwrap();
+        let name = segment_name(&segment.device, segment.seq);
+        let opener = Opener::load(&library).unwrap();
+        let cases = fuzz::cases(fuzz::DEFAULT_CASES);
+        let resigned = fuzz::inputs(std::slice::from_ref(&body), cases, 7).map(|body| sign(&body, &key));
+        let altered = fuzz::inputs(std::slice::from_ref(&signed), cases / 4, 8);
+        let structured = serde_json::to_value(&segment).unwrap();
+        let crafted = fuzz::json_inputs(&structured, cases, 9).map(|body| sign(&body, &key));
+        let ran = fuzz::run("segment", resigned.chain(altered).chain(crafted), |bytes| {
+            let opened = open_sealed(&name, bytes, None).map_err(|unread| format!("{unread:?}"));
+            let mut report = crate::sync::SyncReport::default();
+            let device = opened.as_ref().map(|(s, _)| s.device.clone()).unwrap_or_default();
+            let seq = opened.as_ref().map(|(s, _)| s.seq).unwrap_or(1);
+            let _ =
+                crate::sync::merge_segments::merge_segment(&mut library, &device, seq, &opened, &opener, &mut report);
+        });
+        assert!(ran > cases, "the mutations ran");
     }
 }

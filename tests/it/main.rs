@@ -5,6 +5,7 @@ mod celebrations;
 mod clocks;
 mod community;
 mod exchange;
+mod fuzz;
 mod gallery;
 mod hostile;
 mod initiatives;
