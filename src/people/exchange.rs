@@ -391,15 +391,19 @@ fn to_draft(line: u32, fields: &Fields, today: &str) -> Parsed {
             }
         },
     };
-    let mut birthday = get("birthday");
-    // A full date of birth: keep only day and month; Hearth never stores the year.
-    let digits: String = birthday.chars().filter(|c| c.is_ascii_digit()).collect();
-    if !birthday.starts_with("--") && digits.len() == 8 {
-        birthday = format!("{}-{}", &digits[4..6], &digits[6..8]);
-        notes.push("the birth year was left out: Hearth keeps day and month only".into());
-    } else if birthday.starts_with("--") && digits.len() == 4 {
-        birthday = format!("{}-{}", &digits[..2], &digits[2..]);
-    }
+    let given = get("birthday");
+    let birthday = match day_and_month(&given) {
+        Birthday::DayAndMonth(day) => day,
+        Birthday::WithYear(day) => {
+            notes.push("the birth year was left out: Hearth keeps day and month only".into());
+            day
+        }
+        Birthday::Unreadable => {
+            // An optional field never costs the person their place in the community.
+            notes.push(format!("the birthday {given:?} is not a day and month Hearth can read, so it was left out"));
+            String::new()
+        }
+    };
     let joined = get("joined");
     let profile = ProfileFields {
         pronouns: get("pronouns"),
@@ -492,3 +496,43 @@ pub fn export_csv(library: &Library, viewer: &Viewer) -> Result<String> {
     let bytes = writer.into_inner().map_err(|e| Error::invalid("export", e.to_string()))?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings"))
 }
+
+/// A birthday as read from a member list.
+#[derive(Debug, PartialEq)]
+enum Birthday {
+    /// `MM-DD` (or nothing given).
+    DayAndMonth(String),
+    /// `MM-DD` of a full date of birth, whose year was dropped.
+    WithYear(String),
+    /// Not a day and month: a year alone, a month alone, "circa 1970", 30 February.
+    Unreadable,
+}
+
+/// The day and month of a birthday in any form the standards and spreadsheets write: vCard
+/// 4.0's date-and-or-time (RFC 6350 4.3.1: `19850412`, `--0412`, `--04-12`, `1953-10-15T23:10:00Z`,
+/// `--0412T0800`), vCard 3.0's and ISO 8601's `1985-04-12`, and Hearth's own `MM-DD`. A time
+/// of day is ignored; a reduced date without day or month (`1985`, `1985-04`, `---12`) or free
+/// text is unreadable. 29 February is a day.
+fn day_and_month(text: &str) -> Birthday {
+    let text = text.trim();
+    if text.is_empty() {
+        return Birthday::DayAndMonth(String::new());
+    }
+    let date = text.split('T').next().unwrap_or_default();
+    let digits: String = date.chars().filter(char::is_ascii_digit).collect();
+    let well_formed = date.chars().all(|c| c.is_ascii_digit() || c == '-');
+    let (month_day, with_year) = match (well_formed, date.starts_with("--"), digits.len()) {
+        (true, true, 4) if !date.starts_with("---") => (&digits[..], false),
+        (true, false, 8) => (&digits[4..], true),
+        (true, false, 4) if date.len() == 5 && date.as_bytes()[2] == b'-' => (&digits[..], false),
+        _ => return Birthday::Unreadable,
+    };
+    let (month, day) = (&month_day[..2], &month_day[2..]);
+    let real = chrono::NaiveDate::from_ymd_opt(2000, month.parse().unwrap_or(0), day.parse().unwrap_or(0)).is_some();
+    match (real, with_year) {
+        (true, true) => Birthday::WithYear(format!("{month}-{day}")),
+        (true, false) => Birthday::DayAndMonth(format!("{month}-{day}")),
+        (false, _) => Birthday::Unreadable,
+    }
+}
+

@@ -37,14 +37,15 @@ fn a_csv_preview_names_every_bad_row_and_changes_nothing() {
             (3, "", 1),
             (4, "Bo", 1),
             (5, "Cy", 0),
-            (6, "Dee", 1),
+            (6, "Dee", 0),
             (7, "lea lead", 1),
             (8, "Ada Lovelace", 1)
         ],
-        "the blank line 3 has no name; Bo's role, Dee's birthday, an existing member and a repeat are refused"
+        "the blank line 3 has no name; Bo's role, an existing member and a repeat are refused"
     );
+    assert!(preview.rows[4].notes[0].contains("\"02-30\" is not a day and month"), "Dee keeps her place: {:?}", preview.rows[4]);
     assert!(preview.rows[3].notes[0].contains("birth year"), "Cy's birth year is dropped, and the preview says so");
-    assert_eq!((preview.valid, preview.invalid), (2, 5));
+    assert_eq!((preview.valid, preview.invalid), (3, 4));
     assert_eq!(members::count(library.conn()).unwrap(), 1, "a preview writes nothing");
 }
 
@@ -53,10 +54,10 @@ fn importing_writes_the_valid_rows_only_and_never_a_birth_year() {
     let scratch = Scratch::new();
     let mut library = circle(&scratch);
     let result = exchange::import(&mut library, "people.csv", CSV.as_bytes()).unwrap();
-    assert_eq!(result.valid, 2);
+    assert_eq!(result.valid, 3);
     let everyone = members::list(library.conn(), &Viewer::anonymous()).unwrap();
     let names: Vec<&str> = everyone.iter().map(|m| m.display_name.as_str()).collect();
-    assert_eq!(names, ["Ada Lovelace", "Cy", "Lea Lead"]);
+    assert_eq!(names, ["Ada Lovelace", "Cy", "Dee", "Lea Lead"], "Dee joins without her unreadable birthday");
     let ada = &everyone[0];
     assert_eq!(ada.interests.as_deref(), Some(&["maths".to_string(), "poetry".to_string()][..]));
     assert_eq!((ada.joined_on.as_str(), ada.contact.as_deref()), ("2021-03-04", Some("ada@example.org")));
@@ -209,4 +210,40 @@ fn vcard_21_quoted_printable_and_base64_names_read_right() {
     let preview = exchange::preview(&library, "more.vcf", other.as_bytes()).unwrap();
     let names: Vec<&str> = preview.rows.iter().map(|r| r.display_name.as_str()).collect();
     assert_eq!(names, ["Émilie Zéle", "Renée Latin"], "BASE64, and a Latin-1 charset");
+}
+
+/// Birthdays in every form vCard 3.0 and 4.0 (RFC 6350 4.3.1) allow: a full date, a date
+/// without year, with a time of day, or free text. The day and month are kept; a year is
+/// dropped with a note; what is not a day and month is left out with a note and never costs
+/// the person their place.
+#[test]
+fn vcard_birthdays_in_every_standard_form_keep_day_and_month_or_are_left_out_with_a_note() {
+    let scratch = Scratch::new();
+    let library = circle(&scratch);
+    let card = |name: &str, bday: &str| format!("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:{name}\r\n{bday}\r\nEND:VCARD\r\n");
+    let cards = [
+        card("Ana", "BDAY:19850412"),
+        card("Ben", "BDAY:--0412"),
+        card("Cas", "BDAY:1953-10-15T23:10:00Z"),
+        card("Dai", "BDAY;VALUE=text:circa 1970"),
+        card("Eve", "BDAY:--0229"),
+        card("Fox", "BDAY:1985"),
+        card("Gil", "BDAY:--04-12"),
+    ]
+    .concat();
+    let preview = exchange::preview(&library, "contacts.vcf", cards.as_bytes()).unwrap();
+    assert_eq!((preview.valid, preview.invalid), (7, 0), "nobody is refused for a birthday: {:?}", preview.rows);
+    let mut library = library;
+    exchange::import(&mut library, "contacts.vcf", cards.as_bytes()).unwrap();
+    let everyone = members::list(library.conn(), &Viewer::me(&library).unwrap()).unwrap();
+    let birthday = |name: &str| everyone.iter().find(|m| m.display_name == name).unwrap().birthday.clone();
+    for (name, expected) in
+        [("Ana", "04-12"), ("Ben", "04-12"), ("Cas", "10-15"), ("Dai", ""), ("Eve", "02-29"), ("Fox", ""), ("Gil", "04-12")]
+    {
+        assert_eq!(birthday(name).unwrap_or_default(), expected, "{name}");
+    }
+    let notes = |name: &str| preview.rows.iter().find(|r| r.display_name == name).unwrap().notes.join(" ");
+    assert!(notes("Ana").contains("birth year was left out") && notes("Cas").contains("birth year"));
+    assert!(notes("Dai").contains("\"circa 1970\" is not a day and month"), "{}", notes("Dai"));
+    assert!(notes("Ben").is_empty() && notes("Eve").is_empty(), "nothing to say about a day and month");
 }
