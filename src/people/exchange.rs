@@ -535,4 +535,3 @@ fn day_and_month(text: &str) -> Birthday {
         (false, _) => Birthday::Unreadable,
     }
 }
-

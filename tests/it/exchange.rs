@@ -43,7 +43,11 @@ fn a_csv_preview_names_every_bad_row_and_changes_nothing() {
         ],
         "the blank line 3 has no name; Bo's role, an existing member and a repeat are refused"
     );
-    assert!(preview.rows[4].notes[0].contains("\"02-30\" is not a day and month"), "Dee keeps her place: {:?}", preview.rows[4]);
+    assert!(
+        preview.rows[4].notes[0].contains("\"02-30\" is not a day and month"),
+        "Dee keeps her place: {:?}",
+        preview.rows[4]
+    );
     assert!(preview.rows[3].notes[0].contains("birth year"), "Cy's birth year is dropped, and the preview says so");
     assert_eq!((preview.valid, preview.invalid), (3, 4));
     assert_eq!(members::count(library.conn()).unwrap(), 1, "a preview writes nothing");
@@ -237,9 +241,15 @@ fn vcard_birthdays_in_every_standard_form_keep_day_and_month_or_are_left_out_wit
     exchange::import(&mut library, "contacts.vcf", cards.as_bytes()).unwrap();
     let everyone = members::list(library.conn(), &Viewer::me(&library).unwrap()).unwrap();
     let birthday = |name: &str| everyone.iter().find(|m| m.display_name == name).unwrap().birthday.clone();
-    for (name, expected) in
-        [("Ana", "04-12"), ("Ben", "04-12"), ("Cas", "10-15"), ("Dai", ""), ("Eve", "02-29"), ("Fox", ""), ("Gil", "04-12")]
-    {
+    for (name, expected) in [
+        ("Ana", "04-12"),
+        ("Ben", "04-12"),
+        ("Cas", "10-15"),
+        ("Dai", ""),
+        ("Eve", "02-29"),
+        ("Fox", ""),
+        ("Gil", "04-12"),
+    ] {
         assert_eq!(birthday(name).unwrap_or_default(), expected, "{name}");
     }
     let notes = |name: &str| preview.rows.iter().find(|r| r.display_name == name).unwrap().notes.join(" ");

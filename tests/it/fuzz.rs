@@ -140,3 +140,29 @@ fn damaged_library_files_never_panic() {
         }
     });
 }
+
+/// A target's list of a file's pieces (what a folder holder or a hostile member can write)
+/// never makes a download panic, allocate what no real file needs, or take long.
+#[test]
+fn chunk_manifests_from_a_target_never_panic() {
+    use hearth::sync::storage::{manifest_name, ChunkManifest, Credentials, Store, Target};
+    let scratch = Scratch::new();
+    let folder = scratch.path("target");
+    std::fs::create_dir_all(folder.join("media")).unwrap();
+    std::fs::write(folder.join("media/file.part0"), vec![7u8; 64]).unwrap();
+    let store = Store::open(&Target::Folder(folder.clone()), &Credentials::default()).unwrap();
+    let name = "media/file";
+    let seed = serde_json::to_value(ChunkManifest { size: 100, chunk_bytes: 64, chunks: 2 }).unwrap();
+    let dest = scratch.path("received/file");
+    let seeds = [serde_json::to_vec(&seed).unwrap()];
+    let inputs = fuzz::inputs(&seeds, fuzz::cases(DEFAULT_CASES), 13).chain(fuzz::json_inputs(
+        &seed,
+        fuzz::cases(DEFAULT_CASES),
+        14,
+    ));
+    fuzz::run("chunk manifest", inputs, |bytes| {
+        std::fs::write(folder.join(manifest_name(name)), bytes).unwrap();
+        let _ = store.download_chunked(name, &dest, &|_, piece| Ok(piece), &|_| true);
+        let _ = std::fs::remove_file(&dest);
+    });
+}
