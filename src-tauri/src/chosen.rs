@@ -44,6 +44,9 @@ struct Grant {
 #[derive(Debug, Default)]
 pub struct Chosen {
     granted: Mutex<Vec<Grant>>,
+    /// S3 and WebDAV targets the person confirmed in the shell's own dialog this run (as
+    /// `Target`'s text), and prefixes from `HEARTH_CONFIRMED_TARGETS`.
+    confirmed: Mutex<Vec<String>>,
 }
 
 impl Chosen {
@@ -68,6 +71,20 @@ impl Chosen {
         }
     }
 
+    /// Records that the person confirmed syncing with the remote `target` (its canonical text).
+    pub fn confirm_remote(&self, target: &str) {
+        self.confirmed.lock().unwrap_or_else(|p| p.into_inner()).push(target.to_owned());
+    }
+
+    /// Whether syncing with the remote `target` was confirmed this run (or its text starts
+    /// with one of `HEARTH_CONFIRMED_TARGETS`, for the end-to-end tests).
+    pub fn remote_confirmed(&self, target: &str) -> bool {
+        let from_environment = std::env::var("HEARTH_CONFIRMED_TARGETS").unwrap_or_default();
+        let confirmed = self.confirmed.lock().unwrap_or_else(|p| p.into_inner());
+        confirmed.iter().any(|c| c == target)
+            || from_environment.split_whitespace().any(|prefix| target.starts_with(prefix))
+    }
+
     /// `path` when the person chose it (or a folder holding it) in this run; otherwise a
     /// `forbidden` error that says what to do.
     pub fn check(&self, path: &str) -> CommandResult<PathBuf> {
@@ -82,8 +99,8 @@ impl Chosen {
 
     /// A sync target the page names: a folder must be the one this library synced with last or
     /// one the person chose (a sync writes the community's changes there). An S3 or WebDAV
-    /// address can only be typed, so it is taken as given (a shell confirmation before a new
-    /// remote target is first used is still to come).
+    /// address can only be typed: a sync asks the person before sending anything to a new one
+    /// (`commands::sync::confirm_new_remote`).
     pub fn check_target(&self, target: &str, remembered: Option<&str>) -> CommandResult<()> {
         let target = target.trim();
         if target.is_empty() || Some(target) == remembered {
@@ -197,6 +214,18 @@ mod tests {
         assert!(chosen.check(through.to_str().unwrap()).is_err(), "the link leads out of the chosen folder");
         let inside = chosen_dir.join("new.csv");
         assert!(chosen.check_write(inside.to_str().unwrap()).is_ok(), "a new file inside it is fine");
+    }
+
+    #[test]
+    fn only_remote_targets_the_person_confirmed_count_as_confirmed() {
+        let chosen = Chosen::default();
+        assert!(!chosen.remote_confirmed("s3://circle?endpoint=https://evil.example"));
+        chosen.confirm_remote("s3://circle?endpoint=https://s3.example.org");
+        assert!(chosen.remote_confirmed("s3://circle?endpoint=https://s3.example.org"));
+        assert!(
+            !chosen.remote_confirmed("s3://circle?endpoint=https://s3.example.org.evil.example"),
+            "exactly that one"
+        );
     }
 
     #[test]

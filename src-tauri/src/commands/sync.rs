@@ -28,6 +28,10 @@ pub async fn sync_now(
         app.state::<crate::chosen::Chosen>().check_target(target, remembered.as_deref())?;
     }
     let work = tauri::async_runtime::spawn_blocking(move || {
+        if let Some(target) = &target {
+            let remembered = app.state::<AppState>().with_library(remembered_target)?;
+            confirm_new_remote(&app, target, remembered.as_deref())?;
+        }
         let state = app.state::<AppState>();
         let _one_at_a_time = state.sync_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         sync_once(&app, target, credentials, &options.unwrap_or_default())
@@ -279,4 +283,41 @@ pub fn release_set_aside(state: State<AppState>, id: String) -> CommandResult<Ve
 /// The target this library synced with last, as text (None before its first sync).
 fn remembered_target(library: &mut hearth::Library) -> hearth::Result<Option<String>> {
     Ok(sync::status(library)?.target)
+}
+
+/// Before anything is sent to an S3 or WebDAV address the library has not synced with, the
+/// person confirms it in a dialog of the shell's own, which a script in the page can neither
+/// open nor answer: a crafted page cannot send the community to its own server.
+fn confirm_new_remote(app: &AppHandle, target: &str, remembered: Option<&str>) -> CommandResult<()> {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    let canonical = match Target::parse(target.trim())? {
+        Target::Folder(_) => return Ok(()),
+        remote => remote.to_string(),
+    };
+    let chosen = app.state::<crate::chosen::Chosen>();
+    if Some(canonical.as_str()) == remembered || chosen.remote_confirmed(&canonical) {
+        return Ok(());
+    }
+    let community =
+        app.state::<AppState>().with_library(|library| Ok(hearth::community::community(library.conn())?.name))?;
+    let confirmed = app
+        .dialog()
+        .message(format!(
+            "Hearth will send {community}'s changes and photos to {canonical}, and keep syncing with it. \
+             Continue only if you typed this address yourself."
+        ))
+        .title("Sync with a new address?")
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom("Sync there".into(), "Cancel".into()))
+        .blocking_show();
+    if !confirmed {
+        return Err(CommandError {
+            code: crate::error::ErrorCode::Forbidden,
+            message: format!("Nothing was sent: syncing with {canonical} was not confirmed."),
+            field: Some("target".into()),
+            target: None,
+        });
+    }
+    chosen.confirm_remote(&canonical);
+    Ok(())
 }
