@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod community;
+pub mod convene;
 pub mod dev;
 pub mod error;
 pub mod ids;

@@ -637,3 +637,46 @@ fn status_kib(field: &str) -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with(field))?;
     line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()
 }
+
+/// Mixing `people` going into tables of `size` (`hearth bench tables`): the median of `rounds`
+/// seatings, with 30 % of pairs having met. Target: 120 people at tables of 8 in < 200 ms.
+pub fn tables(people: usize, size: usize, rounds: usize) -> Result<()> {
+    use crate::convene::tables::{mix, Guest, Met};
+    let guests: Vec<Guest> = (0..people)
+        .map(|i| Guest {
+            id: format!("m{i:04}"),
+            name: format!("Member {i}"),
+            newcomer: i % 12 == 0,
+            profession: ["nurse", "teacher", "social worker", "midwife", ""][i % 5].to_owned(),
+            years: (i % 11) as u32,
+        })
+        .collect();
+    let mut met = Met::default();
+    let mut state = 11u64;
+    for a in 0..people {
+        for b in a + 1..people {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            if (state >> 33) % 10 < 3 {
+                met.insert(&guests[a].id, &guests[b].id);
+            }
+        }
+    }
+    let mut times = Vec::new();
+    let mut seating = None;
+    for round in 0..rounds.max(1) {
+        let watch = Stopwatch::start();
+        seating = Some(mix(&guests, size, &met, round as u64 + 1));
+        times.push(watch.seconds() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let seating = seating.expect("at least one round");
+    println!(
+        "{people} people at tables of {size}: {} tables, {} of {} pairs new (30 % of all pairs had met); median {:.1} ms, slowest {:.1} ms (target < 200 ms)",
+        seating.tables.len(),
+        seating.new_pairs,
+        seating.pairs,
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+    Ok(())
+}

@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "community",   // the community, founding it, inviting into it, library info
     "memories",    // moments, the gallery, albums, import, exports
     "initiatives", // initiatives and decisions
+    "convene",     // rituals and gatherings: cadence, tables
     "dev",         // the demo, sample photos, benchmarks
 ];
 

@@ -24,6 +24,7 @@ pub fn bench(BenchArgs { command }: BenchArgs) -> Result<()> {
         BenchCommand::Merge { ops, dir } => bench::merge(ops, dir.as_deref())?,
         BenchCommand::Gallery { media, tags, page, dir } => bench::gallery(media, tags, page, dir.as_deref())?,
         BenchCommand::Decode { megapixels } => bench::decode(megapixels)?,
+        BenchCommand::Tables { people, size, rounds } => bench::tables(people, size, rounds)?,
     }
     Ok(())
 }
@@ -75,6 +76,15 @@ pub enum BenchCommand {
         /// Size of each image, in megapixels.
         #[arg(long, default_value_t = 48)]
         megapixels: u32,
+    },
+    /// Mixing the tables of a gathering (120 people at tables of 8).
+    Tables {
+        #[arg(long, default_value_t = 120)]
+        people: usize,
+        #[arg(long, default_value_t = 8)]
+        size: usize,
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
     },
     /// Gallery page queries at 100,000 media and 1,000,000 tags.
     Gallery {
