@@ -1,5 +1,6 @@
-//! Convening: rituals and their gatherings. So far the parts that need no table of their own:
-//! when a ritual meets (`cadence`) and mixing the tables of a gathering (`tables`).
+//! Convening: rituals and their gatherings. When a ritual meets (`cadence`), the rituals with
+//! their RSVPs (`rituals`), and mixing the tables of a gathering (`tables`).
 
 pub mod cadence;
+pub mod rituals;
 pub mod tables;

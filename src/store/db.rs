@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0017_trust", include_str!("../../migrations/0017_trust.sql")),
     ("0018_derived_hashes", include_str!("../../migrations/0018_derived_hashes.sql")),
     ("0019_sealing", include_str!("../../migrations/0019_sealing.sql")),
+    ("0020_convene", include_str!("../../migrations/0020_convene.sql")),
 ];
 
 pub fn latest_version() -> u32 {

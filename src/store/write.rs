@@ -108,6 +108,9 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("album_media", &["album_id", "media_id"]),
     ("devices", &["public_key", "name", "member_id", "invitation_id", "endorsement"]),
     ("invitations", &["public_key", "member_id", "name"]),
+    ("rituals", &["name", "why", "origin", "customs", "place", "zone", "cadence", "starts", "at_time", "minutes"]),
+    ("ritual_occurrences", &["ritual_id", "occurrence_key", "moved_to", "cancelled"]),
+    ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),
 ];
 
 /// The largest counter a clock reading holds (six hex digits in its text form).

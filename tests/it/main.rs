@@ -4,6 +4,7 @@ mod care;
 mod celebrations;
 mod clocks;
 mod community;
+mod convene;
 mod exchange;
 mod fuzz;
 mod gallery;

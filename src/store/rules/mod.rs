@@ -89,6 +89,8 @@ pub const SHARED_ROWS: &[&str] = &[
     "stances",
     "initiative_people",
     "hide_requests",
+    "ritual_occurrences",
+    "rsvps",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -105,6 +107,9 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("media", "duration_ms", 0, i64::MAX),
     ("media", "highlight", 0, 1),
     ("media", "hidden", 0, 1),
+    ("rituals", "minutes", 5, 24 * 60),
+    ("ritual_occurrences", "cancelled", 0, 1),
+    ("rsvps", "guests", 0, 20),
 ];
 
 /// The rows a row refers to, by column: a change whose referred row has not arrived here yet
@@ -125,6 +130,9 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("hide_requests", "media_id", "media"),
     ("album_media", "album_id", "albums"),
     ("album_media", "media_id", "media"),
+    ("ritual_occurrences", "ritual_id", "rituals"),
+    ("rsvps", "ritual_id", "rituals"),
+    ("rsvps", "member_id", "members"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -147,6 +155,8 @@ const WORDS: &[(&str, &str, &[&str])] = &[
     ("media", "format", crate::store::blobs::FORMATS),
     ("media_tags", "status", &["tagged", "requested"]),
     ("hide_requests", "status", &["open", "hidden", "kept"]),
+    ("rsvps", "scope", &["one", "following"]),
+    ("rsvps", "answer", &["going", "maybe", "not_going"]),
 ];
 const STATUSES: &[&str] = &["idea", "gathering", "active", "done", "paused", "dropped"];
 
@@ -392,6 +402,9 @@ pub fn noun(table: &str) -> &'static str {
         "invitations" => "invitation",
         "devices" => "laptop's entry in the roster",
         "initiative_moves" => "initiative's move",
+        "rituals" => "ritual",
+        "ritual_occurrences" => "ritual's occurrence",
+        "rsvps" => "RSVP",
         _ => "row",
     }
 }

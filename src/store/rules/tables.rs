@@ -32,6 +32,9 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
         "media" => rule_photo(j),
         "media_tags" => rule_tag(j),
         "hide_requests" => rule_hide_request(j),
+        "rituals" => rule_ritual(j),
+        "ritual_occurrences" => rule_occurrence(j),
+        "rsvps" => rule_rsvp(j),
         table => Ok(Err(format!("writes {table}, which has no write rule"))),
     }
 }
@@ -459,6 +462,38 @@ fn rule_hide_request(j: &Judged) -> Result<Verdict> {
                 return refuse("moves a request to hide a photo to another photo".into());
             }
         }
+    }
+    Ok(Ok(()))
+}
+
+/// Any member may start a ritual; its starter and the leads change it.
+fn rule_ritual(j: &Judged) -> Result<Verdict> {
+    if !(j.change.creating || j.owns()? || j.actor.lead) {
+        return Ok(Err(format!("changes someone else's {}", j.noun)));
+    }
+    Ok(Ok(()))
+}
+
+/// Moving or cancelling one occurrence: the ritual's starter and the leads.
+fn rule_occurrence(j: &Judged) -> Result<Verdict> {
+    let ritual = text(j.row.get("ritual_id"));
+    let starter = text(stored(j.conn, "rituals", &ritual, "author")?);
+    if !(j.actor.lead || (!j.me.is_empty() && starter == j.me)) {
+        return Ok(Err("moves or cancels a gathering of a ritual someone else started".into()));
+    }
+    if j.set_once(&["ritual_id", "occurrence_key"])? {
+        return Ok(Err("moves a gathering's change to another gathering".into()));
+    }
+    Ok(Ok(()))
+}
+
+/// An RSVP is its member's own: nobody answers for someone else.
+fn rule_rsvp(j: &Judged) -> Result<Verdict> {
+    if text(j.row.get("member_id")) != j.me || j.me.is_empty() {
+        return Ok(Err("answers for another member".into()));
+    }
+    if j.set_once(&["ritual_id", "member_id", "occurrence_key", "scope"])? {
+        return Ok(Err("moves an RSVP to another gathering".into()));
     }
     Ok(Ok(()))
 }

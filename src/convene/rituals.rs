@@ -1,0 +1,450 @@
+//! Rituals: why and how the community meets, and when (a [`Cadence`] in its own time zone).
+//! Occurrences are projected from the cadence; what was decided for one of them (moved,
+//! cancelled) is stored under its key. RSVPs are per occurrence, or for "this and all
+//! following"; for each occurrence the more recent of the two answers that apply wins, so
+//! answering one gathering never signs anyone up for the series, and changing one gathering
+//! after answering for the series changes only that one.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Millis;
+use crate::convene::cadence::{Cadence, Exception, Occurrence, Schedule};
+use crate::error::{Error, Result};
+use crate::ids;
+use crate::store::library::Library;
+use crate::text::validate_text;
+use crate::viewer::Viewer;
+
+/// How many occurrences are projected ahead.
+pub const AHEAD: usize = 12;
+
+/// What a person fills in to start (or change) a ritual.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RitualDraft {
+    pub name: String,
+    /// Why we do it (Markdown).
+    pub why: String,
+    /// How it began (Markdown).
+    pub origin: String,
+    /// "The first toast is for the newest member", one a line.
+    pub customs: Vec<String>,
+    pub place: String,
+    /// IANA time zone, e.g. "Europe/Paris".
+    pub zone: String,
+    pub cadence: Cadence,
+    /// First date it may meet, `YYYY-MM-DD`.
+    pub starts: String,
+    /// Local time it begins, `HH:MM`.
+    pub at: String,
+    /// How long it lasts, in minutes (5 to 1440).
+    pub minutes: u32,
+}
+
+/// An answer to an invitation to gather.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Answer {
+    Going,
+    Maybe,
+    NotGoing,
+}
+
+impl Answer {
+    fn as_str(self) -> &'static str {
+        match self {
+            Answer::Going => "going",
+            Answer::Maybe => "maybe",
+            Answer::NotGoing => "not_going",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Answer> {
+        Some(match text {
+            "going" => Answer::Going,
+            "maybe" => Answer::Maybe,
+            "not_going" => Answer::NotGoing,
+            _ => return None,
+        })
+    }
+}
+
+/// One gathering as a member sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Gathering {
+    #[serde(flatten)]
+    pub occurrence: Occurrence,
+    /// This member's answer (None: not answered), and whether it comes from a "this and all
+    /// following" answer.
+    pub my_answer: Option<Answer>,
+    pub my_answer_from_series: bool,
+    /// Counts, never names: members going (and the guests they bring), maybe.
+    pub going: u32,
+    pub guests: u32,
+    pub maybe: u32,
+}
+
+/// A ritual with its next gatherings.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Ritual {
+    pub id: String,
+    pub author: String,
+    #[serde(flatten)]
+    pub draft: RitualDraft,
+    /// Rendered from `why` and `origin` (sanitised Markdown).
+    pub why_html: String,
+    pub origin_html: String,
+    pub upcoming: Vec<Gathering>,
+    /// Whether this member may change it, move or cancel a gathering (its starter, a lead).
+    pub can_edit: bool,
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
+    Error::invalid(field, reason.into())
+}
+
+impl RitualDraft {
+    fn schedule(&self) -> Result<Schedule> {
+        let zone: chrono_tz::Tz =
+            self.zone.trim().parse().map_err(|_| invalid("zone", format!("{:?} is not a time zone", self.zone)))?;
+        let starts = chrono::NaiveDate::parse_from_str(self.starts.trim(), "%Y-%m-%d")
+            .map_err(|_| invalid("starts", "give the first date as YYYY-MM-DD"))?;
+        let at = chrono::NaiveTime::parse_from_str(self.at.trim(), "%H:%M")
+            .map_err(|_| invalid("at", "give the time as HH:MM, 24-hour"))?;
+        Ok(Schedule { cadence: self.cadence.clone().validated()?, starts, at, zone })
+    }
+
+    fn columns(&self) -> Result<Vec<(&'static str, Value)>> {
+        self.schedule()?;
+        let name = validate_text("name", self.name.trim(), 120)?;
+        if name.is_empty() {
+            return Err(invalid("name", "give the ritual a name"));
+        }
+        if !(5..=1440).contains(&self.minutes) {
+            return Err(invalid("minutes", "lasts from 5 minutes to a day"));
+        }
+        let customs: Vec<String> = self
+            .customs
+            .iter()
+            .map(|c| validate_text("customs", c.trim(), 300))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|c| !c.is_empty())
+            .collect();
+        if customs.len() > 30 {
+            return Err(invalid("customs", "at most 30 customs"));
+        }
+        Ok(vec![
+            ("name", Value::Text(name)),
+            ("why", Value::Text(validate_text("why", &self.why, 20_000)?)),
+            ("origin", Value::Text(validate_text("origin", &self.origin, 20_000)?)),
+            ("customs", Value::Text(serde_json::to_string(&customs).expect("strings serialise"))),
+            ("place", Value::Text(validate_text("place", self.place.trim(), 200)?)),
+            ("zone", Value::Text(self.zone.trim().to_owned())),
+            ("cadence", Value::Text(serde_json::to_string(&self.cadence).expect("a cadence serialises"))),
+            ("starts", Value::Text(self.starts.trim().to_owned())),
+            ("at_time", Value::Text(self.at.trim().to_owned())),
+            ("minutes", Value::Integer(i64::from(self.minutes))),
+        ])
+    }
+}
+
+/// Starts a ritual (any member).
+pub fn create(library: &mut Library, draft: RitualDraft) -> Result<Ritual> {
+    Viewer::me(library)?.member_id.ok_or(Error::NoIdentity)?;
+    let columns = draft.columns()?;
+    let id = library.write(|w| {
+        let id = w.new_id();
+        w.apply("rituals", &id, &columns)?;
+        Ok(id)
+    })?;
+    get(library, &id)
+}
+
+/// Changes a ritual (its starter or a lead).
+pub fn update(library: &mut Library, id: &str, draft: RitualDraft) -> Result<Ritual> {
+    let current = get(library, id)?;
+    if !current.can_edit {
+        return Err(Error::Forbidden {
+            action: "change this ritual",
+            reason: "who started it and the leads may".into(),
+        });
+    }
+    let columns = draft.columns()?;
+    library.write(|w| w.apply("rituals", id, &columns))?;
+    get(library, id)
+}
+
+fn read_draft(conn: &Connection, id: &str) -> Result<(String, RitualDraft)> {
+    conn.query_row(
+        "SELECT author, name, why, origin, customs, place, zone, cadence, starts, at_time, minutes
+         FROM rituals WHERE id = ?1 AND deleted = 0",
+        [id],
+        |row| {
+            let customs: String = row.get(4)?;
+            let cadence: String = row.get(7)?;
+            Ok((
+                row.get(0)?,
+                RitualDraft {
+                    name: row.get(1)?,
+                    why: row.get(2)?,
+                    origin: row.get(3)?,
+                    customs: serde_json::from_str(&customs).unwrap_or_default(),
+                    place: row.get(5)?,
+                    zone: row.get(6)?,
+                    // A cadence this version cannot read meets weekly on Mondays rather than
+                    // failing the page; it is shown and can be set again.
+                    cadence: serde_json::from_str(&cadence).unwrap_or(Cadence::Weekly { weekday: 1 }),
+                    starts: row.get(8)?,
+                    at: row.get(9)?,
+                    minutes: row.get::<_, i64>(10)?.clamp(5, 1440) as u32,
+                },
+            ))
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound { entity: "ritual", id: id.to_owned() })
+}
+
+/// Moves (`to` as local `YYYY-MM-DDTHH:MM`), cancels or restores one gathering.
+pub fn change_occurrence(
+    library: &mut Library,
+    id: &str,
+    key: &str,
+    to: Option<&str>,
+    cancelled: bool,
+) -> Result<Ritual> {
+    let current = get(library, id)?;
+    if !current.can_edit {
+        return Err(Error::Forbidden {
+            action: "move or cancel a gathering",
+            reason: "who started the ritual and the leads may".into(),
+        });
+    }
+    chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").map_err(|_| invalid("occurrence", "names no gathering"))?;
+    let moved_to = match to.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(to) => chrono::NaiveDateTime::parse_from_str(to, "%Y-%m-%dT%H:%M")
+            .map_err(|_| invalid("to", "give the new date and time as YYYY-MM-DDTHH:MM"))?
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        None => String::new(),
+    };
+    let row = ids::derived(&["ritual_occurrences", id, key]);
+    library.write(|w| {
+        w.apply(
+            "ritual_occurrences",
+            &row,
+            &[
+                ("ritual_id", Value::Text(id.to_owned())),
+                ("occurrence_key", Value::Text(key.to_owned())),
+                ("moved_to", Value::Text(moved_to)),
+                ("cancelled", Value::Integer(cancelled.into())),
+            ],
+        )
+    })?;
+    get(library, id)
+}
+
+/// Answers for one gathering (`following`: for it and every later one).
+pub fn rsvp(
+    library: &mut Library,
+    id: &str,
+    key: &str,
+    answer: Answer,
+    following: bool,
+    guests: u32,
+    note: &str,
+) -> Result<Ritual> {
+    let me = Viewer::me(library)?.member_id.ok_or(Error::NoIdentity)?;
+    let current = get(library, id)?;
+    if !current.upcoming.iter().any(|g| g.occurrence.key == key) {
+        return Err(invalid("occurrence", "that gathering is not among the next ones"));
+    }
+    if guests > 20 {
+        return Err(invalid("guests", "at most 20 guests"));
+    }
+    let scope = if following { "following" } else { "one" };
+    let row = ids::derived(&["rsvps", id, &me, key, scope]);
+    let note = validate_text("note", note.trim(), 500)?;
+    library.write(|w| {
+        w.apply(
+            "rsvps",
+            &row,
+            &[
+                ("ritual_id", Value::Text(id.to_owned())),
+                ("member_id", Value::Text(me.clone())),
+                ("occurrence_key", Value::Text(key.to_owned())),
+                ("scope", Value::Text(scope.to_owned())),
+                ("answer", Value::Text(answer.as_str().to_owned())),
+                ("guests", Value::Integer(i64::from(guests))),
+                ("note", Value::Text(note.clone())),
+                ("deleted", Value::Integer(0)),
+            ],
+        )
+    })?;
+    get(library, id)
+}
+
+/// One stored answer.
+struct Stored {
+    member: String,
+    key: String,
+    following: bool,
+    answer: Answer,
+    guests: u32,
+    /// Its clock: the more recent of two answers that apply wins.
+    at: (i64, String),
+}
+
+/// Each member's answer for the gathering `key`: their answer for it alone or their latest
+/// "this and all following" from it or before, whichever was given last.
+fn answers_for<'a>(all: &'a [Stored], key: &str) -> std::collections::HashMap<&'a str, &'a Stored> {
+    let mut chosen: std::collections::HashMap<&str, &Stored> = std::collections::HashMap::new();
+    for answer in all.iter().filter(|a| if a.following { a.key.as_str() <= key } else { a.key == key }) {
+        let entry = chosen.entry(answer.member.as_str()).or_insert(answer);
+        if answer.at > entry.at {
+            *entry = answer;
+        }
+    }
+    chosen
+}
+
+/// A ritual with its next [`AHEAD`] gatherings as the member at this laptop sees them.
+pub fn get(library: &Library, id: &str) -> Result<Ritual> {
+    let viewer = Viewer::me(library)?;
+    let conn = library.conn();
+    let (author, draft) = read_draft(conn, id)?;
+    let exceptions: Vec<(String, Exception)> = conn
+        .prepare(
+            "SELECT occurrence_key, moved_to, cancelled FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0",
+        )?
+        .query_map([id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))?
+        .filter_map(|row| row.ok())
+        .filter_map(|(key, moved, cancelled)| match (cancelled, moved.as_str()) {
+            (1, _) => Some((key, Exception::Cancelled)),
+            (_, "") => None,
+            (_, moved) => chrono::NaiveDateTime::parse_from_str(moved, "%Y-%m-%dT%H:%M")
+                .ok()
+                .map(|to| (key, Exception::Moved(to))),
+        })
+        .collect();
+    // Started today or earlier: today's gathering still shows until it is over.
+    let since = Millis(library.now().0 - i64::from(draft.minutes) * 60_000);
+    let occurrences = match draft.schedule() {
+        Ok(schedule) => schedule.project(since, AHEAD, &exceptions),
+        Err(_) => Vec::new(),
+    };
+    let stored: Vec<Stored> = conn
+        .prepare(
+            "SELECT member_id, occurrence_key, scope, answer, guests, updated_at, id FROM rsvps
+             WHERE ritual_id = ?1 AND deleted = 0 AND member_id IN (SELECT id FROM members WHERE deleted = 0)",
+        )?
+        .query_map([id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, i64>(4)?,
+                row.get::<_, i64>(5)?,
+                row.get::<_, String>(6)?,
+            ))
+        })?
+        .filter_map(|row| row.ok())
+        .filter_map(|(member, key, scope, answer, guests, at, row)| {
+            Some(Stored {
+                member,
+                key,
+                following: scope == "following",
+                answer: Answer::parse(&answer)?,
+                guests: guests.clamp(0, 20) as u32,
+                at: (at, row),
+            })
+        })
+        .collect();
+    let me = viewer.member_id.clone().unwrap_or_default();
+    let upcoming = occurrences
+        .into_iter()
+        .map(|occurrence| {
+            let answers = answers_for(&stored, &occurrence.key);
+            let count = |wanted: Answer| answers.values().filter(|a| a.answer == wanted).count() as u32;
+            let mine = answers.get(me.as_str());
+            Gathering {
+                my_answer: mine.map(|a| a.answer),
+                my_answer_from_series: mine.is_some_and(|a| a.following),
+                going: count(Answer::Going),
+                guests: answers.values().filter(|a| a.answer == Answer::Going).map(|a| a.guests).sum(),
+                maybe: count(Answer::Maybe),
+                occurrence,
+            }
+        })
+        .collect();
+    Ok(Ritual {
+        id: id.to_owned(),
+        can_edit: viewer.is_lead || (!me.is_empty() && author == me),
+        author,
+        why_html: crate::text::markdown::render(&draft.why),
+        origin_html: crate::text::markdown::render(&draft.origin),
+        draft,
+        upcoming,
+    })
+}
+
+/// Every ritual, the next gathering first (rituals with none last, by name).
+pub fn list(library: &Library) -> Result<Vec<Ritual>> {
+    let ids: Vec<String> = library
+        .conn()
+        .prepare("SELECT id FROM rituals WHERE deleted = 0 ORDER BY name")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rituals = ids.iter().map(|id| get(library, id)).collect::<Result<Vec<_>>>()?;
+    rituals.sort_by_key(|r| {
+        r.upcoming.iter().find(|g| !g.occurrence.cancelled).map_or(i64::MAX, |g| g.occurrence.starts_at.0)
+    });
+    Ok(rituals)
+}
+
+/// Deletes a ritual (its starter or a lead); its past gatherings' moments stay.
+pub fn delete(library: &mut Library, id: &str) -> Result<()> {
+    if !get(library, id)?.can_edit {
+        return Err(Error::Forbidden {
+            action: "delete this ritual",
+            reason: "who started it and the leads may".into(),
+        });
+    }
+    library.write(|w| w.delete("rituals", id))
+}
+
+/// The next gatherings as iCalendar (RFC 5545), one event per occurrence with a UID stable
+/// across exports (`<ritual>-<key>@hearth`), so a calendar updates rather than duplicates
+/// them; cancelled ones are sent as cancelled.
+pub fn to_ics(ritual: &Ritual, now: Millis) -> String {
+    let stamp = now.to_utc().format("%Y%m%dT%H%M%SZ");
+    let escape = |text: &str| text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n");
+    let mut out =
+        String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Hearth//Rituals//EN\r\nCALSCALE:GREGORIAN\r\n");
+    for gathering in &ritual.upcoming {
+        let o = &gathering.occurrence;
+        let start = o.starts_at.to_utc();
+        let end = start + chrono::Duration::minutes(i64::from(ritual.draft.minutes));
+        out.push_str("BEGIN:VEVENT\r\n");
+        out.push_str(&format!("UID:{}-{}@hearth\r\n", ritual.id, o.key));
+        out.push_str(&format!("DTSTAMP:{stamp}\r\n"));
+        out.push_str(&format!("DTSTART:{}\r\n", start.format("%Y%m%dT%H%M%SZ")));
+        out.push_str(&format!("DTEND:{}\r\n", end.format("%Y%m%dT%H%M%SZ")));
+        out.push_str(&format!("SUMMARY:{}\r\n", escape(&ritual.draft.name)));
+        if !ritual.draft.place.is_empty() {
+            out.push_str(&format!("LOCATION:{}\r\n", escape(&ritual.draft.place)));
+        }
+        if o.cancelled {
+            out.push_str("STATUS:CANCELLED\r\n");
+        }
+        out.push_str("END:VEVENT\r\n");
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}

@@ -1,0 +1,146 @@
+//! Rituals: RSVPs per gathering or for the series, moving and cancelling one gathering, the
+//! calendar, and offline answers from several laptops merging.
+
+use hearth::convene::cadence::Cadence;
+use hearth::convene::rituals::{self, Answer, Ritual, RitualDraft};
+use hearth::people::members::{self, MemberDraft};
+use hearth::sync;
+use hearth::Library;
+
+use crate::support::{create, Scratch};
+use crate::sync::join;
+
+fn dinner() -> RitualDraft {
+    RitualDraft {
+        name: "Monthly dinner".into(),
+        why: "We eat together and **talk shop**.".into(),
+        origin: "Started by Ana after the 2019 conference.".into(),
+        customs: vec!["The first toast is for the newest member".into()],
+        place: "Ana's kitchen".into(),
+        zone: "Europe/Paris".into(),
+        cadence: Cadence::MonthlyOnWeekday { week: hearth::convene::cadence::WeekOfMonth::Last, weekday: 5 },
+        starts: "2020-01-01".into(),
+        at: "19:00".into(),
+        minutes: 180,
+    }
+}
+
+fn mine(ritual: &Ritual) -> Vec<Option<Answer>> {
+    ritual.upcoming.iter().map(|g| g.my_answer).collect()
+}
+
+fn circle(scratch: &Scratch) -> Library {
+    let mut library = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut library, MemberDraft::named("Lea")).unwrap();
+    library
+}
+
+/// "This and all following" answers every later gathering; one gathering answered alone
+/// changes only that one; a later answer for the series wins again where it applies.
+#[test]
+fn an_answer_for_one_gathering_never_changes_the_series_and_the_latest_answer_wins() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let ritual = rituals::create(&mut library, dinner()).unwrap();
+    assert_eq!(ritual.upcoming.len(), rituals::AHEAD);
+    assert!(ritual.why_html.contains("<strong>talk shop</strong>"));
+    let keys: Vec<String> = ritual.upcoming.iter().map(|g| g.occurrence.key.clone()).collect();
+
+    let third = rituals::rsvp(&mut library, &ritual.id, &keys[2], Answer::Maybe, false, 0, "").unwrap();
+    assert_eq!(mine(&third)[..4], [None, None, Some(Answer::Maybe), None], "one gathering, not the series");
+
+    let series = rituals::rsvp(&mut library, &ritual.id, &keys[1], Answer::Going, true, 1, "").unwrap();
+    assert_eq!(
+        mine(&series)[..4],
+        [None, Some(Answer::Going), Some(Answer::Going), Some(Answer::Going)],
+        "the later series answer wins"
+    );
+    assert!(series.upcoming[3].my_answer_from_series);
+    assert_eq!((series.upcoming[3].going, series.upcoming[3].guests), (1, 1), "counts, with guests");
+
+    let one = rituals::rsvp(&mut library, &ritual.id, &keys[4], Answer::NotGoing, false, 0, "away").unwrap();
+    assert_eq!(
+        mine(&one)[3..6],
+        [Some(Answer::Going), Some(Answer::NotGoing), Some(Answer::Going)],
+        "changing one gathering leaves the others going"
+    );
+    assert_eq!(one.upcoming[4].going, 0);
+}
+
+#[test]
+fn one_gathering_is_moved_or_cancelled_alone_and_the_calendar_says_so() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let ritual = rituals::create(&mut library, dinner()).unwrap();
+    let (first, second) = (ritual.upcoming[0].occurrence.key.clone(), ritual.upcoming[1].occurrence.key.clone());
+    let moved_to = format!("{}T20:30", &second[..10]);
+    let changed = rituals::change_occurrence(&mut library, &ritual.id, &first, None, true).unwrap();
+    let changed = rituals::change_occurrence(&mut library, &changed.id, &second, Some(&moved_to), false).unwrap();
+    assert!(changed.upcoming[0].occurrence.cancelled && changed.upcoming[0].occurrence.key == first);
+    assert!(changed.upcoming[1].occurrence.moved && changed.upcoming[1].occurrence.local == moved_to);
+    assert_eq!(changed.upcoming[2].occurrence.key, ritual.upcoming[2].occurrence.key, "the others keep their days");
+    let ics = rituals::to_ics(&changed, library.now());
+    assert!(ics.contains(&format!("UID:{}-{first}@hearth", ritual.id)), "a stable UID per gathering");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), rituals::AHEAD);
+    assert_eq!(ics.matches("STATUS:CANCELLED").count(), 1);
+    for bad in [Cadence::EveryWeeks { weeks: 6, weekday: 2 }, Cadence::Weekly { weekday: 0 }] {
+        let draft = RitualDraft { cadence: bad, ..dinner() };
+        assert!(matches!(rituals::create(&mut library, draft), Err(hearth::Error::Invalid { .. })));
+    }
+    let draft = RitualDraft { zone: "Mars/Olympus".into(), ..dinner() };
+    assert!(matches!(rituals::create(&mut library, draft), Err(hearth::Error::Invalid { field: "zone", .. })));
+}
+
+/// Two members answer offline on their own laptops; after syncing in either order both laptops
+/// count the same. A member cannot move another's gathering, and a crafted RSVP for someone
+/// else is refused at merge as in the window.
+#[test]
+fn offline_answers_from_two_laptops_merge_and_nobody_answers_for_another() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("shared");
+    // Both laptops on the real clock, as joining makes Bo's.
+    let mut lea =
+        hearth::community::create(&scratch.path("lea"), hearth::community::CommunityDraft::new("Circle", "")).unwrap();
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    let ritual = rituals::create(&mut lea, dinner()).unwrap();
+    sync::sync_folder(&mut lea, &folder).unwrap();
+    let (mut bo, _) = join(&mut lea, "Bo", &scratch.path("bo"), &folder).unwrap();
+    sync::sync_folder(&mut lea, &folder).unwrap();
+    sync::sync_folder(&mut bo, &folder).unwrap();
+    let key = ritual.upcoming[0].occurrence.key.clone();
+
+    rituals::rsvp(&mut lea, &ritual.id, &key, Answer::Going, true, 0, "").unwrap();
+    rituals::rsvp(&mut bo, &ritual.id, &key, Answer::Going, false, 2, "bringing bread").unwrap();
+    let Err(hearth::Error::Forbidden { .. }) = rituals::change_occurrence(&mut bo, &ritual.id, &key, None, true) else {
+        panic!("a member cancelled a gathering of a ritual someone else started")
+    };
+    sync::sync_folder(&mut bo, &folder).unwrap();
+    sync::sync_folder(&mut lea, &folder).unwrap();
+    sync::sync_folder(&mut bo, &folder).unwrap();
+    let (at_lea, at_bo) = (rituals::get(&lea, &ritual.id).unwrap(), rituals::get(&bo, &ritual.id).unwrap());
+    assert_eq!((at_lea.upcoming[0].going, at_lea.upcoming[0].guests), (2, 2));
+    assert_eq!((at_bo.upcoming[0].going, at_bo.upcoming[0].guests), (2, 2));
+    assert_eq!((at_bo.upcoming[1].going, at_lea.upcoming[1].going), (1, 1), "Bo answered one gathering only");
+
+    // Bo's laptop writes an RSVP in Lea's name (a crafted write): refused at Lea's.
+    let lea_id = lea.me().unwrap().unwrap();
+    let forged = hearth::ids::derived(&["rsvps", &ritual.id, &lea_id, &key, "one"]);
+    crate::support::forge_row(
+        &bo,
+        "rsvps",
+        &forged,
+        &[
+            ("author", rusqlite::types::Value::Text(bo.me().unwrap().unwrap())),
+            ("created_at", rusqlite::types::Value::Integer(1)),
+            ("ritual_id", rusqlite::types::Value::Text(ritual.id.clone())),
+            ("member_id", rusqlite::types::Value::Text(lea_id.clone())),
+            ("occurrence_key", rusqlite::types::Value::Text(key.clone())),
+            ("scope", rusqlite::types::Value::Text("one".into())),
+            ("answer", rusqlite::types::Value::Text("not_going".into())),
+        ],
+    );
+    sync::sync_folder(&mut bo, &folder).unwrap();
+    let report = sync::sync_folder(&mut lea, &folder).unwrap();
+    assert!(report.rejected.iter().any(|r| r.contains("answers for another member")), "{report:?}");
+    assert_eq!(rituals::get(&lea, &ritual.id).unwrap().upcoming[0].my_answer, Some(Answer::Going));
+}
