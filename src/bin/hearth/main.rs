@@ -21,6 +21,7 @@ macro_rules! out {
 
 mod bench;
 mod community;
+mod convene;
 mod initiatives;
 mod memories;
 mod people;
@@ -47,6 +48,8 @@ pub enum Command {
     Stories(people::StoriesArgs),
     /// Initiatives members propose, support and drive.
     Initiatives(initiatives::InitiativesArgs),
+    /// Rituals and their gatherings: when they meet, RSVPs, the calendar.
+    Rituals(convene::RitualsArgs),
     /// Birthdays, join anniversaries and accomplishments.
     Celebrations(people::CelebrationsArgs),
     /// Import photos and videos (files or folders) into the gallery.
@@ -149,6 +152,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Members(args) => people::members(args),
         Command::Stories(args) => people::stories(args),
         Command::Initiatives(args) => initiatives::initiatives(args),
+        Command::Rituals(args) => convene::rituals(args),
         Command::Celebrations(args) => people::celebrations(args),
         Command::Import(args) => memories::import(args),
         Command::Media(args) => memories::media(args),

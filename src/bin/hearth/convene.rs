@@ -1,0 +1,216 @@
+//! `hearth` subcommands: Rituals.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use hearth::convene::cadence::{Cadence, WeekOfMonth};
+use hearth::convene::rituals::{self, Answer, Ritual, RitualDraft};
+use hearth::{Error, Library, Result};
+
+use crate::{print_json, shown};
+
+/// Rituals and their gatherings: when they meet, RSVPs, the calendar.
+#[derive(clap::Args)]
+pub struct RitualsArgs {
+    #[command(subcommand)]
+    pub command: RitualsCommand,
+}
+
+#[derive(Subcommand)]
+pub enum RitualsCommand {
+    /// Every ritual, the next gathering first.
+    List {
+        library: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One ritual and its next gatherings (with this laptop's member's answers and the counts).
+    Show {
+        library: PathBuf,
+        ritual: String,
+        #[arg(long)]
+        json: bool,
+        /// Print the next gatherings as iCalendar instead (stable UIDs, for calendar apps).
+        #[arg(long)]
+        ics: bool,
+    },
+    /// Start a ritual as this laptop's member.
+    Create {
+        library: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// `weekly:<weekday>`, `every-weeks:<2-4>:<weekday>`, `monthly-day:<1-31>`,
+        /// `monthly-weekday:<first|second|third|fourth|last>:<weekday>` or `yearly:<MM-DD>`;
+        /// weekdays 1 (Monday) to 7 (Sunday).
+        #[arg(long)]
+        cadence: String,
+        /// Local time it begins, HH:MM.
+        #[arg(long, default_value = "19:00")]
+        at: String,
+        /// IANA time zone, e.g. Europe/Paris.
+        #[arg(long)]
+        zone: String,
+        /// First date it may meet, YYYY-MM-DD.
+        #[arg(long)]
+        starts: String,
+        #[arg(long, default_value_t = 120)]
+        minutes: u32,
+        #[arg(long, default_value = "")]
+        why: String,
+        #[arg(long, default_value = "")]
+        place: String,
+        /// A custom ("the first toast is for the newest member"); repeat for more.
+        #[arg(long = "custom")]
+        customs: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer for one gathering (named by its date key), or with --following for it and all later.
+    Rsvp {
+        library: PathBuf,
+        ritual: String,
+        occurrence: String,
+        /// going, maybe or not-going.
+        answer: String,
+        #[arg(long)]
+        following: bool,
+        #[arg(long, default_value_t = 0)]
+        guests: u32,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Move one gathering (--to YYYY-MM-DDTHH:MM), cancel it (--cancel) or put it back.
+    Occurrence {
+        library: PathBuf,
+        ritual: String,
+        occurrence: String,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        cancel: bool,
+    },
+}
+
+pub fn rituals(RitualsArgs { command }: RitualsArgs) -> Result<()> {
+    match command {
+        RitualsCommand::List { library, json } => {
+            let lib = Library::open(&library)?;
+            let all = rituals::list(&lib)?;
+            if json {
+                print_json(&all);
+            } else {
+                for ritual in all {
+                    let next = ritual.upcoming.iter().find(|g| !g.occurrence.cancelled);
+                    let when = next.map_or("no gathering ahead".to_owned(), |g| g.occurrence.local.replace('T', " "));
+                    out!("{:<32} next: {:<18} {}", shown(&ritual.draft.name), when, ritual.id);
+                }
+            }
+        }
+        RitualsCommand::Show { library, ritual, json, ics } => {
+            let lib = Library::open(&library)?;
+            let ritual = rituals::get(&lib, &ritual)?;
+            if ics {
+                crate::write_text(&rituals::to_ics(&ritual, lib.now()));
+            } else if json {
+                print_json(&ritual);
+            } else {
+                print_ritual(&ritual);
+            }
+        }
+        RitualsCommand::Create { library, name, cadence, at, zone, starts, minutes, why, place, customs, json } => {
+            let mut lib = Library::open(&library)?;
+            let draft = RitualDraft {
+                name,
+                why,
+                origin: String::new(),
+                customs,
+                place,
+                zone,
+                cadence: parse_cadence(&cadence)?,
+                starts,
+                at,
+                minutes,
+            };
+            let ritual = rituals::create(&mut lib, draft)?;
+            if json {
+                print_json(&ritual);
+            } else {
+                print_ritual(&ritual);
+            }
+        }
+        RitualsCommand::Rsvp { library, ritual, occurrence, answer, following, guests, note } => {
+            let mut lib = Library::open(&library)?;
+            let answer = match answer.as_str() {
+                "going" => Answer::Going,
+                "maybe" => Answer::Maybe,
+                "not-going" | "not_going" => Answer::NotGoing,
+                other => return Err(Error::invalid("answer", format!("{other:?}: answer going, maybe or not-going"))),
+            };
+            let ritual = rituals::rsvp(&mut lib, &ritual, &occurrence, answer, following, guests, &note)?;
+            print_ritual(&ritual);
+        }
+        RitualsCommand::Occurrence { library, ritual, occurrence, to, cancel } => {
+            let mut lib = Library::open(&library)?;
+            let ritual = rituals::change_occurrence(&mut lib, &ritual, &occurrence, to.as_deref(), cancel)?;
+            print_ritual(&ritual);
+        }
+    }
+    Ok(())
+}
+
+fn print_ritual(ritual: &Ritual) {
+    out!("{}  ({})", shown(&ritual.draft.name), ritual.id);
+    for gathering in &ritual.upcoming {
+        let o = &gathering.occurrence;
+        let state = match (o.cancelled, o.moved) {
+            (true, _) => " (cancelled)",
+            (false, true) => " (moved)",
+            _ => "",
+        };
+        let mine = match gathering.my_answer {
+            Some(Answer::Going) => "you: going",
+            Some(Answer::Maybe) => "you: maybe",
+            Some(Answer::NotGoing) => "you: not going",
+            None => "",
+        };
+        out!(
+            "  {}  {}{}{state}  {} going (+{} guests), {} maybe  {mine}",
+            o.key,
+            o.local.replace('T', " "),
+            o.offset,
+            gathering.going,
+            gathering.guests,
+            gathering.maybe
+        );
+    }
+}
+
+/// The CLI's short form of a cadence (see `Create --cadence`).
+fn parse_cadence(text: &str) -> Result<Cadence> {
+    let bad = || Error::invalid("cadence", format!("{text:?}: see `hearth rituals create --help` for the forms"));
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    let number = |part: Option<&&str>| part.and_then(|p| p.parse::<u8>().ok()).ok_or_else(bad);
+    let cadence = match parts.first().copied() {
+        Some("weekly") => Cadence::Weekly { weekday: number(parts.get(1))? },
+        Some("every-weeks") => Cadence::EveryWeeks { weeks: number(parts.get(1))?, weekday: number(parts.get(2))? },
+        Some("monthly-day") => Cadence::MonthlyOnDay { day: number(parts.get(1))? },
+        Some("monthly-weekday") => {
+            let week = match parts.get(1).copied() {
+                Some("first") => WeekOfMonth::First,
+                Some("second") => WeekOfMonth::Second,
+                Some("third") => WeekOfMonth::Third,
+                Some("fourth") => WeekOfMonth::Fourth,
+                Some("last") => WeekOfMonth::Last,
+                _ => return Err(bad()),
+            };
+            Cadence::MonthlyOnWeekday { week, weekday: number(parts.get(2))? }
+        }
+        Some("yearly") => {
+            let (month, day) = parts.get(1).and_then(|d| d.split_once('-')).ok_or_else(bad)?;
+            Cadence::Yearly { month: month.parse().map_err(|_| bad())?, day: day.parse().map_err(|_| bad())? }
+        }
+        _ => return Err(bad()),
+    };
+    cadence.validated()
+}
