@@ -11,6 +11,7 @@ pub mod library;
 pub mod media;
 pub mod members;
 pub mod moments;
+pub mod rituals;
 pub mod settings;
 pub mod stories;
 pub mod sync;

@@ -23,6 +23,18 @@ export const commands = {
 	 *  cancelled), granted for this run.
 	 */
 	chooseSavePath: (title: string, defaultName: string, filters: FileFilter[]) => typedError<string | null, CommandError>(__TAURI_INVOKE("choose_save_path", { title, defaultName, filters })),
+	/**  Every ritual, the next gathering first. */
+	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
+	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
+	createRitual: (draft: RitualDraft) => typedError<Ritual, CommandError>(__TAURI_INVOKE("create_ritual", { draft })),
+	updateRitual: (id: string, draft: RitualDraft) => typedError<Ritual, CommandError>(__TAURI_INVOKE("update_ritual", { id, draft })),
+	deleteRitual: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_ritual", { id })),
+	/**  Answers for one gathering, or (`following`) for it and every later one. */
+	answerGathering: (id: string, key: string, answer: Answer, following: boolean, guests: number, note: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("answer_gathering", { id, key, answer, following, guests, note })),
+	/**  Moves one gathering (`to`: local `YYYY-MM-DDTHH:MM`), cancels it, or puts it back. */
+	changeGathering: (id: string, key: string, to: string | null, cancelled: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("change_gathering", { id, key, to, cancelled })),
+	/**  Writes the next gatherings as an `.ics` file where the person chose to save it. */
+	exportRitualIcs: (id: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_ritual_ics", { id, path })),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -200,6 +212,9 @@ export type Album = {
 	author: string,
 };
 
+/**  An answer to an invitation to gather. */
+export type Answer = "going" | "maybe" | "notGoing";
+
 /**  What an automatic sync came to, sent to the window as a `sync-finished` event. */
 export type AutoSyncOutcome = {
 	report: SyncReport | null,
@@ -215,6 +230,22 @@ export type Board = {
 	occasion: Occasion,
 	messages: Message[],
 };
+
+/**
+ *  How often a ritual meets (the closed set of the issue: Meetup's and RFC 5545's common
+ *  cases, without the rules people never use).
+ */
+export type Cadence = 
+/**  Every week on a weekday (ISO 8601: 1 is Monday, 7 Sunday). */
+{ kind: "weekly"; weekday: number } | 
+/**  Every 2, 3 or 4 weeks on a weekday, counted from the first occurrence. */
+{ kind: "everyWeeks"; weeks: number; weekday: number } | 
+/**  Each month on day 1–31; a month without that day meets on its last day. */
+{ kind: "monthlyOnDay"; day: number } | 
+/**  Each month on its first … fourth or last given weekday ("the last Friday"). */
+{ kind: "monthlyOnWeekday"; week: WeekOfMonth; weekday: number } | 
+/**  Each year on a month and day; 29 February meets on 28 February in other years. */
+{ kind: "yearly"; month: number; day: number };
 
 /**  What the reader at this laptop may do in this library. */
 export type Can = {
@@ -394,6 +425,20 @@ export type GalleryCounts = {
 	/**  Open hide requests (leads only; 0 for others). */
 	hideRequests: number,
 };
+
+/**  One gathering as a member sees it. */
+export type Gathering = {
+	/**
+	 *  This member's answer (None: not answered), and whether it comes from a "this and all
+	 *  following" answer.
+	 */
+	myAnswer: Answer | null,
+	myAnswerFromSeries: boolean,
+	/**  Counts, never names: members going (and the guests they bring), maybe. */
+	going: number,
+	guests: number,
+	maybe: number,
+} & Occurrence;
 
 export type HideRequest = {
 	id: string,
@@ -737,6 +782,20 @@ export type Occasion = {
 
 export type OccasionKind = "birthday" | "anniversary" | "accomplishment";
 
+/**  One meeting as projected. */
+export type Occurrence = {
+	/**  The local date the cadence gives it, `YYYY-MM-DD`: its name for RSVPs and calendars. */
+	key: string,
+	/**  When it begins, UTC. */
+	startsAt: number,
+	/**  When it begins in the ritual's zone, `YYYY-MM-DDTHH:MM` (what people read). */
+	local: string,
+	/**  The zone's offset then ('+02:00'). */
+	offset: string,
+	moved: boolean,
+	cancelled: boolean,
+};
+
 /**  Moments from past years on today's date, and highlights taken on it. */
 export type OnThisDay = {
 	moments: YearsAgo<Moment>[],
@@ -833,6 +892,39 @@ export type Revision = {
 	/**  What stands now. */
 	current: string,
 	keptAt: number,
+};
+
+/**  A ritual with its next gatherings. */
+export type Ritual = {
+	id: string,
+	author: string,
+	/**  Rendered from `why` and `origin` (sanitised Markdown). */
+	whyHtml: string,
+	originHtml: string,
+	upcoming: Gathering[],
+	/**  Whether this member may change it, move or cancel a gathering (its starter, a lead). */
+	canEdit: boolean,
+} & RitualDraft;
+
+/**  What a person fills in to start (or change) a ritual. */
+export type RitualDraft = {
+	name: string,
+	/**  Why we do it (Markdown). */
+	why: string,
+	/**  How it began (Markdown). */
+	origin: string,
+	/**  "The first toast is for the newest member", one a line. */
+	customs: string[],
+	place: string,
+	/**  IANA time zone, e.g. "Europe/Paris". */
+	zone: string,
+	cadence: Cadence,
+	/**  First date it may meet, `YYYY-MM-DD`. */
+	starts: string,
+	/**  Local time it begins, `HH:MM`. */
+	at: string,
+	/**  How long it lasts, in minutes (5 to 1440). */
+	minutes: number,
 };
 
 export type Role = "lead" | "member" | "newcomer" | "alumni";
@@ -1108,6 +1200,9 @@ export type Update = {
 
 /**  Who may see a profile field. */
 export type Visibility = "community" | "leads" | "onlyMe";
+
+/**  Which week of the month, for "the k-th or last weekday". */
+export type WeekOfMonth = "first" | "second" | "third" | "fourth" | "last";
 
 export type YearsAgo<T> = {
 	years: number,

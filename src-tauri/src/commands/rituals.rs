@@ -1,0 +1,76 @@
+use hearth::convene::rituals::{self, Answer, Ritual, RitualDraft};
+use tauri::State;
+
+use crate::chosen::Chosen;
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// Every ritual, the next gathering first.
+#[tauri::command]
+#[specta::specta]
+pub fn list_rituals(state: State<AppState>) -> CommandResult<Vec<Ritual>> {
+    state.with_library(|library| rituals::list(library))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_ritual(state: State<AppState>, id: String) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::get(library, &id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn create_ritual(state: State<AppState>, draft: RitualDraft) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::create(library, draft))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn update_ritual(state: State<AppState>, id: String, draft: RitualDraft) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::update(library, &id, draft))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn delete_ritual(state: State<AppState>, id: String) -> CommandResult<()> {
+    state.with_library(|library| rituals::delete(library, &id))
+}
+
+/// Answers for one gathering, or (`following`) for it and every later one.
+#[tauri::command]
+#[specta::specta]
+pub fn answer_gathering(
+    state: State<AppState>,
+    id: String,
+    key: String,
+    answer: Answer,
+    following: bool,
+    guests: u32,
+    note: String,
+) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::rsvp(library, &id, &key, answer, following, guests, &note))
+}
+
+/// Moves one gathering (`to`: local `YYYY-MM-DDTHH:MM`), cancels it, or puts it back.
+#[tauri::command]
+#[specta::specta]
+pub fn change_gathering(
+    state: State<AppState>,
+    id: String,
+    key: String,
+    to: Option<String>,
+    cancelled: bool,
+) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::change_occurrence(library, &id, &key, to.as_deref(), cancelled))
+}
+
+/// Writes the next gatherings as an `.ics` file where the person chose to save it.
+#[tauri::command]
+#[specta::specta]
+pub fn export_ritual_ics(state: State<AppState>, chosen: State<Chosen>, id: String, path: String) -> CommandResult<()> {
+    let path = chosen.check_write(&path)?;
+    state.with_library(|library| {
+        let ics = rituals::to_ics(&rituals::get(library, &id)?, library.now());
+        std::fs::write(&path, ics).map_err(|source| hearth::Error::Io { path: path.clone(), source })
+    })
+}

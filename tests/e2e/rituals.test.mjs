@@ -1,0 +1,62 @@
+// Rituals in the real window: start one, answer "this and all following", then change one
+// gathering to "not going" and see the others stay going; cancel a gathering as its starter.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { button, byLabel, hearth, launch, navigate, scratch, screenshot, waitForText } from "./harness.mjs";
+
+/** Each gathering's pressed answer, in order. */
+async function answers(browser) {
+  return browser.execute(() =>
+    [...document.querySelectorAll("li.gathering")].map((item) => item.querySelector('[role="group"] button[aria-pressed="true"]')?.textContent?.trim() ?? ""),
+  );
+}
+
+test("a member answers for all following gatherings, then changes one to not going", async () => {
+  const dirs = scratch();
+  hearth("demo", dirs.library);
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Rituals");
+    await (await button(browser, "Start a ritual")).click();
+    await (await byLabel(browser, "Name")).setValue("Monthly dinner");
+    await (await byLabel(browser, "Why we do it")).setValue("We eat together and say what we **learned** this month.");
+    await (await byLabel(browser, "Time zone")).clearValue();
+    await (await byLabel(browser, "Time zone")).setValue("Europe/Paris");
+    await waitForText(browser, "The last Friday of each month, at 19:00 (Europe/Paris).");
+    await (await button(browser, "Start it")).click();
+    await waitForText(browser, "Next gatherings");
+    await waitForText(browser, "Why we do it");
+
+    await (await browser.$("label.following input")).click();
+    await (await (await browser.$$("li.gathering"))[0].$("button=Going")).click();
+    await browser.waitUntil(async () => (await answers(browser)).every((a) => a === "Going"), {
+      timeoutMsg: "answering for all following did not mark every gathering going",
+    });
+    await waitForText(browser, "from your answer for all following");
+
+    // One gathering alone: the third becomes "not going", the others stay going.
+    await (await browser.$("label.following input")).click();
+    const third = (await browser.$$("li.gathering"))[2];
+    await (await third.$("button*=Not going")).click();
+    await browser.waitUntil(async () => (await answers(browser))[2] === "Not going", { timeoutMsg: "the third did not change" });
+    const after = await answers(browser);
+    assert.deepEqual(after.slice(0, 5), ["Going", "Going", "Not going", "Going", "Going"], "only that gathering changed");
+
+    // As its starter: cancel the second gathering; it stays listed, marked, without answers.
+    const second = (await browser.$$("li.gathering"))[1];
+    await (await second.$("button*=Cancel this gathering")).click();
+    await browser.waitUntil(async () => (await (await browser.$$("li.gathering"))[1].getText()).includes("Cancelled"), {
+      timeoutMsg: "the gathering was not marked cancelled",
+    });
+    await (await browser.$("h1")).scrollIntoView();
+    await screenshot(browser, "ritual-answers");
+
+    await (await button(browser, "All rituals")).click();
+    await waitForText(browser, "The last Friday of each month");
+    await waitForText(browser, "you: going");
+    await screenshot(browser, "rituals-list");
+  } finally {
+    await app.close();
+  }
+});
