@@ -7,7 +7,7 @@ const sections = [
   ["People", "People", "Amara Okafor"],
   ["Memories", "Memories", "photos"],
   ["Initiatives", "Initiatives", "Falls clinic in the community hall"],
-  ["Rituals & artefacts", "Rituals & artefacts", "The things that make you, you"],
+  ["Rituals & artefacts", "Rituals", "Start small: one ritual"],
   ["Community pulse", "Community pulse", "Identification"],
   ["Settings", "Settings", "Library version"],
   ["Home", "Riverside Care Learning Circle", "People to get to know"],
