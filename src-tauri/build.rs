@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "answer_gathering",
     "change_gathering",
     "export_ritual_ics",
+    "mix_tables",
     "update_community",
     "update_dimension",
     "list_members",

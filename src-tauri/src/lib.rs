@@ -38,6 +38,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::rituals::answer_gathering,
             commands::rituals::change_gathering,
             commands::rituals::export_ritual_ics,
+            commands::rituals::mix_tables,
             commands::community::update_community,
             commands::community::update_dimension,
             commands::members::list_members,

@@ -313,32 +313,9 @@ fn answers_for<'a>(all: &'a [Stored], key: &str) -> std::collections::HashMap<&'
     chosen
 }
 
-/// A ritual with its next [`AHEAD`] gatherings as the member at this laptop sees them.
-pub fn get(library: &Library, id: &str) -> Result<Ritual> {
-    let viewer = Viewer::me(library)?;
-    let conn = library.conn();
-    let (author, draft) = read_draft(conn, id)?;
-    let exceptions: Vec<(String, Exception)> = conn
-        .prepare(
-            "SELECT occurrence_key, moved_to, cancelled FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0",
-        )?
-        .query_map([id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))?
-        .filter_map(|row| row.ok())
-        .filter_map(|(key, moved, cancelled)| match (cancelled, moved.as_str()) {
-            (1, _) => Some((key, Exception::Cancelled)),
-            (_, "") => None,
-            (_, moved) => chrono::NaiveDateTime::parse_from_str(moved, "%Y-%m-%dT%H:%M")
-                .ok()
-                .map(|to| (key, Exception::Moved(to))),
-        })
-        .collect();
-    // Started today or earlier: today's gathering still shows until it is over.
-    let since = Millis(library.now().0 - i64::from(draft.minutes) * 60_000);
-    let occurrences = match draft.schedule() {
-        Ok(schedule) => schedule.project(since, AHEAD, &exceptions),
-        Err(_) => Vec::new(),
-    };
-    let stored: Vec<Stored> = conn
+/// Every answer given for a ritual by a member still in the community.
+fn load_answers(conn: &Connection, id: &str) -> Result<Vec<Stored>> {
+    Ok(conn
         .prepare(
             "SELECT member_id, occurrence_key, scope, answer, guests, updated_at, id FROM rsvps
              WHERE ritual_id = ?1 AND deleted = 0 AND member_id IN (SELECT id FROM members WHERE deleted = 0)",
@@ -365,7 +342,35 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
                 at: (at, row),
             })
         })
+        .collect())
+}
+
+/// A ritual with its next [`AHEAD`] gatherings as the member at this laptop sees them.
+pub fn get(library: &Library, id: &str) -> Result<Ritual> {
+    let viewer = Viewer::me(library)?;
+    let conn = library.conn();
+    let (author, draft) = read_draft(conn, id)?;
+    let exceptions: Vec<(String, Exception)> = conn
+        .prepare(
+            "SELECT occurrence_key, moved_to, cancelled FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0",
+        )?
+        .query_map([id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))?
+        .filter_map(|row| row.ok())
+        .filter_map(|(key, moved, cancelled)| match (cancelled, moved.as_str()) {
+            (1, _) => Some((key, Exception::Cancelled)),
+            (_, "") => None,
+            (_, moved) => chrono::NaiveDateTime::parse_from_str(moved, "%Y-%m-%dT%H:%M")
+                .ok()
+                .map(|to| (key, Exception::Moved(to))),
+        })
         .collect();
+    // Started today or earlier: today's gathering still shows until it is over.
+    let since = Millis(library.now().0 - i64::from(draft.minutes) * 60_000);
+    let occurrences = match draft.schedule() {
+        Ok(schedule) => schedule.project(since, AHEAD, &exceptions),
+        Err(_) => Vec::new(),
+    };
+    let stored = load_answers(conn, id)?;
     let me = viewer.member_id.clone().unwrap_or_default();
     let upcoming = occurrences
         .into_iter()
@@ -447,4 +452,85 @@ pub fn to_ics(ritual: &Ritual, now: Millis) -> String {
     }
     out.push_str("END:VCALENDAR\r\n");
     out
+}
+
+/// One table of a gathering, with its people's names.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TableOfPeople {
+    pub people: Vec<crate::people::members::Person>,
+    pub reasons: Vec<String>,
+}
+
+/// The tables of a gathering as mixed, with the pairs who meet someone new.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TablePlan {
+    pub tables: Vec<TableOfPeople>,
+    pub new_pairs: u32,
+    pub pairs: u32,
+}
+
+/// Mixes the tables of a gathering (its starter or a lead) from the members going, at tables
+/// of `size` (2 to 20): see `convene::tables`. Who has met whom is what "people to get to know"
+/// reads (story responses and reactions, celebration messages, either way). `seed` gives
+/// another good seating ("Mix again").
+pub fn mix_tables(library: &Library, id: &str, key: &str, size: u32, seed: u64) -> Result<TablePlan> {
+    use crate::convene::tables::{mix, Guest, Met};
+    let ritual = get(library, id)?;
+    if !ritual.can_edit {
+        return Err(Error::Forbidden {
+            action: "mix the tables",
+            reason: "who started the ritual and the leads may".into(),
+        });
+    }
+    if !(2..=20).contains(&size) {
+        return Err(invalid("size", "tables seat 2 to 20"));
+    }
+    let conn = library.conn();
+    let answers = load_answers(conn, id)?;
+    let going: std::collections::HashSet<&str> = answers_for(&answers, key)
+        .into_iter()
+        .filter(|(_, a)| a.answer == Answer::Going)
+        .map(|(member, _)| member)
+        .collect();
+    let viewer = Viewer::me(library)?;
+    let today = library.today();
+    let guests: Vec<Guest> = crate::people::members::list(conn, &viewer)?
+        .into_iter()
+        .filter(|m| going.contains(m.id.as_str()))
+        .map(|m| Guest {
+            years: chrono::NaiveDate::parse_from_str(&m.joined_on, "%Y-%m-%d")
+                .map(|joined| (today - joined).num_days().max(0) as u32 / 365)
+                .unwrap_or(0),
+            newcomer: m.role == crate::people::members::Role::Newcomer,
+            profession: m.profession.clone().unwrap_or_default(),
+            name: m.display_name.clone(),
+            id: m.id,
+        })
+        .collect();
+    let mut met = Met::default();
+    for guest in &guests {
+        for other in crate::people::meet::interacted_with(conn, &guest.id)? {
+            met.insert(&guest.id, &other);
+        }
+    }
+    let seating = mix(&guests, size as usize, &met, seed);
+    let name = |member: &str| guests.iter().find(|g| g.id == member).map(|g| g.name.clone()).unwrap_or_default();
+    Ok(TablePlan {
+        tables: seating
+            .tables
+            .into_iter()
+            .map(|table| TableOfPeople {
+                people: table
+                    .guests
+                    .iter()
+                    .map(|member| crate::people::members::Person { id: member.clone(), display_name: name(member) })
+                    .collect(),
+                reasons: table.reasons,
+            })
+            .collect(),
+        new_pairs: seating.new_pairs,
+        pairs: seating.pairs,
+    })
 }

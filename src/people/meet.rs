@@ -19,7 +19,7 @@ pub struct Suggestion {
 }
 
 /// Who `me` has interacted with through stories and celebrations, either way.
-fn interacted_with(conn: &Connection, me: &str) -> Result<BTreeSet<String>> {
+pub fn interacted_with(conn: &Connection, me: &str) -> Result<BTreeSet<String>> {
     let sql = "
         SELECT s.author FROM story_responses r JOIN stories s ON s.id = r.story_id
          WHERE r.author = ?1 AND r.deleted = 0

@@ -52,6 +52,16 @@ test("a member answers for all following gatherings, then changes one to not goi
     await (await browser.$("h1")).scrollIntoView();
     await screenshot(browser, "ritual-answers");
 
+    // The tables of the first gathering, from those going (here only Amara so far).
+    const first = (await browser.$$("li.gathering"))[0];
+    await (await first.$("button*=Tables")).click();
+    await (await first.$("button*=Mix the tables")).click();
+    await browser.waitUntil(async () => (await first.getText()).includes("Table 1"), { timeoutMsg: "no table was mixed" });
+    const card = await first.$(".table-card");
+    assert.match(await card.getText(), /Amara Okafor/, "who is going sits at a table");
+    await card.scrollIntoView({ block: "center" });
+    await screenshot(browser, "ritual-tables");
+
     await (await button(browser, "All rituals")).click();
     await waitForText(browser, "The last Friday of each month");
     await waitForText(browser, "you: going");

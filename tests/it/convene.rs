@@ -144,3 +144,51 @@ fn offline_answers_from_two_laptops_merge_and_nobody_answers_for_another() {
     assert!(report.rejected.iter().any(|r| r.contains("answers for another member")), "{report:?}");
     assert_eq!(rituals::get(&lea, &ritual.id).unwrap().upcoming[0].my_answer, Some(Answer::Going));
 }
+
+/// A lead mixes the tables of a gathering from the members going: everyone going is seated
+/// once, at even tables, each newcomer with regulars; members who are not going are not; only
+/// the ritual's starter and the leads may mix.
+#[test]
+fn the_tables_of_a_gathering_seat_everyone_going_and_newcomers_with_regulars() {
+    use hearth::people::members::Role;
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let ritual = rituals::create(&mut library, dinner()).unwrap();
+    let key = ritual.upcoming[0].occurrence.key.clone();
+    let lea = library.me().unwrap().unwrap();
+    rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0, "").unwrap();
+    let mut going = vec![lea.clone()];
+    let others: Vec<String> = (0..13)
+        .map(|i| {
+            let role = if i < 3 { Role::Newcomer } else { Role::Member };
+            let draft = MemberDraft { role: Some(role), ..MemberDraft::named(&format!("Member {i}")) };
+            members::create_member(&mut library, draft).unwrap().id
+        })
+        .collect();
+    let newcomers: Vec<String> = others[..3].to_vec();
+    for (i, id) in others.into_iter().enumerate() {
+        members::choose_me(&library, &id).unwrap();
+        let answer = if i == 12 { Answer::NotGoing } else { Answer::Going };
+        rituals::rsvp(&mut library, &ritual.id, &key, answer, i % 2 == 0, 0, "").unwrap();
+        if answer == Answer::Going {
+            going.push(id);
+        }
+    }
+    let Err(hearth::Error::Forbidden { .. }) = rituals::mix_tables(&library, &ritual.id, &key, 4, 1) else {
+        panic!("a member who did not start the ritual mixed its tables")
+    };
+    members::choose_me(&library, &lea).unwrap();
+    let plan = rituals::mix_tables(&library, &ritual.id, &key, 4, 1).unwrap();
+    let mut seated: Vec<String> = plan.tables.iter().flat_map(|t| t.people.iter().map(|p| p.id.clone())).collect();
+    seated.sort();
+    going.sort();
+    assert_eq!(seated, going, "the 13 going are seated once; the one not going is not");
+    let mut sizes: Vec<usize> = plan.tables.iter().map(|t| t.people.len()).collect();
+    sizes.sort_unstable();
+    assert_eq!(sizes, [3, 3, 3, 4]);
+    for table in &plan.tables {
+        let new_here = table.people.iter().filter(|p| newcomers.contains(&p.id)).count();
+        assert!(new_here <= 1 && new_here < table.people.len(), "newcomers spread, each with regulars: {table:?}");
+        assert!(!table.reasons.is_empty());
+    }
+}

@@ -1,4 +1,4 @@
-use hearth::convene::rituals::{self, Answer, Ritual, RitualDraft};
+use hearth::convene::rituals::{self, Answer, Ritual, RitualDraft, TablePlan};
 use tauri::State;
 
 use crate::chosen::Chosen;
@@ -73,4 +73,11 @@ pub fn export_ritual_ics(state: State<AppState>, chosen: State<Chosen>, id: Stri
         let ics = rituals::to_ics(&rituals::get(library, &id)?, library.now());
         std::fs::write(&path, ics).map_err(|source| hearth::Error::Io { path: path.clone(), source })
     })
+}
+
+/// Mixes the tables of a gathering from the members going (its starter or a lead).
+#[tauri::command]
+#[specta::specta]
+pub fn mix_tables(state: State<AppState>, id: String, key: String, size: u32, seed: u32) -> CommandResult<TablePlan> {
+    state.with_library(|library| rituals::mix_tables(library, &id, &key, size, u64::from(seed)))
 }

@@ -35,6 +35,8 @@ export const commands = {
 	changeGathering: (id: string, key: string, to: string | null, cancelled: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("change_gathering", { id, key, to, cancelled })),
 	/**  Writes the next gatherings as an `.ics` file where the person chose to save it. */
 	exportRitualIcs: (id: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_ritual_ics", { id, path })),
+	/**  Mixes the tables of a gathering from the members going (its starter or a lead). */
+	mixTables: (id: string, key: string, size: number, seed: number) => typedError<TablePlan, CommandError>(__TAURI_INVOKE("mix_tables", { id, key, size, seed })),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -1144,6 +1146,19 @@ export type SyncStatus = {
 	 *  target is encrypted unless its lead chooses otherwise ([`new_community`]).
 	 */
 	newCommunity: boolean,
+};
+
+/**  One table of a gathering, with its people's names. */
+export type TableOfPeople = {
+	people: Person[],
+	reasons: string[],
+};
+
+/**  The tables of a gathering as mixed, with the pairs who meet someone new. */
+export type TablePlan = {
+	tables: TableOfPeople[],
+	newPairs: number,
+	pairs: number,
 };
 
 export type Tag = {
