@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "change_gathering",
     "export_ritual_ics",
     "mix_tables",
+    "offer_to_host",
+    "set_gathering_host",
     "update_community",
     "update_dimension",
     "list_members",

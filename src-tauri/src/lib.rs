@@ -39,6 +39,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::rituals::change_gathering,
             commands::rituals::export_ritual_ics,
             commands::rituals::mix_tables,
+            commands::rituals::offer_to_host,
+            commands::rituals::set_gathering_host,
             commands::community::update_community,
             commands::community::update_dimension,
             commands::members::list_members,

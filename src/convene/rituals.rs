@@ -13,6 +13,7 @@ use crate::clock::Millis;
 use crate::convene::cadence::{Cadence, Exception, Occurrence, Schedule};
 use crate::error::{Error, Result};
 use crate::ids;
+use crate::people::members::{person, Person};
 use crate::store::library::Library;
 use crate::text::validate_text;
 use crate::viewer::Viewer;
@@ -85,6 +86,21 @@ pub struct Gathering {
     pub going: u32,
     pub guests: u32,
     pub maybe: u32,
+    /// Who hosts it, when someone was named.
+    pub host: Option<Person>,
+}
+
+/// Who could host the next gathering without a host: the willing member who hosted least in
+/// the last 12 months (ties: longest since hosting, then by name), and a backup.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HostSuggestion {
+    /// The gathering it is for.
+    pub key: String,
+    pub host: Person,
+    pub backup: Option<Person>,
+    /// Why, in words ("hosted once in the last 12 months, in March").
+    pub reason: String,
 }
 
 /// A ritual with its next gatherings.
@@ -99,6 +115,11 @@ pub struct Ritual {
     pub why_html: String,
     pub origin_html: String,
     pub upcoming: Vec<Gathering>,
+    /// Members willing to host, by name.
+    pub hosts: Vec<Person>,
+    /// Whether this member offered to host.
+    pub i_host: bool,
+    pub suggested_host: Option<HostSuggestion>,
     /// Whether this member may change it, move or cancel a gathering (its starter, a lead).
     pub can_edit: bool,
 }
@@ -350,13 +371,17 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
     let viewer = Viewer::me(library)?;
     let conn = library.conn();
     let (author, draft) = read_draft(conn, id)?;
-    let exceptions: Vec<(String, Exception)> = conn
+    let decided: Vec<(String, String, i64, String)> = conn
         .prepare(
-            "SELECT occurrence_key, moved_to, cancelled FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0",
+            "SELECT occurrence_key, moved_to, cancelled, host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0",
         )?
-        .query_map([id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))?
-        .filter_map(|row| row.ok())
-        .filter_map(|(key, moved, cancelled)| match (cancelled, moved.as_str()) {
+        .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let hosted: std::collections::HashMap<String, String> =
+        decided.iter().filter(|d| !d.3.is_empty()).map(|d| (d.0.clone(), d.3.clone())).collect();
+    let exceptions: Vec<(String, Exception)> = decided
+        .into_iter()
+        .filter_map(|(key, moved, cancelled, _)| match (cancelled, moved.as_str()) {
             (1, _) => Some((key, Exception::Cancelled)),
             (_, "") => None,
             (_, moved) => chrono::NaiveDateTime::parse_from_str(moved, "%Y-%m-%dT%H:%M")
@@ -372,7 +397,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
     };
     let stored = load_answers(conn, id)?;
     let me = viewer.member_id.clone().unwrap_or_default();
-    let upcoming = occurrences
+    let upcoming: Vec<Gathering> = occurrences
         .into_iter()
         .map(|occurrence| {
             let answers = answers_for(&stored, &occurrence.key);
@@ -384,12 +409,28 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
                 going: count(Answer::Going),
                 guests: answers.values().filter(|a| a.answer == Answer::Going).map(|a| a.guests).sum(),
                 maybe: count(Answer::Maybe),
+                host: hosted.get(&occurrence.key).and_then(|member| person(conn, member).ok()),
                 occurrence,
             }
         })
         .collect();
+    let willing: Vec<String> = conn
+        .prepare(
+            "SELECT h.member_id FROM ritual_hosts h JOIN members m ON m.id = h.member_id
+             WHERE h.ritual_id = ?1 AND h.willing = 1 AND h.deleted = 0 AND m.deleted = 0 ORDER BY m.display_name",
+        )?
+        .query_map([id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let hosts = willing.iter().map(|member| person(conn, member)).collect::<Result<Vec<_>>>()?;
+    let suggested_host = upcoming
+        .iter()
+        .find(|g: &&Gathering| !g.occurrence.cancelled && g.host.is_none())
+        .and_then(|g| suggest_host(&hosts, &hosted, &g.occurrence.key));
     Ok(Ritual {
         id: id.to_owned(),
+        i_host: willing.contains(&me),
+        hosts,
+        suggested_host,
         can_edit: viewer.is_lead || (!me.is_empty() && author == me),
         author,
         why_html: crate::text::markdown::render(&draft.why),
@@ -533,4 +574,85 @@ pub fn mix_tables(library: &Library, id: &str, key: &str, size: u32, seed: u64) 
         new_pairs: seating.new_pairs,
         pairs: seating.pairs,
     })
+}
+
+/// The willing member who hosted least in the 12 months before `key` (ties: longest since
+/// hosting, never first; then by name), and the next as a backup.
+fn suggest_host(
+    willing: &[Person],
+    hosted: &std::collections::HashMap<String, String>,
+    key: &str,
+) -> Option<HostSuggestion> {
+    let year_before = chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").ok()? - chrono::Duration::days(365);
+    let year_before = year_before.format("%Y-%m-%d").to_string();
+    let mut ranked: Vec<(usize, String, &Person)> = willing
+        .iter()
+        .map(|p| {
+            let mine: Vec<&String> =
+                hosted.iter().filter(|(k, m)| **m == p.id && k.as_str() < key).map(|(k, _)| k).collect();
+            let recent = mine.iter().filter(|k| k.as_str() >= year_before.as_str()).count();
+            let last = mine.iter().max().map(|k| k.to_string()).unwrap_or_default();
+            (recent, last, p)
+        })
+        .collect();
+    ranked.sort_by(|a, b| (a.0, &a.1, &a.2.display_name).cmp(&(b.0, &b.1, &b.2.display_name)));
+    let (recent, last, host) = ranked.first()?.clone();
+    let reason = match (recent, last.as_str()) {
+        (_, "") => "has not hosted yet".to_owned(),
+        (0, last) => format!("last hosted on {last}, more than a year ago"),
+        (1, last) => format!("hosted once in the last 12 months, last on {last}"),
+        (n, last) => format!("hosted {n} times in the last 12 months, last on {last}"),
+    };
+    Some(HostSuggestion { key: key.to_owned(), host: host.clone(), backup: ranked.get(1).map(|r| r.2.clone()), reason })
+}
+
+/// Offers (or stops offering) to host a ritual's gatherings.
+pub fn offer_to_host(library: &mut Library, id: &str, willing: bool) -> Result<Ritual> {
+    let me = Viewer::me(library)?.member_id.ok_or(Error::NoIdentity)?;
+    get(library, id)?;
+    let row = ids::derived(&["ritual_hosts", id, &me]);
+    library.write(|w| {
+        w.apply(
+            "ritual_hosts",
+            &row,
+            &[
+                ("ritual_id", Value::Text(id.to_owned())),
+                ("member_id", Value::Text(me.clone())),
+                ("willing", Value::Integer(willing.into())),
+            ],
+        )
+    })?;
+    get(library, id)
+}
+
+/// Names the host of a gathering (its starter or a lead; a member willing to host), or, with
+/// None, leaves it without one; the host may step out of it themselves.
+pub fn set_host(library: &mut Library, id: &str, key: &str, host: Option<&str>) -> Result<Ritual> {
+    let me = Viewer::me(library)?.member_id.ok_or(Error::NoIdentity)?;
+    let ritual = get(library, id)?;
+    let current = ritual
+        .upcoming
+        .iter()
+        .find(|g| g.occurrence.key == key)
+        .ok_or_else(|| invalid("occurrence", "that gathering is not among the next ones"))?;
+    let stepping_out = host.is_none() && current.host.as_ref().is_some_and(|h| h.id == me);
+    if !(ritual.can_edit || stepping_out) {
+        return Err(Error::Forbidden {
+            action: "name a host",
+            reason: "who started the ritual and the leads may; a host may step out".into(),
+        });
+    }
+    if let Some(host) = host {
+        if !ritual.hosts.iter().any(|p| p.id == host) {
+            return Err(invalid("host", "only members who offered to host can be named"));
+        }
+    }
+    let row = ids::derived(&["ritual_occurrences", id, key]);
+    let mut columns = vec![("host_id", Value::Text(host.unwrap_or_default().to_owned()))];
+    if !stepping_out {
+        columns.push(("ritual_id", Value::Text(id.to_owned())));
+        columns.push(("occurrence_key", Value::Text(key.to_owned())));
+    }
+    library.write(|w| w.apply("ritual_occurrences", &row, &columns))?;
+    get(library, id)
 }

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0018_derived_hashes", include_str!("../../migrations/0018_derived_hashes.sql")),
     ("0019_sealing", include_str!("../../migrations/0019_sealing.sql")),
     ("0020_convene", include_str!("../../migrations/0020_convene.sql")),
+    ("0021_hosts", include_str!("../../migrations/0021_hosts.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -52,6 +52,15 @@ test("a member answers for all following gatherings, then changes one to not goi
     await (await browser.$("h1")).scrollIntoView();
     await screenshot(browser, "ritual-answers");
 
+    // Hosts: Amara offers, is suggested for the next gathering, and is asked to host it.
+    await (await button(browser, "I'd host")).click();
+    await waitForText(browser, "Willing to host: Amara Okafor.");
+    await waitForText(browser, "Suggested host for");
+    await (await button(browser, "Ask Amara Okafor to host")).click();
+    await browser.waitUntil(async () => (await (await browser.$$("li.gathering"))[0].getText()).includes("Host: Amara Okafor"), {
+      timeoutMsg: "the first gathering has no host",
+    });
+
     // The tables of the first gathering, from those going (here only Amara so far).
     const first = (await browser.$$("li.gathering"))[0];
     await (await first.$("button*=Tables")).click();
@@ -66,6 +75,11 @@ test("a member answers for all following gatherings, then changes one to not goi
     await waitForText(browser, "The last Friday of each month");
     await waitForText(browser, "you: going");
     await screenshot(browser, "rituals-list");
+
+    // Home shows the next gathering and the answer given.
+    await navigate(browser, "Home");
+    await waitForText(browser, "Next gathering");
+    await waitForText(browser, "You: going");
   } finally {
     await app.close();
   }

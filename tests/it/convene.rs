@@ -192,3 +192,69 @@ fn the_tables_of_a_gathering_seat_everyone_going_and_newcomers_with_regulars() {
         assert!(!table.reasons.is_empty());
     }
 }
+
+/// The suggested host is the willing member who hosted least in the last 12 months (ties:
+/// longest since hosting), with a backup; a named host may step out, a member may not name one.
+#[test]
+fn the_next_host_is_who_hosted_least_lately_and_a_host_may_step_out() {
+    use rusqlite::types::Value;
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let lea = library.me().unwrap().unwrap();
+    let ritual =
+        rituals::create(&mut library, RitualDraft { cadence: Cadence::Weekly { weekday: 5 }, ..dinner() }).unwrap();
+    let names = ["Ana", "Ben", "Cas"];
+    let ids: Vec<String> =
+        names.iter().map(|n| members::create_member(&mut library, MemberDraft::named(n)).unwrap().id).collect();
+    for id in &ids {
+        members::choose_me(&library, id).unwrap();
+        rituals::offer_to_host(&mut library, &ritual.id, true).unwrap();
+    }
+    members::choose_me(&library, &lea).unwrap();
+    // Past gatherings: Ana hosted twice, Ben once, Cas never.
+    let next = ritual.upcoming[0].occurrence.key.clone();
+    let day = |back: i64| {
+        (chrono::NaiveDate::parse_from_str(&next, "%Y-%m-%d").unwrap() - chrono::Duration::weeks(back)).to_string()
+    };
+    for (back, host) in [(1, &ids[0]), (2, &ids[1]), (3, &ids[0])] {
+        let key = day(back);
+        let row = hearth::ids::derived(&["ritual_occurrences", &ritual.id, &key]);
+        library
+            .write(|w| {
+                w.apply(
+                    "ritual_occurrences",
+                    &row,
+                    &[
+                        ("ritual_id", Value::Text(ritual.id.clone())),
+                        ("occurrence_key", Value::Text(key.clone())),
+                        ("host_id", Value::Text(host.clone())),
+                    ],
+                )
+            })
+            .unwrap();
+    }
+    let now = rituals::get(&library, &ritual.id).unwrap();
+    assert_eq!(now.hosts.len(), 3);
+    let suggestion = now.suggested_host.clone().expect("a suggestion");
+    assert_eq!(
+        (suggestion.key.as_str(), suggestion.host.display_name.as_str()),
+        (next.as_str(), "Cas"),
+        "{suggestion:?}"
+    );
+    assert_eq!(suggestion.backup.map(|b| b.display_name), Some("Ben".into()), "Ben hosted once, Ana twice");
+    assert_eq!(suggestion.reason, "has not hosted yet");
+
+    let named = rituals::set_host(&mut library, &ritual.id, &next, Some(&ids[2])).unwrap();
+    assert_eq!(named.upcoming[0].host.as_ref().map(|h| h.display_name.as_str()), Some("Cas"));
+    let following = named.suggested_host.expect("the next one without a host");
+    assert_eq!(following.key, named.upcoming[1].occurrence.key);
+    assert_eq!(following.host.display_name, "Ben", "Ben and Cas hosted once each; Ben longest ago");
+
+    members::choose_me(&library, &ids[0]).unwrap();
+    let Err(hearth::Error::Forbidden { .. }) = rituals::set_host(&mut library, &ritual.id, &next, Some(&ids[0])) else {
+        panic!("a member named a host")
+    };
+    members::choose_me(&library, &ids[2]).unwrap();
+    let stepped = rituals::set_host(&mut library, &ritual.id, &next, None).unwrap();
+    assert_eq!(stepped.upcoming[0].host, None, "Cas stepped out");
+}

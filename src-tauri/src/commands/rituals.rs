@@ -81,3 +81,22 @@ pub fn export_ritual_ics(state: State<AppState>, chosen: State<Chosen>, id: Stri
 pub fn mix_tables(state: State<AppState>, id: String, key: String, size: u32, seed: u32) -> CommandResult<TablePlan> {
     state.with_library(|library| rituals::mix_tables(library, &id, &key, size, u64::from(seed)))
 }
+
+/// Offers (or stops offering) to host a ritual's gatherings.
+#[tauri::command]
+#[specta::specta]
+pub fn offer_to_host(state: State<AppState>, id: String, willing: bool) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::offer_to_host(library, &id, willing))
+}
+
+/// Names the host of a gathering, or (None) leaves it without one; a host may step out.
+#[tauri::command]
+#[specta::specta]
+pub fn set_gathering_host(
+    state: State<AppState>,
+    id: String,
+    key: String,
+    host: Option<String>,
+) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::set_host(library, &id, &key, host.as_deref()))
+}

@@ -91,6 +91,7 @@ pub const SHARED_ROWS: &[&str] = &[
     "hide_requests",
     "ritual_occurrences",
     "rsvps",
+    "ritual_hosts",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -110,6 +111,7 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("rituals", "minutes", 5, 24 * 60),
     ("ritual_occurrences", "cancelled", 0, 1),
     ("rsvps", "guests", 0, 20),
+    ("ritual_hosts", "willing", 0, 1),
 ];
 
 /// The rows a row refers to, by column: a change whose referred row has not arrived here yet
@@ -133,6 +135,8 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("ritual_occurrences", "ritual_id", "rituals"),
     ("rsvps", "ritual_id", "rituals"),
     ("rsvps", "member_id", "members"),
+    ("ritual_hosts", "ritual_id", "rituals"),
+    ("ritual_hosts", "member_id", "members"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -405,6 +409,7 @@ pub fn noun(table: &str) -> &'static str {
         "rituals" => "ritual",
         "ritual_occurrences" => "ritual's occurrence",
         "rsvps" => "RSVP",
+        "ritual_hosts" => "offer to host",
         _ => "row",
     }
 }

@@ -35,6 +35,7 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
         "rituals" => rule_ritual(j),
         "ritual_occurrences" => rule_occurrence(j),
         "rsvps" => rule_rsvp(j),
+        "ritual_hosts" => rule_host_offer(j),
         table => Ok(Err(format!("writes {table}, which has no write rule"))),
     }
 }
@@ -474,11 +475,16 @@ fn rule_ritual(j: &Judged) -> Result<Verdict> {
     Ok(Ok(()))
 }
 
-/// Moving or cancelling one occurrence: the ritual's starter and the leads.
+/// Moving or cancelling one occurrence, or naming its host: the ritual's starter and the leads;
+/// a host may step out of a gathering they were to host (and change nothing else).
 fn rule_occurrence(j: &Judged) -> Result<Verdict> {
     let ritual = text(j.row.get("ritual_id"));
     let starter = text(stored(j.conn, "rituals", &ritual, "author")?);
-    if !(j.actor.lead || (!j.me.is_empty() && starter == j.me)) {
+    let stepping_out = !j.change.creating
+        && j.change.column == "host_id"
+        && *j.change.value == Value::Text(String::new())
+        && text(stored(j.conn, "ritual_occurrences", j.change.row, "host_id")?) == j.me;
+    if !(j.actor.lead || (!j.me.is_empty() && starter == j.me) || stepping_out) {
         return Ok(Err("moves or cancels a gathering of a ritual someone else started".into()));
     }
     if j.set_once(&["ritual_id", "occurrence_key"])? {
@@ -494,6 +500,17 @@ fn rule_rsvp(j: &Judged) -> Result<Verdict> {
     }
     if j.set_once(&["ritual_id", "member_id", "occurrence_key", "scope"])? {
         return Ok(Err("moves an RSVP to another gathering".into()));
+    }
+    Ok(Ok(()))
+}
+
+/// An offer to host is its member's own.
+fn rule_host_offer(j: &Judged) -> Result<Verdict> {
+    if text(j.row.get("member_id")) != j.me || j.me.is_empty() {
+        return Ok(Err("offers to host for another member".into()));
+    }
+    if j.set_once(&["ritual_id", "member_id"])? {
+        return Ok(Err("moves an offer to host to another ritual or member".into()));
     }
     Ok(Ok(()))
 }

@@ -37,6 +37,10 @@ export const commands = {
 	exportRitualIcs: (id: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_ritual_ics", { id, path })),
 	/**  Mixes the tables of a gathering from the members going (its starter or a lead). */
 	mixTables: (id: string, key: string, size: number, seed: number) => typedError<TablePlan, CommandError>(__TAURI_INVOKE("mix_tables", { id, key, size, seed })),
+	/**  Offers (or stops offering) to host a ritual's gatherings. */
+	offerToHost: (id: string, willing: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("offer_to_host", { id, willing })),
+	/**  Names the host of a gathering, or (None) leaves it without one; a host may step out. */
+	setGatheringHost: (id: string, key: string, host: string | null) => typedError<Ritual, CommandError>(__TAURI_INVOKE("set_gathering_host", { id, key, host })),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -440,6 +444,8 @@ export type Gathering = {
 	going: number,
 	guests: number,
 	maybe: number,
+	/**  Who hosts it, when someone was named. */
+	host: Person | null,
 } & Occurrence;
 
 export type HideRequest = {
@@ -455,6 +461,19 @@ export type HistoryYear = {
 	year: number,
 	moments: Moment[],
 	highlights: MediaItem[],
+};
+
+/**
+ *  Who could host the next gathering without a host: the willing member who hosted least in
+ *  the last 12 months (ties: longest since hosting, then by name), and a backup.
+ */
+export type HostSuggestion = {
+	/**  The gathering it is for. */
+	key: string,
+	host: Person,
+	backup: Person | null,
+	/**  Why, in words ("hosted once in the last 12 months, in March"). */
+	reason: string,
 };
 
 export type ImportFormat = "csv" | "vCard";
@@ -904,6 +923,11 @@ export type Ritual = {
 	whyHtml: string,
 	originHtml: string,
 	upcoming: Gathering[],
+	/**  Members willing to host, by name. */
+	hosts: Person[],
+	/**  Whether this member offered to host. */
+	iHost: boolean,
+	suggestedHost: HostSuggestion | null,
 	/**  Whether this member may change it, move or cancel a gathering (its starter, a lead). */
 	canEdit: boolean,
 } & RitualDraft;
