@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0019_sealing", include_str!("../../migrations/0019_sealing.sql")),
     ("0020_convene", include_str!("../../migrations/0020_convene.sql")),
     ("0021_hosts", include_str!("../../migrations/0021_hosts.sql")),
+    ("0022_attendance", include_str!("../../migrations/0022_attendance.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -109,7 +109,8 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("devices", &["public_key", "name", "member_id", "invitation_id", "endorsement"]),
     ("invitations", &["public_key", "member_id", "name"]),
     ("rituals", &["name", "why", "origin", "customs", "place", "zone", "cadence", "starts", "at_time", "minutes"]),
-    ("ritual_occurrences", &["ritual_id", "occurrence_key", "moved_to", "cancelled", "host_id"]),
+    ("ritual_occurrences", &["ritual_id", "occurrence_key", "moved_to", "cancelled", "host_id", "moment_id"]),
+    ("attendance", &["ritual_id", "occurrence_key", "member_id", "went", "source"]),
     ("ritual_hosts", &["ritual_id", "member_id", "willing"]),
     ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),
 ];

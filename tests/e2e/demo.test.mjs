@@ -7,7 +7,7 @@ const sections = [
   ["People", "People", "Amara Okafor"],
   ["Memories", "Memories", "photos"],
   ["Initiatives", "Initiatives", "Falls clinic in the community hall"],
-  ["Rituals & artefacts", "Rituals", "Start small: one ritual"],
+  ["Rituals & artefacts", "Rituals", "Second-Friday dinner"],
   ["Community pulse", "Community pulse", "Identification"],
   ["Settings", "Settings", "Library version"],
   ["Home", "Riverside Care Learning Circle", "People to get to know"],

@@ -84,3 +84,27 @@ test("a member answers for all following gatherings, then changes one to not goi
     await app.close();
   }
 });
+
+test("a lead confirms who went to a past dinner from its moment's photos and who was there", async () => {
+  const dirs = scratch();
+  hearth("demo", dirs.library);
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Rituals");
+    await (await button(browser, "Second-Friday dinner")).click();
+    await waitForText(browser, "Past gatherings");
+    const spring = await browser.$('li.past[aria-label="Fri 11 April 2025, 19:00"]');
+    await spring.waitForExist({ timeoutMsg: "the spring dinner is not among the past gatherings" });
+    await spring.scrollIntoView({ block: "center" });
+    assert.match(await spring.getText(), /Nobody recorded yet/);
+    assert.match(await spring.getText(), /From its moment/, "its moment proposes who went");
+    await screenshot(browser, "ritual-attendance-proposed");
+    await (await spring.$("button*=Confirm they went")).click();
+    await browser.waitUntil(async () => /\d+ went: /.test(await spring.getText()), { timeoutMsg: "the proposals were not confirmed" });
+    assert.doesNotMatch(await spring.getText(), /From its moment/, "nothing is left to confirm");
+    await screenshot(browser, "ritual-attendance-confirmed");
+  } finally {
+    await app.close();
+  }
+});

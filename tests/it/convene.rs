@@ -258,3 +258,55 @@ fn the_next_host_is_who_hosted_least_lately_and_a_host_may_step_out() {
     let stepped = rituals::set_host(&mut library, &ritual.id, &next, None).unwrap();
     assert_eq!(stepped.upcoming[0].host, None, "Cas stepped out");
 }
+
+/// Attendance is proposed from a past gathering's moment: members tagged with their consent in
+/// its photos, never one whose tag waits for their yes or who asked not to be tagged; a lead
+/// confirms in one click; a member records only their own.
+#[test]
+fn attendance_is_proposed_from_consented_photo_tags_and_confirmed_by_a_lead() {
+    use hearth::memories::tags::{self, PhotoConsent};
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let lea = library.me().unwrap().unwrap();
+    let ritual =
+        rituals::create(&mut library, RitualDraft { cadence: Cadence::Weekly { weekday: 5 }, ..dinner() }).unwrap();
+    let last = ritual.past.first().expect("gatherings before today").occurrence.key.clone();
+    let consents = [("Ada", PhotoConsent::Allow), ("Bo", PhotoConsent::Ask), ("Cy", PhotoConsent::Allow)];
+    let ids: Vec<String> =
+        consents.iter().map(|(n, _)| members::create_member(&mut library, MemberDraft::named(n)).unwrap().id).collect();
+    for (id, (_, consent)) in ids.iter().zip(consents) {
+        members::choose_me(&library, id).unwrap();
+        tags::set_photo_consent(&mut library, consent).unwrap();
+    }
+    members::choose_me(&library, &lea).unwrap();
+    let with_moment = rituals::gathering_moment(&mut library, &ritual.id, &last, None).unwrap();
+    let moment = with_moment.past[0].moment_id.clone().expect("its moment");
+    let (mut library, _) =
+        crate::support::import_photos(library, &scratch.path("photos"), &[("dinner.jpg", 64, 48, 5)], Some(&moment));
+    let photo: String =
+        library.conn().query_row("SELECT id FROM media WHERE moment_id = ?1", [&moment], |r| r.get(0)).unwrap();
+    for id in &ids {
+        tags::tag(&mut library, &photo, id).unwrap();
+    }
+    // Cy then asks never to be tagged: an earlier tag proposes nothing any more.
+    members::choose_me(&library, &ids[2]).unwrap();
+    tags::set_photo_consent(&mut library, PhotoConsent::Never).unwrap();
+    members::choose_me(&library, &lea).unwrap();
+
+    let now = rituals::get(&library, &ritual.id).unwrap();
+    let proposed: Vec<&str> = now.past[0].proposed.iter().map(|p| p.display_name.as_str()).collect();
+    assert_eq!(proposed, ["Ada"], "Bo's tag waits for his yes and Cy asked never to be tagged");
+    let confirmed = rituals::confirm_proposed(&mut library, &ritual.id, &last).unwrap();
+    assert_eq!(confirmed.past[0].went.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(), ["Ada"]);
+    assert!(confirmed.past[0].proposed.is_empty(), "confirmed ones are no longer proposed");
+
+    members::choose_me(&library, &ids[1]).unwrap();
+    let bo = rituals::record_attendance(&mut library, &ritual.id, &last, &ids[1], Some(true)).unwrap();
+    assert_eq!(bo.past[0].i_went, Some(true));
+    assert_eq!(bo.past[0].went.len(), 2);
+    let Err(hearth::Error::Forbidden { .. }) =
+        rituals::record_attendance(&mut library, &ritual.id, &last, &ids[0], Some(false))
+    else {
+        panic!("a member recorded another's attendance")
+    };
+}

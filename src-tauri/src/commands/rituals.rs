@@ -100,3 +100,35 @@ pub fn set_gathering_host(
 ) -> CommandResult<Ritual> {
     state.with_library(|library| rituals::set_host(library, &id, &key, host.as_deref()))
 }
+
+/// Makes a past gathering's moment, or links it to an existing one.
+#[tauri::command]
+#[specta::specta]
+pub fn gathering_moment(
+    state: State<AppState>,
+    id: String,
+    key: String,
+    moment: Option<String>,
+) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::gathering_moment(library, &id, &key, moment.as_deref()))
+}
+
+/// Records whether a member went to a past gathering (None: not recorded).
+#[tauri::command]
+#[specta::specta]
+pub fn record_attendance(
+    state: State<AppState>,
+    id: String,
+    key: String,
+    member: String,
+    went: Option<bool>,
+) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::record_attendance(library, &id, &key, &member, went))
+}
+
+/// Confirms whom a past gathering's moment proposes as having gone.
+#[tauri::command]
+#[specta::specta]
+pub fn confirm_attendance(state: State<AppState>, id: String, key: String) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::confirm_proposed(library, &id, &key))
+}

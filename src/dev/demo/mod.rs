@@ -20,6 +20,7 @@ use crate::people::stories::{self, StoryDraft, StoryKind, StoryVisibility};
 use crate::store::library::Library;
 use crate::viewer::{Viewer, Visibility};
 
+mod convene;
 mod data;
 
 use data::{Person, MOMENTS, PEOPLE, STORIES};
@@ -27,8 +28,8 @@ use data::{Person, MOMENTS, PEOPLE, STORIES};
 pub const DEMO_NAME: &str = "Riverside Care Learning Circle";
 const SEED: u64 = 0x4845_4152_5448;
 /// 2026-01-05T09:00:00Z: when the demo "happened".
-const DEMO_START: Millis = Millis(1_767_603_600_000);
-const DAY: i64 = 86_400_000;
+pub(super) const DEMO_START: Millis = Millis(1_767_603_600_000);
+pub(super) const DAY: i64 = 86_400_000;
 
 /// Creates the demo community in `root` (which must be new or empty) and opens it, on the real
 /// clock, as its first lead, so every screen has something to show.
@@ -67,7 +68,8 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     add_accomplishments(&mut library, &clock)?;
     add_profiles_and_care(&mut library, &clock)?;
     add_initiatives(&mut library, &clock)?;
-    let library = add_gallery(library)?;
+    let mut library = add_gallery(library)?;
+    convene::add_rituals(&mut library, &clock)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
     Library::open(root)

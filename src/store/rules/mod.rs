@@ -92,6 +92,7 @@ pub const SHARED_ROWS: &[&str] = &[
     "ritual_occurrences",
     "rsvps",
     "ritual_hosts",
+    "attendance",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -112,6 +113,7 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("ritual_occurrences", "cancelled", 0, 1),
     ("rsvps", "guests", 0, 20),
     ("ritual_hosts", "willing", 0, 1),
+    ("attendance", "went", 0, 1),
 ];
 
 /// The rows a row refers to, by column: a change whose referred row has not arrived here yet
@@ -137,6 +139,8 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("rsvps", "member_id", "members"),
     ("ritual_hosts", "ritual_id", "rituals"),
     ("ritual_hosts", "member_id", "members"),
+    ("attendance", "ritual_id", "rituals"),
+    ("attendance", "member_id", "members"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -161,6 +165,7 @@ const WORDS: &[(&str, &str, &[&str])] = &[
     ("hide_requests", "status", &["open", "hidden", "kept"]),
     ("rsvps", "scope", &["one", "following"]),
     ("rsvps", "answer", &["going", "maybe", "not_going"]),
+    ("attendance", "source", &["self", "lead"]),
 ];
 const STATUSES: &[&str] = &["idea", "gathering", "active", "done", "paused", "dropped"];
 
@@ -410,6 +415,7 @@ pub fn noun(table: &str) -> &'static str {
         "ritual_occurrences" => "ritual's occurrence",
         "rsvps" => "RSVP",
         "ritual_hosts" => "offer to host",
+        "attendance" => "attendance",
         _ => "row",
     }
 }

@@ -36,6 +36,7 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
         "ritual_occurrences" => rule_occurrence(j),
         "rsvps" => rule_rsvp(j),
         "ritual_hosts" => rule_host_offer(j),
+        "attendance" => rule_attendance(j),
         table => Ok(Err(format!("writes {table}, which has no write rule"))),
     }
 }
@@ -511,6 +512,27 @@ fn rule_host_offer(j: &Judged) -> Result<Verdict> {
     }
     if j.set_once(&["ritual_id", "member_id"])? {
         return Ok(Err("moves an offer to host to another ritual or member".into()));
+    }
+    Ok(Ok(()))
+}
+
+/// A member says whether they went themself; the ritual's starter and the leads record anyone's
+/// (a lead's tick). Each says which it is.
+fn rule_attendance(j: &Judged) -> Result<Verdict> {
+    let member = text(j.row.get("member_id"));
+    let source = text(j.row.get("source"));
+    let ritual = text(j.row.get("ritual_id"));
+    let starter = text(stored(j.conn, "rituals", &ritual, "author")?);
+    let may_record = j.actor.lead || (!j.me.is_empty() && starter == j.me);
+    match source.as_str() {
+        "self" if member != j.me || j.me.is_empty() => return Ok(Err("says another member went or did not".into())),
+        "lead" if !may_record => {
+            return Ok(Err("records attendance, which the ritual's starter and the leads may".into()))
+        }
+        _ => {}
+    }
+    if j.set_once(&["ritual_id", "occurrence_key", "member_id"])? {
+        return Ok(Err("moves attendance to another gathering or member".into()));
     }
     Ok(Ok(()))
 }

@@ -41,6 +41,12 @@ export const commands = {
 	offerToHost: (id: string, willing: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("offer_to_host", { id, willing })),
 	/**  Names the host of a gathering, or (None) leaves it without one; a host may step out. */
 	setGatheringHost: (id: string, key: string, host: string | null) => typedError<Ritual, CommandError>(__TAURI_INVOKE("set_gathering_host", { id, key, host })),
+	/**  Makes a past gathering's moment, or links it to an existing one. */
+	gatheringMoment: (id: string, key: string, moment: string | null) => typedError<Ritual, CommandError>(__TAURI_INVOKE("gathering_moment", { id, key, moment })),
+	/**  Records whether a member went to a past gathering (None: not recorded). */
+	recordAttendance: (id: string, key: string, member: string, went: boolean | null) => typedError<Ritual, CommandError>(__TAURI_INVOKE("record_attendance", { id, key, member, went })),
+	/**  Confirms whom a past gathering's moment proposes as having gone. */
+	confirmAttendance: (id: string, key: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("confirm_attendance", { id, key })),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -829,6 +835,21 @@ export type PageCursor = {
 	id: string,
 };
 
+/**  A gathering that has taken place: its moment and who came. */
+export type PastGathering = {
+	/**  Its moment (photos, who was there, what we learned), once made. */
+	momentId: string | null,
+	/**  Members recorded as having gone. */
+	went: Person[],
+	/**  Whether this member went, as recorded (None: not recorded). */
+	iWent: boolean | null,
+	/**
+	 *  For its starter and the leads: members the moment proposes (its who-was-there and
+	 *  consented photo tags) whose attendance is not recorded yet.
+	 */
+	proposed: Person[],
+} & Occurrence;
+
 /**  An invitation no laptop has used yet (as far as this replica knows). */
 export type PendingInvitation = {
 	id: string,
@@ -928,6 +949,8 @@ export type Ritual = {
 	/**  Whether this member offered to host. */
 	iHost: boolean,
 	suggestedHost: HostSuggestion | null,
+	/**  The last gatherings before now, newest first, with who came. */
+	past: PastGathering[],
 	/**  Whether this member may change it, move or cancel a gathering (its starter, a lead). */
 	canEdit: boolean,
 } & RitualDraft;
