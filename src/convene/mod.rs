@@ -1,6 +1,10 @@
 //! Convening: rituals and their gatherings. When a ritual meets (`cadence`), the rituals with
-//! their RSVPs (`rituals`), and mixing the tables of a gathering (`tables`).
+//! their RSVPs (`rituals`), who hosts (`hosts`), who came (`attendance`), and mixing the tables
+//! of a gathering (`tables`, `seating`).
 
+pub mod attendance;
 pub mod cadence;
+pub mod hosts;
 pub mod rituals;
+pub mod seating;
 pub mod tables;
