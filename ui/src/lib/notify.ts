@@ -2,6 +2,7 @@
 import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
 import { call, commands } from "./api";
 import { toNotify } from "./people/celebrations";
+import { gatheringDate, gatheringsToRemind } from "./convene/rituals";
 
 const storageKey = "hearth.notified";
 
@@ -28,5 +29,20 @@ export async function notifyToday(): Promise<void> {
     notified.add(occasion.key);
   }
   // Only this year's keys matter; they name their year or accomplishment.
+  localStorage.setItem(storageKey, JSON.stringify([...notified].slice(-500)));
+}
+
+/** Reminds, the day before, of gatherings this member is going to, once each. */
+export async function remindGatherings(): Promise<void> {
+  const notified = notifiedKeys();
+  const due = gatheringsToRemind(await call(commands.listRituals()), new Date(), notified);
+  if (due.length === 0) return;
+  let granted = await isPermissionGranted();
+  if (!granted) granted = (await requestPermission()) === "granted";
+  if (!granted) return;
+  for (const { key, ritual, gathering } of due) {
+    sendNotification({ title: `Tomorrow: ${ritual.name}`, body: `${gatheringDate(gathering.local)}${ritual.place ? ` · ${ritual.place}` : ""}` });
+    notified.add(key);
+  }
   localStorage.setItem(storageKey, JSON.stringify([...notified].slice(-500)));
 }

@@ -1,5 +1,5 @@
 // Words for rituals: cadences, gathering dates and answers, as people say them.
-import type { Answer, Cadence, RitualDraft } from "../bindings";
+import type { Answer, Cadence, Gathering, Ritual, RitualDraft } from "../bindings";
 
 export const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 export const weeksOfMonth = { first: "first", second: "second", third: "third", fourth: "fourth", last: "last" } as const;
@@ -57,4 +57,17 @@ export function blankRitual(today: string): RitualDraft {
     at: "19:00",
     minutes: 180,
   };
+}
+
+/** The gatherings to remind this member of: those they are going to that begin tomorrow (by
+ * this laptop's calendar), not reminded of before. Keys: `gathering:<ritual>:<key>`. */
+export function gatheringsToRemind(rituals: Ritual[], now: Date, reminded: Set<string>): { key: string; ritual: Ritual; gathering: Gathering }[] {
+  const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+  const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+  return rituals.flatMap((ritual) =>
+    ritual.upcoming
+      .filter((g) => !g.cancelled && g.myAnswer === "going" && sameDay(new Date(g.startsAt), tomorrow))
+      .map((gathering) => ({ key: `gathering:${ritual.id}:${gathering.key}`, ritual, gathering }))
+      .filter((item) => !reminded.has(item.key)),
+  );
 }
