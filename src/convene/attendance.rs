@@ -97,7 +97,7 @@ pub(super) fn past_gatherings(
 
 /// The gatherings held before `now` in the last three years, oldest first (cancelled ones were
 /// not held).
-fn held_before(schedule: &Schedule, exceptions: &[(String, Exception)], now: Millis) -> Vec<Occurrence> {
+pub(super) fn held_before(schedule: &Schedule, exceptions: &[(String, Exception)], now: Millis) -> Vec<Occurrence> {
     let three_years = Millis(now.0 - 3 * 366 * 86_400_000);
     schedule.project(three_years, 200, exceptions).into_iter().filter(|o| o.starts_at < now && !o.cancelled).collect()
 }
@@ -125,6 +125,7 @@ pub(super) fn read_exceptions(conn: &Connection, id: &str) -> Result<Vec<(String
             (_, "") => None,
             (_, moved) => chrono::NaiveDateTime::parse_from_str(moved, "%Y-%m-%dT%H:%M")
                 .ok()
+                .filter(|to| crate::convene::rituals::YEARS.contains(&chrono::Datelike::year(to)))
                 .map(|to| (key, Exception::Moved(to))),
         })
         .collect())
@@ -138,7 +139,19 @@ fn proposed_from(conn: &Connection, moment: &str) -> Result<Vec<String>> {
         .query_row("SELECT attendees FROM moments WHERE id = ?1", [moment], |row| row.get(0))
         .optional()?
         .unwrap_or_default();
-    let mut members: Vec<String> = serde_json::from_str(&attendees).unwrap_or_default();
+    let listed: Vec<String> = serde_json::from_str(&attendees).unwrap_or_default();
+    // Who was there, as members still here who have not asked never to be shown in photos.
+    let mut members: Vec<String> = Vec::new();
+    for member in listed {
+        let present: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM members WHERE id = ?1 AND deleted = 0 AND photo_consent != 'never'",
+            [&member],
+            |row| row.get(0),
+        )?;
+        if present {
+            members.push(member);
+        }
+    }
     let tagged: Vec<String> = conn
         .prepare_cached(
             "SELECT DISTINCT t.member_id FROM media_tags t JOIN media m ON m.id = t.media_id

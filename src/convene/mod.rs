@@ -5,6 +5,7 @@
 pub mod attendance;
 pub mod cadence;
 pub mod hosts;
+pub mod looking_back;
 pub mod rituals;
 pub mod seating;
 pub mod tables;

@@ -5,6 +5,7 @@
 //! answering one gathering never signs anyone up for the series, and changing one gathering
 //! after answering for the series changes only that one.
 
+use chrono::Datelike;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,10 @@ use crate::viewer::Viewer;
 pub use super::attendance::{confirm_proposed, gathering_moment, record_attendance, PastGathering, PAST};
 pub use super::hosts::{offer_to_host, set_host, HostSuggestion};
 pub use super::seating::{mix_tables, TableOfPeople, TablePlan};
+
+/// The years a ritual's dates may name: anything else (a crafted "+262143-12-31") is refused,
+/// so that projecting occurrences never leaves the calendar.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 /// How many occurrences are projected ahead.
 pub const AHEAD: usize = 12;
@@ -113,6 +118,11 @@ pub struct Ritual {
     pub suggested_host: Option<HostSuggestion>,
     /// The last gatherings before now, newest first, with who came.
     pub past: Vec<PastGathering>,
+    /// The last three years of gatherings by month, first-timers apart from those returning.
+    pub looking_back: Vec<super::looking_back::AttendanceYear>,
+    /// For its starter and the leads: regulars who missed the last three gatherings (at most
+    /// three), to reach out to gently.
+    pub missing_regulars: Vec<Person>,
     /// Whether this member may change it, move or cancel a gathering (its starter, a lead).
     pub can_edit: bool,
 }
@@ -126,7 +136,9 @@ impl RitualDraft {
         let zone: chrono_tz::Tz =
             self.zone.trim().parse().map_err(|_| invalid("zone", format!("{:?} is not a time zone", self.zone)))?;
         let starts = chrono::NaiveDate::parse_from_str(self.starts.trim(), "%Y-%m-%d")
-            .map_err(|_| invalid("starts", "give the first date as YYYY-MM-DD"))?;
+            .ok()
+            .filter(|date| YEARS.contains(&date.year()))
+            .ok_or_else(|| invalid("starts", "give the first date as YYYY-MM-DD, between 1900 and 2200"))?;
         let at = chrono::NaiveTime::parse_from_str(self.at.trim(), "%H:%M")
             .map_err(|_| invalid("at", "give the time as HH:MM, 24-hour"))?;
         Ok(Schedule { cadence: self.cadence.clone().validated()?, starts, at, zone })
@@ -242,7 +254,9 @@ pub fn change_occurrence(
     chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").map_err(|_| invalid("occurrence", "names no gathering"))?;
     let moved_to = match to.map(str::trim).filter(|t| !t.is_empty()) {
         Some(to) => chrono::NaiveDateTime::parse_from_str(to, "%Y-%m-%dT%H:%M")
-            .map_err(|_| invalid("to", "give the new date and time as YYYY-MM-DDTHH:MM"))?
+            .ok()
+            .filter(|time| YEARS.contains(&time.year()))
+            .ok_or_else(|| invalid("to", "give the new date and time as YYYY-MM-DDTHH:MM"))?
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
         None => String::new(),
@@ -271,7 +285,6 @@ pub fn rsvp(
     answer: Answer,
     following: bool,
     guests: u32,
-    note: &str,
 ) -> Result<Ritual> {
     let me = Viewer::me(library)?.member_id.ok_or(Error::NoIdentity)?;
     let current = get(library, id)?;
@@ -283,7 +296,6 @@ pub fn rsvp(
     }
     let scope = if following { "following" } else { "one" };
     let row = ids::derived(&["rsvps", id, &me, key, scope]);
-    let note = validate_text("note", note.trim(), 500)?;
     library.write(|w| {
         w.apply(
             "rsvps",
@@ -295,7 +307,6 @@ pub fn rsvp(
                 ("scope", Value::Text(scope.to_owned())),
                 ("answer", Value::Text(answer.as_str().to_owned())),
                 ("guests", Value::Integer(i64::from(guests))),
-                ("note", Value::Text(note.clone())),
                 ("deleted", Value::Integer(0)),
             ],
         )
@@ -310,8 +321,9 @@ pub(super) struct Stored {
     pub(super) following: bool,
     pub(super) answer: Answer,
     pub(super) guests: u32,
-    /// Its clock: the more recent of two answers that apply wins.
-    pub(super) at: (i64, String),
+    /// Its answer's clock (HLC, the same on every laptop): the later of two answers that apply
+    /// wins, whatever the laptops' wall clocks said.
+    pub(super) at: (String, String),
 }
 
 /// Each member's answer for the gathering `key`: their answer for it alone or their latest
@@ -331,8 +343,10 @@ pub(super) fn answers_for<'a>(all: &'a [Stored], key: &str) -> std::collections:
 pub(super) fn load_answers(conn: &Connection, id: &str) -> Result<Vec<Stored>> {
     Ok(conn
         .prepare(
-            "SELECT member_id, occurrence_key, scope, answer, guests, updated_at, id FROM rsvps
-             WHERE ritual_id = ?1 AND deleted = 0 AND member_id IN (SELECT id FROM members WHERE deleted = 0)",
+            "SELECT r.member_id, r.occurrence_key, r.scope, r.answer, r.guests,
+                    coalesce((SELECT hlc FROM column_clocks c WHERE c.tbl = 'rsvps' AND c.row_id = r.id AND c.col = 'answer'), ''), r.id
+             FROM rsvps r
+             WHERE r.ritual_id = ?1 AND r.deleted = 0 AND r.member_id IN (SELECT id FROM members WHERE deleted = 0)",
         )?
         .query_map([id], |row| {
             Ok((
@@ -341,7 +355,7 @@ pub(super) fn load_answers(conn: &Connection, id: &str) -> Result<Vec<Stored>> {
                 row.get::<_, String>(2)?,
                 row.get::<_, String>(3)?,
                 row.get::<_, i64>(4)?,
-                row.get::<_, i64>(5)?,
+                row.get::<_, String>(5)?,
                 row.get::<_, String>(6)?,
             ))
         })?
@@ -407,15 +421,26 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
         .find(|g: &&Gathering| !g.occurrence.cancelled && g.host.is_none())
         .and_then(|g| super::hosts::suggest_host(&hosts, &hosted, &g.occurrence.key));
     let can_edit = viewer.is_lead || (!me.is_empty() && author == me);
-    let past = match draft.schedule() {
+    let (past, looking_back, missing_regulars) = match draft.schedule() {
         Ok(schedule) => {
-            super::attendance::past_gatherings(conn, id, &schedule, &exceptions, library.now(), &me, can_edit)?
+            let held = super::attendance::held_before(&schedule, &exceptions, library.now());
+            let missing = match can_edit {
+                true => super::looking_back::missing_regulars(conn, id, &held)?,
+                false => Vec::new(),
+            };
+            (
+                super::attendance::past_gatherings(conn, id, &schedule, &exceptions, library.now(), &me, can_edit)?,
+                super::looking_back::looking_back(conn, id, &held)?,
+                missing,
+            )
         }
-        Err(_) => Vec::new(),
+        Err(_) => Default::default(),
     };
     Ok(Ritual {
         id: id.to_owned(),
         past,
+        looking_back,
+        missing_regulars,
         i_host: willing.contains(&me),
         hosts,
         suggested_host,
@@ -435,7 +460,8 @@ pub fn list(library: &Library) -> Result<Vec<Ritual>> {
         .prepare("SELECT id FROM rituals WHERE deleted = 0 ORDER BY name")?
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut rituals = ids.iter().map(|id| get(library, id)).collect::<Result<Vec<_>>>()?;
+    // A ritual that cannot be read (a crafted row) is left out rather than hiding every other.
+    let mut rituals: Vec<Ritual> = ids.iter().filter_map(|id| get(library, id).ok()).collect();
     rituals.sort_by_key(|r| {
         r.upcoming.iter().find(|g| !g.occurrence.cancelled).map_or(i64::MAX, |g| g.occurrence.starts_at.0)
     });

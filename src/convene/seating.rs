@@ -24,17 +24,25 @@ pub struct TablePlan {
     pub pairs: u32,
 }
 
-/// Mixes the tables of a gathering (its starter or a lead) from the members going, at tables
+/// Mixes the tables of a gathering (a lead or its host) from the members going, at tables
 /// of `size` (2 to 20): see `convene::tables`. Who has met whom is what "people to get to know"
 /// reads (story responses and reactions, celebration messages, either way). `seed` gives
 /// another good seating ("Mix again").
 pub fn mix_tables(library: &Library, id: &str, key: &str, size: u32, seed: u64) -> Result<TablePlan> {
     use crate::convene::tables::{mix, Guest, Met};
     let ritual = get(library, id)?;
-    if !ritual.can_edit {
+    let viewer = Viewer::me(library)?;
+    // Seating names who is going: the leads and the gathering's host see it, nobody else.
+    let hosting = ritual
+        .upcoming
+        .iter()
+        .find(|g| g.occurrence.key == key)
+        .and_then(|g| g.host.as_ref())
+        .is_some_and(|host| viewer.member_id.as_deref() == Some(host.id.as_str()));
+    if !(viewer.is_lead || hosting) {
         return Err(Error::Forbidden {
             action: "mix the tables",
-            reason: "who started the ritual and the leads may".into(),
+            reason: "the leads and the gathering's host may".into(),
         });
     }
     if !(2..=20).contains(&size) {
@@ -47,7 +55,6 @@ pub fn mix_tables(library: &Library, id: &str, key: &str, size: u32, seed: u64) 
         .filter(|(_, a)| a.answer == Answer::Going)
         .map(|(member, _)| member)
         .collect();
-    let viewer = Viewer::me(library)?;
     let today = library.today();
     let guests: Vec<Guest> = crate::people::members::list(conn, &viewer)?
         .into_iter()

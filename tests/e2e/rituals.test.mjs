@@ -104,6 +104,11 @@ test("a lead confirms who went to a past dinner from its moment's photos and who
     await browser.waitUntil(async () => /\d+ went: /.test(await spring.getText()), { timeoutMsg: "the proposals were not confirmed" });
     assert.doesNotMatch(await spring.getText(), /From its moment/, "nothing is left to confirm");
     await screenshot(browser, "ritual-attendance-confirmed");
+    // Looking back counts who came by month, first-timers apart.
+    const back = await browser.$('[aria-label="Looking back"]');
+    await back.scrollIntoView({ block: "center" });
+    assert.match(await back.getText(), /2025/);
+    await screenshot(browser, "ritual-looking-back");
   } finally {
     await app.close();
   }

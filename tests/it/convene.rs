@@ -46,10 +46,10 @@ fn an_answer_for_one_gathering_never_changes_the_series_and_the_latest_answer_wi
     assert!(ritual.why_html.contains("<strong>talk shop</strong>"));
     let keys: Vec<String> = ritual.upcoming.iter().map(|g| g.occurrence.key.clone()).collect();
 
-    let third = rituals::rsvp(&mut library, &ritual.id, &keys[2], Answer::Maybe, false, 0, "").unwrap();
+    let third = rituals::rsvp(&mut library, &ritual.id, &keys[2], Answer::Maybe, false, 0).unwrap();
     assert_eq!(mine(&third)[..4], [None, None, Some(Answer::Maybe), None], "one gathering, not the series");
 
-    let series = rituals::rsvp(&mut library, &ritual.id, &keys[1], Answer::Going, true, 1, "").unwrap();
+    let series = rituals::rsvp(&mut library, &ritual.id, &keys[1], Answer::Going, true, 1).unwrap();
     assert_eq!(
         mine(&series)[..4],
         [None, Some(Answer::Going), Some(Answer::Going), Some(Answer::Going)],
@@ -58,7 +58,7 @@ fn an_answer_for_one_gathering_never_changes_the_series_and_the_latest_answer_wi
     assert!(series.upcoming[3].my_answer_from_series);
     assert_eq!((series.upcoming[3].going, series.upcoming[3].guests), (1, 1), "counts, with guests");
 
-    let one = rituals::rsvp(&mut library, &ritual.id, &keys[4], Answer::NotGoing, false, 0, "away").unwrap();
+    let one = rituals::rsvp(&mut library, &ritual.id, &keys[4], Answer::NotGoing, false, 0).unwrap();
     assert_eq!(
         mine(&one)[3..6],
         [Some(Answer::Going), Some(Answer::NotGoing), Some(Answer::Going)],
@@ -109,8 +109,8 @@ fn offline_answers_from_two_laptops_merge_and_nobody_answers_for_another() {
     sync::sync_folder(&mut bo, &folder).unwrap();
     let key = ritual.upcoming[0].occurrence.key.clone();
 
-    rituals::rsvp(&mut lea, &ritual.id, &key, Answer::Going, true, 0, "").unwrap();
-    rituals::rsvp(&mut bo, &ritual.id, &key, Answer::Going, false, 2, "bringing bread").unwrap();
+    rituals::rsvp(&mut lea, &ritual.id, &key, Answer::Going, true, 0).unwrap();
+    rituals::rsvp(&mut bo, &ritual.id, &key, Answer::Going, false, 2).unwrap();
     let Err(hearth::Error::Forbidden { .. }) = rituals::change_occurrence(&mut bo, &ritual.id, &key, None, true) else {
         panic!("a member cancelled a gathering of a ritual someone else started")
     };
@@ -143,6 +143,41 @@ fn offline_answers_from_two_laptops_merge_and_nobody_answers_for_another() {
     let report = sync::sync_folder(&mut lea, &folder).unwrap();
     assert!(report.rejected.iter().any(|r| r.contains("answers for another member")), "{report:?}");
     assert_eq!(rituals::get(&lea, &ritual.id).unwrap().upcoming[0].my_answer, Some(Answer::Going));
+
+    // Squatting Lea's own RSVP id with an answer of Bo's (to block her), naming a host who
+    // never offered, and a ritual whose dates leave the calendar: refused, or harmless.
+    use rusqlite::types::Value::{Integer, Text};
+    let bo_id = bo.me().unwrap().unwrap();
+    let lea_series = hearth::ids::derived(&["rsvps", &ritual.id, &lea_id, &key, "following"]);
+    let created = |author: &str| vec![("author", Text(author.to_owned())), ("created_at", Integer(1))];
+    let mut squat = created(&bo_id);
+    squat.extend([
+        ("ritual_id", Text(ritual.id.clone())),
+        ("member_id", Text(bo_id.clone())),
+        ("occurrence_key", Text(key.clone())),
+        ("scope", Text("following".into())),
+        ("answer", Text("not_going".into())),
+    ]);
+    crate::support::forge_row(&bo, "rsvps", &lea_series, &squat);
+    let mut crafted = created(&bo_id);
+    crafted.extend([
+        ("name", Text("Far away".into())),
+        ("zone", Text("UTC".into())),
+        ("cadence", Text(r#"{"kind":"weekly","weekday":1}"#.into())),
+        ("starts", Text("+262143-12-31".into())),
+    ]);
+    crate::support::forge_row(&bo, "rituals", &hearth::ids::derived(&["crafted ritual"]), &crafted);
+    sync::sync_folder(&mut bo, &folder).unwrap();
+    let report = sync::sync_folder(&mut lea, &folder).unwrap();
+    assert!(report.merge.refused >= 1, "the squatted id is refused: {report:?}");
+    let listed = rituals::list(&lea).unwrap();
+    assert!(listed.iter().any(|r| r.id == ritual.id), "a crafted ritual does not take the page down");
+    assert!(listed.iter().filter(|r| r.draft.name == "Far away").all(|r| r.upcoming.is_empty()));
+    let at_lea = rituals::get(&lea, &ritual.id).unwrap();
+    assert_eq!(at_lea.upcoming[0].my_answer, Some(Answer::Going), "Lea's answer stands");
+    let Err(hearth::Error::Invalid { .. }) = rituals::set_host(&mut lea, &ritual.id, &key, Some(&bo_id)) else {
+        panic!("named a host who did not offer")
+    };
 }
 
 /// A lead mixes the tables of a gathering from the members going: everyone going is seated
@@ -156,7 +191,7 @@ fn the_tables_of_a_gathering_seat_everyone_going_and_newcomers_with_regulars() {
     let ritual = rituals::create(&mut library, dinner()).unwrap();
     let key = ritual.upcoming[0].occurrence.key.clone();
     let lea = library.me().unwrap().unwrap();
-    rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0, "").unwrap();
+    rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0).unwrap();
     let mut going = vec![lea.clone()];
     let others: Vec<String> = (0..13)
         .map(|i| {
@@ -169,7 +204,7 @@ fn the_tables_of_a_gathering_seat_everyone_going_and_newcomers_with_regulars() {
     for (i, id) in others.into_iter().enumerate() {
         members::choose_me(&library, &id).unwrap();
         let answer = if i == 12 { Answer::NotGoing } else { Answer::Going };
-        rituals::rsvp(&mut library, &ritual.id, &key, answer, i % 2 == 0, 0, "").unwrap();
+        rituals::rsvp(&mut library, &ritual.id, &key, answer, i % 2 == 0, 0).unwrap();
         if answer == Answer::Going {
             going.push(id);
         }
@@ -309,4 +344,50 @@ fn attendance_is_proposed_from_consented_photo_tags_and_confirmed_by_a_lead() {
     else {
         panic!("a member recorded another's attendance")
     };
+}
+
+/// Looking back counts gatherings and who came by month, first-timers apart from returning
+/// members; the leads see regulars who missed the last three (gently, at most three), members
+/// do not.
+#[test]
+fn looking_back_counts_first_timers_and_leads_see_regulars_who_stopped_coming() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let lea = library.me().unwrap().unwrap();
+    let ritual =
+        rituals::create(&mut library, RitualDraft { cadence: Cadence::Weekly { weekday: 5 }, ..dinner() }).unwrap();
+    let ids: Vec<String> = ["Ana", "Ben", "Cas"]
+        .iter()
+        .map(|n| members::create_member(&mut library, MemberDraft::named(n)).unwrap().id)
+        .collect();
+    // The nine Fridays before today, oldest first.
+    let mut keys: Vec<String> = ritual.past.iter().map(|p| p.occurrence.key.clone()).collect();
+    keys.reverse();
+    let all = rituals::get(&library, &ritual.id).unwrap();
+    assert!(all.past.len() >= 6, "six past gatherings listed");
+    let start = chrono::NaiveDate::parse_from_str(&keys[keys.len() - 1], "%Y-%m-%d").unwrap();
+    let nine: Vec<String> = (0..9).rev().map(|w| (start - chrono::Duration::weeks(w)).to_string()).collect();
+    for (i, key) in nine.iter().enumerate() {
+        rituals::record_attendance(&mut library, &ritual.id, key, &ids[1], Some(true)).unwrap();
+        if i < 6 {
+            rituals::record_attendance(&mut library, &ritual.id, key, &ids[0], Some(true)).unwrap();
+        }
+        if i >= 7 {
+            rituals::record_attendance(&mut library, &ritual.id, key, &ids[2], Some(true)).unwrap();
+        }
+    }
+    let now = rituals::get(&library, &ritual.id).unwrap();
+    let cells: Vec<_> = now.looking_back.iter().flat_map(|y| y.months.clone()).collect();
+    let first: u32 = cells.iter().map(|c| c.first_timers).sum();
+    let returning: u32 = cells.iter().map(|c| c.returning).sum();
+    assert_eq!(first, 3, "Ana, Ben and Cas each came a first time");
+    assert_eq!(returning, 9 + 6 + 2 - 3, "every later visit is a return");
+    assert_eq!(now.missing_regulars.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(), ["Ana"]);
+
+    members::choose_me(&library, &ids[1]).unwrap();
+    assert!(
+        rituals::get(&library, &ritual.id).unwrap().missing_regulars.is_empty(),
+        "only leads and its starter see it"
+    );
+    members::choose_me(&library, &lea).unwrap();
 }

@@ -77,8 +77,6 @@ pub enum RitualsCommand {
         following: bool,
         #[arg(long, default_value_t = 0)]
         guests: u32,
-        #[arg(long, default_value = "")]
-        note: String,
     },
     /// Move one gathering (--to YYYY-MM-DDTHH:MM), cancel it (--cancel) or put it back.
     Occurrence {
@@ -139,7 +137,7 @@ pub fn rituals(RitualsArgs { command }: RitualsArgs) -> Result<()> {
                 print_ritual(&ritual);
             }
         }
-        RitualsCommand::Rsvp { library, ritual, occurrence, answer, following, guests, note } => {
+        RitualsCommand::Rsvp { library, ritual, occurrence, answer, following, guests } => {
             let mut lib = Library::open(&library)?;
             let answer = match answer.as_str() {
                 "going" => Answer::Going,
@@ -147,7 +145,7 @@ pub fn rituals(RitualsArgs { command }: RitualsArgs) -> Result<()> {
                 "not-going" | "not_going" => Answer::NotGoing,
                 other => return Err(Error::invalid("answer", format!("{other:?}: answer going, maybe or not-going"))),
             };
-            let ritual = rituals::rsvp(&mut lib, &ritual, &occurrence, answer, following, guests, &note)?;
+            let ritual = rituals::rsvp(&mut lib, &ritual, &occurrence, answer, following, guests)?;
             print_ritual(&ritual);
         }
         RitualsCommand::Occurrence { library, ritual, occurrence, to, cancel } => {

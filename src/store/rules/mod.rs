@@ -439,6 +439,12 @@ fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
         "initiative_people" => ids::derived(&["initiative_people", &get("initiative_id"), &author, &get("kind")]),
         "story_reactions" => ids::derived(&["story_reaction", &get("story_id"), &author, &get("reaction")]),
         "album_media" => ids::derived(&["album", &get("album_id"), &get("media_id")]),
+        "rsvps" => {
+            ids::derived(&["rsvps", &get("ritual_id"), &get("member_id"), &get("occurrence_key"), &get("scope")])
+        }
+        "attendance" => ids::derived(&["attendance", &get("ritual_id"), &get("occurrence_key"), &get("member_id")]),
+        "ritual_hosts" => ids::derived(&["ritual_hosts", &get("ritual_id"), &get("member_id")]),
+        "ritual_occurrences" => ids::derived(&["ritual_occurrences", &get("ritual_id"), &get("occurrence_key")]),
         _ => return None,
     })
 }

@@ -468,10 +468,15 @@ fn rule_hide_request(j: &Judged) -> Result<Verdict> {
     Ok(Ok(()))
 }
 
-/// Any member may start a ritual; its starter and the leads change it.
+/// Any member may start a ritual; its starter and the leads change or delete it; only a lead
+/// brings a deleted one back (the window has no restore).
 fn rule_ritual(j: &Judged) -> Result<Verdict> {
     if !(j.change.creating || j.owns()? || j.actor.lead) {
         return Ok(Err(format!("changes someone else's {}", j.noun)));
+    }
+    let restoring = !j.change.creating && j.change.column == "deleted" && *j.change.value == Value::Integer(0);
+    if restoring && !j.actor.lead {
+        return Ok(Err("brings back a deleted ritual, which only leads may".into()));
     }
     Ok(Ok(()))
 }
@@ -491,6 +496,19 @@ fn rule_occurrence(j: &Judged) -> Result<Verdict> {
     if j.set_once(&["ritual_id", "occurrence_key"])? {
         return Ok(Err("moves a gathering's change to another gathering".into()));
     }
+    // A host is someone who offered to host this ritual (as the window names them).
+    let host = text(j.row.get("host_id"));
+    if j.change.column == "host_id" && !host.is_empty() {
+        let offered: bool = j.conn.query_row(
+            "SELECT count(*) > 0 FROM ritual_hosts h JOIN members m ON m.id = h.member_id
+             WHERE h.ritual_id = ?1 AND h.member_id = ?2 AND h.willing = 1 AND h.deleted = 0 AND m.deleted = 0",
+            [&ritual, &host],
+            |row| row.get(0),
+        )?;
+        if !offered {
+            return Ok(Err("names a host who did not offer to host".into()));
+        }
+    }
     Ok(Ok(()))
 }
 
@@ -501,6 +519,10 @@ fn rule_rsvp(j: &Judged) -> Result<Verdict> {
     }
     if j.set_once(&["ritual_id", "member_id", "occurrence_key", "scope"])? {
         return Ok(Err("moves an RSVP to another gathering".into()));
+    }
+    // Notes are not shown yet (they will be sealed to the member and the leads): none is kept.
+    if j.change.column == "note" && !text(Some(j.change.value.clone())).is_empty() {
+        return Ok(Err("adds a note to an RSVP, which this version does not keep".into()));
     }
     Ok(Ok(()))
 }

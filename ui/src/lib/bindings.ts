@@ -30,7 +30,7 @@ export const commands = {
 	updateRitual: (id: string, draft: RitualDraft) => typedError<Ritual, CommandError>(__TAURI_INVOKE("update_ritual", { id, draft })),
 	deleteRitual: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_ritual", { id })),
 	/**  Answers for one gathering, or (`following`) for it and every later one. */
-	answerGathering: (id: string, key: string, answer: Answer, following: boolean, guests: number, note: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("answer_gathering", { id, key, answer, following, guests, note })),
+	answerGathering: (id: string, key: string, answer: Answer, following: boolean, guests: number) => typedError<Ritual, CommandError>(__TAURI_INVOKE("answer_gathering", { id, key, answer, following, guests })),
 	/**  Moves one gathering (`to`: local `YYYY-MM-DDTHH:MM`), cancels it, or puts it back. */
 	changeGathering: (id: string, key: string, to: string | null, cancelled: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("change_gathering", { id, key, to, cancelled })),
 	/**  Writes the next gatherings as an `.ics` file where the person chose to save it. */
@@ -226,6 +226,23 @@ export type Album = {
 
 /**  An answer to an invitation to gather. */
 export type Answer = "going" | "maybe" | "notGoing";
+
+/**  One month's gatherings of a ritual. */
+export type AttendanceMonth = {
+	/**  1 to 12. */
+	month: number,
+	gatherings: number,
+	/**  Members whose first recorded gathering of this ritual it was. */
+	firstTimers: number,
+	/**  Members who had come before. */
+	returning: number,
+};
+
+/**  One year of a ritual's gatherings, months with none left out. */
+export type AttendanceYear = {
+	year: number,
+	months: AttendanceMonth[],
+};
 
 /**  What an automatic sync came to, sent to the window as a `sync-finished` event. */
 export type AutoSyncOutcome = {
@@ -951,6 +968,13 @@ export type Ritual = {
 	suggestedHost: HostSuggestion | null,
 	/**  The last gatherings before now, newest first, with who came. */
 	past: PastGathering[],
+	/**  The last three years of gatherings by month, first-timers apart from those returning. */
+	lookingBack: AttendanceYear[],
+	/**
+	 *  For its starter and the leads: regulars who missed the last three gatherings (at most
+	 *  three), to reach out to gently.
+	 */
+	missingRegulars: Person[],
 	/**  Whether this member may change it, move or cancel a gathering (its starter, a lead). */
 	canEdit: boolean,
 } & RitualDraft;
