@@ -4,6 +4,7 @@
 
 pub mod attendance;
 pub mod cadence;
+pub mod fairness;
 pub mod hosts;
 pub mod looking_back;
 pub mod rituals;

@@ -97,6 +97,8 @@ pub struct Gathering {
     pub maybe: u32,
     /// Who hosts it, when someone was named.
     pub host: Option<Person>,
+    /// How many members (by the time zone on their profile) it falls outside 06:00–24:00 for.
+    pub outside_waking_hours: u32,
 }
 
 /// A ritual with its next gatherings.
@@ -123,6 +125,9 @@ pub struct Ritual {
     /// For its starter and the leads: regulars who missed the last three gatherings (at most
     /// three), to reach out to gently.
     pub missing_regulars: Vec<Person>,
+    /// When members in one zone are left out of the next three gatherings, a second time to
+    /// alternate with (see `convene::fairness`).
+    pub time_suggestion: Option<String>,
     /// Whether this member may change it, move or cancel a gathering (its starter, a lead).
     pub can_edit: bool,
 }
@@ -391,6 +396,12 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
     };
     let stored = load_answers(conn, id)?;
     let me = viewer.member_id.clone().unwrap_or_default();
+    let everyone = crate::people::members::list(conn, &viewer)?;
+    let zones = super::fairness::zones(everyone.iter().filter_map(|m| m.time_zone.as_deref()));
+    let time_suggestion = match draft.schedule() {
+        Ok(schedule) => super::fairness::alternate(&occurrences, &zones, schedule.zone),
+        Err(_) => None,
+    };
     let upcoming: Vec<Gathering> = occurrences
         .into_iter()
         .map(|occurrence| {
@@ -404,6 +415,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
                 guests: answers.values().filter(|a| a.answer == Answer::Going).map(|a| a.guests).sum(),
                 maybe: count(Answer::Maybe),
                 host: hosted.get(&occurrence.key).and_then(|member| person(conn, member).ok()),
+                outside_waking_hours: super::fairness::outside(&occurrence, &zones),
                 occurrence,
             }
         })
@@ -441,6 +453,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
         past,
         looking_back,
         missing_regulars,
+        time_suggestion,
         i_host: willing.contains(&me),
         hosts,
         suggested_host,

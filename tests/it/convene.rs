@@ -391,3 +391,35 @@ fn looking_back_counts_first_timers_and_leads_see_regulars_who_stopped_coming() 
     );
     members::choose_me(&library, &lea).unwrap();
 }
+
+/// A time that suits: a Paris dinner at 19:00 is 03:00 in Tokyo, so each gathering leaves out
+/// the two members there (a count, never who), and a second time at 19:00 theirs is suggested.
+#[test]
+fn members_left_out_by_the_hour_are_counted_and_an_alternate_time_suggested() {
+    use hearth::people::members::ProfileFields;
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    for (name, zone) in
+        [("Aiko", "Asia/Tokyo"), ("Kenji", "Asia/Tokyo"), ("Marie", "Europe/Paris"), ("Odd", "Mars/Olympus")]
+    {
+        let draft = MemberDraft {
+            profile: ProfileFields { time_zone: zone.into(), ..Default::default() },
+            ..MemberDraft::named(name)
+        };
+        members::create_member(&mut library, draft).unwrap();
+    }
+    let ritual =
+        rituals::create(&mut library, RitualDraft { cadence: Cadence::Weekly { weekday: 5 }, ..dinner() }).unwrap();
+    assert!(
+        ritual.upcoming.iter().all(|g| g.outside_waking_hours == 2),
+        "{:?}",
+        ritual.upcoming.iter().map(|g| g.outside_waking_hours).collect::<Vec<_>>()
+    );
+    let suggestion = ritual.time_suggestion.expect("an alternate time");
+    assert!(
+        suggestion.starts_with("2 members in Asia/Tokyo are left out of the next three gatherings (it is 03:00 there)"),
+        "{suggestion}"
+    );
+    assert!(suggestion.contains("11:00 Europe/Paris"), "19:00 in Tokyo is 11:00 in Paris in March: {suggestion}");
+    assert!(!suggestion.contains("Aiko") && !suggestion.contains("Kenji"), "never who");
+}

@@ -469,6 +469,8 @@ export type Gathering = {
 	maybe: number,
 	/**  Who hosts it, when someone was named. */
 	host: Person | null,
+	/**  How many members (by the time zone on their profile) it falls outside 06:00–24:00 for. */
+	outsideWakingHours: number,
 } & Occurrence;
 
 export type HideRequest = {
@@ -975,6 +977,11 @@ export type Ritual = {
 	 *  three), to reach out to gently.
 	 */
 	missingRegulars: Person[],
+	/**
+	 *  When members in one zone are left out of the next three gatherings, a second time to
+	 *  alternate with (see `convene::fairness`).
+	 */
+	timeSuggestion: string | null,
 	/**  Whether this member may change it, move or cancel a gathering (its starter, a lead). */
 	canEdit: boolean,
 } & RitualDraft;
