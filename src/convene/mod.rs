@@ -3,6 +3,7 @@
 //! of a gathering (`tables`, `seating`).
 
 pub mod attendance;
+pub mod bring;
 pub mod cadence;
 pub mod fairness;
 pub mod hosts;

@@ -99,6 +99,8 @@ pub struct Gathering {
     pub host: Option<Person>,
     /// How many members (by the time zone on their profile) it falls outside 06:00–24:00 for.
     pub outside_waking_hours: u32,
+    /// What people bring (potlucks).
+    pub bring: Vec<super::bring::BringItem>,
 }
 
 /// A ritual with its next gatherings.
@@ -402,6 +404,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
         Ok(schedule) => super::fairness::alternate(&occurrences, &zones, schedule.zone),
         Err(_) => None,
     };
+    let mut bring = super::bring::lists(conn, id, &me, viewer.is_lead)?;
     let upcoming: Vec<Gathering> = occurrences
         .into_iter()
         .map(|occurrence| {
@@ -416,6 +419,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
                 maybe: count(Answer::Maybe),
                 host: hosted.get(&occurrence.key).and_then(|member| person(conn, member).ok()),
                 outside_waking_hours: super::fairness::outside(&occurrence, &zones),
+                bring: bring.remove(&occurrence.key).unwrap_or_default(),
                 occurrence,
             }
         })

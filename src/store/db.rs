@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0020_convene", include_str!("../../migrations/0020_convene.sql")),
     ("0021_hosts", include_str!("../../migrations/0021_hosts.sql")),
     ("0022_attendance", include_str!("../../migrations/0022_attendance.sql")),
+    ("0023_bring", include_str!("../../migrations/0023_bring.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -111,6 +111,7 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("rituals", &["name", "why", "origin", "customs", "place", "zone", "cadence", "starts", "at_time", "minutes"]),
     ("ritual_occurrences", &["ritual_id", "occurrence_key", "moved_to", "cancelled", "host_id", "moment_id"]),
     ("attendance", &["ritual_id", "occurrence_key", "member_id", "went", "source"]),
+    ("bring_items", &["ritual_id", "occurrence_key", "item", "claimed_by", "brought"]),
     ("ritual_hosts", &["ritual_id", "member_id", "willing"]),
     ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),
 ];

@@ -71,6 +71,15 @@ test("a member answers for all following gatherings, then changes one to not goi
     await card.scrollIntoView({ block: "center" });
     await screenshot(browser, "ritual-tables");
 
+    // A potluck: add bread to the first gathering's bring list and bring it yourself.
+    await (await first.$("button*=Bring list")).click();
+    await (await first.$('input[aria-label="Add to the bring list"]')).setValue("Bread");
+    await (await first.$("button=Add")).click();
+    await browser.waitUntil(async () => (await first.getText()).includes("Bread"), { timeoutMsg: "the item was not added" });
+    await (await first.$("button*=I'll bring it")).click();
+    await browser.waitUntil(async () => (await first.getText()).includes("you bring it"), { timeoutMsg: "the item was not claimed" });
+    await screenshot(browser, "ritual-bring-list");
+
     await (await button(browser, "All rituals")).click();
     await waitForText(browser, "The last Friday of each month");
     await waitForText(browser, "you: going");

@@ -423,3 +423,35 @@ fn members_left_out_by_the_hour_are_counted_and_an_alternate_time_suggested() {
     assert!(suggestion.contains("11:00 Europe/Paris"), "19:00 in Tokyo is 11:00 in Paris in March: {suggestion}");
     assert!(!suggestion.contains("Aiko") && !suggestion.contains("Kenji"), "never who");
 }
+
+/// A potluck's bring list: anyone adds, one member claims an item (nobody takes it from them),
+/// lets go of it, and marks it brought; others may not.
+#[test]
+fn a_bring_list_item_is_claimed_by_one_member_and_marked_brought() {
+    use hearth::convene::bring;
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let lea = library.me().unwrap().unwrap();
+    let ana = members::create_member(&mut library, MemberDraft::named("Ana")).unwrap().id;
+    let ben = members::create_member(&mut library, MemberDraft::named("Ben")).unwrap().id;
+    let ritual = rituals::create(&mut library, dinner()).unwrap();
+    let key = ritual.upcoming[0].occurrence.key.clone();
+    members::choose_me(&library, &ana).unwrap();
+    let listed = bring::add_item(&mut library, &ritual.id, &key, "Bread").unwrap();
+    let item = listed.upcoming[0].bring[0].id.clone();
+    assert!(listed.upcoming[1].bring.is_empty(), "a list belongs to one gathering");
+    let claimed = bring::claim_item(&mut library, &ritual.id, &item, true).unwrap();
+    assert_eq!(claimed.upcoming[0].bring[0].claimed_by.as_ref().map(|p| p.display_name.as_str()), Some("Ana"));
+    members::choose_me(&library, &ben).unwrap();
+    assert!(bring::claim_item(&mut library, &ritual.id, &item, true).is_err(), "already claimed");
+    assert!(matches!(bring::mark_brought(&mut library, &ritual.id, &item, true), Err(hearth::Error::Forbidden { .. })));
+    assert!(matches!(bring::remove_item(&mut library, &ritual.id, &item), Err(hearth::Error::Forbidden { .. })));
+    members::choose_me(&library, &ana).unwrap();
+    let brought = bring::mark_brought(&mut library, &ritual.id, &item, true).unwrap();
+    assert!(brought.upcoming[0].bring[0].brought);
+    let freed = bring::claim_item(&mut library, &ritual.id, &item, false).unwrap();
+    assert_eq!(freed.upcoming[0].bring[0].claimed_by, None);
+    members::choose_me(&library, &lea).unwrap();
+    let gone = bring::remove_item(&mut library, &ritual.id, &item).unwrap();
+    assert!(gone.upcoming[0].bring.is_empty(), "a lead removes it");
+}

@@ -131,3 +131,31 @@ pub fn record_attendance(
 pub fn confirm_attendance(state: State<AppState>, id: String, key: String) -> CommandResult<Ritual> {
     state.with_library(|library| rituals::confirm_proposed(library, &id, &key))
 }
+
+/// Adds an item to a gathering's bring list.
+#[tauri::command]
+#[specta::specta]
+pub fn add_bring_item(state: State<AppState>, id: String, key: String, item: String) -> CommandResult<Ritual> {
+    state.with_library(|library| hearth::convene::bring::add_item(library, &id, &key, &item))
+}
+
+/// Claims an item on a bring list, or lets go of it.
+#[tauri::command]
+#[specta::specta]
+pub fn claim_bring_item(state: State<AppState>, id: String, item: String, claim: bool) -> CommandResult<Ritual> {
+    state.with_library(|library| hearth::convene::bring::claim_item(library, &id, &item, claim))
+}
+
+/// Marks an item on a bring list brought.
+#[tauri::command]
+#[specta::specta]
+pub fn mark_item_brought(state: State<AppState>, id: String, item: String, brought: bool) -> CommandResult<Ritual> {
+    state.with_library(|library| hearth::convene::bring::mark_brought(library, &id, &item, brought))
+}
+
+/// Removes an item from a bring list.
+#[tauri::command]
+#[specta::specta]
+pub fn remove_bring_item(state: State<AppState>, id: String, item: String) -> CommandResult<Ritual> {
+    state.with_library(|library| hearth::convene::bring::remove_item(library, &id, &item))
+}

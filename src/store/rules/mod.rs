@@ -114,6 +114,7 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("rsvps", "guests", 0, 20),
     ("ritual_hosts", "willing", 0, 1),
     ("attendance", "went", 0, 1),
+    ("bring_items", "brought", 0, 1),
 ];
 
 /// The rows a row refers to, by column: a change whose referred row has not arrived here yet
@@ -141,6 +142,7 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("ritual_hosts", "member_id", "members"),
     ("attendance", "ritual_id", "rituals"),
     ("attendance", "member_id", "members"),
+    ("bring_items", "ritual_id", "rituals"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -416,6 +418,7 @@ pub fn noun(table: &str) -> &'static str {
         "rsvps" => "RSVP",
         "ritual_hosts" => "offer to host",
         "attendance" => "attendance",
+        "bring_items" => "item on a bring list",
         _ => "row",
     }
 }

@@ -37,6 +37,7 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
         "rsvps" => rule_rsvp(j),
         "ritual_hosts" => rule_host_offer(j),
         "attendance" => rule_attendance(j),
+        "bring_items" => rule_bring_item(j),
         table => Ok(Err(format!("writes {table}, which has no write rule"))),
     }
 }
@@ -555,6 +556,36 @@ fn rule_attendance(j: &Judged) -> Result<Verdict> {
     }
     if j.set_once(&["ritual_id", "occurrence_key", "member_id"])? {
         return Ok(Err("moves attendance to another gathering or member".into()));
+    }
+    Ok(Ok(()))
+}
+
+/// Anyone adds to a bring list; its adder and the leads change or remove an item; a member
+/// claims an unclaimed item for themself or lets go of their own; the claimer or a lead marks
+/// it brought.
+fn rule_bring_item(j: &Judged) -> Result<Verdict> {
+    let Change { column, creating, .. } = *j.change;
+    let lead = j.actor.lead;
+    let stored_claim = match creating {
+        true => String::new(),
+        false => text(stored(j.conn, "bring_items", j.change.row, "claimed_by")?),
+    };
+    let refuse = |why: &str| Ok(Err(why.to_owned()));
+    match column {
+        "claimed_by" => {
+            let claim = text(Some(j.change.value.clone()));
+            let taking = claim == j.me && stored_claim.is_empty();
+            let letting_go = claim.is_empty() && (stored_claim == j.me || lead);
+            if !(taking || letting_go || (creating && claim.is_empty()) || claim == stored_claim) {
+                return refuse("claims an item for someone else, or one already claimed");
+            }
+        }
+        "brought" if !(creating || stored_claim == j.me || lead) => return refuse("marks someone else's item brought"),
+        "item" | "deleted" if !(creating || j.owns()? || lead) => return refuse("changes an item someone else added"),
+        _ => {}
+    }
+    if j.set_once(&["ritual_id", "occurrence_key"])? {
+        return refuse("moves an item to another gathering");
     }
     Ok(Ok(()))
 }

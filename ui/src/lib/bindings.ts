@@ -47,6 +47,14 @@ export const commands = {
 	recordAttendance: (id: string, key: string, member: string, went: boolean | null) => typedError<Ritual, CommandError>(__TAURI_INVOKE("record_attendance", { id, key, member, went })),
 	/**  Confirms whom a past gathering's moment proposes as having gone. */
 	confirmAttendance: (id: string, key: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("confirm_attendance", { id, key })),
+	/**  Adds an item to a gathering's bring list. */
+	addBringItem: (id: string, key: string, item: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("add_bring_item", { id, key, item })),
+	/**  Claims an item on a bring list, or lets go of it. */
+	claimBringItem: (id: string, item: string, claim: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("claim_bring_item", { id, item, claim })),
+	/**  Marks an item on a bring list brought. */
+	markItemBrought: (id: string, item: string, brought: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("mark_item_brought", { id, item, brought })),
+	/**  Removes an item from a bring list. */
+	removeBringItem: (id: string, item: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("remove_bring_item", { id, item })),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -260,6 +268,16 @@ export type Board = {
 	messages: Message[],
 };
 
+/**  One item on a bring list. */
+export type BringItem = {
+	id: string,
+	item: string,
+	claimedBy: Person | null,
+	brought: boolean,
+	/**  Whether this member may change or remove it (who added it, a lead). */
+	canEdit: boolean,
+};
+
 /**
  *  How often a ritual meets (the closed set of the issue: Meetup's and RFC 5545's common
  *  cases, without the rules people never use).
@@ -471,6 +489,8 @@ export type Gathering = {
 	host: Person | null,
 	/**  How many members (by the time zone on their profile) it falls outside 06:00–24:00 for. */
 	outsideWakingHours: number,
+	/**  What people bring (potlucks). */
+	bring: BringItem[],
 } & Occurrence;
 
 export type HideRequest = {
