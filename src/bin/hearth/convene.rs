@@ -78,6 +78,32 @@ pub enum RitualsCommand {
         #[arg(long, default_value_t = 0)]
         guests: u32,
     },
+    /// Record who went to a past gathering: this laptop's member (default), `--member <id>`
+    /// (the ritual's starter and leads), or `--confirm-proposed` (whom its moment proposes).
+    Attend {
+        library: PathBuf,
+        ritual: String,
+        occurrence: String,
+        #[arg(long)]
+        member: Option<String>,
+        /// Record that they did not go.
+        #[arg(long)]
+        not: bool,
+        #[arg(long)]
+        confirm_proposed: bool,
+    },
+    /// Mix the tables of a gathering from those going (leads and the gathering's host).
+    Tables {
+        library: PathBuf,
+        ritual: String,
+        occurrence: String,
+        #[arg(long, default_value_t = 8)]
+        size: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Move one gathering (--to YYYY-MM-DDTHH:MM), cancel it (--cancel) or put it back.
     Occurrence {
         library: PathBuf,
@@ -147,6 +173,39 @@ pub fn rituals(RitualsArgs { command }: RitualsArgs) -> Result<()> {
             };
             let ritual = rituals::rsvp(&mut lib, &ritual, &occurrence, answer, following, guests)?;
             print_ritual(&ritual);
+        }
+        RitualsCommand::Attend { library, ritual, occurrence, member, not, confirm_proposed } => {
+            let mut lib = Library::open(&library)?;
+            let ritual = match confirm_proposed {
+                true => rituals::confirm_proposed(&mut lib, &ritual, &occurrence)?,
+                false => {
+                    let member = match member {
+                        Some(member) => member,
+                        None => lib.me()?.ok_or(Error::NoIdentity)?,
+                    };
+                    rituals::record_attendance(&mut lib, &ritual, &occurrence, &member, Some(!not))?
+                }
+            };
+            for past in ritual.past.iter().filter(|p| p.occurrence.key == occurrence) {
+                let names: Vec<String> = past.went.iter().map(|p| shown(&p.display_name)).collect();
+                out!("{}  {} went: {}", past.occurrence.key, names.len(), names.join(", "));
+            }
+        }
+        RitualsCommand::Tables { library, ritual, occurrence, size, seed, json } => {
+            let lib = Library::open(&library)?;
+            let plan = rituals::mix_tables(&lib, &ritual, &occurrence, size, seed)?;
+            if json {
+                print_json(&plan);
+            } else {
+                out!("{} of {} pairs sitting together have not met yet", plan.new_pairs, plan.pairs);
+                for (i, table) in plan.tables.iter().enumerate() {
+                    let names: Vec<String> = table.people.iter().map(|p| shown(&p.display_name)).collect();
+                    out!("Table {}: {}", i + 1, names.join(", "));
+                    for reason in &table.reasons {
+                        out!("  {reason}");
+                    }
+                }
+            }
         }
         RitualsCommand::Occurrence { library, ritual, occurrence, to, cancel } => {
             let mut lib = Library::open(&library)?;
