@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "claim_bring_item",
     "mark_item_brought",
     "remove_bring_item",
+    "ask_welcomer",
     "update_community",
     "update_dimension",
     "list_members",

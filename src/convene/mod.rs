@@ -11,3 +11,4 @@ pub mod looking_back;
 pub mod rituals;
 pub mod seating;
 pub mod tables;
+pub mod welcome;

@@ -22,6 +22,7 @@ use crate::viewer::Viewer;
 pub use super::attendance::{confirm_proposed, gathering_moment, record_attendance, PastGathering, PAST};
 pub use super::hosts::{offer_to_host, set_host, HostSuggestion};
 pub use super::seating::{mix_tables, TableOfPeople, TablePlan};
+pub use super::welcome::{ask_welcomer, Welcome};
 
 /// The years a ritual's dates may name: anything else (a crafted "+262143-12-31") is refused,
 /// so that projecting occurrences never leaves the calendar.
@@ -130,6 +131,9 @@ pub struct Ritual {
     /// When members in one zone are left out of the next three gatherings, a second time to
     /// alternate with (see `convene::fairness`).
     pub time_suggestion: Option<String>,
+    /// Newcomers' first gatherings: who welcomes them (asked, as those concerned and the leads
+    /// see it), and, for the leads, whom to ask.
+    pub welcomes: Vec<super::welcome::Welcome>,
     /// Whether this member may change it, move or cancel a gathering (its starter, a lead).
     pub can_edit: bool,
 }
@@ -405,6 +409,13 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
         Err(_) => None,
     };
     let mut bring = super::bring::lists(conn, id, &me, viewer.is_lead)?;
+    let going_by_key: std::collections::HashMap<String, Vec<String>> = occurrences
+        .iter()
+        .map(|o| {
+            let going = answers_for(&stored, &o.key).into_iter().filter(|(_, a)| a.answer == Answer::Going);
+            (o.key.clone(), going.map(|(member, _)| member.to_owned()).collect())
+        })
+        .collect();
     let upcoming: Vec<Gathering> = occurrences
         .into_iter()
         .map(|occurrence| {
@@ -437,6 +448,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
         .find(|g: &&Gathering| !g.occurrence.cancelled && g.host.is_none())
         .and_then(|g| super::hosts::suggest_host(&hosts, &hosted, &g.occurrence.key));
     let can_edit = viewer.is_lead || (!me.is_empty() && author == me);
+    let welcomes = super::welcome::welcomes(conn, &viewer, id, &upcoming, &going_by_key, can_edit)?;
     let (past, looking_back, missing_regulars) = match draft.schedule() {
         Ok(schedule) => {
             let held = super::attendance::held_before(&schedule, &exceptions, library.now());
@@ -458,6 +470,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
         looking_back,
         missing_regulars,
         time_suggestion,
+        welcomes,
         i_host: willing.contains(&me),
         hosts,
         suggested_host,

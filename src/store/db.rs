@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0021_hosts", include_str!("../../migrations/0021_hosts.sql")),
     ("0022_attendance", include_str!("../../migrations/0022_attendance.sql")),
     ("0023_bring", include_str!("../../migrations/0023_bring.sql")),
+    ("0024_welcomes", include_str!("../../migrations/0024_welcomes.sql")),
 ];
 
 pub fn latest_version() -> u32 {

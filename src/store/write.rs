@@ -112,6 +112,7 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("ritual_occurrences", &["ritual_id", "occurrence_key", "moved_to", "cancelled", "host_id", "moment_id"]),
     ("attendance", &["ritual_id", "occurrence_key", "member_id", "went", "source"]),
     ("bring_items", &["ritual_id", "occurrence_key", "item", "claimed_by", "brought"]),
+    ("welcomes", &["ritual_id", "occurrence_key", "newcomer_id", "welcomer_id"]),
     ("ritual_hosts", &["ritual_id", "member_id", "willing"]),
     ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),
 ];

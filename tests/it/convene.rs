@@ -455,3 +455,49 @@ fn a_bring_list_item_is_claimed_by_one_member_and_marked_brought() {
     let gone = bring::remove_item(&mut library, &ritual.id, &item).unwrap();
     assert!(gone.upcoming[0].bring.is_empty(), "a lead removes it");
 }
+
+/// A newcomer going for the first time: the leads are offered a welcomer among the regulars
+/// going whom the newcomer has not met; once asked, the newcomer and the welcomer read it, and
+/// other members do not.
+#[test]
+fn a_newcomers_first_gathering_gets_a_welcomer_they_have_not_met() {
+    use hearth::people::members::Role;
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let lea = library.me().unwrap().unwrap();
+    let new = |library: &mut Library, name: &str, role| {
+        members::create_member(library, MemberDraft { role: Some(role), ..MemberDraft::named(name) }).unwrap().id
+    };
+    let (nia, ana, ben, cal) = (
+        new(&mut library, "Nia", Role::Newcomer),
+        new(&mut library, "Ana", Role::Member),
+        new(&mut library, "Ben", Role::Member),
+        new(&mut library, "Cal", Role::Member),
+    );
+    let ritual = rituals::create(&mut library, dinner()).unwrap();
+    let key = ritual.upcoming[0].occurrence.key.clone();
+    for who in [&nia, &ana, &ben] {
+        members::choose_me(&library, who).unwrap();
+        rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0).unwrap();
+    }
+    members::choose_me(&library, &lea).unwrap();
+    let suggested = rituals::get(&library, &ritual.id).unwrap().welcomes;
+    assert_eq!(suggested.len(), 1, "{suggested:?}");
+    let suggestion = &suggested[0];
+    assert!(!suggestion.asked && suggestion.newcomer.id == nia && suggestion.key == key);
+    assert!(
+        suggestion.welcomer.id == ana || suggestion.welcomer.id == ben,
+        "a regular going, not Cal who is not: {suggestion:?}"
+    );
+    let welcomer = suggestion.welcomer.id.clone();
+    let asked = rituals::ask_welcomer(&mut library, &ritual.id, &key, &nia, &welcomer).unwrap();
+    assert!(asked.welcomes.iter().all(|w| w.asked), "asked, no longer suggested");
+    for (who, sees) in [(&nia, true), (&welcomer, true), (&cal, false)] {
+        members::choose_me(&library, who).unwrap();
+        let shown = rituals::get(&library, &ritual.id).unwrap().welcomes;
+        assert_eq!(shown.len(), usize::from(sees), "{who}: {shown:?}");
+    }
+    let Err(hearth::Error::Forbidden { .. }) = rituals::ask_welcomer(&mut library, &ritual.id, &key, &nia, &cal) else {
+        panic!("a member asked a welcomer")
+    };
+}

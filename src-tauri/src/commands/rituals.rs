@@ -159,3 +159,16 @@ pub fn mark_item_brought(state: State<AppState>, id: String, item: String, broug
 pub fn remove_bring_item(state: State<AppState>, id: String, item: String) -> CommandResult<Ritual> {
     state.with_library(|library| hearth::convene::bring::remove_item(library, &id, &item))
 }
+
+/// Asks a regular to welcome a newcomer at their first gathering.
+#[tauri::command]
+#[specta::specta]
+pub fn ask_welcomer(
+    state: State<AppState>,
+    id: String,
+    key: String,
+    newcomer: String,
+    welcomer: String,
+) -> CommandResult<Ritual> {
+    state.with_library(|library| rituals::ask_welcomer(library, &id, &key, &newcomer, &welcomer))
+}

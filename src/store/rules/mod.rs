@@ -93,6 +93,7 @@ pub const SHARED_ROWS: &[&str] = &[
     "rsvps",
     "ritual_hosts",
     "attendance",
+    "welcomes",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -143,6 +144,9 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("attendance", "ritual_id", "rituals"),
     ("attendance", "member_id", "members"),
     ("bring_items", "ritual_id", "rituals"),
+    ("welcomes", "ritual_id", "rituals"),
+    ("welcomes", "newcomer_id", "members"),
+    ("welcomes", "welcomer_id", "members"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -419,6 +423,7 @@ pub fn noun(table: &str) -> &'static str {
         "ritual_hosts" => "offer to host",
         "attendance" => "attendance",
         "bring_items" => "item on a bring list",
+        "welcomes" => "welcome",
         _ => "row",
     }
 }
@@ -448,6 +453,7 @@ fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
         "attendance" => ids::derived(&["attendance", &get("ritual_id"), &get("occurrence_key"), &get("member_id")]),
         "ritual_hosts" => ids::derived(&["ritual_hosts", &get("ritual_id"), &get("member_id")]),
         "ritual_occurrences" => ids::derived(&["ritual_occurrences", &get("ritual_id"), &get("occurrence_key")]),
+        "welcomes" => ids::derived(&["welcomes", &get("ritual_id"), &get("occurrence_key"), &get("newcomer_id")]),
         _ => return None,
     })
 }

@@ -38,6 +38,7 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
         "ritual_hosts" => rule_host_offer(j),
         "attendance" => rule_attendance(j),
         "bring_items" => rule_bring_item(j),
+        "welcomes" => rule_welcome(j),
         table => Ok(Err(format!("writes {table}, which has no write rule"))),
     }
 }
@@ -586,6 +587,19 @@ fn rule_bring_item(j: &Judged) -> Result<Verdict> {
     }
     if j.set_once(&["ritual_id", "occurrence_key"])? {
         return refuse("moves an item to another gathering");
+    }
+    Ok(Ok(()))
+}
+
+/// The leads and the ritual's starter ask a regular to welcome a newcomer.
+fn rule_welcome(j: &Judged) -> Result<Verdict> {
+    let ritual = text(j.row.get("ritual_id"));
+    let starter = text(stored(j.conn, "rituals", &ritual, "author")?);
+    if !(j.actor.lead || (!j.me.is_empty() && starter == j.me)) {
+        return Ok(Err("asks someone to welcome a newcomer, which the leads and the ritual's starter may".into()));
+    }
+    if j.set_once(&["ritual_id", "occurrence_key", "newcomer_id"])? {
+        return Ok(Err("moves a welcome to another gathering or newcomer".into()));
     }
     Ok(Ok(()))
 }

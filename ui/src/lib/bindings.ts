@@ -55,6 +55,8 @@ export const commands = {
 	markItemBrought: (id: string, item: string, brought: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("mark_item_brought", { id, item, brought })),
 	/**  Removes an item from a bring list. */
 	removeBringItem: (id: string, item: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("remove_bring_item", { id, item })),
+	/**  Asks a regular to welcome a newcomer at their first gathering. */
+	askWelcomer: (id: string, key: string, newcomer: string, welcomer: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("ask_welcomer", { id, key, newcomer, welcomer })),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -1002,6 +1004,11 @@ export type Ritual = {
 	 *  alternate with (see `convene::fairness`).
 	 */
 	timeSuggestion: string | null,
+	/**
+	 *  Newcomers' first gatherings: who welcomes them (asked, as those concerned and the leads
+	 *  see it), and, for the leads, whom to ask.
+	 */
+	welcomes: Welcome[],
 	/**  Whether this member may change it, move or cancel a gathering (its starter, a lead). */
 	canEdit: boolean,
 } & RitualDraft;
@@ -1316,6 +1323,16 @@ export type Visibility = "community" | "leads" | "onlyMe";
 
 /**  Which week of the month, for "the k-th or last weekday". */
 export type WeekOfMonth = "first" | "second" | "third" | "fourth" | "last";
+
+/**  A welcome, asked for or suggested, for one newcomer at one gathering. */
+export type Welcome = {
+	key: string,
+	newcomer: Person,
+	/**  The regular asked (or, in a suggestion, to ask). */
+	welcomer: Person,
+	/**  Whether a lead asked already (else it is a suggestion, for the leads only). */
+	asked: boolean,
+};
 
 export type YearsAgo<T> = {
 	years: number,
