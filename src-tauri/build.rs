@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "mark_item_brought",
     "remove_bring_item",
     "ask_welcomer",
+    "my_streaks",
     "update_community",
     "update_dimension",
     "list_members",

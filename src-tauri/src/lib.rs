@@ -49,6 +49,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::rituals::mark_item_brought,
             commands::rituals::remove_bring_item,
             commands::rituals::ask_welcomer,
+            commands::rituals::my_streaks,
             commands::community::update_community,
             commands::community::update_dimension,
             commands::members::list_members,

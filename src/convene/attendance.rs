@@ -97,7 +97,7 @@ pub(super) fn past_gatherings(
 
 /// The gatherings held before `now` in the last three years, oldest first (cancelled ones were
 /// not held).
-pub(super) fn held_before(schedule: &Schedule, exceptions: &[(String, Exception)], now: Millis) -> Vec<Occurrence> {
+pub(crate) fn held_before(schedule: &Schedule, exceptions: &[(String, Exception)], now: Millis) -> Vec<Occurrence> {
     let three_years = Millis(now.0 - 3 * 366 * 86_400_000);
     schedule.project(three_years, 200, exceptions).into_iter().filter(|o| o.starts_at < now && !o.cancelled).collect()
 }
@@ -111,7 +111,7 @@ fn held(library: &Library, draft: &RitualDraft, id: &str, key: &str) -> Result<O
         .ok_or_else(|| invalid("occurrence", "that gathering has not taken place"))
 }
 
-pub(super) fn read_exceptions(conn: &Connection, id: &str) -> Result<Vec<(String, Exception)>> {
+pub(crate) fn read_exceptions(conn: &Connection, id: &str) -> Result<Vec<(String, Exception)>> {
     let rows: Vec<(String, String, i64)> = conn
         .prepare_cached(
             "SELECT occurrence_key, moved_to, cancelled FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0",

@@ -108,3 +108,43 @@ fn went_by_gathering(conn: &Connection, id: &str) -> Result<HashMap<String, Vec<
     }
     Ok(out)
 }
+
+/// A member's own record with one ritual, for their own page only.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MyStreak {
+    pub ritual_id: String,
+    pub ritual: String,
+    /// Gatherings they went to, in all.
+    pub came: u32,
+    /// The last gatherings held (with attendance recorded) they went to, without a gap.
+    pub in_a_row: u32,
+}
+
+/// The member at this laptop's record with each ritual they went to (theirs alone: never
+/// computed for anyone else).
+pub fn my_streaks(library: &crate::store::library::Library) -> Result<Vec<MyStreak>> {
+    let Some(me) = library.me()? else { return Ok(Vec::new()) };
+    let conn = library.conn();
+    let mut out = Vec::new();
+    for ritual in crate::convene::rituals::list(library)? {
+        let Ok(schedule) = ritual.draft.schedule() else { continue };
+        let exceptions = crate::convene::attendance::read_exceptions(conn, &ritual.id)?;
+        let held = crate::convene::attendance::held_before(&schedule, &exceptions, library.now());
+        let went = went_by_gathering(conn, &ritual.id)?;
+        let mine = |key: &str| went.get(key).is_some_and(|members| members.contains(&me));
+        let came = held.iter().filter(|o| mine(&o.key)).count() as u32;
+        if came == 0 {
+            continue;
+        }
+        // Gatherings with any attendance recorded (went or not) count; unrecorded ones do not.
+        let recorded: HashSet<String> = conn
+            .prepare_cached("SELECT DISTINCT occurrence_key FROM attendance WHERE ritual_id = ?1 AND deleted = 0")?
+            .query_map([&ritual.id], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let in_a_row =
+            held.iter().rev().filter(|o| recorded.contains(&o.key)).take_while(|o| mine(&o.key)).count() as u32;
+        out.push(MyStreak { ritual_id: ritual.id, ritual: ritual.draft.name, came, in_a_row });
+    }
+    Ok(out)
+}

@@ -143,7 +143,7 @@ pub(super) fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
 }
 
 impl RitualDraft {
-    pub(super) fn schedule(&self) -> Result<Schedule> {
+    pub(crate) fn schedule(&self) -> Result<Schedule> {
         let zone: chrono_tz::Tz =
             self.zone.trim().parse().map_err(|_| invalid("zone", format!("{:?} is not a time zone", self.zone)))?;
         let starts = chrono::NaiveDate::parse_from_str(self.starts.trim(), "%Y-%m-%d")

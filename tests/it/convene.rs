@@ -501,3 +501,24 @@ fn a_newcomers_first_gathering_gets_a_welcomer_they_have_not_met() {
         panic!("a member asked a welcomer")
     };
 }
+
+/// A member's own streak: how many gatherings they went to and how many of the last ones in a
+/// row, counted only for themself.
+#[test]
+fn a_member_sees_their_own_streak() {
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let lea = library.me().unwrap().unwrap();
+    let ritual =
+        rituals::create(&mut library, RitualDraft { cadence: Cadence::Weekly { weekday: 5 }, ..dinner() }).unwrap();
+    let mut keys: Vec<String> = ritual.past.iter().map(|p| p.occurrence.key.clone()).collect();
+    keys.reverse();
+    let last = keys.len();
+    for (i, key) in keys.iter().enumerate() {
+        // Went to all but the fourth from last.
+        rituals::record_attendance(&mut library, &ritual.id, key, &lea, Some(i != last - 4)).unwrap();
+    }
+    let streaks = hearth::convene::looking_back::my_streaks(&library).unwrap();
+    assert_eq!(streaks.len(), 1);
+    assert_eq!((streaks[0].came, streaks[0].in_a_row), (last as u32 - 1, 3), "{streaks:?}");
+}

@@ -172,3 +172,10 @@ pub fn ask_welcomer(
 ) -> CommandResult<Ritual> {
     state.with_library(|library| rituals::ask_welcomer(library, &id, &key, &newcomer, &welcomer))
 }
+
+/// The member at this laptop's own record with each ritual (shown on their own page only).
+#[tauri::command]
+#[specta::specta]
+pub fn my_streaks(state: State<AppState>) -> CommandResult<Vec<hearth::convene::looking_back::MyStreak>> {
+    state.with_library(|library| hearth::convene::looking_back::my_streaks(library))
+}

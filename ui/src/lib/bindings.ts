@@ -57,6 +57,8 @@ export const commands = {
 	removeBringItem: (id: string, item: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("remove_bring_item", { id, item })),
 	/**  Asks a regular to welcome a newcomer at their first gathering. */
 	askWelcomer: (id: string, key: string, newcomer: string, welcomer: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("ask_welcomer", { id, key, newcomer, welcomer })),
+	/**  The member at this laptop's own record with each ritual (shown on their own page only). */
+	myStreaks: () => typedError<MyStreak[], CommandError>(__TAURI_INVOKE("my_streaks")),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -827,6 +829,16 @@ export type Move = {
 	at: number,
 	from: Status,
 	to: Status,
+};
+
+/**  A member's own record with one ritual, for their own page only. */
+export type MyStreak = {
+	ritualId: string,
+	ritual: string,
+	/**  Gatherings they went to, in all. */
+	came: number,
+	/**  The last gatherings held (with attendance recorded) they went to, without a gap. */
+	inARow: number,
 };
 
 /**  Something to celebrate on a day. */
