@@ -102,6 +102,40 @@ pub struct Gathering {
     pub outside_waking_hours: u32,
     /// What people bring (potlucks).
     pub bring: Vec<super::bring::BringItem>,
+    /// For the leads and the gathering's host: dietary and access needs of those going, as
+    /// totals ("vegetarian": 3), from what this laptop may read of their profiles; never who.
+    pub needs: Vec<NeedTotal>,
+}
+
+/// How many of those going said they have one need.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NeedTotal {
+    /// As members wrote it, lower-cased ("vegetarian", "step-free access").
+    pub need: String,
+    pub count: u32,
+}
+
+/// Totals of the needs of `going` (each need named once per member, from their profile's
+/// comma- or semicolon-separated dietary and access needs), most common first.
+fn need_totals(everyone: &[crate::people::members::Member], going: &[String]) -> Vec<NeedTotal> {
+    let mut counts: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for member in everyone.iter().filter(|m| going.contains(&m.id)) {
+        let mut theirs: Vec<String> = [&member.dietary, &member.access_needs]
+            .into_iter()
+            .flatten()
+            .flat_map(|text| text.split([',', ';']).map(|n| n.trim().to_lowercase()).collect::<Vec<_>>())
+            .filter(|n| !n.is_empty())
+            .collect();
+        theirs.sort();
+        theirs.dedup();
+        for need in theirs {
+            *counts.entry(need).or_default() += 1;
+        }
+    }
+    let mut totals: Vec<NeedTotal> = counts.into_iter().map(|(need, count)| NeedTotal { need, count }).collect();
+    totals.sort_by(|a, b| b.count.cmp(&a.count).then(a.need.cmp(&b.need)));
+    totals
 }
 
 /// A ritual with its next gatherings.
@@ -431,6 +465,10 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
                 host: hosted.get(&occurrence.key).and_then(|member| person(conn, member).ok()),
                 outside_waking_hours: super::fairness::outside(&occurrence, &zones),
                 bring: bring.remove(&occurrence.key).unwrap_or_default(),
+                needs: match viewer.is_lead || hosted.get(&occurrence.key).is_some_and(|host| *host == me) {
+                    true => need_totals(&everyone, going_by_key.get(&occurrence.key).map_or(&[][..], Vec::as_slice)),
+                    false => Vec::new(),
+                },
                 occurrence,
             }
         })

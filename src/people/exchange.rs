@@ -419,6 +419,8 @@ fn to_draft(line: u32, fields: &Fields, today: &str) -> Parsed {
         contact: get("contact"),
         celebrate_birthday: !birthday.is_empty(),
         birthday,
+        dietary: String::new(),
+        access_needs: String::new(),
         visibility: Default::default(),
     };
     let draft = MemberDraft {

@@ -35,7 +35,13 @@ pub const PRIVATE_FIELDS: &[&str] = &[
     "timeZone",
     "contact",
     "birthday",
+    "dietary",
+    "accessNeeds",
 ];
+
+/// Fields kept to the leads unless the member chooses otherwise (the window's default for the
+/// others is the community): what a member eats and what access they need are nobody else's.
+pub const LEADS_BY_DEFAULT: &[&str] = &["dietary", "accessNeeds"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum)]
 #[serde(rename_all = "camelCase")]
@@ -113,6 +119,10 @@ pub struct Member {
     /// `MM-DD`, or empty when not given.
     pub birthday: Option<String>,
     pub celebrate_birthday: bool,
+    /// "Vegetarian, no nuts": what hosts should know to feed them.
+    pub dietary: Option<String>,
+    /// "Step-free access, hearing loop".
+    pub access_needs: Option<String>,
     /// Per-field visibility; only the member themselves sees it.
     pub visibility: Option<BTreeMap<String, Visibility>>,
 }
@@ -135,6 +145,8 @@ pub struct ProfileFields {
     /// `MM-DD` (or `--MM-DD` as vCard writes it); empty for none. Never a year.
     pub birthday: String,
     pub celebrate_birthday: bool,
+    pub dietary: String,
+    pub access_needs: String,
     pub visibility: BTreeMap<String, Visibility>,
 }
 
@@ -158,7 +170,7 @@ impl MemberDraft {
 
 const COLUMNS: &str = "id, display_name, role, joined_on, pronouns, portrait, profession, organisation, \
      years_in_practice, expertise, interests, ask_me_about, bio, location, time_zone, contact, birthday, \
-     celebrate_birthday, visibility";
+     celebrate_birthday, visibility, dietary, access_needs";
 
 /// A members row as stored, before any viewer's rules apply.
 struct Stored {
@@ -198,6 +210,8 @@ fn stored(row: &Row) -> rusqlite::Result<Stored> {
             contact: row.get(15)?,
             birthday: row.get(16)?,
             celebrate_birthday: row.get::<_, i64>(17)? != 0,
+            dietary: row.get(19)?,
+            access_needs: row.get(20)?,
             visibility: serde_json::from_str(&visibility).unwrap_or_default(),
         },
     })
@@ -230,6 +244,8 @@ impl Stored {
             contact: text("contact", &f.contact),
             birthday: text("birthday", &f.birthday),
             celebrate_birthday: birthday_visible && f.celebrate_birthday,
+            dietary: text("dietary", &f.dietary),
+            access_needs: text("accessNeeds", &f.access_needs),
             visibility: viewer.is(&self.id).then(|| f.visibility.clone()),
             id: self.id,
             display_name: self.display_name,
@@ -472,6 +488,11 @@ fn profile_columns(p: &ProfileFields) -> Result<Vec<(&'static str, Value)>> {
     if p.years_in_practice.is_some_and(|y| y > 80) {
         return Err(Error::invalid("yearsInPractice", "at most 80 years"));
     }
+    // Written out, so that the window, the seal and every laptop read the same audience.
+    let mut visibility = p.visibility.clone();
+    for field in LEADS_BY_DEFAULT {
+        visibility.entry((*field).to_owned()).or_insert(Visibility::Leads);
+    }
     let json = |items: Vec<String>| Value::Text(serde_json::to_string(&items).expect("strings serialize"));
     let text = |field: &'static str, value: &str, max: usize| -> Result<Value> {
         Ok(Value::Text(validate_text(field, value, max)?))
@@ -490,7 +511,9 @@ fn profile_columns(p: &ProfileFields) -> Result<Vec<(&'static str, Value)>> {
         ("contact", text("contact", &p.contact, 300)?),
         ("birthday", Value::Text(parse_birthday(&p.birthday)?)),
         ("celebrate_birthday", Value::Integer(p.celebrate_birthday.into())),
-        ("visibility", Value::Text(serde_json::to_string(&p.visibility).expect("map serializes"))),
+        ("dietary", text("dietary", &p.dietary, 200)?),
+        ("access_needs", text("accessNeeds", &p.access_needs, 200)?),
+        ("visibility", Value::Text(serde_json::to_string(&visibility).expect("map serializes"))),
     ])
 }
 

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0022_attendance", include_str!("../../migrations/0022_attendance.sql")),
     ("0023_bring", include_str!("../../migrations/0023_bring.sql")),
     ("0024_welcomes", include_str!("../../migrations/0024_welcomes.sql")),
+    ("0025_needs", include_str!("../../migrations/0025_needs.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -50,6 +50,8 @@ pub const PROFILE_FIELDS: &[(&str, &str)] = &[
     ("birthday", "birthday"),
     // Whether to celebrate the birthday shows only where the birthday does.
     ("celebrate_birthday", "birthday"),
+    ("dietary", "dietary"),
+    ("access_needs", "accessNeeds"),
 ];
 
 /// Who may read `column` of row `row` of `table` as `values` leave it: None for everyone, or

@@ -41,6 +41,8 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
             "celebrate_birthday",
             "visibility",
             "photo_consent",
+            "dietary",
+            "access_needs",
         ],
     ),
     ("story_prompts", &["text"]),

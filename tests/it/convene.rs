@@ -522,3 +522,46 @@ fn a_member_sees_their_own_streak() {
     assert_eq!(streaks.len(), 1);
     assert_eq!((streaks[0].came, streaks[0].in_a_row), (last as u32 - 1, 3), "{streaks:?}");
 }
+
+/// Hosts and leads see the needs of those going as totals, never who; a need kept to its
+/// member alone is not counted; a member who neither leads nor hosts sees none.
+#[test]
+fn needs_of_those_going_reach_the_leads_as_totals_only() {
+    use hearth::people::members::ProfileFields;
+    use hearth::viewer::Visibility;
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let lea = library.me().unwrap().unwrap();
+    let ritual = rituals::create(&mut library, dinner()).unwrap();
+    let key = ritual.upcoming[0].occurrence.key.clone();
+    let people = [
+        ("Ana", "Vegetarian", "", None),
+        ("Ben", "vegetarian; no nuts", "Step-free access", None),
+        ("Cas", "vegan", "", Some(Visibility::OnlyMe)),
+    ];
+    let mut ids = Vec::new();
+    for (name, dietary, access, only) in people {
+        let mut profile = ProfileFields { dietary: dietary.into(), access_needs: access.into(), ..Default::default() };
+        if let Some(v) = only {
+            profile.visibility.insert("dietary".into(), v);
+        }
+        members::choose_me(&library, &lea).unwrap();
+        let id = members::create_member(&mut library, MemberDraft { profile, ..MemberDraft::named(name) }).unwrap().id;
+        members::choose_me(&library, &id).unwrap();
+        rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0).unwrap();
+        ids.push(id);
+    }
+    members::choose_me(&library, &lea).unwrap();
+    let needs: Vec<(String, u32)> = rituals::get(&library, &ritual.id).unwrap().upcoming[0]
+        .needs
+        .iter()
+        .map(|n| (n.need.clone(), n.count))
+        .collect();
+    assert_eq!(
+        needs,
+        [("vegetarian".into(), 2), ("no nuts".into(), 1), ("step-free access".into(), 1)],
+        "totals of what the leads may read; Cas's vegan is hers alone"
+    );
+    members::choose_me(&library, &ids[0]).unwrap();
+    assert!(rituals::get(&library, &ritual.id).unwrap().upcoming[0].needs.is_empty(), "a member sees no totals");
+}

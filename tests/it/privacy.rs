@@ -25,6 +25,8 @@ fn full_profile(visibility: Visibility) -> ProfileFields {
         contact: "fatima@example.org".into(),
         birthday: "05-17".into(),
         celebrate_birthday: true,
+        dietary: "vegetarian".into(),
+        access_needs: "step-free access".into(),
         visibility: PRIVATE_FIELDS.iter().map(|f| (f.to_string(), visibility)).collect(),
     }
 }
@@ -45,6 +47,8 @@ fn visible_fields(m: &Member) -> Vec<&'static str> {
         ("timeZone", m.time_zone.is_some()),
         ("contact", m.contact.is_some()),
         ("birthday", m.birthday.is_some()),
+        ("dietary", m.dietary.is_some()),
+        ("accessNeeds", m.access_needs.is_some()),
     ];
     assert_eq!(present.len(), PRIVATE_FIELDS.len(), "every private field is checked");
     present.iter().filter(|(_, shown)| *shown).map(|(f, _)| *f).collect()
@@ -113,7 +117,12 @@ fn each_field_is_hidden_on_its_own() {
         let seen = members::get(c.library.conn(), &bo, &c.fatima).unwrap();
         let visible = visible_fields(&seen);
         assert!(!visible.contains(field), "{field} set to only-me must be hidden from Bo");
-        assert_eq!(visible.len(), PRIVATE_FIELDS.len() - 1, "hiding {field} must hide nothing else");
+        // Dietary and access needs stay with the leads unless their member says otherwise.
+        let kept_to_leads = members::LEADS_BY_DEFAULT.iter().filter(|f| *f != field).count();
+        assert_eq!(visible.len(), PRIVATE_FIELDS.len() - 1 - kept_to_leads, "hiding {field} must hide nothing else");
+        for needs in members::LEADS_BY_DEFAULT.iter().filter(|f| *f != field) {
+            assert!(!visible.contains(needs), "{needs} is for the leads by default");
+        }
     }
 }
 

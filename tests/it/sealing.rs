@@ -513,3 +513,34 @@ fn a_key_held_by_a_laptop_no_longer_entitled_is_not_sealed_to() {
     assert!(reads(&lea, mo.me().unwrap().as_deref().unwrap()).contains(AFTER), "the leads read it");
     assert_eq!(holding(oz.root(), AFTER), Vec::<String>::new(), "the lead who stepped down does not");
 }
+
+/// Dietary and access needs are kept to the leads by default: Mo's reach the lead's laptop and
+/// are sealed everywhere else (Oz's laptop and the folder hold no readable copy); every field
+/// with a visibility of its own is sealed by it.
+#[test]
+fn needs_are_sealed_to_the_leads_by_default() {
+    const DIET: &str = "Lindqvistfare";
+    for field in members::PRIVATE_FIELDS {
+        assert!(
+            hearth::store::sealing::PROFILE_FIELDS.iter().any(|(_, governs)| governs == field),
+            "{field} has a visibility but no seal"
+        );
+    }
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    let mo_id = mo.me().unwrap().unwrap();
+    let profile = ProfileFields { dietary: format!("{DIET}, vegetarian"), ..Default::default() };
+    members::update_profile(&mut mo, &mo_id, "Mo", &profile).unwrap();
+    for _ in 0..2 {
+        for library in [&mut mo, &mut lea, &mut oz] {
+            sync::sync_folder(library, &folder).unwrap();
+        }
+    }
+    let seen = |library: &Library| {
+        members::get(library.conn(), &Viewer::me(library).unwrap(), &mo_id).unwrap().dietary.unwrap_or_default()
+    };
+    assert!(seen(&lea).contains(DIET), "the lead reads it");
+    assert_eq!(seen(&oz), "", "Oz does not");
+    assert!(holding(oz.root(), DIET).is_empty(), "Oz's laptop holds no readable copy");
+    assert!(holding(&folder, DIET).is_empty(), "nor does the folder");
+}

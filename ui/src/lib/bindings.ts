@@ -495,6 +495,11 @@ export type Gathering = {
 	outsideWakingHours: number,
 	/**  What people bring (potlucks). */
 	bring: BringItem[],
+	/**
+	 *  For the leads and the gathering's host: dietary and access needs of those going, as
+	 *  totals ("vegetarian": 3), from what this laptop may read of their profiles; never who.
+	 */
+	needs: NeedTotal[],
 } & Occurrence;
 
 export type HideRequest = {
@@ -722,6 +727,10 @@ export type Member = {
 	/**  `MM-DD`, or empty when not given. */
 	birthday: string | null,
 	celebrateBirthday: boolean,
+	/**  "Vegetarian, no nuts": what hosts should know to feed them. */
+	dietary: string | null,
+	/**  "Step-free access, hearing loop". */
+	accessNeeds: string | null,
 	/**  Per-field visibility; only the member themselves sees it. */
 	visibility: { [key in string]: Visibility } | null,
 };
@@ -841,6 +850,13 @@ export type MyStreak = {
 	inARow: number,
 };
 
+/**  How many of those going said they have one need. */
+export type NeedTotal = {
+	/**  As members wrote it, lower-cased ("vegetarian", "step-free access"). */
+	need: string,
+	count: number,
+};
+
 /**  Something to celebrate on a day. */
 export type Occasion = {
 	/**
@@ -940,6 +956,8 @@ export type ProfileFields = {
 	/**  `MM-DD` (or `--MM-DD` as vCard writes it); empty for none. Never a year. */
 	birthday?: string,
 	celebrateBirthday?: boolean,
+	dietary?: string,
+	accessNeeds?: string,
 	visibility?: { [key in string]: Visibility },
 };
 

@@ -15,6 +15,9 @@ export function parseTags(text: string): string[] {
     .filter(Boolean);
 }
 
+/** Fields kept to the leads unless the member chooses otherwise (`members::LEADS_BY_DEFAULT`). */
+export const leadsByDefault: readonly string[] = ["dietary", "accessNeeds"];
+
 export interface ProfileForm {
   displayName: string;
   pronouns: string;
@@ -28,6 +31,8 @@ export interface ProfileForm {
   location: string;
   timeZone: string;
   contact: string;
+  dietary: string;
+  accessNeeds: string;
   birthMonth: string;
   birthDay: string;
   celebrateBirthday: boolean;
@@ -51,11 +56,13 @@ export function toForm(m: Member, fields: readonly string[]): ProfileForm {
     location: m.location ?? "",
     timeZone: m.timeZone ?? "",
     contact: m.contact ?? "",
+    dietary: m.dietary ?? "",
+    accessNeeds: m.accessNeeds ?? "",
     birthMonth,
     birthDay,
     celebrateBirthday: m.celebrateBirthday,
     // Every field gets an explicit choice so each picker has a value to bind to.
-    visibility: Object.fromEntries(fields.map((f) => [f, m.visibility?.[f] ?? "community"])),
+    visibility: Object.fromEntries(fields.map((f) => [f, m.visibility?.[f] ?? (leadsByDefault.includes(f) ? "leads" : "community")])),
   };
 }
 
@@ -73,9 +80,12 @@ export function fromForm(form: ProfileForm): ProfileFields {
     location: form.location,
     timeZone: form.timeZone,
     contact: form.contact,
+    dietary: form.dietary,
+    accessNeeds: form.accessNeeds,
     birthday: form.birthMonth && form.birthDay ? `${form.birthMonth}-${form.birthDay}` : "",
     celebrateBirthday: form.celebrateBirthday,
-    // "community" is the default; only exceptions are stored.
-    visibility: Object.fromEntries(Object.entries(form.visibility).filter(([, v]) => v !== "community")),
+    // "community" is the default, and only exceptions are stored, except for the fields kept
+    // to the leads by default, whose choice is always written.
+    visibility: Object.fromEntries(Object.entries(form.visibility).filter(([f, v]) => v !== "community" || leadsByDefault.includes(f))),
   };
 }
