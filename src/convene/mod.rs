@@ -8,6 +8,7 @@ pub mod cadence;
 pub mod fairness;
 pub mod hosts;
 pub mod looking_back;
+pub mod pairs;
 pub mod rituals;
 pub mod seating;
 pub mod tables;

@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0023_bring", include_str!("../../migrations/0023_bring.sql")),
     ("0024_welcomes", include_str!("../../migrations/0024_welcomes.sql")),
     ("0025_needs", include_str!("../../migrations/0025_needs.sql")),
+    ("0026_pairs", include_str!("../../migrations/0026_pairs.sql")),
 ];
 
 pub fn latest_version() -> u32 {

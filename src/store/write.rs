@@ -115,6 +115,8 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("attendance", &["ritual_id", "occurrence_key", "member_id", "went", "source"]),
     ("bring_items", &["ritual_id", "occurrence_key", "item", "claimed_by", "brought"]),
     ("welcomes", &["ritual_id", "occurrence_key", "newcomer_id", "welcomer_id"]),
+    ("pair_optins", &["member_id", "opted_in"]),
+    ("pair_rounds", &["made_on", "pairs"]),
     ("ritual_hosts", &["ritual_id", "member_id", "willing"]),
     ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),
 ];

@@ -83,6 +83,9 @@ test("a member answers for all following gatherings, then changes one to not goi
     await (await button(browser, "All rituals")).click();
     await waitForText(browser, "The last Friday of each month");
     await waitForText(browser, "you: going");
+    // Conversation pairs: opt in.
+    await (await browser.$('[aria-label="Conversation pairs"] input[type="checkbox"]')).click();
+    await waitForText(browser, "1 member has opted in");
     await screenshot(browser, "rituals-list");
 
     // Home shows the next gathering and the answer given.

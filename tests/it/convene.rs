@@ -565,3 +565,64 @@ fn needs_of_those_going_reach_the_leads_as_totals_only() {
     members::choose_me(&library, &ids[0]).unwrap();
     assert!(rituals::get(&library, &ritual.id).unwrap().upcoming[0].needs.is_empty(), "a member sees no totals");
 }
+
+/// Conversation pairs: members opt in (their own choice); a lead starts a round; everyone who
+/// opted in talks with someone, an odd one out as a third; the next round repeats no pair.
+#[test]
+fn conversation_pairs_pair_everyone_opted_in_and_never_repeat_a_pair_next_round() {
+    use hearth::convene::pairs;
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let lea = library.me().unwrap().unwrap();
+    let ids: Vec<String> = ["Ana", "Ben", "Cas", "Dee", "Eli"]
+        .iter()
+        .map(|n| members::create_member(&mut library, MemberDraft::named(n)).unwrap().id)
+        .collect();
+    for id in &ids[..4] {
+        members::choose_me(&library, id).unwrap();
+        assert!(pairs::opt_in(&mut library, true).unwrap().opted_in);
+        assert!(
+            matches!(pairs::start_round(&mut library), Err(hearth::Error::Forbidden { .. })),
+            "members do not start rounds"
+        );
+    }
+    members::choose_me(&library, &lea).unwrap();
+    pairs::opt_in(&mut library, true).unwrap();
+    let first = pairs::start_round(&mut library).unwrap();
+    assert_eq!(first.opted_in_count, 5);
+    assert!(!first.partners.is_empty(), "the lead talks with someone");
+    let groups = |library: &Library| -> Vec<Vec<String>> {
+        let text: String = library
+            .conn()
+            .query_row("SELECT pairs FROM pair_rounds ORDER BY created_at DESC LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let one = groups(&library);
+    let mut everyone: Vec<String> = one.iter().flatten().cloned().collect();
+    everyone.sort();
+    let mut expected = vec![lea.clone(), ids[0].clone(), ids[1].clone(), ids[2].clone(), ids[3].clone()];
+    expected.sort();
+    assert_eq!(everyone, expected, "everyone opted in, once; Eli did not opt in");
+    assert_eq!(one.iter().map(Vec::len).collect::<Vec<_>>(), [2, 3], "two talks, an odd one out as a third");
+    pairs::start_round(&mut library).unwrap();
+    let two = groups(&library);
+    let pairs_in = |groups: &[Vec<String>]| -> Vec<(String, String)> {
+        groups
+            .iter()
+            .flat_map(|g| {
+                g.iter().enumerate().flat_map(move |(i, a)| {
+                    g[i + 1..].iter().map(move |b| if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) })
+                })
+            })
+            .collect()
+    };
+    let before = pairs_in(&one);
+    assert!(
+        pairs_in(&two).iter().filter(|p| before.contains(p)).count() <= 1,
+        "at most the trio's unavoidable overlap: {one:?} then {two:?}"
+    );
+    members::choose_me(&library, &ids[4]).unwrap();
+    let eli = pairs::pairs(&library).unwrap();
+    assert!(!eli.opted_in && eli.partners.is_empty(), "Eli did not opt in and is in no pair");
+}

@@ -179,3 +179,24 @@ pub fn ask_welcomer(
 pub fn my_streaks(state: State<AppState>) -> CommandResult<Vec<hearth::convene::looking_back::MyStreak>> {
     state.with_library(|library| hearth::convene::looking_back::my_streaks(library))
 }
+
+/// Conversation pairs as the member at this laptop sees them.
+#[tauri::command]
+#[specta::specta]
+pub fn conversation_pairs(state: State<AppState>) -> CommandResult<hearth::convene::pairs::Pairs> {
+    state.with_library(|library| hearth::convene::pairs::pairs(library))
+}
+
+/// Opts the member at this laptop in or out of conversation pairs.
+#[tauri::command]
+#[specta::specta]
+pub fn opt_in_to_pairs(state: State<AppState>, opted_in: bool) -> CommandResult<hearth::convene::pairs::Pairs> {
+    state.with_library(|library| hearth::convene::pairs::opt_in(library, opted_in))
+}
+
+/// Starts a round of conversation pairs (leads).
+#[tauri::command]
+#[specta::specta]
+pub fn start_pair_round(state: State<AppState>) -> CommandResult<hearth::convene::pairs::Pairs> {
+    state.with_library(hearth::convene::pairs::start_round)
+}

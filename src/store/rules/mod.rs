@@ -94,6 +94,7 @@ pub const SHARED_ROWS: &[&str] = &[
     "ritual_hosts",
     "attendance",
     "welcomes",
+    "pair_optins",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -116,6 +117,7 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("ritual_hosts", "willing", 0, 1),
     ("attendance", "went", 0, 1),
     ("bring_items", "brought", 0, 1),
+    ("pair_optins", "opted_in", 0, 1),
 ];
 
 /// The rows a row refers to, by column: a change whose referred row has not arrived here yet
@@ -147,6 +149,7 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("welcomes", "ritual_id", "rituals"),
     ("welcomes", "newcomer_id", "members"),
     ("welcomes", "welcomer_id", "members"),
+    ("pair_optins", "member_id", "members"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -424,6 +427,8 @@ pub fn noun(table: &str) -> &'static str {
         "attendance" => "attendance",
         "bring_items" => "item on a bring list",
         "welcomes" => "welcome",
+        "pair_optins" => "choice about conversation pairs",
+        "pair_rounds" => "round of conversation pairs",
         _ => "row",
     }
 }
@@ -454,6 +459,7 @@ fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
         "ritual_hosts" => ids::derived(&["ritual_hosts", &get("ritual_id"), &get("member_id")]),
         "ritual_occurrences" => ids::derived(&["ritual_occurrences", &get("ritual_id"), &get("occurrence_key")]),
         "welcomes" => ids::derived(&["welcomes", &get("ritual_id"), &get("occurrence_key"), &get("newcomer_id")]),
+        "pair_optins" => ids::derived(&["pair_optins", &get("member_id")]),
         _ => return None,
     })
 }

@@ -12,7 +12,7 @@ use crate::error::Result;
 /// The rule of the change's table.
 pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
     match j.change.table {
-        "community" | "dimensions" | "story_prompts" | "invitations" => rule_leads_only(j),
+        "community" | "dimensions" | "story_prompts" | "invitations" | "pair_rounds" => rule_leads_only(j),
         "devices" => rule_roster_entry(j),
         "members" => rule_member(j),
         "stories"
@@ -39,6 +39,7 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
         "attendance" => rule_attendance(j),
         "bring_items" => rule_bring_item(j),
         "welcomes" => rule_welcome(j),
+        "pair_optins" => rule_pair_optin(j),
         table => Ok(Err(format!("writes {table}, which has no write rule"))),
     }
 }
@@ -600,6 +601,17 @@ fn rule_welcome(j: &Judged) -> Result<Verdict> {
     }
     if j.set_once(&["ritual_id", "occurrence_key", "newcomer_id"])? {
         return Ok(Err("moves a welcome to another gathering or newcomer".into()));
+    }
+    Ok(Ok(()))
+}
+
+/// Opting in to conversation pairs is each member's own choice.
+fn rule_pair_optin(j: &Judged) -> Result<Verdict> {
+    if text(j.row.get("member_id")) != j.me || j.me.is_empty() {
+        return Ok(Err("opts another member in or out of conversation pairs".into()));
+    }
+    if j.set_once(&["member_id"])? {
+        return Ok(Err("moves a choice about conversation pairs to another member".into()));
     }
     Ok(Ok(()))
 }

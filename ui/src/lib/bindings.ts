@@ -59,6 +59,12 @@ export const commands = {
 	askWelcomer: (id: string, key: string, newcomer: string, welcomer: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("ask_welcomer", { id, key, newcomer, welcomer })),
 	/**  The member at this laptop's own record with each ritual (shown on their own page only). */
 	myStreaks: () => typedError<MyStreak[], CommandError>(__TAURI_INVOKE("my_streaks")),
+	/**  Conversation pairs as the member at this laptop sees them. */
+	conversationPairs: () => typedError<Pairs, CommandError>(__TAURI_INVOKE("conversation_pairs")),
+	/**  Opts the member at this laptop in or out of conversation pairs. */
+	optInToPairs: (optedIn: boolean) => typedError<Pairs, CommandError>(__TAURI_INVOKE("opt_in_to_pairs", { optedIn })),
+	/**  Starts a round of conversation pairs (leads). */
+	startPairRound: () => typedError<Pairs, CommandError>(__TAURI_INVOKE("start_pair_round")),
 	updateCommunity: (name: string, description: string) => typedError<Community, CommandError>(__TAURI_INVOKE("update_community", { name, description })),
 	updateDimension: (id: string, name: string, description: string) => typedError<Dimension, CommandError>(__TAURI_INVOKE("update_dimension", { id, name, description })),
 	/**  Everyone, as the member at this device may see them. */
@@ -902,6 +908,18 @@ export type OnThisDay = {
 export type PageCursor = {
 	sortAt: number,
 	id: string,
+};
+
+/**  The conversation pairs as the member at this laptop sees them. */
+export type Pairs = {
+	optedIn: boolean,
+	/**  How many members opted in (a count, never who). */
+	optedInCount: number,
+	/**  The latest round's date (`YYYY-MM-DD`) and whom this member talks with in it. */
+	roundOn: string | null,
+	partners: Person[],
+	/**  Whether this member may start a round (the leads). */
+	canStart: boolean,
 };
 
 /**  A gathering that has taken place: its moment and who came. */
