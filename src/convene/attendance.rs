@@ -82,7 +82,14 @@ pub(super) fn past_gatherings(
         let went =
             recorded.iter().filter(|(_, went)| *went).map(|(m, _)| person(conn, m)).collect::<Result<Vec<_>>>()?;
         let i_went = recorded.iter().find(|(m, _)| m == me).map(|(_, went)| *went);
-        let proposed = match (&moment, can_edit) {
+        let host: Option<String> = conn
+            .prepare_cached(
+                "SELECT host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND occurrence_key = ?2 AND deleted = 0",
+            )?
+            .query_row(params![id, occurrence.key], |row| row.get(0))
+            .optional()?;
+        let hosting = !me.is_empty() && host.as_deref() == Some(me);
+        let proposed = match (&moment, can_edit || hosting) {
             (Some(moment), true) => proposed_from(conn, moment)?
                 .into_iter()
                 .filter(|member| !recorded.iter().any(|(m, _)| m == member))
@@ -206,6 +213,17 @@ pub fn gathering_moment(library: &mut Library, id: &str, key: &str, moment: Opti
     get(library, id)
 }
 
+/// Whether the member at this laptop hosted the gathering `key` (hosts record who came).
+fn hosted_by_me(library: &Library, id: &str, key: &str) -> Result<bool> {
+    let Some(me) = library.me()? else { return Ok(false) };
+    let host: Option<String> = rusqlite::OptionalExtension::optional(library.conn().query_row(
+        "SELECT host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND occurrence_key = ?2 AND deleted = 0",
+        params![id, key],
+        |row| row.get(0),
+    ))?;
+    Ok(host.as_deref() == Some(me.as_str()))
+}
+
 /// Records whether `member` went to a past gathering (`went` None: not recorded). A member
 /// records their own; the ritual's starter and the leads anyone's.
 pub fn record_attendance(
@@ -217,7 +235,7 @@ pub fn record_attendance(
 ) -> Result<Ritual> {
     let me = Viewer::me(library)?.member_id.ok_or(Error::NoIdentity)?;
     let ritual = get(library, id)?;
-    if member != me && !ritual.can_edit {
+    if member != me && !(ritual.can_edit || hosted_by_me(library, id, key)?) {
         return Err(Error::Forbidden {
             action: "record someone's attendance",
             reason: "who started the ritual and the leads may".into(),
@@ -237,10 +255,10 @@ pub fn confirm_proposed(library: &mut Library, id: &str, key: &str) -> Result<Ri
         .iter()
         .find(|p| p.occurrence.key == key)
         .ok_or_else(|| invalid("occurrence", "that gathering has not taken place"))?;
-    if !ritual.can_edit {
+    if !(ritual.can_edit || hosted_by_me(library, id, key)?) {
         return Err(Error::Forbidden {
             action: "confirm attendance",
-            reason: "who started the ritual and the leads may".into(),
+            reason: "who started the ritual, the leads and the gathering's host may".into(),
         });
     }
     let members: Vec<String> = past.proposed.iter().map(|p| p.id.clone()).collect();

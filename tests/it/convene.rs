@@ -626,3 +626,45 @@ fn conversation_pairs_pair_everyone_opted_in_and_never_repeat_a_pair_next_round(
     let eli = pairs::pairs(&library).unwrap();
     assert!(!eli.opted_in && eli.partners.is_empty(), "Eli did not opt in and is in no pair");
 }
+
+/// The host of a gathering held records who came, as the leads do; another member does not.
+#[test]
+fn the_host_of_a_gathering_records_who_came() {
+    use rusqlite::types::Value;
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let ritual =
+        rituals::create(&mut library, RitualDraft { cadence: Cadence::Weekly { weekday: 5 }, ..dinner() }).unwrap();
+    let key = ritual.past[0].occurrence.key.clone();
+    let (host, guest, other) = (
+        members::create_member(&mut library, MemberDraft::named("Hal")).unwrap().id,
+        members::create_member(&mut library, MemberDraft::named("Gus")).unwrap().id,
+        members::create_member(&mut library, MemberDraft::named("Oto")).unwrap().id,
+    );
+    let lea = library.me().unwrap().unwrap();
+    members::choose_me(&library, &host).unwrap();
+    rituals::offer_to_host(&mut library, &ritual.id, true).unwrap();
+    members::choose_me(&library, &lea).unwrap();
+    let row = hearth::ids::derived(&["ritual_occurrences", &ritual.id, &key]);
+    library
+        .write(|w| {
+            w.apply(
+                "ritual_occurrences",
+                &row,
+                &[
+                    ("ritual_id", Value::Text(ritual.id.clone())),
+                    ("occurrence_key", Value::Text(key.clone())),
+                    ("host_id", Value::Text(host.clone())),
+                ],
+            )
+        })
+        .unwrap();
+    members::choose_me(&library, &other).unwrap();
+    assert!(matches!(
+        rituals::record_attendance(&mut library, &ritual.id, &key, &guest, Some(true)),
+        Err(hearth::Error::Forbidden { .. })
+    ));
+    members::choose_me(&library, &host).unwrap();
+    let recorded = rituals::record_attendance(&mut library, &ritual.id, &key, &guest, Some(true)).unwrap();
+    assert_eq!(recorded.past[0].went.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(), ["Gus"]);
+}

@@ -87,6 +87,24 @@ pub(super) fn add_rituals(library: &mut Library, clock: &FixedClock) -> Result<(
     rituals::rsvp(library, &dinner.id, &first, Answer::Going, false, 0)?;
     members::choose_me(library, &id_of("Kwame Mensah"))?;
     rituals::rsvp(library, &dinner.id, &first, Answer::Maybe, false, 0)?;
+    // A potluck list for each of the next twelve dinners (the demo is opened long after its
+    // own clock stops): bread claimed by Grace, a salad nobody has claimed yet.
+    let ahead: Vec<String> =
+        rituals::get(library, &dinner.id)?.upcoming.iter().map(|g| g.occurrence.key.clone()).collect();
+    members::choose_me(library, &id_of("Grace Mwangi"))?;
+    for key in &ahead {
+        let listed = crate::convene::bring::add_item(library, &dinner.id, key, "Bread")?;
+        let bread = listed
+            .upcoming
+            .iter()
+            .find(|g| g.occurrence.key == *key)
+            .and_then(|g| g.bring.first())
+            .map(|i| i.id.clone());
+        if let Some(bread) = bread {
+            crate::convene::bring::claim_item(library, &dinner.id, &bread, true)?;
+        }
+        crate::convene::bring::add_item(library, &dinner.id, key, "A salad")?;
+    }
     members::choose_me(library, &me)?;
     Ok(())
 }

@@ -548,7 +548,18 @@ fn rule_attendance(j: &Judged) -> Result<Verdict> {
     let source = text(j.row.get("source"));
     let ritual = text(j.row.get("ritual_id"));
     let starter = text(stored(j.conn, "rituals", &ritual, "author")?);
-    let may_record = j.actor.lead || (!j.me.is_empty() && starter == j.me);
+    // The gathering's host records who came too.
+    let key = text(j.row.get("occurrence_key"));
+    let host: Option<String> = j
+        .conn
+        .query_row(
+            "SELECT host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND occurrence_key = ?2 AND deleted = 0",
+            [&ritual, &key],
+            |row| row.get(0),
+        )
+        .ok();
+    let hosting = !j.me.is_empty() && host.as_deref() == Some(j.me);
+    let may_record = j.actor.lead || (!j.me.is_empty() && starter == j.me) || hosting;
     match source.as_str() {
         "self" if member != j.me || j.me.is_empty() => return Ok(Err("says another member went or did not".into())),
         "lead" if !may_record => {
