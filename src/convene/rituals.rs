@@ -102,9 +102,22 @@ pub struct Gathering {
     pub outside_waking_hours: u32,
     /// What people bring (potlucks).
     pub bring: Vec<super::bring::BringItem>,
+    /// This member's note with their answer (for the leads), and, for the leads and the
+    /// gathering's host, the notes of those who answered (written for them).
+    pub my_note: Option<String>,
+    pub notes: Vec<RsvpNote>,
     /// For the leads and the gathering's host: dietary and access needs of those going, as
     /// totals ("vegetarian": 3), from what this laptop may read of their profiles; never who.
     pub needs: Vec<NeedTotal>,
+}
+
+/// A note someone left with their answer, for the leads and the host.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RsvpNote {
+    pub member: Person,
+    pub answer: Answer,
+    pub note: String,
 }
 
 /// How many of those going said they have one need.
@@ -330,6 +343,7 @@ pub fn rsvp(
     answer: Answer,
     following: bool,
     guests: u32,
+    note: &str,
 ) -> Result<Ritual> {
     let me = Viewer::me(library)?.member_id.ok_or(Error::NoIdentity)?;
     let current = get(library, id)?;
@@ -340,6 +354,8 @@ pub fn rsvp(
         return Err(invalid("guests", "at most 20 guests"));
     }
     let scope = if following { "following" } else { "one" };
+    // Sealed to the leads and this member (`store::sealing`).
+    let note = validate_text("note", note.trim(), 500)?;
     let row = ids::derived(&["rsvps", id, &me, key, scope]);
     library.write(|w| {
         w.apply(
@@ -352,6 +368,7 @@ pub fn rsvp(
                 ("scope", Value::Text(scope.to_owned())),
                 ("answer", Value::Text(answer.as_str().to_owned())),
                 ("guests", Value::Integer(i64::from(guests))),
+                ("note", Value::Text(note.clone())),
                 ("deleted", Value::Integer(0)),
             ],
         )
@@ -366,6 +383,7 @@ pub(super) struct Stored {
     pub(super) following: bool,
     pub(super) answer: Answer,
     pub(super) guests: u32,
+    pub(super) note: String,
     /// Its answer's clock (HLC, the same on every laptop): the later of two answers that apply
     /// wins, whatever the laptops' wall clocks said.
     pub(super) at: (String, String),
@@ -388,7 +406,7 @@ pub(super) fn answers_for<'a>(all: &'a [Stored], key: &str) -> std::collections:
 pub(super) fn load_answers(conn: &Connection, id: &str) -> Result<Vec<Stored>> {
     Ok(conn
         .prepare(
-            "SELECT r.member_id, r.occurrence_key, r.scope, r.answer, r.guests,
+            "SELECT r.member_id, r.occurrence_key, r.scope, r.answer, r.guests, r.note,
                     coalesce((SELECT hlc FROM column_clocks c WHERE c.tbl = 'rsvps' AND c.row_id = r.id AND c.col = 'answer'), ''), r.id
              FROM rsvps r
              WHERE r.ritual_id = ?1 AND r.deleted = 0 AND r.member_id IN (SELECT id FROM members WHERE deleted = 0)",
@@ -402,16 +420,18 @@ pub(super) fn load_answers(conn: &Connection, id: &str) -> Result<Vec<Stored>> {
                 row.get::<_, i64>(4)?,
                 row.get::<_, String>(5)?,
                 row.get::<_, String>(6)?,
+                row.get::<_, String>(7)?,
             ))
         })?
         .filter_map(|row| row.ok())
-        .filter_map(|(member, key, scope, answer, guests, at, row)| {
+        .filter_map(|(member, key, scope, answer, guests, note, at, row)| {
             Some(Stored {
                 member,
                 key,
                 following: scope == "following",
                 answer: Answer::parse(&answer)?,
                 guests: guests.clamp(0, 20) as u32,
+                note,
                 at: (at, row),
             })
         })
@@ -465,6 +485,22 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
                 host: hosted.get(&occurrence.key).and_then(|member| person(conn, member).ok()),
                 outside_waking_hours: super::fairness::outside(&occurrence, &zones),
                 bring: bring.remove(&occurrence.key).unwrap_or_default(),
+                my_note: mine.map(|a| a.note.clone()).filter(|n| !n.is_empty()),
+                notes: match viewer.is_lead || hosted.get(&occurrence.key).is_some_and(|host| *host == me) {
+                    true => {
+                        let mut notes: Vec<RsvpNote> = answers
+                            .values()
+                            .filter(|a| !a.note.is_empty())
+                            .filter_map(|a| {
+                                let member = person(conn, &a.member).ok()?;
+                                Some(RsvpNote { member, answer: a.answer, note: a.note.clone() })
+                            })
+                            .collect();
+                        notes.sort_by(|a, b| a.member.display_name.cmp(&b.member.display_name));
+                        notes
+                    }
+                    false => Vec::new(),
+                },
                 needs: match viewer.is_lead || hosted.get(&occurrence.key).is_some_and(|host| *host == me) {
                     true => need_totals(&everyone, going_by_key.get(&occurrence.key).map_or(&[][..], Vec::as_slice)),
                     false => Vec::new(),

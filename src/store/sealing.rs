@@ -83,6 +83,12 @@ pub fn audience(
             let Some((_, field)) = PROFILE_FIELDS.iter().find(|(c, _)| *c == column) else { return Ok(None) };
             field_audience(row, field, values)
         }
+        // An RSVP's note is for the leads (who host and plan) and its member.
+        "rsvps" if column == "note" => {
+            let mut audience: BTreeSet<String> = [LEADS.to_owned()].into();
+            add_member(&mut audience, values.get("member_id"));
+            Some(audience)
+        }
         // A birthday board's messages would tell the day of a birthday kept from others.
         "celebration_messages" => {
             let occasion = text(values.get("occasion"));
@@ -108,6 +114,7 @@ pub fn may_be_sealed(table: &str, column: &str) -> bool {
     ROW_SCOPED.contains(&table)
         || table == "celebration_messages"
         || table == "members" && PROFILE_FIELDS.iter().any(|(c, _)| *c == column)
+        || table == "rsvps" && column == "note"
 }
 
 /// The audience of member `id`'s profile field `field` ("bio", "birthday"…): None for everyone.

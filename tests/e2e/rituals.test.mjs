@@ -61,6 +61,14 @@ test("a member answers for all following gatherings, then changes one to not goi
       timeoutMsg: "the first gathering has no host",
     });
 
+    // A note for the hosts with the answer; as a lead, Amara reads the notes too.
+    const firstGathering = (await browser.$$("li.gathering"))[0];
+    await (await firstGathering.$('input[aria-label^="Note for the hosts"]')).setValue("Arriving late from a shift");
+    await (await firstGathering.$("button=Save note")).click();
+    await browser.waitUntil(async () => (await firstGathering.getText()).includes("Amara Okafor: Arriving late from a shift"), {
+      timeoutMsg: "the note did not reach the hosts' view",
+    });
+
     // The tables of the first gathering, from those going (here only Amara so far).
     const first = (await browser.$$("li.gathering"))[0];
     await (await first.$("button*=Tables")).click();

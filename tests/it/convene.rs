@@ -46,10 +46,10 @@ fn an_answer_for_one_gathering_never_changes_the_series_and_the_latest_answer_wi
     assert!(ritual.why_html.contains("<strong>talk shop</strong>"));
     let keys: Vec<String> = ritual.upcoming.iter().map(|g| g.occurrence.key.clone()).collect();
 
-    let third = rituals::rsvp(&mut library, &ritual.id, &keys[2], Answer::Maybe, false, 0).unwrap();
+    let third = rituals::rsvp(&mut library, &ritual.id, &keys[2], Answer::Maybe, false, 0, "").unwrap();
     assert_eq!(mine(&third)[..4], [None, None, Some(Answer::Maybe), None], "one gathering, not the series");
 
-    let series = rituals::rsvp(&mut library, &ritual.id, &keys[1], Answer::Going, true, 1).unwrap();
+    let series = rituals::rsvp(&mut library, &ritual.id, &keys[1], Answer::Going, true, 1, "").unwrap();
     assert_eq!(
         mine(&series)[..4],
         [None, Some(Answer::Going), Some(Answer::Going), Some(Answer::Going)],
@@ -58,7 +58,7 @@ fn an_answer_for_one_gathering_never_changes_the_series_and_the_latest_answer_wi
     assert!(series.upcoming[3].my_answer_from_series);
     assert_eq!((series.upcoming[3].going, series.upcoming[3].guests), (1, 1), "counts, with guests");
 
-    let one = rituals::rsvp(&mut library, &ritual.id, &keys[4], Answer::NotGoing, false, 0).unwrap();
+    let one = rituals::rsvp(&mut library, &ritual.id, &keys[4], Answer::NotGoing, false, 0, "").unwrap();
     assert_eq!(
         mine(&one)[3..6],
         [Some(Answer::Going), Some(Answer::NotGoing), Some(Answer::Going)],
@@ -109,8 +109,8 @@ fn offline_answers_from_two_laptops_merge_and_nobody_answers_for_another() {
     sync::sync_folder(&mut bo, &folder).unwrap();
     let key = ritual.upcoming[0].occurrence.key.clone();
 
-    rituals::rsvp(&mut lea, &ritual.id, &key, Answer::Going, true, 0).unwrap();
-    rituals::rsvp(&mut bo, &ritual.id, &key, Answer::Going, false, 2).unwrap();
+    rituals::rsvp(&mut lea, &ritual.id, &key, Answer::Going, true, 0, "").unwrap();
+    rituals::rsvp(&mut bo, &ritual.id, &key, Answer::Going, false, 2, "").unwrap();
     let Err(hearth::Error::Forbidden { .. }) = rituals::change_occurrence(&mut bo, &ritual.id, &key, None, true) else {
         panic!("a member cancelled a gathering of a ritual someone else started")
     };
@@ -191,7 +191,7 @@ fn the_tables_of_a_gathering_seat_everyone_going_and_newcomers_with_regulars() {
     let ritual = rituals::create(&mut library, dinner()).unwrap();
     let key = ritual.upcoming[0].occurrence.key.clone();
     let lea = library.me().unwrap().unwrap();
-    rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0).unwrap();
+    rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0, "").unwrap();
     let mut going = vec![lea.clone()];
     let others: Vec<String> = (0..13)
         .map(|i| {
@@ -204,7 +204,7 @@ fn the_tables_of_a_gathering_seat_everyone_going_and_newcomers_with_regulars() {
     for (i, id) in others.into_iter().enumerate() {
         members::choose_me(&library, &id).unwrap();
         let answer = if i == 12 { Answer::NotGoing } else { Answer::Going };
-        rituals::rsvp(&mut library, &ritual.id, &key, answer, i % 2 == 0, 0).unwrap();
+        rituals::rsvp(&mut library, &ritual.id, &key, answer, i % 2 == 0, 0, "").unwrap();
         if answer == Answer::Going {
             going.push(id);
         }
@@ -478,7 +478,7 @@ fn a_newcomers_first_gathering_gets_a_welcomer_they_have_not_met() {
     let key = ritual.upcoming[0].occurrence.key.clone();
     for who in [&nia, &ana, &ben] {
         members::choose_me(&library, who).unwrap();
-        rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0).unwrap();
+        rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0, "").unwrap();
     }
     members::choose_me(&library, &lea).unwrap();
     let suggested = rituals::get(&library, &ritual.id).unwrap().welcomes;
@@ -548,7 +548,7 @@ fn needs_of_those_going_reach_the_leads_as_totals_only() {
         members::choose_me(&library, &lea).unwrap();
         let id = members::create_member(&mut library, MemberDraft { profile, ..MemberDraft::named(name) }).unwrap().id;
         members::choose_me(&library, &id).unwrap();
-        rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0).unwrap();
+        rituals::rsvp(&mut library, &ritual.id, &key, Answer::Going, false, 0, "").unwrap();
         ids.push(id);
     }
     members::choose_me(&library, &lea).unwrap();

@@ -544,3 +544,51 @@ fn needs_are_sealed_to_the_leads_by_default() {
     assert!(holding(oz.root(), DIET).is_empty(), "Oz's laptop holds no readable copy");
     assert!(holding(&folder, DIET).is_empty(), "nor does the folder");
 }
+
+/// An RSVP's note is for the leads and its member: Lea (a lead) reads Mo's note with his
+/// answer; Oz's laptop and the folder hold no readable copy.
+#[test]
+fn an_rsvp_note_is_sealed_to_the_leads_and_its_member() {
+    use hearth::convene::cadence::{Cadence, WeekOfMonth};
+    use hearth::convene::rituals::{self, Answer, RitualDraft};
+    const NOTE: &str = "Quorvelline";
+    let scratch = Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    let draft = RitualDraft {
+        name: "Ward dinner".into(),
+        why: String::new(),
+        origin: String::new(),
+        customs: vec![],
+        place: String::new(),
+        zone: "Europe/London".into(),
+        cadence: Cadence::MonthlyOnWeekday { week: WeekOfMonth::First, weekday: 5 },
+        starts: "2020-01-01".into(),
+        at: "19:00".into(),
+        minutes: 120,
+    };
+    let ritual = rituals::create(&mut lea, draft).unwrap();
+    let round = |lea: &mut Library, mo: &mut Library, oz: &mut Library| {
+        for _ in 0..2 {
+            for library in [&mut *lea, &mut *mo, &mut *oz] {
+                sync::sync_folder(library, &folder).unwrap();
+            }
+        }
+    };
+    round(&mut lea, &mut mo, &mut oz);
+    let key = rituals::get(&mo, &ritual.id).unwrap().upcoming[0].occurrence.key.clone();
+    let mine =
+        rituals::rsvp(&mut mo, &ritual.id, &key, Answer::Going, false, 0, &format!("{NOTE}: no shellfish")).unwrap();
+    assert!(mine.upcoming[0].my_note.as_deref().is_some_and(|n| n.contains(NOTE)), "Mo reads his own note");
+    round(&mut lea, &mut mo, &mut oz);
+    let at_lea = rituals::get(&lea, &ritual.id).unwrap();
+    let gathering = at_lea.upcoming.iter().find(|g| g.occurrence.key == key).unwrap();
+    assert!(
+        gathering.notes.iter().any(|n| n.note.contains(NOTE) && n.member.display_name == "Mo"),
+        "{:?}",
+        gathering.notes
+    );
+    let at_oz = rituals::get(&oz, &ritual.id).unwrap();
+    assert_eq!(at_oz.upcoming.iter().find(|g| g.occurrence.key == key).unwrap().going, 1, "Oz still counts Mo going");
+    assert!(holding(oz.root(), NOTE).is_empty(), "Oz's laptop holds no readable copy of the note");
+    assert!(holding(&folder, NOTE).is_empty(), "nor does the folder");
+}

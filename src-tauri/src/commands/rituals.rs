@@ -46,8 +46,9 @@ pub fn answer_gathering(
     answer: Answer,
     following: bool,
     guests: u32,
+    note: String,
 ) -> CommandResult<Ritual> {
-    state.with_library(|library| rituals::rsvp(library, &id, &key, answer, following, guests))
+    state.with_library(|library| rituals::rsvp(library, &id, &key, answer, following, guests, &note))
 }
 
 /// Moves one gathering (`to`: local `YYYY-MM-DDTHH:MM`), cancels it, or puts it back.

@@ -77,6 +77,9 @@ pub enum RitualsCommand {
         following: bool,
         #[arg(long, default_value_t = 0)]
         guests: u32,
+        /// A note for the leads and the host (sealed to them).
+        #[arg(long, default_value = "")]
+        note: String,
     },
     /// Record who went to a past gathering: this laptop's member (default), `--member <id>`
     /// (the ritual's starter and leads), or `--confirm-proposed` (whom its moment proposes).
@@ -163,7 +166,7 @@ pub fn rituals(RitualsArgs { command }: RitualsArgs) -> Result<()> {
                 print_ritual(&ritual);
             }
         }
-        RitualsCommand::Rsvp { library, ritual, occurrence, answer, following, guests } => {
+        RitualsCommand::Rsvp { library, ritual, occurrence, answer, following, guests, note } => {
             let mut lib = Library::open(&library)?;
             let answer = match answer.as_str() {
                 "going" => Answer::Going,
@@ -171,7 +174,7 @@ pub fn rituals(RitualsArgs { command }: RitualsArgs) -> Result<()> {
                 "not-going" | "not_going" => Answer::NotGoing,
                 other => return Err(Error::invalid("answer", format!("{other:?}: answer going, maybe or not-going"))),
             };
-            let ritual = rituals::rsvp(&mut lib, &ritual, &occurrence, answer, following, guests)?;
+            let ritual = rituals::rsvp(&mut lib, &ritual, &occurrence, answer, following, guests, &note)?;
             print_ritual(&ritual);
         }
         RitualsCommand::Attend { library, ritual, occurrence, member, not, confirm_proposed } => {

@@ -81,12 +81,12 @@ pub(super) fn add_rituals(library: &mut Library, clock: &FixedClock) -> Result<(
     let first = rituals::get(library, &dinner.id)?.upcoming[0].occurrence.key.clone();
     for name in ["Tomás Herrera", "Grace Mwangi", "Priya Raman", "Amara Okafor"] {
         members::choose_me(library, &id_of(name))?;
-        rituals::rsvp(library, &dinner.id, &first, Answer::Going, true, 0)?;
+        rituals::rsvp(library, &dinner.id, &first, Answer::Going, true, 0, "")?;
     }
     members::choose_me(library, &id_of("Amelia Watson"))?;
-    rituals::rsvp(library, &dinner.id, &first, Answer::Going, false, 0)?;
+    rituals::rsvp(library, &dinner.id, &first, Answer::Going, false, 0, "My first dinner!")?;
     members::choose_me(library, &id_of("Kwame Mensah"))?;
-    rituals::rsvp(library, &dinner.id, &first, Answer::Maybe, false, 0)?;
+    rituals::rsvp(library, &dinner.id, &first, Answer::Maybe, false, 0, "")?;
     // A potluck list for each of the next twelve dinners (the demo is opened long after its
     // own clock stops): bread claimed by Grace, a salad nobody has claimed yet.
     let ahead: Vec<String> =

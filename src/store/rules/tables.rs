@@ -523,9 +523,9 @@ fn rule_rsvp(j: &Judged) -> Result<Verdict> {
     if j.set_once(&["ritual_id", "member_id", "occurrence_key", "scope"])? {
         return Ok(Err("moves an RSVP to another gathering".into()));
     }
-    // Notes are not shown yet (they will be sealed to the member and the leads): none is kept.
-    if j.change.column == "note" && !text(Some(j.change.value.clone())).is_empty() {
-        return Ok(Err("adds a note to an RSVP, which this version does not keep".into()));
+    // A note is sealed to the leads and its member; as long as the window allows.
+    if j.change.column == "note" && text(Some(j.change.value.clone())).chars().count() > 500 {
+        return Ok(Err("adds a note to an RSVP longer than 500 characters".into()));
     }
     Ok(Ok(()))
 }

@@ -30,7 +30,7 @@ export const commands = {
 	updateRitual: (id: string, draft: RitualDraft) => typedError<Ritual, CommandError>(__TAURI_INVOKE("update_ritual", { id, draft })),
 	deleteRitual: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_ritual", { id })),
 	/**  Answers for one gathering, or (`following`) for it and every later one. */
-	answerGathering: (id: string, key: string, answer: Answer, following: boolean, guests: number) => typedError<Ritual, CommandError>(__TAURI_INVOKE("answer_gathering", { id, key, answer, following, guests })),
+	answerGathering: (id: string, key: string, answer: Answer, following: boolean, guests: number, note: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("answer_gathering", { id, key, answer, following, guests, note })),
 	/**  Moves one gathering (`to`: local `YYYY-MM-DDTHH:MM`), cancels it, or puts it back. */
 	changeGathering: (id: string, key: string, to: string | null, cancelled: boolean) => typedError<Ritual, CommandError>(__TAURI_INVOKE("change_gathering", { id, key, to, cancelled })),
 	/**  Writes the next gatherings as an `.ics` file where the person chose to save it. */
@@ -501,6 +501,12 @@ export type Gathering = {
 	outsideWakingHours: number,
 	/**  What people bring (potlucks). */
 	bring: BringItem[],
+	/**
+	 *  This member's note with their answer (for the leads), and, for the leads and the
+	 *  gathering's host, the notes of those who answered (written for them).
+	 */
+	myNote: string | null,
+	notes: RsvpNote[],
 	/**
 	 *  For the leads and the gathering's host: dietary and access needs of those going, as
 	 *  totals ("vegetarian": 3), from what this laptop may read of their profiles; never who.
@@ -1083,6 +1089,13 @@ export type RitualDraft = {
 };
 
 export type Role = "lead" | "member" | "newcomer" | "alumni";
+
+/**  A note someone left with their answer, for the leads and the host. */
+export type RsvpNote = {
+	member: Person,
+	answer: Answer,
+	note: string,
+};
 
 /**
  *  Changes another laptop sent to one row that this laptop set aside for one reason, as the
