@@ -40,6 +40,9 @@ pub struct RitualDraft {
     pub why: String,
     /// How it began (Markdown).
     pub origin: String,
+    /// The moment it began with (its id), if any: its photos tell the origin too.
+    #[serde(default)]
+    pub origin_moment: Option<String>,
     /// "The first toast is for the newest member", one a line.
     pub customs: Vec<String>,
     pub place: String,
@@ -233,6 +236,7 @@ impl RitualDraft {
             ("starts", Value::Text(self.starts.trim().to_owned())),
             ("at_time", Value::Text(self.at.trim().to_owned())),
             ("minutes", Value::Integer(i64::from(self.minutes))),
+            ("origin_moment", Value::Text(self.origin_moment.clone().unwrap_or_default())),
         ])
     }
 }
@@ -240,6 +244,7 @@ impl RitualDraft {
 /// Starts a ritual (any member).
 pub fn create(library: &mut Library, draft: RitualDraft) -> Result<Ritual> {
     Viewer::me(library)?.member_id.ok_or(Error::NoIdentity)?;
+    check_origin_moment(library, &draft)?;
     let columns = draft.columns()?;
     let id = library.write(|w| {
         let id = w.new_id();
@@ -258,14 +263,24 @@ pub fn update(library: &mut Library, id: &str, draft: RitualDraft) -> Result<Rit
             reason: "who started it and the leads may".into(),
         });
     }
+    check_origin_moment(library, &draft)?;
     let columns = draft.columns()?;
     library.write(|w| w.apply("rituals", id, &columns))?;
     get(library, id)
 }
 
+/// The origin's moment must be one of the community's moments.
+fn check_origin_moment(library: &Library, draft: &RitualDraft) -> Result<()> {
+    if let Some(moment) = draft.origin_moment.as_deref().filter(|m| !m.is_empty()) {
+        crate::memories::moments::get(library.conn(), moment)
+            .map_err(|_| invalid("originMoment", "choose one of the community's moments"))?;
+    }
+    Ok(())
+}
+
 fn read_draft(conn: &Connection, id: &str) -> Result<(String, RitualDraft)> {
     conn.query_row(
-        "SELECT author, name, why, origin, customs, place, zone, cadence, starts, at_time, minutes
+        "SELECT author, name, why, origin, customs, place, zone, cadence, starts, at_time, minutes, origin_moment
          FROM rituals WHERE id = ?1 AND deleted = 0",
         [id],
         |row| {
@@ -286,6 +301,7 @@ fn read_draft(conn: &Connection, id: &str) -> Result<(String, RitualDraft)> {
                     starts: row.get(8)?,
                     at: row.get(9)?,
                     minutes: row.get::<_, i64>(10)?.clamp(5, 1440) as u32,
+                    origin_moment: Some(row.get::<_, String>(11)?).filter(|m| !m.is_empty()),
                 },
             ))
         },

@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0024_welcomes", include_str!("../../migrations/0024_welcomes.sql")),
     ("0025_needs", include_str!("../../migrations/0025_needs.sql")),
     ("0026_pairs", include_str!("../../migrations/0026_pairs.sql")),
+    ("0027_origin_moment", include_str!("../../migrations/0027_origin_moment.sql")),
 ];
 
 pub fn latest_version() -> u32 {

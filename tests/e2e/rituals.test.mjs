@@ -112,6 +112,9 @@ test("a lead confirms who went to a past dinner from its moment's photos and who
   try {
     const { browser } = app;
     await navigate(browser, "Rituals");
+    await (await button(browser, "Summer walk along the river")).click();
+    await waitForText(browser, "It began with the moment “Walk along the river”");
+    await (await button(browser, "All rituals")).click();
     await (await button(browser, "Second-Friday dinner")).click();
     await waitForText(browser, "Past gatherings");
     const spring = await browser.$('li.past[aria-label="Fri 11 April 2025, 19:00"]');

@@ -15,6 +15,7 @@ fn dinner() -> RitualDraft {
         name: "Monthly dinner".into(),
         why: "We eat together and **talk shop**.".into(),
         origin: "Started by Ana after the 2019 conference.".into(),
+        origin_moment: None,
         customs: vec!["The first toast is for the newest member".into()],
         place: "Ana's kitchen".into(),
         zone: "Europe/Paris".into(),
@@ -667,4 +668,25 @@ fn the_host_of_a_gathering_records_who_came() {
     members::choose_me(&library, &host).unwrap();
     let recorded = rituals::record_attendance(&mut library, &ritual.id, &key, &guest, Some(true)).unwrap();
     assert_eq!(recorded.past[0].went.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(), ["Gus"]);
+}
+
+/// A ritual's origin links the moment it began with; a moment that is not the community's is
+/// refused.
+#[test]
+fn a_rituals_origin_links_the_moment_it_began_with() {
+    use hearth::memories::moments::{self, MomentDraft, MomentKind};
+    let scratch = Scratch::new();
+    let mut library = circle(&scratch);
+    let first =
+        moments::create(&mut library, MomentDraft::titled("The first dinner", MomentKind::Dinner, "2019-05-10"))
+            .unwrap();
+    let ritual =
+        rituals::create(&mut library, RitualDraft { origin_moment: Some(first.id.clone()), ..dinner() }).unwrap();
+    assert_eq!(rituals::get(&library, &ritual.id).unwrap().draft.origin_moment, Some(first.id));
+    let Err(hearth::Error::Invalid { field, .. }) =
+        rituals::create(&mut library, RitualDraft { origin_moment: Some("not-a-moment".into()), ..dinner() })
+    else {
+        panic!("linked a moment that does not exist")
+    };
+    assert_eq!(field, "originMoment");
 }

@@ -558,6 +558,7 @@ fn an_rsvp_note_is_sealed_to_the_leads_and_its_member() {
         name: "Ward dinner".into(),
         why: String::new(),
         origin: String::new(),
+        origin_moment: None,
         customs: vec![],
         place: String::new(),
         zone: "Europe/London".into(),

@@ -151,6 +151,7 @@ pub fn rituals(RitualsArgs { command }: RitualsArgs) -> Result<()> {
                 name,
                 why,
                 origin: String::new(),
+                origin_moment: None,
                 customs,
                 place,
                 zone,

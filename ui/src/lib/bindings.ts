@@ -1074,6 +1074,8 @@ export type RitualDraft = {
 	why: string,
 	/**  How it began (Markdown). */
 	origin: string,
+	/**  The moment it began with (its id), if any: its photos tell the origin too. */
+	originMoment?: string | null,
 	/**  "The first toast is for the newest member", one a line. */
 	customs: string[],
 	place: string,

@@ -49,6 +49,7 @@ export function blankRitual(today: string): RitualDraft {
     name: "",
     why: "",
     origin: "",
+    originMoment: null,
     customs: [],
     place: "",
     zone: localZone(),
