@@ -82,13 +82,7 @@ pub(super) fn past_gatherings(
         let went =
             recorded.iter().filter(|(_, went)| *went).map(|(m, _)| person(conn, m)).collect::<Result<Vec<_>>>()?;
         let i_went = recorded.iter().find(|(m, _)| m == me).map(|(_, went)| *went);
-        let host: Option<String> = conn
-            .prepare_cached(
-                "SELECT host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND occurrence_key = ?2 AND deleted = 0",
-            )?
-            .query_row(params![id, occurrence.key], |row| row.get(0))
-            .optional()?;
-        let hosting = !me.is_empty() && host.as_deref() == Some(me);
+        let hosting = !me.is_empty() && host_of(conn, id, &occurrence.key)?.as_deref() == Some(me);
         let proposed = match (&moment, can_edit || hosting) {
             (Some(moment), true) => proposed_from(conn, moment)?
                 .into_iter()
@@ -198,30 +192,24 @@ pub fn gathering_moment(library: &mut Library, id: &str, key: &str, moment: Opti
             crate::memories::moments::create(library, draft)?.id
         }
     };
-    let row = ids::derived(&["ritual_occurrences", id, key]);
-    library.write(|w| {
-        w.apply(
-            "ritual_occurrences",
-            &row,
-            &[
-                ("ritual_id", Value::Text(id.to_owned())),
-                ("occurrence_key", Value::Text(key.to_owned())),
-                ("moment_id", Value::Text(moment.clone())),
-            ],
-        )
-    })?;
+    crate::convene::rituals::write_gathering(library, id, key, vec![("moment_id", Value::Text(moment))], true)?;
     get(library, id)
+}
+
+/// Who hosts (or hosted) the gathering `key` of ritual `id`, if someone was named.
+fn host_of(conn: &Connection, id: &str, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND occurrence_key = ?2 AND deleted = 0",
+        )?
+        .query_row(params![id, key], |row| row.get(0))
+        .optional()?)
 }
 
 /// Whether the member at this laptop hosted the gathering `key` (hosts record who came).
 fn hosted_by_me(library: &Library, id: &str, key: &str) -> Result<bool> {
     let Some(me) = library.me()? else { return Ok(false) };
-    let host: Option<String> = rusqlite::OptionalExtension::optional(library.conn().query_row(
-        "SELECT host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND occurrence_key = ?2 AND deleted = 0",
-        params![id, key],
-        |row| row.get(0),
-    ))?;
-    Ok(host.as_deref() == Some(me.as_str()))
+    Ok(host_of(library.conn(), id, key)?.as_deref() == Some(me.as_str()))
 }
 
 /// Records whether `member` went to a past gathering (`went` None: not recorded). A member

@@ -94,12 +94,7 @@ pub fn set_host(library: &mut Library, id: &str, key: &str, host: Option<&str>) 
             return Err(invalid("host", "only members who offered to host can be named"));
         }
     }
-    let row = ids::derived(&["ritual_occurrences", id, key]);
-    let mut columns = vec![("host_id", Value::Text(host.unwrap_or_default().to_owned()))];
-    if !stepping_out {
-        columns.push(("ritual_id", Value::Text(id.to_owned())));
-        columns.push(("occurrence_key", Value::Text(key.to_owned())));
-    }
-    library.write(|w| w.apply("ritual_occurrences", &row, &columns))?;
+    let columns = vec![("host_id", Value::Text(host.unwrap_or_default().to_owned()))];
+    crate::convene::rituals::write_gathering(library, id, key, columns, !stepping_out)?;
     get(library, id)
 }

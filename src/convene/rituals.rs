@@ -335,20 +335,32 @@ pub fn change_occurrence(
             .to_string(),
         None => String::new(),
     };
-    let row = ids::derived(&["ritual_occurrences", id, key]);
-    library.write(|w| {
-        w.apply(
-            "ritual_occurrences",
-            &row,
-            &[
-                ("ritual_id", Value::Text(id.to_owned())),
-                ("occurrence_key", Value::Text(key.to_owned())),
-                ("moved_to", Value::Text(moved_to)),
-                ("cancelled", Value::Integer(cancelled.into())),
-            ],
-        )
-    })?;
+    write_gathering(
+        library,
+        id,
+        key,
+        vec![("moved_to", Value::Text(moved_to)), ("cancelled", Value::Integer(cancelled.into()))],
+        true,
+    )?;
     get(library, id)
+}
+
+/// Writes `columns` of what was decided for the gathering `key` of ritual `id` (moved,
+/// cancelled, its host, its moment), on the row whose id derives from them; `naming` adds the
+/// ritual and key themselves (left out only where nothing else may change: a host stepping out).
+pub(super) fn write_gathering(
+    library: &mut Library,
+    id: &str,
+    key: &str,
+    mut columns: Vec<(&'static str, Value)>,
+    naming: bool,
+) -> Result<()> {
+    if naming {
+        columns.push(("ritual_id", Value::Text(id.to_owned())));
+        columns.push(("occurrence_key", Value::Text(key.to_owned())));
+    }
+    let row = ids::derived(&["ritual_occurrences", id, key]);
+    library.write(|w| w.apply("ritual_occurrences", &row, &columns))
 }
 
 /// Answers for one gathering (`following`: for it and every later one).
