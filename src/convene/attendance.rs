@@ -7,8 +7,8 @@ use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::clock::cadence::{Exception, Occurrence, Schedule};
 use crate::clock::Millis;
-use crate::convene::cadence::{Exception, Occurrence, Schedule};
 use crate::convene::rituals::{get, invalid, Ritual, RitualDraft};
 use crate::error::{Error, Result};
 use crate::ids;
@@ -53,7 +53,7 @@ pub(super) fn past_gatherings(
         )?
         .query_map([id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut occurrences = held_before(schedule, exceptions, now);
+    let mut occurrences = schedule.held_before(now, exceptions);
     occurrences.reverse();
     let occurrences: Vec<Occurrence> = occurrences
         .into_iter()
@@ -96,40 +96,15 @@ pub(super) fn past_gatherings(
     Ok(out)
 }
 
-/// The gatherings held before `now` in the last three years, oldest first (cancelled ones were
-/// not held).
-pub(crate) fn held_before(schedule: &Schedule, exceptions: &[(String, Exception)], now: Millis) -> Vec<Occurrence> {
-    let three_years = Millis(now.0 - 3 * 366 * 86_400_000);
-    schedule.project(three_years, 200, exceptions).into_iter().filter(|o| o.starts_at < now && !o.cancelled).collect()
-}
-
 /// The gathering `key` if it was held (for recording its moment and who came).
 fn held(library: &Library, draft: &RitualDraft, id: &str, key: &str) -> Result<Occurrence> {
-    let exceptions = read_exceptions(library.conn(), id)?;
-    held_before(&draft.schedule()?, &exceptions, library.now())
+    let exceptions = crate::store::gatherings::exceptions(library.conn(), id)?;
+    draft
+        .schedule()?
+        .held_before(library.now(), &exceptions)
         .into_iter()
         .find(|o| o.key == key)
         .ok_or_else(|| invalid("occurrence", "that gathering has not taken place"))
-}
-
-pub(crate) fn read_exceptions(conn: &Connection, id: &str) -> Result<Vec<(String, Exception)>> {
-    let rows: Vec<(String, String, i64)> = conn
-        .prepare_cached(
-            "SELECT occurrence_key, moved_to, cancelled FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0",
-        )?
-        .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(key, moved, cancelled)| match (cancelled, moved.as_str()) {
-            (1, _) => Some((key, Exception::Cancelled)),
-            (_, "") => None,
-            (_, moved) => chrono::NaiveDateTime::parse_from_str(moved, "%Y-%m-%dT%H:%M")
-                .ok()
-                .filter(|to| crate::convene::rituals::YEARS.contains(&chrono::Datelike::year(to)))
-                .map(|to| (key, Exception::Moved(to))),
-        })
-        .collect())
 }
 
 /// Who a moment says was there: its who-was-there list and the members tagged, with their

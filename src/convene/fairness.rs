@@ -4,7 +4,7 @@
 
 use chrono::{Offset, TimeZone, Timelike};
 
-use crate::convene::cadence::Occurrence;
+use crate::clock::cadence::Occurrence;
 
 /// Local hours a gathering may fall in for a member to count as included: 06:00 to 24:00.
 pub const WAKING: std::ops::Range<u32> = 6..24;

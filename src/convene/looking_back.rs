@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::convene::cadence::Occurrence;
+use crate::clock::cadence::Occurrence;
 use crate::error::Result;
 use crate::people::members::{person, Person};
 
@@ -129,8 +129,8 @@ pub fn my_streaks(library: &crate::store::library::Library) -> Result<Vec<MyStre
     let mut out = Vec::new();
     for ritual in crate::convene::rituals::list(library)? {
         let Ok(schedule) = ritual.draft.schedule() else { continue };
-        let exceptions = crate::convene::attendance::read_exceptions(conn, &ritual.id)?;
-        let held = crate::convene::attendance::held_before(&schedule, &exceptions, library.now());
+        let exceptions = crate::store::gatherings::exceptions(conn, &ritual.id)?;
+        let held = schedule.held_before(library.now(), &exceptions);
         let went = went_by_gathering(conn, &ritual.id)?;
         let mine = |key: &str| went.get(key).is_some_and(|members| members.contains(&me));
         let came = held.iter().filter(|o| mine(&o.key)).count() as u32;

@@ -1,10 +1,9 @@
-//! Convening: rituals and their gatherings. When a ritual meets (`cadence`), the rituals with
+//! Convening: rituals and their gatherings. When a ritual meets is `clock::cadence`; the rituals with
 //! their RSVPs (`rituals`), who hosts (`hosts`), who came (`attendance`), and mixing the tables
 //! of a gathering (`tables`, `seating`).
 
 pub mod attendance;
 pub mod bring;
-pub mod cadence;
 pub mod fairness;
 pub mod hosts;
 pub mod looking_back;

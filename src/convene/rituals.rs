@@ -5,13 +5,12 @@
 //! answering one gathering never signs anyone up for the series, and changing one gathering
 //! after answering for the series changes only that one.
 
-use chrono::Datelike;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::cadence::{Cadence, Occurrence, Schedule};
 use crate::clock::Millis;
-use crate::convene::cadence::{Cadence, Occurrence, Schedule};
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::people::members::{person, Person};
@@ -24,12 +23,7 @@ pub use super::hosts::{offer_to_host, set_host, HostSuggestion};
 pub use super::seating::{mix_tables, TableOfPeople, TablePlan};
 pub use super::welcome::{ask_welcomer, Welcome};
 
-/// The years a ritual's dates may name: anything else (a crafted "+262143-12-31") is refused,
-/// so that projecting occurrences never leaves the calendar.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
-
-/// How many occurrences are projected ahead.
-pub const AHEAD: usize = 12;
+pub use crate::clock::cadence::{AHEAD, YEARS};
 
 /// What a person fills in to start (or change) a ritual.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -194,15 +188,7 @@ pub(super) fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
 
 impl RitualDraft {
     pub(crate) fn schedule(&self) -> Result<Schedule> {
-        let zone: chrono_tz::Tz =
-            self.zone.trim().parse().map_err(|_| invalid("zone", format!("{:?} is not a time zone", self.zone)))?;
-        let starts = chrono::NaiveDate::parse_from_str(self.starts.trim(), "%Y-%m-%d")
-            .ok()
-            .filter(|date| YEARS.contains(&date.year()))
-            .ok_or_else(|| invalid("starts", "give the first date as YYYY-MM-DD, between 1900 and 2200"))?;
-        let at = chrono::NaiveTime::parse_from_str(self.at.trim(), "%H:%M")
-            .map_err(|_| invalid("at", "give the time as HH:MM, 24-hour"))?;
-        Ok(Schedule { cadence: self.cadence.clone().validated()?, starts, at, zone })
+        Schedule::from_parts(self.cadence.clone(), &self.starts, &self.at, &self.zone)
     }
 
     fn columns(&self) -> Result<Vec<(&'static str, Value)>> {
@@ -325,11 +311,8 @@ pub fn change_occurrence(
             reason: "who started the ritual and the leads may".into(),
         });
     }
-    chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").map_err(|_| invalid("occurrence", "names no gathering"))?;
     let moved_to = match to.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(to) => chrono::NaiveDateTime::parse_from_str(to, "%Y-%m-%dT%H:%M")
-            .ok()
-            .filter(|time| YEARS.contains(&time.year()))
+        Some(to) => crate::clock::cadence::parse_moved(to)
             .ok_or_else(|| invalid("to", "give the new date and time as YYYY-MM-DDTHH:MM"))?
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
@@ -355,6 +338,10 @@ pub(super) fn write_gathering(
     mut columns: Vec<(&'static str, Value)>,
     naming: bool,
 ) -> Result<()> {
+    let names = crate::store::gatherings::read(library.conn(), id)?.is_some_and(|g| g.schedule.names(key));
+    if !names {
+        return Err(invalid("occurrence", "that date is not one of the ritual's gatherings"));
+    }
     if naming {
         columns.push(("ritual_id", Value::Text(id.to_owned())));
         columns.push(("occurrence_key", Value::Text(key.to_owned())));
@@ -475,11 +462,10 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
         .prepare("SELECT occurrence_key, host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0 AND host_id != ''")?
         .query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let exceptions = super::attendance::read_exceptions(conn, id)?;
+    let exceptions = crate::store::gatherings::exceptions(conn, id)?;
     // Started today or earlier: today's gathering still shows until it is over.
-    let since = Millis(library.now().0 - i64::from(draft.minutes) * 60_000);
     let occurrences = match draft.schedule() {
-        Ok(schedule) => schedule.project(since, AHEAD, &exceptions),
+        Ok(schedule) => schedule.upcoming(library.now(), draft.minutes, &exceptions),
         Err(_) => Vec::new(),
     };
     let stored = load_answers(conn, id)?;
@@ -553,7 +539,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
     let welcomes = super::welcome::welcomes(conn, &viewer, id, &upcoming, &going_by_key, can_edit)?;
     let (past, looking_back, missing_regulars) = match draft.schedule() {
         Ok(schedule) => {
-            let held = super::attendance::held_before(&schedule, &exceptions, library.now());
+            let held = schedule.held_before(library.now(), &exceptions);
             let missing = match can_edit {
                 true => super::looking_back::missing_regulars(conn, id, &held)?,
                 false => Vec::new(),

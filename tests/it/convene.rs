@@ -1,7 +1,7 @@
 //! Rituals: RSVPs per gathering or for the series, moving and cancelling one gathering, the
 //! calendar, and offline answers from several laptops merging.
 
-use hearth::convene::cadence::Cadence;
+use hearth::clock::cadence::Cadence;
 use hearth::convene::rituals::{self, Answer, Ritual, RitualDraft};
 use hearth::people::members::{self, MemberDraft};
 use hearth::sync;
@@ -19,7 +19,7 @@ fn dinner() -> RitualDraft {
         customs: vec!["The first toast is for the newest member".into()],
         place: "Ana's kitchen".into(),
         zone: "Europe/Paris".into(),
-        cadence: Cadence::MonthlyOnWeekday { week: hearth::convene::cadence::WeekOfMonth::Last, weekday: 5 },
+        cadence: Cadence::MonthlyOnWeekday { week: hearth::clock::cadence::WeekOfMonth::Last, weekday: 5 },
         starts: "2020-01-01".into(),
         at: "19:00".into(),
         minutes: 180,

@@ -5,6 +5,7 @@ mod celebrations;
 mod clocks;
 mod community;
 mod convene;
+mod convene_rules;
 mod exchange;
 mod fuzz;
 mod gallery;

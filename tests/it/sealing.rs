@@ -549,7 +549,7 @@ fn needs_are_sealed_to_the_leads_by_default() {
 /// answer; Oz's laptop and the folder hold no readable copy.
 #[test]
 fn an_rsvp_note_is_sealed_to_the_leads_and_its_member() {
-    use hearth::convene::cadence::{Cadence, WeekOfMonth};
+    use hearth::clock::cadence::{Cadence, WeekOfMonth};
     use hearth::convene::rituals::{self, Answer, RitualDraft};
     const NOTE: &str = "Quorvelline";
     let scratch = Scratch::new();

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use hearth::convene::cadence::{Cadence, WeekOfMonth};
+use hearth::clock::cadence::{Cadence, WeekOfMonth};
 use hearth::convene::rituals::{self, Answer, Ritual, RitualDraft};
 use hearth::{Error, Library, Result};
 

@@ -1,8 +1,8 @@
 //! The demo's rituals: a monthly dinner and a yearly summer walk, each with past gatherings
 //! (moments with photos, attendance, a first-timer), offers to host and answers for what comes.
 
+use crate::clock::cadence::{Cadence, WeekOfMonth};
 use crate::clock::{FixedClock, Millis};
-use crate::convene::cadence::{Cadence, WeekOfMonth};
 use crate::convene::rituals::{self, Answer, RitualDraft};
 use crate::error::Result;
 use crate::memories::moments;

@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::clock::cadence;
 use crate::error::Result;
 use crate::ids;
 
@@ -178,6 +179,34 @@ const WORDS: &[(&str, &str, &[&str])] = &[
 ];
 const STATUSES: &[&str] = &["idea", "gathering", "active", "done", "paused", "dropped"];
 
+/// Columns whose text has a form: a gathering's key (`YYYY-MM-DD`), a move, and a ritual's
+/// schedule, each as the window writes it (`clock::cadence`), with what the form is called.
+const FORMS: &[(&str, &str, Fits, &str)] = &[
+    ("ritual_occurrences", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
+    ("rsvps", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
+    ("attendance", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
+    ("bring_items", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
+    ("welcomes", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
+    ("ritual_occurrences", "moved_to", |t| t.is_empty() || cadence::parse_moved(t).is_some(), "a local date and time"),
+    ("rituals", "starts", is_key, "a first date (YYYY-MM-DD)"),
+    ("rituals", "at_time", |t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok(), "a time of day (HH:MM)"),
+    ("rituals", "zone", |t| t.parse::<chrono_tz::Tz>().is_ok(), "a time zone"),
+    (
+        "rituals",
+        "cadence",
+        |t| serde_json::from_str::<cadence::Cadence>(t).is_ok_and(|c| c.validated().is_ok()),
+        "a cadence",
+    ),
+];
+
+/// Whether a column's text has its form.
+type Fits = fn(&str) -> bool;
+
+fn is_key(text: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .is_ok_and(|date| cadence::YEARS.contains(&chrono::Datelike::year(&date)))
+}
+
 /// Columns holding a file's hash: 64 hex digits (or empty where a row may have none).
 const HASHES: &[(&str, &str, bool)] = &[
     ("media", "hash", false),
@@ -272,6 +301,11 @@ pub fn check_value(table: &str, column: &str, value: &Value) -> std::result::Res
                 describe(value),
                 words.join(", ")
             ));
+        }
+    }
+    if let Some((.., fits, form)) = FORMS.iter().find(|(t, c, ..)| *t == table && *c == column) {
+        if !matches!(value, Value::Text(text) if fits(text)) {
+            return Err(format!("puts {} into {table}.{column}, which holds {form}", describe(value)));
         }
     }
     if let Some((_, _, may_be_empty)) = HASHES.iter().find(|(t, c, _)| *t == table && *c == column) {

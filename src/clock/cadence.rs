@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Millis;
 use crate::error::{Error, Result};
 
+/// The years a ritual's dates may fall in (a typo's year 20226 is refused, not projected).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// How many gatherings are projected ahead (and answerable).
+pub const AHEAD: usize = 12;
+
 /// Which week of the month, for "the k-th or last weekday".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -57,6 +63,22 @@ pub enum Exception {
     /// Meets at this local date and time instead.
     Moved(NaiveDateTime),
     Cancelled,
+}
+
+fn occurrence(key: String, begins: chrono::DateTime<chrono_tz::Tz>, exception: Option<&Exception>) -> Occurrence {
+    Occurrence {
+        key,
+        starts_at: Millis(begins.timestamp_millis()),
+        local: begins.naive_local().format("%Y-%m-%dT%H:%M").to_string(),
+        offset: begins.format("%:z").to_string(),
+        moved: matches!(exception, Some(Exception::Moved(_))),
+        cancelled: matches!(exception, Some(Exception::Cancelled)),
+    }
+}
+
+/// A stored move (`YYYY-MM-DDTHH:MM`, local, within [`YEARS`]); None for anything else.
+pub fn parse_moved(text: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok().filter(|to| YEARS.contains(&to.year()))
 }
 
 /// One meeting as projected.
@@ -185,6 +207,42 @@ pub fn instant(zone: chrono_tz::Tz, local: NaiveDateTime) -> chrono::DateTime<ch
 }
 
 impl Schedule {
+    /// A schedule from its stored parts: `starts` as `YYYY-MM-DD` (within [`YEARS`]), `at` as
+    /// `HH:MM`, `zone` an IANA name. Errors: `Invalid` naming the field.
+    pub fn from_parts(cadence: Cadence, starts: &str, at: &str, zone: &str) -> Result<Schedule> {
+        let zone: chrono_tz::Tz =
+            zone.trim().parse().map_err(|_| Error::invalid("zone", format!("{zone:?} is not a time zone")))?;
+        let starts = NaiveDate::parse_from_str(starts.trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|date| YEARS.contains(&date.year()))
+            .ok_or_else(|| Error::invalid("starts", "give the first date as YYYY-MM-DD, between 1900 and 2200"))?;
+        let at = NaiveTime::parse_from_str(at.trim(), "%H:%M")
+            .map_err(|_| Error::invalid("at", "give the time as HH:MM, 24-hour"))?;
+        Ok(Schedule { cadence: cadence.validated()?, starts, at, zone })
+    }
+
+    /// Whether `key` names one of this schedule's gatherings: a `YYYY-MM-DD` date within
+    /// [`YEARS`], on or after its start, that the cadence meets on.
+    pub fn names(&self, key: &str) -> bool {
+        NaiveDate::parse_from_str(key, "%Y-%m-%d")
+            .ok()
+            .filter(|date| YEARS.contains(&date.year()))
+            .is_some_and(|date| date >= self.starts && self.cadence.next_on_or_after(date, self.starts) == Some(date))
+    }
+
+    /// The next [`AHEAD`] gatherings as of `now`, one that began less than `minutes` ago
+    /// included (it is still on): those a member may answer for.
+    pub fn upcoming(&self, now: Millis, minutes: u32, exceptions: &[(String, Exception)]) -> Vec<Occurrence> {
+        self.project(Millis(now.0 - i64::from(minutes) * 60_000), AHEAD, exceptions)
+    }
+
+    /// Gatherings held before `now` in the last three years, oldest first (cancelled ones were
+    /// not held): those whose attendance may be recorded.
+    pub fn held_before(&self, now: Millis, exceptions: &[(String, Exception)]) -> Vec<Occurrence> {
+        let three_years = Millis(now.0 - 3 * 366 * 86_400_000);
+        self.project(three_years, 200, exceptions).into_iter().filter(|o| o.starts_at < now && !o.cancelled).collect()
+    }
+
     /// The next `count` occurrences that begin at or after `after` (cancelled ones included
     /// and marked, moved ones at their new time, in the order they begin), with `exceptions`
     /// by key.
@@ -208,14 +266,15 @@ impl Schedule {
             if begins.timestamp_millis() < after.0 {
                 continue;
             }
-            found.push(Occurrence {
-                key,
-                starts_at: Millis(begins.timestamp_millis()),
-                local: begins.naive_local().format("%Y-%m-%dT%H:%M").to_string(),
-                offset: begins.format("%:z").to_string(),
-                moved: matches!(exception, Some(Exception::Moved(_))),
-                cancelled: matches!(exception, Some(Exception::Cancelled)),
-            });
+            found.push(occurrence(key, begins, exception));
+        }
+        // A gathering moved here from further ahead than the scan reached still meets here.
+        for (key, exception) in exceptions {
+            let Exception::Moved(to) = exception else { continue };
+            let begins = instant(self.zone, *to);
+            if begins.timestamp_millis() >= after.0 && self.names(key) && !found.iter().any(|o| o.key == *key) {
+                found.push(occurrence(key.clone(), begins, Some(exception)));
+            }
         }
         found.sort_by_key(|o| o.starts_at);
         found.truncate(count);

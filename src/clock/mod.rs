@@ -1,5 +1,9 @@
 //! Time. This module is the only reader of the wall clock (clippy bans `SystemTime::now`
 //! elsewhere); everything else is handed a [`Clock`] so tests and the demo are deterministic.
+//! Calendar arithmetic lives here too: when a ritual meets ([`cadence`]), which merge checks
+//! as the window does, so it sits below the store.
+
+pub mod cadence;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
