@@ -89,10 +89,13 @@ pub struct Gathering {
     /// following" answer.
     pub my_answer: Option<Answer>,
     pub my_answer_from_series: bool,
-    /// Counts, never names: members going (and the guests they bring), maybe.
+    /// Members going (and the guests they bring), maybe: counts.
     pub going: u32,
     pub guests: u32,
     pub maybe: u32,
+    /// Who said they are going, by name (as RSVPs are signed and seen by every member); never
+    /// who said maybe or not going.
+    pub who_is_going: Vec<Person>,
     /// Who hosts it, when someone was named.
     pub host: Option<Person>,
     /// How many members (by the time zone on their profile) it falls outside 06:00–24:00 for.
@@ -496,6 +499,12 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
                 going: count(Answer::Going),
                 guests: answers.values().filter(|a| a.answer == Answer::Going).map(|a| a.guests).sum(),
                 maybe: count(Answer::Maybe),
+                who_is_going: {
+                    let going = answers.values().filter(|a| a.answer == Answer::Going);
+                    let mut people: Vec<Person> = going.filter_map(|a| person(conn, &a.member).ok()).collect();
+                    people.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+                    people
+                },
                 host: hosted.get(&occurrence.key).and_then(|member| person(conn, member).ok()),
                 outside_waking_hours: super::fairness::outside(&occurrence, &zones),
                 bring: bring.remove(&occurrence.key).unwrap_or_default(),

@@ -43,15 +43,6 @@ test("a member answers for all following gatherings, then changes one to not goi
     const after = await answers(browser);
     assert.deepEqual(after.slice(0, 5), ["Going", "Going", "Not going", "Going", "Going"], "only that gathering changed");
 
-    // As its starter: cancel the second gathering; it stays listed, marked, without answers.
-    const second = (await browser.$$("li.gathering"))[1];
-    await (await second.$("button*=Cancel this gathering")).click();
-    await browser.waitUntil(async () => (await (await browser.$$("li.gathering"))[1].getText()).includes("Cancelled"), {
-      timeoutMsg: "the gathering was not marked cancelled",
-    });
-    await (await browser.$("h1")).scrollIntoView();
-    await screenshot(browser, "ritual-answers");
-
     // Hosts: Amara offers, is suggested for the next gathering, and is asked to host it.
     await (await button(browser, "I'd host")).click();
     await waitForText(browser, "Willing to host: Amara Okafor.");
@@ -61,17 +52,33 @@ test("a member answers for all following gatherings, then changes one to not goi
       timeoutMsg: "the first gathering has no host",
     });
 
-    // A note for the hosts with the answer; as a lead, Amara reads the notes too.
-    const firstGathering = (await browser.$$("li.gathering"))[0];
-    await (await firstGathering.$('input[aria-label^="Note for the hosts"]')).setValue("Arriving late from a shift");
-    await (await firstGathering.$("button=Save note")).click();
-    await browser.waitUntil(async () => (await firstGathering.getText()).includes("Amara Okafor: Arriving late from a shift"), {
+    // The second gathering's own page: as its starter, cancel it; back on the ritual's page it
+    // stays listed, marked, without answers.
+    await (await (await browser.$$("li.gathering"))[1].$("button*=Open")).click();
+    const page = await browser.$("article.gathering-page");
+    await page.waitForExist({ timeoutMsg: "the gathering's page did not open" });
+    await (await page.$("button=Cancel this gathering")).click();
+    await waitForText(browser, "Restore this gathering");
+    await (await browser.$("button.back")).click();
+    await browser.waitUntil(async () => (await (await browser.$$("li.gathering"))[1].getText()).includes("Cancelled"), {
+      timeoutMsg: "the gathering was not marked cancelled",
+    });
+    await (await browser.$("h1")).scrollIntoView();
+    await screenshot(browser, "ritual-answers");
+
+    // The first gathering's page: who is going, a note for the hosts (Amara, a lead and its
+    // host, reads the notes too), the tables and a potluck.
+    await (await (await browser.$$("li.gathering"))[0].$("button*=Open")).click();
+    const first = await browser.$("article.gathering-page");
+    await first.waitForExist({ timeoutMsg: "the first gathering's page did not open" });
+    assert.match(await (await first.$('[aria-label="Who is going"]')).getText(), /Amara Okafor/, "who is going, by name");
+    await (await first.$('input[aria-label="Note for the hosts"]')).setValue("Arriving late from a shift");
+    await (await first.$("button=Save note")).click();
+    await browser.waitUntil(async () => (await first.getText()).includes("Amara Okafor: Arriving late from a shift"), {
       timeoutMsg: "the note did not reach the hosts' view",
     });
 
-    // The tables of the first gathering, from those going (here only Amara so far).
-    const first = (await browser.$$("li.gathering"))[0];
-    await (await first.$("button*=Tables")).click();
+    // The tables, from those going (here only Amara so far).
     await (await first.$("button*=Mix the tables")).click();
     await browser.waitUntil(async () => (await first.getText()).includes("Table 1"), { timeoutMsg: "no table was mixed" });
     const card = await first.$(".table-card");
@@ -79,15 +86,17 @@ test("a member answers for all following gatherings, then changes one to not goi
     await card.scrollIntoView({ block: "center" });
     await screenshot(browser, "ritual-tables");
 
-    // A potluck: add bread to the first gathering's bring list and bring it yourself.
-    await (await first.$("button*=Bring list")).click();
+    // A potluck: add bread to the bring list and bring it yourself.
     await (await first.$('input[aria-label="Add to the bring list"]')).setValue("Bread");
     await (await first.$("button=Add")).click();
     await browser.waitUntil(async () => (await first.getText()).includes("Bread"), { timeoutMsg: "the item was not added" });
     await (await first.$("button*=I'll bring it")).click();
     await browser.waitUntil(async () => (await first.getText()).includes("you bring it"), { timeoutMsg: "the item was not claimed" });
-    await screenshot(browser, "ritual-bring-list");
+    await (await browser.$("h1")).scrollIntoView();
+    await screenshot(browser, "gathering-page");
 
+    await (await browser.$("button.back")).click();
+    await waitForText(browser, "Next gatherings");
     await (await button(browser, "All rituals")).click();
     await waitForText(browser, "The last Friday of each month");
     await waitForText(browser, "you: going");
@@ -121,12 +130,21 @@ test("a lead confirms who went to a past dinner from its moment's photos and who
     await spring.waitForExist({ timeoutMsg: "the spring dinner is not among the past gatherings" });
     await spring.scrollIntoView({ block: "center" });
     assert.match(await spring.getText(), /Nobody recorded yet/);
-    assert.match(await spring.getText(), /From its moment/, "its moment proposes who went");
+    assert.match(await spring.getText(), /Its moment proposes who went/, "its moment proposes who went");
+    await (await spring.$("button*=Open")).click();
+    const page = await browser.$("article.gathering-page");
+    await page.waitForExist({ timeoutMsg: "the spring dinner's page did not open" });
+    assert.match(await page.getText(), /From its moment/);
+    await waitForText(browser, "What we learned");
     await screenshot(browser, "ritual-attendance-proposed");
-    await (await spring.$("button*=Confirm they went")).click();
-    await browser.waitUntil(async () => /\d+ went: /.test(await spring.getText()), { timeoutMsg: "the proposals were not confirmed" });
-    assert.doesNotMatch(await spring.getText(), /From its moment/, "nothing is left to confirm");
+    await (await page.$("button*=Confirm they went")).click();
+    await browser.waitUntil(async () => !(await page.getText()).includes("From its moment"), { timeoutMsg: "the proposals were not confirmed" });
+    assert.doesNotMatch(await (await page.$('[aria-label="Who went"]')).getText(), /Nobody recorded yet/, "who went is recorded");
     await screenshot(browser, "ritual-attendance-confirmed");
+    await (await browser.$("button.back")).click();
+    await browser.waitUntil(async () => /\d+ went: /.test(await (await browser.$('li.past[aria-label="Fri 11 April 2025, 19:00"]')).getText()), {
+      timeoutMsg: "the ritual's page does not show who went",
+    });
     // Looking back counts who came by month, first-timers apart.
     const back = await browser.$('[aria-label="Looking back"]');
     await back.scrollIntoView({ block: "center" });

@@ -244,6 +244,10 @@ fn print_ritual(ritual: &Ritual) {
             gathering.guests,
             gathering.maybe
         );
+        if !gathering.who_is_going.is_empty() {
+            let names: Vec<String> = gathering.who_is_going.iter().map(|p| shown(&p.display_name)).collect();
+            out!("      going: {}", names.join(", "));
+        }
     }
 }
 

@@ -491,10 +491,15 @@ export type Gathering = {
 	 */
 	myAnswer: Answer | null,
 	myAnswerFromSeries: boolean,
-	/**  Counts, never names: members going (and the guests they bring), maybe. */
+	/**  Members going (and the guests they bring), maybe: counts. */
 	going: number,
 	guests: number,
 	maybe: number,
+	/**
+	 *  Who said they are going, by name (as RSVPs are signed and seen by every member); never
+	 *  who said maybe or not going.
+	 */
+	whoIsGoing: Person[],
 	/**  Who hosts it, when someone was named. */
 	host: Person | null,
 	/**  How many members (by the time zone on their profile) it falls outside 06:00–24:00 for. */
