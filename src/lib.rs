@@ -5,6 +5,7 @@
 //! the ground (`error`, `clock`, `ids`, `text`), `store`, `viewer`, `sync`, `community`,
 //! `ingest`, `people`, `memories`, `initiatives`, `home`, `dev`.
 
+pub mod artefacts;
 pub mod clock;
 pub mod community;
 pub mod convene;

@@ -3,7 +3,8 @@
 //! well-formed hashes, so no request can name a path of its own:
 //!
 //! - `blobs/<hash>` and `thumbs/<hash>`: portraits and story photos;
-//! - `media/<hash>/thumb`, `media/<hash>/preview`, `media/<hash>/original.<format>`: the gallery.
+//! - `media/<hash>/thumb`, `media/<hash>/preview`, `media/<hash>/original.<format>`: the gallery,
+//!   and an artefact's audio, video and documents (as originals).
 //!
 //! Answers are at most a slice (8 MiB) in memory: HTTP Range requests get their range a slice
 //! at a time, and a larger file asked for whole gets its first slice. The window loads
@@ -33,6 +34,13 @@ fn mime(format: &str) -> Option<&'static str> {
         "mp4" | "m4v" => "video/mp4",
         "mov" => "video/quicktime",
         "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "opus" => "audio/ogg; codecs=opus",
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
+        "m4a" => "audio/mp4",
+        "pdf" => "application/pdf",
         _ => return None,
     })
 }
@@ -64,7 +72,14 @@ pub fn resolve(app: &AppHandle, path: &str) -> Result<(PathBuf, &'static str), S
             [_, hash, ..] => hash.trim_end_matches(".jpg"),
             _ => "",
         };
-        let allowed = Viewer::me(library).and_then(|viewer| media::may_serve(library.conn(), &viewer, hash));
+        // An artefact's file is served to whoever sees its artefact; anything else as the
+        // gallery, portraits and stories say.
+        let allowed = Viewer::me(library).and_then(|viewer| {
+            match hearth::artefacts::files::may_serve(library.conn(), &viewer, hash)? {
+                Some(allowed) => Ok(allowed),
+                None => media::may_serve(library.conn(), &viewer, hash),
+            }
+        });
         (library.root().to_path_buf(), allowed.unwrap_or(false))
     };
     if !allowed {

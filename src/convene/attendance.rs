@@ -98,7 +98,7 @@ pub(super) fn past_gatherings(
 
 /// The gathering `key` if it was held (for recording its moment and who came).
 fn held(library: &Library, draft: &RitualDraft, id: &str, key: &str) -> Result<Occurrence> {
-    let exceptions = crate::store::gatherings::exceptions(library.conn(), id)?;
+    let exceptions = crate::convene::gatherings::exceptions(library.conn(), id)?;
     draft
         .schedule()?
         .held_before(library.now(), &exceptions)

@@ -129,7 +129,7 @@ pub fn my_streaks(library: &crate::store::library::Library) -> Result<Vec<MyStre
     let mut out = Vec::new();
     for ritual in crate::convene::rituals::list(library)? {
         let Ok(schedule) = ritual.draft.schedule() else { continue };
-        let exceptions = crate::store::gatherings::exceptions(conn, &ritual.id)?;
+        let exceptions = crate::convene::gatherings::exceptions(conn, &ritual.id)?;
         let held = schedule.held_before(library.now(), &exceptions);
         let went = went_by_gathering(conn, &ritual.id)?;
         let mine = |key: &str| went.get(key).is_some_and(|members| members.contains(&me));

@@ -5,6 +5,7 @@
 pub mod attendance;
 pub mod bring;
 pub mod fairness;
+pub mod gatherings;
 pub mod hosts;
 pub mod looking_back;
 pub mod pairs;

@@ -93,9 +93,11 @@ pub struct Gathering {
     pub going: u32,
     pub guests: u32,
     pub maybe: u32,
-    /// Who said they are going, by name (as RSVPs are signed and seen by every member); never
-    /// who said maybe or not going.
+    /// For members: who said they are going, by name (answers are signed and every member's
+    /// laptop holds them); never who said maybe or not going.
     pub who_is_going: Vec<Person>,
+    /// The guests this member brings.
+    pub my_guests: u32,
     /// Who hosts it, when someone was named.
     pub host: Option<Person>,
     /// How many members (by the time zone on their profile) it falls outside 06:00–24:00 for.
@@ -299,7 +301,9 @@ fn read_draft(conn: &Connection, id: &str) -> Result<(String, RitualDraft)> {
     .ok_or_else(|| Error::NotFound { entity: "ritual", id: id.to_owned() })
 }
 
-/// Moves (`to` as local `YYYY-MM-DDTHH:MM`), cancels or restores one gathering.
+/// Cancels or restores one gathering, and moves it when `to` is given: a local
+/// `YYYY-MM-DDTHH:MM`, or empty for back to its usual time. Without `to` its time stays as it
+/// was (a cancelled move is still moved once restored).
 pub fn change_occurrence(
     library: &mut Library,
     id: &str,
@@ -314,20 +318,18 @@ pub fn change_occurrence(
             reason: "who started the ritual and the leads may".into(),
         });
     }
-    let moved_to = match to.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(to) => crate::clock::cadence::parse_moved(to)
-            .ok_or_else(|| invalid("to", "give the new date and time as YYYY-MM-DDTHH:MM"))?
-            .format("%Y-%m-%dT%H:%M")
-            .to_string(),
-        None => String::new(),
-    };
-    write_gathering(
-        library,
-        id,
-        key,
-        vec![("moved_to", Value::Text(moved_to)), ("cancelled", Value::Integer(cancelled.into()))],
-        true,
-    )?;
+    let mut columns = vec![("cancelled", Value::Integer(cancelled.into()))];
+    if let Some(to) = to.map(str::trim) {
+        let moved_to = match to {
+            "" => String::new(),
+            to => crate::clock::cadence::parse_moved(to)
+                .ok_or_else(|| invalid("to", "give the new date and time as YYYY-MM-DDTHH:MM"))?
+                .format("%Y-%m-%dT%H:%M")
+                .to_string(),
+        };
+        columns.push(("moved_to", Value::Text(moved_to)));
+    }
+    write_gathering(library, id, key, columns, true)?;
     get(library, id)
 }
 
@@ -341,7 +343,7 @@ pub(super) fn write_gathering(
     mut columns: Vec<(&'static str, Value)>,
     naming: bool,
 ) -> Result<()> {
-    let names = crate::store::gatherings::read(library.conn(), id)?.is_some_and(|g| g.schedule.names(key));
+    let names = crate::convene::gatherings::read(library.conn(), id)?.is_some_and(|g| g.schedule.names(key));
     if !names {
         return Err(invalid("occurrence", "that date is not one of the ritual's gatherings"));
     }
@@ -456,6 +458,25 @@ pub(super) fn load_answers(conn: &Connection, id: &str) -> Result<Vec<Stored>> {
         .collect())
 }
 
+/// The members who gave `answers`, by name.
+fn named<'a>(conn: &Connection, answers: impl Iterator<Item = &'a &'a Stored>) -> Vec<Person> {
+    let mut people: Vec<Person> = answers.filter_map(|a| person(conn, &a.member).ok()).collect();
+    people.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    people
+}
+
+/// The notes left with `answers` (what this laptop may read of them), by member name.
+fn notes_of<'a>(conn: &Connection, answers: impl Iterator<Item = &'a &'a Stored>) -> Vec<RsvpNote> {
+    let mut notes: Vec<RsvpNote> = answers
+        .filter(|a| !a.note.is_empty())
+        .filter_map(|a| {
+            Some(RsvpNote { member: person(conn, &a.member).ok()?, answer: a.answer, note: a.note.clone() })
+        })
+        .collect();
+    notes.sort_by(|a, b| a.member.display_name.cmp(&b.member.display_name));
+    notes
+}
+
 /// A ritual with its next [`AHEAD`] gatherings as the member at this laptop sees them.
 pub fn get(library: &Library, id: &str) -> Result<Ritual> {
     let viewer = Viewer::me(library)?;
@@ -465,7 +486,7 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
         .prepare("SELECT occurrence_key, host_id FROM ritual_occurrences WHERE ritual_id = ?1 AND deleted = 0 AND host_id != ''")?
         .query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let exceptions = crate::store::gatherings::exceptions(conn, id)?;
+    let exceptions = crate::convene::gatherings::exceptions(conn, id)?;
     // Started today or earlier: today's gathering still shows until it is over.
     let occurrences = match draft.schedule() {
         Ok(schedule) => schedule.upcoming(library.now(), draft.minutes, &exceptions),
@@ -499,29 +520,17 @@ pub fn get(library: &Library, id: &str) -> Result<Ritual> {
                 going: count(Answer::Going),
                 guests: answers.values().filter(|a| a.answer == Answer::Going).map(|a| a.guests).sum(),
                 maybe: count(Answer::Maybe),
-                who_is_going: {
-                    let going = answers.values().filter(|a| a.answer == Answer::Going);
-                    let mut people: Vec<Person> = going.filter_map(|a| person(conn, &a.member).ok()).collect();
-                    people.sort_by(|a, b| a.display_name.cmp(&b.display_name));
-                    people
+                my_guests: mine.map_or(0, |a| a.guests),
+                who_is_going: match viewer.member_id {
+                    Some(_) => named(conn, answers.values().filter(|a| a.answer == Answer::Going)),
+                    None => Vec::new(),
                 },
                 host: hosted.get(&occurrence.key).and_then(|member| person(conn, member).ok()),
                 outside_waking_hours: super::fairness::outside(&occurrence, &zones),
                 bring: bring.remove(&occurrence.key).unwrap_or_default(),
                 my_note: mine.map(|a| a.note.clone()).filter(|n| !n.is_empty()),
                 notes: match viewer.is_lead || hosted.get(&occurrence.key).is_some_and(|host| *host == me) {
-                    true => {
-                        let mut notes: Vec<RsvpNote> = answers
-                            .values()
-                            .filter(|a| !a.note.is_empty())
-                            .filter_map(|a| {
-                                let member = person(conn, &a.member).ok()?;
-                                Some(RsvpNote { member, answer: a.answer, note: a.note.clone() })
-                            })
-                            .collect();
-                        notes.sort_by(|a, b| a.member.display_name.cmp(&b.member.display_name));
-                        notes
-                    }
+                    true => notes_of(conn, answers.values()),
                     false => Vec::new(),
                 },
                 needs: match viewer.is_lead || hosted.get(&occurrence.key).is_some_and(|host| *host == me) {

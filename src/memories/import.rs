@@ -37,7 +37,7 @@ fn derived_hash(prepared: &Prepared, file: impl Fn(&Derived) -> &Vec<u8>) -> Str
 pub const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
 /// Difference hashes this close mark a near-duplicate.
 pub const SIMILAR_BITS: u32 = 5;
-use crate::store::blobs::{self, FORMATS};
+use crate::store::blobs;
 /// Files that travel with photos and are not media themselves: passed over quietly.
 const COMPANIONS: &[&str] = &["xmp", "aae", "json", "thm", "ds_store", "ini", "db"];
 
@@ -200,7 +200,7 @@ pub fn recover(library: &Library) -> Result<u32> {
             .optional()?
             .is_some();
         if !taken && blobs::is_hash(hash) {
-            for format in FORMATS {
+            for format in blobs::MEDIA_FORMATS {
                 remove_if_present(&blobs::original(&root, hash, format)?)?;
             }
             remove_if_present(&blobs::thumb(&root, hash)?)?;

@@ -439,8 +439,6 @@ fn to_draft(line: u32, fields: &Fields, today: &str) -> Parsed {
     Parsed { draft: row.errors.is_empty().then_some(draft), row }
 }
 
-/// A CSV of the directory as `viewer` may see it: hidden fields are left empty, and care
-/// notes are never part of it.
 /// A cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a carriage
 /// return is a formula to Excel, LibreOffice and Google Sheets ("CSV injection", OWASP), so it
 /// gets a leading `'`, which they show as text. Every CSV Hearth writes goes through this.
@@ -453,6 +451,8 @@ pub fn spreadsheet_safe(cell: String) -> String {
     }
 }
 
+/// A CSV of the directory as `viewer` may see it: hidden fields are left empty, and care
+/// notes are never part of it.
 pub fn export_csv(library: &Library, viewer: &Viewer) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [

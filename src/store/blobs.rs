@@ -11,8 +11,13 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Formats an original may have in `blobs/`, as the importer names them.
-pub const FORMATS: &[&str] = &["jpg", "png", "webp", "gif", "tif", "mp4", "mov", "m4v", "webm"];
+/// Formats a gallery original may have in `blobs/`, as the importer names them.
+pub const MEDIA_FORMATS: &[&str] = &["jpg", "png", "webp", "gif", "tif", "mp4", "mov", "m4v", "webm"];
+/// Every format a file may have in `blobs/`: the gallery's, and an artefact's audio and
+/// documents.
+pub const FORMATS: &[&str] = &[
+    "jpg", "png", "webp", "gif", "tif", "mp4", "mov", "m4v", "webm", "mp3", "ogg", "opus", "wav", "flac", "m4a", "pdf",
+];
 /// Suffixes of the gallery's derived files.
 pub const THUMB_SUFFIX: &str = "-256.jpg";
 pub const PREVIEW_SUFFIX: &str = "-1280.jpg";

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0025_needs", include_str!("../../migrations/0025_needs.sql")),
     ("0026_pairs", include_str!("../../migrations/0026_pairs.sql")),
     ("0027_origin_moment", include_str!("../../migrations/0027_origin_moment.sql")),
+    ("0028_artefacts", include_str!("../../migrations/0028_artefacts.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -4,7 +4,6 @@
 
 pub mod blobs;
 pub mod db;
-pub mod gatherings;
 pub mod library;
 pub mod rules;
 pub mod sealing;

@@ -30,7 +30,18 @@ pub fn member_of(audience: &str) -> Option<&str> {
 
 /// Tables whose rows are restricted whole (their existence, author and time too) when their
 /// audience is not everyone.
-pub const ROW_SCOPED: &[&str] = &["care_notes", "care_messages", "stories", "story_responses", "story_reactions"];
+pub const ROW_SCOPED: &[&str] = &[
+    "care_notes",
+    "care_messages",
+    "stories",
+    "story_responses",
+    "story_reactions",
+    "artefacts",
+    "artefact_files",
+    "artefact_accounts",
+    "artefact_versions",
+    "merch_orders",
+];
 
 /// Profile columns and the field whose visibility governs them (`members.visibility`, a map
 /// of field names to "community", "leads" or "onlyMe"; see `members::PRIVATE_FIELDS`).
@@ -82,6 +93,20 @@ pub fn audience(
         "members" => {
             let Some((_, field)) = PROFILE_FIELDS.iter().find(|(c, _)| *c == column) else { return Ok(None) };
             field_audience(row, field, values)
+        }
+        "artefacts" => artefact(values),
+        "artefact_files" | "artefact_accounts" | "artefact_versions" => {
+            let id = text(values.get("artefact_id"));
+            artefact(&Writing { conn, table: "artefacts", row: &id, columns: &[] }).map(|mut audience| {
+                add_member(&mut audience, values.get("author"));
+                audience
+            })
+        }
+        // The sizes a member wants of a garment: for the leads (who order) and that member.
+        "merch_orders" => {
+            let mut audience: BTreeSet<String> = [LEADS.to_owned()].into();
+            add_member(&mut audience, values.get("member_id"));
+            Some(audience)
         }
         // An RSVP's note is for the leads (who host and plan) and its member.
         "rsvps" if column == "note" => {
@@ -173,6 +198,18 @@ fn story(values: &dyn RowValues) -> Option<BTreeSet<String>> {
             add_member(&mut audience, Some(Value::Text(id)));
         }
     }
+    Some(audience)
+}
+
+/// An artefact is for everyone, or for the leads and its author; anything but "community" is
+/// read as the narrowest.
+fn artefact(values: &dyn RowValues) -> Option<BTreeSet<String>> {
+    let visibility = text(values.get("visibility"));
+    if visibility == "community" || visibility.is_empty() && values.get("author").is_none() {
+        return None;
+    }
+    let mut audience: BTreeSet<String> = [LEADS.to_owned()].into();
+    add_member(&mut audience, values.get("author"));
     Some(audience)
 }
 

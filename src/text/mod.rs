@@ -1,5 +1,6 @@
 //! Text checks and Markdown: the ground every layer may stand on (imports only `error`).
 
+pub mod forms;
 pub mod markdown;
 
 use crate::error::{Error, Result};

@@ -72,8 +72,8 @@ test("a member answers for all following gatherings, then changes one to not goi
     const first = await browser.$("article.gathering-page");
     await first.waitForExist({ timeoutMsg: "the first gathering's page did not open" });
     assert.match(await (await first.$('[aria-label="Who is going"]')).getText(), /Amara Okafor/, "who is going, by name");
-    await (await first.$('input[aria-label="Note for the hosts"]')).setValue("Arriving late from a shift");
-    await (await first.$("button=Save note")).click();
+    await (await first.$('input[aria-label="Note for the leads"]')).setValue("Arriving late from a shift");
+    await (await first.$("button=Save")).click();
     await browser.waitUntil(async () => (await first.getText()).includes("Amara Okafor: Arriving late from a shift"), {
       timeoutMsg: "the note did not reach the hosts' view",
     });

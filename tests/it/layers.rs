@@ -19,7 +19,8 @@ const LAYERS: &[&str] = &[
     "community",   // the community, founding it, inviting into it, library info
     "memories",    // moments, the gallery, albums, import, exports
     "initiatives", // initiatives and decisions
-    "convene",     // rituals and gatherings: cadence, tables
+    "convene",     // rituals and gatherings, tables
+    "artefacts",   // artefacts, their accounts, files, versions and sizes
     "dev",         // the demo, sample photos, benchmarks
 ];
 

@@ -1,5 +1,6 @@
 //! Core integration tests: one binary, a module per domain, real library folders on disk.
 
+mod artefacts;
 mod care;
 mod celebrations;
 mod clocks;

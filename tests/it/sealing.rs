@@ -190,7 +190,7 @@ fn reads(library: &Library, mo: &str) -> String {
 }
 
 /// The files under `dir` whose bytes hold `secret` (any case).
-fn holding(dir: &Path, secret: &str) -> Vec<String> {
+pub(crate) fn holding(dir: &Path, secret: &str) -> Vec<String> {
     let needle = secret.to_lowercase().into_bytes();
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -226,7 +226,7 @@ fn contains(bytes: &[u8], lowercase: &[u8]) -> bool {
 }
 
 /// Lea (lead), Mo and Oz on one folder, every laptop up to date.
-fn ward(scratch: &Scratch) -> (Library, Library, Library, std::path::PathBuf) {
+pub(crate) fn ward(scratch: &Scratch) -> (Library, Library, Library, std::path::PathBuf) {
     let folder = scratch.path("shared");
     let mut lea = hearth::community::create(&scratch.path("lea"), CommunityDraft::new("Ward 7", "")).unwrap();
     members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();

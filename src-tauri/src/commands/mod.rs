@@ -1,6 +1,7 @@
 //! Tauri commands: each a few lines that call the core. No SQL and no domain rules here.
 
 pub mod albums;
+pub mod artefacts;
 pub mod care;
 pub mod celebrations;
 pub mod community;

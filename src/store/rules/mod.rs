@@ -28,6 +28,7 @@ use crate::clock::cadence;
 use crate::error::Result;
 use crate::ids;
 
+mod artefacts;
 mod tables;
 
 /// Who writes: the member a change speaks for, and whether they are a lead. The founding
@@ -96,6 +97,7 @@ pub const SHARED_ROWS: &[&str] = &[
     "attendance",
     "welcomes",
     "pair_optins",
+    "merch_orders",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -119,6 +121,10 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("attendance", "went", 0, 1),
     ("bring_items", "brought", 0, 1),
     ("pair_optins", "opted_in", 0, 1),
+    ("artefact_files", "bytes", 0, i64::MAX),
+    ("artefact_accounts", "hidden", 0, 1),
+    ("artefact_versions", "position", 0, 999),
+    ("merch_orders", "count", 0, 20),
 ];
 
 /// The rows a row refers to, by column: a change whose referred row has not arrived here yet
@@ -151,6 +157,13 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("welcomes", "newcomer_id", "members"),
     ("welcomes", "welcomer_id", "members"),
     ("pair_optins", "member_id", "members"),
+    ("artefact_files", "artefact_id", "artefacts"),
+    ("artefact_files", "version_id", "artefact_versions"),
+    ("artefact_accounts", "artefact_id", "artefacts"),
+    ("artefact_versions", "artefact_id", "artefacts"),
+    ("artefact_versions", "decision_id", "decisions"),
+    ("merch_orders", "version_id", "artefact_versions"),
+    ("merch_orders", "member_id", "members"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -170,13 +183,20 @@ const WORDS: &[(&str, &str, &[&str])] = &[
     ("stances", "stance", &["agree", "abstain", "disagree", "block"]),
     ("moments", "kind", &["dinner", "outing", "meeting", "conference", "celebration", "other"]),
     ("media", "kind", &["photo", "video"]),
-    ("media", "format", crate::store::blobs::FORMATS),
+    ("media", "format", crate::store::blobs::MEDIA_FORMATS),
     ("media_tags", "status", &["tagged", "requested"]),
     ("hide_requests", "status", &["open", "hidden", "kept"]),
     ("rsvps", "scope", &["one", "following"]),
     ("rsvps", "answer", &["going", "maybe", "not_going"]),
     ("attendance", "source", &["self", "lead"]),
+    ("artefacts", "kind", ARTEFACT_KINDS),
+    ("artefacts", "visibility", &["community", "leads"]),
+    ("artefact_files", "kind", &["image", "audio", "video", "document"]),
+    ("artefact_files", "format", crate::store::blobs::FORMATS),
+    ("artefact_versions", "status", &["idea", "choosing", "made", "retired"]),
 ];
+/// What an artefact may be (as `artefacts::registry::Kind` names them).
+pub const ARTEFACT_KINDS: &[&str] = &["song", "mascot", "logo", "garment", "sign", "object", "document", "other"];
 const STATUSES: &[&str] = &["idea", "gathering", "active", "done", "paused", "dropped"];
 
 /// Columns whose text has a form: a gathering's key (`YYYY-MM-DD`), a move, and a ritual's
@@ -191,6 +211,14 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("rituals", "starts", is_key, "a first date (YYYY-MM-DD)"),
     ("rituals", "at_time", |t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok(), "a time of day (HH:MM)"),
     ("rituals", "zone", |t| t.parse::<chrono_tz::Tz>().is_ok(), "a time zone"),
+    ("artefacts", "original_date", is_partial_date, "a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("artefacts", "creators", is_people, "a list of people (members or names)"),
+    ("artefacts", "contributors", is_people, "a list of people (members or names)"),
+    ("artefacts", "credits", is_credits, "a list of credits (who, and their part)"),
+    ("artefacts", "keywords", is_words, "a list of keywords"),
+    ("artefacts", "moments", is_ids, "a list of ids"),
+    ("artefacts", "rituals", is_ids, "a list of ids"),
+    ("artefact_versions", "sizes", is_words, "a list of sizes"),
     (
         "rituals",
         "cadence",
@@ -198,6 +226,32 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
         "a cadence",
     ),
 ];
+
+/// An artefact's original date at its precision: a year, a month or a day (or none).
+fn is_partial_date(text: &str) -> bool {
+    text.is_empty() || crate::text::forms::PartialDate::parse(text).is_some()
+}
+
+/// A JSON list of people as the window writes them (`text::forms::NamedPerson`).
+fn is_people(text: &str) -> bool {
+    serde_json::from_str::<Vec<crate::text::forms::NamedPerson>>(text).is_ok_and(|list| list.len() <= 50)
+}
+
+fn is_credits(text: &str) -> bool {
+    serde_json::from_str::<Vec<crate::text::forms::Credit>>(text).is_ok_and(|list| list.len() <= 50)
+}
+
+/// A JSON list of at most 50 short texts (keywords, sizes).
+fn is_words(text: &str) -> bool {
+    serde_json::from_str::<Vec<String>>(text)
+        .is_ok_and(|list| list.len() <= 50 && list.iter().all(|w| !w.trim().is_empty() && w.chars().count() <= 60))
+}
+
+/// A JSON list of at most 50 row ids.
+fn is_ids(text: &str) -> bool {
+    serde_json::from_str::<Vec<String>>(text)
+        .is_ok_and(|list| list.len() <= 50 && list.iter().all(|id| !id.is_empty() && id.len() <= 80))
+}
 
 /// Whether a column's text has its form.
 type Fits = fn(&str) -> bool;
@@ -214,6 +268,7 @@ const HASHES: &[(&str, &str, bool)] = &[
     ("media", "preview_hash", true),
     ("members", "portrait", true),
     ("initiatives", "cover", true),
+    ("artefact_files", "hash", false),
 ];
 /// Columns holding a JSON list of file hashes.
 const HASH_LISTS: &[(&str, &str)] =
@@ -463,6 +518,11 @@ pub fn noun(table: &str) -> &'static str {
         "welcomes" => "welcome",
         "pair_optins" => "choice about conversation pairs",
         "pair_rounds" => "round of conversation pairs",
+        "artefacts" => "artefact",
+        "artefact_files" => "artefact's file",
+        "artefact_accounts" => "account of an artefact",
+        "artefact_versions" => "artefact's version",
+        "merch_orders" => "order of sizes",
         _ => "row",
     }
 }
@@ -494,6 +554,7 @@ fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
         "ritual_occurrences" => ids::derived(&["ritual_occurrences", &get("ritual_id"), &get("occurrence_key")]),
         "welcomes" => ids::derived(&["welcomes", &get("ritual_id"), &get("occurrence_key"), &get("newcomer_id")]),
         "pair_optins" => ids::derived(&["pair_optins", &get("member_id")]),
+        "merch_orders" => ids::derived(&["merch_orders", &get("version_id"), &get("member_id")]),
         _ => return None,
     })
 }

@@ -23,6 +23,31 @@ export const commands = {
 	 *  cancelled), granted for this run.
 	 */
 	chooseSavePath: (title: string, defaultName: string, filters: FileFilter[]) => typedError<string | null, CommandError>(__TAURI_INVOKE("choose_save_path", { title, defaultName, filters })),
+	/**  Every artefact this member may see, by kind then name. */
+	listArtefacts: () => typedError<Artefact[], CommandError>(__TAURI_INVOKE("list_artefacts")),
+	getArtefact: (id: string) => typedError<Artefact, CommandError>(__TAURI_INVOKE("get_artefact", { id })),
+	createArtefact: (draft: ArtefactDraft) => typedError<Artefact, CommandError>(__TAURI_INVOKE("create_artefact", { draft })),
+	updateArtefact: (id: string, draft: ArtefactDraft) => typedError<Artefact, CommandError>(__TAURI_INVOKE("update_artefact", { id, draft })),
+	deleteArtefact: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_artefact", { id })),
+	/**
+	 *  Adds a file the person chose (an image, audio, video or PDF) to an artefact or one of its
+	 *  versions.
+	 */
+	attachArtefactFile: (id: string, version: string | null, path: string) => typedError<Artefact, CommandError>(__TAURI_INVOKE("attach_artefact_file", { id, version, path })),
+	removeArtefactFile: (id: string, file: string) => typedError<Artefact, CommandError>(__TAURI_INVOKE("remove_artefact_file", { id, file })),
+	/**  Saves a copy of an artefact's file where the person chose. */
+	saveArtefactFile: (id: string, file: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("save_artefact_file", { id, file, path })),
+	/**  Adds this member's account of an artefact, or changes their own (`account`). */
+	writeAccount: (id: string, account: string | null, body: string) => typedError<Artefact, CommandError>(__TAURI_INVOKE("write_account", { id, account, body })),
+	/**  Hides an account from everyone but the leads and its author, or shows it again (leads). */
+	hideAccount: (id: string, account: string, hidden: boolean) => typedError<Artefact, CommandError>(__TAURI_INVOKE("hide_account", { id, account, hidden })),
+	deleteAccount: (id: string, account: string) => typedError<Artefact, CommandError>(__TAURI_INVOKE("delete_account", { id, account })),
+	addVersion: (id: string, draft: VersionDraft) => typedError<Artefact, CommandError>(__TAURI_INVOKE("add_version", { id, draft })),
+	updateVersion: (id: string, version: string, draft: VersionDraft) => typedError<Artefact, CommandError>(__TAURI_INVOKE("update_version", { id, version, draft })),
+	/**  Sets this member's size and count of a version (0 withdraws the order). */
+	orderSize: (id: string, version: string, size: string, count: number) => typedError<Artefact, CommandError>(__TAURI_INVOKE("order_size", { id, version, size, count })),
+	/**  Writes a version's totals by size as CSV for the printer, where the person chose (leads). */
+	saveOrdersCsv: (id: string, version: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("save_orders_csv", { id, version, path })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -232,6 +257,19 @@ export type AccomplishmentDraft = {
 
 export type AccomplishmentKind = "promotion" | "publication" | "certification" | "milestone" | "thanks";
 
+/**  One member's account of an artefact. */
+export type Account = {
+	id: string,
+	author: Person,
+	/**  Markdown, and as HTML. */
+	body: string,
+	bodyHtml: string,
+	/**  Hidden by a lead: shown only to the leads and its author. */
+	hidden: boolean,
+	mine: boolean,
+	writtenAt: number,
+};
+
 export type Album = {
 	id: string,
 	title: string,
@@ -244,6 +282,68 @@ export type Album = {
 
 /**  An answer to an invitation to gather. */
 export type Answer = "going" | "maybe" | "notGoing";
+
+/**  An artefact as one member sees it. */
+export type Artefact = {
+	id: string,
+	addedBy: Person,
+	originHtml: string,
+	lyricsHtml: string,
+	/**  The first image, for the grid (a hash served as `blobs/<hash>`). */
+	cover: string | null,
+	files: ArtefactFile[],
+	accounts: Account[],
+	versions: Version[],
+	/**  Whether this member may change it (who added it, a lead). */
+	canEdit: boolean,
+} & ArtefactDraft;
+
+/**  What a person fills in to add (or change) an artefact. */
+export type ArtefactDraft = {
+	kind: Kind,
+	name: string,
+	/**  One or two sentences. */
+	summary: string,
+	creators: NamedPerson[],
+	contributors: NamedPerson[],
+	/**  When it was made, at the precision known: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, or empty. */
+	originalDate: string,
+	/**  The date as people say it ("summer 2019"). */
+	dateDescription: string,
+	/**  How it began (Markdown). */
+	origin: string,
+	keywords: string[],
+	/**  Moments and rituals it belongs to, by id. */
+	moments: string[],
+	rituals: string[],
+	/**  A song's words (Markdown), and who wrote which part. */
+	lyrics: string,
+	credits: Credit[],
+	visibility: ArtefactVisibility,
+};
+
+/**  One file of an artefact (or of one of its versions). */
+export type ArtefactFile = {
+	id: string,
+	kind: FileKind,
+	/**
+	 *  Its hash: images are served as `blobs/<hash>` (and `thumbs/<hash>`), anything else as
+	 *  `media/<hash>/original.<format>` from the loopback server.
+	 */
+	hash: string,
+	format: string,
+	/**  The name it had when added ("club-song-2019.mp3"). */
+	name: string,
+	/**  Its size in bytes (exact: files are far below 2^53). */
+	bytes: number | null,
+	/**  The version it belongs to, if one. */
+	versionId: string | null,
+	/**  Whether this member may remove it (who added it, who added the artefact, a lead). */
+	canRemove: boolean,
+};
+
+/**  Who may see an artefact: everyone, or the leads and who added it. */
+export type ArtefactVisibility = "community" | "leads";
 
 /**  One month's gatherings of a ritual. */
 export type AttendanceMonth = {
@@ -393,6 +493,12 @@ export type Credentials = {
 	secret?: string,
 };
 
+/**  Who did which part ("verse 2", "the melody", "the drawing"). */
+export type Credit = {
+	who: NamedPerson,
+	part: string,
+};
+
 export type Decision = {
 	id: string,
 	/**  Empty for a question to the whole community. */
@@ -468,6 +574,9 @@ export type FileFilter = {
 	extensions: string[],
 };
 
+/**  What a file is, for how the window shows it. */
+export type FileKind = "image" | "audio" | "video" | "document";
+
 export type FileNote = {
 	file: string,
 	reason: string,
@@ -496,10 +605,12 @@ export type Gathering = {
 	guests: number,
 	maybe: number,
 	/**
-	 *  Who said they are going, by name (as RSVPs are signed and seen by every member); never
-	 *  who said maybe or not going.
+	 *  For members: who said they are going, by name (answers are signed and every member's
+	 *  laptop holds them); never who said maybe or not going.
 	 */
 	whoIsGoing: Person[],
+	/**  The guests this member brings. */
+	myGuests: number,
 	/**  Who hosts it, when someone was named. */
 	host: Person | null,
 	/**  How many members (by the time zone on their profile) it falls outside 06:00–24:00 for. */
@@ -631,6 +742,13 @@ export type InvitationCode = {
 };
 
 export type Involvement = "colead" | "helper" | "follower";
+
+/**  What an artefact is (`store::rules::ARTEFACT_KINDS`). */
+export type Kind = "song" | "mascot" | "logo" | 
+/**  A garment or other merchandise (the t-shirt), which comes in versions and sizes. */
+"garment" | 
+/**  A sign of membership worn or carried: a pin, a patch, a lanyard. */
+"sign" | "object" | "document" | "other";
 
 /**  What the window and `hearth info` show about an open library. */
 export type LibraryInfo = {
@@ -865,6 +983,17 @@ export type MyStreak = {
 	came: number,
 	/**  The last gatherings held (with attendance recorded) they went to, without a gap. */
 	inARow: number,
+};
+
+/**  Someone named on a record: a member (by id) or, for people outside Hearth, a name only. */
+export type NamedPerson = {
+	/**  A member's id, or empty for a name only. */
+	memberId?: string,
+	/**
+	 *  The name as written (for a member, their name when it was written; the window shows
+	 *  their current one).
+	 */
+	name?: string,
 };
 
 /**  How many of those going said they have one need. */
@@ -1156,6 +1285,12 @@ export type SharedBeforeSealing = {
 	sentence: string,
 };
 
+/**  How many of one size. */
+export type SizeTotal = {
+	size: string,
+	count: number,
+};
+
 export type Stance = {
 	person: Person,
 	stance: StanceKind,
@@ -1385,6 +1520,33 @@ export type Update = {
 	photos: string[],
 	at: number,
 };
+
+/**  One version as a member sees it. */
+export type Version = {
+	id: string,
+	position: number,
+	/**  This member's order (size and count), if any. */
+	myOrder: SizeTotal | null,
+	/**  For the leads: totals by size (in the version's order) and how many members ordered. */
+	totals: SizeTotal[] | null,
+	orderedBy: number | null,
+} & VersionDraft;
+
+/**  What a person fills in for a version. */
+export type VersionDraft = {
+	/**  "2019", "Blue edition". */
+	label: string,
+	status: VersionStatus,
+	/**  Sizes it comes in, in order ("S", "M", "L"); empty when members do not order it. */
+	sizes: string[],
+	/**  The decision (on an initiative's board) that chooses its design, if one. */
+	decisionId: string | null,
+};
+
+/**  Where a version is in its life. */
+export type VersionStatus = "idea" | 
+/**  Being chosen, perhaps by a decision on an initiative's board. */
+"choosing" | "made" | "retired";
 
 /**  Who may see a profile field. */
 export type Visibility = "community" | "leads" | "onlyMe";

@@ -1,7 +1,12 @@
 //! A ritual's gatherings as this database holds them: its schedule and what was decided for
-//! single gatherings (moved, cancelled). The window (`convene`) and merge (`rules`) read them
-//! here, so that both judge an RSVP, a record of who came or a bring-list item against the same
-//! gatherings.
+//! single gatherings (moved, cancelled).
+//!
+//! Which gatherings may be answered (the next 12) or recorded (those held) depends on the
+//! schedule when the answer was written. The window checks it; merge checks only each key's
+//! form (`store::rules`), because judging a change against a schedule that another change may
+//! alter would leave laptops that merged in different orders with different answers. What a
+//! schedule does not give is never shown: answers, items and welcomes count only for the
+//! gatherings projected here, who came only for gatherings held.
 
 use rusqlite::{Connection, OptionalExtension};
 
