@@ -19,6 +19,7 @@ macro_rules! out {
     };
 }
 
+mod artefacts;
 mod bench;
 mod community;
 mod convene;
@@ -50,6 +51,8 @@ pub enum Command {
     Initiatives(initiatives::InitiativesArgs),
     /// Rituals and their gatherings: when they meet, RSVPs, the calendar.
     Rituals(convene::RitualsArgs),
+    /// The community's artefacts: songs, mascots, garments, signs, with their stories.
+    Artefacts(artefacts::ArtefactsArgs),
     /// Birthdays, join anniversaries and accomplishments.
     Celebrations(people::CelebrationsArgs),
     /// Import photos and videos (files or folders) into the gallery.
@@ -153,6 +156,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Stories(args) => people::stories(args),
         Command::Initiatives(args) => initiatives::initiatives(args),
         Command::Rituals(args) => convene::rituals(args),
+        Command::Artefacts(args) => artefacts::artefacts(args),
         Command::Celebrations(args) => people::celebrations(args),
         Command::Import(args) => memories::import(args),
         Command::Media(args) => memories::media(args),

@@ -20,6 +20,7 @@ use crate::people::stories::{self, StoryDraft, StoryKind, StoryVisibility};
 use crate::store::library::Library;
 use crate::viewer::{Viewer, Visibility};
 
+mod artefacts;
 mod convene;
 mod data;
 
@@ -70,6 +71,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     add_initiatives(&mut library, &clock)?;
     let mut library = add_gallery(library)?;
     convene::add_rituals(&mut library, &clock)?;
+    artefacts::add_artefacts(&mut library, &clock)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
     Library::open(root)
