@@ -72,6 +72,14 @@ pub(super) fn add_artefacts(library: &mut Library, clock: &FixedClock) -> Result
     versions::add(library, &shirt.id, version("2024 (river blue)", VersionStatus::Retired))?;
     let shirt = versions::add(library, &shirt.id, version("2026 (otter green)", VersionStatus::Made))?;
     let new = shirt.versions[1].id.clone();
+    for (index, version) in shirt.versions.iter().enumerate() {
+        let picture = library.root().join(format!("demo-shirt-{index}.png"));
+        std::fs::write(&picture, crate::dev::sample::png(400, 400, 60 + index as u64))
+            .map_err(|e| Error::io(&picture, e))?;
+        let attached = files::attach(library, &shirt.id, Some(&version.id), &picture);
+        let _ = std::fs::remove_file(&picture);
+        attached?;
+    }
     for (name, size, count) in
         [("Amara Okafor", "M", 1), ("Grace Mwangi", "L", 2), ("Liam O'Connor", "XL", 1), ("Priya Raman", "S", 1)]
     {
