@@ -9,6 +9,7 @@ pub mod artefacts;
 pub mod clock;
 pub mod community;
 pub mod convene;
+pub mod credentials;
 pub mod dev;
 pub mod error;
 pub mod ids;

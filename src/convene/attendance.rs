@@ -256,3 +256,10 @@ fn write_attendance(
         Ok(())
     })
 }
+
+/// The keys of the gatherings of ritual `id` held before now, in the last three years (none
+/// for a ritual that is not here).
+pub fn held_keys(library: &Library, id: &str) -> Result<std::collections::BTreeSet<String>> {
+    let Some(g) = crate::convene::gatherings::read(library.conn(), id)? else { return Ok(Default::default()) };
+    Ok(g.schedule.held_before(library.now(), &g.exceptions).into_iter().map(|o| o.key).collect())
+}

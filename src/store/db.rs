@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0026_pairs", include_str!("../../migrations/0026_pairs.sql")),
     ("0027_origin_moment", include_str!("../../migrations/0027_origin_moment.sql")),
     ("0028_artefacts", include_str!("../../migrations/0028_artefacts.sql")),
+    ("0029_badges", include_str!("../../migrations/0029_badges.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -41,6 +41,7 @@ pub const ROW_SCOPED: &[&str] = &[
     "artefact_accounts",
     "artefact_versions",
     "merch_orders",
+    "badge_awards",
 ];
 
 /// Profile columns and the field whose visibility governs them (`members.visibility`, a map
@@ -102,6 +103,16 @@ pub fn audience(
                 audience
             })
         }
+        // An award is the leads' and its member's until the member shows it (`badge_showcase`);
+        // why it was revoked is the leads' alone.
+        "badge_awards" if column == "revoked_reason" => Some([LEADS.to_owned()].into()),
+        "badge_awards" => {
+            let mut audience: BTreeSet<String> = [LEADS.to_owned()].into();
+            add_member(&mut audience, values.get("member_id"));
+            Some(audience)
+        }
+        // The community's issuer key: its secret for the leads, who sign awards with it.
+        "badge_issuers" if column == "secret" => Some([LEADS.to_owned()].into()),
         // The sizes a member wants of a garment: for the leads (who order) and that member.
         "merch_orders" => {
             let mut audience: BTreeSet<String> = [LEADS.to_owned()].into();
@@ -140,6 +151,7 @@ pub fn may_be_sealed(table: &str, column: &str) -> bool {
         || table == "celebration_messages"
         || table == "members" && PROFILE_FIELDS.iter().any(|(c, _)| *c == column)
         || table == "rsvps" && column == "note"
+        || table == "badge_issuers" && column == "secret"
 }
 
 /// The audience of member `id`'s profile field `field` ("bio", "birthday"…): None for everyone.

@@ -154,6 +154,13 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("artefact_accounts", &["artefact_id", "body", "hidden"]),
     ("artefact_versions", &["artefact_id", "label", "position", "status", "sizes", "decision_id"]),
     ("merch_orders", &["version_id", "member_id", "size", "count"]),
+    ("badge_issuers", &["did", "secret"]),
+    ("badges", &["name", "description", "criteria", "image", "requestable", "rule"]),
+    (
+        "badge_awards",
+        &["badge_id", "member_id", "status", "source", "snapshot", "credential", "awarded_at", "revoked_reason"],
+    ),
+    ("badge_showcase", &["badge_id", "member_id", "issuer_id", "credential", "shown"]),
     ("pair_rounds", &["made_on", "pairs"]),
     ("ritual_hosts", &["ritual_id", "member_id", "willing"]),
     ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),

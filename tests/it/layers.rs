@@ -11,6 +11,7 @@ const LAYERS: &[&str] = &[
     "clock",       // the only reader of the wall clock
     "ids",         // row ids
     "text",        // text checks, Markdown
+    "credentials", // signed Open Badges credentials: JCS, Ed25519, did:key
     "store",       // the library folder, the write path and its rules, blobs, the search index
     "viewer",      // who is reading
     "ingest",      // decoding what people bring in: images, metadata, portraits

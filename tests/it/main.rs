@@ -1,6 +1,7 @@
 //! Core integration tests: one binary, a module per domain, real library folders on disk.
 
 mod artefacts;
+mod badges;
 mod care;
 mod celebrations;
 mod clocks;

@@ -15,6 +15,8 @@ pub(super) fn rule(j: &Judged) -> Result<Verdict> {
         "artefact_accounts" => account(j),
         "artefact_versions" => version(j),
         "merch_orders" => order(j),
+        "badge_awards" => award(j),
+        "badge_showcase" => showcase(j),
         table => Ok(Err(format!("writes {table}, which has no write rule"))),
     }
 }
@@ -93,6 +95,71 @@ fn order(j: &Judged) -> Result<Verdict> {
         let size = text(j.row.get("size"));
         if !(size.is_empty() || sizes.contains(&size)) {
             return Ok(Err("orders a size the version does not come in".into()));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Awards: the leads award, approve, decline and revoke; a member asks for a badge that may be
+/// requested, and answers their own award (accept, set aside, give back), nothing else.
+fn award(j: &Judged) -> Result<Verdict> {
+    let Judged { change, .. } = *j;
+    if j.set_once(&["badge_id", "member_id"])? {
+        return Ok(Err("moves an award to another badge or member".into()));
+    }
+    if j.actor.lead {
+        return Ok(Ok(()));
+    }
+    let member = text(j.row.get("member_id"));
+    if j.me.is_empty() || member != j.me {
+        return Ok(Err("awards a badge, which only leads may".into()));
+    }
+    let status = text(j.row.get("status"));
+    if change.creating {
+        let requestable = stored(j.conn, "badges", &text(j.row.get("badge_id")), "requestable")?;
+        let asks = status == "requested" && text(j.row.get("source")) == "requested";
+        let empty = ["snapshot", "credential", "revoked_reason"].iter().all(|c| text(j.row.get(c)).is_empty());
+        return Ok(match asks && empty && requestable == Some(Value::Integer(1)) {
+            true => Ok(()),
+            false => Err("awards themself a badge, or asks for one that is not asked for".into()),
+        });
+    }
+    let was = text(stored(j.conn, "badge_awards", change.row, "status")?);
+    let held = ["offered", "accepted", "hidden"];
+    match change.column {
+        "status" if held.contains(&was.as_str()) && ["accepted", "hidden", "returned"].contains(&status.as_str()) => {
+            Ok(Ok(()))
+        }
+        "updated_at" => Ok(Ok(())),
+        _ => Ok(Err("changes their award other than by answering it".into())),
+    }
+}
+
+/// What shows on a profile: its member's choice, with the award's credential, which must be
+/// signed by one of the community's issuer keys for that member and badge; a lead may only
+/// take one down (on revoking it).
+fn showcase(j: &Judged) -> Result<Verdict> {
+    let Judged { change, .. } = *j;
+    if j.set_once(&["badge_id", "member_id"])? {
+        return Ok(Err("moves a badge on a profile to another badge or member".into()));
+    }
+    let member = text(j.row.get("member_id"));
+    let taking_down = change.column == "shown" && *change.value == Value::Integer(0);
+    let own = member == j.me && !j.me.is_empty();
+    if !own && !(j.actor.lead && (taking_down || change.column == "updated_at")) {
+        return Ok(Err("shows a badge on someone else's profile".into()));
+    }
+    let shows = j.row.get("shown") == Some(Value::Integer(1));
+    if shows && ["credential", "shown", "issuer_id", "badge_id", "member_id"].contains(&change.column) {
+        let credential: serde_json::Value = serde_json::from_str(&text(j.row.get("credential"))).unwrap_or_default();
+        let Ok(verified) = crate::credentials::verify(&credential) else {
+            return Ok(Err("shows a badge whose credential does not verify".into()));
+        };
+        let issuer = text(stored(j.conn, "badge_issuers", &text(j.row.get("issuer_id")), "did")?);
+        let badge = format!("urn:hearth:badge:{}", text(j.row.get("badge_id")));
+        let subject = format!("urn:hearth:member:{member}");
+        if verified.issuer != issuer || verified.achievement != badge || verified.subject != subject {
+            return Ok(Err("shows a badge the community did not award to that member".into()));
         }
     }
     Ok(Ok(()))

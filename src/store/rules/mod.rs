@@ -98,6 +98,9 @@ pub const SHARED_ROWS: &[&str] = &[
     "welcomes",
     "pair_optins",
     "merch_orders",
+    "badge_issuers",
+    "badge_awards",
+    "badge_showcase",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -125,6 +128,9 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("artefact_accounts", "hidden", 0, 1),
     ("artefact_versions", "position", 0, 999),
     ("merch_orders", "count", 0, 20),
+    ("badges", "requestable", 0, 1),
+    ("badge_awards", "awarded_at", 0, i64::MAX),
+    ("badge_showcase", "shown", 0, 1),
 ];
 
 /// The rows a row refers to, by column: a change whose referred row has not arrived here yet
@@ -164,6 +170,10 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("artefact_versions", "decision_id", "decisions"),
     ("merch_orders", "version_id", "artefact_versions"),
     ("merch_orders", "member_id", "members"),
+    ("badge_awards", "badge_id", "badges"),
+    ("badge_awards", "member_id", "members"),
+    ("badge_showcase", "member_id", "members"),
+    ("badge_showcase", "issuer_id", "badge_issuers"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -194,6 +204,8 @@ const WORDS: &[(&str, &str, &[&str])] = &[
     ("artefact_files", "kind", &["image", "audio", "video", "document"]),
     ("artefact_files", "format", crate::store::blobs::FORMATS),
     ("artefact_versions", "status", &["idea", "choosing", "made", "retired"]),
+    ("badge_awards", "status", &["requested", "offered", "accepted", "hidden", "returned", "declined", "revoked"]),
+    ("badge_awards", "source", &["manual", "requested", "automatic"]),
 ];
 /// What an artefact may be (as `artefacts::registry::Kind` names them).
 pub const ARTEFACT_KINDS: &[&str] = &["song", "mascot", "logo", "garment", "sign", "object", "document", "other"];
@@ -219,6 +231,13 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("artefacts", "moments", is_ids, "a list of ids"),
     ("artefacts", "rituals", is_ids, "a list of ids"),
     ("artefact_versions", "sizes", is_words, "a list of sizes"),
+    ("badge_issuers", "did", |t| crate::credentials::key_of_did(t).is_some(), "an Ed25519 did:key"),
+    (
+        "badges",
+        "rule",
+        |t| t.is_empty() || serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v["kind"].is_string()),
+        "an automatic rule",
+    ),
     (
         "rituals",
         "cadence",
@@ -269,6 +288,7 @@ const HASHES: &[(&str, &str, bool)] = &[
     ("members", "portrait", true),
     ("initiatives", "cover", true),
     ("artefact_files", "hash", false),
+    ("badges", "image", true),
 ];
 /// Columns holding a JSON list of file hashes.
 const HASH_LISTS: &[(&str, &str)] =
@@ -523,6 +543,10 @@ pub fn noun(table: &str) -> &'static str {
         "artefact_accounts" => "account of an artefact",
         "artefact_versions" => "artefact's version",
         "merch_orders" => "order of sizes",
+        "badge_issuers" => "issuer key",
+        "badges" => "badge",
+        "badge_awards" => "award",
+        "badge_showcase" => "badge on a profile",
         _ => "row",
     }
 }
@@ -555,6 +579,9 @@ fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
         "welcomes" => ids::derived(&["welcomes", &get("ritual_id"), &get("occurrence_key"), &get("newcomer_id")]),
         "pair_optins" => ids::derived(&["pair_optins", &get("member_id")]),
         "merch_orders" => ids::derived(&["merch_orders", &get("version_id"), &get("member_id")]),
+        "badge_issuers" => ids::derived(&["badge_issuers", &get("did")]),
+        "badge_awards" => ids::derived(&["badge_awards", &get("badge_id"), &get("member_id")]),
+        "badge_showcase" => ids::derived(&["badge_showcase", &get("badge_id"), &get("member_id")]),
         _ => return None,
     })
 }

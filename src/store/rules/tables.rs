@@ -12,7 +12,9 @@ use crate::error::Result;
 /// The rule of the change's table.
 pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
     match j.change.table {
-        "community" | "dimensions" | "story_prompts" | "invitations" | "pair_rounds" => rule_leads_only(j),
+        "community" | "dimensions" | "story_prompts" | "invitations" | "pair_rounds" | "badge_issuers" | "badges" => {
+            rule_leads_only(j)
+        }
         "devices" => rule_roster_entry(j),
         "members" => rule_member(j),
         "stories"
@@ -40,9 +42,8 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
         "bring_items" => rule_bring_item(j),
         "welcomes" => rule_welcome(j),
         "pair_optins" => rule_pair_optin(j),
-        "artefacts" | "artefact_files" | "artefact_accounts" | "artefact_versions" | "merch_orders" => {
-            super::artefacts::rule(j)
-        }
+        "artefacts" | "artefact_files" | "artefact_accounts" | "artefact_versions" | "merch_orders"
+        | "badge_awards" | "badge_showcase" => super::artefacts::rule(j),
         table => Ok(Err(format!("writes {table}, which has no write rule"))),
     }
 }
@@ -95,6 +96,9 @@ fn rule_leads_only(j: &Judged) -> Result<Verdict> {
     }
     if table == "invitations" && j.set_once(&["public_key", "member_id"])? {
         return refuse("changes whom an invitation lets in".into());
+    }
+    if table == "badge_issuers" && j.set_once(&["did", "secret"])? {
+        return refuse("changes the community's issuer key".into());
     }
     Ok(Ok(()))
 }
