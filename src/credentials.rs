@@ -272,6 +272,51 @@ mod tests {
         assert!(verify(&forged_issuer).is_err(), "another issuer's name on it fails");
     }
 
+    /// The W3C test vector (vc-di-eddsa, "Representation: eddsa-jcs-2022"): the same key,
+    /// document and proof options give the same proof value, byte for byte.
+    #[test]
+    fn the_w3c_eddsa_jcs_2022_test_vector_signs_to_its_published_proof_value() {
+        let secret = bs58::decode("3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq").into_vec().unwrap();
+        let seed: [u8; 32] = secret.strip_prefix(&[0x80, 0x26]).unwrap().try_into().unwrap();
+        let key = signing_key(&seed);
+        assert_eq!(did_key(&key.verifying_key()), "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2");
+        let context = json!(["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"]);
+        let document = json!({
+            "@context": context,
+            "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+            "type": ["VerifiableCredential", "AlumniCredential"],
+            "name": "Alumni Credential",
+            "description": "A minimum viable example of an Alumni Credential.",
+            "issuer": "https://vc.example/issuers/5678",
+            "validFrom": "2023-01-01T00:00:00Z",
+            "credentialSubject": { "id": "did:example:abcdefgh", "alumniOf": "The School of Examples" }
+        });
+        let options = json!({
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-jcs-2022",
+            "created": "2023-02-24T23:36:38Z",
+            "verificationMethod": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+            "proofPurpose": "assertionMethod",
+            "@context": context,
+        });
+        let signed = sign(document, options, &key).unwrap();
+        assert_eq!(
+            signed["proof"]["proofValue"],
+            "z2HnFSSPPBzR36zdDgK8PbEHeXbR56YF24jwMpt3R1eHXQzJDMWS93FCzpvJpwTWd3GAVFuUfjoJdcnTMuVor51aX"
+        );
+    }
+
+    /// Open Badges 3.0's own test key (its "Linked Data Proof Test Vector"): public key hex
+    /// 4bdeafde… is the multikey z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi.
+    #[test]
+    fn a_did_key_encodes_as_open_badges_test_vector_says() {
+        let bytes: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&"4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5"[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        let key = VerifyingKey::from_bytes(&bytes.try_into().unwrap()).unwrap();
+        assert_eq!(did_key(&key), "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi");
+    }
+
     #[test]
     fn a_did_key_round_trips() {
         let key = signing_key(&[3; 32]).verifying_key();

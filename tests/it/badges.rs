@@ -2,9 +2,9 @@
 //! Hearth's own data, the person awarded decides whether it shows, a forged award or badge is
 //! refused at merge, and the exported credential verifies offline (a one-byte change fails).
 
+use hearth::artefacts::awarding;
 use hearth::artefacts::awards::{self, AwardSource, AwardStatus};
 use hearth::artefacts::badges::{self, AutoRule, BadgeDraft};
-use hearth::artefacts::awarding;
 use hearth::people::members::{self, MemberDraft};
 use hearth::sync;
 use hearth::Library;
@@ -171,7 +171,9 @@ fn a_forged_award_or_badge_is_refused_at_merge() {
     assert!(awards::shown_on_profile(oz.conn(), &mo_id).unwrap().is_empty());
     let forged: Option<String> = lea
         .conn()
-        .query_row("SELECT status FROM badge_awards WHERE id = ?1", [awards::award_id(&closed.id, &mo_id)], |r| r.get(0))
+        .query_row("SELECT status FROM badge_awards WHERE id = ?1", [awards::award_id(&closed.id, &mo_id)], |r| {
+            r.get(0)
+        })
         .ok();
     assert_eq!(forged, None, "Mo's self-award did not merge");
 }
@@ -192,7 +194,10 @@ fn an_exported_credential_verifies_and_a_one_byte_change_fails() {
     let text = String::from_utf8(json.clone()).unwrap();
     let changed = text.replacen("\"Founder\"", "\"Foundes\"", 1).into_bytes();
     assert_eq!(changed.len(), json.len(), "one byte changed");
-    assert!(hearth::credentials::verify(&hearth::credentials::read(&changed).unwrap()).is_err(), "a one-byte change fails");
+    assert!(
+        hearth::credentials::verify(&hearth::credentials::read(&changed).unwrap()).is_err(),
+        "a one-byte change fails"
+    );
     let png = awards::export(&lea, &award.id, true).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     assert!(hearth::credentials::verify(&hearth::credentials::read(&png).unwrap()).is_ok(), "the baked PNG verifies");
@@ -218,12 +223,19 @@ fn automatic_badges_fall_due_from_hearths_own_data() {
             .id
     };
     let names = |library: &Library, due: std::collections::BTreeSet<String>| {
-        let mut out: Vec<String> = due.into_iter().map(|m| hearth::people::members::person(library.conn(), &m).unwrap().display_name).collect();
+        let mut out: Vec<String> = due
+            .into_iter()
+            .map(|m| hearth::people::members::person(library.conn(), &m).unwrap().display_name)
+            .collect();
         out.sort();
         out
     };
     let today = chrono::NaiveDate::from_ymd_opt(2024, 4, 30).unwrap();
-    assert_eq!(names(&lea, badges::due(&lea, &AutoRule::Founding, today).unwrap()), ["Ana", "Lea"], "within 90 days of Lea");
+    assert_eq!(
+        names(&lea, badges::due(&lea, &AutoRule::Founding, today).unwrap()),
+        ["Ana", "Lea"],
+        "within 90 days of Lea"
+    );
     assert_eq!(
         names(&lea, badges::due(&lea, &AutoRule::YearsWithUs { years: 5 }, today).unwrap()),
         ["Ana", "Ben", "Lea"],

@@ -20,6 +20,7 @@ macro_rules! out {
 }
 
 mod artefacts;
+mod badges;
 mod bench;
 mod community;
 mod convene;
@@ -53,6 +54,8 @@ pub enum Command {
     Rituals(convene::RitualsArgs),
     /// The community's artefacts: songs, mascots, garments, signs, with their stories.
     Artefacts(artefacts::ArtefactsArgs),
+    /// Signs of membership: badges, awards, and credentials that verify offline.
+    Badges(badges::BadgesArgs),
     /// Birthdays, join anniversaries and accomplishments.
     Celebrations(people::CelebrationsArgs),
     /// Import photos and videos (files or folders) into the gallery.
@@ -157,6 +160,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Initiatives(args) => initiatives::initiatives(args),
         Command::Rituals(args) => convene::rituals(args),
         Command::Artefacts(args) => artefacts::artefacts(args),
+        Command::Badges(args) => badges::badges(args),
         Command::Celebrations(args) => people::celebrations(args),
         Command::Import(args) => memories::import(args),
         Command::Media(args) => memories::media(args),
