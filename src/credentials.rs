@@ -311,7 +311,13 @@ mod tests {
     #[test]
     fn a_did_key_encodes_as_open_badges_test_vector_says() {
         let bytes: Vec<u8> = (0..32)
-            .map(|i| u8::from_str_radix(&"4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5"[2 * i..2 * i + 2], 16).unwrap())
+            .map(|i| {
+                u8::from_str_radix(
+                    &"4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5"[2 * i..2 * i + 2],
+                    16,
+                )
+                .unwrap()
+            })
             .collect();
         let key = VerifyingKey::from_bytes(&bytes.try_into().unwrap()).unwrap();
         assert_eq!(did_key(&key), "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi");

@@ -84,3 +84,51 @@ test("the song plays, a mascot gets its picture, a second account stands beside 
     await app.close();
   }
 });
+
+test("a lead awards a badge; the member accepts it and it shows on their profile", async () => {
+  const dirs = scratch();
+  hearth("demo", dirs.library);
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    // The demo's founding-member badge waits for Amara's answer on Home.
+    const offered = await browser.$('section[aria-labelledby="offered-heading"]');
+    await offered.waitForExist({ timeoutMsg: "nothing is offered on Home" });
+    assert.match(await offered.getText(), /Founding member/);
+    await screenshot(browser, "home-offered");
+    await (await offered.$("button=Accept and show on my profile")).click();
+    await offered.waitForExist({ reverse: true, timeoutMsg: "the offer stayed after accepting" });
+
+    // As a lead, award the first-aid badge to Liam.
+    await navigate(browser, "Rituals");
+    await (await browser.$('button[role="tab"]=Badges')).click();
+    const buddy = await browser.$('li.badge[aria-label="First-aid buddy"]');
+    await buddy.waitForExist({ timeoutMsg: "the demo's badge is missing" });
+    assert.match(await buddy.getText(), /Shown by Grace Mwangi/);
+    await (await buddy.$("summary")).click();
+    await (await buddy.$('select[aria-label="Award First-aid buddy to"]')).selectByVisibleText("Liam O'Connor");
+    await (await buddy.$("button=Award")).click();
+    await browser.waitUntil(async () => (await buddy.getText()).includes("offered, not answered yet"), { timeoutMsg: "the award is not listed" });
+    await screenshot(browser, "badges");
+
+    // Liam accepts it on Home and shows it.
+    await switchTo(browser, "Liam O'Connor");
+    await navigate(browser, "Home");
+    const his = await browser.$('section[aria-labelledby="offered-heading"]');
+    await his.waitForExist({ timeoutMsg: "Liam was offered nothing" });
+    await (await his.$("button=Accept and show on my profile")).click();
+    await his.waitForExist({ reverse: true, timeoutMsg: "Liam's offer stayed" });
+
+    // Back as Amara, Liam's profile shows the badge.
+    await switchTo(browser, "Amara Okafor");
+    await navigate(browser, "People");
+    await (await browser.$("button*=Liam O'Connor")).click();
+    const badges = await browser.$('section[aria-labelledby="badges-heading"]');
+    await badges.waitForExist({ timeoutMsg: "Liam's profile shows no badges" });
+    assert.match(await badges.getText(), /First-aid buddy/);
+    await badges.scrollIntoView({ block: "center" });
+    await screenshot(browser, "profile-badges");
+  } finally {
+    await app.close();
+  }
+});

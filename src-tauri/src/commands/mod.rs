@@ -2,6 +2,7 @@
 
 pub mod albums;
 pub mod artefacts;
+pub mod badges;
 pub mod care;
 pub mod celebrations;
 pub mod community;

@@ -86,6 +86,57 @@ pub(super) fn add_artefacts(library: &mut Library, clock: &FixedClock) -> Result
         members::choose_me(library, &id_of(name))?;
         versions::order(library, &shirt.id, &new, size, count)?;
     }
+    add_badges(library, &|name: &str| id_of(name))?;
+    members::choose_me(library, &me)?;
+    Ok(())
+}
+
+/// Signs of membership: founding members get theirs automatically (Tomás shows it; the member
+/// at the keyboard has not answered yet); Grace asked to be a first-aid buddy and was approved.
+fn add_badges(library: &mut Library, id_of: &dyn Fn(&str) -> String) -> Result<()> {
+    use crate::artefacts::awarding;
+    use crate::artefacts::awards::{self, AwardSource, AwardStatus};
+    use crate::artefacts::badges::{self, AutoRule, BadgeDraft};
+    let me = library.me()?.expect("the demo has a member at the keyboard");
+    members::choose_me(library, &id_of("Amara Okafor"))?;
+    let picture = library.root().join("demo-badge.png");
+    std::fs::write(&picture, crate::dev::sample::png(256, 256, 77)).map_err(|e| Error::io(&picture, e))?;
+    let image = crate::ingest::images::store_photo(
+        library.root(),
+        &std::fs::read(&picture).map_err(|e| Error::io(&picture, e))?,
+    );
+    let _ = std::fs::remove_file(&picture);
+    let founding = badges::define(
+        library,
+        BadgeDraft {
+            name: "Founding member".into(),
+            description: "Was there in the circle's first three months.".into(),
+            criteria: "Joined within 90 days of the first member.".into(),
+            image: Some(image?),
+            requestable: false,
+            rule: Some(AutoRule::Founding),
+        },
+    )?;
+    awarding::run_automatic(library)?;
+    let buddy = badges::define(
+        library,
+        BadgeDraft {
+            name: "First-aid buddy".into(),
+            description: "Keeps the first-aid kit at gatherings and knows where the defibrillator is.".into(),
+            criteria: "A current first-aid certificate; ask, and a lead says yes.".into(),
+            image: None,
+            requestable: true,
+            rule: None,
+        },
+    )?;
+    members::choose_me(library, &id_of("Grace Mwangi"))?;
+    let asked = awards::request(library, &buddy.id)?;
+    members::choose_me(library, &id_of("Amara Okafor"))?;
+    awarding::award(library, &buddy.id, &id_of("Grace Mwangi"), AwardSource::Requested)?;
+    members::choose_me(library, &id_of("Grace Mwangi"))?;
+    awards::respond(library, &asked.id, AwardStatus::Accepted, true)?;
+    members::choose_me(library, &id_of("Tomás Herrera"))?;
+    awards::respond(library, &awards::award_id(&founding.id, &id_of("Tomás Herrera")), AwardStatus::Accepted, true)?;
     members::choose_me(library, &me)?;
     Ok(())
 }

@@ -48,6 +48,31 @@ export const commands = {
 	orderSize: (id: string, version: string, size: string, count: number) => typedError<Artefact, CommandError>(__TAURI_INVOKE("order_size", { id, version, size, count })),
 	/**  Writes a version's totals by size as CSV for the printer, where the person chose (leads). */
 	saveOrdersCsv: (id: string, version: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("save_orders_csv", { id, version, path })),
+	/**  Every badge; a lead's laptop first offers the automatic ones now due. */
+	listBadges: () => typedError<Badge[], CommandError>(__TAURI_INVOKE("list_badges")),
+	defineBadge: (draft: BadgeDraft) => typedError<Badge, CommandError>(__TAURI_INVOKE("define_badge", { draft })),
+	updateBadge: (id: string, draft: BadgeDraft) => typedError<Badge, CommandError>(__TAURI_INVOKE("update_badge", { id, draft })),
+	deleteBadge: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_badge", { id })),
+	/**  Awards a badge to a member, or approves their request (leads). */
+	awardBadge: (badge: string, member: string) => typedError<Award, CommandError>(__TAURI_INVOKE("award_badge", { badge, member })),
+	declineRequest: (award: string) => typedError<Award, CommandError>(__TAURI_INVOKE("decline_request", { award })),
+	/**  Revokes an award, with a reason only the leads read (leads). */
+	revokeAward: (award: string, reason: string) => typedError<Award, CommandError>(__TAURI_INVOKE("revoke_award", { award, reason })),
+	/**  Asks for a badge that may be requested. */
+	requestBadge: (badge: string) => typedError<Award, CommandError>(__TAURI_INVOKE("request_badge", { badge })),
+	/**  The member's answer to their award: accept (and show it or not), set it aside, give it back. */
+	respondAward: (award: string, status: AwardStatus, show: boolean) => typedError<Award, CommandError>(__TAURI_INVOKE("respond_award", { award, status, show })),
+	/**  Awards waiting for this member's answer. */
+	offeredAwards: () => typedError<Award[], CommandError>(__TAURI_INVOKE("offered_awards")),
+	/**  Every award of this member. */
+	myAwards: () => typedError<Award[], CommandError>(__TAURI_INVOKE("my_awards")),
+	/**  The badges a member chose to show on their profile. */
+	memberBadges: (member: string) => typedError<ShownBadge[], CommandError>(__TAURI_INVOKE("member_badges", { member })),
+	/**
+	 *  Saves an award as an Open Badges credential where the person chose: a PNG with it baked in
+	 *  when the name ends in `.png`, else JSON.
+	 */
+	exportAward: (award: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_award", { award, path })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -362,6 +387,17 @@ export type AttendanceYear = {
 	months: AttendanceMonth[],
 };
 
+/**  A badge awarded from Hearth's own data. */
+export type AutoRule = 
+/**  Joined within 90 days of the community's beginning (its earliest member's joining). */
+{ kind: "founding" } | 
+/**  Went to at least `times` held gatherings of a ritual. */
+{ kind: "attended"; ritualId: string; times: number } | 
+/**  Proposed or co-led an initiative that was closed as done. */
+{ kind: "firstInitiative" } | 
+/**  With the community for at least `years` years. */
+{ kind: "yearsWithUs"; years: number };
+
 /**  What an automatic sync came to, sent to the window as a `sync-finished` event. */
 export type AutoSyncOutcome = {
 	report: SyncReport | null,
@@ -370,6 +406,63 @@ export type AutoSyncOutcome = {
 	 *  error: the window switches on its code; it tries again later.
 	 */
 	problem: CommandError | null,
+};
+
+/**  One award, as the leads and its member see it. */
+export type Award = {
+	id: string,
+	badgeId: string,
+	member: Person,
+	status: AwardStatus,
+	source: AwardSource,
+	/**  None for a request not yet approved. */
+	snapshot: Snapshot | null,
+	awardedAt: number | null,
+	/**  Whether it shows on the member's profile. */
+	shown: boolean,
+	/**  For the leads: why it was revoked. */
+	revokedReason: string | null,
+};
+
+/**  How an award came. */
+export type AwardSource = "manual" | "requested" | "automatic";
+
+/**  Where an award stands. */
+export type AwardStatus = 
+/**  A member asked for it; a lead has not answered yet. */
+"requested" | 
+/**  Awarded, waiting for the member's answer. */
+"offered" | "accepted" | 
+/**  The member would rather not have it (it shows nowhere). */
+"hidden" | 
+/**  Given back by the member. */
+"returned" | 
+/**  A lead declined the request. */
+"declined" | "revoked";
+
+/**  A badge as a member sees it. */
+export type Badge = {
+	id: string,
+	/**  Members who chose to show it on their profile, by name (never a count of anyone's). */
+	shownBy: Person[],
+	/**  This member's award of it, if any. */
+	mine: Award | null,
+	/**  For the leads: every award of it (who, and where each stands), newest first. */
+	awards: Award[] | null,
+} & BadgeDraft;
+
+/**  What a lead fills in to define a badge. */
+export type BadgeDraft = {
+	name: string,
+	description: string,
+	/**  What earns it, in words (Open Badges' `criteria.narrative`). */
+	criteria: string,
+	/**  A square picture's hash (stored as a photo is), if one. */
+	image: string | null,
+	/**  Whether a member may ask for it (a lead then approves). */
+	requestable: boolean,
+	/**  Awarded automatically by this rule, if one. */
+	rule: AutoRule | null,
 };
 
 /**  An occasion with everyone's messages, Kudoboard-style. */
@@ -1285,10 +1378,27 @@ export type SharedBeforeSealing = {
 	sentence: string,
 };
 
+/**  A badge shown on a profile: what the credential it carries says. */
+export type ShownBadge = {
+	badgeId: string,
+	name: string,
+	description: string,
+	image: string | null,
+	awardedOn: string,
+};
+
 /**  How many of one size. */
 export type SizeTotal = {
 	size: string,
 	count: number,
+};
+
+/**  The badge as it was when awarded: editing or deleting the badge never changes it. */
+export type Snapshot = {
+	name: string,
+	description: string,
+	criteria: string,
+	image: string | null,
 };
 
 export type Stance = {
