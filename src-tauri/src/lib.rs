@@ -58,6 +58,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::badges::my_awards,
             commands::badges::member_badges,
             commands::badges::export_award,
+            commands::artefacts::artefact_history,
             commands::rituals::list_rituals,
             commands::rituals::get_ritual,
             commands::rituals::create_ritual,

@@ -8,6 +8,7 @@ pub mod awarding;
 pub mod awards;
 pub mod badges;
 pub mod files;
+pub mod history;
 pub mod registry;
 pub mod versions;
 

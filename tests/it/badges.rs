@@ -59,6 +59,14 @@ fn the_person_awarded_decides_and_the_award_keeps_the_badge_as_it_was() {
     awards::respond(&mut mo, &award.id, AwardStatus::Accepted, false).unwrap();
     sync_all([&mut lea, &mut mo, &mut oz], &folder);
     assert!(awards::shown_on_profile(oz.conn(), &mo_id).unwrap().is_empty(), "accepted but not shown: nowhere");
+    let badge_events = |library: &Library| {
+        hearth::artefacts::history::events(library)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == hearth::artefacts::history::HistoryKind::Badge)
+            .count()
+    };
+    assert_eq!((badge_events(&oz), badge_events(&lea)), (0, 0), "nor on the History, even the lead's");
     // The badge's definition is public; its award to Mo is not.
     let (rows, ops): (i64, i64) = oz
         .conn()
@@ -75,6 +83,7 @@ fn the_person_awarded_decides_and_the_award_keeps_the_badge_as_it_was() {
     let shown = awards::shown_on_profile(oz.conn(), &mo_id).unwrap();
     assert_eq!(shown.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["Quorvel founder"], "shown once Mo chose");
     assert_eq!(badges::get(&oz, &first.id).unwrap().shown_by.len(), 1);
+    assert_eq!(badge_events(&oz), 1, "on the History once shown");
 
     // Deleting the badge leaves Mo's award as it was.
     badges::delete(&mut lea, &first.id).unwrap();

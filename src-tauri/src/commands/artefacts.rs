@@ -144,3 +144,10 @@ pub fn save_orders_csv(
         std::fs::write(&path, csv).map_err(|source| hearth::Error::Io { path: path.clone(), source })
     })
 }
+
+/// Artefacts made, new versions, and badges members chose to show, for the History.
+#[tauri::command]
+#[specta::specta]
+pub fn artefact_history(state: State<AppState>) -> CommandResult<Vec<hearth::artefacts::history::HistoryEvent>> {
+    state.with_library(|library| hearth::artefacts::history::events(library))
+}

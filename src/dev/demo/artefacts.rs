@@ -36,6 +36,11 @@ pub(super) fn add_artefacts(library: &mut Library, clock: &FixedClock) -> Result
         Credit { who: member("Amara Okafor"), part: "verse 2".into() },
     ];
     song.keywords = vec!["dinner".into(), "round".into()];
+    song.rituals = crate::convene::rituals::list(library)?
+        .into_iter()
+        .filter(|r| r.draft.name == "Second-Friday dinner")
+        .map(|r| r.id)
+        .collect();
     let song = registry::create(library, song)?;
     let recording = library.root().join("demo-round.wav");
     std::fs::write(&recording, crate::dev::sound::tune_wav(11)).map_err(|e| Error::io(&recording, e))?;

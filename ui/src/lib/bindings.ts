@@ -73,6 +73,8 @@ export const commands = {
 	 *  when the name ends in `.png`, else JSON.
 	 */
 	exportAward: (award: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_award", { award, path })),
+	/**  Artefacts made, new versions, and badges members chose to show, for the History. */
+	artefactHistory: () => typedError<HistoryEvent[], CommandError>(__TAURI_INVOKE("artefact_history")),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -730,6 +732,29 @@ export type HideRequest = {
 	reason: string,
 	askedAt: number,
 };
+
+/**  One event on the History. */
+export type HistoryEvent = {
+	year: number,
+	/**  `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
+	date: string,
+	kind: HistoryKind,
+	/**  "The boathouse round", "Learning Circle t-shirt: 2026 (otter green)", "First-aid buddy". */
+	title: string,
+	/**  Who received a badge. */
+	member: string | null,
+	/**  The artefact, to open it. */
+	artefactId: string | null,
+};
+
+/**  What happened. */
+export type HistoryKind = 
+/**  An artefact was made (at the precision its date is known). */
+"made" | 
+/**  A new version of an artefact. */
+"version" | 
+/**  A member received a badge and chose to show it. */
+"badge";
 
 /**  One year of the community's history. */
 export type HistoryYear = {
