@@ -57,3 +57,14 @@ CREATE TABLE badge_showcase (
     shown      INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX badge_showcase_by_member ON badge_showcase (member_id);
+
+-- A credential a lead revoked, by its id: public, so every laptop stops showing it whatever
+-- order the revocation and a member's answer arrive in (an Open Badges status list, in a table).
+CREATE TABLE badge_revocations (
+    id            TEXT PRIMARY KEY,
+    author        TEXT NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL DEFAULT 0,
+    updated_at    INTEGER NOT NULL DEFAULT 0,
+    deleted       INTEGER NOT NULL DEFAULT 0,
+    credential_id TEXT NOT NULL DEFAULT ''
+) STRICT;

@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "conversation_pairs",
     "opt_in_to_pairs",
     "start_pair_round",
+    "store_badge_image",
     "artefact_history",
     "list_badges",
     "define_badge",

@@ -23,8 +23,9 @@ pub const PNG_KEYWORD: &str = "openbadgecredential";
 
 /// What an award says, to be issued as a credential.
 pub struct Claim<'a> {
-    /// The award's id (a UUID-like row id), made into the credential's `urn:uuid:` id.
-    pub award_id: &'a str,
+    /// This issuance's id (a UUID, fresh for each), made into the credential's `urn:uuid:` id:
+    /// what a revocation names.
+    pub credential_id: &'a str,
     /// The community that issues it (the issuer profile's name).
     pub community: &'a str,
     /// The member awarded (`urn:hearth:member:<id>`) and their name.
@@ -78,7 +79,7 @@ pub fn issue(claim: &Claim, key: &SigningKey) -> Result<Value> {
             "https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
         ],
-        "id": format!("urn:uuid:{}", claim.award_id),
+        "id": format!("urn:uuid:{}", claim.credential_id),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": { "id": did, "type": ["Profile"], "name": claim.community },
         "validFrom": claim.awarded_at,
@@ -142,6 +143,8 @@ pub struct Verified {
     pub achievement: String,
     pub achievement_name: String,
     pub valid_from: String,
+    /// The credential's own id (`urn:uuid:…`).
+    pub id: String,
 }
 
 /// Checks a credential: an `OpenBadgeCredential` whose `eddsa-jcs-2022` proof was made by the
@@ -194,6 +197,7 @@ pub fn verify(credential: &Value) -> Result<Verified> {
         achievement: text(&subject["achievement"]["id"]),
         achievement_name: text(&subject["achievement"]["name"]),
         valid_from: text(&credential["validFrom"]),
+        id: text(&credential["id"]),
     })
 }
 
@@ -242,7 +246,7 @@ mod tests {
 
     fn claim() -> Claim<'static> {
         Claim {
-            award_id: "0190c3a2-5e1f-7000-8000-000000000001",
+            credential_id: "0190c3a2-5e1f-7000-8000-000000000001",
             community: "Riverside Care Learning Circle",
             member_id: "m1",
             member_name: "Amara Okafor",

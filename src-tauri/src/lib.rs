@@ -59,6 +59,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::badges::member_badges,
             commands::badges::export_award,
             commands::artefacts::artefact_history,
+            commands::badges::store_badge_image,
             commands::rituals::list_rituals,
             commands::rituals::get_ritual,
             commands::rituals::create_ritual,

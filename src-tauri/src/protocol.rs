@@ -72,12 +72,14 @@ pub fn resolve(app: &AppHandle, path: &str) -> Result<(PathBuf, &'static str), S
             [_, hash, ..] => hash.trim_end_matches(".jpg"),
             _ => "",
         };
-        // An artefact's file is served to whoever sees its artefact; anything else as the
-        // gallery, portraits and stories say.
+        // A file the gallery, a portrait or a story names is served as their rules say, whatever
+        // an artefact claims (a crafted artefact row naming a hidden photo shows nothing); a
+        // file only artefacts name, to whoever sees one of them.
         let allowed = Viewer::me(library).and_then(|viewer| {
-            match hearth::artefacts::files::may_serve(library.conn(), &viewer, hash)? {
-                Some(allowed) => Ok(allowed),
-                None => media::may_serve(library.conn(), &viewer, hash),
+            let conn = library.conn();
+            match hearth::artefacts::files::may_serve(conn, &viewer, hash)? {
+                Some(allowed) if !media::names(conn, hash)? => Ok(allowed),
+                _ => media::may_serve(conn, &viewer, hash),
             }
         });
         (library.root().to_path_buf(), allowed.unwrap_or(false))

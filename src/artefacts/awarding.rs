@@ -77,9 +77,10 @@ pub fn award(library: &mut Library, badge: &str, member: &str, source: AwardSour
     let awarded_at = now.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let community: String =
         library.conn().query_row("SELECT name FROM community LIMIT 1", [], |r| r.get(0)).unwrap_or_default();
+    let credential_id = uuid::Uuid::new_v4().to_string();
     let mut credential = credentials::issue(
         &Claim {
-            award_id: &id,
+            credential_id: &credential_id,
             community: &community,
             member_id: member,
             member_name: &person.display_name,
@@ -158,14 +159,29 @@ pub fn revoke(library: &mut Library, id: &str, reason: &str) -> Result<super::aw
     let showcase = super::awards::showcase_id(&award.badge_id, &award.member.id);
     let shown: bool =
         library.conn().query_row("SELECT count(*) > 0 FROM badge_showcase WHERE id = ?1", [&showcase], |r| r.get(0))?;
+    // The credential's id goes on the public list of revoked credentials, which every laptop
+    // reads as final whatever order this and the member's answers arrive in.
+    let credential = super::awards::credential_text(library.conn(), id)?;
+    let credential_id = serde_json::from_str::<serde_json::Value>(&credential)
+        .ok()
+        .and_then(|c| c["id"].as_str().map(str::to_owned))
+        .unwrap_or_default();
     library.write(|w| {
         w.apply(
             "badge_awards",
             id,
             &[("status", Value::Text("revoked".into())), ("revoked_reason", Value::Text(reason.clone()))],
         )?;
+        if !credential_id.is_empty() {
+            let row = crate::ids::derived(&["badge_revocations", &credential_id]);
+            w.apply("badge_revocations", &row, &[("credential_id", Value::Text(credential_id.clone()))])?;
+        }
         if shown {
-            w.apply("badge_showcase", &showcase, &[("shown", Value::Integer(0))])?;
+            w.apply(
+                "badge_showcase",
+                &showcase,
+                &[("shown", Value::Integer(0)), ("credential", Value::Text(String::new()))],
+            )?;
         }
         Ok(())
     })?;

@@ -134,7 +134,10 @@ pub(super) fn read(conn: &Connection, viewer: &Viewer, id: &str) -> Result<Optio
         )
         .optional()?
         .unwrap_or(false);
-    let status = AwardStatus::parse(&status);
+    // A revoked credential is revoked whatever the status column says (the revocation and the
+    // member's answer may arrive in either order).
+    let revoked = credential_id_of(&credential_text(conn, id)?).is_some_and(|c| is_revoked(conn, &c));
+    let status = if revoked { AwardStatus::Revoked } else { AwardStatus::parse(&status) };
     Ok(Some(Award {
         id: id.to_owned(),
         member: person(conn, &member_id)?,
@@ -152,6 +155,53 @@ pub(super) fn read(conn: &Connection, viewer: &Viewer, id: &str) -> Result<Optio
     }))
 }
 
+/// The credential stored with award `id` ('' when none).
+pub(super) fn credential_text(conn: &Connection, id: &str) -> Result<String> {
+    Ok(conn
+        .query_row("SELECT credential FROM badge_awards WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+fn credential_id_of(text: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(text).ok()?["id"].as_str().map(str::to_owned)
+}
+
+/// Whether a lead revoked the credential `id` (`urn:uuid:…`).
+fn is_revoked(conn: &Connection, id: &str) -> bool {
+    conn.query_row("SELECT count(*) > 0 FROM badge_revocations WHERE credential_id = ?1 AND deleted = 0", [id], |r| {
+        r.get(0)
+    })
+    .unwrap_or(true)
+}
+
+/// What a shown badge's credential says, once it verifies: signed by one of the community's
+/// issuer keys, for that member and badge, and not revoked. None for anything else (a row
+/// merged before its revocation arrived, or one this version cannot check).
+fn verified(conn: &Connection, member: &str, badge_id: &str, text: &str) -> Option<ShownBadge> {
+    let credential: serde_json::Value = serde_json::from_str(text).ok()?;
+    let checked = crate::credentials::verify(&credential).ok()?;
+    let issuer_known: bool = conn
+        .query_row("SELECT count(*) > 0 FROM badge_issuers WHERE did = ?1 AND deleted = 0", [&checked.issuer], |r| {
+            r.get(0)
+        })
+        .ok()?;
+    let ours = checked.subject == format!("urn:hearth:member:{member}")
+        && checked.achievement == format!("urn:hearth:badge:{badge_id}");
+    if !issuer_known || !ours || is_revoked(conn, &checked.id) {
+        return None;
+    }
+    let achievement = &credential["credentialSubject"]["achievement"];
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    Some(ShownBadge {
+        badge_id: badge_id.to_owned(),
+        name: checked.achievement_name,
+        description: text(&achievement["description"]),
+        image: achievement["image"]["id"].as_str().and_then(|i| i.strip_prefix("urn:hearth:blob:")).map(str::to_owned),
+        awarded_on: checked.valid_from.chars().take(10).collect(),
+    })
+}
+
 /// The awards of a badge this laptop may read (every one for a lead, one's own for a member),
 /// newest first.
 pub(super) fn of_badge(library: &Library, viewer: &Viewer, badge: &str) -> Result<Vec<Award>> {
@@ -167,16 +217,19 @@ pub(super) fn of_badge(library: &Library, viewer: &Viewer, badge: &str) -> Resul
     Ok(out)
 }
 
-/// Members who show badge `badge` on their profile, by name.
+/// Members who show badge `badge` on their profile (with a credential that verifies), by name.
 pub(super) fn shown_by(conn: &Connection, badge: &str) -> Result<Vec<Person>> {
-    let members: Vec<String> = conn
+    let rows: Vec<(String, String)> = conn
         .prepare_cached(
-            "SELECT s.member_id FROM badge_showcase s JOIN members m ON m.id = s.member_id
+            "SELECT s.member_id, s.credential FROM badge_showcase s JOIN members m ON m.id = s.member_id
              WHERE s.badge_id = ?1 AND s.shown = 1 AND s.deleted = 0 AND m.deleted = 0 ORDER BY m.display_name",
         )?
-        .query_map([badge], |r| r.get(0))?
+        .query_map([badge], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    members.iter().map(|m| person(conn, m)).collect()
+    rows.iter()
+        .filter(|(member, text)| verified(conn, member, badge, text).is_some())
+        .map(|(m, _)| person(conn, m))
+        .collect()
 }
 
 /// A badge shown on a profile: what the credential it carries says.
@@ -198,24 +251,8 @@ pub fn shown_on_profile(conn: &Connection, member: &str) -> Result<Vec<ShownBadg
         )?
         .query_map([member], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut out: Vec<ShownBadge> = rows
-        .into_iter()
-        .filter_map(|(badge_id, credential)| {
-            let credential: serde_json::Value = serde_json::from_str(&credential).ok()?;
-            let achievement = &credential["credentialSubject"]["achievement"];
-            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
-            Some(ShownBadge {
-                badge_id,
-                name: text(&achievement["name"]),
-                description: text(&achievement["description"]),
-                image: achievement["image"]["id"]
-                    .as_str()
-                    .and_then(|i| i.strip_prefix("urn:hearth:blob:"))
-                    .map(str::to_owned),
-                awarded_on: text(&credential["validFrom"]).chars().take(10).collect(),
-            })
-        })
-        .collect();
+    let mut out: Vec<ShownBadge> =
+        rows.into_iter().filter_map(|(badge_id, credential)| verified(conn, member, &badge_id, &credential)).collect();
     out.sort_by_key(|b| b.name.to_lowercase());
     Ok(out)
 }
@@ -314,11 +351,19 @@ pub fn respond(library: &mut Library, id: &str, status: AwardStatus, show: bool)
         .unwrap_or_default();
     let shows = status == AwardStatus::Accepted && show;
     let member = award.member.id.clone();
+    // Nothing public is written for an award kept private, set aside or given back, unless it
+    // was shown before and now comes down.
+    let showcase = showcase_id(&award.badge_id, &member);
+    let was_shown: bool =
+        library.conn().query_row("SELECT count(*) > 0 FROM badge_showcase WHERE id = ?1", [&showcase], |r| r.get(0))?;
     library.write(|w| {
         w.apply("badge_awards", id, &[("status", Value::Text(status.as_str().into()))])?;
+        if !(shows || was_shown) {
+            return Ok(());
+        }
         w.apply(
             "badge_showcase",
-            &showcase_id(&award.badge_id, &member),
+            &showcase,
             &[
                 ("badge_id", Value::Text(award.badge_id.clone())),
                 ("member_id", Value::Text(member.clone())),

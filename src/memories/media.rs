@@ -368,6 +368,18 @@ fn tags_of(conn: &Connection, viewer: &Viewer, media_id: &str) -> Result<Vec<Tag
 /// member's portrait field is visible. A story's photo: as the story is. Other photos (on
 /// celebration boards, initiative updates and covers) are the community's; a file no row
 /// names yet (a photo picked for a story not saved yet) is its picker's own.
+/// Whether a gallery item, a portrait or a story's photo names `hash` (then its rule, not an
+/// artefact's, decides who is served the file).
+pub fn names(conn: &Connection, hash: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1)
+                 OR EXISTS (SELECT 1 FROM members WHERE portrait = ?1)
+                 OR EXISTS (SELECT 1 FROM stories s, json_each(s.photos) p WHERE p.value = ?1)",
+        )?
+        .query_row([hash], |row| row.get(0))?)
+}
+
 pub fn may_serve(conn: &Connection, viewer: &Viewer, hash: &str) -> Result<bool> {
     if !crate::store::blobs::is_hash(hash) {
         return Ok(false);

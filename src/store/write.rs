@@ -161,6 +161,7 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
         &["badge_id", "member_id", "status", "source", "snapshot", "credential", "awarded_at", "revoked_reason"],
     ),
     ("badge_showcase", &["badge_id", "member_id", "issuer_id", "credential", "shown"]),
+    ("badge_revocations", &["credential_id"]),
     ("pair_rounds", &["made_on", "pairs"]),
     ("ritual_hosts", &["ritual_id", "member_id", "willing"]),
     ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),

@@ -28,7 +28,9 @@ pub(crate) fn wanted_originals(library: &Library) -> Result<Option<Wanted>> {
              UNION SELECT cover FROM initiatives WHERE cover != ''
              UNION SELECT j.value FROM stories, json_each(stories.photos) j
              UNION SELECT j.value FROM celebration_messages, json_each(celebration_messages.photos) j
-             UNION SELECT j.value FROM initiative_updates, json_each(initiative_updates.photos) j",
+             UNION SELECT j.value FROM initiative_updates, json_each(initiative_updates.photos) j
+             UNION SELECT hash FROM artefact_files WHERE kind = 'image' AND deleted = 0
+             UNION SELECT image FROM badges WHERE image != ''",
         )?
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;

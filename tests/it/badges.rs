@@ -141,7 +141,7 @@ fn a_forged_award_or_badge_is_refused_at_merge() {
     let key = hearth::credentials::signing_key(&[9; 32]);
     let fake = hearth::credentials::issue(
         &hearth::credentials::Claim {
-            award_id: "fake",
+            credential_id: "fake",
             community: "Ward 7",
             member_id: &mo_id,
             member_name: "Mo",
@@ -185,6 +185,30 @@ fn a_forged_award_or_badge_is_refused_at_merge() {
         })
         .ok();
     assert_eq!(forged, None, "Mo's self-award did not merge");
+
+    // Oz's badge is revoked; Oz's laptop puts it back on his profile with the old credential
+    // (a crafted write): whatever merges, no laptop shows a revoked credential.
+    let old_credential: String =
+        oz.conn().query_row("SELECT credential FROM badge_showcase", [], |r| r.get(0)).unwrap();
+    awarding::revoke(&mut lea, &given.id, "Left the ward").unwrap();
+    sync_all([&mut lea, &mut mo, &mut oz], &folder);
+    forge_row(
+        &oz,
+        "badge_showcase",
+        &hearth::ids::derived(&["badge_showcase", &closed.id, &oz_id]),
+        &[("credential", Text(old_credential)), ("shown", Integer(1))],
+    );
+    sync_all([&mut lea, &mut mo, &mut oz], &folder);
+    for library in [&lea, &mo, &oz] {
+        assert!(awards::shown_on_profile(library.conn(), &oz_id).unwrap().is_empty(), "a revoked badge shows nowhere");
+    }
+    assert_eq!(awards::mine(&oz).unwrap().iter().find(|a| a.id == given.id).unwrap().status, AwardStatus::Revoked);
+
+    // Nor does a member move their own joining date to earn an automatic badge.
+    forge_row(&mo, "members", &mo_id, &[("joined_on", Text("1990-01-01".into()))]);
+    sync::sync_folder(&mut mo, &folder).unwrap();
+    let report = sync::sync_folder(&mut lea, &folder).unwrap();
+    assert!(report.rejected.iter().any(|r| r.contains("changes when a member joined")), "{:?}", report.rejected);
 }
 
 /// The exported credential verifies offline as JSON and baked into a PNG; a one-byte change
@@ -256,5 +280,49 @@ fn automatic_badges_fall_due_from_hearths_own_data() {
     badges::define(&mut lea, founding).unwrap();
     assert_eq!(awarding::run_automatic(&mut lea).unwrap(), 2, "offered to Lea and Ana");
     assert_eq!(awarding::run_automatic(&mut lea).unwrap(), 0, "never twice");
-    let _ = id(&lea, "Cy");
+
+    // Went to three held dinners (Ben), two (Cy): "three dinners" is Ben's.
+    let dinner = hearth::convene::rituals::RitualDraft {
+        name: "Monthly dinner".into(),
+        why: String::new(),
+        origin: String::new(),
+        origin_moment: None,
+        customs: vec![],
+        place: String::new(),
+        zone: "Europe/Paris".into(),
+        cadence: hearth::clock::cadence::Cadence::MonthlyOnDay { day: 1 },
+        starts: "2024-01-01".into(),
+        at: "19:00".into(),
+        minutes: 180,
+    };
+    let ritual = hearth::convene::rituals::create(&mut lea, dinner).unwrap();
+    let past: Vec<String> = ritual.past.iter().map(|p| p.occurrence.key.clone()).collect();
+    assert!(past.len() >= 3, "the dinner has met: {past:?}");
+    let (ben, cy) = (id(&lea, "Ben"), id(&lea, "Cy"));
+    for key in &past[..3] {
+        hearth::convene::rituals::record_attendance(&mut lea, &ritual.id, key, &ben, Some(true)).unwrap();
+    }
+    for key in &past[..2] {
+        hearth::convene::rituals::record_attendance(&mut lea, &ritual.id, key, &cy, Some(true)).unwrap();
+    }
+    let three = AutoRule::Attended { ritual_id: ritual.id.clone(), times: 3 };
+    assert_eq!(names(&lea, badges::due(&lea, &three, today).unwrap()), ["Ben"]);
+
+    // Cy proposed an initiative and closed it as done; Ana's is still an idea.
+    members::choose_me(&lea, &id(&lea, "Cy")).unwrap();
+    let done = hearth::initiatives::propose(&mut lea, initiative("Falls audit")).unwrap();
+    hearth::initiatives::move_to(&mut lea, &done.id, hearth::initiatives::Status::Gathering).unwrap();
+    hearth::initiatives::move_to(&mut lea, &done.id, hearth::initiatives::Status::Active).unwrap();
+    hearth::initiatives::close(&mut lea, &done.id, "Audit shared with the ward", "Start smaller").unwrap();
+    members::choose_me(&lea, &id(&lea, "Ana")).unwrap();
+    hearth::initiatives::propose(&mut lea, initiative("Reading group")).unwrap();
+    assert_eq!(names(&lea, badges::due(&lea, &AutoRule::FirstInitiative, today).unwrap()), ["Cy"]);
+}
+
+fn initiative(title: &str) -> hearth::initiatives::InitiativeDraft {
+    hearth::initiatives::InitiativeDraft {
+        title: title.into(),
+        difference: "Fewer falls on the ward.".into(),
+        ..Default::default()
+    }
 }

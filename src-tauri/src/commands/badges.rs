@@ -104,3 +104,15 @@ pub fn export_award(state: State<AppState>, chosen: State<Chosen>, award: String
         std::fs::write(&path, bytes).map_err(|source| hearth::Error::Io { path: path.clone(), source })
     })
 }
+
+/// Stores a badge's picture the person chose, square (centre-cropped, at most 512 px), and
+/// returns its hash.
+#[tauri::command]
+#[specta::specta]
+pub fn store_badge_image(state: State<AppState>, chosen: State<Chosen>, path: String) -> CommandResult<String> {
+    let bytes = hearth::ingest::images::read_image_file(&chosen.check(&path)?)?;
+    state.with_library(|library| {
+        library.ensure_writable()?;
+        hearth::ingest::images::store_portrait(library.root(), &bytes)
+    })
+}

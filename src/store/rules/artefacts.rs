@@ -3,6 +3,7 @@
 //! sizes are their own.
 
 use rusqlite::types::Value;
+use rusqlite::OptionalExtension;
 
 use super::tables::{Judged, Verdict};
 use super::{stored, text};
@@ -136,29 +137,45 @@ fn award(j: &Judged) -> Result<Verdict> {
 }
 
 /// What shows on a profile: its member's choice, with the award's credential, which must be
-/// signed by one of the community's issuer keys for that member and badge; a lead may only
-/// take one down (on revoking it).
+/// signed by one of the community's issuer keys for that member and badge (checked whenever a
+/// credential is written, shown or not); a lead may only take one down (on revoking it).
 fn showcase(j: &Judged) -> Result<Verdict> {
     let Judged { change, .. } = *j;
     if j.set_once(&["badge_id", "member_id"])? {
         return Ok(Err("moves a badge on a profile to another badge or member".into()));
     }
     let member = text(j.row.get("member_id"));
-    let taking_down = change.column == "shown" && *change.value == Value::Integer(0);
+    let taking_down = match change.column {
+        "shown" => *change.value == Value::Integer(0),
+        "credential" => text(Some(change.value.clone())).is_empty(),
+        column => column == "updated_at",
+    };
     let own = member == j.me && !j.me.is_empty();
-    if !own && !(j.actor.lead && (taking_down || change.column == "updated_at")) {
+    if !(own || j.actor.lead && taking_down) {
         return Ok(Err("shows a badge on someone else's profile".into()));
     }
+    let credential_text = text(j.row.get("credential"));
     let shows = j.row.get("shown") == Some(Value::Integer(1));
-    if shows && ["credential", "shown", "issuer_id", "badge_id", "member_id"].contains(&change.column) {
-        let credential: serde_json::Value = serde_json::from_str(&text(j.row.get("credential"))).unwrap_or_default();
+    let checks = ["credential", "shown", "issuer_id", "badge_id", "member_id"].contains(&change.column);
+    if checks && (shows || !credential_text.is_empty()) {
+        let credential: serde_json::Value = serde_json::from_str(&credential_text).unwrap_or_default();
         let Ok(verified) = crate::credentials::verify(&credential) else {
             return Ok(Err("shows a badge whose credential does not verify".into()));
         };
-        let issuer = text(stored(j.conn, "badge_issuers", &text(j.row.get("issuer_id")), "did")?);
+        let issuer: Option<String> = j
+            .conn
+            .query_row(
+                "SELECT did FROM badge_issuers WHERE id = ?1 AND deleted = 0",
+                [text(j.row.get("issuer_id"))],
+                |r| r.get(0),
+            )
+            .optional()?;
         let badge = format!("urn:hearth:badge:{}", text(j.row.get("badge_id")));
         let subject = format!("urn:hearth:member:{member}");
-        if verified.issuer != issuer || verified.achievement != badge || verified.subject != subject {
+        if issuer.as_deref() != Some(verified.issuer.as_str())
+            || verified.achievement != badge
+            || verified.subject != subject
+        {
             return Ok(Err("shows a badge the community did not award to that member".into()));
         }
     }

@@ -24,11 +24,11 @@ use std::sync::OnceLock;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::clock::cadence;
 use crate::error::Result;
 use crate::ids;
 
 mod artefacts;
+mod forms;
 mod tables;
 
 /// Who writes: the member a change speaks for, and whether they are a lead. The founding
@@ -211,75 +211,6 @@ const WORDS: &[(&str, &str, &[&str])] = &[
 pub const ARTEFACT_KINDS: &[&str] = &["song", "mascot", "logo", "garment", "sign", "object", "document", "other"];
 const STATUSES: &[&str] = &["idea", "gathering", "active", "done", "paused", "dropped"];
 
-/// Columns whose text has a form: a gathering's key (`YYYY-MM-DD`), a move, and a ritual's
-/// schedule, each as the window writes it (`clock::cadence`), with what the form is called.
-const FORMS: &[(&str, &str, Fits, &str)] = &[
-    ("ritual_occurrences", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
-    ("rsvps", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
-    ("attendance", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
-    ("bring_items", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
-    ("welcomes", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
-    ("ritual_occurrences", "moved_to", |t| t.is_empty() || cadence::parse_moved(t).is_some(), "a local date and time"),
-    ("rituals", "starts", is_key, "a first date (YYYY-MM-DD)"),
-    ("rituals", "at_time", |t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok(), "a time of day (HH:MM)"),
-    ("rituals", "zone", |t| t.parse::<chrono_tz::Tz>().is_ok(), "a time zone"),
-    ("artefacts", "original_date", is_partial_date, "a date as YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("artefacts", "creators", is_people, "a list of people (members or names)"),
-    ("artefacts", "contributors", is_people, "a list of people (members or names)"),
-    ("artefacts", "credits", is_credits, "a list of credits (who, and their part)"),
-    ("artefacts", "keywords", is_words, "a list of keywords"),
-    ("artefacts", "moments", is_ids, "a list of ids"),
-    ("artefacts", "rituals", is_ids, "a list of ids"),
-    ("artefact_versions", "sizes", is_words, "a list of sizes"),
-    ("badge_issuers", "did", |t| crate::credentials::key_of_did(t).is_some(), "an Ed25519 did:key"),
-    (
-        "badges",
-        "rule",
-        |t| t.is_empty() || serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v["kind"].is_string()),
-        "an automatic rule",
-    ),
-    (
-        "rituals",
-        "cadence",
-        |t| serde_json::from_str::<cadence::Cadence>(t).is_ok_and(|c| c.validated().is_ok()),
-        "a cadence",
-    ),
-];
-
-/// An artefact's original date at its precision: a year, a month or a day (or none).
-fn is_partial_date(text: &str) -> bool {
-    text.is_empty() || crate::text::forms::PartialDate::parse(text).is_some()
-}
-
-/// A JSON list of people as the window writes them (`text::forms::NamedPerson`).
-fn is_people(text: &str) -> bool {
-    serde_json::from_str::<Vec<crate::text::forms::NamedPerson>>(text).is_ok_and(|list| list.len() <= 50)
-}
-
-fn is_credits(text: &str) -> bool {
-    serde_json::from_str::<Vec<crate::text::forms::Credit>>(text).is_ok_and(|list| list.len() <= 50)
-}
-
-/// A JSON list of at most 50 short texts (keywords, sizes).
-fn is_words(text: &str) -> bool {
-    serde_json::from_str::<Vec<String>>(text)
-        .is_ok_and(|list| list.len() <= 50 && list.iter().all(|w| !w.trim().is_empty() && w.chars().count() <= 60))
-}
-
-/// A JSON list of at most 50 row ids.
-fn is_ids(text: &str) -> bool {
-    serde_json::from_str::<Vec<String>>(text)
-        .is_ok_and(|list| list.len() <= 50 && list.iter().all(|id| !id.is_empty() && id.len() <= 80))
-}
-
-/// Whether a column's text has its form.
-type Fits = fn(&str) -> bool;
-
-fn is_key(text: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .is_ok_and(|date| cadence::YEARS.contains(&chrono::Datelike::year(&date)))
-}
-
 /// Columns holding a file's hash: 64 hex digits (or empty where a row may have none).
 const HASHES: &[(&str, &str, bool)] = &[
     ("media", "hash", false),
@@ -378,11 +309,7 @@ pub fn check_value(table: &str, column: &str, value: &Value) -> std::result::Res
             ));
         }
     }
-    if let Some((.., fits, form)) = FORMS.iter().find(|(t, c, ..)| *t == table && *c == column) {
-        if !matches!(value, Value::Text(text) if fits(text)) {
-            return Err(format!("puts {} into {table}.{column}, which holds {form}", describe(value)));
-        }
-    }
+    forms::check(table, column, value)?;
     if let Some((_, _, may_be_empty)) = HASHES.iter().find(|(t, c, _)| *t == table && *c == column) {
         let ok = matches!(value, Value::Text(text) if crate::store::blobs::is_hash(text) || (*may_be_empty && text.is_empty()));
         if !ok {
@@ -547,6 +474,7 @@ pub fn noun(table: &str) -> &'static str {
         "badges" => "badge",
         "badge_awards" => "award",
         "badge_showcase" => "badge on a profile",
+        "badge_revocations" => "revocation of a badge",
         _ => "row",
     }
 }
@@ -582,6 +510,7 @@ fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
         "badge_issuers" => ids::derived(&["badge_issuers", &get("did")]),
         "badge_awards" => ids::derived(&["badge_awards", &get("badge_id"), &get("member_id")]),
         "badge_showcase" => ids::derived(&["badge_showcase", &get("badge_id"), &get("member_id")]),
+        "badge_revocations" => ids::derived(&["badge_revocations", &get("credential_id")]),
         _ => return None,
     })
 }

@@ -12,9 +12,8 @@ use crate::error::Result;
 /// The rule of the change's table.
 pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
     match j.change.table {
-        "community" | "dimensions" | "story_prompts" | "invitations" | "pair_rounds" | "badge_issuers" | "badges" => {
-            rule_leads_only(j)
-        }
+        "community" | "dimensions" | "story_prompts" | "invitations" | "pair_rounds" | "badge_issuers" | "badges"
+        | "badge_revocations" => rule_leads_only(j),
         "devices" => rule_roster_entry(j),
         "members" => rule_member(j),
         "stories"
@@ -100,6 +99,10 @@ fn rule_leads_only(j: &Judged) -> Result<Verdict> {
     if table == "badge_issuers" && j.set_once(&["did", "secret"])? {
         return refuse("changes the community's issuer key".into());
     }
+    let undoing = j.change.column == "deleted" && *j.change.value == Value::Integer(1);
+    if table == "badge_revocations" && (j.set_once(&["credential_id"])? || undoing) {
+        return refuse("takes back a revocation".into());
+    }
     Ok(Ok(()))
 }
 
@@ -141,6 +144,10 @@ fn rule_member(j: &Judged) -> Result<Verdict> {
         if !(lead || creating && own && plain_member) {
             return refuse("changes a member's role, which only leads may".into());
         }
+    } else if column == "joined_on" && !(lead || creating || own && later_or_same(j)?) {
+        // When someone joined earns automatic badges (`artefacts::badges`): only the leads move
+        // it earlier (a newcomer's own profile may say a later day than the lead's copy).
+        return refuse("changes when a member joined, which only leads may".into());
     } else if deleting {
         if !(lead || creating && *value == Value::Integer(0)) {
             return refuse("removes a member, which only leads may".into());
@@ -149,6 +156,12 @@ fn rule_member(j: &Judged) -> Result<Verdict> {
         return refuse("changes another member's profile".into());
     }
     Ok(Ok(()))
+}
+
+/// Whether a change to `joined_on` keeps it or moves it later than it stands here.
+fn later_or_same(j: &Judged) -> Result<bool> {
+    let stored = text(stored(j.conn, "members", j.change.row, "joined_on")?);
+    Ok(text(Some(j.change.value.clone())) >= stored)
 }
 
 fn rule_owned(j: &Judged) -> Result<Verdict> {

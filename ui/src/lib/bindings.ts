@@ -75,6 +75,11 @@ export const commands = {
 	exportAward: (award: string, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_award", { award, path })),
 	/**  Artefacts made, new versions, and badges members chose to show, for the History. */
 	artefactHistory: () => typedError<HistoryEvent[], CommandError>(__TAURI_INVOKE("artefact_history")),
+	/**
+	 *  Stores a badge's picture the person chose, square (centre-cropped, at most 512 px), and
+	 *  returns its hash.
+	 */
+	storeBadgeImage: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("store_badge_image", { path })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
