@@ -343,8 +343,20 @@ pub fn create(library: &mut Library, draft: ArtefactDraft) -> Result<Artefact> {
 }
 
 /// Changes an artefact (who added it, a lead).
+///
+/// Errors: `Invalid` for showing to everyone a leads-only artefact that already has files,
+/// accounts or versions: those were sealed to the leads and their authors, and other laptops
+/// would get the artefact without them (add it again for everyone instead).
 pub fn update(library: &mut Library, id: &str, draft: ArtefactDraft) -> Result<Artefact> {
-    editable(library, id)?;
+    let current = editable(library, id)?;
+    let widening =
+        current.draft.visibility == ArtefactVisibility::Leads && draft.visibility == ArtefactVisibility::Community;
+    if widening && !(current.files.is_empty() && current.accounts.is_empty() && current.versions.is_empty()) {
+        return Err(Error::invalid(
+            "visibility",
+            "its files, accounts and versions were shared with the leads only; add it again for everyone instead",
+        ));
+    }
     let columns = draft.columns(library.conn())?;
     library.write(|w| w.apply("artefacts", id, &columns))?;
     get(library, id)

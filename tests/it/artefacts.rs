@@ -202,4 +202,14 @@ fn merge_refuses_crafted_artefact_writes() {
     assert!(registry::list(&oz).unwrap().iter().all(|a| a.draft.name != "Quorvellian minutes"));
     assert!(holding(oz.root(), "Quorvellian").is_empty(), "Oz's laptop holds no readable copy");
     assert!(holding(&folder, "Quorvellian").is_empty(), "nor does the folder");
+
+    // Shown to everyone later, it reaches everyone; once it has accounts sealed to the leads,
+    // widening is refused rather than leaving members with half of it.
+    let lea_only = registry::list(&lea).unwrap().into_iter().find(|a| a.draft.name == "Quorvellian minutes").unwrap();
+    accounts::write(&mut lea, &lea_only.id, None, "Written for the leads.").unwrap();
+    let mut wide = registry::get(&lea, &lea_only.id).unwrap().draft;
+    wide.visibility = ArtefactVisibility::Community;
+    let Err(hearth::Error::Invalid { field: "visibility", .. }) = registry::update(&mut lea, &lea_only.id, wide) else {
+        panic!("widened an artefact whose accounts stay with the leads")
+    };
 }
