@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod initiatives;
 pub mod memories;
 pub mod people;
+pub mod pulse;
 pub mod store;
 pub mod sync;
 pub mod text;

@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0027_origin_moment", include_str!("../../migrations/0027_origin_moment.sql")),
     ("0028_artefacts", include_str!("../../migrations/0028_artefacts.sql")),
     ("0029_badges", include_str!("../../migrations/0029_badges.sql")),
+    ("0030_pulse", include_str!("../../migrations/0030_pulse.sql")),
 ];
 
 pub fn latest_version() -> u32 {

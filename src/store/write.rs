@@ -17,7 +17,7 @@ pub const ROW_COLUMNS: &[&str] = &["id", "author", "created_at", "updated_at", "
 /// Every synced table and the domain columns a change may set. Nothing outside this list can
 /// be written through [`Writer::apply`] (and, later, nothing outside it will be merged).
 pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
-    ("community", &["name", "description"]),
+    ("community", &["name", "description", "pulse_threshold"]),
     ("dimensions", &["number", "name", "description"]),
     (
         "members",
@@ -162,6 +162,9 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ),
     ("badge_showcase", &["badge_id", "member_id", "issuer_id", "credential", "shown"]),
     ("badge_revocations", &["credential_id"]),
+    ("pulse_rounds", &["kind", "title", "opens_at", "closes_at", "closed_at", "dimensions", "public_key", "tallier"]),
+    ("pulse_answers", &["round_id", "member_id", "answer", "sealed"]),
+    ("pulse_results", &["round_id", "respondents", "aggregates"]),
     ("pair_rounds", &["made_on", "pairs"]),
     ("ritual_hosts", &["ritual_id", "member_id", "willing"]),
     ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),

@@ -63,6 +63,25 @@ pub struct Credit {
     pub part: String,
 }
 
+/// The shape of a pulse answer as stored (`pulse::rounds::PulseAnswer`): now and wished-for per
+/// dimension (0–10 or null), the same length, at most 99 dimensions, and a note.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PulseShape {
+    pub now: Vec<Option<u8>>,
+    pub wished: Vec<Option<u8>>,
+    pub note: String,
+}
+
+impl PulseShape {
+    pub fn fits(&self) -> bool {
+        self.now.len() == self.wished.len()
+            && self.now.len() <= 99
+            && self.now.iter().chain(&self.wished).flatten().all(|v| *v <= 10)
+            && self.note.chars().count() <= 1_000
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

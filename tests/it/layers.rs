@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "initiatives", // initiatives and decisions
     "convene",     // rituals and gatherings, tables
     "artefacts",   // artefacts, their accounts, files, versions and sizes
+    "pulse",       // pulse rounds, their tally, spread and opinion groups
     "dev",         // the demo, sample photos, benchmarks
 ];
 

@@ -19,6 +19,7 @@ mod meet;
 mod members;
 mod migrations;
 mod privacy;
+mod pulse;
 mod sealing;
 mod search;
 mod servers;

@@ -35,6 +35,11 @@ const LENGTHS: &[(&str, &str, usize)] = &[
     ("badge_awards", "revoked_reason", 1_000),
     ("badge_showcase", "credential", 20_000),
     ("badge_revocations", "credential_id", 200),
+    ("pulse_rounds", "title", 120),
+    ("pulse_rounds", "dimensions", 20_000),
+    ("pulse_answers", "answer", 5_000),
+    ("pulse_answers", "sealed", 20_000),
+    ("pulse_results", "aggregates", 200_000),
 ];
 
 /// Columns whose text has a form: a gathering's key (`YYYY-MM-DD`), a move, and a ritual's
@@ -57,6 +62,12 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("artefacts", "moments", is_ids, "a list of ids"),
     ("artefacts", "rituals", is_ids, "a list of ids"),
     ("artefact_versions", "sizes", is_words, "a list of sizes"),
+    (
+        "pulse_answers",
+        "answer",
+        |t| t.is_empty() || serde_json::from_str::<crate::text::forms::PulseShape>(t).is_ok_and(|a| a.fits()),
+        "an answer of 0 to 10 per dimension",
+    ),
     ("badge_issuers", "did", |t| crate::credentials::key_of_did(t).is_some(), "an Ed25519 did:key"),
     (
         "badges",

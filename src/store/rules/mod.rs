@@ -29,6 +29,7 @@ use crate::ids;
 
 mod artefacts;
 mod forms;
+mod pulse;
 mod tables;
 
 /// Who writes: the member a change speaks for, and whether they are a lead. The founding
@@ -101,6 +102,8 @@ pub const SHARED_ROWS: &[&str] = &[
     "badge_issuers",
     "badge_awards",
     "badge_showcase",
+    "pulse_answers",
+    "pulse_results",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -131,6 +134,11 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("badges", "requestable", 0, 1),
     ("badge_awards", "awarded_at", 0, i64::MAX),
     ("badge_showcase", "shown", 0, 1),
+    ("community", "pulse_threshold", 3, 50),
+    ("pulse_rounds", "opens_at", 0, i64::MAX),
+    ("pulse_rounds", "closes_at", 0, i64::MAX),
+    ("pulse_rounds", "closed_at", 0, i64::MAX),
+    ("pulse_results", "respondents", 0, 1_000_000),
 ];
 
 /// The rows a row refers to, by column: a change whose referred row has not arrived here yet
@@ -174,6 +182,9 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("badge_awards", "member_id", "members"),
     ("badge_showcase", "member_id", "members"),
     ("badge_showcase", "issuer_id", "badge_issuers"),
+    ("pulse_answers", "round_id", "pulse_rounds"),
+    ("pulse_answers", "member_id", "members"),
+    ("pulse_results", "round_id", "pulse_rounds"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -206,6 +217,7 @@ const WORDS: &[(&str, &str, &[&str])] = &[
     ("artefact_versions", "status", &["idea", "choosing", "made", "retired"]),
     ("badge_awards", "status", &["requested", "offered", "accepted", "hidden", "returned", "declined", "revoked"]),
     ("badge_awards", "source", &["manual", "requested", "automatic"]),
+    ("pulse_rounds", "kind", &["open", "confidential"]),
 ];
 /// What an artefact may be (as `artefacts::registry::Kind` names them).
 pub const ARTEFACT_KINDS: &[&str] = &["song", "mascot", "logo", "garment", "sign", "object", "document", "other"];
@@ -475,6 +487,9 @@ pub fn noun(table: &str) -> &'static str {
         "badge_awards" => "award",
         "badge_showcase" => "badge on a profile",
         "badge_revocations" => "revocation of a badge",
+        "pulse_rounds" => "pulse round",
+        "pulse_answers" => "answer to a pulse round",
+        "pulse_results" => "pulse round's results",
         _ => "row",
     }
 }
@@ -511,6 +526,8 @@ fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
         "badge_awards" => ids::derived(&["badge_awards", &get("badge_id"), &get("member_id")]),
         "badge_showcase" => ids::derived(&["badge_showcase", &get("badge_id"), &get("member_id")]),
         "badge_revocations" => ids::derived(&["badge_revocations", &get("credential_id")]),
+        "pulse_answers" => ids::derived(&["pulse_answers", &get("round_id"), &get("member_id")]),
+        "pulse_results" => ids::derived(&["pulse_results", &get("round_id")]),
         _ => return None,
     })
 }
