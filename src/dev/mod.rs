@@ -3,5 +3,6 @@
 pub mod bench;
 pub mod demo;
 pub mod fuzz;
+pub mod pulse_bench;
 pub mod sample;
 pub mod sound;

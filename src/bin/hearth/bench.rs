@@ -25,6 +25,7 @@ pub fn bench(BenchArgs { command }: BenchArgs) -> Result<()> {
         BenchCommand::Gallery { media, tags, page, dir } => bench::gallery(media, tags, page, dir.as_deref())?,
         BenchCommand::Decode { megapixels } => bench::decode(megapixels)?,
         BenchCommand::Tables { people, size, rounds } => bench::tables(people, size, rounds)?,
+        BenchCommand::Pulse { respondents, rounds } => hearth::dev::pulse_bench::pulse(respondents, rounds)?,
     }
     Ok(())
 }
@@ -78,6 +79,13 @@ pub enum BenchCommand {
         megapixels: u32,
     },
     /// Mixing the tables of a gathering (120 people at tables of 8).
+    /// Tally a pulse round of many respondents, opinion groups included (target: 500 in < 100 ms).
+    Pulse {
+        #[arg(long, default_value_t = 500)]
+        respondents: usize,
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
     Tables {
         #[arg(long, default_value_t = 120)]
         people: usize,

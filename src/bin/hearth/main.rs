@@ -27,6 +27,7 @@ mod convene;
 mod initiatives;
 mod memories;
 mod people;
+mod pulse;
 mod sync;
 
 #[derive(Parser)]
@@ -56,6 +57,8 @@ pub enum Command {
     Artefacts(artefacts::ArtefactsArgs),
     /// Signs of membership: badges, awards, and credentials that verify offline.
     Badges(badges::BadgesArgs),
+    /// The community pulse: rounds in which members set the dimensions' sliders.
+    Pulse(pulse::PulseArgs),
     /// Birthdays, join anniversaries and accomplishments.
     Celebrations(people::CelebrationsArgs),
     /// Import photos and videos (files or folders) into the gallery.
@@ -161,6 +164,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Rituals(args) => convene::rituals(args),
         Command::Artefacts(args) => artefacts::artefacts(args),
         Command::Badges(args) => badges::badges(args),
+        Command::Pulse(args) => pulse::pulse(args),
         Command::Celebrations(args) => people::celebrations(args),
         Command::Import(args) => memories::import(args),
         Command::Media(args) => memories::media(args),

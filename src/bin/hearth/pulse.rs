@@ -1,0 +1,143 @@
+//! `hearth` subcommands: Community pulse.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use hearth::pulse::rounds::{self, PulseAnswer, Round, RoundKind};
+use hearth::pulse::tally;
+use hearth::{Error, Library, Result};
+
+use crate::{print_json, shown};
+
+/// The community pulse: rounds in which members set the dimensions' sliders.
+#[derive(clap::Args)]
+pub struct PulseArgs {
+    #[command(subcommand)]
+    pub command: PulseCommand,
+}
+
+#[derive(Subcommand)]
+pub enum PulseCommand {
+    /// Open a round (leads): `--confidential` seals every answer to a key only this laptop holds.
+    Open {
+        library: PathBuf,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long, default_value_t = 21)]
+        days: u32,
+        #[arg(long)]
+        confidential: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer a round: `--now` and `--wished` list one value 0–10 per dimension, `?` for don't know
+    /// (e.g. `--now 4,5,?,6,3,5,7`).
+    Answer {
+        library: PathBuf,
+        round: String,
+        #[arg(long)]
+        now: String,
+        #[arg(long)]
+        wished: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Close a round and publish its results (leads; a confidential one on the laptop that opened it).
+    Close {
+        library: PathBuf,
+        round: String,
+        /// What the notes say, published only when ten or more wrote one.
+        #[arg(long, default_value = "")]
+        notes: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every round with its count of answers and, once closed, its results.
+    Show {
+        library: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn values(text: &str) -> Result<Vec<Option<u8>>> {
+    text.split(',')
+        .map(|v| match v.trim() {
+            "?" => Ok(None),
+            v => v
+                .parse::<u8>()
+                .ok()
+                .filter(|n| *n <= 10)
+                .map(Some)
+                .ok_or_else(|| Error::invalid("answer", format!("{v:?}: give 0 to 10, or ? for don't know"))),
+        })
+        .collect()
+}
+
+pub fn pulse(PulseArgs { command }: PulseArgs) -> Result<()> {
+    match command {
+        PulseCommand::Open { library, title, days, confidential, json } => {
+            let kind = if confidential { RoundKind::Confidential } else { RoundKind::Open };
+            let round = rounds::open(&mut Library::open(&library)?, kind, &title, days)?;
+            if json {
+                print_json(&round);
+            } else {
+                print(&round);
+            }
+        }
+        PulseCommand::Answer { library, round, now, wished, note } => {
+            let answer = PulseAnswer { now: values(&now)?, wished: values(&wished)?, note };
+            print(&rounds::answer(&mut Library::open(&library)?, &round, &answer)?);
+        }
+        PulseCommand::Close { library, round, notes, json } => {
+            let round = tally::close(&mut Library::open(&library)?, &round, &notes)?;
+            if json {
+                print_json(&round);
+            } else {
+                print(&round);
+            }
+        }
+        PulseCommand::Show { library, json } => {
+            let all = rounds::list(&mut Library::open(&library)?)?;
+            if json {
+                print_json(&all);
+            } else {
+                all.iter().for_each(print);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print(round: &Round) {
+    let kind = match round.kind {
+        RoundKind::Open => "open: answers shown with names after the close",
+        RoundKind::Confidential => "confidential: only totals are kept",
+    };
+    let state = if round.closed_at.is_some() { "closed" } else { "open now" };
+    out!("{}  ({kind}; {state}; {} of {} answered)  {}", shown(&round.title), round.answered, round.members, round.id);
+    let Some(results) = &round.results else { return };
+    if results.too_few {
+        out!("  too few answers to show (fewer than {})", results.threshold);
+        return;
+    }
+    for d in &results.dimensions {
+        let median = |s: &Option<hearth::pulse::stats::Spread>| {
+            s.as_ref().map_or("too few".to_owned(), |s| format!("{:.1} ({:.1}–{:.1})", s.median, s.q1, s.q3))
+        };
+        out!("  {:<22} now {:<16} wished {}", shown(&d.name), median(&d.now), median(&d.wished));
+    }
+    if let (Some(most), Some(least)) = (&results.agree_most, &results.disagree_most) {
+        out!("  agree most on {}, least on {}", shown(most), shown(least));
+    }
+    match (&results.groups.found, &results.groups.why_not) {
+        (true, _) => out!(
+            "  {} opinion groups: {}",
+            results.groups.groups.len(),
+            results.groups.groups.iter().map(|g| g.size.to_string()).collect::<Vec<_>>().join(" and ")
+        ),
+        (false, Some(why)) => out!("  opinion groups: {why}"),
+        _ => {}
+    }
+}
