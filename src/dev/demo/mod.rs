@@ -23,6 +23,7 @@ use crate::viewer::{Viewer, Visibility};
 mod artefacts;
 mod convene;
 mod data;
+mod pulse;
 
 use data::{Person, MOMENTS, PEOPLE, STORIES};
 
@@ -72,9 +73,13 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     let mut library = add_gallery(library)?;
     convene::add_rituals(&mut library, &clock)?;
     artefacts::add_artefacts(&mut library, &clock)?;
+    pulse::add_pulse(&mut library, &clock)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
-    Library::open(root)
+    let mut library = Library::open(root)?;
+    // A pulse round open now, on the real clock (the demo is opened long after its own stops).
+    pulse::open_current_round(&mut library)?;
+    Ok(library)
 }
 
 /// Initiatives in every state, with supporters, helpers and a couple of decisions.

@@ -80,6 +80,18 @@ export const commands = {
 	 *  returns its hash.
 	 */
 	storeBadgeImage: (path: string) => typedError<string, CommandError>(__TAURI_INVOKE("store_badge_image", { path })),
+	/**  Every round, newest first (a round whose time is up is closed first where it can be). */
+	listPulseRounds: () => typedError<Round[], CommandError>(__TAURI_INVOKE("list_pulse_rounds")),
+	/**  Opens a round (leads). */
+	openPulseRound: (kind: RoundKind, title: string, days: number) => typedError<Round, CommandError>(__TAURI_INVOKE("open_pulse_round", { kind, title, days })),
+	/**  Answers a round (again, to change the answer). */
+	answerPulse: (round: string, answer: PulseAnswer) => typedError<Round, CommandError>(__TAURI_INVOKE("answer_pulse", { round, answer })),
+	/**  Closes a round and publishes its results (leads; a confidential one on the laptop holding its key). */
+	closePulseRound: (round: string, notes: string) => typedError<Round, CommandError>(__TAURI_INVOKE("close_pulse_round", { round, notes })),
+	/**  The fewest respondents any aggregate may have. */
+	pulseThreshold: () => typedError<number, CommandError>(__TAURI_INVOKE("pulse_threshold")),
+	/**  Sets the threshold (leads; 3 to 50). */
+	setPulseThreshold: (value: number) => typedError<null, CommandError>(__TAURI_INVOKE("set_pulse_threshold", { value })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -478,6 +490,19 @@ export type Board = {
 	messages: Message[],
 };
 
+/**
+ *  A breakdown of medians for one group of members against the rest (newcomers vs others),
+ *  shown only when both have at least the threshold.
+ */
+export type Breakdown = {
+	group: string,
+	size: number,
+	rest: number,
+	/**  Per dimension: (group's median now, rest's), (group's median wished, rest's). */
+	now: ([number | null, number | null])[],
+	wished: ([number | null, number | null])[],
+};
+
 /**  One item on a bring list. */
 export type BringItem = {
 	id: string,
@@ -633,6 +658,17 @@ export type Dimension = {
 	description: string,
 };
 
+/**  One dimension's picture: where the community is and where it wishes it were. */
+export type DimensionResult = {
+	id: string,
+	name: string,
+	/**  None when fewer than the threshold answered it. */
+	now: Spread | null,
+	wished: Spread | null,
+	/**  The share of those who answered both whose wish exceeds what they see by 3 or more. */
+	wantsMuchMore: number | null,
+};
+
 /**  The filter choices the directory offers, from what the reader may see. */
 export type DirectoryFacets = {
 	interests: string[],
@@ -729,6 +765,30 @@ export type Gathering = {
 	 */
 	needs: NeedTotal[],
 } & Occurrence;
+
+/**  One group: its size and where it stands apart. */
+export type Group = {
+	size: number,
+	/**  Its mean on each of the 14 columns. */
+	means: (number | null)[],
+	/**  Columns where its mean is at least 1.5 from everyone else's. */
+	differs: number[],
+	/**  Its centre on the two principal components. */
+	centre: [(number | null), (number | null)],
+};
+
+/**  The outcome of looking for groups. */
+export type Groups = {
+	/**  Whether distinct groups were found and may be shown. */
+	found: boolean,
+	/**  Why not, in words ("no distinct camps: views vary continuously"). */
+	whyNot: string | null,
+	groups: Group[],
+	/**  Columns (0–6 now, 7–13 wished) on which every group is within one point of the others. */
+	shared: number[],
+	/**  The best mean silhouette, for the curious. */
+	silhouette: number | null,
+};
 
 export type HideRequest = {
 	id: string,
@@ -1108,6 +1168,11 @@ export type MyStreak = {
 	inARow: number,
 };
 
+/**  An open round's answer with its member. */
+export type NamedAnswer = {
+	member: Person,
+} & PulseAnswer;
+
 /**  Someone named on a record: a member (by id) or, for people outside Hearth, a name only. */
 export type NamedPerson = {
 	/**  A member's id, or empty for a name only. */
@@ -1261,6 +1326,16 @@ export type Prompt = {
 	text: string,
 };
 
+/**
+ *  One member's answer: for each of the round's dimensions, now and wished-for (0–10), or
+ *  None for "don't know"; and a note.
+ */
+export type PulseAnswer = {
+	now: (number | null)[],
+	wished: (number | null)[],
+	note: string,
+};
+
 export type ReactionCount = {
 	reaction: string,
 	count: number,
@@ -1275,6 +1350,26 @@ export type ReadOnlyReason =
 { kind: "newerVersion"; found: number; supported: number } | 
 /**  The folder (or the database file) cannot be written by this user. */
 { kind: "folderNotWritable" };
+
+/**  A closed round's published results. */
+export type Results = {
+	respondents: number,
+	threshold: number,
+	/**  Fewer answered than the threshold: nothing else is published. */
+	tooFew: boolean,
+	dimensions: DimensionResult[],
+	/**  Names of the dimensions with the most and the least consensus (on now). */
+	agreeMost: string | null,
+	disagreeMost: string | null,
+	groups: Groups,
+	breakdown: Breakdown | null,
+	/**
+	 *  How many wrote a note, and the text a lead published about them (only when at least
+	 *  [`MIN_NOTES`] did).
+	 */
+	notes: number,
+	notesSummary: string,
+};
 
 /**  A version of a long text that lost to a concurrent edit, for its author. */
 export type Revision = {
@@ -1348,6 +1443,41 @@ export type RitualDraft = {
 };
 
 export type Role = "lead" | "member" | "newcomer" | "alumni";
+
+/**  A round as a member sees it. */
+export type Round = {
+	id: string,
+	kind: RoundKind,
+	title: string,
+	openedBy: Person,
+	openedAt: number,
+	closesAt: number,
+	closedAt: number | null,
+	dimensions: RoundDimension[],
+	/**  How many answered, and how many members there are: a count, never a list. */
+	answered: number,
+	members: number,
+	/**  Whether the member at this laptop answered, and (open rounds) their answer. */
+	iAnswered: boolean,
+	myAnswer: PulseAnswer | null,
+	/**  Whether this laptop holds the round's key (confidential: it alone can close and tally). */
+	talliedHere: boolean,
+	/**  Whether this member may close it now. */
+	canClose: boolean,
+	/**  Once closed: the results (aggregates behind the thresholds). */
+	results: Results | null,
+	/**  Open rounds, once closed: each answer with its member's name, to talk about. */
+	answers: NamedAnswer[],
+};
+
+/**  A dimension as the round asked it. */
+export type RoundDimension = {
+	id: string,
+	name: string,
+};
+
+/**  The two kinds of round. */
+export type RoundKind = "open" | "confidential";
 
 /**  A note someone left with their answer, for the leads and the host. */
 export type RsvpNote = {
@@ -1429,6 +1559,20 @@ export type Snapshot = {
 	description: string,
 	criteria: string,
 	image: string | null,
+};
+
+/**  The answers on one scale (0–10): how many gave each value. */
+export type Spread = {
+	/**  How many answered each value 0 to 10. */
+	histogram: [number, number, number, number, number, number, number, number, number, number, number],
+	/**  How many answered (not "don't know"). */
+	count: number,
+	median: number | null,
+	/**  First and third quartiles (the middle half of the answers lies between them). */
+	q1: number | null,
+	q3: number | null,
+	/**  Tastle and Wierman's consensus, 0 (split between the ends) to 1 (everyone agrees). */
+	consensus: number | null,
 };
 
 export type Stance = {
