@@ -9,7 +9,7 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub fn list_pulse_rounds(state: State<AppState>) -> CommandResult<Vec<Round>> {
-    state.with_library(|library| rounds::list(library))
+    state.with_library(rounds::list)
 }
 
 /// Opens a round (leads).
