@@ -3,6 +3,7 @@ import { isPermissionGranted, requestPermission, sendNotification } from "@tauri
 import { call, commands } from "./api";
 import { toNotify } from "./people/celebrations";
 import { gatheringDate, gatheringsToRemind } from "./convene/rituals";
+import { reminderDue } from "./pulse/pulse";
 
 const storageKey = "hearth.notified";
 
@@ -42,6 +43,26 @@ export async function remindGatherings(): Promise<void> {
   if (!granted) return;
   for (const { key, ritual, gathering } of due) {
     sendNotification({ title: `Tomorrow: ${ritual.name}`, body: `${gatheringDate(gathering.local)}${ritual.place ? ` · ${ritual.place}` : ""}` });
+    notified.add(key);
+  }
+  localStorage.setItem(storageKey, JSON.stringify([...notified].slice(-500)));
+}
+
+/** Reminds of an open pulse round not answered yet: when the app opens on it, after 3 and 7
+ * days, then at most every 14 days. */
+export async function remindPulse(): Promise<void> {
+  const notified = notifiedKeys();
+  const now = Date.now();
+  const due = (await call(commands.listPulseRounds())).flatMap((round) => {
+    const key = reminderDue(round, now, notified);
+    return key ? [{ key, round }] : [];
+  });
+  if (due.length === 0) return;
+  let granted = await isPermissionGranted();
+  if (!granted) granted = (await requestPermission()) === "granted";
+  if (!granted) return;
+  for (const { key, round } of due) {
+    sendNotification({ title: `Community pulse: ${round.title || "a round is open"}`, body: "Set the sliders: where is the community now, and where do you wish it were?" });
     notified.add(key);
   }
   localStorage.setItem(storageKey, JSON.stringify([...notified].slice(-500)));

@@ -32,8 +32,7 @@ export function blankAnswer(round: Round): PulseAnswer {
 
 /** Medians of each dimension across closed rounds with results, oldest first, for the trend. */
 export function trendRows(rounds: Round[]): { round: string; when: Date; name: string; median: number; kind: "now" | "wished" }[] {
-  return rounds
-    .filter((r) => r.results && !r.results.tooFew)
+  return comparableRounds(rounds)
     .slice()
     .reverse()
     .flatMap((r) =>
@@ -46,3 +45,32 @@ export function trendRows(rounds: Round[]): { round: string; when: Date; name: s
 
 export const columnName = (round: Round, column: number) =>
   `${column < round.dimensions.length ? "now" : "wished"}: ${round.dimensions[column % round.dimensions.length]?.name ?? "?"}`;
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * The reminder due for an open round this member has not answered, by `now` (ms): one when the
+ * app opens on a new round, after 3 and after 7 days, then at most every 14 days. Its key, or
+ * null when none is due (or already given: `given` holds the keys sent).
+ */
+export function reminderDue(round: Round, now: number, given: Set<string>): string | null {
+  if (round.closedAt || round.iAnswered || now >= round.closesAt) return null;
+  const age = Math.floor((now - round.openedAt) / DAY);
+  const step = age < 3 ? 0 : age < 7 ? 3 : 7 + 14 * Math.floor((age - 7) / 14);
+  const key = `pulse:${round.id}:${step}`;
+  return given.has(key) ? null : key;
+}
+
+/** Trend rows keep a round only when it may be compared with the last one kept (equal
+ * respondent counts, or counts apart by at least the threshold), so no two neighbouring
+ * points differ by a handful of people. */
+export function comparableRounds(rounds: Round[]): Round[] {
+  const kept: Round[] = [];
+  for (const r of rounds.filter((r) => r.results && !r.results.tooFew).slice().reverse()) {
+    const last = kept[kept.length - 1];
+    const n = r.results!.respondents;
+    const threshold = Math.max(r.results!.threshold, last?.results?.threshold ?? 0);
+    if (!last || n === last.results!.respondents || Math.abs(n - last.results!.respondents) >= threshold) kept.push(r);
+  }
+  return kept.reverse();
+}
