@@ -22,6 +22,18 @@ pub struct Groups {
     pub shared: Vec<u32>,
     /// The best mean silhouette, for the curious.
     pub silhouette: f64,
+    /// How answers map to the picture (columns' means, then the two components), so a member's
+    /// laptop can place its own answer, and no one else's, among the groups.
+    pub basis: Option<Basis>,
+}
+
+/// The projection the groups were found in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Basis {
+    pub means: Vec<f64>,
+    pub first: Vec<f64>,
+    pub second: Vec<f64>,
 }
 
 /// One group: its size and where it stands apart.
@@ -51,6 +63,7 @@ pub fn find(points: &[Vec<Option<f64>>], threshold: u32) -> Groups {
         groups: vec![],
         shared: vec![],
         silhouette,
+        basis: None,
     };
     let kept: Vec<&Vec<Option<f64>>> = points.iter().filter(|p| p.iter().flatten().count() >= MIN_ANSWERED).collect();
     let n = kept.len();
@@ -69,7 +82,7 @@ pub fn find(points: &[Vec<Option<f64>>], threshold: u32) -> Groups {
         })
         .collect();
     let data: Vec<Vec<f64>> = kept.iter().map(|p| (0..width).map(|c| p[c].unwrap_or(means[c])).collect()).collect();
-    let projected = project(&data, &means);
+    let (projected, first, second) = project(&data, &means);
     let most = 5.min(2 + n / 12);
     let mut best: Option<(f64, Vec<usize>, usize)> = None;
     for k in 2..=most {
@@ -111,11 +124,12 @@ pub fn find(points: &[Vec<Option<f64>>], threshold: u32) -> Groups {
         })
         .map(|c| c as u32)
         .collect();
-    Groups { found: true, why_not: None, groups, shared, silhouette: score }
+    let basis = Some(Basis { means, first, second });
+    Groups { found: true, why_not: None, groups, shared, silhouette: score, basis }
 }
 
-/// The rows (centred on `means`) on their first two principal components.
-fn project(data: &[Vec<f64>], means: &[f64]) -> Vec<[f64; 2]> {
+/// The rows (centred on `means`) on their first two principal components, and the components.
+fn project(data: &[Vec<f64>], means: &[f64]) -> (Vec<[f64; 2]>, Vec<f64>, Vec<f64>) {
     let width = means.len();
     let centred: Vec<Vec<f64>> = data.iter().map(|row| row.iter().zip(means).map(|(v, m)| v - m).collect()).collect();
     let mut covariance = vec![vec![0.0; width]; width];
@@ -128,7 +142,8 @@ fn project(data: &[Vec<f64>], means: &[f64]) -> Vec<[f64; 2]> {
     }
     let first = power_iteration(&covariance, None);
     let second = power_iteration(&covariance, Some(&first));
-    centred.iter().map(|row| [dot(row, &first), dot(row, &second)]).collect()
+    let points = centred.iter().map(|row| [dot(row, &first), dot(row, &second)]).collect();
+    (points, first, second)
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {

@@ -15,11 +15,18 @@ test("open a round, answer as two members, close it: too few; the demo's rounds 
     const autumn = await browser.$('section[aria-label="Autumn pulse"]');
     await autumn.waitForExist({ timeoutMsg: "the demo's confidential round is missing" });
     assert.match(await autumn.getText(), /Confidential/);
-    assert.match(await autumn.getText(), /24 of \d+ answered/);
+    assert.match(await autumn.getText(), /28 of \d+ answered/);
     await browser.waitUntil(async () => (await autumn.$$("svg")).length > 0, { timeoutMsg: "no chart of the picture" });
     assert.match(await autumn.getText(), /Opinion groups/);
     await autumn.scrollIntoView();
     await screenshot(browser, "pulse-picture");
+    // The open spring round: its groups on a map, with Amara's own answer and no one else's.
+    const spring = await browser.$('section[aria-label="Spring pulse"]');
+    const map = await spring.$("figure.map");
+    await map.waitForExist({ timeoutMsg: "the spring round shows no map of its groups" });
+    assert.match(await map.getText(), /Your own answer is marked|you/);
+    await map.scrollIntoView({ block: "center" });
+    await screenshot(browser, "pulse-groups");
 
     await (await button(browser, "Open a round")).click();
     await (await byLabel(browser, "Name")).setValue("Quick check");

@@ -29,7 +29,7 @@ pub(super) fn add_pulse(library: &mut Library, clock: &FixedClock) -> Result<()>
         ((state >> 33) % 3) as u8
     };
     for (days_ago, kind, title, answering) in
-        [(240, RoundKind::Open, "Spring pulse", 22usize), (90, RoundKind::Confidential, "Autumn pulse", 24usize)]
+        [(240, RoundKind::Open, "Spring pulse", 22usize), (90, RoundKind::Confidential, "Autumn pulse", 28usize)]
     {
         clock.set(Millis(DEMO_START.0 - days_ago * DAY));
         members::choose_me(library, &me)?;

@@ -484,6 +484,13 @@ export type BadgeDraft = {
 	rule: AutoRule | null,
 };
 
+/**  The projection the groups were found in. */
+export type Basis = {
+	means: (number | null)[],
+	first: (number | null)[],
+	second: (number | null)[],
+};
+
 /**  An occasion with everyone's messages, Kudoboard-style. */
 export type Board = {
 	occasion: Occasion,
@@ -788,6 +795,11 @@ export type Groups = {
 	shared: number[],
 	/**  The best mean silhouette, for the curious. */
 	silhouette: number | null,
+	/**
+	 *  How answers map to the picture (columns' means, then the two components), so a member's
+	 *  laptop can place its own answer, and no one else's, among the groups.
+	 */
+	basis: Basis | null,
 };
 
 export type HideRequest = {
