@@ -73,7 +73,7 @@ pub fn find(points: &[Vec<Option<f64>>], threshold: u32) -> Groups {
     let width = kept[0].len();
     let means: Vec<f64> = (0..width)
         .map(|c| {
-            let known: Vec<f64> = kept.iter().filter_map(|p| p[c]).collect();
+            let known: Vec<f64> = kept.iter().filter_map(|p| p.get(c).copied().flatten()).collect();
             if known.is_empty() {
                 0.0
             } else {
@@ -81,7 +81,8 @@ pub fn find(points: &[Vec<Option<f64>>], threshold: u32) -> Groups {
             }
         })
         .collect();
-    let data: Vec<Vec<f64>> = kept.iter().map(|p| (0..width).map(|c| p[c].unwrap_or(means[c])).collect()).collect();
+    let data: Vec<Vec<f64>> =
+        kept.iter().map(|p| (0..width).map(|c| p.get(c).copied().flatten().unwrap_or(means[c])).collect()).collect();
     let (projected, first, second) = project(&data, &means);
     let most = 5.min(2 + n / 12);
     let mut best: Option<(f64, Vec<usize>, usize)> = None;

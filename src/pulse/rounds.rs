@@ -75,6 +75,9 @@ pub struct Round {
     pub results: Option<super::tally::Results>,
     /// Open rounds, once closed: each answer with its member's name, to talk about.
     pub answers: Vec<NamedAnswer>,
+    /// For the lead who may close it: the notes written so far, in alphabetical order (never
+    /// with names), to summarise at the close.
+    pub notes_to_summarise: Vec<String>,
 }
 
 /// An open round's answer with its member.
@@ -208,7 +211,7 @@ pub(super) fn stored(library: &Library, id: &str) -> Result<Stored> {
 }
 
 /// The answer a member may give: one value or "don't know" per dimension, each 0–10.
-fn check(answer: &PulseAnswer, dimensions: usize) -> Result<PulseAnswer> {
+pub(super) fn check(answer: &PulseAnswer, dimensions: usize) -> Result<PulseAnswer> {
     if answer.now.len() != dimensions || answer.wished.len() != dimensions {
         return Err(Error::invalid(
             "answer",
@@ -317,6 +320,26 @@ pub fn get(library: &Library, id: &str) -> Result<Round> {
         _ => Vec::new(),
     };
     let can_close = viewer.is_lead && !closed && (round.kind == RoundKind::Open || tallied_here);
+    let mut notes_to_summarise: Vec<String> = match (can_close, round.kind) {
+        (false, _) => Vec::new(),
+        (true, RoundKind::Open) => {
+            rows.iter().filter_map(|(_, a)| serde_json::from_str::<PulseAnswer>(a).ok().map(|a| a.note)).collect()
+        }
+        (true, RoundKind::Confidential) => match key_of(library, id)? {
+            None => Vec::new(),
+            Some(key) => conn
+                .prepare_cached(
+                    "SELECT id, sealed FROM pulse_answers WHERE round_id = ?1 AND deleted = 0 AND sealed != ''",
+                )?
+                .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter_map(|(row, sealed)| unseal(&key, &row, &sealed).map(|a| a.note))
+                .collect(),
+        },
+    };
+    notes_to_summarise.retain(|n| !n.trim().is_empty());
+    notes_to_summarise.sort();
     Ok(Round {
         id: id.to_owned(),
         kind: round.kind,
@@ -334,6 +357,7 @@ pub fn get(library: &Library, id: &str) -> Result<Round> {
         can_close,
         results,
         answers,
+        notes_to_summarise,
     })
 }
 

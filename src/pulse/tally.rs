@@ -42,9 +42,10 @@ pub struct Breakdown {
     pub group: String,
     pub size: u32,
     pub rest: u32,
-    /// Per dimension: (group's median now, rest's), (group's median wished, rest's).
-    pub now: Vec<(f64, f64)>,
-    pub wished: Vec<(f64, f64)>,
+    /// Per dimension: (group's median now, rest's), (group's median wished, rest's); None where
+    /// either side has fewer answers on that dimension than the threshold.
+    pub now: Vec<Option<(f64, f64)>>,
+    pub wished: Vec<Option<(f64, f64)>>,
 }
 
 /// A closed round's published results.
@@ -65,6 +66,9 @@ pub struct Results {
     /// [`MIN_NOTES`] did).
     pub notes: u32,
     pub notes_summary: String,
+    /// Why the picture is withheld although enough answered: set beside the last round's, it
+    /// would single out the few people by whom the two differ.
+    pub withheld: Option<String>,
 }
 
 /// The community's threshold (5 unless the leads set another, never below 3).
@@ -115,8 +119,9 @@ pub fn aggregate(
                     name: dim.name.clone(),
                     now: shown(column(&|a| &a.now, d)),
                     wished: shown(column(&|a| &a.wished, d)),
-                    wants_much_more: (both.len() as u32 >= threshold)
-                        .then(|| both.iter().filter(|(n, w)| *w >= n + 3).count() as f64 / both.len() as f64),
+                    wants_much_more: (both.len() as u32 >= threshold).then(|| {
+                        both.iter().filter(|(n, w)| *w >= n.saturating_add(3)).count() as f64 / both.len() as f64
+                    }),
                 }
             })
             .collect(),
@@ -143,8 +148,9 @@ pub fn aggregate(
         breakdown: if too_few { None } else { breakdown(dimensions.len(), answers, threshold) },
         dimensions,
         groups,
-        notes,
+        notes: if too_few { 0 } else { notes },
         notes_summary: if notes >= MIN_NOTES && !too_few { notes_summary.trim().to_owned() } else { String::new() },
+        withheld: None,
     }
 }
 
@@ -159,14 +165,17 @@ fn breakdown(width: usize, answers: &[(String, PulseAnswer)], threshold: u32) ->
     }
     let median = |group: &[&PulseAnswer], pick: &dyn Fn(&PulseAnswer) -> &Vec<Option<u8>>, d: usize| {
         let values: Vec<u8> = group.iter().filter_map(|a| pick(a).get(d).copied().flatten()).collect();
-        stats::spread(&values).map_or(f64::NAN, |s| s.median)
+        (values.len() as u32 >= threshold).then(|| stats::spread(&values).map(|s| s.median)).flatten()
+    };
+    let pair = |pick: &dyn Fn(&PulseAnswer) -> &Vec<Option<u8>>, d: usize| {
+        Some((median(&new, pick, d)?, median(&rest, pick, d)?))
     };
     Some(Breakdown {
         group: "newcomers".into(),
         size: new.len() as u32,
         rest: rest.len() as u32,
-        now: (0..width).map(|d| (median(&new, &|a| &a.now, d), median(&rest, &|a| &a.now, d))).collect(),
-        wished: (0..width).map(|d| (median(&new, &|a| &a.wished, d), median(&rest, &|a| &a.wished, d))).collect(),
+        now: (0..width).map(|d| pair(&|a| &a.now, d)).collect(),
+        wished: (0..width).map(|d| pair(&|a| &a.wished, d)).collect(),
     })
 }
 
@@ -200,17 +209,40 @@ pub fn close(library: &mut Library, id: &str, notes_summary: &str) -> Result<rou
         .iter()
         .filter(|(.., at)| *at <= round.closes_at)
         .filter_map(|(row, answer, sealed, role, _)| {
-            let answer = match round.kind {
+            let answer: PulseAnswer = match round.kind {
                 RoundKind::Open => serde_json::from_str(answer).ok()?,
                 RoundKind::Confidential => rounds::unseal(key.as_ref()?, row, sealed)?,
             };
-            Some((role.clone(), answer))
+            // Only answers in the round's shape count (a crafted one of another length or with
+            // values above 10 is left out rather than upsetting the tally).
+            Some((role.clone(), rounds::check(&answer, round.dimensions.len()).ok()?))
         })
         .collect();
-    let results = aggregate(&round.dimensions, &answers, threshold(conn)?, notes_summary);
+    let mut results = aggregate(&round.dimensions, &answers, threshold(conn)?, notes_summary);
+    // Beside the last round shown, a difference of a few respondents would single them out.
+    if let Some(last) = last_shown(conn, id)? {
+        if !results.too_few && !comparable(&results, &last) {
+            results = Results {
+                withheld: Some(format!(
+                    "{} answered, {} last time: showing both would single out the few between them",
+                    results.respondents, last.respondents
+                )),
+                dimensions: Vec::new(),
+                agree_most: None,
+                disagree_most: None,
+                groups: groups::find(&[], results.threshold),
+                breakdown: None,
+                notes: 0,
+                notes_summary: String::new(),
+                ..results
+            };
+        }
+    }
     let sealed_rows: Vec<String> =
         rows.iter().filter(|(_, _, sealed, ..)| !sealed.is_empty()).map(|(row, ..)| row.clone()).collect();
     library.write(|w| {
+        // Closed first: merge takes results only for a closed round, and blanking only after.
+        w.apply("pulse_rounds", id, &[("closed_at", Value::Integer(now))])?;
         let result_row = crate::ids::derived(&["pulse_results", id]);
         w.apply(
             "pulse_results",
@@ -221,7 +253,6 @@ pub fn close(library: &mut Library, id: &str, notes_summary: &str) -> Result<rou
                 ("aggregates", Value::Text(serde_json::to_string(&results).expect("results serialise"))),
             ],
         )?;
-        w.apply("pulse_rounds", id, &[("closed_at", Value::Integer(now))])?;
         for row in &sealed_rows {
             w.apply("pulse_answers", row, &[("sealed", Value::Text(String::new()))])?;
         }
@@ -241,9 +272,25 @@ pub fn published(conn: &Connection, id: &str) -> Result<Option<Results>> {
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
+/// The results of the last round closed before round `id` whose picture was shown.
+fn last_shown(conn: &Connection, id: &str) -> Result<Option<Results>> {
+    let texts: Vec<String> = conn
+        .prepare(
+            "SELECT r.aggregates FROM pulse_results r JOIN pulse_rounds p ON p.id = r.round_id
+             WHERE r.deleted = 0 AND p.closed_at > 0 AND p.id != ?1 ORDER BY p.closed_at DESC",
+        )?
+        .query_map([id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(texts
+        .iter()
+        .filter_map(|t| serde_json::from_str::<Results>(t).ok())
+        .find(|r| !r.too_few && r.withheld.is_none()))
+}
+
 /// Whether two rounds' results may be compared: their respondent counts are equal or differ by
 /// at least the threshold, so subtracting one from the other cannot single out a few people.
-/// (Confidential rounds keep no list of who answered, so the guard reads counts.)
+/// The guard reads counts: a confidential round's tally keeps no list of who answered (each
+/// laptop can tell who sent an answer, as every change is signed, but not what).
 pub fn comparable(a: &Results, b: &Results) -> bool {
     let threshold = a.threshold.max(b.threshold);
     !a.too_few && !b.too_few && (a.respondents == b.respondents || a.respondents.abs_diff(b.respondents) >= threshold)

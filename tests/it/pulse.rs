@@ -158,5 +158,91 @@ fn an_open_round_names_its_answers_and_merge_refuses_what_the_window_would() {
     ] {
         assert!(report.rejected.iter().any(|r| r.contains(why)), "{why}: {:?}", report.rejected);
     }
-    let _ = Integer(0);
+
+    // A lead's laptop reopens the closed round, or rewrites its results: refused.
+    forge_row(&lea, "pulse_rounds", &round.id, &[("closed_at", Integer(0))]);
+    forge_row(
+        &lea,
+        "pulse_results",
+        &hearth::ids::derived(&["pulse_results", &round.id]),
+        &[("aggregates", Text("{\"respondents\": 99}".into()))],
+    );
+    sync::sync_folder(&mut lea, &folder).unwrap();
+    let report = sync::sync_folder(&mut oz, &folder).unwrap();
+    assert!(
+        report.rejected.iter().any(|r| r.contains("changes a pulse round after it was opened")),
+        "{:?}",
+        report.rejected
+    );
+    assert!(report.rejected.iter().any(|r| r.contains("changes published results")), "{:?}", report.rejected);
+    assert_eq!(rounds::get(&oz, &round.id).unwrap().results.unwrap().respondents, 3, "the results stand");
+}
+
+/// A crafted answer of another shape (merged unread, as a confidential one is) never upsets
+/// the close: it is left out, and the round is tallied and its key forgotten.
+#[test]
+fn a_crafted_answer_never_stops_a_round_closing() {
+    let scratch = crate::support::Scratch::new();
+    let (mut lea, mut mo, mut oz, folder) = ward(&scratch);
+    tally::set_threshold(&mut lea, 3).unwrap();
+    let round = rounds::open(&mut lea, RoundKind::Open, "Shapes", 21).unwrap();
+    sync_all([&mut lea, &mut mo, &mut oz], &folder);
+    for (library, now) in [(&mut lea, 4), (&mut mo, 6), (&mut oz, 5)] {
+        rounds::answer(library, &round.id, &answer(now, 8, "")).unwrap();
+    }
+    // Mo's laptop sends an answer with a fourteenth dimension and a value of 200.
+    let mo_id = mo.me().unwrap().unwrap();
+    let crafted = r#"{"now":[200,1,1,1,1,1,1,1],"wished":[1,1,1,1,1,1,1,1],"note":""}"#;
+    forge_row(
+        &mo,
+        "pulse_answers",
+        &hearth::ids::derived(&["pulse_answers", &round.id, &mo_id]),
+        &[("answer", Text(crafted.into()))],
+    );
+    sync_all([&mut lea, &mut mo, &mut oz], &folder);
+    let closed = tally::close(&mut lea, &round.id, "").unwrap();
+    assert_eq!(closed.results.unwrap().respondents, 3, "Mo's own answer stands; the crafted one was refused");
+}
+
+/// Two rounds a few respondents apart: the second's picture is withheld, so subtracting one
+/// from the other cannot single those few out; a round far enough apart is shown. A lone
+/// newcomer makes no breakdown, and results always read back.
+#[test]
+fn a_round_a_few_respondents_from_the_last_is_withheld() {
+    use hearth::people::members::{self, MemberDraft};
+    let scratch = crate::support::Scratch::new();
+    let mut lea = crate::support::create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    let mut ids = vec![lea.me().unwrap().unwrap()];
+    for name in ["Ana", "Ben", "Cy", "Di", "Ed"] {
+        ids.push(members::create_member(&mut lea, MemberDraft::named(name)).unwrap().id);
+    }
+    tally::set_threshold(&mut lea, 3).unwrap();
+    let round_of = |lea: &mut Library, title: &str, answering: usize| {
+        members::choose_me(lea, &ids[0]).unwrap();
+        let round = rounds::open(lea, RoundKind::Open, title, 21).unwrap();
+        for (i, member) in ids.iter().take(answering).enumerate() {
+            members::choose_me(lea, member).unwrap();
+            rounds::answer(lea, &round.id, &answer(3 + i as u8, 8, "")).unwrap();
+        }
+        members::choose_me(lea, &ids[0]).unwrap();
+        tally::close(lea, &round.id, "").unwrap().results.unwrap()
+    };
+    let first = round_of(&mut lea, "First", 3);
+    assert!(first.withheld.is_none() && !first.dimensions.is_empty(), "the first is shown");
+    let second = round_of(&mut lea, "Second", 4);
+    assert!(second.withheld.is_some() && second.dimensions.is_empty(), "one more than last time: withheld");
+    let third = round_of(&mut lea, "Third", 6);
+    assert!(third.withheld.is_none() && !third.dimensions.is_empty(), "three more than the last shown: shown");
+
+    let dimensions: Vec<rounds::RoundDimension> =
+        (0..7).map(|i| rounds::RoundDimension { id: format!("d{i}"), name: format!("Dimension {i}") }).collect();
+    let mut group: Vec<(String, PulseAnswer)> = (0..6).map(|i| ("member".to_owned(), answer(3 + i, 8, ""))).collect();
+    group.push(("newcomer".to_owned(), answer(9, 9, "")));
+    let results = aggregate(&dimensions, &group, 5, "");
+    assert!(results.breakdown.is_none(), "one newcomer is no group");
+    assert!(
+        serde_json::from_str::<tally::Results>(&serde_json::to_string(&results).unwrap()).is_ok(),
+        "results read back"
+    );
 }

@@ -31,18 +31,12 @@ pub enum PulseCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Answer a round: `--now` and `--wished` list one value 0–10 per dimension, `?` for don't know
-    /// (e.g. `--now 4,5,?,6,3,5,7`).
-    Answer {
-        library: PathBuf,
-        round: String,
-        #[arg(long)]
-        now: String,
-        #[arg(long)]
-        wished: String,
-        #[arg(long, default_value = "")]
-        note: String,
-    },
+    /// Answer a round: three lines on standard input, now and wished-for (one value 0–10 per
+    /// dimension, `?` for don't know, separated by commas) and a note, e.g.
+    /// `printf '4,5,?,6,3,5,7\n8,5,6,9,3,5,7\nMore time to talk\n' | hearth pulse answer lib ID`.
+    /// Read from standard input so that a confidential answer stays out of shell history and
+    /// the process list.
+    Answer { library: PathBuf, round: String },
     /// Close a round and publish its results (leads; a confidential one on the laptop that opened it).
     Close {
         library: PathBuf,
@@ -86,8 +80,11 @@ pub fn pulse(PulseArgs { command }: PulseArgs) -> Result<()> {
                 print(&round);
             }
         }
-        PulseCommand::Answer { library, round, now, wished, note } => {
-            let answer = PulseAnswer { now: values(&now)?, wished: values(&wished)?, note };
+        PulseCommand::Answer { library, round } => {
+            let mut lines = std::io::stdin().lines().map_while(std::result::Result::ok);
+            let mut next = || lines.next().unwrap_or_default();
+            let (now, wished, note) = (next(), next(), next());
+            let answer = PulseAnswer { now: values(&now)?, wished: values(&wished)?, note: note.trim().to_owned() };
             print(&rounds::answer(&mut Library::open(&library)?, &round, &answer)?);
         }
         PulseCommand::Close { library, round, notes, json } => {

@@ -505,9 +505,12 @@ export type Breakdown = {
 	group: string,
 	size: number,
 	rest: number,
-	/**  Per dimension: (group's median now, rest's), (group's median wished, rest's). */
-	now: ([number | null, number | null])[],
-	wished: ([number | null, number | null])[],
+	/**
+	 *  Per dimension: (group's median now, rest's), (group's median wished, rest's); None where
+	 *  either side has fewer answers on that dimension than the threshold.
+	 */
+	now: ([number | null, number | null] | null)[],
+	wished: ([number | null, number | null] | null)[],
 };
 
 /**  One item on a bring list. */
@@ -1381,6 +1384,11 @@ export type Results = {
 	 */
 	notes: number,
 	notesSummary: string,
+	/**
+	 *  Why the picture is withheld although enough answered: set beside the last round's, it
+	 *  would single out the few people by whom the two differ.
+	 */
+	withheld: string | null,
 };
 
 /**  A version of a long text that lost to a concurrent edit, for its author. */
@@ -1480,6 +1488,11 @@ export type Round = {
 	results: Results | null,
 	/**  Open rounds, once closed: each answer with its member's name, to talk about. */
 	answers: NamedAnswer[],
+	/**
+	 *  For the lead who may close it: the notes written so far, in alphabetical order (never
+	 *  with names), to summarise at the close.
+	 */
+	notesToSummarise: string[],
 };
 
 /**  A dimension as the round asked it. */
