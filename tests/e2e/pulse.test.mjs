@@ -27,6 +27,14 @@ test("open a round, answer as two members, close it: too few; the demo's rounds 
     assert.match(await map.getText(), /Your own answer is marked|you/);
     await map.scrollIntoView({ block: "center" });
     await screenshot(browser, "pulse-groups");
+    // From a gap to action: propose something for a dimension, pre-filled with it.
+    await (await autumn.$("button*=Propose something for Influence")).click();
+    await (await autumn.$('input[aria-label="Proposal for Influence"]')).setValue("Write to the trust board together");
+    await (await autumn.$("button=Propose")).click();
+    await waitForText(browser, "Proposed “Write to the trust board together” on the Initiatives board.");
+    await browser.waitUntil(async () => (await autumn.getText()).includes("Write to the trust board together (idea)"), {
+      timeoutMsg: "the proposal is not listed beside its dimension",
+    });
 
     await (await button(browser, "Open a round")).click();
     await (await byLabel(browser, "Name")).setValue("Quick check");
@@ -54,6 +62,8 @@ test("open a round, answer as two members, close it: too few; the demo's rounds 
     await browser.waitUntil(async () => (await mine.getText()).includes("Too few answers to show"), { timeoutMsg: "two answers were shown" });
     await screenshot(browser, "pulse-too-few");
     await waitForText(browser, "Wishes over time");
+    await (await browser.$('section[aria-label="Trend"]')).scrollIntoView({ block: "center" });
+    await screenshot(browser, "pulse-trend");
   } finally {
     await app.close();
   }

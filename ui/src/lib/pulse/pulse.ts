@@ -31,14 +31,14 @@ export function blankAnswer(round: Round): PulseAnswer {
 }
 
 /** Medians of each dimension across closed rounds with results, oldest first, for the trend. */
-export function trendRows(rounds: Round[]): { round: string; when: Date; name: string; median: number; kind: "now" | "wished" }[] {
+export function trendRows(rounds: Round[]): { round: string; when: Date; name: string; median: number; low: number; high: number; kind: "now" | "wished" }[] {
   return comparableRounds(rounds)
     .slice()
     .reverse()
     .flatMap((r) =>
       r.results!.dimensions.flatMap((d) => [
-        ...(d.now ? [{ round: r.title, when: new Date(r.closedAt ?? r.closesAt), name: d.name, median: d.now.median ?? 0, kind: "now" as const }] : []),
-        ...(d.wished ? [{ round: r.title, when: new Date(r.closedAt ?? r.closesAt), name: d.name, median: d.wished.median ?? 0, kind: "wished" as const }] : []),
+        ...(d.now ? [{ round: r.title, when: new Date(r.closedAt ?? r.closesAt), name: d.name, median: d.now.median ?? 0, low: d.now.q1 ?? 0, high: d.now.q3 ?? 0, kind: "now" as const }] : []),
+        ...(d.wished ? [{ round: r.title, when: new Date(r.closedAt ?? r.closesAt), name: d.name, median: d.wished.median ?? 0, low: d.wished.q1 ?? 0, high: d.wished.q3 ?? 0, kind: "wished" as const }] : []),
       ]),
     );
 }
