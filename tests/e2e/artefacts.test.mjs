@@ -37,7 +37,7 @@ test("the song plays, a mascot gets its picture, a second account stands beside 
       timeoutMsg: "the recording reported no duration",
     });
     await waitForText(browser, "the kettle's on");
-    await waitForText(browser, "verse 2: Amara Okafor");
+    await waitForText(browser, "Amara Okafor: verse 2");
     await screenshot(browser, "artefact-song");
     await (await button(browser, "← All artefacts")).click();
 
@@ -53,8 +53,8 @@ test("the song plays, a mascot gets its picture, a second account stands beside 
       async () => (await browser.execute(() => document.querySelector('ul[aria-label="Pictures"] img')?.naturalWidth ?? 0)) > 0,
       { timeoutMsg: "the picture did not show" },
     );
-    await (await byLabel(browser, "Add your account")).setValue("I drew her on the back of a rota.");
-    await (await button(browser, "Add your account")).click();
+    await (await byLabel(browser, "Add your memory of it")).setValue("I drew her on the back of a rota.");
+    await (await button(browser, "Add it")).click();
     await waitForText(browser, "— Amara Okafor");
     await screenshot(browser, "artefact-mascot");
 
@@ -62,8 +62,8 @@ test("the song plays, a mascot gets its picture, a second account stands beside 
     await switchTo(browser, "Grace Mwangi");
     await openArtefacts(browser);
     await (await browser.$("button*=Rivka the heron")).click();
-    await (await byLabel(browser, "Add your account")).setValue("She first appeared on the **summer walk** poster.");
-    await (await button(browser, "Add your account")).click();
+    await (await byLabel(browser, "Add your memory of it")).setValue("She first appeared on the **summer walk** poster.");
+    await (await button(browser, "Add it")).click();
     await waitForText(browser, "— Grace Mwangi");
     const accounts = await browser.$$("blockquote.account");
     assert.equal(accounts.length, 2, "two accounts, side by side");

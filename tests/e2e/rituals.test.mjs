@@ -58,6 +58,7 @@ test("a member answers for all following gatherings, then changes one to not goi
     const page = await browser.$("article.gathering-page");
     await page.waitForExist({ timeoutMsg: "the gathering's page did not open" });
     await (await page.$("button=Cancel this gathering")).click();
+    await (await browser.$("button.danger=Cancel the gathering")).click();
     await waitForText(browser, "Restore this gathering");
     await (await browser.$("button.back")).click();
     await browser.waitUntil(async () => (await (await browser.$$("li.gathering"))[1].getText()).includes("Cancelled"), {

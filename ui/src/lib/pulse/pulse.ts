@@ -44,7 +44,7 @@ export function trendRows(rounds: Round[]): { round: string; when: Date; name: s
 }
 
 export const columnName = (round: Round, column: number) =>
-  `${column < round.dimensions.length ? "now" : "wished"}: ${round.dimensions[column % round.dimensions.length]?.name ?? "?"}`;
+  `${round.dimensions[column % round.dimensions.length]?.name ?? "?"} (${column < round.dimensions.length ? "as it is now" : "as wished for"})`;
 
 const DAY = 24 * 3600 * 1000;
 
