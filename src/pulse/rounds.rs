@@ -221,6 +221,9 @@ pub(super) fn check(answer: &PulseAnswer, dimensions: usize) -> Result<PulseAnsw
     if answer.now.iter().chain(&answer.wished).flatten().any(|v| *v > 10) {
         return Err(Error::invalid("answer", "each answer is 0 to 10"));
     }
+    if answer.now.iter().chain(&answer.wished).all(Option::is_none) {
+        return Err(Error::invalid("answer", "set at least one slider (the others may stay \"don't know\")"));
+    }
     Ok(PulseAnswer { note: crate::text::validate_text("note", &answer.note, 1_000)?, ..answer.clone() })
 }
 

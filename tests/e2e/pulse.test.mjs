@@ -52,6 +52,8 @@ test("open a round, answer as two members, close it: too few; the demo's rounds 
     await switchTo(browser, "Grace Mwangi");
     await navigate(browser, "Community pulse");
     const hers = await browser.$('section[aria-label="Quick check"]');
+    await (await hers.$$('input[type="range"]'))[1].click();
+    await browser.keys(["ArrowLeft"]);
     await (await hers.$("button=Send my answer")).click();
     await browser.waitUntil(async () => /2 of \d+ answered/.test(await hers.getText()), { timeoutMsg: "Grace's answer was not counted" });
 
