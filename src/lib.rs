@@ -12,6 +12,7 @@ pub mod convene;
 pub mod credentials;
 pub mod dev;
 pub mod error;
+pub mod health;
 pub mod ids;
 pub mod ingest;
 pub mod initiatives;

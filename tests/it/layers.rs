@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     "convene",     // rituals and gatherings, tables
     "artefacts",   // artefacts, their accounts, files, versions and sizes
     "pulse",       // pulse rounds, their tally, spread and opinion groups
+    "health",      // the interaction graph and the health report
     "dev",         // the demo, sample photos, benchmarks
 ];
 

@@ -11,6 +11,7 @@ mod convene_rules;
 mod exchange;
 mod fuzz;
 mod gallery;
+mod health;
 mod hostile;
 mod initiatives;
 mod layers;

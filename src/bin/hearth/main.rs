@@ -24,6 +24,7 @@ mod badges;
 mod bench;
 mod community;
 mod convene;
+mod health;
 mod initiatives;
 mod memories;
 mod people;
@@ -59,6 +60,8 @@ pub enum Command {
     Badges(badges::BadgesArgs),
     /// The community pulse: rounds in which members set the dimensions' sliders.
     Pulse(pulse::PulseArgs),
+    /// Community health: findings in sentences, computed on this laptop and never synced.
+    Health(health::HealthArgs),
     /// Birthdays, join anniversaries and accomplishments.
     Celebrations(people::CelebrationsArgs),
     /// Import photos and videos (files or folders) into the gallery.
@@ -165,6 +168,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Artefacts(args) => artefacts::artefacts(args),
         Command::Badges(args) => badges::badges(args),
         Command::Pulse(args) => pulse::pulse(args),
+        Command::Health(args) => health::health(args),
         Command::Celebrations(args) => people::celebrations(args),
         Command::Import(args) => memories::import(args),
         Command::Media(args) => memories::media(args),
