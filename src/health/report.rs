@@ -3,8 +3,9 @@
 //! Person-level findings go only to the leads (at most three a week per lead); members see
 //! community figures of at least five people. No rankings, no scores of people.
 //!
-//! This first part finds *isolated* members and a *hub-and-spoke* shape; the split/clique
-//! test, bridges, the newcomer watch, belonging vs learning and the equity ledger follow.
+//! This first part finds *isolated* members, a *hub-and-spoke* shape and the newcomer watch
+//! (alone after a month; a first story unanswered after a week); the split/clique test,
+//! bridges, belonging vs learning and the equity ledger follow.
 
 use std::collections::BTreeSet;
 
@@ -22,6 +23,10 @@ use crate::viewer::Viewer;
 pub enum FindingKind {
     Isolated,
     HubAndSpoke,
+    /// A newcomer with no tie after 30 days.
+    NewcomerAlone,
+    /// A newcomer's first story with no response after 7 days.
+    StoryUnanswered,
 }
 
 /// One finding: a sentence, its evidence, a next step, and (leads only) the people it is about.
@@ -127,6 +132,10 @@ pub fn report(library: &Library, window_days: u32) -> Result<Report> {
         });
     }
 
+    if viewer.is_lead {
+        findings.extend(newcomer_watch(library, &rows, &connected)?);
+    }
+
     Ok(Report {
         window_days,
         members: members.len() as u32,
@@ -137,4 +146,80 @@ pub fn report(library: &Library, window_days: u32) -> Result<Report> {
                 never synced."
             .into(),
     })
+}
+
+/// Newcomers with no tie after 30 days, and newcomers whose first story has had no response
+/// after 7 days: for the leads, each with a next step (at most three people each).
+fn newcomer_watch(
+    library: &Library,
+    rows: &[(String, String, String, i64)],
+    connected: &BTreeSet<&str>,
+) -> Result<Vec<Finding>> {
+    let conn = library.conn();
+    let now = library.now().0;
+    let today = library.today();
+    let newcomers: Vec<&(String, String, String, i64)> =
+        rows.iter().filter(|(_, role, ..)| role == "newcomer").collect();
+    let days_with_us = |joined: &str, created: i64| {
+        let date = chrono::NaiveDate::parse_from_str(joined, "%Y-%m-%d")
+            .unwrap_or_else(|_| library.local_date(crate::clock::Millis(created)));
+        (today - date).num_days()
+    };
+    let alone: Vec<&String> = newcomers
+        .iter()
+        .filter(|(id, _, joined, created)| {
+            !connected.contains(id.as_str()) && days_with_us(joined, *created) >= SETTLED_DAYS
+        })
+        .map(|(id, ..)| id)
+        .collect();
+    let mut findings = Vec::new();
+    if !alone.is_empty() {
+        findings.push(Finding {
+            kind: FindingKind::NewcomerAlone,
+            sentence: format!(
+                "{} {} joined more than a month ago and {} not had an exchange with anyone yet.",
+                alone.len(),
+                if alone.len() == 1 { "newcomer" } else { "newcomers" },
+                if alone.len() == 1 { "has" } else { "have" }
+            ),
+            evidence: "No tie of any kind in the window since they joined.".into(),
+            next_step:
+                "Introduce them to someone who shares an interest, or seat them beside a regular at the next gathering."
+                    .into(),
+            people: alone.iter().take(MAX_PEOPLE).filter_map(|id| person(conn, id).ok()).collect(),
+        });
+    }
+    let mut unanswered = Vec::new();
+    for (id, ..) in &newcomers {
+        let first: Option<(String, i64)> = conn
+            .query_row(
+                "SELECT id, created_at FROM stories WHERE author = ?1 AND deleted = 0 ORDER BY created_at LIMIT 1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .ok();
+        let Some((story, written)) = first else { continue };
+        let answered: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM story_responses WHERE story_id = ?1 AND deleted = 0 AND author != ?2",
+            [&story, id],
+            |r| r.get(0),
+        )?;
+        if !answered && now - written >= 7 * 86_400_000 {
+            unanswered.push(id.clone());
+        }
+    }
+    if !unanswered.is_empty() {
+        findings.push(Finding {
+            kind: FindingKind::StoryUnanswered,
+            sentence: format!(
+                "{} {} first story has had no response for a week or more.",
+                unanswered.len(),
+                if unanswered.len() == 1 { "newcomer's" } else { "newcomers'" }
+            ),
+            evidence: "Their first story, with no response from anyone else.".into(),
+            next_step: "Answer the story, or ask someone who knows the subject to.".into(),
+            people: unanswered.iter().take(MAX_PEOPLE).filter_map(|id| person(conn, id).ok()).collect(),
+        });
+    }
+    Ok(findings)
 }

@@ -76,3 +76,50 @@ fn an_isolated_member_is_named_only_to_the_leads_and_care_notes_change_nothing()
         "one isolated member is not a community figure"
     );
 }
+
+/// The newcomer watch: a newcomer alone after a month, and one whose first story went
+/// unanswered for a week, each found for the lead with a next step; never for a member.
+#[test]
+fn the_newcomer_watch_finds_a_newcomer_alone_and_a_first_story_unanswered() {
+    use hearth::clock::{Clock, FixedClock, Millis};
+    let scratch = Scratch::new();
+    let clock = std::sync::Arc::new(FixedClock::new(Millis(1_767_603_600_000), 1_000));
+    let mut lea = hearth::community::create_with(
+        &scratch.path("c"),
+        hearth::community::CommunityDraft::new("Circle", ""),
+        clock.clone(),
+        hearth::ids::IdSource::seeded(5),
+    )
+    .unwrap();
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    let lea_id = lea.me().unwrap().unwrap();
+    let newcomer = |name: &str, on: &str| MemberDraft {
+        joined_on: Some(on.into()),
+        role: Some(members::Role::Newcomer),
+        ..MemberDraft::named(name)
+    };
+    let nia = members::create_member(&mut lea, newcomer("Nia", "2025-11-01")).unwrap().id;
+    let omar = members::create_member(&mut lea, newcomer("Omar", "2025-12-28")).unwrap().id;
+    members::choose_me(&lea, &omar).unwrap();
+    story(&mut lea, "My first week");
+    // Ten days later, as the lead.
+    clock.set(Millis(clock.now().0 + 10 * 86_400_000));
+    members::choose_me(&lea, &lea_id).unwrap();
+    let found = report(&lea, 90).unwrap();
+    let named = |kind: FindingKind| -> Vec<String> {
+        found
+            .findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .flat_map(|f| f.people.iter().map(|p| p.display_name.clone()))
+            .collect()
+    };
+    assert_eq!(named(FindingKind::NewcomerAlone), ["Nia"], "with us two months, no tie");
+    assert_eq!(named(FindingKind::StoryUnanswered), ["Omar"], "his first story, unanswered ten days");
+    members::choose_me(&lea, &nia).unwrap();
+    let as_member = report(&lea, 90).unwrap();
+    assert!(as_member
+        .findings
+        .iter()
+        .all(|f| f.kind != FindingKind::NewcomerAlone && f.kind != FindingKind::StoryUnanswered));
+}
