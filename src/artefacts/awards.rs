@@ -257,20 +257,10 @@ pub fn shown_on_profile(conn: &Connection, member: &str) -> Result<Vec<ShownBadg
     Ok(out)
 }
 
-/// Awards offered to the member at this laptop, waiting for their answer.
+/// Awards offered to the member at this laptop, waiting for their answer (by where each
+/// stands as read, so one revoked meanwhile is not offered).
 pub fn offered_to_me(library: &Library) -> Result<Vec<Award>> {
-    let viewer = Viewer::me(library)?;
-    let Some(me) = viewer.member_id.clone() else { return Ok(Vec::new()) };
-    let ids: Vec<String> = library
-        .conn()
-        .prepare("SELECT id FROM badge_awards WHERE member_id = ?1 AND status = 'offered' AND deleted = 0 ORDER BY awarded_at DESC")?
-        .query_map([&me], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut out = Vec::new();
-    for id in ids {
-        out.extend(read(library.conn(), &viewer, &id)?);
-    }
-    Ok(out)
+    Ok(mine(library)?.into_iter().filter(|a| a.status == AwardStatus::Offered).collect())
 }
 
 /// Every award of the member at this laptop (for their own page), newest first.

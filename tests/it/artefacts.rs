@@ -7,20 +7,10 @@ use hearth::artefacts::versions::{self, VersionDraft, VersionStatus};
 use hearth::artefacts::{accounts, files};
 use hearth::sync;
 use hearth::text::forms::{Credit, NamedPerson};
-use hearth::Library;
 use rusqlite::types::Value::{Integer, Text};
 
-use crate::sealing::{holding, ward};
+use crate::sealing::{holding, sync_all, ward};
 use crate::support::{forge_row, Scratch};
-
-fn sync_all(libraries: [&mut Library; 3], folder: &std::path::Path) {
-    let [a, b, c] = libraries;
-    for _ in 0..2 {
-        for library in [&mut *a, &mut *b, &mut *c] {
-            sync::sync_folder(library, folder).unwrap();
-        }
-    }
-}
 
 /// A song with its recording and a drawing: the files are recognised by their bytes (a WAV
 /// named `.mp3` is stored as WAV; a text file is refused), reach the other laptops, and a

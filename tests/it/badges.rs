@@ -10,7 +10,7 @@ use hearth::sync;
 use hearth::Library;
 use rusqlite::types::Value::{Integer, Text};
 
-use crate::sealing::{holding, ward};
+use crate::sealing::{holding, sync_all, ward};
 use crate::support::{create, forge_row, Scratch};
 
 fn badge(name: &str) -> BadgeDraft {
@@ -21,15 +21,6 @@ fn badge(name: &str) -> BadgeDraft {
         image: None,
         requestable: false,
         rule: None,
-    }
-}
-
-fn sync_all(libraries: [&mut Library; 3], folder: &std::path::Path) {
-    let [a, b, c] = libraries;
-    for _ in 0..2 {
-        for library in [&mut *a, &mut *b, &mut *c] {
-            sync::sync_folder(library, folder).unwrap();
-        }
     }
 }
 

@@ -8,20 +8,11 @@ use hearth::sync;
 use hearth::Library;
 use rusqlite::types::Value::{Integer, Text};
 
-use crate::sealing::{holding, ward};
+use crate::sealing::{holding, sync_all, ward};
 use crate::support::forge_row;
 
 fn answer(now: u8, wished: u8, note: &str) -> PulseAnswer {
     PulseAnswer { now: vec![Some(now); 7], wished: vec![Some(wished); 7], note: note.into() }
-}
-
-fn sync_all(libraries: [&mut Library; 3], folder: &std::path::Path) {
-    let [a, b, c] = libraries;
-    for _ in 0..2 {
-        for library in [&mut *a, &mut *b, &mut *c] {
-            sync::sync_folder(library, folder).unwrap();
-        }
-    }
 }
 
 /// Five answers show; three are "too few"; a group or a comparison that could single people

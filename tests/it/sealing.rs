@@ -225,6 +225,17 @@ fn contains(bytes: &[u8], lowercase: &[u8]) -> bool {
     bytes.windows(lowercase.len()).any(|window| window.eq_ignore_ascii_case(lowercase))
 }
 
+/// Two rounds of syncs of the three laptops of [`ward`] through `folder`: everything each
+/// wrote reaches the others.
+pub(crate) fn sync_all(libraries: [&mut Library; 3], folder: &Path) {
+    let [a, b, c] = libraries;
+    for _ in 0..2 {
+        for library in [&mut *a, &mut *b, &mut *c] {
+            sync::sync_folder(library, folder).unwrap();
+        }
+    }
+}
+
 /// Lea (lead), Mo and Oz on one folder, every laptop up to date.
 pub(crate) fn ward(scratch: &Scratch) -> (Library, Library, Library, std::path::PathBuf) {
     let folder = scratch.path("shared");
