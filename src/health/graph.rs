@@ -1,12 +1,14 @@
 //! The interaction graph of a window of days, built on one laptop from what it holds: ties from
-//! story responses and reactions, celebration messages, initiatives done together, moments'
-//! who-was-there, consented photo co-tags and gatherings attended together. A photo, moment,
-//! gathering or initiative with k people adds 1/(k−1) to each of its pairs (Newman, "Scientific
-//! collaboration networks", Phys. Rev. E 64, 2001), so one 40-person photo is not 780 strong
-//! ties. Two layers: social (photos, moments, gatherings, celebrations, personal stories) and
-//! learning (learning stories and their responses, initiatives). Care notes are never read.
+//! story responses and reactions, celebration messages, initiatives and decisions done together,
+//! moments' who-was-there, consented photo co-tags, gatherings attended together and newcomers
+//! welcomed. A photo, moment, gathering, initiative or decision with k people adds 1/(k−1) to
+//! each of its pairs (Newman, "Scientific collaboration networks", Phys. Rev. E 64, 016131,
+//! 2001), so one 40-person photo is not 780 strong ties. Two layers: social (photos, moments
+//! without a lesson, gatherings, celebrations, welcomes, personal stories) and learning
+//! (learning stories and their responses, moments with "what we learned", initiatives,
+//! decisions). Care notes are never read.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -21,143 +23,162 @@ pub enum Layer {
     Learning,
 }
 
-/// The weighted ties of a window: (member, member) in id order → (social, learning) weight.
+/// A span of time, `[since, until)` in Unix milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub since: i64,
+    pub until: i64,
+}
+
+/// The weighted ties of a window among a fixed list of people.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Graph {
-    pub ties: BTreeMap<(String, String), (f64, f64)>,
+    /// Member ids, in id order; a tie's ends are indices into this list.
+    pub people: Vec<String>,
+    /// (a, b) with a < b → (social, learning) weight.
+    pub ties: BTreeMap<(u32, u32), (f64, f64)>,
 }
 
 impl Graph {
-    fn add(&mut self, a: &str, b: &str, layer: Layer, weight: f64) {
-        if a == b || a.is_empty() || b.is_empty() {
+    /// An empty graph over `people` (ids, sorted and distinct).
+    pub fn over(people: Vec<String>) -> Graph {
+        Graph { people, ties: BTreeMap::new() }
+    }
+
+    /// Adds `weight` to the tie between `a` and `b` (indices) in `layer`; a loop is ignored.
+    pub fn add(&mut self, a: u32, b: u32, layer: Layer, weight: f64) {
+        if a == b {
             return;
         }
-        let key = if a < b { (a.to_owned(), b.to_owned()) } else { (b.to_owned(), a.to_owned()) };
-        let tie = self.ties.entry(key).or_default();
+        let tie = self.ties.entry((a.min(b), a.max(b))).or_default();
         match layer {
             Layer::Social => tie.0 += weight,
             Layer::Learning => tie.1 += weight,
         }
     }
 
-    /// A group of `people` together once: 1/(k−1) to each pair.
-    fn add_group(&mut self, people: &BTreeSet<String>, layer: Layer) {
-        let k = people.len();
+    /// A group of people together once: 1/(k−1) to each of its pairs.
+    pub fn add_group(&mut self, people: &[u32], layer: Layer) {
+        let mut list = people.to_vec();
+        list.sort_unstable();
+        list.dedup();
+        let k = list.len();
         if k < 2 {
             return;
         }
         let weight = 1.0 / (k - 1) as f64;
-        let list: Vec<&String> = people.iter().collect();
         for (i, a) in list.iter().enumerate() {
             for b in &list[i + 1..] {
-                self.add(a, b, layer, weight);
+                self.add(*a, *b, layer, weight);
             }
         }
     }
 
-    /// Members with at least one tie.
-    pub fn connected(&self) -> BTreeSet<&str> {
-        self.ties.keys().flat_map(|(a, b)| [a.as_str(), b.as_str()]).collect()
+    /// For each person, whether they have at least one tie.
+    pub fn connected(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.people.len()];
+        for (a, b) in self.ties.keys() {
+            seen[*a as usize] = true;
+            seen[*b as usize] = true;
+        }
+        seen
     }
 
     /// The total weight of ties (both layers).
     pub fn total(&self) -> f64 {
         self.ties.values().map(|(s, l)| s + l).sum()
     }
+
+    /// Each person's neighbours with the tie's weight in both layers together.
+    pub fn adjacency(&self) -> Vec<Vec<(u32, f64)>> {
+        let mut adjacency = vec![Vec::new(); self.people.len()];
+        for ((a, b), (s, l)) in &self.ties {
+            adjacency[*a as usize].push((*b, s + l));
+            adjacency[*b as usize].push((*a, s + l));
+        }
+        adjacency
+    }
+
+    /// The index of member `id`, if they are in the graph.
+    pub fn index_of(&self, id: &str) -> Option<u32> {
+        self.people.binary_search_by(|p| p.as_str().cmp(id)).ok().map(|i| i as u32)
+    }
 }
 
-/// The graph of interactions from `since` (milliseconds) on, among `members` (ids; anyone else
+/// The graph of interactions in `window` among `people` (ids, sorted and distinct; anyone else
 /// is left out, so an opted-out or former member is in no tie).
-pub fn build(conn: &Connection, since: i64, members: &BTreeSet<String>) -> Result<Graph> {
-    let mut graph = Graph::default();
-    let keep = |id: &str| members.contains(id);
-    let add = |graph: &mut Graph, a: &str, b: &str, layer: Layer| {
-        if keep(a) && keep(b) {
-            graph.add(a, b, layer, 1.0);
-        }
-    };
+pub fn build(conn: &Connection, window: Window, people: Vec<String>) -> Result<Graph> {
+    let index: HashMap<String, u32> = people.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
+    let mut graph = Graph::over(people);
+    let at = |id: &str| index.get(id).copied();
+    let span = [window.since, window.until];
     // Responses and reactions to stories: with the story's author.
     for table in ["story_responses", "story_reactions"] {
-        let rows: Vec<(String, String, String)> = conn
-            .prepare(&format!(
-                "SELECT t.author, s.author, s.kind FROM {table} t JOIN stories s ON s.id = t.story_id
-                 WHERE t.deleted = 0 AND s.deleted = 0 AND t.created_at >= ?1"
-            ))?
-            .query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (from, to, kind) in rows {
-            add(&mut graph, &from, &to, if kind == "learning" { Layer::Learning } else { Layer::Social });
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT t.author, s.author, s.kind = 'learning' FROM {table} t JOIN stories s ON s.id = t.story_id
+             WHERE t.deleted = 0 AND s.deleted = 0 AND t.created_at >= ?1 AND t.created_at < ?2"
+        ))?;
+        let mut rows = statement.query(span)?;
+        while let Some(row) = rows.next()? {
+            let (from, to): (String, String) = (row.get(0)?, row.get(1)?);
+            if let (Some(a), Some(b)) = (at(&from), at(&to)) {
+                graph.add(a, b, if row.get(2)? { Layer::Learning } else { Layer::Social }, 1.0);
+            }
         }
     }
     // Celebration messages: with the member celebrated.
-    let rows: Vec<(String, String)> = conn
-        .prepare("SELECT author, occasion FROM celebration_messages WHERE deleted = 0 AND created_at >= ?1")?
-        .query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (from, occasion) in rows {
-        let honouree = occasion.split(':').nth(1).unwrap_or_default().to_owned();
-        let honouree = match occasion.split(':').next() {
-            Some("birthday") | Some("anniversary") => honouree,
-            _ => conn
-                .query_row("SELECT member_id FROM accomplishments WHERE id = ?1", [&honouree], |r| r.get(0))
-                .unwrap_or(honouree),
-        };
-        add(&mut graph, &from, &honouree, Layer::Social);
-    }
-    let keep_set = |people: Vec<String>| -> BTreeSet<String> { people.into_iter().filter(|p| keep(p)).collect() };
-    // Initiatives worked on together: proposer, co-leads, helpers and supporters.
-    let rows: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT i.id, i.author FROM initiatives i WHERE i.deleted = 0 AND i.updated_at >= ?1
-             UNION ALL SELECT p.initiative_id, p.author FROM initiative_people p WHERE p.deleted = 0 AND p.created_at >= ?1",
+    let rows: Vec<(String, String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT c.author, c.occasion, a.member_id FROM celebration_messages c
+             LEFT JOIN accomplishments a ON 'accomplishment:' || a.id = c.occasion
+             WHERE c.deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2",
         )?
-        .query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(span, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for people in group_by(rows).into_values() {
-        graph.add_group(&keep_set(people), Layer::Learning);
+    for (from, occasion, accomplished_by) in rows {
+        // `birthday:<member>:<year>`, `anniversary:<member>:<year>` or `accomplishment:<id>`.
+        let honouree = accomplished_by.unwrap_or_else(|| occasion.split(':').nth(1).unwrap_or_default().to_owned());
+        if let (Some(a), Some(b)) = (at(&from), at(&honouree)) {
+            graph.add(a, b, Layer::Social, 1.0);
+        }
     }
-    // Moments: who was there.
-    let rows: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT m.id, j.value FROM moments m, json_each(m.attendees) j
-             WHERE m.deleted = 0 AND m.created_at >= ?1",
-        )?
-        .query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for people in group_by(rows).into_values() {
-        graph.add_group(&keep_set(people), Layer::Social);
-    }
-    // Photos: people tagged with their consent on a photo that is not hidden.
-    let rows: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT t.media_id, t.member_id FROM media_tags t JOIN media m ON m.id = t.media_id
-             WHERE t.deleted = 0 AND t.status = 'tagged' AND m.deleted = 0 AND m.hidden = 0 AND t.created_at >= ?1",
-        )?
-        .query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for people in group_by(rows).into_values() {
-        graph.add_group(&keep_set(people), Layer::Social);
-    }
-    // Gatherings: who went, together.
-    let rows: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT ritual_id || '/' || occurrence_key, member_id FROM attendance
-             WHERE deleted = 0 AND went = 1 AND created_at >= ?1",
-        )?
-        .query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for people in group_by(rows).into_values() {
-        graph.add_group(&keep_set(people), Layer::Social);
+    // Groups of people together once, each group in its layer.
+    let groups = [
+        // Initiatives worked on together: proposer, co-leads, helpers and supporters.
+        "SELECT 'i' || i.id, i.author, 1 FROM initiatives i WHERE i.deleted = 0 AND i.updated_at >= ?1 AND i.created_at < ?2
+         UNION ALL SELECT 'i' || p.initiative_id, p.author, 1 FROM initiative_people p
+             WHERE p.deleted = 0 AND p.created_at >= ?1 AND p.created_at < ?2",
+        // Decisions: those who took a stance on the same question.
+        "SELECT decision_id, author, 1 FROM stances WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
+        // Moments: who was there; a moment with a lesson is learning.
+        "SELECT m.id, j.value, m.learned != '' FROM moments m, json_each(m.attendees) j
+             WHERE m.deleted = 0 AND m.created_at >= ?1 AND m.created_at < ?2",
+        // Photos: people tagged with their consent on a photo that is not hidden.
+        "SELECT t.media_id, t.member_id, 0 FROM media_tags t JOIN media m ON m.id = t.media_id
+             WHERE t.deleted = 0 AND t.status = 'tagged' AND m.deleted = 0 AND m.hidden = 0
+               AND t.created_at >= ?1 AND t.created_at < ?2",
+        // Gatherings: who went, together.
+        "SELECT ritual_id || '/' || occurrence_key, member_id, 0 FROM attendance
+             WHERE deleted = 0 AND went = 1 AND created_at >= ?1 AND created_at < ?2",
+        // A newcomer welcomed at a gathering, with the member who welcomed them.
+        "SELECT id, newcomer_id, 0 FROM welcomes WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2
+         UNION ALL SELECT id, welcomer_id, 0 FROM welcomes WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
+    ];
+    for sql in groups {
+        let mut together: BTreeMap<String, (Vec<u32>, bool)> = BTreeMap::new();
+        let mut statement = conn.prepare_cached(sql)?;
+        let mut rows = statement.query(span)?;
+        while let Some(row) = rows.next()? {
+            let (group, member, learning): (String, String, bool) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let entry = together.entry(group).or_default();
+            entry.1 |= learning;
+            entry.0.extend(at(&member));
+        }
+        for (people, learning) in together.into_values() {
+            graph.add_group(&people, if learning { Layer::Learning } else { Layer::Social });
+        }
     }
     Ok(graph)
-}
-
-fn group_by(rows: Vec<(String, String)>) -> BTreeMap<String, Vec<String>> {
-    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (group, member) in rows {
-        groups.entry(group).or_default().push(member);
-    }
-    groups
 }
 
 #[cfg(test)]
@@ -166,14 +187,12 @@ mod tests {
 
     #[test]
     fn a_big_photo_adds_little_to_each_pair() {
-        let mut graph = Graph::default();
-        let forty: BTreeSet<String> = (0..40).map(|i| format!("m{i:02}")).collect();
-        graph.add_group(&forty, Layer::Social);
+        let mut graph = Graph::over((0..40).map(|i| format!("m{i:02}")).collect());
+        graph.add_group(&(0..40).collect::<Vec<u32>>(), Layer::Social);
         assert_eq!(graph.ties.len(), 780, "every pair once");
         assert!((graph.total() - 20.0).abs() < 1e-9, "40 people add k/2 = 20 in all, not 780");
-        let pair: BTreeSet<String> = ["a".to_owned(), "b".to_owned()].into();
-        let mut two = Graph::default();
-        two.add_group(&pair, Layer::Learning);
-        assert_eq!(two.ties[&("a".to_owned(), "b".to_owned())], (0.0, 1.0));
+        let mut two = Graph::over(vec!["a".into(), "b".into()]);
+        two.add_group(&[1, 0, 1], Layer::Learning);
+        assert_eq!(two.ties[&(0, 1)], (0.0, 1.0), "a pair together once is one tie, a repeat ignored");
     }
 }

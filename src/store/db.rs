@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0028_artefacts", include_str!("../../migrations/0028_artefacts.sql")),
     ("0029_badges", include_str!("../../migrations/0029_badges.sql")),
     ("0030_pulse", include_str!("../../migrations/0030_pulse.sql")),
+    ("0031_health", include_str!("../../migrations/0031_health.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -43,6 +43,7 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
             "photo_consent",
             "dietary",
             "access_needs",
+            "health_opt_out",
         ],
     ),
     ("story_prompts", &["text"]),

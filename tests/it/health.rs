@@ -123,3 +123,129 @@ fn the_newcomer_watch_finds_a_newcomer_alone_and_a_first_story_unanswered() {
         .iter()
         .all(|f| f.kind != FindingKind::NewcomerAlone && f.kind != FindingKind::StoryUnanswered));
 }
+
+/// A community of 40 on generated ties: 35 people answering each other at random and five who
+/// answer only one another, in both windows.
+fn planted(seed: u64) -> (hearth::health::graph::Graph, hearth::health::graph::Graph) {
+    use hearth::health::graph::{Graph, Layer};
+    let people: Vec<String> = (0..40).map(|i| format!("m{i:02}")).collect();
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move |below: u32| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % u64::from(below)) as u32
+    };
+    let mut window = || {
+        let mut graph = Graph::over(people.clone());
+        for _ in 0..120 {
+            let (a, b) = (next(35), next(35));
+            graph.add(a, b, Layer::Learning, 1.0);
+        }
+        for a in 35..40 {
+            for b in a + 1..40 {
+                graph.add(a, b, Layer::Social, 2.0);
+            }
+        }
+        graph
+    };
+    (window(), window())
+}
+
+/// The planted circle is found; the same graphs with their ties rewired at random (every
+/// member keeps their number of ties) are not called split, for 20 seeds.
+#[test]
+fn a_planted_circle_is_found_and_twenty_random_graphs_of_the_same_degrees_are_not() {
+    use hearth::health::graph::{Graph, Layer};
+    use hearth::health::groups::{rewired, split_test};
+    let (now, before) = planted(1);
+    let test = split_test(&now, &before, 7);
+    assert_eq!(test.circles.len(), 1, "one circle: {:?}", test.circles);
+    assert_eq!(test.circles[0].people, (35..40).collect::<Vec<u32>>(), "the five who answer only each other");
+    assert!(test.z >= 2.0, "modularity {} against rewired {} ± {}", test.modularity, test.null_mean, test.null_sd);
+
+    let random = |graph: &Graph, seed: u64| {
+        let mut out = Graph::over(graph.people.clone());
+        for (a, ties) in rewired(&graph.adjacency(), seed).iter().enumerate() {
+            for (b, w) in ties.iter().filter(|(b, _)| *b as usize > a) {
+                out.add(a as u32, *b, Layer::Social, *w);
+            }
+        }
+        out
+    };
+    for seed in 0..20u64 {
+        let (now, before) = planted(seed + 2);
+        let (now, before) = (random(&now, 100 + seed), random(&before, 200 + seed));
+        let test = split_test(&now, &before, 7);
+        assert!(test.circles.is_empty(), "seed {seed}: a random graph called split: {:?} (z {})", test.circles, test.z);
+    }
+}
+
+/// The demo's planted findings are found for its lead, each with a next step; a member of the
+/// demo reads only community figures, and nobody's name appears anywhere in what they receive.
+#[test]
+fn the_demo_shows_its_lead_the_planted_findings_and_a_member_only_figures() {
+    let scratch = Scratch::new();
+    let library = hearth::dev::demo::create_demo(&scratch.path("demo")).unwrap();
+    let found = report(&library, 90).unwrap();
+    let named = |kind: FindingKind| -> Vec<String> {
+        found
+            .findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .flat_map(|f| f.people.iter().map(|p| p.display_name.clone()))
+            .collect()
+    };
+    assert_eq!(named(FindingKind::Isolated), ["Zanele Khumalo"]);
+    assert_eq!(named(FindingKind::StoryUnanswered).len(), 1, "the newcomer's first story");
+    let mut circle = named(FindingKind::Split);
+    circle.sort();
+    assert_eq!(circle, ["Arjun Nair", "Grace Mwangi", "Leilani Kahale", "Oliver Bennett", "Yusuf Demir"]);
+    assert!(found.findings.iter().any(|f| f.kind == FindingKind::LearningSlide), "{:#?}", found.findings);
+    assert!(found.findings.iter().all(|f| !f.next_step.is_empty()), "every finding has a next step");
+    let named_kinds: std::collections::BTreeSet<_> =
+        found.findings.iter().filter(|f| !f.people.is_empty()).map(|f| f.kind).collect();
+    assert!(named_kinds.len() <= 3, "at most three suggestions about people a week: {named_kinds:?}");
+    assert!(found.picture.as_ref().is_some_and(|p| p.nodes.len() == 30), "the lead's picture shows everyone");
+
+    let member = hearth::people::members::list(library.conn(), &hearth::viewer::Viewer::anonymous())
+        .unwrap()
+        .into_iter()
+        .find(|m| m.display_name == "Sipho Dlamini")
+        .unwrap();
+    members::choose_me(&library, &member.id).unwrap();
+    let as_member = report(&library, 90).unwrap();
+    let json = serde_json::to_string(&as_member).unwrap();
+    for name in ["Zanele", "Grace", "Amelia", "Arjun", "Amara"] {
+        assert!(!json.contains(name), "{name} appears in a member's report: {json}");
+    }
+    assert!(as_member.picture.is_none());
+    assert!(as_member.findings.iter().any(|f| f.kind == FindingKind::LearningSlide), "a community figure");
+    assert!(as_member.findings.iter().all(|f| matches!(
+        f.kind,
+        FindingKind::LearningSlide | FindingKind::HubAndSpoke | FindingKind::Concentrated | FindingKind::Isolated
+    )));
+}
+
+/// A member who opts out is in no tie, figure or finding from the next computation on, and only
+/// they can make that choice.
+#[test]
+fn an_opted_out_member_appears_nowhere_in_the_report() {
+    let scratch = Scratch::new();
+    let (mut lea, ids) = circle(&scratch);
+    let told = story(&mut lea, "Night shift");
+    members::choose_me(&lea, &ids[1]).unwrap();
+    stories::respond(&mut lea, &told, "Thank you for this.").unwrap();
+    // Cy has no exchange: isolated, until she opts out.
+    members::choose_me(&lea, &ids[0]).unwrap();
+    let before = report(&lea, 90).unwrap();
+    assert!(serde_json::to_string(&before).unwrap().contains("\"Cy\""), "Cy is named before she opts out");
+    members::choose_me(&lea, &ids[3]).unwrap();
+    hearth::health::opt_out::set(&mut lea, true).unwrap();
+    assert!(hearth::health::opt_out::get(&lea).unwrap());
+    members::choose_me(&lea, &ids[0]).unwrap();
+    let after = report(&lea, 90).unwrap();
+    let json = serde_json::to_string(&after).unwrap();
+    assert!(!json.contains("\"Cy\"") && !json.contains(&ids[3]), "Cy appears after opting out: {json}");
+    assert_eq!((after.members, after.opted_out), (3, 1), "counted out, and the count of those out is all that shows");
+}

@@ -23,6 +23,7 @@ use crate::viewer::{Viewer, Visibility};
 mod artefacts;
 mod convene;
 mod data;
+mod health;
 mod pulse;
 
 use data::{Person, MOMENTS, PEOPLE, STORIES};
@@ -76,6 +77,8 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     pulse::add_pulse(&mut library, &clock)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
+    // Its last half year, planted up to yesterday, for the Health page.
+    health::plant(root)?;
     let mut library = Library::open(root)?;
     // A pulse round open now, on the real clock (the demo is opened long after its own stops).
     pulse::open_current_round(&mut library)?;
