@@ -17,7 +17,7 @@ use crate::memories::media::{self, MediaQuery, PageCursor};
 use crate::store::library::Library;
 use crate::viewer::Viewer;
 
-fn scratch(dir: Option<&Path>, name: &str) -> Result<PathBuf> {
+pub(crate) fn scratch(dir: Option<&Path>, name: &str) -> Result<PathBuf> {
     let base = dir.map(Path::to_path_buf).unwrap_or_else(|| std::env::temp_dir().join("hearth-bench"));
     let path = base.join(name);
     if path.exists() {
@@ -622,13 +622,13 @@ fn sample_rgb(width: u32, height: u32) -> image::RgbImage {
 }
 
 /// Resets the peak resident size to the current one; returns the current one in KiB (Linux).
-fn reset_peak_memory() -> Option<u64> {
+pub(crate) fn reset_peak_memory() -> Option<u64> {
     std::fs::write("/proc/self/clear_refs", "5").ok()?;
     status_kib("VmRSS:")
 }
 
 /// The peak resident size since the last reset, in KiB (Linux).
-fn peak_memory() -> Option<u64> {
+pub(crate) fn peak_memory() -> Option<u64> {
     status_kib("VmHWM:")
 }
 

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod demo;
 pub mod fuzz;
+pub mod health_bench;
 pub mod pulse_bench;
 pub mod sample;
 pub mod sound;

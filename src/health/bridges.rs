@@ -28,15 +28,9 @@ pub struct Bridge {
 pub fn betweenness(adjacency: &Adjacency) -> Vec<f64> {
     let mut graph = UnGraph::<(), ()>::with_capacity(adjacency.len(), adjacency.len() * BACKBONE);
     let nodes: Vec<_> = (0..adjacency.len()).map(|_| graph.add_node(())).collect();
-    let mut kept = std::collections::HashSet::new();
-    for (i, ties) in adjacency.iter().enumerate() {
-        let mut strongest: Vec<&(u32, f64)> = ties.iter().collect();
-        strongest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        for (j, _) in strongest.into_iter().take(BACKBONE) {
-            let key = (i.min(*j as usize), i.max(*j as usize));
-            if kept.insert(key) {
-                graph.add_edge(nodes[key.0], nodes[key.1], ());
-            }
+    for (i, ties) in super::groups::backbone(adjacency, BACKBONE).iter().enumerate() {
+        for (j, _) in ties.iter().filter(|(j, _)| *j as usize > i) {
+            graph.add_edge(nodes[i], nodes[*j as usize], ());
         }
     }
     betweenness_centrality(&graph, false, true, 200).into_iter().map(|b| b.unwrap_or(0.0)).collect()

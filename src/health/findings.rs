@@ -18,12 +18,12 @@ use crate::store::library::Library;
 pub(super) struct Inputs<'a> {
     pub considered: &'a [Considered],
     pub graph: &'a Graph,
-    pub previous: &'a Graph,
     pub ledger: &'a Ledger,
     pub learning: &'a [Share],
     pub leads: &'a BTreeSet<u32>,
     pub window_days: u32,
-    pub seed: u64,
+    pub test: &'a SplitTest,
+    pub bridges: &'a [bridges::Bridge],
 }
 
 /// Every finding, with names (the report removes them for whoever may not read them), and the
@@ -33,6 +33,8 @@ pub(super) struct Found {
     pub picture: Picture,
 }
 
+/// Circles that keep to themselves reported at most (the most inward).
+const MAX_CIRCLES: usize = 3;
 /// Members shown in the picture at most.
 const PICTURE_PEOPLE: usize = 150;
 
@@ -67,7 +69,6 @@ pub(super) fn find(library: &Library, inputs: &Inputs) -> Result<Found> {
     let Inputs { considered, graph, leads, window_days, .. } = *inputs;
     let who = |i: u32| person(conn, &considered[i as usize].id);
     let connected = graph.connected();
-    let adjacency = graph.adjacency();
     let mut findings = Vec::new();
 
     let isolated: Vec<u32> = (0..considered.len() as u32)
@@ -105,9 +106,9 @@ pub(super) fn find(library: &Library, inputs: &Inputs) -> Result<Found> {
         ));
     }
 
-    let test = groups::split_test(graph, inputs.previous, inputs.seed);
-    findings.extend(circles(library, inputs, &test)?);
-    let found_bridges = bridges::bridges(&adjacency, &test.partition);
+    let test = inputs.test;
+    findings.extend(circles(library, inputs, test)?);
+    let found_bridges = inputs.bridges;
     if let Some(first) = found_bridges.first() {
         let (bridge, partner) = (who(first.person)?, who(first.partner)?);
         findings.push(finding(
@@ -151,7 +152,7 @@ pub(super) fn find(library: &Library, inputs: &Inputs) -> Result<Found> {
             Vec::new(),
         ));
     }
-    let picture = picture(library, inputs, &test, &isolated, &found_bridges)?;
+    let picture = picture(library, inputs, test, &isolated, found_bridges)?;
     Ok(Found { findings, picture })
 }
 
@@ -159,20 +160,34 @@ pub(super) fn find(library: &Library, inputs: &Inputs) -> Result<Found> {
 fn circles(library: &Library, inputs: &Inputs, test: &SplitTest) -> Result<Vec<Finding>> {
     let conn = library.conn();
     let graph = inputs.graph;
-    let learning_of = |people: &[u32]| -> f64 {
-        graph.ties.iter().filter(|((a, b), _)| people.contains(a) || people.contains(b)).map(|(_, (_, l))| l).sum()
-    };
+    // Each person's learning weight, and each community's inside social weight, in one pass.
+    let mut learning = vec![0.0; inputs.considered.len()];
+    let mut inside_social = vec![0.0; test.partition.iter().map(|c| *c as usize + 1).max().unwrap_or(0)];
+    for ((a, b), (social, learned)) in &graph.ties {
+        learning[*a as usize] += learned;
+        learning[*b as usize] += learned;
+        if test.partition[*a as usize] == test.partition[*b as usize] {
+            inside_social[test.partition[*a as usize] as usize] += social;
+        }
+    }
+    let learning_of = |people: &[u32]| -> f64 { people.iter().map(|p| learning[*p as usize]).sum() };
     let who = |people: &[u32]| -> Result<Vec<Person>> {
         people.iter().map(|i| person(conn, &inputs.considered[*i as usize].id)).collect()
     };
     let mut out = Vec::new();
-    for circle in &test.circles {
+    let mut inward: Vec<&groups::Circle> = test.circles.iter().collect();
+    inward.sort_by(|a, b| a.gap.total_cmp(&b.gap));
+    let more = match inward.len() {
+        n if n > MAX_CIRCLES => format!(" ({} circles like this in all; the {MAX_CIRCLES} most inward are shown.)", n),
+        _ => String::new(),
+    };
+    for circle in inward.into_iter().take(MAX_CIRCLES) {
         let people = who(&circle.people)?;
         let social_only = learning_of(&circle.people) == 0.0;
         out.push(finding(
             FindingKind::Split,
             format!(
-                "{} members ({}) have kept mostly to one another for two windows in a row.",
+                "{} members ({}) have kept mostly to one another for two windows in a row.{more}",
                 people.len(),
                 names(&people)
             ),
@@ -196,19 +211,28 @@ fn circles(library: &Library, inputs: &Inputs, test: &SplitTest) -> Result<Vec<F
     }
     let reported: Vec<&Vec<u32>> = test.circles.iter().map(|c| &c.people).collect();
     let learns_at_all = graph.ties.values().any(|(_, l)| *l > 0.0);
-    for group in groups::circles_of(&test.partition, groups::MIN_CIRCLE) {
-        if !learns_at_all || reported.contains(&&group) || learning_of(&group) > 0.0 {
-            continue;
-        }
-        let social: f64 =
-            graph.ties.iter().filter(|((a, b), _)| group.contains(a) && group.contains(b)).map(|(_, (s, _))| s).sum();
-        if social < group.len() as f64 {
-            continue;
-        }
+    let social_only: Vec<(Vec<u32>, f64)> = groups::circles_of(&test.partition, groups::MIN_CIRCLE)
+        .into_iter()
+        .filter(|group| learns_at_all && !reported.contains(&group) && learning_of(group) == 0.0)
+        .map(|group| {
+            let social = inside_social[test.partition[group[0] as usize] as usize];
+            (group, social)
+        })
+        .filter(|(group, social)| *social >= group.len() as f64)
+        .collect();
+    let others = social_only.len().saturating_sub(1);
+    if let Some((group, social)) = social_only.into_iter().next() {
         let people = who(&group)?;
         out.push(finding(
             FindingKind::SocialOnly,
-            format!("A circle of {} members meets often socially but never around learning.", people.len()),
+            format!(
+                "A circle of {} members meets often socially but never around learning{}.",
+                people.len(),
+                match others {
+                    0 => String::new(),
+                    n => format!(" ({n} more circles like it)"),
+                }
+            ),
             format!("{social:.1} weighted social ties among them, none in the learning layer, in the window."),
             format!(
                 "Invite {} to tell a story from their practice, or to join an initiative.",
@@ -406,12 +430,13 @@ fn picture(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let links = graph
+    let mut links: Vec<PictureLink> = graph
         .ties
         .iter()
         .filter_map(|((a, b), (s, l))| {
             Some(PictureLink { source: position(*a)?, target: position(*b)?, weight: s + l, learning: l > s })
         })
         .collect();
+    links.sort_by_key(|l| (l.source, l.target));
     Ok(Picture { nodes, links, left_out: (inputs.considered.len() - shown.len()) as u32 })
 }

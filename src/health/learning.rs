@@ -44,28 +44,39 @@ pub fn wilson(k: u32, n: u32) -> (f64, f64) {
     (((centre - spread) / denominator).max(0.0), ((centre + spread) / denominator).min(1.0))
 }
 
-/// Counts items and learning items in `window` written by `people` (ids): stories (a learning
-/// story), responses (to a learning story) and moments (one with "what we learned").
-pub fn count(conn: &Connection, window: Window, people: &HashSet<&str>) -> Result<(u32, u32)> {
-    let mut items = 0;
-    let mut learning = 0;
+/// Counts items and learning items in each of `windows`, written by `people` (ids): stories (a
+/// learning story), responses (to a learning story) and moments (one with "what we learned").
+pub fn count(conn: &Connection, windows: &[Window], people: &HashSet<&str>) -> Result<Vec<(u32, u32)>> {
+    let mut counts = vec![(0, 0); windows.len()];
+    let span = [windows.iter().map(|w| w.since).min().unwrap_or(0), windows.iter().map(|w| w.until).max().unwrap_or(0)];
+    let stories = super::graph::story_kinds(conn)?;
     for sql in [
-        "SELECT author, kind = 'learning' FROM stories WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
-        "SELECT r.author, s.kind = 'learning' FROM story_responses r JOIN stories s ON s.id = r.story_id
-         WHERE r.deleted = 0 AND s.deleted = 0 AND r.created_at >= ?1 AND r.created_at < ?2",
-        "SELECT author, learned != '' FROM moments WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
+        "SELECT author, story_id, created_at FROM story_responses NOT INDEXED WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
+        "SELECT author, id, created_at FROM stories NOT INDEXED WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
+        "SELECT author, learned != '', created_at FROM moments NOT INDEXED WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
     ] {
+        let moments = sql.contains("moments");
         let mut statement = conn.prepare_cached(sql)?;
-        let mut rows = statement.query([window.since, window.until])?;
+        let mut rows = statement.query(span)?;
         while let Some(row) = rows.next()? {
-            let author: String = row.get(0)?;
-            if people.contains(author.as_str()) {
-                items += 1;
-                learning += u32::from(row.get::<_, bool>(1)?);
+            let when: i64 = row.get(2)?;
+            let Some(w) = windows.iter().position(|w| when >= w.since && when < w.until) else { continue };
+            if !people.contains(row.get_ref(0)?.as_str().unwrap_or_default()) {
+                continue;
             }
+            // A response or a story is learning when its story is; a moment when it says what was learned.
+            let learning = match moments {
+                true => row.get::<_, bool>(1)?,
+                false => match stories.get(row.get_ref(1)?.as_str().unwrap_or_default()) {
+                    Some((_, learning)) => *learning,
+                    None => continue,
+                },
+            };
+            counts[w].0 += 1;
+            counts[w].1 += u32::from(learning);
         }
     }
-    Ok((items, learning))
+    Ok(counts)
 }
 
 /// A window's share from its counts.

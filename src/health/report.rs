@@ -18,6 +18,7 @@ use super::equity::{self, Spread, Variety};
 use super::findings::{self, Found};
 use super::graph::{self, Window};
 use super::learning::{self, Share};
+use super::{bridges, groups};
 use crate::error::Result;
 use crate::people::members::Person;
 use crate::store::library::Library;
@@ -152,6 +153,17 @@ pub(super) struct Considered {
 
 /// The report for the last `window_days` days, as the member at this laptop may read it.
 pub fn report(library: &Library, window_days: u32) -> Result<Report> {
+    Ok(report_timed(library, window_days)?.0)
+}
+
+/// [`report`], with the seconds each stage took (for `hearth bench health`).
+pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<(&'static str, f64)>)> {
+    let mut laps = Vec::new();
+    let mut watch = crate::clock::Stopwatch::start();
+    let mut lap = |name: &'static str| {
+        laps.push((name, watch.seconds()));
+        watch = crate::clock::Stopwatch::start();
+    };
     let viewer = Viewer::me(library)?;
     let conn = library.conn();
     let now = library.now().0;
@@ -179,36 +191,45 @@ pub fn report(library: &Library, window_days: u32) -> Result<Report> {
     let people: Vec<String> = considered.iter().map(|c| c.id.clone()).collect();
     let window = Window { since: now - span, until: now + 1 };
     let before = Window { since: now - 2 * span, until: now - span };
-    let graph = graph::build(conn, window, people.clone())?;
-    let previous = graph::build(conn, before, people.clone())?;
+    let [previous, graph]: [graph::Graph; 2] =
+        graph::build_windows(conn, &[before, window], people.clone())?.try_into().expect("two windows, two graphs");
+    lap("graphs of two windows");
     let year = Window { since: now - 365 * 86_400_000, until: now + 1 };
     let ledger = equity::ledger(conn, year, &people)?;
+    lap("opportunity ledger");
     let who: HashSet<&str> = people.iter().map(String::as_str).collect();
-    let learning = (0..4i64)
+    let quarters: Vec<Window> = (0..4i64)
         .rev()
-        .map(|back| {
-            let w = Window { since: now - (back + 1) * span, until: now - back * span + i64::from(back == 0) };
-            let (items, learned) = learning::count(conn, w, &who)?;
-            let day = |ms: i64| library.local_date(crate::clock::Millis(ms)).to_string();
-            Ok(learning::share(day(w.since), day(w.until - 1), items, learned))
-        })
-        .collect::<Result<Vec<Share>>>()?;
+        .map(|back| Window { since: now - (back + 1) * span, until: now - back * span + i64::from(back == 0) })
+        .collect();
+    let day = |ms: i64| library.local_date(crate::clock::Millis(ms)).to_string();
+    let learning: Vec<Share> = learning::count(conn, &quarters, &who)?
+        .into_iter()
+        .zip(&quarters)
+        .map(|((items, learned), w)| learning::share(day(w.since), day(w.until - 1), items, learned))
+        .collect();
+    lap("learning shares");
     let leads: BTreeSet<u32> =
         considered.iter().enumerate().filter(|(_, c)| c.role == "lead").map(|(i, _)| i as u32).collect();
+    let test = groups::split_test(&graph, &previous, SEED);
+    lap("circles (Louvain, 20 rewirings)");
+    let found_bridges = bridges::bridges(&graph.adjacency(), &test.partition);
+    lap("bridges (betweenness)");
     let found: Found = findings::find(
         library,
         &findings::Inputs {
             considered: &considered,
             graph: &graph,
-            previous: &previous,
             ledger: &ledger,
             learning: &learning,
             leads: &leads,
             window_days,
-            seed: SEED,
+            test: &test,
+            bridges: &found_bridges,
         },
     )?;
     let (first_tie_days, newcomers_counted) = findings::first_tie(library, &considered)?;
+    lap("findings and picture");
     let mut findings = found.findings;
     let picture = match viewer.is_lead {
         true => Some(found.picture),
@@ -224,7 +245,7 @@ pub fn report(library: &Library, window_days: u32) -> Result<Report> {
     let members = considered.len() as u32;
     let small = !viewer.is_lead && (members as usize) < MIN_GROUP;
     let connected = graph.connected().iter().filter(|c| **c).count() as u32;
-    Ok(Report {
+    let report = Report {
         window_days,
         as_lead: viewer.is_lead,
         members,
@@ -246,7 +267,9 @@ pub fn report(library: &Library, window_days: u32) -> Result<Report> {
              of membership and artefact credits. Care notes are never read; {opted_out} members who opted out \
              are left out; nothing here is synced."
         ),
-    })
+    };
+    lap("wording and caps");
+    Ok((report, laps))
 }
 
 /// The kinds a member who is not a lead may read: community figures about at least

@@ -160,7 +160,16 @@ fn a_planted_circle_is_found_and_twenty_random_graphs_of_the_same_degrees_are_no
     use hearth::health::groups::{rewired, split_test};
     let (now, before) = planted(1);
     let test = split_test(&now, &before, 7);
-    assert_eq!(test.circles.len(), 1, "one circle: {:?}", test.circles);
+    assert_eq!(
+        test.circles.len(),
+        1,
+        "one circle: {:?} z {} q {} null {} ± {}",
+        test.circles,
+        test.z,
+        test.modularity,
+        test.null_mean,
+        test.null_sd
+    );
     assert_eq!(test.circles[0].people, (35..40).collect::<Vec<u32>>(), "the five who answer only each other");
     assert!(test.z >= 2.0, "modularity {} against rewired {} ± {}", test.modularity, test.null_mean, test.null_sd);
 

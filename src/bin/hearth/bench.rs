@@ -26,6 +26,9 @@ pub fn bench(BenchArgs { command }: BenchArgs) -> Result<()> {
         BenchCommand::Decode { megapixels } => bench::decode(megapixels)?,
         BenchCommand::Tables { people, size, rounds } => bench::tables(people, size, rounds)?,
         BenchCommand::Pulse { respondents, rounds } => hearth::dev::pulse_bench::pulse(respondents, rounds)?,
+        BenchCommand::Health { members, interactions, rounds, dir } => {
+            hearth::dev::health_bench::health(members, interactions, rounds, dir.as_deref())?
+        }
     }
     Ok(())
 }
@@ -85,6 +88,19 @@ pub enum BenchCommand {
         respondents: usize,
         #[arg(long, default_value_t = 20)]
         rounds: usize,
+    },
+    /// The full health report on a generated community (target: 5,000 members and 1,000,000
+    /// interactions in < 2 s and < 500 MB).
+    Health {
+        #[arg(long, default_value_t = 5_000)]
+        members: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        interactions: usize,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Where to write the generated library (a temporary folder inside it).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
     },
     Tables {
         #[arg(long, default_value_t = 120)]
