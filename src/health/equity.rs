@@ -93,7 +93,7 @@ impl Opportunity {
 
 /// How one kind of opportunity is spread among the members considered.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename = "OpportunitySpread", rename_all = "camelCase")]
 pub struct Spread {
     pub kind: Opportunity,
     /// How many times it happened, and to how many different members.

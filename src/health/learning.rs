@@ -17,7 +17,7 @@ pub const SLIDE: f64 = 0.20;
 
 /// The learning share of one window.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename = "LearningShare", rename_all = "camelCase")]
 pub struct Share {
     /// The window's first and last day as `YYYY-MM-DD` (local).
     pub from: String,

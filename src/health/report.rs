@@ -26,7 +26,7 @@ use crate::viewer::Viewer;
 
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename = "HealthFindingKind", rename_all = "camelCase")]
 pub enum FindingKind {
     /// A newcomer with no tie after 30 days.
     NewcomerAlone,
@@ -56,7 +56,7 @@ impl FindingKind {
 
 /// One finding: a sentence, its evidence, a next step, and (leads only) the people it is about.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename = "HealthFinding", rename_all = "camelCase")]
 pub struct Finding {
     pub kind: FindingKind,
     pub sentence: String,
@@ -101,7 +101,7 @@ pub struct PictureLink {
 
 /// The report.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename = "HealthReport", rename_all = "camelCase")]
 pub struct Report {
     pub window_days: u32,
     /// Whether the member at this laptop reads it as a lead (names and the picture).

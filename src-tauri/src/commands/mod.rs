@@ -13,6 +13,7 @@ pub mod library;
 pub mod media;
 pub mod members;
 pub mod moments;
+pub mod health;
 pub mod pulse;
 pub mod rituals;
 pub mod settings;

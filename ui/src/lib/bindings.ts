@@ -92,6 +92,12 @@ export const commands = {
 	pulseThreshold: () => typedError<number, CommandError>(__TAURI_INVOKE("pulse_threshold")),
 	/**  Sets the threshold (leads; 3 to 50). */
 	setPulseThreshold: (value: number) => typedError<null, CommandError>(__TAURI_INVOKE("set_pulse_threshold", { value })),
+	/**  The report for the last `window_days` days (30 to 365), as the member at this laptop may read it. */
+	healthReport: (windowDays: number) => typedError<HealthReport, CommandError>(__TAURI_INVOKE("health_report", { windowDays })),
+	/**  Whether the member at this laptop has left themselves out of community health. */
+	healthOptOut: () => typedError<boolean, CommandError>(__TAURI_INVOKE("health_opt_out")),
+	/**  Leaves the member at this laptop out of community health (`true`) or back in. */
+	setHealthOptOut: (out: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_health_opt_out", { out })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -805,6 +811,64 @@ export type Groups = {
 	basis: Basis | null,
 };
 
+/**  One finding: a sentence, its evidence, a next step, and (leads only) the people it is about. */
+export type HealthFinding = {
+	kind: HealthFindingKind,
+	sentence: string,
+	evidence: string,
+	nextStep: string,
+	/**  For the leads only; empty for everyone else. */
+	people: Person[],
+	/**  The names wait for next week: this week's suggestions about people are used up. */
+	held: boolean,
+};
+
+/**  What a finding is about. */
+export type HealthFindingKind = 
+/**  A newcomer with no tie after 30 days. */
+"newcomerAlone" | 
+/**  A newcomer's first story with no response after 7 days. */
+"storyUnanswered" | "isolated" | 
+/**  A circle that keeps to itself (E-I gap, two windows, significant modularity). */
+"split" | 
+/**  A circle dense socially with no tie in the learning layer. */
+"socialOnly" | 
+/**  A member who connects circles: could co-host. */
+"bridge" | 
+/**  Members with us 90 days or more never offered an opportunity. */
+"neverOffered" | "hubAndSpoke" | "learningSlide" | 
+/**  Half of an opportunity going to a few. */
+"concentrated";
+
+/**  The report. */
+export type HealthReport = {
+	windowDays: number,
+	/**  Whether the member at this laptop reads it as a lead (names and the picture). */
+	asLead: boolean,
+	/**  Members the report considers (with us, not former, not opted out), and how many have a tie. */
+	members: number,
+	connected: number,
+	/**  How many left themselves out (a count only). */
+	optedOut: number,
+	/**  Whether the member at this laptop left themselves out. */
+	meOptedOut: boolean,
+	findings: HealthFinding[],
+	/**  The learning share of the last four windows, oldest first. */
+	learning: LearningShare[],
+	/**  Opportunities over the last year. */
+	opportunities: OpportunitySpread[],
+	variety: Variety,
+	/**
+	 *  Median days from joining to a first exchange, for newcomers of the last year (at least
+	 *  five of them), and how many are counted.
+	 */
+	firstTieDays: number | null,
+	newcomersCounted: number,
+	picture: Picture | null,
+	/**  Which data fed it. */
+	audit: string,
+};
+
 export type HideRequest = {
 	id: string,
 	item: MediaItem,
@@ -947,6 +1011,20 @@ export type Kind = "song" | "mascot" | "logo" |
 "garment" | 
 /**  A sign of membership worn or carried: a pin, a patch, a lanyard. */
 "sign" | "object" | "document" | "other";
+
+/**  The learning share of one window. */
+export type LearningShare = {
+	/**  The window's first and last day as `YYYY-MM-DD` (local). */
+	from: string,
+	to: string,
+	items: number,
+	learning: number,
+	/**  0–1; `None` below [`MIN_ITEMS`]. */
+	share: number | null,
+	/**  The 95% Wilson interval, 0–1. */
+	low: number | null,
+	high: number | null,
+};
 
 /**  What the window and `hearth info` show about an open library. */
 export type LibraryInfo = {
@@ -1247,6 +1325,21 @@ export type OnThisDay = {
 	highlights: YearsAgo<MediaItem>[],
 };
 
+/**  A kind of opportunity. */
+export type Opportunity = "hosted" | "toldStory" | "ledInitiative" | "featured" | "recognised" | "credited";
+
+/**  How one kind of opportunity is spread among the members considered. */
+export type OpportunitySpread = {
+	kind: Opportunity,
+	/**  How many times it happened, and to how many different members. */
+	total: number,
+	people: number,
+	/**  Gini coefficient over every member considered (0 = evenly, 1 = all to one person). */
+	gini: number | null,
+	/**  The fewest members who account for at least half of it. */
+	halfFrom: number,
+};
+
 /**  Where a page starts: after this item in newest-first order. */
 export type PageCursor = {
 	sortAt: number,
@@ -1300,6 +1393,31 @@ export type PhotoConsent =
 "ask" | 
 /**  No one may tag me. */
 "never";
+
+/**  The network picture for the leads: members as nodes, the strongest ties as links. */
+export type Picture = {
+	nodes: PictureNode[],
+	links: PictureLink[],
+	/**  Members left out of the picture to keep it readable (the strongest-tied are kept). */
+	leftOut: number,
+};
+
+export type PictureLink = {
+	source: number,
+	target: number,
+	weight: number | null,
+	learning: boolean,
+};
+
+export type PictureNode = {
+	person: Person,
+	/**  `lead`, `member` or `newcomer`. */
+	role: string,
+	/**  The circle found turning inward (1, 2, …), if any. */
+	circle: number | null,
+	isolated: boolean,
+	bridge: boolean,
+};
 
 /**  What a person fills in about themselves. */
 export type ProfileFields = {
@@ -1828,6 +1946,17 @@ export type Update = {
 	bodyHtml: string,
 	photos: string[],
 	at: number,
+};
+
+/**
+ *  Participation by variety: how many members made no, one, two, or three or more kinds of
+ *  contribution.
+ */
+export type Variety = {
+	none: number,
+	one: number,
+	two: number,
+	threeOrMore: number,
 };
 
 /**  One version as a member sees it. */
