@@ -54,7 +54,7 @@ pub fn health(members: usize, interactions: usize, rounds: usize, dir: Option<&P
             println!(
                 "  {} findings; {} of {} members connected; picture of {} people",
                 report.findings.len(),
-                report.connected,
+                report.connected.unwrap_or(0),
                 report.members,
                 report.picture.as_ref().map_or(0, |p| p.nodes.len())
             );

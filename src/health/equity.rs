@@ -39,10 +39,48 @@ impl Opportunity {
         match self {
             Opportunity::Hosted => "hosting",
             Opportunity::ToldStory => "stories",
-            Opportunity::LedInitiative => "initiative leading",
+            Opportunity::LedInitiative => "leading initiatives",
             Opportunity::Featured => "highlight photos",
             Opportunity::Recognised => "signs of membership",
             Opportunity::Credited => "artefact credits",
+        }
+    }
+
+    /// "Half of all hosting", as a sentence starts.
+    pub fn half_of(self) -> &'static str {
+        match self {
+            Opportunity::Hosted => "Half of all hosting",
+            Opportunity::ToldStory => "Half of all stories",
+            Opportunity::LedInitiative => "Half of all initiatives",
+            Opportunity::Featured => "Half of the places in highlight photos",
+            Opportunity::Recognised => "Half of the signs of membership",
+            Opportunity::Credited => "Half of the artefact credits",
+        }
+    }
+
+    /// "was done by", "went to": how the half reached its people.
+    pub fn went_to(self) -> &'static str {
+        match self {
+            Opportunity::Hosted => "was done by",
+            Opportunity::ToldStory => "were told by",
+            Opportunity::LedInitiative => "were led by",
+            _ => "went to",
+        }
+    }
+
+    /// The next step when it goes to a few.
+    pub fn widen(self) -> &'static str {
+        match self {
+            Opportunity::Hosted => "Ask others to host or co-host: a pair of a regular and a first-timer works well.",
+            Opportunity::ToldStory => "Invite others to tell a story from their practice; a prompt helps.",
+            Opportunity::LedInitiative => {
+                "Invite others to co-lead an initiative beside someone who has done it before."
+            }
+            Opportunity::Featured => {
+                "When you choose the next highlights, look for photos of people not yet in them, if they wish."
+            }
+            Opportunity::Recognised => "Think of who else brings something worth a sign, and offer it.",
+            Opportunity::Credited => "Invite others to help make the next artefact.",
         }
     }
 
@@ -62,10 +100,10 @@ impl Opportunity {
         match self {
             Opportunity::Hosted => {
                 "SELECT host_id FROM ritual_occurrences WHERE deleted = 0 AND cancelled = 0 AND host_id != ''
-                 AND updated_at >= ?1 AND updated_at < ?2"
+                 AND updated_at >= ?1 AND updated_at < ?2 AND occurrence_key <= date(?2 / 1000, 'unixepoch')"
             }
             Opportunity::ToldStory => {
-                "SELECT author FROM stories WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2"
+                "SELECT author FROM stories WHERE deleted = 0 AND visibility = 'community' AND created_at >= ?1 AND created_at < ?2"
             }
             Opportunity::LedInitiative => {
                 "SELECT author FROM initiatives WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2
@@ -78,14 +116,16 @@ impl Opportunity {
                  AND m.created_at >= ?1 AND m.created_at < ?2"
             }
             Opportunity::Recognised => {
-                "SELECT member_id FROM badge_awards WHERE deleted = 0 AND status IN ('accepted', 'hidden')
+                "SELECT member_id FROM badge_awards WHERE deleted = 0 AND status = 'accepted'
                  AND awarded_at >= ?1 AND awarded_at < ?2"
             }
             Opportunity::Credited => {
-                "SELECT json_extract(j.value, '$.memberId') FROM artefacts a, json_each(a.creators) j
-                 WHERE a.deleted = 0 AND a.created_at >= ?1 AND a.created_at < ?2
-                 UNION ALL SELECT json_extract(j.value, '$.memberId') FROM artefacts a, json_each(a.contributors) j
-                 WHERE a.deleted = 0 AND a.created_at >= ?1 AND a.created_at < ?2"
+                "SELECT json_extract(j.value, '$.memberId') FROM artefacts a,
+                     json_each(CASE WHEN json_valid(a.creators) THEN a.creators ELSE '[]' END) j
+                 WHERE a.deleted = 0 AND a.visibility = 'community' AND j.type = 'object' AND a.created_at >= ?1 AND a.created_at < ?2
+                 UNION ALL SELECT json_extract(j.value, '$.memberId') FROM artefacts a,
+                     json_each(CASE WHEN json_valid(a.contributors) THEN a.contributors ELSE '[]' END) j
+                 WHERE a.deleted = 0 AND a.visibility = 'community' AND j.type = 'object' AND a.created_at >= ?1 AND a.created_at < ?2"
             }
         }
     }
@@ -98,11 +138,12 @@ pub struct Spread {
     pub kind: Opportunity,
     /// How many times it happened, and to how many different members.
     pub total: u32,
-    pub people: u32,
+    /// `None` when a member (not a lead) reads fewer than five.
+    pub people: Option<u32>,
     /// Gini coefficient over every member considered (0 = evenly, 1 = all to one person).
     pub gini: f64,
-    /// The fewest members who account for at least half of it.
-    pub half_from: u32,
+    /// The fewest members who account for at least half of it (`None` as `people`).
+    pub half_from: Option<u32>,
 }
 
 /// Participation by variety: how many members made no, one, two, or three or more kinds of
@@ -110,10 +151,11 @@ pub struct Spread {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Variety {
-    pub none: u32,
-    pub one: u32,
-    pub two: u32,
-    pub three_or_more: u32,
+    /// Each `None` when a member (not a lead) reads fewer than five.
+    pub none: Option<u32>,
+    pub one: Option<u32>,
+    pub two: Option<u32>,
+    pub three_or_more: Option<u32>,
 }
 
 /// The ledger: per member (index into `people`) how many of each kind.
@@ -142,6 +184,11 @@ pub fn ledger(conn: &Connection, window: Window, people: &[String]) -> Result<Le
 }
 
 impl Ledger {
+    /// How many times `kind` happened in all.
+    pub fn total(&self, kind: Opportunity) -> u32 {
+        self.counts[&kind].iter().sum()
+    }
+
     /// Each kind's spread.
     pub fn spreads(&self) -> Vec<Spread> {
         Opportunity::ALL
@@ -151,9 +198,9 @@ impl Ledger {
                 Spread {
                     kind: *kind,
                     total: per.iter().sum(),
-                    people: per.iter().filter(|c| **c > 0).count() as u32,
+                    people: Some(per.iter().filter(|c| **c > 0).count() as u32),
                     gini: gini(per),
-                    half_from: half_from(per),
+                    half_from: Some(half_from(per)),
                 }
             })
             .collect()
@@ -162,16 +209,16 @@ impl Ledger {
     /// How many kinds each member made, gathered into a [`Variety`].
     pub fn variety(&self) -> Variety {
         let n = self.counts.values().next().map_or(0, Vec::len);
-        let mut variety = Variety::default();
+        let mut buckets = [0u32; 4];
         for i in 0..n {
-            match self.counts.values().filter(|per| per[i] > 0).count() {
-                0 => variety.none += 1,
-                1 => variety.one += 1,
-                2 => variety.two += 1,
-                _ => variety.three_or_more += 1,
-            }
+            buckets[self.counts.values().filter(|per| per[i] > 0).count().min(3)] += 1;
         }
-        variety
+        Variety {
+            none: Some(buckets[0]),
+            one: Some(buckets[1]),
+            two: Some(buckets[2]),
+            three_or_more: Some(buckets[3]),
+        }
     }
 }
 

@@ -38,8 +38,10 @@ const MAX_CIRCLES: usize = 3;
 /// Members shown in the picture at most.
 const PICTURE_PEOPLE: usize = 150;
 
+/// A finding about `people` (all of them: the report keeps the names a lead may read this
+/// week, at most [`MAX_PEOPLE`]). Its words never name anyone: names go only in `people`.
 fn finding(kind: FindingKind, sentence: String, evidence: String, next_step: String, people: Vec<Person>) -> Finding {
-    Finding { kind, sentence, evidence, next_step, people, held: false }
+    Finding { kind, sentence, evidence, next_step, count: people.len() as u32, people, held: false }
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -47,20 +49,6 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
         one
     } else {
         many
-    }
-}
-
-fn names(people: &[Person]) -> String {
-    match people {
-        [] => String::new(),
-        [one] => one.display_name.clone(),
-        [rest @ .., last] => {
-            format!(
-                "{} and {}",
-                rest.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>().join(", "),
-                last.display_name
-            )
-        }
     }
 }
 
@@ -78,15 +66,17 @@ pub(super) fn find(library: &Library, inputs: &Inputs) -> Result<Found> {
         findings.push(finding(
             FindingKind::Isolated,
             format!(
-                "{} {} with us for a month or more had no exchange with anyone in the last {window_days} days.",
+                "{} {} with us for a month or more {} not had an exchange with anyone in the last {window_days} days.",
                 isolated.len(),
-                plural(isolated.len(), "member", "members")
+                plural(isolated.len(), "member", "members"),
+                plural(isolated.len(), "has", "have")
             ),
-            "No response, reaction, celebration message, shared initiative or decision, moment, photo or gathering \
-             with anyone in the window."
-                .into(),
+            format!(
+                "No response, reaction, celebration message, initiative or decision, moment, photo or gathering shared \
+                 with anyone in the last {window_days} days."
+            ),
             "Invite them personally to the next gathering, or ask them about something they know well.".into(),
-            isolated.iter().take(MAX_PEOPLE).map(|i| who(*i)).collect::<Result<_>>()?,
+            isolated.iter().map(|i| who(*i)).collect::<Result<_>>()?,
         ));
     }
 
@@ -100,8 +90,18 @@ pub(super) fn find(library: &Library, inputs: &Inputs) -> Result<Found> {
                 "{}% of all exchanges involve a lead: the community runs through its leads more than between its members.",
                 (with_lead / total * 100.0).round()
             ),
-            format!("{with_lead:.1} of {total:.1} weighted ties have a lead at one end ({} leads).", leads.len()),
-            "Pair members who have not met to host or write together, so ties grow between them too.".into(),
+            format!(
+                "{:.0} of {:.0} exchanges have a lead in them (a big photo or gathering counts less for each pair); \
+                 there {} {} {}.",
+                with_lead,
+                total,
+                plural(leads.len(), "is", "are"),
+                leads.len(),
+                plural(leads.len(), "lead", "leads")
+            ),
+            "Pair members who have not met yet to host or write something together, so they get to know each other \
+             directly."
+                .into(),
             Vec::new(),
         ));
     }
@@ -114,35 +114,34 @@ pub(super) fn find(library: &Library, inputs: &Inputs) -> Result<Found> {
         findings.push(finding(
             FindingKind::Bridge,
             format!(
-                "{} {} connect circles that otherwise rarely meet.",
+                "{} {} groups that otherwise rarely meet.",
                 found_bridges.len(),
-                plural(found_bridges.len(), "member seems to", "members seem to")
+                plural(found_bridges.len(), "member links", "members link")
             ),
-            format!(
-                "{} lies on many of the shortest paths between members (betweenness {:.2}, among the highest here).",
-                bridge.display_name, first.betweenness
-            ),
-            format!(
-                "{} could co-host the next gathering with {}, from the other circle, so the two meet.",
-                bridge.display_name, partner.display_name
-            ),
+            "Many of the shortest paths between members of different groups run through them (betweenness \
+             centrality on each member's strongest ties)."
+                .into(),
+            "The first named could co-host the next gathering with the second, from the other group, so their two \
+             groups meet."
+                .into(),
             vec![bridge, partner],
         ));
     }
-    findings.extend(newcomer_watch(library, considered, &connected)?);
+    findings.extend(newcomer_watch(library, considered, &connected, window_days)?);
     findings.extend(opportunities(library, inputs)?);
     if let Some((before, now)) = learning::slid(inputs.learning) {
         let last = inputs.learning.last().expect("slid needs two windows");
         findings.push(finding(
             FindingKind::LearningSlide,
             format!(
-                "Learning is giving way to belonging: {:.0}% of stories, responses and moments were about learning, \
-                 down from {:.0}% in the {window_days} days before.",
+                "Fewer exchanges are about practice lately: {:.0}% of stories, responses and moments in the last \
+                 {window_days} days, down from {:.0}% in the {window_days} days before.",
                 now * 100.0,
                 before * 100.0
             ),
             format!(
-                "{} of {} items in the window (95% interval {:.0}–{:.0}%).",
+                "{} of {} stories, responses and moments in the last {window_days} days were about practice \
+                 (95% Wilson interval {:.0}–{:.0}%).",
                 last.learning,
                 last.items,
                 last.low.unwrap_or(0.0) * 100.0,
@@ -178,32 +177,45 @@ fn circles(library: &Library, inputs: &Inputs, test: &SplitTest) -> Result<Vec<F
     let mut inward: Vec<&groups::Circle> = test.circles.iter().collect();
     inward.sort_by(|a, b| a.gap.total_cmp(&b.gap));
     let more = match inward.len() {
-        n if n > MAX_CIRCLES => format!(" ({} circles like this in all; the {MAX_CIRCLES} most inward are shown.)", n),
+        n if n > MAX_CIRCLES => {
+            format!(" There are {n} groups like this; the {MAX_CIRCLES} that keep most to themselves are shown.")
+        }
         _ => String::new(),
     };
-    for circle in inward.into_iter().take(MAX_CIRCLES) {
+    let window_days = inputs.window_days;
+    // The share of a group's tie ends that land inside, 2I / (2I + E), from its E-I index (an
+    // inside tie has both ends there and counts once): with E + I = 2, E = 1 + EI and I = 1 − EI.
+    let inside_share = |ei: f64| {
+        let (e, i) = (1.0 + ei, 1.0 - ei);
+        2.0 * i / (2.0 * i + e)
+    };
+    for (rank, circle) in inward.into_iter().take(MAX_CIRCLES).enumerate() {
         let people = who(&circle.people)?;
+        let more = if rank == 0 { more.as_str() } else { "" };
         let social_only = learning_of(&circle.people) == 0.0;
         out.push(finding(
             FindingKind::Split,
             format!(
-                "{} members ({}) have kept mostly to one another for two windows in a row.{more}",
+                "A group of {} members has mostly exchanged with one another, and less with everyone else, for the \
+                 last {} days.{more}",
                 people.len(),
-                names(&people)
+                2 * window_days
             ),
             format!(
-                "E-I index {:.2} (−1 is all ties inside) where random mixing would give {:.2}; in the window \
-                 before it stood {:.2} below random mixing too. The community's modularity {:.2} stands {:.1} \
-                 standard deviations above {} rewired copies of the same ties.{}",
+                "{:.0}% of their exchanges were with one another; if people mixed at random it would be about {:.0}%. \
+                 It was much the same in the {window_days} days before.{} (E-I index {:.2} against {:.2} for random \
+                 mixing; the community's modularity {:.2} stands {:.1} standard deviations above {} rewired copies \
+                 of the same ties.)",
+                inside_share(circle.ei) * 100.0,
+                inside_share(circle.ei - circle.gap) * 100.0,
+                if social_only { " None of their exchanges was about practice." } else { "" },
                 circle.ei,
                 circle.ei - circle.gap,
-                circle.gap_before.abs(),
                 test.modularity,
                 test.z,
-                groups::REWIRINGS,
-                if social_only { " None of their exchanges is about learning." } else { "" }
+                groups::REWIRINGS
             ),
-            "Ask one of them to welcome a newcomer or co-host with someone from outside the circle; mix the tables \
+            "Ask one of them to welcome a newcomer or co-host with someone from outside the group; mix the tables \
              at the next gathering."
                 .into(),
             people,
@@ -226,18 +238,20 @@ fn circles(library: &Library, inputs: &Inputs, test: &SplitTest) -> Result<Vec<F
         out.push(finding(
             FindingKind::SocialOnly,
             format!(
-                "A circle of {} members meets often socially but never around learning{}.",
+                "A group of {} members often gets together socially but has not exchanged about practice in the last \
+                 {} days{}.",
                 people.len(),
+                inputs.window_days,
                 match others {
                     0 => String::new(),
-                    n => format!(" ({n} more circles like it)"),
+                    n => format!(" ({n} more {} like it)", plural(n, "group", "groups")),
                 }
             ),
-            format!("{social:.1} weighted social ties among them, none in the learning layer, in the window."),
             format!(
-                "Invite {} to tell a story from their practice, or to join an initiative.",
-                names(&people[..people.len().min(MAX_PEOPLE)])
+                "Photos, gatherings and celebrations together ({social:.0} exchanges, a big photo counting less for \
+                 each pair); none about practice."
             ),
+            "Invite them to tell a story from their practice together, or to join an initiative.".into(),
             people,
         ));
     }
@@ -246,26 +260,31 @@ fn circles(library: &Library, inputs: &Inputs, test: &SplitTest) -> Result<Vec<F
 
 /// Newcomers with no tie after 30 days, and newcomers whose first story has had no response
 /// after 7 days: each with a next step (at most three people each).
-fn newcomer_watch(library: &Library, considered: &[Considered], connected: &[bool]) -> Result<Vec<Finding>> {
+fn newcomer_watch(
+    library: &Library,
+    considered: &[Considered],
+    connected: &[bool],
+    window_days: u32,
+) -> Result<Vec<Finding>> {
     let conn = library.conn();
     let now = library.now().0;
     let newcomers: Vec<usize> = (0..considered.len()).filter(|i| considered[*i].role == "newcomer").collect();
     let alone: Vec<usize> =
         newcomers.iter().copied().filter(|i| !connected[*i] && considered[*i].days >= SETTLED_DAYS).collect();
     let mut findings = Vec::new();
-    let who = |list: &[usize]| -> Result<Vec<Person>> {
-        list.iter().take(MAX_PEOPLE).map(|i| person(conn, &considered[*i].id)).collect()
-    };
+    let who =
+        |list: &[usize]| -> Result<Vec<Person>> { list.iter().map(|i| person(conn, &considered[*i].id)).collect() };
     if !alone.is_empty() {
         findings.push(finding(
             FindingKind::NewcomerAlone,
             format!(
-                "{} {} joined more than a month ago and {} not had an exchange with anyone yet.",
+                "{} {} who joined a month or more ago {} not had an exchange with anyone in the last {} days.",
                 alone.len(),
                 plural(alone.len(), "newcomer", "newcomers"),
-                plural(alone.len(), "has", "have")
+                plural(alone.len(), "has", "have"),
+                window_days
             ),
-            "No tie of any kind in the window since they joined.".into(),
+            "No response, reaction, photo, gathering or other exchange with anyone in that time.".into(),
             "Introduce them to someone who shares an interest, or seat them beside a regular at the next gathering."
                 .into(),
             who(&alone)?,
@@ -276,7 +295,8 @@ fn newcomer_watch(library: &Library, considered: &[Considered], connected: &[boo
         let id = &considered[*i].id;
         let first: Option<(String, i64)> = conn
             .query_row(
-                "SELECT id, created_at FROM stories WHERE author = ?1 AND deleted = 0 ORDER BY created_at, id LIMIT 1",
+                "SELECT id, created_at FROM stories WHERE author = ?1 AND deleted = 0 AND visibility = 'community'
+                 ORDER BY created_at, id LIMIT 1",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -287,7 +307,9 @@ fn newcomer_watch(library: &Library, considered: &[Considered], connected: &[boo
             [&story, id],
             |r| r.get(0),
         )?;
-        if !answered && now - written >= 7 * 86_400_000 {
+        // A first story of the window that has waited a week or more.
+        let age = now - written;
+        if !answered && age >= 7 * 86_400_000 && age <= i64::from(window_days) * 86_400_000 {
             unanswered.push(*i);
         }
     }
@@ -295,13 +317,12 @@ fn newcomer_watch(library: &Library, considered: &[Considered], connected: &[boo
         let people = who(&unanswered)?;
         findings.push(finding(
             FindingKind::StoryUnanswered,
-            format!(
-                "{} {} first story has had no response for a week or more.",
-                unanswered.len(),
-                plural(unanswered.len(), "newcomer's", "newcomers'")
-            ),
-            "Their first story, with no response from anyone else.".into(),
-            format!("Answer {}'s story, or ask someone who knows the subject to.", names(&people)),
+            match unanswered.len() {
+                1 => "A newcomer's first story has waited a week or more for a response.".to_owned(),
+                n => format!("{n} newcomers' first stories have waited a week or more for a response."),
+            },
+            "Their first story shared with the community has no response from anyone else yet.".into(),
+            "Reply to the story, or ask someone who knows the subject to.".into(),
             people,
         ));
     }
@@ -314,25 +335,34 @@ fn opportunities(library: &Library, inputs: &Inputs) -> Result<Vec<Finding>> {
     let considered = inputs.considered;
     let mut out = Vec::new();
     let spreads = inputs.ledger.spreads();
-    for spread in spreads.iter().filter(|s| s.total >= 5 && s.gini >= 0.5) {
-        out.push(finding(
+    // Concentrated: at least five in all and half from a tenth of the members or fewer (the Gini
+    // over every member, zeros included, is high whenever there are fewer chances than members,
+    // so it is evidence, not the test).
+    let few = (considered.len() / 10).max(1) as u32;
+    for spread in spreads.iter().filter(|s| s.total >= 5 && s.half_from.unwrap_or(0) <= few) {
+        let half_from = spread.half_from.unwrap_or(0);
+        let mut concentrated = finding(
             FindingKind::Concentrated,
             format!(
-                "Half of all {} this year came from {} {}.",
-                spread.kind.noun(),
-                spread.half_from,
-                plural(spread.half_from as usize, "person", "people")
+                "{} in the last 12 months {} {} {}.",
+                spread.kind.half_of(),
+                spread.kind.went_to(),
+                half_from,
+                plural(half_from as usize, "person", "people")
             ),
             format!(
-                "{} in all, from {} of {} members (Gini {:.2}; 0 is evenly shared).",
+                "{} in all, to {} of {} members (Gini {:.2}, where 0 is evenly shared).",
                 spread.total,
-                spread.people,
+                spread.people.unwrap_or(0),
                 considered.len(),
                 spread.gini
             ),
-            format!("Ask others to {}: a pair of a regular and a first-timer works well.", spread.kind.invitation()),
+            spread.kind.widen().into(),
             Vec::new(),
-        ));
+        );
+        // About that many people, unnamed (a member reads it only when they are five or more).
+        concentrated.count = half_from;
+        out.push(concentrated);
     }
     // The invitable kind least evenly shared.
     let invitable = [Opportunity::Hosted, Opportunity::ToldStory, Opportunity::LedInitiative];
@@ -347,19 +377,22 @@ fn opportunities(library: &Library, inputs: &Inputs) -> Result<Vec<Finding>> {
     let never: Vec<usize> =
         (0..considered.len()).filter(|i| considered[*i].days >= 90 && inputs.ledger.counts[&kind][*i] == 0).collect();
     if !never.is_empty() {
-        let people: Vec<Person> =
-            never.iter().take(MAX_PEOPLE).map(|i| person(conn, &considered[*i].id)).collect::<Result<_>>()?;
+        let people: Vec<Person> = never.iter().map(|i| person(conn, &considered[*i].id)).collect::<Result<_>>()?;
         out.push(finding(
             FindingKind::NeverOffered,
             format!(
-                "{} {} with us three months or more {} not had the chance to {} this year.",
+                "{} {} with us three months or more {} not had the chance to {} in the last 12 months.",
                 never.len(),
                 plural(never.len(), "member", "members"),
                 plural(never.len(), "has", "have"),
                 kind.invitation()
             ),
-            format!("From the year's {}: none came from them.", kind.noun()),
-            format!("Invite {} to {}.", names(&people), kind.invitation()),
+            format!(
+                "None of the last 12 months' {} ({} in all) came from them.",
+                kind.noun(),
+                inputs.ledger.total(kind)
+            ),
+            format!("Invite them to {}.", kind.invitation()),
             people,
         ));
     }
@@ -367,25 +400,33 @@ fn opportunities(library: &Library, inputs: &Inputs) -> Result<Vec<Finding>> {
 }
 
 /// Median days from joining to a first exchange for newcomers who joined in the last year,
-/// and how many such newcomers had one.
+/// and how many such newcomers had one. An exchange as the graph counts them: a response to a
+/// story shared with the community (given or received, not to oneself), a gathering attended, a
+/// consented tag on a photo that is not hidden, a welcome, a moment's who-was-there.
 pub(super) fn first_tie(library: &Library, considered: &[Considered]) -> Result<(Option<f64>, u32)> {
     let conn = library.conn();
     let mut days = Vec::new();
-    for member in considered.iter().filter(|c| c.days <= 365) {
+    for member in considered.iter().filter(|c| (0..=365).contains(&c.days)) {
+        let joined = library.today() - chrono::Duration::days(member.days);
+        let since = joined.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis()) - 86_400_000;
         let first: Option<i64> = conn.query_row(
             "SELECT min(at) FROM (
                  SELECT r.created_at AS at FROM story_responses r JOIN stories s ON s.id = r.story_id
-                   WHERE r.deleted = 0 AND ((r.author = ?1 AND s.author != ?1) OR (s.author = ?1 AND r.author != ?1))
-                 UNION ALL SELECT created_at FROM attendance WHERE deleted = 0 AND went = 1 AND member_id = ?1
-                 UNION ALL SELECT created_at FROM media_tags WHERE deleted = 0 AND status = 'tagged' AND member_id = ?1
-                 UNION ALL SELECT created_at FROM welcomes WHERE deleted = 0 AND newcomer_id = ?1
-                 UNION ALL SELECT m.created_at FROM moments m, json_each(m.attendees) j
-                   WHERE m.deleted = 0 AND j.value = ?1)",
-            [&member.id],
+                   WHERE r.deleted = 0 AND s.deleted = 0 AND s.visibility = 'community' AND r.created_at >= ?2
+                     AND ((r.author = ?1 AND s.author != ?1) OR (s.author = ?1 AND r.author != ?1))
+                 UNION ALL SELECT created_at FROM attendance
+                   WHERE deleted = 0 AND went = 1 AND member_id = ?1 AND created_at >= ?2
+                 UNION ALL SELECT t.created_at FROM media_tags t JOIN media m ON m.id = t.media_id
+                   WHERE t.deleted = 0 AND t.status = 'tagged' AND t.member_id = ?1 AND m.deleted = 0 AND m.hidden = 0
+                     AND t.created_at >= ?2
+                 UNION ALL SELECT created_at FROM welcomes WHERE deleted = 0 AND newcomer_id = ?1 AND created_at >= ?2
+                 UNION ALL SELECT m.created_at FROM moments m,
+                     json_each(CASE WHEN json_valid(m.attendees) THEN m.attendees ELSE '[]' END) j
+                   WHERE m.deleted = 0 AND m.created_at >= ?2 AND j.type = 'text' AND j.value = ?1)",
+            rusqlite::params![member.id, since],
             |r| r.get(0),
         )?;
         if let Some(at) = first {
-            let joined = library.today() - chrono::Duration::days(member.days);
             let met = library.local_date(crate::clock::Millis(at));
             days.push(((met - joined).num_days().max(0)) as f64);
         }

@@ -17,6 +17,10 @@ use serde::Serialize;
 
 use crate::error::Result;
 
+/// A group of more people than this (a forged moment listing everyone, say) adds no tie: it
+/// says nothing about who knows whom, and its k²/2 pairs would cost more than the rest.
+pub const MAX_GROUP: usize = 300;
+
 /// Which layer a tie belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -151,7 +155,7 @@ pub fn build_windows(conn: &Connection, windows: &[Window], people: Vec<String>)
     let rows: Vec<(String, String, Option<String>, i64)> = conn
         .prepare_cached(
             "SELECT c.author, c.occasion, a.member_id, c.created_at FROM celebration_messages c NOT INDEXED
-             LEFT JOIN accomplishments a ON 'accomplishment:' || a.id = c.occasion
+             LEFT JOIN accomplishments a ON 'accomplishment:' || a.id = c.occasion AND a.deleted = 0
              WHERE c.deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2",
         )?
         .query_map(span, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
@@ -172,13 +176,16 @@ pub fn build_windows(conn: &Connection, windows: &[Window], people: Vec<String>)
         "SELECT 'i' || i.id, i.author, 1, i.created_at, i.updated_at FROM initiatives i NOT INDEXED
              WHERE i.deleted = 0 AND i.updated_at >= ?1 AND i.created_at < ?2
          UNION ALL SELECT 'i' || p.initiative_id, p.author, 1, p.created_at, p.created_at FROM initiative_people p NOT INDEXED
-             WHERE p.deleted = 0 AND p.created_at >= ?1 AND p.created_at < ?2",
+             WHERE p.deleted = 0 AND p.created_at >= ?1 AND p.created_at < ?2
+               AND p.initiative_id IN (SELECT id FROM initiatives WHERE deleted = 0)",
         // Decisions: those who took a stance on the same question.
         "SELECT decision_id, author, 1, created_at, created_at FROM stances NOT INDEXED
-             WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
+             WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2
+               AND decision_id IN (SELECT id FROM decisions WHERE deleted = 0)",
         // Moments: who was there; a moment with a lesson is learning.
-        "SELECT m.id, j.value, m.learned != '', m.created_at, m.created_at FROM moments m NOT INDEXED, json_each(m.attendees) j
-             WHERE m.deleted = 0 AND m.created_at >= ?1 AND m.created_at < ?2",
+        "SELECT m.id, j.value, m.learned != '', m.created_at, m.created_at FROM moments m NOT INDEXED,
+                 json_each(CASE WHEN json_valid(m.attendees) THEN m.attendees ELSE '[]' END) j
+             WHERE m.deleted = 0 AND j.type = 'text' AND m.created_at >= ?1 AND m.created_at < ?2",
         // Photos: people tagged with their consent on a photo that is not hidden.
         "SELECT t.media_id, t.member_id, 0, t.created_at, t.created_at FROM media_tags t NOT INDEXED JOIN media m ON m.id = t.media_id
              WHERE t.deleted = 0 AND t.status = 'tagged' AND m.deleted = 0 AND m.hidden = 0
@@ -209,19 +216,25 @@ pub fn build_windows(conn: &Connection, windows: &[Window], people: Vec<String>)
         let mut together: Vec<_> = together.into_iter().collect();
         together.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for ((_, w), (people, learning)) in together {
-            graphs[w].add_group(&people, if learning { Layer::Learning } else { Layer::Social });
+            if people.len() <= MAX_GROUP {
+                graphs[w].add_group(&people, if learning { Layer::Learning } else { Layer::Social });
+            }
         }
     }
     Ok(graphs)
 }
 
-/// Every story that is not deleted: its author and whether it is about learning, by id.
+/// Every story everyone may read (not deleted, shared with the whole community): its author
+/// and whether it is about learning, by id. Stories kept to the leads or to chosen members, and
+/// so their responses and reactions, never enter the report: it reads only what every member
+/// may see, so it is the same whoever sits at the laptop.
 ///
 /// The scans here say `NOT INDEXED`: the partial indexes on `deleted = 0` would otherwise turn a
 /// read of every row into one table seek per row (0.73 s against 0.05 s for 533,000 responses).
 pub fn story_kinds(conn: &Connection) -> Result<HashMap<String, (String, bool)>> {
-    let mut statement =
-        conn.prepare_cached("SELECT id, author, kind = 'learning' FROM stories NOT INDEXED WHERE deleted = 0")?;
+    let mut statement = conn.prepare_cached(
+        "SELECT id, author, kind = 'learning' FROM stories NOT INDEXED WHERE deleted = 0 AND visibility = 'community'",
+    )?;
     let rows = statement.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

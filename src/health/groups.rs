@@ -7,8 +7,9 @@
 //!   have no community detection, and the crates that do are young or unmaintained.
 //! - E-I index: Krackhardt & Stern, "Informal networks and organizational crises", Social
 //!   Psychology Quarterly 51 (1988): (external − internal) / (external + internal) tie weight.
-//!   Under random mixing a group of g among n connected people keeps a share (g−1)/(n−1) of its
-//!   ties inside, so its expected E-I index is 1 − 2(g−1)/(n−1); the *gap* is observed − expected.
+//!   Under random mixing a share p = (g−1)/(n−1) of the tie ends at a group of g among n
+//!   connected people lands inside; a tie inside has two such ends and counts once, so the
+//!   expected E-I index is (1 − 1.5p)/(1 − 0.5p); the *gap* is observed − expected.
 //! - The null model: Maslov & Sneppen, "Specificity and stability in topology of protein
 //!   networks", Science 296 (2002): double edge swaps keep every member's number of ties. The
 //!   modularity of a small graph's best partition is high even when it is random (Guimerà, Sales-
@@ -243,7 +244,10 @@ pub fn ei_gap(adjacency: &Adjacency, inside: &[bool], connected: usize) -> Optio
         return None;
     }
     let ei = (external - internal) / (external + internal);
-    let expected = 1.0 - 2.0 * (size.saturating_sub(1)) as f64 / (connected - 1) as f64;
+    // A share p of the tie ends at the group's members lands inside; an inside tie has two such
+    // ends and is counted once, an outside tie one: I = pD/2, E = (1 − p)D.
+    let p = size.saturating_sub(1) as f64 / (connected - 1) as f64;
+    let expected = (1.0 - 1.5 * p) / (1.0 - 0.5 * p);
     Some((ei, ei - expected))
 }
 
@@ -431,7 +435,7 @@ mod tests {
         let inside: Vec<bool> = (0..10).map(|i| i < 5).collect();
         let (ei, gap) = ei_gap(&adjacency, &inside, 10).unwrap();
         assert_eq!(ei, -1.0, "every tie inside");
-        // Random mixing keeps 4/9 inside: expected 1 − 8/9.
-        assert!((gap - (-1.0 - (1.0 - 8.0 / 9.0))).abs() < 1e-9);
+        // Random mixing lands p = 4/9 of their tie ends inside: expected (1 − 1.5p)/(1 − 0.5p) = 3/7.
+        assert!((gap - (-1.0 - 3.0 / 7.0)).abs() < 1e-9, "{gap}");
     }
 }

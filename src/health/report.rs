@@ -62,7 +62,10 @@ pub struct Finding {
     pub sentence: String,
     pub evidence: String,
     pub next_step: String,
-    /// For the leads only; empty for everyone else.
+    /// How many people it is about (0 for a community figure).
+    pub count: u32,
+    /// Who, for the leads only (at most [`MAX_PEOPLE`], within the weekly cap); empty for
+    /// everyone else. The words above never name anyone.
     pub people: Vec<Person>,
     /// The names wait for next week: this week's suggestions about people are used up.
     pub held: bool,
@@ -108,9 +111,11 @@ pub struct Report {
     pub as_lead: bool,
     /// Members the report considers (with us, not former, not opted out), and how many have a tie.
     pub members: u32,
-    pub connected: u32,
-    /// How many left themselves out (a count only).
-    pub opted_out: u32,
+    /// `None` for a member (not a lead) when fewer than five have no tie, so no one can be
+    /// singled out; the same for every count below.
+    pub connected: Option<u32>,
+    /// How many left themselves out.
+    pub opted_out: Option<u32>,
     /// Whether the member at this laptop left themselves out.
     pub me_opted_out: bool,
     pub findings: Vec<Finding>,
@@ -122,7 +127,7 @@ pub struct Report {
     /// Median days from joining to a first exchange, for newcomers of the last year (at least
     /// five of them), and how many are counted.
     pub first_tie_days: Option<f64>,
-    pub newcomers_counted: u32,
+    pub newcomers_counted: Option<u32>,
     pub picture: Option<Picture>,
     /// Which data fed it.
     pub audit: String,
@@ -158,6 +163,7 @@ pub fn report(library: &Library, window_days: u32) -> Result<Report> {
 
 /// [`report`], with the seconds each stage took (for `hearth bench health`).
 pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<(&'static str, f64)>)> {
+    let window_days = window_days.clamp(7, 365);
     let mut laps = Vec::new();
     let mut watch = crate::clock::Stopwatch::start();
     let mut lap = |name: &'static str| {
@@ -231,41 +237,57 @@ pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<
     let (first_tie_days, newcomers_counted) = findings::first_tie(library, &considered)?;
     lap("findings and picture");
     let mut findings = found.findings;
-    let picture = match viewer.is_lead {
-        true => Some(found.picture),
-        false => None,
-    };
     findings.sort_by_key(|f| f.kind);
-    if viewer.is_lead {
-        cap_weekly(library, &me, &mut findings)?;
-    } else {
-        findings.retain(|f| for_members(f, considered.len()));
-        findings.iter_mut().for_each(|f| f.people.clear());
-    }
+    let lead = viewer.is_lead;
+    let picture = match lead {
+        true => {
+            let named = cap_weekly(library, &me, &mut findings)?;
+            Some(marked_as_named(found.picture, &named))
+        }
+        false => {
+            findings.retain(|f| for_members(f, considered.len()));
+            findings.iter_mut().for_each(|f| f.people.clear());
+            None
+        }
+    };
     let members = considered.len() as u32;
-    let small = !viewer.is_lead && (members as usize) < MIN_GROUP;
+    let small = !lead && (members as usize) < MIN_GROUP;
     let connected = graph.connected().iter().filter(|c| **c).count() as u32;
+    // For a member: a count of fewer than five people is not given (0 is).
+    let shown = |n: u32| (lead || n == 0 || n as usize >= MIN_GROUP).then_some(n);
+    let mut opportunities = ledger.spreads();
+    let mut variety = ledger.variety();
+    if !lead {
+        for spread in &mut opportunities {
+            spread.people = spread.people.and_then(shown);
+            spread.half_from = spread.half_from.and_then(shown);
+        }
+        for bucket in [&mut variety.none, &mut variety.one, &mut variety.two, &mut variety.three_or_more] {
+            *bucket = bucket.and_then(shown);
+        }
+    }
     let report = Report {
         window_days,
-        as_lead: viewer.is_lead,
+        as_lead: lead,
         members,
-        connected,
-        opted_out,
+        connected: shown(members - connected).map(|_| connected),
+        opted_out: shown(opted_out),
         me_opted_out,
         findings: if small { Vec::new() } else { findings },
         learning: if small { Vec::new() } else { learning },
-        opportunities: if small { Vec::new() } else { ledger.spreads() },
-        variety: if small { Variety::default() } else { ledger.variety() },
-        first_tie_days: if newcomers_counted as usize >= MIN_GROUP || viewer.is_lead { first_tie_days } else { None },
-        newcomers_counted,
+        opportunities: if small { Vec::new() } else { opportunities },
+        variety: if small { Variety::default() } else { variety },
+        first_tie_days: shown(newcomers_counted).and(first_tie_days),
+        newcomers_counted: shown(newcomers_counted),
         picture,
         audit: format!(
             "Computed on this laptop from what it holds: story responses and reactions, celebration messages, \
              initiatives and decisions, moments' who-was-there and what was learned, consented tags on photos \
              that are not hidden, gatherings attended and newcomers welcomed (the last {window_days} days and the \
              {window_days} before), and over the last year stories, hosting, initiative leads, highlights, signs \
-             of membership and artefact credits. Care notes are never read; {opted_out} members who opted out \
-             are left out; nothing here is synced."
+             of membership and artefact credits, all as every member may see them (stories kept to a few, \
+             hidden photos, tags not agreed to and signs kept private are left out). Care notes are never read. \
+             Members who chose to be left out are in no tie or figure. Nothing here leaves this laptop."
         ),
     };
     lap("wording and caps");
@@ -276,25 +298,28 @@ pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<
 /// [`MIN_GROUP`] people, never about a particular circle or person.
 fn for_members(finding: &Finding, members: usize) -> bool {
     match finding.kind {
-        FindingKind::HubAndSpoke | FindingKind::LearningSlide | FindingKind::Concentrated => members >= MIN_GROUP,
+        FindingKind::HubAndSpoke | FindingKind::LearningSlide => members >= MIN_GROUP,
+        // "Half of all hosting was done by 3 people" could point at those three.
+        FindingKind::Concentrated => members >= MIN_GROUP && finding.count as usize >= MIN_GROUP,
         // A count of isolated members, once it is at least five people.
-        FindingKind::Isolated => {
-            finding.sentence.split_whitespace().next().and_then(|n| n.parse::<usize>().ok()).unwrap_or(0) >= MIN_GROUP
-        }
+        FindingKind::Isolated => finding.count as usize >= MIN_GROUP,
         _ => false,
     }
 }
 
-/// This week's kinds of finding that named people, per lead, in `local_settings` (never synced).
+/// This week's findings that named people, per lead, in `local_settings` (never synced): each
+/// kind with the people it named.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Named {
     week: String,
-    kinds: Vec<FindingKind>,
+    kinds: Vec<(FindingKind, Vec<String>)>,
 }
 
-/// Keeps names on at most [`WEEKLY_SUGGESTIONS`] kinds of finding a week for this lead: kinds
-/// already named this week first, then new ones while there is room; the rest are held.
-fn cap_weekly(library: &Library, lead: &str, findings: &mut [Finding]) -> Result<()> {
+/// Keeps names on at most [`WEEKLY_SUGGESTIONS`] kinds of finding a week for this lead, and at
+/// most [`MAX_PEOPLE`] people on each. A kind named earlier this week names only the people it
+/// named then (another window or new data brings no new names until next week); a new kind is
+/// named while there is room; the rest are held. Returns what is named this week.
+fn cap_weekly(library: &Library, lead: &str, findings: &mut [Finding]) -> Result<Named> {
     use chrono::Datelike;
     let week = library.today().iso_week();
     let week = format!("{}-W{:02}", week.year(), week.week());
@@ -306,19 +331,37 @@ fn cap_weekly(library: &Library, lead: &str, findings: &mut [Finding]) -> Result
         named = Named { week, kinds: Vec::new() };
     }
     for finding in findings.iter_mut().filter(|f| !f.people.is_empty()) {
-        if named.kinds.contains(&finding.kind) {
-            continue;
+        match named.kinds.iter().find(|(kind, _)| *kind == finding.kind) {
+            Some((_, before)) => finding.people.retain(|p| before.contains(&p.id)),
+            None if named.kinds.len() < WEEKLY_SUGGESTIONS => {
+                finding.people.truncate(MAX_PEOPLE);
+                named.kinds.push((finding.kind, finding.people.iter().map(|p| p.id.clone()).collect()));
+            }
+            None => finding.people.clear(),
         }
-        if named.kinds.len() < WEEKLY_SUGGESTIONS {
-            named.kinds.push(finding.kind);
-        } else {
-            finding.people.clear();
-            finding.held = true;
-        }
+        finding.people.truncate(MAX_PEOPLE);
+        finding.held = finding.people.is_empty();
     }
-    library.conn().execute(
+    // A read-only library keeps no record; the cap still holds within this report.
+    let _ = library.conn().execute(
         "INSERT OR REPLACE INTO local_settings (key, value) VALUES (?1, ?2)",
         [key, serde_json::to_string(&named).expect("plain data serialises")],
-    )?;
-    Ok(())
+    );
+    Ok(named)
+}
+
+/// The picture with its marks (no exchange, a circle, a bridge) only on people named this week
+/// under those findings, so the picture says no more than the capped findings do.
+fn marked_as_named(mut picture: Picture, named: &Named) -> Picture {
+    let under =
+        |kind: FindingKind, id: &str| named.kinds.iter().any(|(k, ids)| *k == kind && ids.iter().any(|i| i == id));
+    for node in &mut picture.nodes {
+        let id = node.person.id.as_str();
+        node.isolated &= under(FindingKind::Isolated, id);
+        node.bridge &= under(FindingKind::Bridge, id);
+        if !under(FindingKind::Split, id) {
+            node.circle = None;
+        }
+    }
+    picture
 }

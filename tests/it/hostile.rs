@@ -192,9 +192,11 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
         ("decisions", &question, "closed", Value::Integer(1), "community question, which only leads may"),
         ("initiatives", &idea, "status", text("gathering"), "moves an initiative its author does not lead"),
         ("moments", &moment, "author", text(&bo), "changes who wrote a moment"),
+        ("moments", &moment, "attendees", text("[1,2]"), "a list of at most 1,000 members"),
         ("moments", &moment, "deleted", Value::Integer(1), "deletes someone else's moment"),
         ("hide_requests", &hide, "status", text("kept"), "settles a request to hide a photo"),
         ("members", &ada, "bio", text("Bo was here"), "changes another member's profile"),
+        ("members", &ada, "health_opt_out", Value::Integer(1), "sets another member's choice about community health"),
         ("members", &bo, "role", text("lead"), "changes a member's role"),
         ("members", &bo, "years_in_practice", text("lots"), "which holds integer"),
     ];

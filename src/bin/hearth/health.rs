@@ -21,7 +21,8 @@ pub enum HealthCommand {
     /// The report for the last days (`--window 90`), as this laptop's member may read it.
     Report {
         library: PathBuf,
-        #[arg(long, default_value_t = 90)]
+        /// Days, 7 to 365.
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(7..=365))]
         window: u32,
         #[arg(long)]
         json: bool,
@@ -59,13 +60,18 @@ pub fn health(HealthArgs { command }: HealthArgs) -> Result<()> {
     Ok(())
 }
 
+/// A count, or "fewer than 5" where a member may not read it.
+fn count(n: Option<u32>) -> String {
+    n.map_or("fewer than 5".into(), |n| n.to_string())
+}
+
 fn print_report(report: &report::Report) {
     out!(
         "The last {} days: {} of {} members had an exchange with someone ({} left themselves out).",
         report.window_days,
-        report.connected,
+        report.connected.map_or("most".into(), |n| n.to_string()),
         report.members,
-        report.opted_out
+        count(report.opted_out)
     );
     for finding in &report.findings {
         out!("- {}", shown(&finding.sentence));
@@ -73,7 +79,7 @@ fn print_report(report: &report::Report) {
         out!("  Next step: {}", shown(&finding.next_step));
         if !finding.people.is_empty() {
             let names: Vec<String> = finding.people.iter().map(|p| shown(&p.display_name)).collect();
-            out!("  (for the leads) {}", names.join(", "));
+            out!("  (for the leads) {} of {}: {}", names.len(), finding.count, names.join(", "));
         }
         if finding.held {
             out!("  (names held until next week: at most three suggestions about people a week)");
@@ -105,23 +111,26 @@ fn print_report(report: &report::Report) {
             "  {}: {} in all, {} members, half from {} (Gini {:.2})",
             spread.kind.noun(),
             spread.total,
-            spread.people,
-            spread.half_from,
+            count(spread.people),
+            count(spread.half_from),
             spread.gini
         );
     }
     let v = &report.variety;
     if !report.opportunities.is_empty() {
         out!(
-            "Ways of taking part: {} members in three or more, {} in two, {} in one, {} not yet.",
-            v.three_or_more,
-            v.two,
-            v.one,
-            v.none
+            "Ways of taking part: {} in three or more, {} in two, {} in one, {} not yet.",
+            count(v.three_or_more),
+            count(v.two),
+            count(v.one),
+            count(v.none)
         );
     }
     if let Some(days) = report.first_tie_days {
-        out!("Newcomers of the last year met someone after {days:.0} days (median of {}).", report.newcomers_counted);
+        out!(
+            "Half of the newcomers of the last year had a first exchange within {days:.0} days of joining ({} counted).",
+            count(report.newcomers_counted)
+        );
     }
     out!("{}", shown(&report.audit));
 }

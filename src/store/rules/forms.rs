@@ -63,6 +63,15 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("artefacts", "rituals", is_ids, "a list of ids"),
     ("artefact_versions", "sizes", is_words, "a list of sizes"),
     (
+        "moments",
+        "attendees",
+        |t| {
+            serde_json::from_str::<Vec<String>>(t)
+                .is_ok_and(|list| list.len() <= 1_000 && list.iter().all(|id| !id.is_empty() && id.len() <= 80))
+        },
+        "a list of at most 1,000 members",
+    ),
+    (
         "pulse_answers",
         "answer",
         |t| t.is_empty() || serde_json::from_str::<crate::text::forms::PulseShape>(t).is_ok_and(|a| a.fits()),

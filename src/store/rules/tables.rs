@@ -140,6 +140,11 @@ fn rule_member(j: &Judged) -> Result<Verdict> {
     if creating && !lead && !own {
         return refuse("adds a member, which only leads may".into());
     }
+    if column == "health_opt_out" && !own {
+        // Leaving oneself out of community health is the member's choice alone, even in a
+        // lead's creation of the row (which would otherwise win on a laptop that is new to it).
+        return refuse("sets another member's choice about community health".into());
+    }
     if column == "role" {
         let plain_member = *value == Value::Text("member".into());
         if !(lead || creating && own && plain_member) {

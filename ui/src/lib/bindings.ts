@@ -817,7 +817,12 @@ export type HealthFinding = {
 	sentence: string,
 	evidence: string,
 	nextStep: string,
-	/**  For the leads only; empty for everyone else. */
+	/**  How many people it is about (0 for a community figure). */
+	count: number,
+	/**
+	 *  Who, for the leads only (at most [`MAX_PEOPLE`], within the weekly cap); empty for
+	 *  everyone else. The words above never name anyone.
+	 */
 	people: Person[],
 	/**  The names wait for next week: this week's suggestions about people are used up. */
 	held: boolean,
@@ -847,9 +852,13 @@ export type HealthReport = {
 	asLead: boolean,
 	/**  Members the report considers (with us, not former, not opted out), and how many have a tie. */
 	members: number,
-	connected: number,
-	/**  How many left themselves out (a count only). */
-	optedOut: number,
+	/**
+	 *  `None` for a member (not a lead) when fewer than five have no tie, so no one can be
+	 *  singled out; the same for every count below.
+	 */
+	connected: number | null,
+	/**  How many left themselves out. */
+	optedOut: number | null,
 	/**  Whether the member at this laptop left themselves out. */
 	meOptedOut: boolean,
 	findings: HealthFinding[],
@@ -863,7 +872,7 @@ export type HealthReport = {
 	 *  five of them), and how many are counted.
 	 */
 	firstTieDays: number | null,
-	newcomersCounted: number,
+	newcomersCounted: number | null,
 	picture: Picture | null,
 	/**  Which data fed it. */
 	audit: string,
@@ -1333,11 +1342,12 @@ export type OpportunitySpread = {
 	kind: Opportunity,
 	/**  How many times it happened, and to how many different members. */
 	total: number,
-	people: number,
+	/**  `None` when a member (not a lead) reads fewer than five. */
+	people: number | null,
 	/**  Gini coefficient over every member considered (0 = evenly, 1 = all to one person). */
 	gini: number | null,
-	/**  The fewest members who account for at least half of it. */
-	halfFrom: number,
+	/**  The fewest members who account for at least half of it (`None` as `people`). */
+	halfFrom: number | null,
 };
 
 /**  Where a page starts: after this item in newest-first order. */
@@ -1953,10 +1963,11 @@ export type Update = {
  *  contribution.
  */
 export type Variety = {
-	none: number,
-	one: number,
-	two: number,
-	threeOrMore: number,
+	/**  Each `None` when a member (not a lead) reads fewer than five. */
+	none: number | null,
+	one: number | null,
+	two: number | null,
+	threeOrMore: number | null,
 };
 
 /**  One version as a member sees it. */
