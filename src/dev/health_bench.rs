@@ -95,11 +95,17 @@ fn fill(library: &crate::store::library::Library, members: usize, interactions: 
     let mut made = 0;
     {
         let mut member = conn.prepare(
-            "INSERT INTO members (id, display_name, role, joined_on, created_at) VALUES (?1, ?2, ?3, '2022-01-01', 0)",
+            "INSERT INTO members (id, display_name, role, joined_on, created_at) VALUES (?1, ?2, ?3, ?4, 0)",
         )?;
+        // One in ten a newcomer of the last year, so the newcomer watch has work to do.
+        let today = chrono::DateTime::from_timestamp_millis(now).map(|t| t.date_naive()).unwrap_or_default();
         for i in 0..members {
-            let role = if i % 100 == 0 { "lead" } else { "member" };
-            member.execute(params![id(i), format!("Member {i}"), role])?;
+            let (role, joined) = match i % 10 {
+                _ if i % 100 == 0 => ("lead", "2022-01-01".to_owned()),
+                3 => ("newcomer", (today - chrono::Duration::days((i % 300) as i64 + 20)).to_string()),
+                _ => ("member", "2022-01-01".to_owned()),
+            };
+            member.execute(params![id(i), format!("Member {i}"), role, joined])?;
         }
         let stories_count = interactions / 20;
         let mut story = conn.prepare(

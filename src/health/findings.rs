@@ -290,26 +290,30 @@ fn newcomer_watch(
             who(&alone)?,
         ));
     }
+    // Each author's first story shared with the community, read in one pass (SQLite gives the
+    // other columns of the row holding the min()).
+    let firsts: std::collections::HashMap<String, (String, i64)> = conn
+        .prepare_cached(
+            "SELECT author, id, min(created_at) FROM stories NOT INDEXED
+             WHERE deleted = 0 AND visibility = 'community' GROUP BY author",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut unanswered = Vec::new();
     for i in &newcomers {
         let id = &considered[*i].id;
-        let first: Option<(String, i64)> = conn
-            .query_row(
-                "SELECT id, created_at FROM stories WHERE author = ?1 AND deleted = 0 AND visibility = 'community'
-                 ORDER BY created_at, id LIMIT 1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .ok();
-        let Some((story, written)) = first else { continue };
+        let Some((story, written)) = firsts.get(id) else { continue };
+        // A first story of the window that has waited a week or more, with no response.
+        let age = now - written;
+        if age < 7 * 86_400_000 || age > i64::from(window_days) * 86_400_000 {
+            continue;
+        }
         let answered: bool = conn.query_row(
             "SELECT count(*) > 0 FROM story_responses WHERE story_id = ?1 AND deleted = 0 AND author != ?2",
-            [&story, id],
+            [story, id],
             |r| r.get(0),
         )?;
-        // A first story of the window that has waited a week or more.
-        let age = now - written;
-        if !answered && age >= 7 * 86_400_000 && age <= i64::from(window_days) * 86_400_000 {
+        if !answered {
             unanswered.push(*i);
         }
     }
@@ -405,29 +409,51 @@ fn opportunities(library: &Library, inputs: &Inputs) -> Result<Vec<Finding>> {
 /// consented tag on a photo that is not hidden, a welcome, a moment's who-was-there.
 pub(super) fn first_tie(library: &Library, considered: &[Considered]) -> Result<(Option<f64>, u32)> {
     let conn = library.conn();
+    let newcomers: Vec<&Considered> = considered.iter().filter(|c| (0..=365).contains(&c.days)).collect();
+    if newcomers.is_empty() {
+        return Ok((None, 0));
+    }
+    // Each person's first exchange since a little over a year ago, in one pass per table.
+    let since = library.now().0 - 400 * 86_400_000;
+    let mut first: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut seen = |who: &str, at: i64| {
+        let entry = first.entry(who.to_owned()).or_insert(at);
+        *entry = (*entry).min(at);
+    };
+    let stories = super::graph::story_kinds(conn)?;
+    let mut statement = conn.prepare_cached(
+        "SELECT author, story_id, created_at FROM story_responses NOT INDEXED WHERE deleted = 0 AND created_at >= ?1",
+    )?;
+    let mut rows = statement.query([since])?;
+    while let Some(row) = rows.next()? {
+        let (from, story, at): (String, String, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        if let Some((to, _)) = stories.get(&story).filter(|(to, _)| *to != from) {
+            seen(&from, at);
+            seen(to, at);
+        }
+    }
+    for sql in [
+        "SELECT member_id, min(created_at) FROM attendance WHERE deleted = 0 AND went = 1 AND created_at >= ?1
+         GROUP BY member_id",
+        "SELECT t.member_id, min(t.created_at) FROM media_tags t JOIN media m ON m.id = t.media_id
+         WHERE t.deleted = 0 AND t.status = 'tagged' AND m.deleted = 0 AND m.hidden = 0 AND t.created_at >= ?1
+         GROUP BY t.member_id",
+        "SELECT newcomer_id, min(created_at) FROM welcomes WHERE deleted = 0 AND created_at >= ?1 GROUP BY newcomer_id",
+        "SELECT j.value, min(m.created_at) FROM moments m,
+             json_each(CASE WHEN json_valid(m.attendees) THEN m.attendees ELSE '[]' END) j
+         WHERE m.deleted = 0 AND m.created_at >= ?1 AND j.type = 'text' GROUP BY j.value",
+    ] {
+        let mut statement = conn.prepare_cached(sql)?;
+        let mut rows = statement.query([since])?;
+        while let Some(row) = rows.next()? {
+            seen(&row.get::<_, String>(0)?, row.get(1)?);
+        }
+    }
     let mut days = Vec::new();
-    for member in considered.iter().filter(|c| (0..=365).contains(&c.days)) {
-        let joined = library.today() - chrono::Duration::days(member.days);
-        let since = joined.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis()) - 86_400_000;
-        let first: Option<i64> = conn.query_row(
-            "SELECT min(at) FROM (
-                 SELECT r.created_at AS at FROM story_responses r JOIN stories s ON s.id = r.story_id
-                   WHERE r.deleted = 0 AND s.deleted = 0 AND s.visibility = 'community' AND r.created_at >= ?2
-                     AND ((r.author = ?1 AND s.author != ?1) OR (s.author = ?1 AND r.author != ?1))
-                 UNION ALL SELECT created_at FROM attendance
-                   WHERE deleted = 0 AND went = 1 AND member_id = ?1 AND created_at >= ?2
-                 UNION ALL SELECT t.created_at FROM media_tags t JOIN media m ON m.id = t.media_id
-                   WHERE t.deleted = 0 AND t.status = 'tagged' AND t.member_id = ?1 AND m.deleted = 0 AND m.hidden = 0
-                     AND t.created_at >= ?2
-                 UNION ALL SELECT created_at FROM welcomes WHERE deleted = 0 AND newcomer_id = ?1 AND created_at >= ?2
-                 UNION ALL SELECT m.created_at FROM moments m,
-                     json_each(CASE WHEN json_valid(m.attendees) THEN m.attendees ELSE '[]' END) j
-                   WHERE m.deleted = 0 AND m.created_at >= ?2 AND j.type = 'text' AND j.value = ?1)",
-            rusqlite::params![member.id, since],
-            |r| r.get(0),
-        )?;
-        if let Some(at) = first {
-            let met = library.local_date(crate::clock::Millis(at));
+    for member in newcomers {
+        if let Some(at) = first.get(&member.id) {
+            let joined = library.today() - chrono::Duration::days(member.days);
+            let met = library.local_date(crate::clock::Millis(*at));
             days.push(((met - joined).num_days().max(0)) as f64);
         }
     }

@@ -234,8 +234,9 @@ pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<
             bridges: &found_bridges,
         },
     )?;
-    let (first_tie_days, newcomers_counted) = findings::first_tie(library, &considered)?;
     lap("findings and picture");
+    let (first_tie_days, newcomers_counted) = findings::first_tie(library, &considered)?;
+    lap("newcomers' first exchanges");
     let mut findings = found.findings;
     findings.sort_by_key(|f| f.kind);
     let lead = viewer.is_lead;
