@@ -174,26 +174,8 @@ pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<
     let conn = library.conn();
     let now = library.now().0;
     let span = i64::from(window_days.max(1)) * 86_400_000;
-    let today = library.today();
-    let rows: Vec<(String, String, String, i64, bool)> = conn
-        .prepare(
-            "SELECT id, role, joined_on, created_at, health_opt_out FROM members
-             WHERE deleted = 0 AND role != 'alumni' ORDER BY id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     let me = viewer.member_id.clone().unwrap_or_default();
-    let me_opted_out = rows.iter().any(|r| r.0 == me && r.4);
-    let opted_out = rows.iter().filter(|r| r.4).count() as u32;
-    let considered: Vec<Considered> = rows
-        .into_iter()
-        .filter(|r| !r.4)
-        .map(|(id, role, joined, created, _)| {
-            let date = chrono::NaiveDate::parse_from_str(&joined, "%Y-%m-%d")
-                .unwrap_or_else(|_| library.local_date(crate::clock::Millis(created)));
-            Considered { id, role, days: (today - date).num_days() }
-        })
-        .collect();
+    let (considered, opted_out, me_opted_out) = considered(library, &me)?;
     let people: Vec<String> = considered.iter().map(|c| c.id.clone()).collect();
     let window = Window { since: now - span, until: now + 1 };
     let before = Window { since: now - 2 * span, until: now - span };
@@ -293,6 +275,32 @@ pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<
     };
     lap("wording and caps");
     Ok((report, laps))
+}
+
+/// The members the report considers (with us, not former, not opted out), in id order; how
+/// many opted out; whether `me` did.
+fn considered(library: &Library, me: &str) -> Result<(Vec<Considered>, u32, bool)> {
+    let today = library.today();
+    let rows: Vec<(String, String, String, i64, bool)> = library
+        .conn()
+        .prepare(
+            "SELECT id, role, joined_on, created_at, health_opt_out FROM members
+             WHERE deleted = 0 AND role != 'alumni' ORDER BY id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let me_opted_out = rows.iter().any(|r| r.0 == me && r.4);
+    let opted_out = rows.iter().filter(|r| r.4).count() as u32;
+    let considered = rows
+        .into_iter()
+        .filter(|r| !r.4)
+        .map(|(id, role, joined, created, _)| {
+            let date = chrono::NaiveDate::parse_from_str(&joined, "%Y-%m-%d")
+                .unwrap_or_else(|_| library.local_date(crate::clock::Millis(created)));
+            Considered { id, role, days: (today - date).num_days() }
+        })
+        .collect();
+    Ok((considered, opted_out, me_opted_out))
 }
 
 /// The kinds a member who is not a lead may read: community figures about at least
