@@ -21,8 +21,8 @@ pub enum HealthCommand {
     /// The report for the last days (`--window 90`), as this laptop's member may read it.
     Report {
         library: PathBuf,
-        /// Days, 7 to 365.
-        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(7..=365))]
+        /// Days, 7 to 365 (`90` or `90d`).
+        #[arg(long, default_value = "90", value_parser = window_days)]
         window: u32,
         #[arg(long)]
         json: bool,
@@ -58,6 +58,14 @@ pub fn health(HealthArgs { command }: HealthArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `90` or `90d`: a number of days from 7 to 365.
+fn window_days(text: &str) -> std::result::Result<u32, String> {
+    match text.trim().trim_end_matches('d').parse::<u32>() {
+        Ok(days) if (7..=365).contains(&days) => Ok(days),
+        _ => Err(format!("“{text}” is not a window: give a number of days from 7 to 365, such as 90 or 90d")),
+    }
 }
 
 /// A count, or "fewer than 5" where a member may not read it.
