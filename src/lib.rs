@@ -23,5 +23,6 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod viewer;
+pub mod yearbook;
 pub use error::{Error, ReadOnlyReason, Result, TargetProblem};
 pub use store::library::Library;

@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0029_badges", include_str!("../../migrations/0029_badges.sql")),
     ("0030_pulse", include_str!("../../migrations/0030_pulse.sql")),
     ("0031_health", include_str!("../../migrations/0031_health.sql")),
+    ("0032_yearbook", include_str!("../../migrations/0032_yearbook.sql")),
 ];
 
 pub fn latest_version() -> u32 {

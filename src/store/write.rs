@@ -44,6 +44,7 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
             "dietary",
             "access_needs",
             "health_opt_out",
+            "feature_me",
         ],
     ),
     ("story_prompts", &["text"]),

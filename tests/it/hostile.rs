@@ -197,6 +197,7 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
         ("hide_requests", &hide, "status", text("kept"), "settles a request to hide a photo"),
         ("members", &ada, "bio", text("Bo was here"), "changes another member's profile"),
         ("members", &ada, "health_opt_out", Value::Integer(1), "sets another member's choice about community health"),
+        ("members", &ada, "feature_me", Value::Integer(0), "sets whether another member is featured"),
         ("members", &bo, "role", text("lead"), "changes a member's role"),
         ("members", &bo, "years_in_practice", text("lots"), "which holds integer"),
     ];

@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     "artefacts",   // artefacts, their accounts, files, versions and sizes
     "pulse",       // pulse rounds, their tally, spread and opinion groups
     "health",      // the interaction graph and the health report
+    "yearbook",    // the community's year as a book: gathered, then written as HTML
     "dev",         // the demo, sample photos, benchmarks
 ];
 

@@ -31,6 +31,7 @@ mod sync;
 mod sync_crash;
 mod sync_keys;
 mod sync_remote;
+mod yearbook;
 
 /// `hearth … --json | head` ends quietly when the reader has gone, as Unix tools do.
 #[test]

@@ -30,6 +30,7 @@ mod memories;
 mod people;
 mod pulse;
 mod sync;
+mod yearbook;
 
 #[derive(Parser)]
 #[command(name = "hearth", version, about = "A community of practice's people, memory and initiatives")]
@@ -62,6 +63,8 @@ pub enum Command {
     Pulse(pulse::PulseArgs),
     /// Community health: findings in sentences, computed on this laptop and never synced.
     Health(health::HealthArgs),
+    /// The community's year as a book: a folder anyone can open (index.html and its photos).
+    Yearbook(yearbook::YearbookArgs),
     /// Birthdays, join anniversaries and accomplishments.
     Celebrations(people::CelebrationsArgs),
     /// Import photos and videos (files or folders) into the gallery.
@@ -169,6 +172,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Badges(args) => badges::badges(args),
         Command::Pulse(args) => pulse::pulse(args),
         Command::Health(args) => health::health(args),
+        Command::Yearbook(args) => yearbook::yearbook(args),
         Command::Celebrations(args) => people::celebrations(args),
         Command::Import(args) => memories::import(args),
         Command::Media(args) => memories::media(args),

@@ -140,6 +140,9 @@ fn rule_member(j: &Judged) -> Result<Verdict> {
     if creating && !lead && !own {
         return refuse("adds a member, which only leads may".into());
     }
+    if column == "feature_me" && !own {
+        return refuse("sets whether another member is featured in memories and the yearbook".into());
+    }
     if column == "health_opt_out" && !own {
         // Leaving oneself out of community health is the member's choice alone, even in a
         // lead's creation of the row (which would otherwise win on a laptop that is new to it).

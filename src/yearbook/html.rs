@@ -1,0 +1,255 @@
+//! The book as a self-contained folder: `index.html` (no script, no network, every link
+//! relative) and `images/`, each photo its 1280 px preview. The same book gives the same bytes:
+//! nothing in it depends on when it was written. Written under a temporary name and renamed
+//! when complete, so a crash leaves no half book.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::book::{Book, Photo};
+use crate::error::{Error, Result};
+use crate::store::library::Library;
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub folder: PathBuf,
+    pub photos: u32,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Paragraphs of plain text, escaped.
+fn paragraphs(text: &str) -> String {
+    text.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| format!("<p>{}</p>", escape(p.trim()))).collect()
+}
+
+fn figure(photo: &Photo) -> String {
+    format!(
+        "<figure><img src=\"images/{}.jpg\" alt=\"{}\" loading=\"lazy\">{}</figure>",
+        photo.hash,
+        escape(if photo.caption.is_empty() { "A photo of the day" } else { &photo.caption }),
+        if photo.caption.is_empty() {
+            String::new()
+        } else {
+            format!("<figcaption>{}</figcaption>", escape(&photo.caption))
+        }
+    )
+}
+
+fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The year chapter: each month's moments (story, what was learned, photos) and highlights.
+fn months(book: &Book) -> String {
+    let mut body = String::new();
+    for month in &book.months {
+        let _ = write!(body, "<section class=\"month\"><h3>{}</h3>", MONTHS[(month.month as usize).clamp(1, 12) - 1]);
+        for moment in &month.moments {
+            let _ = write!(
+                body,
+                "<article><h4>{}</h4><p class=\"when\">{}{}</p>{}{}<div class=\"photos\">{}</div></article>",
+                escape(&moment.title),
+                escape(&moment.day),
+                if moment.place.is_empty() { String::new() } else { format!(" · {}", escape(&moment.place)) },
+                paragraphs(&moment.story),
+                if moment.learned.is_empty() {
+                    String::new()
+                } else {
+                    format!("<p class=\"learned\"><strong>What we learned:</strong></p>{}", paragraphs(&moment.learned))
+                },
+                moment.photos.iter().map(figure).collect::<String>()
+            );
+        }
+        if !month.highlights.is_empty() {
+            let _ =
+                write!(body, "<div class=\"photos\">{}</div>", month.highlights.iter().map(figure).collect::<String>());
+        }
+        body.push_str("</section>");
+    }
+    body
+}
+
+/// The book's `index.html`.
+pub fn render(book: &Book) -> String {
+    let mut html = String::new();
+    let title = format!("{} — {}", book.community, book.year);
+    let t = &book.totals;
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header class=\"cover\"><h1>{}</h1><p class=\"year\">{}</p>{}<p class=\"totals\">{}, {}, {}, {}, {} and {} in {}.</p></header>\n",
+        escape(&title),
+        escape(&book.community),
+        book.year,
+        paragraphs(&book.description),
+        plural(t.moments, "moment", "moments"),
+        plural(t.photos, "photo", "photos"),
+        plural(t.gatherings, "gathering", "gatherings"),
+        plural(t.stories, "story", "stories"),
+        plural(t.newcomers, "newcomer welcomed", "newcomers welcomed"),
+        plural(t.initiatives_finished, "initiative finished", "initiatives finished"),
+        book.year
+    );
+    let mut chapters: Vec<(&str, &str, String)> = Vec::new();
+    if !book.months.is_empty() {
+        chapters.push(("year", "The year, month by month", months(book)));
+    }
+    if !book.rituals.is_empty() {
+        let body = book
+            .rituals
+            .iter()
+            .map(|r| {
+                format!(
+                    "<article><h4>{}</h4>{}<p>{}, {}.</p></article>",
+                    escape(&r.name),
+                    paragraphs(&r.why),
+                    plural(r.gatherings, "gathering", "gatherings"),
+                    plural(r.attendance, "place taken", "places taken")
+                )
+            })
+            .collect();
+        chapters.push(("rituals", "Our rituals", body));
+    }
+    if !book.artefacts.is_empty() {
+        let body = book
+            .artefacts
+            .iter()
+            .map(|a| {
+                format!(
+                    "<article><h4>{}</h4><p class=\"when\">{}</p>{}</article>",
+                    escape(&a.name),
+                    escape(&a.kind),
+                    paragraphs(&a.summary)
+                )
+            })
+            .collect();
+        chapters.push(("artefacts", "Made this year", body));
+    }
+    if !book.initiatives.is_empty() {
+        let body = book
+            .initiatives
+            .iter()
+            .map(|i| {
+                format!(
+                    "<article><h4>{}</h4>{}{}</article>",
+                    escape(&i.title),
+                    paragraphs(&i.difference),
+                    if i.outcome.is_empty() {
+                        String::new()
+                    } else {
+                        format!("<p class=\"learned\"><strong>What came of it:</strong></p>{}", paragraphs(&i.outcome))
+                    }
+                )
+            })
+            .collect();
+        chapters.push(("initiatives", "What we did together", body));
+    }
+    if !book.accomplishments.is_empty() {
+        let body = format!(
+            "<ul>{}</ul>",
+            book.accomplishments
+                .iter()
+                .map(|a| format!(
+                    "<li><strong>{}</strong>: {} <span class=\"when\">({})</span></li>",
+                    escape(&a.member),
+                    escape(&a.title),
+                    escape(&a.day)
+                ))
+                .collect::<String>()
+        );
+        chapters.push(("celebrations", "Celebrations", body));
+    }
+    if !book.newcomers.is_empty() {
+        let body = format!(
+            "<p>We welcomed {}.</p><ul class=\"names\">{}</ul>",
+            plural(book.totals.newcomers, "newcomer", "newcomers"),
+            book.newcomers.iter().map(|n| format!("<li>{}</li>", escape(n))).collect::<String>()
+        );
+        chapters.push(("welcome", "Welcome", body));
+    }
+    if !book.pulse.is_empty() {
+        let body = format!(
+            "<ul>{}</ul>",
+            book.pulse
+                .iter()
+                .map(|p| format!("<li>{}: {} answered.</li>", escape(&p.title), p.respondents))
+                .collect::<String>()
+        );
+        chapters.push(("pulse", "How we felt", body));
+    }
+    let _ = write!(
+        html,
+        "<nav aria-label=\"Chapters\"><h2>Chapters</h2><ol>{}</ol></nav>\n<main>\n",
+        chapters
+            .iter()
+            .map(|(id, name, _)| format!("<li><a href=\"#{id}\">{}</a></li>", escape(name)))
+            .collect::<String>()
+    );
+    for (id, name, body) in &chapters {
+        let _ = writeln!(html, "<section class=\"chapter\" id=\"{id}\"><h2>{}</h2>{body}</section>", escape(name));
+    }
+    html.push_str("</main>\n<footer><p>Made with Hearth, from what every member of the community may see. No one is ranked here.</p></footer>\n</body>\n</html>\n");
+    html
+}
+
+const STYLE: &str = "body{font-family:Georgia,'DejaVu Serif',serif;max-width:48rem;margin:0 auto;padding:1.5rem;color:#2b211c;background:#fbf6ee;line-height:1.5}\
+h1,h2,h3,h4{font-family:'DejaVu Sans',Arial,sans-serif}.cover{text-align:center;padding:3rem 0;border-bottom:2px solid #c2552d}\
+.year{font-size:2rem;color:#a4452a}.when{color:#6f6058;font-size:.9rem}.photos{display:flex;flex-wrap:wrap;gap:.5rem}\
+figure{margin:0;flex:1 1 14rem;max-width:100%}img{width:100%;height:auto;border-radius:6px}figcaption{font-size:.85rem;color:#6f6058}\
+.chapter{border-top:1px solid #e6d9c8;margin-top:2rem}.names{columns:2}article{margin:1rem 0}";
+
+/// Writes `book` into a new folder `name` inside `destination` (which must exist); refuses an
+/// existing folder of that name.
+pub fn write(library: &Library, book: &Book, destination: &Path, name: &str) -> Result<Written> {
+    let folder = destination.join(name);
+    if folder.exists() {
+        return Err(Error::invalid("yearbook", format!("{} already exists; choose another place", folder.display())));
+    }
+    let partial = destination.join(format!(".{name}.partial"));
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
+    }
+    let images = partial.join("images");
+    std::fs::create_dir_all(&images).map_err(|e| Error::io(&images, e))?;
+    let mut photos = 0;
+    let mut book = book.clone();
+    // Every photo the page shows must be in the folder: one whose preview is missing is left out.
+    let mut copy = |photo: &Photo| -> bool {
+        let Ok(source) = crate::store::blobs::preview(library.root(), &photo.hash) else { return false };
+        let target = images.join(format!("{}.jpg", photo.hash));
+        if target.exists() {
+            return true;
+        }
+        let copied = std::fs::copy(&source, &target).is_ok();
+        photos += u32::from(copied);
+        copied
+    };
+    for month in &mut book.months {
+        for moment in &mut month.moments {
+            moment.photos.retain(|p| copy(p));
+        }
+        month.highlights.retain(|p| copy(p));
+    }
+    let index = partial.join("index.html");
+    std::fs::write(&index, render(&book)).map_err(|e| Error::io(&index, e))?;
+    std::fs::rename(&partial, &folder).map_err(|e| Error::io(&folder, e))?;
+    Ok(Written { folder, photos })
+}
