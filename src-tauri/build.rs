@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "health_report",
     "health_opt_out",
     "set_health_opt_out",
+    "featured_in_memories",
+    "set_featured_in_memories",
     "store_badge_image",
     "artefact_history",
     "list_badges",

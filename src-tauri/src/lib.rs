@@ -69,6 +69,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::health::health_report,
             commands::health::health_opt_out,
             commands::health::set_health_opt_out,
+            commands::yearbook::featured_in_memories,
+            commands::yearbook::set_featured_in_memories,
             commands::rituals::list_rituals,
             commands::rituals::get_ritual,
             commands::rituals::create_ritual,

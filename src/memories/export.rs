@@ -65,8 +65,15 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
             if !moment.description.is_empty() {
                 intro.push_str(&format!("<p>{}</p>", escape(&moment.description)));
             }
-            if !moment.attendees.is_empty() {
-                let names: Vec<String> = moment.attendees.iter().map(|p| escape(&p.display_name)).collect();
+            // Nobody who asked not to be featured is named.
+            let mut named = Vec::new();
+            for person in &moment.attendees {
+                if crate::memories::tags::may_feature(conn, &person.id)? {
+                    named.push(person);
+                }
+            }
+            if !named.is_empty() {
+                let names: Vec<String> = named.iter().map(|p| escape(&p.display_name)).collect();
                 intro.push_str(&format!("<p class=\"meta\">With {}</p>", names.join(", ")));
             }
             // Already sanitised Markdown.
@@ -98,6 +105,14 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
             None => break,
         }
     }
+    // No photo showing someone who asked not to be featured.
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        if !crate::memories::tags::shows_someone_not_featured(conn, &item.hash)? {
+            kept.push(item);
+        }
+    }
+    let mut items = kept;
     items.reverse(); // oldest first, as the day went
 
     std::fs::create_dir_all(destination).map_err(|e| Error::io(destination, e))?;

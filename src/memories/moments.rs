@@ -390,12 +390,20 @@ pub fn on_this_day(conn: &Connection, today: NaiveDate) -> Result<OnThisDay> {
             (same_day && starts.year() < today.year())
                 .then(|| YearsAgo { years: (today.year() - starts.year()) as u32, item: m })
         })
-        .collect();
+        .map(|mut m: YearsAgo<Moment>| {
+            // A cover showing someone who asked not to be featured is not shown.
+            if crate::memories::tags::shows_someone_not_featured(conn, &m.item.cover)? {
+                m.item.cover = String::new();
+            }
+            Ok(m)
+        })
+        .collect::<Result<_>>()?;
     let highlights: Vec<MediaItem> = conn
         .prepare_cached(&format!(
             "SELECT {} FROM media m WHERE m.deleted = 0 AND m.hidden = 0 AND m.highlight = 1
-             AND substr(m.taken_at, 5, 6) = ?1 ORDER BY m.sort_at DESC LIMIT 24",
-            crate::memories::media::ITEM_COLUMNS
+             AND substr(m.taken_at, 5, 6) = ?1 AND {} ORDER BY m.sort_at DESC LIMIT 24",
+            crate::memories::media::ITEM_COLUMNS,
+            crate::memories::tags::FEATURES_NO_ONE_OUT
         ))?
         .query_map([&day], crate::memories::media::item_row)?
         .collect::<rusqlite::Result<_>>()?;

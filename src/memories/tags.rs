@@ -75,6 +75,27 @@ pub fn set_photo_consent(library: &mut Library, consent: PhotoConsent) -> Result
     photo_consent(library.conn(), &me)
 }
 
+/// SQL condition on a media row aliased `m`: nobody tagged on it asked not to be featured in
+/// memories and the yearbook (`members.feature_me = 0`).
+pub const FEATURES_NO_ONE_OUT: &str = "NOT EXISTS (SELECT 1 FROM media_tags ft JOIN members fp ON fp.id = ft.member_id
+     WHERE ft.media_id = m.id AND ft.deleted = 0 AND fp.feature_me = 0)";
+
+/// Whether the photo whose file is `hash` shows a member who asked not to be featured.
+pub fn shows_someone_not_featured(conn: &Connection, hash: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT count(*) > 0 FROM media m WHERE m.hash = ?1 AND NOT {FEATURES_NO_ONE_OUT}"))?
+        .query_row([hash], |r| r.get(0))?)
+}
+
+/// Whether member `id` may be named in memories, exports and the yearbook.
+pub fn may_feature(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT feature_me FROM members WHERE id = ?1")?
+        .query_row([id], |r| r.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(true))
+}
+
 /// Tags `member_id` in a photo, as their consent allows: tagged at once ("allow", or tagging
 /// yourself), waiting for their yes ("ask"), or refused ("never").
 pub fn tag(library: &mut Library, media_id: &str, member_id: &str) -> Result<MediaDetail> {

@@ -66,3 +66,32 @@ test("the demo's yearbook opens with JavaScript off and every image loads", asyn
     driver.kill("SIGTERM");
   }
 });
+
+test("a member asks not to be featured in memories and the yearbook, and it stays asked", async () => {
+  const { launch, navigate, waitForText } = await import("./harness.mjs");
+  const dirs = scratch();
+  hearth("demo", dirs.library);
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Memories");
+    const tab = async (name) => {
+      for (const button of await browser.$$('button[role="tab"]')) {
+        if ((await button.getText()).startsWith(name)) return button.click();
+      }
+      throw new Error(`no ${name} tab`);
+    };
+    await tab("To review");
+    const box = await browser.$("label*=Don't feature me in memories and the yearbook");
+    await box.waitForExist({ timeoutMsg: "no choice about being featured" });
+    await box.click();
+    await tab("Gallery");
+    await tab("To review");
+    await waitForText(browser, "Don't feature me in memories and the yearbook");
+    const input = await (await browser.$("label*=Don't feature me in memories and the yearbook")).$("input");
+    await browser.waitUntil(async () => input.isSelected(), { timeoutMsg: "the choice was not kept" });
+    await screenshot(browser, "memories-not-featured");
+  } finally {
+    await app.close();
+  }
+});

@@ -104,4 +104,25 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
     let again = html::write(&lea, &book::gather(&lea, 2026).unwrap(), &out, "Again").unwrap();
     assert_eq!(std::fs::read(again.folder.join("index.html")).unwrap(), page.as_bytes());
     assert!(html::write(&lea, &gathered, &out, "Circle 2026").is_err(), "an existing book is never overwritten");
+
+    // The moment's export leaves out her photo too (the hidden one is out of every listing).
+    let exported = hearth::memories::export::export(
+        &lea,
+        &hearth::memories::export::ExportSource::Moment(moment.id.clone()),
+        &scratch.path("exports"),
+    )
+    .unwrap();
+    let files: Vec<String> = std::fs::read_dir(&exported.folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(exported.files, 2, "c.jpg and d.jpg only: {files:?}");
+    assert!(files.iter().all(|f| !f.ends_with("a.jpg")), "{files:?}");
+    // On this day, a year on: no highlight showing her.
+    lea.conn().execute("UPDATE media SET highlight = 1, taken_at = '2025-03-01T10:00:00'", []).unwrap();
+    let day = hearth::memories::moments::on_this_day(lea.conn(), chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())
+        .unwrap();
+    let shown: Vec<&str> = day.highlights.iter().map(|h| h.item.hash.as_str()).collect();
+    assert!(shown.contains(&photos[3].1.as_str()), "the day's other highlights are there: {shown:?}");
+    assert!(!shown.contains(&photos[0].1.as_str()), "her photo is not among On this day's highlights");
 }

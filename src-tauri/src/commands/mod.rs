@@ -19,3 +19,4 @@ pub mod rituals;
 pub mod settings;
 pub mod stories;
 pub mod sync;
+pub mod yearbook;

@@ -98,6 +98,10 @@ export const commands = {
 	healthOptOut: () => typedError<boolean, CommandError>(__TAURI_INVOKE("health_opt_out")),
 	/**  Leaves the member at this laptop out of community health (`true`) or back in. */
 	setHealthOptOut: (out: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_health_opt_out", { out })),
+	/**  Whether the member at this laptop may be featured in memories and the yearbook. */
+	featuredInMemories: () => typedError<boolean, CommandError>(__TAURI_INVOKE("featured_in_memories")),
+	/**  Sets whether the member at this laptop may be featured (only they may). */
+	setFeaturedInMemories: (featured: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_featured_in_memories", { featured })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
