@@ -49,11 +49,34 @@ fn safe_name(text: &str) -> String {
     }
 }
 
+/// Every item `query` lists, in pages, without the photos showing someone who asked not to be
+/// featured.
+fn listed(conn: &rusqlite::Connection, viewer: &Viewer, mut query: MediaQuery) -> Result<Vec<MediaItem>> {
+    query.limit = media::PAGE_LIMIT;
+    let mut items: Vec<MediaItem> = Vec::new();
+    loop {
+        let page = media::page(conn, viewer, &query)?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    // No photo showing someone who asked not to be featured.
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        if !crate::memories::tags::shows_someone_not_featured(conn, &item.hash)? {
+            kept.push(item);
+        }
+    }
+    Ok(kept)
+}
+
 /// Writes `source` into a new folder inside `destination`.
 pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> Result<Exported> {
     let viewer = Viewer::me(library)?;
     let conn = library.conn();
-    let (title, intro, mut query) = match source {
+    let (title, intro, query) = match source {
         ExportSource::Moment(id) => {
             let moment = moments::get(conn, id)?;
             let mut intro = format!(
@@ -95,24 +118,7 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
             (album.title, intro, MediaQuery { album_id: Some(id.clone()), ..MediaQuery::default() })
         }
     };
-    query.limit = media::PAGE_LIMIT;
-    let mut items: Vec<MediaItem> = Vec::new();
-    loop {
-        let page = media::page(conn, &viewer, &query)?;
-        items.extend(page.items);
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => break,
-        }
-    }
-    // No photo showing someone who asked not to be featured.
-    let mut kept = Vec::with_capacity(items.len());
-    for item in items {
-        if !crate::memories::tags::shows_someone_not_featured(conn, &item.hash)? {
-            kept.push(item);
-        }
-    }
-    let mut items = kept;
+    let mut items = listed(conn, &viewer, query)?;
     items.reverse(); // oldest first, as the day went
 
     std::fs::create_dir_all(destination).map_err(|e| Error::io(destination, e))?;
