@@ -5,5 +5,6 @@
 //! same bytes for the same library and year.
 
 pub mod book;
+pub mod coverage;
 pub mod featured;
 pub mod html;

@@ -126,3 +126,24 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
     assert!(shown.contains(&photos[3].1.as_str()), "the day's other highlights are there: {shown:?}");
     assert!(!shown.contains(&photos[0].1.as_str()), "her photo is not among On this day's highlights");
 }
+
+/// Coverage for the editing lead: consenting members below the goal are listed with how often
+/// they appear; a member who asked not to be featured is not counted at all.
+#[test]
+fn coverage_lists_consenting_members_below_the_goal() {
+    let scratch = Scratch::new();
+    let mut lea = create(&scratch.path("c"), "Circle");
+    let long_ago = |name: &str| MemberDraft { joined_on: Some("2020-01-01".into()), ..MemberDraft::named(name) };
+    members::create_my_profile(&mut lea, long_ago("Lea")).unwrap();
+    let joined = |name: &str| MemberDraft { joined_on: Some("2026-02-01".into()), ..MemberDraft::named(name) };
+    members::create_member(&mut lea, joined("Ana")).unwrap();
+    members::create_member(&mut lea, long_ago("Quentin")).unwrap();
+    let out_of_it = members::create_member(&mut lea, joined("Olga")).unwrap().id;
+    members::choose_me(&lea, &out_of_it).unwrap();
+    featured::set(&mut lea, false).unwrap();
+    let gathered = book::gather(&lea, 2026).unwrap();
+    let coverage = hearth::yearbook::coverage::coverage(&lea, &gathered, 2).unwrap();
+    let below: Vec<(&str, u32)> = coverage.below.iter().map(|(p, n)| (p.display_name.as_str(), *n)).collect();
+    // Ana is named once, as a newcomer welcomed; Lea and Quentin not at all; Olga is not counted.
+    assert_eq!(below, [("Lea", 0), ("Quentin", 0), ("Ana", 1)]);
+}
