@@ -407,7 +407,11 @@ fn opportunities(library: &Library, inputs: &Inputs) -> Result<Vec<Finding>> {
 /// and how many such newcomers had one. An exchange as the graph counts them: a response to a
 /// story shared with the community (given or received, not to oneself), a gathering attended, a
 /// consented tag on a photo that is not hidden, a welcome, a moment's who-was-there.
-pub(super) fn first_tie(library: &Library, considered: &[Considered]) -> Result<(Option<f64>, u32)> {
+pub(super) fn first_tie(
+    library: &Library,
+    stories: &super::graph::Stories,
+    considered: &[Considered],
+) -> Result<(Option<f64>, u32)> {
     let conn = library.conn();
     let newcomers: Vec<&Considered> = considered.iter().filter(|c| (0..=365).contains(&c.days)).collect();
     if newcomers.is_empty() {
@@ -420,7 +424,6 @@ pub(super) fn first_tie(library: &Library, considered: &[Considered]) -> Result<
         let entry = first.entry(who.to_owned()).or_insert(at);
         *entry = (*entry).min(at);
     };
-    let stories = super::graph::story_kinds(conn)?;
     let mut statement = conn.prepare_cached(
         "SELECT author, story_id, created_at FROM story_responses NOT INDEXED WHERE deleted = 0 AND created_at >= ?1",
     )?;

@@ -17,6 +17,9 @@ use serde::Serialize;
 
 use crate::error::Result;
 
+/// Story id → (author, whether it is about learning), for every story everyone may read.
+pub type Stories = HashMap<String, (String, bool)>;
+
 /// A group of more people than this (a forged moment listing everyone, say) adds no tie: it
 /// says nothing about who knows whom, and its k²/2 pairs would cost more than the rest.
 pub const MAX_GROUP: usize = 300;
@@ -119,20 +122,25 @@ impl Graph {
 /// The graph of interactions in `window` among `people` (ids, sorted and distinct; anyone else
 /// is left out, so an opted-out or former member is in no tie).
 pub fn build(conn: &Connection, window: Window, people: Vec<String>) -> Result<Graph> {
-    Ok(build_windows(conn, &[window], people)?.remove(0))
+    Ok(build_windows(conn, &story_kinds(conn)?, &[window], people)?.remove(0))
 }
 
 /// One graph per window, read in one pass over the tables (a row counts in each window its
-/// time falls in; an initiative in each window it was open during).
-pub fn build_windows(conn: &Connection, windows: &[Window], people: Vec<String>) -> Result<Vec<Graph>> {
+/// time falls in; an initiative in each window it was open during). `stories` is
+/// [`story_kinds`], read once by the caller for every stage that needs it.
+pub fn build_windows(
+    conn: &Connection,
+    stories: &Stories,
+    windows: &[Window],
+    people: Vec<String>,
+) -> Result<Vec<Graph>> {
     let index: HashMap<String, u32> = people.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     let mut graphs = vec![Graph::over(people); windows.len()];
     let at = |id: &str| index.get(id).copied();
     let span = [windows.iter().map(|w| w.since).min().unwrap_or(0), windows.iter().map(|w| w.until).max().unwrap_or(0)];
     let within = |from: i64, to: i64| windows.iter().enumerate().filter(move |(_, w)| from < w.until && to >= w.since);
-    // Responses and reactions to stories: with the story's author (stories read once, so
-    // the many responses are matched without a join).
-    let stories = story_kinds(conn)?;
+    // Responses and reactions to stories: with the story's author (matched in `stories`, not
+    // by a join).
     for table in ["story_responses", "story_reactions"] {
         let mut statement = conn.prepare_cached(&format!(
             "SELECT author, story_id, created_at FROM {table} NOT INDEXED WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2"
@@ -231,7 +239,7 @@ pub fn build_windows(conn: &Connection, windows: &[Window], people: Vec<String>)
 ///
 /// The scans here say `NOT INDEXED`: the partial indexes on `deleted = 0` would otherwise turn a
 /// read of every row into one table seek per row (0.73 s against 0.05 s for 533,000 responses).
-pub fn story_kinds(conn: &Connection) -> Result<HashMap<String, (String, bool)>> {
+pub fn story_kinds(conn: &Connection) -> Result<Stories> {
     let mut statement = conn.prepare_cached(
         "SELECT id, author, kind = 'learning' FROM stories NOT INDEXED WHERE deleted = 0 AND visibility = 'community'",
     )?;

@@ -46,10 +46,14 @@ pub fn wilson(k: u32, n: u32) -> (f64, f64) {
 
 /// Counts items and learning items in each of `windows`, written by `people` (ids): stories (a
 /// learning story), responses (to a learning story) and moments (one with "what we learned").
-pub fn count(conn: &Connection, windows: &[Window], people: &HashSet<&str>) -> Result<Vec<(u32, u32)>> {
+pub fn count(
+    conn: &Connection,
+    stories: &super::graph::Stories,
+    windows: &[Window],
+    people: &HashSet<&str>,
+) -> Result<Vec<(u32, u32)>> {
     let mut counts = vec![(0, 0); windows.len()];
     let span = [windows.iter().map(|w| w.since).min().unwrap_or(0), windows.iter().map(|w| w.until).max().unwrap_or(0)];
-    let stories = super::graph::story_kinds(conn)?;
     for sql in [
         "SELECT author, story_id, created_at FROM story_responses NOT INDEXED WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",
         "SELECT author, id, created_at FROM stories NOT INDEXED WHERE deleted = 0 AND created_at >= ?1 AND created_at < ?2",

@@ -179,8 +179,12 @@ pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<
     let people: Vec<String> = considered.iter().map(|c| c.id.clone()).collect();
     let window = Window { since: now - span, until: now + 1 };
     let before = Window { since: now - 2 * span, until: now - span };
-    let [previous, graph]: [graph::Graph; 2] =
-        graph::build_windows(conn, &[before, window], people.clone())?.try_into().expect("two windows, two graphs");
+    // Stories shared with the community, read once for the graph, the learning share and the
+    // newcomers' first exchanges.
+    let stories = graph::story_kinds(conn)?;
+    let [previous, graph]: [graph::Graph; 2] = graph::build_windows(conn, &stories, &[before, window], people.clone())?
+        .try_into()
+        .expect("two windows, two graphs");
     lap("graphs of two windows");
     let year = Window { since: now - 365 * 86_400_000, until: now + 1 };
     let ledger = equity::ledger(conn, year, &people)?;
@@ -191,7 +195,7 @@ pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<
         .map(|back| Window { since: now - (back + 1) * span, until: now - back * span + i64::from(back == 0) })
         .collect();
     let day = |ms: i64| library.local_date(crate::clock::Millis(ms)).to_string();
-    let learning: Vec<Share> = learning::count(conn, &quarters, &who)?
+    let learning: Vec<Share> = learning::count(conn, &stories, &quarters, &who)?
         .into_iter()
         .zip(&quarters)
         .map(|((items, learned), w)| learning::share(day(w.since), day(w.until - 1), items, learned))
@@ -217,7 +221,7 @@ pub fn report_timed(library: &Library, window_days: u32) -> Result<(Report, Vec<
         },
     )?;
     lap("findings and picture");
-    let (first_tie_days, newcomers_counted) = findings::first_tie(library, &considered)?;
+    let (first_tie_days, newcomers_counted) = findings::first_tie(library, &stories, &considered)?;
     lap("newcomers' first exchanges");
     let mut findings = found.findings;
     findings.sort_by_key(|f| f.kind);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::memories::media::{self, MediaItem, MediaKind, MediaQuery};
 use crate::store::library::Library;
+use crate::text::escape_html as escape;
 use crate::viewer::Viewer;
 use crate::{memories::albums, memories::moments};
 
@@ -25,10 +26,6 @@ pub enum ExportSource {
 pub struct Exported {
     pub folder: String,
     pub files: u32,
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A name safe on every file system: no separators, reserved or control characters.

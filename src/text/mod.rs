@@ -5,6 +5,11 @@ pub mod markdown;
 
 use crate::error::{Error, Result};
 
+/// `text` safe inside HTML, as element content or a quoted attribute.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// Trims, and refuses text longer than `max` characters or holding control characters.
 pub fn validate_text(field: &'static str, text: &str, max: usize) -> Result<String> {
     let text = text.trim();

@@ -21,6 +21,16 @@ fn circle(scratch: &Scratch) -> (Library, Vec<String>) {
     (lea, ids)
 }
 
+/// The names a report gives under findings of `kind`.
+fn named_in(report: &hearth::health::report::Report, kind: FindingKind) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.kind == kind)
+        .flat_map(|f| f.people.iter().map(|p| p.display_name.clone()))
+        .collect()
+}
+
 fn story(library: &mut Library, title: &str) -> String {
     let draft = StoryDraft {
         title: title.into(),
@@ -128,14 +138,7 @@ fn the_newcomer_watch_finds_a_newcomer_alone_and_a_first_story_unanswered() {
     clock.set(Millis(clock.now().0 + 10 * 86_400_000));
     members::choose_me(&lea, &lea_id).unwrap();
     let found = report(&lea, 90).unwrap();
-    let named = |kind: FindingKind| -> Vec<String> {
-        found
-            .findings
-            .iter()
-            .filter(|f| f.kind == kind)
-            .flat_map(|f| f.people.iter().map(|p| p.display_name.clone()))
-            .collect()
-    };
+    let named = |kind: FindingKind| named_in(&found, kind);
     assert_eq!(named(FindingKind::NewcomerAlone), ["Nia"], "with us two months, no tie");
     assert_eq!(named(FindingKind::StoryUnanswered), ["Omar"], "his first story, unanswered ten days");
     members::choose_me(&lea, &nia).unwrap();
@@ -219,14 +222,7 @@ fn the_demo_shows_its_lead_the_planted_findings_and_a_member_only_figures() {
     let scratch = Scratch::new();
     let library = hearth::dev::demo::create_demo(&scratch.path("demo")).unwrap();
     let found = report(&library, 90).unwrap();
-    let named = |kind: FindingKind| -> Vec<String> {
-        found
-            .findings
-            .iter()
-            .filter(|f| f.kind == kind)
-            .flat_map(|f| f.people.iter().map(|p| p.display_name.clone()))
-            .collect()
-    };
+    let named = |kind: FindingKind| named_in(&found, kind);
     assert_eq!(named(FindingKind::Isolated), ["Zanele Khumalo"]);
     assert_eq!(named(FindingKind::StoryUnanswered).len(), 1, "the newcomer's first story");
     let five = ["Arjun Nair", "Grace Mwangi", "Leilani Kahale", "Oliver Bennett", "Yusuf Demir"];
@@ -257,12 +253,7 @@ fn the_demo_shows_its_lead_the_planted_findings_and_a_member_only_figures() {
     // Another window the same week names no one new under a kind already named.
     let isolated_then = named(FindingKind::Isolated);
     let shorter = report(&library, 30).unwrap();
-    let isolated_now: Vec<String> = shorter
-        .findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::Isolated)
-        .flat_map(|f| f.people.iter().map(|p| p.display_name.clone()))
-        .collect();
+    let isolated_now = named_in(&shorter, FindingKind::Isolated);
     assert!(isolated_now.iter().all(|n| isolated_then.contains(n)), "new names this week: {isolated_now:?}");
     let kinds_named: std::collections::BTreeSet<_> =
         shorter.findings.iter().filter(|f| !f.people.is_empty()).map(|f| f.kind).collect();
