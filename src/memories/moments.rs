@@ -391,10 +391,17 @@ pub fn on_this_day(conn: &Connection, today: NaiveDate) -> Result<OnThisDay> {
                 .then(|| YearsAgo { years: (today.year() - starts.year()) as u32, item: m })
         })
         .map(|mut m: YearsAgo<Moment>| {
-            // A cover showing someone who asked not to be featured is not shown.
+            // A cover showing someone who asked not to be featured is not shown, nor their name.
             if crate::memories::tags::shows_someone_not_featured(conn, &m.item.cover)? {
                 m.item.cover = String::new();
             }
+            let mut named = Vec::with_capacity(m.item.attendees.len());
+            for person in m.item.attendees.drain(..) {
+                if crate::memories::tags::may_feature(conn, &person.id)? {
+                    named.push(person);
+                }
+            }
+            m.item.attendees = named;
             Ok(m)
         })
         .collect::<Result<_>>()?;

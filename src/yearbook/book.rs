@@ -119,7 +119,8 @@ fn not_featured(conn: &Connection) -> Result<HashSet<String>> {
 }
 
 /// Photos of `year` (by their sort time) that may appear: not deleted or hidden, a photo (not a
-/// video), every tag agreed to, nobody tagged who asked not to be featured. By moment id ('' for
+/// video), every tag agreed to, no request to hide it waiting, nobody tagged who asked not to
+/// be featured. By moment id ('' for
 /// none), in time order.
 fn photos(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<Vec<(String, i64, bool, Photo)>> {
     let (from, until) = year_span(year);
@@ -128,6 +129,7 @@ fn photos(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<Vec<(St
             "SELECT m.id, m.hash, m.moment_id, m.sort_at, m.highlight, m.caption FROM media m
              WHERE m.deleted = 0 AND m.hidden = 0 AND m.kind = 'photo' AND m.sort_at >= ?1 AND m.sort_at < ?2
                AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id AND t.deleted = 0 AND t.status != 'tagged')
+               AND NOT EXISTS (SELECT 1 FROM hide_requests h WHERE h.media_id = m.id AND h.deleted = 0 AND h.status = 'open')
              ORDER BY m.sort_at, m.id",
         )?
         .query_map([from, until], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
@@ -158,8 +160,8 @@ fn year_span(year: i32) -> (i64, i64) {
 pub const PHOTOS_PER_MOMENT: usize = 6;
 
 /// The year's months: each moment (by its day) with up to [`PHOTOS_PER_MOMENT`] of its photos,
-/// and the month's highlight photos outside any moment; with the year's counts of moments and
-/// of photos that may appear.
+/// and the month's highlight photos outside any moment; with the year's count of moments and
+/// of the photos shown.
 fn months(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<(Vec<Month>, u32, u32)> {
     let prefix = format!("{year:04}-");
     let all_photos = photos(conn, year, out)?;
@@ -205,7 +207,13 @@ fn months(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<(Vec<Mo
             .or_insert_with(|| Month { month, moments: Vec::new(), highlights: Vec::new() })
             .highlights = photos;
     }
-    Ok((months.into_values().collect(), moments.len() as u32, all_photos.len() as u32))
+    let months: Vec<Month> = months.into_values().collect();
+    // The photos the book shows (up to six a moment), not every photo of the year.
+    let shown = months
+        .iter()
+        .map(|m| m.highlights.len() + m.moments.iter().map(|x| x.photos.len()).sum::<usize>())
+        .sum::<usize>();
+    Ok((months, moments.len() as u32, shown as u32))
 }
 
 /// Gathers `year`'s book from `library`.
@@ -242,7 +250,10 @@ pub fn gather(library: &Library, year: i32) -> Result<Book> {
         .collect::<rusqlite::Result<_>>()?;
     let name_of = |id: &str| -> Option<String> {
         (!out.contains(id))
-            .then(|| conn.query_row("SELECT display_name FROM members WHERE id = ?1", [id], |r| r.get(0)).ok())
+            .then(|| {
+                conn.query_row("SELECT display_name FROM members WHERE id = ?1 AND deleted = 0", [id], |r| r.get(0))
+                    .ok()
+            })
             .flatten()
     };
     // Accomplishments the honouree shared themselves (their consent), of people who may be featured.
@@ -277,7 +288,8 @@ pub fn gather(library: &Library, year: i32) -> Result<Book> {
         photos: photo_count,
         gatherings: rituals.iter().map(|r| r.gatherings).sum(),
         stories,
-        newcomers: joined.len() as u32,
+        // Those named, so the count never points at someone who asked to be left out.
+        newcomers: newcomers.len() as u32,
         initiatives_finished: initiatives.len() as u32,
     };
     Ok(Book {

@@ -21,7 +21,8 @@ pub const OVER: u32 = 5;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coverage {
     pub goal: u32,
-    /// Consenting members (with us, not former, who did not ask to be left out) below the goal,
+    /// Consenting members (with us, not former, who did not ask to be left out nor never to be
+    /// tagged) below the goal,
     /// with how many times they appear.
     pub below: Vec<(Person, u32)>,
     /// Members shown [`OVER`] times the median or more.
@@ -33,7 +34,10 @@ pub struct Coverage {
 pub fn coverage(library: &Library, book: &Book, goal: u32) -> Result<Coverage> {
     let conn = library.conn();
     let members: Vec<String> = conn
-        .prepare("SELECT id FROM members WHERE deleted = 0 AND role != 'alumni' AND feature_me = 1 ORDER BY id")?
+        .prepare(
+            "SELECT id FROM members WHERE deleted = 0 AND role != 'alumni' AND feature_me = 1 AND photo_consent != 'never'
+             ORDER BY id",
+        )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut seen: HashMap<String, u32> = members.iter().map(|id| (id.clone(), 0)).collect();

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use super::book::{Book, Photo};
 use crate::error::{Error, Result};
 use crate::store::library::Library;
+use crate::text::escape_html as escape;
+use crate::text::markdown::render as markdown;
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,11 +34,8 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// Paragraphs of plain text, escaped.
+/// Paragraphs of plain text, escaped (moments' stories and a ritual's why are Markdown, rendered
+/// and sanitised as everywhere else by `text::markdown`).
 fn paragraphs(text: &str) -> String {
     text.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| format!("<p>{}</p>", escape(p.trim()))).collect()
 }
@@ -44,7 +43,7 @@ fn paragraphs(text: &str) -> String {
 fn figure(photo: &Photo) -> String {
     format!(
         "<figure><img src=\"images/{}.jpg\" alt=\"{}\" loading=\"lazy\">{}</figure>",
-        photo.hash,
+        escape(&photo.hash),
         escape(if photo.caption.is_empty() { "A photo of the day" } else { &photo.caption }),
         if photo.caption.is_empty() {
             String::new()
@@ -70,11 +69,11 @@ fn months(book: &Book) -> String {
                 escape(&moment.title),
                 escape(&moment.day),
                 if moment.place.is_empty() { String::new() } else { format!(" · {}", escape(&moment.place)) },
-                paragraphs(&moment.story),
+                markdown(&moment.story),
                 if moment.learned.is_empty() {
                     String::new()
                 } else {
-                    format!("<p class=\"learned\"><strong>What we learned:</strong></p>{}", paragraphs(&moment.learned))
+                    format!("<p class=\"learned\"><strong>What we learned:</strong></p>{}", markdown(&moment.learned))
                 },
                 moment.photos.iter().map(figure).collect::<String>()
             );
@@ -88,25 +87,40 @@ fn months(book: &Book) -> String {
     body
 }
 
+/// The year's totals in one sentence, leaving out what did not happen.
+fn totals(book: &Book) -> String {
+    let t = &book.totals;
+    let parts: Vec<String> = [
+        (t.moments, "moment", "moments"),
+        (t.photos, "photo", "photos"),
+        (t.gatherings, "gathering", "gatherings"),
+        (t.stories, "story told", "stories told"),
+        (t.newcomers, "newcomer welcomed", "newcomers welcomed"),
+        (t.initiatives_finished, "initiative finished", "initiatives finished"),
+    ]
+    .into_iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, one, many)| plural(n, one, many))
+    .collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => format!("<p class=\"totals\">{one} in {}.</p>", book.year),
+        [rest @ .., last] => format!("<p class=\"totals\">{} and {last} in {}.</p>", rest.join(", "), book.year),
+    }
+}
+
 /// The book's `index.html`.
 pub fn render(book: &Book) -> String {
     let mut html = String::new();
     let title = format!("{} — {}", book.community, book.year);
-    let t = &book.totals;
+    let totals = totals(book);
     let _ = write!(
         html,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header class=\"cover\"><h1>{}</h1><p class=\"year\">{}</p>{}<p class=\"totals\">{}, {}, {}, {}, {} and {} in {}.</p></header>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header class=\"cover\"><h1>{}</h1><p class=\"year\">{}</p>{}{totals}</header>\n",
         escape(&title),
         escape(&book.community),
         book.year,
         paragraphs(&book.description),
-        plural(t.moments, "moment", "moments"),
-        plural(t.photos, "photo", "photos"),
-        plural(t.gatherings, "gathering", "gatherings"),
-        plural(t.stories, "story", "stories"),
-        plural(t.newcomers, "newcomer welcomed", "newcomers welcomed"),
-        plural(t.initiatives_finished, "initiative finished", "initiatives finished"),
-        book.year
     );
     let mut chapters: Vec<(&str, &str, String)> = Vec::new();
     if !book.months.is_empty() {
@@ -120,7 +134,7 @@ pub fn render(book: &Book) -> String {
                 format!(
                     "<article><h4>{}</h4>{}<p>{}, {}.</p></article>",
                     escape(&r.name),
-                    paragraphs(&r.why),
+                    markdown(&r.why),
                     plural(r.gatherings, "gathering", "gatherings"),
                     plural(r.attendance, "place taken", "places taken")
                 )

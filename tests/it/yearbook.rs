@@ -147,3 +147,57 @@ fn coverage_lists_consenting_members_below_the_goal() {
     // Ana is named once, as a newcomer welcomed; Lea and Quentin not at all; Olga is not counted.
     assert_eq!(below, [("Lea", 0), ("Quentin", 0), ("Ana", 1)]);
 }
+
+/// A photo someone asked to hide stays out of the book while the request waits; On this day
+/// names no one who asked not to be featured among a moment's people; the newcomers welcomed
+/// are counted as they are named.
+#[test]
+fn a_hide_request_waiting_and_a_name_on_this_day_are_honoured() {
+    let scratch = Scratch::new();
+    let mut lea = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(
+        &mut lea,
+        MemberDraft { joined_on: Some("2020-01-01".into()), ..MemberDraft::named("Lea") },
+    )
+    .unwrap();
+    let joined = |name: &str| MemberDraft { joined_on: Some("2026-02-01".into()), ..MemberDraft::named(name) };
+    let ana = members::create_member(&mut lea, joined("Anastasia")).unwrap().id;
+    members::create_member(&mut lea, joined("Benedikt")).unwrap();
+    let moment = hearth::memories::moments::create(
+        &mut lea,
+        hearth::memories::moments::MomentDraft {
+            title: "Spring walk".into(),
+            kind: hearth::memories::moments::MomentKind::Outing,
+            starts_at: "2026-03-01T10:00".into(),
+            ends_at: String::new(),
+            place: String::new(),
+            description: String::new(),
+            story: String::new(),
+            learned: String::new(),
+            attendees: vec![ana.clone()],
+        },
+    )
+    .unwrap();
+    let (mut lea, _) =
+        import_photos(lea, &scratch.path("photos"), &[("a.jpg", 64, 48, 1), ("b.jpg", 64, 48, 2)], Some(&moment.id));
+    lea.conn().execute("UPDATE media SET sort_at = ?1", [T0.0]).unwrap();
+    let (waiting, hash): (String, String) = lea
+        .conn()
+        .query_row("SELECT id, hash FROM media ORDER BY file_name LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    tags::request_hide(&mut lea, &waiting, "please take it down").unwrap();
+    members::choose_me(&lea, &ana).unwrap();
+    featured::set(&mut lea, false).unwrap();
+
+    let gathered = book::gather(&lea, 2026).unwrap();
+    let page = html::render(&gathered);
+    assert!(!page.contains(&hash), "a photo waiting on a request to hide it is not printed");
+    assert_eq!(gathered.totals.photos, 1, "the other photo is");
+    assert_eq!((gathered.totals.newcomers, gathered.newcomers.len()), (1, 1), "Benedikt, counted as named");
+    let day = hearth::memories::moments::on_this_day(lea.conn(), chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap())
+        .unwrap();
+    let people: Vec<&str> =
+        day.moments.iter().flat_map(|m| m.item.attendees.iter().map(|p| p.display_name.as_str())).collect();
+    assert_eq!(day.moments.len(), 1, "the walk, a year on");
+    assert!(!people.contains(&"Anastasia"), "{people:?}");
+}

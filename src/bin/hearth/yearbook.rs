@@ -24,28 +24,33 @@ pub struct YearbookArgs {
 pub fn yearbook(YearbookArgs { library, year, out, goal }: YearbookArgs) -> Result<()> {
     let library = Library::open(&library)?;
     let book = book::gather(&library, year)?;
-    let name = format!(
-        "{} {year}",
-        book.community.chars().filter(|c| !"/\\:*?\"<>|".contains(*c) && !c.is_control()).collect::<String>().trim()
-    );
-    // For the lead who edits the book: who is not in it enough yet, and who far more than most.
+    // A folder name every file browser shows: no separators, no leading dot or space.
+    let cleaned: String = book.community.chars().filter(|c| !"/\\:*?\"<>|".contains(*c) && !c.is_control()).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    let name = if cleaned.is_empty() { format!("Yearbook {year}") } else { format!("{cleaned} {year}") };
+    let written = html::write(&library, &book, &out, &name)?;
+    // For the lead who edits the book: who is not in it enough yet, and who far more than most
+    // (names only, by name: no counts to compare).
     if hearth::viewer::Viewer::me(&library)?.is_lead {
         let coverage = hearth::yearbook::coverage::coverage(&library, &book, goal)?;
-        let list = |people: &[(hearth::people::members::Person, u32)]| {
-            people.iter().map(|(p, n)| format!("{} ({n})", shown(&p.display_name))).collect::<Vec<_>>().join(", ")
+        let names = |people: &[(hearth::people::members::Person, u32)]| {
+            people.iter().map(|(p, _)| shown(&p.display_name)).collect::<Vec<_>>().join(", ")
         };
         if !coverage.below.is_empty() {
-            out!("Not yet in the book {} times: {}.", coverage.goal, list(&coverage.below));
+            out!(
+                "{} {} in the book fewer than {goal} times (photos they agreed to be tagged in, or their name): {}.",
+                coverage.below.len(),
+                if coverage.below.len() == 1 { "member is" } else { "members are" },
+                names(&coverage.below)
+            );
         }
         if !coverage.over.is_empty() {
             out!(
-                "Shown five times the median ({:.0}) or more: {}; think of others too.",
-                coverage.median,
-                list(&coverage.over)
+                "In the book five times as often as most members, or more: {}; think of others too.",
+                names(&coverage.over)
             );
         }
     }
-    let written = html::write(&library, &book, &out, &name)?;
     out!(
         "Wrote the {} yearbook of {} ({} photos) to {}; open index.html in any browser.",
         year,
