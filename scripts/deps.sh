@@ -28,6 +28,7 @@ if [ "$purpose" = test ]; then
   why[rclone]="serves WebDAV on loopback for sync tests, and the anchor of 'hearth bench upload'"
   why[python3-pip]="installs moto, the S3 server sync tests run against"
   why[faketime]="runs another laptop with a clock that is off, for the sync tests"
+  why[poppler-utils]="pdftotext and pdftoppm, which read and render the yearbook's PDF in tests"
 fi
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then

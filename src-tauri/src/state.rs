@@ -36,6 +36,7 @@ pub struct RunningImport {
 pub struct AppState {
     pub library: Mutex<Option<Library>>,
     pub import: Mutex<RunningImport>,
+    pub yearbook: Mutex<crate::commands::yearbook::RunningYearbook>,
     /// Held while a sync runs: one at a time, whether clicked or automatic.
     pub sync_lock: Mutex<()>,
     /// `--library <folder>` (or `HEARTH_LIBRARY`): open this folder instead of the last one.
@@ -55,6 +56,7 @@ impl AppState {
         AppState {
             library: Mutex::new(None),
             import: Mutex::default(),
+            yearbook: Mutex::default(),
             sync_lock: Mutex::default(),
             library_override,
             settings_file,

@@ -87,8 +87,11 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
             }
             // Nobody who asked not to be featured is named.
             let mut named = Vec::new();
+            let day = moment.starts_at.get(..10).unwrap_or_default();
             for person in &moment.attendees {
-                if crate::memories::tags::may_feature(conn, &person.id)? {
+                if crate::memories::tags::may_feature(conn, &person.id)?
+                    && !crate::memories::hidden::hid(conn, &person.id, day)?
+                {
                     named.push(person);
                 }
             }

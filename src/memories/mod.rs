@@ -3,6 +3,7 @@
 
 pub mod albums;
 pub mod export;
+pub mod hidden;
 pub mod import;
 pub mod media;
 pub mod moments;

@@ -380,9 +380,27 @@ pub struct YearsAgo<T> {
     pub item: T,
 }
 
+/// On this day at this laptop: quiet (nothing) on an anniversary of a day its member hid
+/// (`memories::hidden`), else [`on_this_day`].
+pub fn on_this_day_for(library: &crate::store::library::Library, today: NaiveDate) -> Result<OnThisDay> {
+    if crate::memories::hidden::is_my_quiet_day(library, today)? {
+        return Ok(OnThisDay { moments: Vec::new(), highlights: Vec::new() });
+    }
+    on_this_day(library.conn(), today)
+}
+
+/// Moments from past years on `today`'s month and day, and highlights taken on it: none on a day
+/// one of their people hid, no cover or name of someone who asked not to be featured.
 pub fn on_this_day(conn: &Connection, today: NaiveDate) -> Result<OnThisDay> {
     let day = today.format("-%m-%d").to_string();
-    let moments = list(conn)?
+    let mut shown = Vec::new();
+    for moment in list(conn)? {
+        if moment.starts_at.get(4..10) == Some(day.as_str()) && crate::memories::hidden::moment_shown(conn, &moment.id)?
+        {
+            shown.push(moment);
+        }
+    }
+    let moments = shown
         .into_iter()
         .filter_map(|m| {
             let starts = NaiveDate::parse_from_str(m.starts_at.get(..10)?, "%Y-%m-%d").ok()?;
@@ -408,9 +426,10 @@ pub fn on_this_day(conn: &Connection, today: NaiveDate) -> Result<OnThisDay> {
     let highlights: Vec<MediaItem> = conn
         .prepare_cached(&format!(
             "SELECT {} FROM media m WHERE m.deleted = 0 AND m.hidden = 0 AND m.highlight = 1
-             AND substr(m.taken_at, 5, 6) = ?1 AND {} ORDER BY m.sort_at DESC LIMIT 24",
+             AND substr(m.taken_at, 5, 6) = ?1 AND {} AND {} ORDER BY m.sort_at DESC LIMIT 24",
             crate::memories::media::ITEM_COLUMNS,
-            crate::memories::tags::FEATURES_NO_ONE_OUT
+            crate::memories::tags::FEATURES_NO_ONE_OUT,
+            crate::memories::hidden::MEDIA_DAY_SHOWN
         ))?
         .query_map([&day], crate::memories::media::item_row)?
         .collect::<rusqlite::Result<_>>()?;

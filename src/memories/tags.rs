@@ -80,10 +80,14 @@ pub fn set_photo_consent(library: &mut Library, consent: PhotoConsent) -> Result
 pub const FEATURES_NO_ONE_OUT: &str = "NOT EXISTS (SELECT 1 FROM media_tags ft JOIN members fp ON fp.id = ft.member_id
      WHERE ft.media_id = m.id AND ft.deleted = 0 AND fp.feature_me = 0)";
 
-/// Whether the photo whose file is `hash` shows a member who asked not to be featured.
+/// Whether the photo whose file is `hash` shows a member who asked not to be featured, or is
+/// of a day someone on it (or at its moment) asked to hide (`memories::hidden`).
 pub fn shows_someone_not_featured(conn: &Connection, hash: &str) -> Result<bool> {
     Ok(conn
-        .prepare_cached(&format!("SELECT count(*) > 0 FROM media m WHERE m.hash = ?1 AND NOT {FEATURES_NO_ONE_OUT}"))?
+        .prepare_cached(&format!(
+            "SELECT count(*) > 0 FROM media m WHERE m.hash = ?1 AND NOT ({FEATURES_NO_ONE_OUT} AND {})",
+            crate::memories::hidden::MEDIA_DAY_SHOWN
+        ))?
         .query_row([hash], |r| r.get(0))?)
 }
 

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0030_pulse", include_str!("../../migrations/0030_pulse.sql")),
     ("0031_health", include_str!("../../migrations/0031_health.sql")),
     ("0032_yearbook", include_str!("../../migrations/0032_yearbook.sql")),
+    ("0033_hidden_dates", include_str!("../../migrations/0033_hidden_dates.sql")),
 ];
 
 pub fn latest_version() -> u32 {

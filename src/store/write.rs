@@ -45,6 +45,7 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
             "access_needs",
             "health_opt_out",
             "feature_me",
+            "hidden_dates",
         ],
     ),
     ("story_prompts", &["text"]),

@@ -17,9 +17,51 @@ pub fn render(markdown: &str) -> String {
         .to_string()
 }
 
+/// The text of `markdown` without its marks, one string per paragraph, heading or list item
+/// (for the yearbook's PDF, which sets words, not HTML). Inline code keeps its text; images,
+/// raw HTML and link targets are left out.
+pub fn plain_paragraphs(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    let mut in_image = 0usize;
+    for event in pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(pulldown_cmark::Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(text) | Event::Code(text) if in_image == 0 => current.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => current.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
+                let paragraph = current.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !paragraph.is_empty() {
+                    paragraphs.push(paragraph);
+                }
+                current.clear();
+            }
+            _ => {}
+        }
+    }
+    let rest = current.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !rest.is_empty() {
+        paragraphs.push(rest);
+    }
+    paragraphs
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{plain_paragraphs, render};
+
+    #[test]
+    fn plain_paragraphs_keep_the_words_and_drop_the_marks() {
+        assert_eq!(
+            plain_paragraphs(
+                "We *met* at **noon**\nby the river.\n\n- bread\n- `tea`\n\n![x](http://evil/t.png)<b>hi</b>"
+            ),
+            vec!["We met at noon by the river.", "bread", "tea", "hi"],
+            "HTML tags and images are not words of the story; the words between tags are"
+        );
+    }
 
     #[test]
     fn formatting_survives() {

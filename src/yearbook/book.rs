@@ -5,7 +5,8 @@
 //! community's totals. Never "top members": no one is ranked or counted.
 //!
 //! The people in it decide: a member who set "don't feature me" (`members.feature_me = 0`)
-//! is named nowhere and no photo they are tagged on appears; a photo appears only when it is
+//! is named nowhere and no photo they are tagged on appears; a day a member hid leaves out their
+//! photos of it and the moments of it they were at (`memories::hidden`); a photo appears only when it is
 //! not hidden and every tag on it is agreed to (none pending or refused); care notes are never
 //! read.
 
@@ -125,13 +126,15 @@ fn not_featured(conn: &Connection) -> Result<HashSet<String>> {
 fn photos(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<Vec<(String, i64, bool, Photo)>> {
     let (from, until) = year_span(year);
     let rows: Vec<(String, String, String, i64, bool, String)> = conn
-        .prepare(
+        .prepare(&format!(
             "SELECT m.id, m.hash, m.moment_id, m.sort_at, m.highlight, m.caption FROM media m
              WHERE m.deleted = 0 AND m.hidden = 0 AND m.kind = 'photo' AND m.sort_at >= ?1 AND m.sort_at < ?2
                AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id AND t.deleted = 0 AND t.status != 'tagged')
                AND NOT EXISTS (SELECT 1 FROM hide_requests h WHERE h.media_id = m.id AND h.deleted = 0 AND h.status = 'open')
+               AND {}
              ORDER BY m.sort_at, m.id",
-        )?
+            crate::memories::hidden::MEDIA_DAY_SHOWN
+        ))?
         .query_map([from, until], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut tagged = conn.prepare_cached("SELECT member_id FROM media_tags WHERE media_id = ?1 AND deleted = 0")?;
@@ -176,10 +179,12 @@ fn months(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<(Vec<Mo
         }
     }
     let moments: Vec<(String, String, String, String, String, String)> = conn
-        .prepare(
-            "SELECT id, title, starts_at, place, story, learned FROM moments
-             WHERE deleted = 0 AND substr(starts_at, 1, 5) = ?1 ORDER BY starts_at, id",
-        )?
+        .prepare(&format!(
+            "SELECT mo.id, mo.title, mo.starts_at, mo.place, mo.story, mo.learned FROM moments mo
+             WHERE mo.deleted = 0 AND substr(mo.starts_at, 1, 5) = ?1 AND {}
+             ORDER BY mo.starts_at, mo.id",
+            crate::memories::hidden::MOMENT_DAY_SHOWN
+        ))?
         .query_map([&prefix], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut months: BTreeMap<u32, Month> = BTreeMap::new();
@@ -214,6 +219,21 @@ fn months(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<(Vec<Mo
         .map(|m| m.highlights.len() + m.moments.iter().map(|x| x.photos.len()).sum::<usize>())
         .sum::<usize>();
     Ok((months, moments.len() as u32, shown as u32))
+}
+
+/// The years with moments or photos, newest first (the years a book can be made of).
+pub fn years(conn: &Connection) -> Result<Vec<i32>> {
+    let years = conn
+        .prepare(
+            "SELECT DISTINCT CAST(substr(starts_at, 1, 4) AS INTEGER) AS y FROM moments WHERE deleted = 0 AND starts_at != ''
+             UNION SELECT DISTINCT CAST(strftime('%Y', sort_at / 1000, 'unixepoch') AS INTEGER) FROM media WHERE deleted = 0
+             ORDER BY 1 DESC",
+        )?
+        .query_map([], |r| r.get::<_, Option<i32>>(0))?
+        .filter_map(|y| y.transpose())
+        .filter(|y| y.as_ref().map_or(true, |y| (1900..=2200).contains(y)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(years)
 }
 
 /// Gathers `year`'s book from `library`.
@@ -262,7 +282,11 @@ pub fn gather(library: &Library, year: i32) -> Result<Book> {
          AND substr(happened_on, 1, 5) = ?1 ORDER BY happened_on, id",
     )?
     .into_iter()
-    .filter_map(|(member, title, day)| Some(Accomplishment { member: name_of(&member)?, title, day }))
+    .filter_map(|(member, title, day)| {
+        // Not on a day the honouree hid.
+        let hidden = crate::memories::hidden::hid(conn, &member, day.get(..10).unwrap_or_default()).unwrap_or(true);
+        Some(Accomplishment { member: name_of(&member).filter(|_| !hidden)?, title, day })
+    })
     .collect();
     let joined: Vec<String> = conn
         .prepare("SELECT id FROM members WHERE deleted = 0 AND substr(joined_on, 1, 5) = ?1 ORDER BY joined_on, id")?

@@ -1,38 +1,16 @@
 //! The book as a self-contained folder: `index.html` (no script, no network, every link
 //! relative) and `images/`, each photo its 1280 px preview. The same book gives the same bytes:
-//! nothing in it depends on when it was written. Written under a temporary name and renamed
-//! when complete, so a crash leaves no half book.
+//! nothing in it depends on when it was written.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::book::{Book, Photo};
+use super::words::{self, plural};
 use crate::error::{Error, Result};
-use crate::store::library::Library;
 use crate::text::escape_html as escape;
 use crate::text::markdown::render as markdown;
-
-/// What was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
-    pub folder: PathBuf,
-    pub photos: u32,
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// Paragraphs of plain text, escaped (moments' stories and a ritual's why are Markdown, rendered
 /// and sanitised as everywhere else by `text::markdown`).
@@ -53,21 +31,17 @@ fn figure(photo: &Photo) -> String {
     )
 }
 
-fn plural(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The year chapter: each month's moments (story, what was learned, photos) and highlights.
 fn months(book: &Book) -> String {
     let mut body = String::new();
     for month in &book.months {
-        let _ = write!(body, "<section class=\"month\"><h3>{}</h3>", MONTHS[(month.month as usize).clamp(1, 12) - 1]);
+        let _ = write!(body, "<section class=\"month\"><h3>{}</h3>", words::month(month.month));
         for moment in &month.moments {
             let _ = write!(
                 body,
                 "<article><h4>{}</h4><p class=\"when\">{}{}</p>{}{}<div class=\"photos\">{}</div></article>",
                 escape(&moment.title),
-                escape(&moment.day),
+                escape(&words::day(&moment.day)),
                 if moment.place.is_empty() { String::new() } else { format!(" · {}", escape(&moment.place)) },
                 markdown(&moment.story),
                 if moment.learned.is_empty() {
@@ -89,24 +63,7 @@ fn months(book: &Book) -> String {
 
 /// The year's totals in one sentence, leaving out what did not happen.
 fn totals(book: &Book) -> String {
-    let t = &book.totals;
-    let parts: Vec<String> = [
-        (t.moments, "moment", "moments"),
-        (t.photos, "photo", "photos"),
-        (t.gatherings, "gathering", "gatherings"),
-        (t.stories, "story told", "stories told"),
-        (t.newcomers, "newcomer welcomed", "newcomers welcomed"),
-        (t.initiatives_finished, "initiative finished", "initiatives finished"),
-    ]
-    .into_iter()
-    .filter(|(n, ..)| *n > 0)
-    .map(|(n, one, many)| plural(n, one, many))
-    .collect();
-    match parts.as_slice() {
-        [] => String::new(),
-        [one] => format!("<p class=\"totals\">{one} in {}.</p>", book.year),
-        [rest @ .., last] => format!("<p class=\"totals\">{} and {last} in {}.</p>", rest.join(", "), book.year),
-    }
+    words::totals(book).map(|t| format!("<p class=\"totals\">{}</p>", escape(&t))).unwrap_or_default()
 }
 
 /// The book's `index.html`.
@@ -124,7 +81,7 @@ pub fn render(book: &Book) -> String {
     );
     let mut chapters: Vec<(&str, &str, String)> = Vec::new();
     if !book.months.is_empty() {
-        chapters.push(("year", "The year, month by month", months(book)));
+        chapters.push(("year", words::CHAPTER_YEAR, months(book)));
     }
     if !book.rituals.is_empty() {
         let body = book
@@ -140,7 +97,7 @@ pub fn render(book: &Book) -> String {
                 )
             })
             .collect();
-        chapters.push(("rituals", "Our rituals", body));
+        chapters.push(("rituals", words::CHAPTER_RITUALS, body));
     }
     if !book.artefacts.is_empty() {
         let body = book
@@ -155,7 +112,7 @@ pub fn render(book: &Book) -> String {
                 )
             })
             .collect();
-        chapters.push(("artefacts", "Made this year", body));
+        chapters.push(("artefacts", words::CHAPTER_ARTEFACTS, body));
     }
     if !book.initiatives.is_empty() {
         let body = book
@@ -174,7 +131,7 @@ pub fn render(book: &Book) -> String {
                 )
             })
             .collect();
-        chapters.push(("initiatives", "What we did together", body));
+        chapters.push(("initiatives", words::CHAPTER_INITIATIVES, body));
     }
     if !book.accomplishments.is_empty() {
         let body = format!(
@@ -185,11 +142,11 @@ pub fn render(book: &Book) -> String {
                     "<li><strong>{}</strong>: {} <span class=\"when\">({})</span></li>",
                     escape(&a.member),
                     escape(&a.title),
-                    escape(&a.day)
+                    escape(&words::day(&a.day))
                 ))
                 .collect::<String>()
         );
-        chapters.push(("celebrations", "Celebrations", body));
+        chapters.push(("celebrations", words::CHAPTER_CELEBRATIONS, body));
     }
     if !book.newcomers.is_empty() {
         let body = format!(
@@ -197,7 +154,7 @@ pub fn render(book: &Book) -> String {
             plural(book.totals.newcomers, "newcomer", "newcomers"),
             book.newcomers.iter().map(|n| format!("<li>{}</li>", escape(n))).collect::<String>()
         );
-        chapters.push(("welcome", "Welcome", body));
+        chapters.push(("welcome", words::CHAPTER_WELCOME, body));
     }
     if !book.pulse.is_empty() {
         let body = format!(
@@ -207,7 +164,7 @@ pub fn render(book: &Book) -> String {
                 .map(|p| format!("<li>{}: {} answered.</li>", escape(&p.title), p.respondents))
                 .collect::<String>()
         );
-        chapters.push(("pulse", "How we felt", body));
+        chapters.push(("pulse", words::CHAPTER_PULSE, body));
     }
     let _ = write!(
         html,
@@ -220,7 +177,7 @@ pub fn render(book: &Book) -> String {
     for (id, name, body) in &chapters {
         let _ = writeln!(html, "<section class=\"chapter\" id=\"{id}\"><h2>{}</h2>{body}</section>", escape(name));
     }
-    html.push_str("</main>\n<footer><p>Made with Hearth, from what every member of the community may see. No one is ranked here.</p></footer>\n</body>\n</html>\n");
+    let _ = write!(html, "</main>\n<footer><p>{}</p></footer>\n</body>\n</html>\n", words::COLOPHON);
     html
 }
 
@@ -230,24 +187,36 @@ h1,h2,h3,h4{font-family:'DejaVu Sans',Arial,sans-serif}.cover{text-align:center;
 figure{margin:0;flex:1 1 14rem;max-width:100%}img{width:100%;height:auto;border-radius:6px}figcaption{font-size:.85rem;color:#6f6058}\
 .chapter{border-top:1px solid #e6d9c8;margin-top:2rem}.names{columns:2}article{margin:1rem 0}";
 
-/// Writes `book` into a new folder `name` inside `destination` (which must exist); refuses an
-/// existing folder of that name.
-pub fn write(library: &Library, book: &Book, destination: &Path, name: &str) -> Result<Written> {
-    let folder = destination.join(name);
-    if folder.exists() {
-        return Err(Error::invalid("yearbook", format!("{} already exists; choose another place", folder.display())));
-    }
-    let partial = destination.join(format!(".{name}.partial"));
-    if partial.exists() {
-        std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
-    }
-    let images = partial.join("images");
+/// Writes `book` into `folder` (made if missing): `images/` with each photo's preview, then
+/// `index.html`. A photo whose preview is missing is left out of the page. Reports photos
+/// copied (`done`, `total`) and returns how many, with the book as written (only the photos
+/// it holds); `Ok(None)` when `cancel` was set.
+///
+/// # Errors
+/// [`Error::Io`] when the folder cannot be written.
+pub fn write_into(
+    root: &Path,
+    book: &Book,
+    folder: &Path,
+    cancel: &AtomicBool,
+    progress: &dyn Fn(u32, u32),
+) -> Result<Option<(u32, Book)>> {
+    let images = folder.join("images");
     std::fs::create_dir_all(&images).map_err(|e| Error::io(&images, e))?;
-    let mut photos = 0;
+    let total = book
+        .months
+        .iter()
+        .map(|m| m.highlights.len() + m.moments.iter().map(|x| x.photos.len()).sum::<usize>())
+        .sum::<usize>() as u32;
+    let (mut done, mut photos) = (0u32, 0u32);
     let mut book = book.clone();
-    // Every photo the page shows must be in the folder: one whose preview is missing is left out.
     let mut copy = |photo: &Photo| -> bool {
-        let Ok(source) = crate::store::blobs::preview(library.root(), &photo.hash) else { return false };
+        if cancel.load(Ordering::Relaxed) {
+            return false;
+        }
+        done += 1;
+        progress(done, total);
+        let Ok(source) = crate::store::blobs::preview(root, &photo.hash) else { return false };
         let target = images.join(format!("{}.jpg", photo.hash));
         if target.exists() {
             return true;
@@ -262,8 +231,10 @@ pub fn write(library: &Library, book: &Book, destination: &Path, name: &str) -> 
         }
         month.highlights.retain(|p| copy(p));
     }
-    let index = partial.join("index.html");
+    if cancel.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let index = folder.join("index.html");
     std::fs::write(&index, render(&book)).map_err(|e| Error::io(&index, e))?;
-    std::fs::rename(&partial, &folder).map_err(|e| Error::io(&folder, e))?;
-    Ok(Written { folder, photos })
+    Ok(Some((photos, book)))
 }

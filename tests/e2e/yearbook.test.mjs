@@ -95,3 +95,68 @@ test("a member asks not to be featured in memories and the yearbook, and it stay
     await app.close();
   }
 });
+
+test("a lead makes the demo's yearbook in the window, follows its progress and finds the folder", async () => {
+  const { launch, navigate, waitForText, button } = await import("./harness.mjs");
+  const { writeFileSync } = await import("node:fs");
+  const dirs = scratch();
+  hearth("demo", dirs.library);
+  // The person's Documents folder, as xdg-user-dirs names it: where a book is saved by default.
+  const documents = join(dirs.base, "Documents");
+  mkdirSync(documents);
+  mkdirSync(dirs.config, { recursive: true });
+  writeFileSync(join(dirs.config, "user-dirs.dirs"), `XDG_DOCUMENTS_DIR="${documents}"\n`);
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Memories");
+    for (const tab of await browser.$$('button[role="tab"]')) {
+      if ((await tab.getText()) === "Yearbook") await tab.click();
+    }
+    await waitForText(browser, `Saved in ${documents}`);
+    // Coverage for the lead before writing: who is not yet in the book twice.
+    await waitForText(browser, "Not yet in the book");
+    await waitForText(browser, "Zanele Khumalo");
+    await screenshot(browser, "yearbook-window");
+    // Every state the page shows while the book is written, as it shows it.
+    await browser.execute(() => {
+      window.__seen = [];
+      new MutationObserver(() => {
+        const bar = document.querySelector('progress[aria-label="Yearbook progress"]');
+        if (bar) window.__seen.push(`${bar.previousElementSibling?.textContent} ${bar.value}`);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await (await button(browser, "Make the 2025 yearbook")).click();
+    await waitForText(browser, "The 2025 yearbook is ready", { timeout: 60_000 });
+    const seen = await browser.execute(() => window.__seen);
+    assert.ok(seen.some((s) => s.startsWith("Copying photos")), `the copying was shown: ${JSON.stringify(seen)}`);
+    assert.ok(seen.some((s) => s.includes("PDF")), `the PDF's progress was shown: ${JSON.stringify(seen)}`);
+    const folder = join(documents, "Riverside Care Learning Circle 2025");
+    await waitForText(browser, folder);
+    assert.ok(existsSync(join(folder, "index.html")), "the page is in the folder shown");
+    assert.ok(existsSync(join(folder, "Riverside Care Learning Circle 2025.pdf")), "and the PDF beside it");
+    await (await browser.$("div.done")).scrollIntoView();
+    await screenshot(browser, "yearbook-ready");
+    // A second book of the same year is refused rather than written over the first.
+    await (await button(browser, "Make the 2025 yearbook")).click();
+    await waitForText(browser, "already exists; choose another place");
+
+    // A member hides a hard day; it is listed, and can be shown again.
+    for (const tab of await browser.$$('button[role="tab"]')) {
+      if ((await tab.getText()).startsWith("To review")) await tab.click();
+    }
+    const day = await browser.$('input[type="date"]');
+    await day.waitForExist({ timeoutMsg: "no day to hide" });
+    await browser.execute((input) => {
+      input.value = "2025-06-14";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }, day);
+    await (await button(browser, "Hide this date")).click();
+    const list = await browser.$('ul[aria-label="Days you left out"]');
+    await list.waitForExist({ timeoutMsg: "the day was not listed" });
+    assert.match(await list.getText(), /14 June 2025|June 14, 2025/, "the day, as the laptop's language says it");
+    await screenshot(browser, "memories-hidden-day");
+  } finally {
+    await app.close();
+  }
+});

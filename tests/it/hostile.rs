@@ -198,6 +198,14 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
         ("members", &ada, "bio", text("Bo was here"), "changes another member's profile"),
         ("members", &ada, "health_opt_out", Value::Integer(1), "sets another member's choice about community health"),
         ("members", &ada, "feature_me", Value::Integer(0), "sets whether another member is featured"),
+        (
+            "members",
+            &ada,
+            "hidden_dates",
+            text("[\"2025-04-11\"]"),
+            "sets the days another member asked not to be shown on",
+        ),
+        ("members", &bo, "hidden_dates", text("[\"11 April\"]"), "a list of at most 20 dates"),
         ("members", &bo, "role", text("lead"), "changes a member's role"),
         ("members", &bo, "years_in_practice", text("lots"), "which holds integer"),
     ];

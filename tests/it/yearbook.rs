@@ -1,12 +1,55 @@
-//! The yearbook: what the people in it asked for holds in every byte of the book; the same
-//! library and year give the same book; every image the page names is in the folder.
+//! The yearbook: what the people in it asked for holds in every byte of the book, the HTML and
+//! the PDF's text alike; the same library and year give the same book; every image the page
+//! names is in the folder, and every page of the PDF renders.
 
-use hearth::memories::tags;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+
+use hearth::memories::{hidden, tags};
 use hearth::people::care::{self, CareAudience, CareNoteDraft};
 use hearth::people::members::{self, MemberDraft};
+use hearth::yearbook::export::{self, Written};
 use hearth::yearbook::{book, featured, html};
 
 use crate::support::{create, import_photos, Scratch, T0};
+
+/// The PDF's creation date in these tests.
+fn created(day: u32) -> chrono::DateTime<chrono::Utc> {
+    chrono::NaiveDate::from_ymd_opt(2027, 1, day).unwrap().and_hms_opt(9, 30, 0).unwrap().and_utc()
+}
+
+/// Writes `gathered` with its PDF into `out`, from the library at `root`.
+fn write_book(root: &Path, gathered: &book::Book, out: &Path, day: u32) -> Written {
+    std::fs::create_dir_all(out).unwrap();
+    export::export(root, gathered, out, true, created(day), &AtomicBool::new(false), &|_| {}).unwrap().unwrap()
+}
+
+/// The PDF's text, as `pdftotext` (poppler) extracts it.
+fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(pdf).arg("-").output().unwrap();
+    assert!(output.status.success(), "pdftotext read the PDF: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// How many pages the PDF has (`pdfinfo`), and how many `pdftoppm` rendered as images.
+fn pages_rendered(pdf: &Path, into: &Path) -> (usize, usize) {
+    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let pages: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    std::fs::create_dir_all(into).unwrap();
+    let status = Command::new("pdftoppm").args(["-r", "20", "-png"]).arg(pdf).arg(into.join("page")).status().unwrap();
+    assert!(status.success(), "pdftoppm rendered the PDF");
+    let rendered =
+        std::fs::read_dir(into).unwrap().filter(|e| e.as_ref().unwrap().metadata().unwrap().len() > 0).count();
+    (pages, rendered)
+}
+
+/// How many images the PDF embeds (`pdfimages -list`: two header lines, then one per image).
+fn pdf_images(pdf: &Path) -> usize {
+    let output = Command::new("pdfimages").arg("-list").arg(pdf).output().unwrap();
+    String::from_utf8_lossy(&output.stdout).lines().skip(2).filter(|l| !l.trim().is_empty()).count()
+}
 
 #[test]
 fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_nowhere() {
@@ -16,7 +59,26 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
     let lea_id = lea.me().unwrap().unwrap();
     let joined = |name: &str| MemberDraft { joined_on: Some("2026-02-01".into()), ..MemberDraft::named(name) };
     let ana = members::create_member(&mut lea, joined("Anastasia")).unwrap().id;
-    let ben = members::create_member(&mut lea, joined("Benedikt")).unwrap().id;
+    let mut private = joined("Benedikt");
+    private.profile.contact = "benedikt.private@example.org".into();
+    private.profile.visibility.insert("contact".into(), hearth::viewer::Visibility::Leads);
+    let ben = members::create_member(&mut lea, private).unwrap().id;
+    // A memorial evening Benedikt was at; he will hide its day.
+    hearth::memories::moments::create(
+        &mut lea,
+        hearth::memories::moments::MomentDraft {
+            title: "Memorial evening".into(),
+            kind: hearth::memories::moments::MomentKind::Other,
+            starts_at: "2026-05-10T19:00".into(),
+            ends_at: String::new(),
+            place: "The chapel".into(),
+            description: String::new(),
+            story: "We remembered Marta together.".into(),
+            learned: String::new(),
+            attendees: vec![ben.clone()],
+        },
+    )
+    .unwrap();
     let moment = hearth::memories::moments::create(
         &mut lea,
         hearth::memories::moments::MomentDraft {
@@ -60,6 +122,11 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
     tags::resolve_hide_request(&mut lea, &request.id, true).unwrap();
     // c.jpg: Benedikt tagged by Lea, his answer still pending.
     tags::tag(&mut lea, &photos[2].0, &ben).unwrap();
+    // Benedikt hides the day of the memorial.
+    members::choose_me(&lea, &ben).unwrap();
+    assert_eq!(hidden::hide(&mut lea, "2026-05-10").unwrap(), ["2026-05-10"]);
+    assert!(hidden::hide(&mut lea, "10 May").is_err(), "a day is given as YYYY-MM-DD");
+    members::choose_me(&lea, &lea_id).unwrap();
     // A care note, which no book reads.
     care::share_care_note(
         &mut lea,
@@ -76,11 +143,14 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
 
     let gathered = book::gather(&lea, 2026).unwrap();
     let out = scratch.path("books");
-    std::fs::create_dir_all(&out).unwrap();
-    let written = html::write(&lea, &gathered, &out, "Circle 2026").unwrap();
+    let written = write_book(lea.root(), &gathered, &out, 1);
     let page = std::fs::read_to_string(written.folder.join("index.html")).unwrap();
-    assert!(page.contains("Spring walk"), "the moment is in the book");
+    let pdf = written.pdf.clone().expect("the PDF was asked for");
+    assert_eq!(pdf.parent(), Some(written.folder.as_path()), "the PDF is in the book's folder");
+    let text = pdf_text(&pdf);
+    assert!(page.contains("Spring walk") && text.contains("Spring walk"), "the moment is in the book: {text}");
     assert!(page.contains(&photos[3].1), "the untagged photo is in the book");
+    assert_eq!(pdf_images(&pdf), 1, "the PDF holds the one photo that may be shown (d.jpg)");
     for (why, hash) in
         [("Anastasia asked not to be featured", &photos[0].1), ("hidden", &photos[1].1), ("tag pending", &photos[2].1)]
     {
@@ -90,20 +160,63 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
             "its file is copied although {why}"
         );
     }
-    assert!(!page.contains("Anastasia"), "her name is nowhere, not even among the newcomers welcomed");
-    assert!(page.contains("Benedikt"), "a newcomer who may be featured is welcomed by name");
-    assert!(!page.contains("Sciatica") && !page.contains("cannot stand"), "no care note");
+    for (book, words) in [("HTML", &page), ("PDF", &text)] {
+        assert!(!words.contains("Anastasia"), "{book}: her name is nowhere, not even among the newcomers welcomed");
+        assert!(words.contains("Benedikt"), "{book}: a newcomer who may be featured is welcomed by name");
+        assert!(!words.contains("Sciatica") && !words.contains("cannot stand"), "{book}: no care note");
+        assert!(!words.contains("Memorial") && !words.contains("Marta"), "{book}: the day Benedikt hid is not in it");
+        assert!(!words.contains("benedikt.private"), "{book}: no profile field kept to the leads");
+    }
     // Every image the page names is in the folder, and nothing points outside it.
     for src in page.split("src=\"").skip(1).map(|s| s.split('"').next().unwrap()) {
         assert!(!src.contains("://") && !src.starts_with('/'), "{src} is not relative");
         assert!(written.folder.join(src).is_file(), "{src} is missing");
     }
     assert!(!page.contains("<script"), "readable with JavaScript off");
+    let (pages, rendered) = pages_rendered(&pdf, &scratch.path("pages"));
+    assert!(pages >= 3, "a cover, the chapters and the year: {pages} pages");
+    assert_eq!(rendered, pages, "every page of the PDF renders");
 
-    // The same library and year give the same bytes.
-    let again = html::write(&lea, &book::gather(&lea, 2026).unwrap(), &out, "Again").unwrap();
+    // The same library and year give the same HTML; the PDF differs only in its date.
+    let again = write_book(lea.root(), &book::gather(&lea, 2026).unwrap(), &scratch.path("again"), 1);
     assert_eq!(std::fs::read(again.folder.join("index.html")).unwrap(), page.as_bytes());
-    assert!(html::write(&lea, &gathered, &out, "Circle 2026").is_err(), "an existing book is never overwritten");
+    assert_eq!(std::fs::read(again.pdf.unwrap()).unwrap(), std::fs::read(&pdf).unwrap(), "same date, same bytes");
+    let later = write_book(lea.root(), &gathered, &scratch.path("later"), 2);
+    let (first, second) = (std::fs::read(&pdf).unwrap(), std::fs::read(later.pdf.unwrap()).unwrap());
+    assert_eq!(first.len(), second.len(), "another day changes the date's digits only");
+    // Its dates, and the instance ID the writer derives from the dated document, are all that
+    // differ: with those put back, the bytes are the same.
+    let instance = |pdf: &[u8]| {
+        let text = String::from_utf8_lossy(pdf).into_owned();
+        text.split("<xmpMM:InstanceID>").nth(1).unwrap().split('<').next().unwrap().to_owned()
+    };
+    let mut normalised = second.clone();
+    for (from, to) in [
+        ("20270102".to_owned(), "20270101".to_owned()),
+        ("2027-01-02".to_owned(), "2027-01-01".to_owned()),
+        (instance(&second), instance(&first)),
+    ] {
+        assert_eq!(from.len(), to.len());
+        let mut at = 0;
+        while let Some(found) = normalised[at..].windows(from.len()).position(|w| w == from.as_bytes()) {
+            normalised[at + found..at + found + from.len()].copy_from_slice(to.as_bytes());
+            at += found + from.len();
+        }
+    }
+    assert_ne!(first, second, "the date is the day it was written");
+    assert!(normalised == first, "nothing but the date and its instance ID differ");
+    assert!(
+        export::export(lea.root(), &gathered, &out, false, created(1), &AtomicBool::new(false), &|_| {}).is_err(),
+        "an existing book is never overwritten"
+    );
+
+    // On this day, a year on, shows the memorial to no one; Benedikt's own day is quiet.
+    let may_10 = chrono::NaiveDate::from_ymd_opt(2027, 5, 10).unwrap();
+    assert!(hearth::memories::moments::on_this_day(lea.conn(), may_10).unwrap().moments.is_empty());
+    members::choose_me(&lea, &ben).unwrap();
+    assert!(hidden::is_my_quiet_day(&lea, may_10).unwrap(), "his anniversary of the day");
+    members::choose_me(&lea, &lea_id).unwrap();
+    assert!(!hidden::is_my_quiet_day(&lea, may_10).unwrap(), "not Lea's");
 
     // The moment's export leaves out her photo too (the hidden one is out of every listing).
     let exported = hearth::memories::export::export(

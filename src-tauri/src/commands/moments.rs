@@ -54,7 +54,7 @@ pub fn accept_suggestion(
 #[tauri::command]
 #[specta::specta]
 pub fn on_this_day(state: State<AppState>) -> CommandResult<OnThisDay> {
-    state.with_library(|library| moments::on_this_day(library.conn(), library.today()))
+    state.with_library(|library| moments::on_this_day_for(library, library.today()))
 }
 
 #[tauri::command]

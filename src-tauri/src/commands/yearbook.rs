@@ -1,10 +1,171 @@
-//! The yearbook and a member's choice not to be featured in memories and the yearbook.
+//! The yearbook (Memories → Yearbook): written on its own thread, which the window follows
+//! through `yearbook-progress` events and `yearbook_status` and may cancel; coverage for the
+//! editing lead; and the member's own choices about being shown (not featured, hidden days).
 
-use hearth::yearbook::featured;
-use tauri::State;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
-use crate::error::CommandResult;
+use hearth::memories::hidden;
+use hearth::yearbook::export::{self, Progress, Written};
+use hearth::yearbook::{book, coverage, featured};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, State};
+use tauri_plugin_opener::OpenerExt;
+
+use crate::chosen::Chosen;
+use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
+
+/// The running (or last) export and its cancel switch.
+#[derive(Default)]
+pub struct RunningYearbook {
+    pub status: YearbookStatus,
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// What the window shows of the running (or last) yearbook export.
+#[derive(Debug, Clone, Default, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct YearbookStatus {
+    pub running: bool,
+    pub year: i32,
+    pub progress: Option<Progress>,
+    pub written: Option<Written>,
+    /// The last export was cancelled; nothing was left behind.
+    pub cancelled: bool,
+    pub error: Option<CommandError>,
+}
+
+/// Where a book is saved unless the person chooses another folder: their Documents folder,
+/// else their home folder.
+fn default_folder() -> Option<PathBuf> {
+    dirs::document_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir)
+}
+
+/// The folder a book is saved in unless another is chosen.
+#[tauri::command]
+#[specta::specta]
+pub fn yearbook_default_folder() -> Option<String> {
+    default_folder().map(|d| d.display().to_string())
+}
+
+/// The years the library has moments or photos of, newest first.
+#[tauri::command]
+#[specta::specta]
+pub fn yearbook_years(state: State<AppState>) -> CommandResult<Vec<i32>> {
+    state.with_library(|library| book::years(library.conn()))
+}
+
+/// Who is not yet in `year`'s book `goal` times, and who far more than most (by name, for a
+/// lead; empty for anyone else).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct YearbookCoverage {
+    pub below: Vec<String>,
+    pub over: Vec<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn yearbook_coverage(state: State<AppState>, year: i32, goal: u32) -> CommandResult<YearbookCoverage> {
+    state.with_library(|library| {
+        if !hearth::viewer::Viewer::me(library)?.is_lead {
+            return Ok(YearbookCoverage { below: Vec::new(), over: Vec::new() });
+        }
+        let found = coverage::coverage(library, &book::gather(library, year)?, goal.clamp(1, 20))?;
+        let names = |people: Vec<(hearth::people::members::Person, u32)>| {
+            people.into_iter().map(|(p, _)| p.display_name).collect::<Vec<_>>()
+        };
+        Ok(YearbookCoverage { below: names(found.below), over: names(found.over) })
+    })
+}
+
+/// Starts writing `year`'s book into `destination` (a folder chosen in the dialog) or, when
+/// none, the default folder; with the PDF when `pdf`.
+#[tauri::command]
+#[specta::specta]
+pub fn start_yearbook(
+    app: AppHandle,
+    state: State<AppState>,
+    chosen: State<Chosen>,
+    year: i32,
+    destination: Option<String>,
+    pdf: bool,
+) -> CommandResult<YearbookStatus> {
+    let destination = match destination {
+        Some(path) => chosen.check_write(&path)?,
+        None => default_folder()
+            .ok_or_else(|| hearth::Error::invalid("destination", "choose a folder to save the book in"))?,
+    };
+    if !(1900..=2200).contains(&year) {
+        return Err(hearth::Error::invalid("year", "choose a year between 1900 and 2200").into());
+    }
+    // Gathering reads the library under its lock (briefly); the long part runs without it.
+    let (root, gathered, created) = state
+        .with_library(|library| Ok((library.root().to_path_buf(), book::gather(library, year)?, library.now())))?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let mut running = state.yearbook.lock().unwrap_or_else(|p| p.into_inner());
+        if running.status.running {
+            return Err(
+                hearth::Error::invalid("yearbook", "a yearbook is being written; wait for it or cancel it").into()
+            );
+        }
+        running.status = YearbookStatus { running: true, year, ..YearbookStatus::default() };
+        running.cancel = cancel.clone();
+    }
+    let handle = app.clone();
+    std::thread::spawn(move || {
+        let state = handle.state::<AppState>();
+        let publish = |change: &dyn Fn(&mut YearbookStatus)| {
+            let status = {
+                let mut running = state.yearbook.lock().unwrap_or_else(|p| p.into_inner());
+                change(&mut running.status);
+                running.status.clone()
+            };
+            let _ = handle.emit("yearbook-progress", status);
+        };
+        let result = export::export(&root, &gathered, &destination, pdf, created.to_utc(), &cancel, &|progress| {
+            publish(&|status| status.progress = Some(progress));
+        })
+        .map_err(CommandError::from);
+        publish(&|status| {
+            status.running = false;
+            match &result {
+                Ok(Some(written)) => status.written = Some(written.clone()),
+                Ok(None) => status.cancelled = true,
+                Err(error) => status.error = Some(error.clone()),
+            }
+        });
+    });
+    Ok(yearbook_status(state))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn yearbook_status(state: State<AppState>) -> YearbookStatus {
+    state.yearbook.lock().unwrap_or_else(|p| p.into_inner()).status.clone()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_yearbook(state: State<AppState>) {
+    state.yearbook.lock().unwrap_or_else(|p| p.into_inner()).cancel.store(true, Ordering::Relaxed);
+}
+
+/// Opens the folder of the book just written in the system's file manager (only that folder:
+/// the path never comes from the page).
+#[tauri::command]
+#[specta::specta]
+pub fn open_yearbook_folder(app: AppHandle, state: State<AppState>) -> CommandResult<()> {
+    let folder =
+        state.yearbook.lock().unwrap_or_else(|p| p.into_inner()).status.written.as_ref().map(|w| w.folder.clone());
+    let folder = folder.ok_or_else(|| hearth::Error::invalid("yearbook", "no book was written yet"))?;
+    app.opener()
+        .open_path(folder.display().to_string(), None::<&str>)
+        .map_err(|e| hearth::Error::invalid("yearbook", format!("the folder could not be opened: {e}")).into())
+}
 
 /// Whether the member at this laptop may be featured in memories and the yearbook.
 #[tauri::command]
@@ -18,4 +179,25 @@ pub fn featured_in_memories(state: State<AppState>) -> CommandResult<bool> {
 #[specta::specta]
 pub fn set_featured_in_memories(state: State<AppState>, featured: bool) -> CommandResult<()> {
     state.with_library(|library| featured::set(library, featured))
+}
+
+/// The days the member at this laptop asked not to be shown on, in date order.
+#[tauri::command]
+#[specta::specta]
+pub fn hidden_dates(state: State<AppState>) -> CommandResult<Vec<String>> {
+    state.with_library(|library| hidden::mine(library))
+}
+
+/// Hides `day` (`YYYY-MM-DD`) for the member at this laptop.
+#[tauri::command]
+#[specta::specta]
+pub fn hide_date(state: State<AppState>, day: String) -> CommandResult<Vec<String>> {
+    state.with_library(|library| hidden::hide(library, &day))
+}
+
+/// Shows `day` again for the member at this laptop.
+#[tauri::command]
+#[specta::specta]
+pub fn show_date_again(state: State<AppState>, day: String) -> CommandResult<Vec<String>> {
+    state.with_library(|library| hidden::show_again(library, &day))
 }

@@ -1,8 +1,11 @@
-//! `hearth yearbook`: the community's year as a self-contained folder.
+//! `hearth yearbook`: the community's year as a self-contained folder, and a PDF with `--pdf`.
 
+use std::io::Write as _;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
-use hearth::yearbook::{book, html};
+use hearth::yearbook::export::{self, Stage};
+use hearth::yearbook::{book, coverage};
 use hearth::{Library, Result};
 
 use crate::shown;
@@ -16,23 +19,40 @@ pub struct YearbookArgs {
     /// The folder to write the book into (a new folder is made inside it).
     #[arg(long)]
     out: PathBuf,
+    /// Also typeset the book as a PDF, in the same folder.
+    #[arg(long)]
+    pdf: bool,
     /// For a lead: how many times every consenting member should appear (default 2).
-    #[arg(long, default_value_t = hearth::yearbook::coverage::GOAL)]
+    #[arg(long, default_value_t = coverage::GOAL)]
     goal: u32,
 }
 
-pub fn yearbook(YearbookArgs { library, year, out, goal }: YearbookArgs) -> Result<()> {
+pub fn yearbook(YearbookArgs { library, year, out, pdf, goal }: YearbookArgs) -> Result<()> {
     let library = Library::open(&library)?;
     let book = book::gather(&library, year)?;
-    // A folder name every file browser shows: no separators, no leading dot or space.
-    let cleaned: String = book.community.chars().filter(|c| !"/\\:*?\"<>|".contains(*c) && !c.is_control()).collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
-    let name = if cleaned.is_empty() { format!("Yearbook {year}") } else { format!("{cleaned} {year}") };
-    let written = html::write(&library, &book, &out, &name)?;
+    let created = library.now().to_utc();
+    let last = std::sync::Mutex::new(None);
+    let progress = |p: export::Progress| {
+        // One line per stage on the terminal's error stream, so the output stays readable.
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        if *last != Some(p.stage) {
+            *last = Some(p.stage);
+            let line = match p.stage {
+                Stage::Photos => format!("Copying {} photos…", p.total),
+                Stage::PdfPhotos => format!("Preparing {} photos for the PDF…", p.total),
+                Stage::Typesetting => "Typesetting the PDF…".to_owned(),
+            };
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
+    };
+    let Some(written) = export::export(library.root(), &book, &out, pdf, created, &AtomicBool::new(false), &progress)?
+    else {
+        return Ok(());
+    };
     // For the lead who edits the book: who is not in it enough yet, and who far more than most
     // (names only, by name: no counts to compare).
     if hearth::viewer::Viewer::me(&library)?.is_lead {
-        let coverage = hearth::yearbook::coverage::coverage(&library, &book, goal)?;
+        let coverage = coverage::coverage(&library, &book, goal)?;
         let names = |people: &[(hearth::people::members::Person, u32)]| {
             people.iter().map(|(p, _)| shown(&p.display_name)).collect::<Vec<_>>().join(", ")
         };
@@ -52,11 +72,12 @@ pub fn yearbook(YearbookArgs { library, year, out, goal }: YearbookArgs) -> Resu
         }
     }
     out!(
-        "Wrote the {} yearbook of {} ({} photos) to {}; open index.html in any browser.",
+        "Wrote the {} yearbook of {} ({} photos) to {}; open index.html in any browser{}.",
         year,
         shown(&book.community),
         written.photos,
-        shown(&written.folder.display().to_string())
+        shown(&written.folder.display().to_string()),
+        if written.pdf.is_some() { ", or the PDF beside it" } else { "" }
     );
     Ok(())
 }

@@ -10,6 +10,7 @@ use crate::clock::cadence;
 /// Text columns with the window's length limit (characters), so a crafted write cannot carry
 /// more than the window lets anyone type.
 const LENGTHS: &[(&str, &str, usize)] = &[
+    ("members", "hidden_dates", 1_000),
     ("artefacts", "name", 120),
     ("artefacts", "summary", 500),
     ("artefacts", "date_description", 120),
@@ -54,6 +55,7 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("rituals", "starts", is_key, "a first date (YYYY-MM-DD)"),
     ("rituals", "at_time", |t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok(), "a time of day (HH:MM)"),
     ("rituals", "zone", |t| t.parse::<chrono_tz::Tz>().is_ok(), "a time zone"),
+    ("members", "hidden_dates", is_hidden_dates, "a list of at most 20 dates (YYYY-MM-DD)"),
     ("artefacts", "original_date", is_partial_date, "a date as YYYY, YYYY-MM or YYYY-MM-DD"),
     ("artefacts", "creators", is_people, "a list of people (members or names)"),
     ("artefacts", "contributors", is_people, "a list of people (members or names)"),
@@ -91,6 +93,16 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
         "a cadence",
     ),
 ];
+
+/// A member's hidden days: a JSON list of at most 20 calendar dates, each once (the window's
+/// limit too).
+fn is_hidden_dates(text: &str) -> bool {
+    serde_json::from_str::<Vec<String>>(text).is_ok_and(|list| {
+        list.len() <= 20
+            && list.iter().all(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok() && d.len() == 10)
+            && list.iter().collect::<std::collections::HashSet<_>>().len() == list.len()
+    })
+}
 
 /// An artefact's original date at its precision: a year, a month or a day (or none).
 fn is_partial_date(text: &str) -> bool {

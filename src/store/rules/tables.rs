@@ -143,6 +143,9 @@ fn rule_member(j: &Judged) -> Result<Verdict> {
     if column == "feature_me" && !own {
         return refuse("sets whether another member is featured in memories and the yearbook".into());
     }
+    if column == "hidden_dates" && !own {
+        return refuse("sets the days another member asked not to be shown on".into());
+    }
     if column == "health_opt_out" && !own {
         // Leaving oneself out of community health is the member's choice alone, even in a
         // lead's creation of the row (which would otherwise win on a laptop that is new to it).

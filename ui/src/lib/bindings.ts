@@ -102,6 +102,29 @@ export const commands = {
 	featuredInMemories: () => typedError<boolean, CommandError>(__TAURI_INVOKE("featured_in_memories")),
 	/**  Sets whether the member at this laptop may be featured (only they may). */
 	setFeaturedInMemories: (featured: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_featured_in_memories", { featured })),
+	/**  The folder a book is saved in unless another is chosen. */
+	yearbookDefaultFolder: () => __TAURI_INVOKE<string | null>("yearbook_default_folder"),
+	/**  The years the library has moments or photos of, newest first. */
+	yearbookYears: () => typedError<number[], CommandError>(__TAURI_INVOKE("yearbook_years")),
+	yearbookCoverage: (year: number, goal: number) => typedError<YearbookCoverage, CommandError>(__TAURI_INVOKE("yearbook_coverage", { year, goal })),
+	/**
+	 *  Starts writing `year`'s book into `destination` (a folder chosen in the dialog) or, when
+	 *  none, the default folder; with the PDF when `pdf`.
+	 */
+	startYearbook: (year: number, destination: string | null, pdf: boolean) => typedError<YearbookStatus, CommandError>(__TAURI_INVOKE("start_yearbook", { year, destination, pdf })),
+	yearbookStatus: () => __TAURI_INVOKE<YearbookStatus>("yearbook_status"),
+	cancelYearbook: () => __TAURI_INVOKE<void>("cancel_yearbook"),
+	/**
+	 *  Opens the folder of the book just written in the system's file manager (only that folder:
+	 *  the path never comes from the page).
+	 */
+	openYearbookFolder: () => typedError<null, CommandError>(__TAURI_INVOKE("open_yearbook_folder")),
+	/**  The days the member at this laptop asked not to be shown on, in date order. */
+	hiddenDates: () => typedError<string[], CommandError>(__TAURI_INVOKE("hidden_dates")),
+	/**  Hides `day` (`YYYY-MM-DD`) for the member at this laptop. */
+	hideDate: (day: string) => typedError<string[], CommandError>(__TAURI_INVOKE("hide_date", { day })),
+	/**  Shows `day` again for the member at this laptop. */
+	showDateAgain: (day: string) => typedError<string[], CommandError>(__TAURI_INVOKE("show_date_again", { day })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -2015,6 +2038,56 @@ export type Welcome = {
 	welcomer: Person,
 	/**  Whether a lead asked already (else it is a suggestion, for the leads only). */
 	asked: boolean,
+};
+
+/**
+ *  Who is not yet in `year`'s book `goal` times, and who far more than most (by name, for a
+ *  lead; empty for anyone else).
+ */
+export type YearbookCoverage = {
+	below: string[],
+	over: string[],
+};
+
+/**
+ *  How far an export is: `done` of `total` in its stage (both 0 while typesetting), and the
+ *  whole export's fraction in `[0, 1]` for a progress bar.
+ */
+export type YearbookProgress = {
+	stage: YearbookStage,
+	done: number,
+	total: number,
+	fraction: number | null,
+};
+
+/**  The stage an export is at. */
+export type YearbookStage = 
+/**  Copying photos' previews into the folder. */
+"photos" | 
+/**  Preparing photos for the PDF. */
+"pdfPhotos" | 
+/**  typst setting the pages and writing the PDF (one step, with no count). */
+"typesetting";
+
+/**  What the window shows of the running (or last) yearbook export. */
+export type YearbookStatus = {
+	running: boolean,
+	year: number,
+	progress: YearbookProgress | null,
+	written: YearbookWritten | null,
+	/**  The last export was cancelled; nothing was left behind. */
+	cancelled: boolean,
+	error: CommandError | null,
+};
+
+/**  What was written. */
+export type YearbookWritten = {
+	/**  The book's folder; `index.html` opens it. */
+	folder: string,
+	/**  Photos in the book. */
+	photos: number,
+	/**  The PDF inside the folder, when asked for. */
+	pdf: string | null,
 };
 
 export type YearsAgo<T> = {

@@ -1,0 +1,80 @@
+//! The book's wording, shared by the HTML folder and the PDF so both say the same: months and
+//! days as people say them, counts with their noun, and the year's totals in one sentence.
+
+use super::book::Book;
+
+pub const CHAPTER_YEAR: &str = "The year, month by month";
+pub const CHAPTER_RITUALS: &str = "Our rituals";
+pub const CHAPTER_ARTEFACTS: &str = "Made this year";
+pub const CHAPTER_INITIATIVES: &str = "What we did together";
+pub const CHAPTER_CELEBRATIONS: &str = "Celebrations";
+pub const CHAPTER_WELCOME: &str = "Welcome";
+pub const CHAPTER_PULSE: &str = "How we felt";
+/// The book's last words.
+pub const COLOPHON: &str = "Made with Hearth, from what every member of the community may see. No one is ranked here.";
+
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The name of `month` (1–12; anything else is clamped).
+pub fn month(month: u32) -> &'static str {
+    MONTHS[(month as usize).clamp(1, 12) - 1]
+}
+
+/// `YYYY-MM-DD…` as "14 March"; text that is not such a date is returned as it is.
+pub fn day(date: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(date.get(..10).unwrap_or(date), "%Y-%m-%d") {
+        Ok(d) => format!("{} {}", chrono::Datelike::day(&d), month(chrono::Datelike::month(&d))),
+        Err(_) => date.to_owned(),
+    }
+}
+
+/// "1 photo", "3 photos".
+pub fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "2 moments, 19 photos and 3 gatherings in 2025.", leaving out what did not happen; `None`
+/// when nothing did.
+pub fn totals(book: &Book) -> Option<String> {
+    let t = &book.totals;
+    let parts: Vec<String> = [
+        (t.moments, "moment", "moments"),
+        (t.photos, "photo", "photos"),
+        (t.gatherings, "gathering", "gatherings"),
+        (t.stories, "story told", "stories told"),
+        (t.newcomers, "newcomer welcomed", "newcomers welcomed"),
+        (t.initiatives_finished, "initiative finished", "initiatives finished"),
+    ]
+    .into_iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, one, many)| plural(n, one, many))
+    .collect();
+    match parts.as_slice() {
+        [] => None,
+        [one] => Some(format!("{one} in {}.", book.year)),
+        [rest @ .., last] => Some(format!("{} and {last} in {}.", rest.join(", "), book.year)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_are_said_as_words() {
+        assert_eq!(super::day("2025-03-14"), "14 March");
+        assert_eq!(super::day("2025-12-01T18:00"), "1 December", "a time after the date is not said");
+        assert_eq!(super::day("spring"), "spring", "what is not a date stays as written");
+    }
+}
