@@ -7,3 +7,4 @@ pub mod health_bench;
 pub mod pulse_bench;
 pub mod sample;
 pub mod sound;
+pub mod yearbook_bench;

@@ -76,6 +76,12 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
     let (title, intro, query) = match source {
         ExportSource::Moment(id) => {
             let moment = moments::get(conn, id)?;
+            if !crate::memories::hidden::moment_shown(conn, id)? {
+                return Err(Error::invalid(
+                    "moment",
+                    "this moment is of a day one of its people asked to leave out, so it is not exported",
+                ));
+            }
             let mut intro = format!(
                 "<p class=\"meta\">{} · {}{}</p>",
                 escape(moment.kind.as_str()),

@@ -4,10 +4,10 @@
 //! of the day they were at (with its photos), are left out of On this day, the yearbook and
 //! exports; on their own laptop, On this day stays quiet on the day's anniversaries.
 //!
-//! The list travels unsealed, as `feature_me` does, so that every laptop can honour it; the
-//! window never says who hid a day.
+//! The list travels unsealed, as `feature_me` does, so that every laptop can honour it: it is
+//! in every member's copy of the library, though the window shows a member only their own.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -34,14 +34,18 @@ pub const MOMENT_DAY_SHOWN: &str = concat!(
     ") hd WHERE hd.value = substr(mo.starts_at, 1, 10))"
 );
 
-/// SQL true when the medium aliased `m` is not of a day hidden by someone tagged on it, nor in
-/// a moment on a day one of its people hid. A photo's day is when it was taken, else the UTC
-/// day it sorts under.
+/// SQL true when the medium aliased `m` is not of a day hidden by someone tagged on it (and who
+/// agreed to the tag: a pending tag is not theirs to hide by), nor in a moment on a day one of
+/// its people hid. A photo's day is when it was taken, else the UTC day it sorts under, give or
+/// take one.
 pub const MEDIA_DAY_SHOWN: &str = concat!(
     "NOT EXISTS (SELECT 1 FROM media_tags ht JOIN members hp ON hp.id = ht.member_id JOIN json_each(",
     json_list!("hp.hidden_dates"),
-    ") hd WHERE ht.media_id = m.id AND ht.deleted = 0 AND hd.value = ",
-    "coalesce(nullif(substr(m.taken_at, 1, 10), ''), date(m.sort_at / 1000, 'unixepoch')))",
+    ") hd WHERE ht.media_id = m.id AND ht.deleted = 0 AND ht.status = 'tagged' AND (hd.value = substr(m.taken_at, 1, 10)",
+    // Without a capture time, the UTC day it sorts under may be a day off the local one: the
+    // day before and after count too, erring towards leaving out.
+    " OR m.taken_at = '' AND julianday(hd.value) BETWEEN julianday(m.sort_at / 1000, 'unixepoch', 'start of day') - 1",
+    " AND julianday(m.sort_at / 1000, 'unixepoch', 'start of day') + 1))",
     " AND NOT EXISTS (SELECT 1 FROM moments mo WHERE mo.id = m.moment_id AND mo.deleted = 0 AND ",
     "EXISTS (SELECT 1 FROM json_each(",
     json_list!("mo.attendees"),
@@ -81,7 +85,11 @@ pub fn mine(library: &Library) -> Result<Vec<String>> {
 pub fn is_my_quiet_day(library: &Library, today: NaiveDate) -> Result<bool> {
     let Some(me) = library.me()? else { return Ok(false) };
     let day = today.format("-%m-%d").to_string();
-    Ok(of(library.conn(), &me)?.iter().any(|d| d.get(4..) == Some(day.as_str())))
+    // 29 February is remembered on 28 February in other years.
+    let leap_day_elsewhere = day == "-02-28" && NaiveDate::from_ymd_opt(today.year(), 2, 29).is_none();
+    Ok(of(library.conn(), &me)?
+        .iter()
+        .any(|d| d.get(4..) == Some(day.as_str()) || leap_day_elsewhere && d.get(4..) == Some("-02-29")))
 }
 
 fn save(library: &mut Library, days: &[String]) -> Result<Vec<String>> {
@@ -116,6 +124,8 @@ pub fn hide(library: &mut Library, day: &str) -> Result<Vec<String>> {
 pub fn show_again(library: &mut Library, day: &str) -> Result<Vec<String>> {
     library.ensure_writable()?;
     let mut days = mine(library)?;
-    days.retain(|d| d != day.trim());
+    let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_or(day.trim().to_owned(), |d| d.format("%Y-%m-%d").to_string());
+    days.retain(|d| *d != day);
     save(library, &days)
 }

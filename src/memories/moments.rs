@@ -452,7 +452,8 @@ pub struct HistoryYear {
     pub highlights: Vec<MediaItem>,
 }
 
-/// Moments and highlights by year, newest first.
+/// Moments and highlights by year, newest first: without a highlight showing someone who asked
+/// not to be featured, or of a day someone on it hid, nor a moment of a day one of its people hid.
 pub fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
     let mut years: Vec<HistoryYear> = Vec::new();
     let year_of = |year: i32, years: &mut Vec<HistoryYear>| -> usize {
@@ -466,6 +467,10 @@ pub fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
     };
     for moment in list(conn)? {
         let Some(year) = moment.starts_at.get(..4).and_then(|y| y.parse().ok()) else { continue };
+        // History resurfaces the past as On this day does: not a day one of its people hid.
+        if !crate::memories::hidden::moment_shown(conn, &moment.id)? {
+            continue;
+        }
         let i = year_of(year, &mut years);
         years[i].moments.push(moment);
     }
@@ -475,6 +480,9 @@ pub fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
         &MediaQuery { highlights: true, limit: media::PAGE_LIMIT, ..MediaQuery::default() },
     )?;
     for item in highlights.items {
+        if crate::memories::tags::shows_someone_not_featured(conn, &item.hash)? {
+            continue;
+        }
         let year =
             item.taken_at.get(..4).and_then(|y| y.parse().ok()).unwrap_or_else(|| item.sort_at.utc_date().year());
         let i = year_of(year, &mut years);

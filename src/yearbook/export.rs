@@ -60,11 +60,11 @@ pub fn folder_name(book: &Book) -> String {
 }
 
 /// Writes `book` (photos read from the library at `root`) into a new folder named by
-/// [`folder_name`] inside `destination`, with `<name>.pdf` in it when `with_pdf`; the PDF is
+/// [`folder_name`] (with " (2)" and so on when taken) inside `destination`, with `<name>.pdf` in it when `with_pdf`; the PDF is
 /// dated `created`. Returns `Ok(None)` when `cancel` was set (nothing is left behind).
 ///
 /// # Errors
-/// [`Error::Invalid`] when the folder already exists or `destination` is not a folder;
+/// [`Error::Invalid`] when `destination` is not a folder;
 /// [`Error::Io`] when writing fails (the partial folder is removed).
 pub fn export(
     root: &Path,
@@ -78,27 +78,36 @@ pub fn export(
     if !destination.is_dir() {
         return Err(Error::invalid("yearbook", format!("{} is not a folder", destination.display())));
     }
-    let name = folder_name(book);
+    // A book already there is never written over: the next one is "… 2025 (2)".
+    let base = folder_name(book);
+    let name = (1..=100)
+        .map(|n| if n == 1 { base.clone() } else { format!("{base} ({n})") })
+        .find(|name| !destination.join(name).exists())
+        .ok_or_else(|| {
+            Error::invalid("yearbook", "there are 100 books of this year there already; choose another place")
+        })?;
     let folder = destination.join(&name);
-    if folder.exists() {
-        return Err(Error::invalid("yearbook", format!("{} already exists; choose another place", folder.display())));
-    }
     let partial = destination.join(format!(".{name}.partial"));
     if partial.exists() {
         std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
     }
-    let outcome = write_all(root, book, &partial, &name, with_pdf, created, cancel, progress);
-    match outcome {
-        Ok(Some((photos, pdf_written))) if !cancel.load(Ordering::Relaxed) => {
-            std::fs::rename(&partial, &folder).map_err(|e| Error::io(&folder, e))?;
-            let pdf = pdf_written.then(|| folder.join(format!("{name}.pdf")));
-            Ok(Some(Written { folder, photos, pdf }))
+    let outcome = write_all(root, book, &partial, &name, with_pdf, created, cancel, progress).and_then(|written| {
+        match written {
+            Some((photos, pdf_written)) if !cancel.load(Ordering::Relaxed) => {
+                // `create_dir` refuses a folder made meanwhile, which a rename would replace.
+                std::fs::create_dir(&folder).map_err(|e| Error::io(&folder, e))?;
+                std::fs::rename(&partial, &folder).map_err(|e| Error::io(&folder, e))?;
+                let pdf = pdf_written.then(|| folder.join(format!("{name}.pdf")));
+                Ok(Some(Written { folder, photos, pdf }))
+            }
+            _ => Ok(None),
         }
-        other => {
-            let _ = std::fs::remove_dir_all(&partial);
-            other.map(|_| None)
-        }
+    });
+    if !matches!(outcome, Ok(Some(_))) {
+        // Cancelled or failed: no hidden folder of the community's photos is left behind.
+        let _ = std::fs::remove_dir_all(&partial);
     }
+    outcome
 }
 
 /// The folder's share of the progress bar when a PDF follows (its photos and typesetting take

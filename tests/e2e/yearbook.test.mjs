@@ -137,9 +137,9 @@ test("a lead makes the demo's yearbook in the window, follows its progress and f
     assert.ok(existsSync(join(folder, "Riverside Care Learning Circle 2025.pdf")), "and the PDF beside it");
     await (await browser.$("div.done")).scrollIntoView();
     await screenshot(browser, "yearbook-ready");
-    // A second book of the same year is refused rather than written over the first.
+    // A second book of the same year goes beside the first, never over it.
     await (await button(browser, "Make the 2025 yearbook")).click();
-    await waitForText(browser, "already exists; choose another place");
+    await waitForText(browser, `${folder} (2)`, { timeout: 60_000 });
 
     // A member hides a hard day; it is listed, and can be shown again.
     for (const tab of await browser.$$('button[role="tab"]')) {

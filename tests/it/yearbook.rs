@@ -64,7 +64,7 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
     private.profile.visibility.insert("contact".into(), hearth::viewer::Visibility::Leads);
     let ben = members::create_member(&mut lea, private).unwrap().id;
     // A memorial evening Benedikt was at; he will hide its day.
-    hearth::memories::moments::create(
+    let memorial = hearth::memories::moments::create(
         &mut lea,
         hearth::memories::moments::MomentDraft {
             title: "Memorial evening".into(),
@@ -205,10 +205,19 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
     }
     assert_ne!(first, second, "the date is the day it was written");
     assert!(normalised == first, "nothing but the date and its instance ID differ");
-    assert!(
-        export::export(lea.root(), &gathered, &out, false, created(1), &AtomicBool::new(false), &|_| {}).is_err(),
-        "an existing book is never overwritten"
-    );
+    let second = export::export(lea.root(), &gathered, &out, false, created(1), &AtomicBool::new(false), &|_| {})
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.folder, out.join("Circle 2026 (2)"), "an existing book is never written over");
+    assert_eq!(std::fs::read(&pdf).unwrap(), first, "the first book is as it was");
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "no partial folder is left: {names:?}");
+    // Cancelled: nothing is left behind.
+    let cancelled =
+        export::export(lea.root(), &gathered, &out, true, created(1), &AtomicBool::new(true), &|_| {}).unwrap();
+    assert!(cancelled.is_none());
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2, "the cancelled book left nothing");
 
     // On this day, a year on, shows the memorial to no one; Benedikt's own day is quiet.
     let may_10 = chrono::NaiveDate::from_ymd_opt(2027, 5, 10).unwrap();
@@ -217,6 +226,15 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
     assert!(hidden::is_my_quiet_day(&lea, may_10).unwrap(), "his anniversary of the day");
     members::choose_me(&lea, &lea_id).unwrap();
     assert!(!hidden::is_my_quiet_day(&lea, may_10).unwrap(), "not Lea's");
+    // Nor does History show it, nor may it be exported.
+    let history = hearth::memories::moments::history(lea.conn()).unwrap();
+    assert!(history.iter().flat_map(|y| &y.moments).all(|m| m.title != "Memorial evening"), "History leaves it out");
+    let refused = hearth::memories::export::export(
+        &lea,
+        &hearth::memories::export::ExportSource::Moment(memorial.id.clone()),
+        &scratch.path("exports"),
+    );
+    assert!(refused.is_err(), "a moment of a hidden day is not exported");
 
     // The moment's export leaves out her photo too (the hidden one is out of every listing).
     let exported = hearth::memories::export::export(

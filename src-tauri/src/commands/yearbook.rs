@@ -28,6 +28,8 @@ pub struct RunningYearbook {
 #[derive(Debug, Clone, Default, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct YearbookStatus {
+    /// Grows with every change, so the window keeps the newest of a reply and an event.
+    pub seq: u32,
     pub running: bool,
     pub year: i32,
     pub progress: Option<Progress>,
@@ -101,18 +103,18 @@ pub fn start_yearbook(
     if !(1900..=2200).contains(&year) {
         return Err(hearth::Error::invalid("year", "choose a year between 1900 and 2200").into());
     }
-    // Gathering reads the library under its lock (briefly); the long part runs without it.
-    let (root, gathered, created) = state
-        .with_library(|library| Ok((library.root().to_path_buf(), book::gather(library, year)?, library.now())))?;
+    let root = state.with_library(|library| Ok(library.root().to_path_buf()))?;
     let cancel = Arc::new(AtomicBool::new(false));
     {
+        // The slot is taken before anything is read, so a double click starts one book.
         let mut running = state.yearbook.lock().unwrap_or_else(|p| p.into_inner());
         if running.status.running {
             return Err(
                 hearth::Error::invalid("yearbook", "a yearbook is being written; wait for it or cancel it").into()
             );
         }
-        running.status = YearbookStatus { running: true, year, ..YearbookStatus::default() };
+        let seq = running.status.seq + 1;
+        running.status = YearbookStatus { running: true, year, seq, ..YearbookStatus::default() };
         running.cancel = cancel.clone();
     }
     let handle = app.clone();
@@ -122,14 +124,25 @@ pub fn start_yearbook(
             let status = {
                 let mut running = state.yearbook.lock().unwrap_or_else(|p| p.into_inner());
                 change(&mut running.status);
+                running.status.seq += 1;
                 running.status.clone()
             };
             let _ = handle.emit("yearbook-progress", status);
         };
-        let result = export::export(&root, &gathered, &destination, pdf, created.to_utc(), &cancel, &|progress| {
-            publish(&|status| status.progress = Some(progress));
-        })
-        .map_err(CommandError::from);
+        // Gathering reads the library under its lock (briefly); the long part runs without it.
+        // A panic anywhere in it is reported, and the next book can be started.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let (gathered, created) =
+                state.with_library(|library| Ok((book::gather(library, year)?, library.now())))?;
+            export::export(&root, &gathered, &destination, pdf, created.to_utc(), &cancel, &|progress| {
+                publish(&|status| status.progress = Some(progress));
+            })
+            .map_err(CommandError::from)
+        }))
+        .unwrap_or_else(|_| {
+            Err(hearth::Error::invalid("yearbook", "the book could not be written (an internal error); try again")
+                .into())
+        });
         publish(&|status| {
             status.running = false;
             match &result {

@@ -2071,6 +2071,8 @@ export type YearbookStage =
 
 /**  What the window shows of the running (or last) yearbook export. */
 export type YearbookStatus = {
+	/**  Grows with every change, so the window keeps the newest of a reply and an event. */
+	seq: number,
 	running: boolean,
 	year: number,
 	progress: YearbookProgress | null,
