@@ -69,6 +69,9 @@ fn listed(conn: &rusqlite::Connection, viewer: &Viewer, mut query: MediaQuery) -
     Ok(kept)
 }
 
+/// Why a moment of a day one of its people hid is not exported (`memories::hidden`).
+const HIDDEN_DAY: &str = "this moment is of a day one of its people asked to leave out, so it is not exported";
+
 /// Writes `source` into a new folder inside `destination`.
 pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> Result<Exported> {
     let viewer = Viewer::me(library)?;
@@ -77,10 +80,7 @@ pub fn export(library: &Library, source: &ExportSource, destination: &Path) -> R
         ExportSource::Moment(id) => {
             let moment = moments::get(conn, id)?;
             if !crate::memories::hidden::moment_shown(conn, id)? {
-                return Err(Error::invalid(
-                    "moment",
-                    "this moment is of a day one of its people asked to leave out, so it is not exported",
-                ));
+                return Err(Error::invalid("moment", HIDDEN_DAY));
             }
             let mut intro = format!(
                 "<p class=\"meta\">{} · {}{}</p>",
