@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0031_health", include_str!("../../migrations/0031_health.sql")),
     ("0032_yearbook", include_str!("../../migrations/0032_yearbook.sql")),
     ("0033_hidden_dates", include_str!("../../migrations/0033_hidden_dates.sql")),
+    ("0034_primer", include_str!("../../migrations/0034_primer.sql")),
 ];
 
 pub fn latest_version() -> u32 {

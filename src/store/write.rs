@@ -17,7 +17,7 @@ pub const ROW_COLUMNS: &[&str] = &["id", "author", "created_at", "updated_at", "
 /// Every synced table and the domain columns a change may set. Nothing outside this list can
 /// be written through [`Writer::apply`] (and, later, nothing outside it will be merged).
 pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
-    ("community", &["name", "description", "pulse_threshold"]),
+    ("community", &["name", "description", "pulse_threshold", "primer_stories"]),
     ("dimensions", &["number", "name", "description"]),
     (
         "members",
@@ -46,6 +46,7 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
             "health_opt_out",
             "feature_me",
             "hidden_dates",
+            "welcomes_newcomers",
         ],
     ),
     ("story_prompts", &["text"]),

@@ -635,6 +635,11 @@ fn describe(target: &Target, error: object_store::Error) -> Error {
         || lower.contains("dns error")
         || lower.contains("error sending request")
         || lower.contains("timed out")
+        // A server that went away while a kept-alive connection was open.
+        || lower.contains("connection reset")
+        || lower.contains("connection closed")
+        || lower.contains("broken pipe")
+        || lower.contains("incomplete message")
     {
         Error::target(
             TargetProblem::Unreachable,

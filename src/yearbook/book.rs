@@ -108,6 +108,40 @@ pub struct Book {
     /// Newcomers who joined this year and may be featured, by name.
     pub newcomers: Vec<String>,
     pub pulse: Vec<PulseEntry>,
+    /// Under the community's name on the cover: the year, or "Welcome" for the newcomers' guide.
+    pub subtitle: String,
+    /// After the community's name in the folder's: "2025", or "welcome guide".
+    pub folder_label: String,
+    /// The newcomers' guide's chapters (`yearbook::primer`), empty in a year's book.
+    pub guide: Vec<super::primer::RitualGuide>,
+    pub songs: Vec<super::primer::Song>,
+    pub stories: Vec<super::primer::StoryPage>,
+    pub welcomers: Vec<String>,
+}
+
+impl Book {
+    /// A book with no chapters yet.
+    pub fn empty(community: String, description: String, subtitle: &str, folder_label: &str) -> Book {
+        Book {
+            community,
+            description,
+            year: 0,
+            totals: Totals::default(),
+            months: Vec::new(),
+            rituals: Vec::new(),
+            artefacts: Vec::new(),
+            initiatives: Vec::new(),
+            accomplishments: Vec::new(),
+            newcomers: Vec::new(),
+            pulse: Vec::new(),
+            subtitle: subtitle.to_owned(),
+            folder_label: folder_label.to_owned(),
+            guide: Vec::new(),
+            songs: Vec::new(),
+            stories: Vec::new(),
+            welcomers: Vec::new(),
+        }
+    }
 }
 
 /// Members who asked not to be featured.
@@ -254,7 +288,7 @@ pub fn gather(library: &Library, year: i32) -> Result<Book> {
     };
     let artefacts = strings(
         "SELECT name, kind, summary FROM artefacts WHERE deleted = 0 AND visibility = 'community'
-         AND substr(original_date, 1, 5) = ?1 ORDER BY original_date, name, id",
+         AND (substr(original_date, 1, 5) = ?1 OR original_date || '-' = ?1) ORDER BY original_date, name, id",
     )?
     .into_iter()
     .map(|(name, kind, summary)| ArtefactEntry { name, kind, summary })
@@ -316,19 +350,17 @@ pub fn gather(library: &Library, year: i32) -> Result<Book> {
         newcomers: newcomers.len() as u32,
         initiatives_finished: initiatives.len() as u32,
     };
-    Ok(Book {
-        community,
-        description,
-        year,
-        totals,
-        months,
-        rituals,
-        artefacts,
-        initiatives,
-        accomplishments,
-        newcomers,
-        pulse,
-    })
+    let mut book = Book::empty(community, description, &year.to_string(), &year.to_string());
+    book.year = year;
+    book.totals = totals;
+    book.months = months;
+    book.rituals = rituals;
+    book.artefacts = artefacts;
+    book.initiatives = initiatives;
+    book.accomplishments = accomplishments;
+    book.newcomers = newcomers;
+    book.pulse = pulse;
+    Ok(book)
 }
 
 /// Each ritual with gatherings this year: how many were held (a gathering with attendance

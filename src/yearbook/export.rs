@@ -48,14 +48,14 @@ pub struct Written {
 }
 
 /// A folder name every file browser shows, "Riverside Nurses 2025": no separators or
-/// characters Windows refuses, no leading dot or space; "Yearbook 2025" when nothing is left.
+/// characters Windows refuses, no leading dot or space; "Hearth 2025" when nothing is left.
 pub fn folder_name(book: &Book) -> String {
     let cleaned: String = book.community.chars().filter(|c| !"/\\:*?\"<>|".contains(*c) && !c.is_control()).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     if cleaned.is_empty() {
-        format!("Yearbook {}", book.year)
+        format!("Hearth {}", book.folder_label)
     } else {
-        format!("{cleaned} {}", book.year)
+        format!("{cleaned} {}", book.folder_label)
     }
 }
 

@@ -66,17 +66,99 @@ fn totals(book: &Book) -> String {
     words::totals(book).map(|t| format!("<p class=\"totals\">{}</p>", escape(&t))).unwrap_or_default()
 }
 
+/// A song's lyrics, line by line, stanza by stanza.
+fn lyrics(text: &str) -> String {
+    text.split("\n\n")
+        .filter(|stanza| !stanza.trim().is_empty())
+        .map(|stanza| {
+            let lines: Vec<String> = stanza.trim().lines().map(|l| escape(l.trim())).collect();
+            format!("<p class=\"lyrics\">{}</p>", lines.join("<br>"))
+        })
+        .collect()
+}
+
+/// The newcomers' guide's chapters (`yearbook::primer`), each when it has something.
+fn guide_chapters(book: &Book) -> Vec<(&'static str, &'static str, String)> {
+    let mut chapters = Vec::new();
+    if !book.guide.is_empty() {
+        let body = book
+            .guide
+            .iter()
+            .map(|r| {
+                let when = [r.when.as_str(), r.place.as_str()]
+                    .iter()
+                    .filter(|t| !t.is_empty())
+                    .map(|t| escape(t))
+                    .collect::<Vec<_>>();
+                let customs = if r.customs.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "<p><strong>Good to know:</strong></p><ul>{}</ul>",
+                        r.customs.iter().map(|c| format!("<li>{}</li>", escape(c))).collect::<String>()
+                    )
+                };
+                format!(
+                    "<article><h4>{}</h4><p class=\"when\">{}</p>{}{customs}</article>",
+                    escape(&r.name),
+                    when.join(" · "),
+                    markdown(&r.why)
+                )
+            })
+            .collect();
+        chapters.push(("meet", words::CHAPTER_GUIDE, body));
+    }
+    if !book.songs.is_empty() {
+        let body = book
+            .songs
+            .iter()
+            .map(|song| {
+                format!(
+                    "<article><h4>{}</h4>{}{}</article>",
+                    escape(&song.name),
+                    paragraphs(&song.summary),
+                    lyrics(&song.lyrics)
+                )
+            })
+            .collect();
+        chapters.push(("songs", words::CHAPTER_SONGS, body));
+    }
+    if !book.stories.is_empty() {
+        let body = book
+            .stories
+            .iter()
+            .map(|story| {
+                let by = if story.author.is_empty() {
+                    String::new()
+                } else {
+                    format!("<p class=\"when\">By {}</p>", escape(&story.author))
+                };
+                format!("<article><h4>{}</h4>{by}{}</article>", escape(&story.title), markdown(&story.body))
+            })
+            .collect();
+        chapters.push(("stories", words::CHAPTER_STORIES, body));
+    }
+    if !book.welcomers.is_empty() {
+        let body = format!(
+            "<p>These members offered to welcome you: ask any of them anything.</p><ul class=\"names\">{}</ul>",
+            book.welcomers.iter().map(|n| format!("<li>{}</li>", escape(n))).collect::<String>()
+        );
+        chapters.push(("welcomers", words::CHAPTER_WELCOMERS, body));
+    }
+    chapters
+}
+
 /// The book's `index.html`.
 pub fn render(book: &Book) -> String {
     let mut html = String::new();
-    let title = format!("{} — {}", book.community, book.year);
+    let title = format!("{} — {}", book.community, book.subtitle);
     let totals = totals(book);
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header class=\"cover\"><h1>{}</h1><p class=\"year\">{}</p>{}{totals}</header>\n",
         escape(&title),
         escape(&book.community),
-        book.year,
+        escape(&book.subtitle),
         paragraphs(&book.description),
     );
     let mut chapters: Vec<(&str, &str, String)> = Vec::new();
@@ -166,6 +248,7 @@ pub fn render(book: &Book) -> String {
         );
         chapters.push(("pulse", words::CHAPTER_PULSE, body));
     }
+    chapters.extend(guide_chapters(book));
     let _ = write!(
         html,
         "<nav aria-label=\"Chapters\"><h2>Chapters</h2><ol>{}</ol></nav>\n<main>\n",
@@ -185,7 +268,7 @@ const STYLE: &str = "body{font-family:Georgia,'DejaVu Serif',serif;max-width:48r
 h1,h2,h3,h4{font-family:'DejaVu Sans',Arial,sans-serif}.cover{text-align:center;padding:3rem 0;border-bottom:2px solid #c2552d}\
 .year{font-size:2rem;color:#a4452a}.when{color:#6f6058;font-size:.9rem}.photos{display:flex;flex-wrap:wrap;gap:.5rem}\
 figure{margin:0;flex:1 1 14rem;max-width:100%}img{width:100%;height:auto;border-radius:6px}figcaption{font-size:.85rem;color:#6f6058}\
-.chapter{border-top:1px solid #e6d9c8;margin-top:2rem}.names{columns:2}article{margin:1rem 0}";
+.chapter{border-top:1px solid #e6d9c8;margin-top:2rem}.lyrics{font-style:italic}.names{columns:2}article{margin:1rem 0}";
 
 /// Writes `book` into `folder` (made if missing): `images/` with each photo's preview, then
 /// `index.html`. A photo whose preview is missing is left out of the page. Reports photos

@@ -11,4 +11,5 @@ pub mod export;
 pub mod featured;
 pub mod html;
 pub mod pdf;
+pub mod primer;
 pub mod words;

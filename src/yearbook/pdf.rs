@@ -153,15 +153,72 @@ fn data(book: &Book) -> Value {
         let items = book.pulse.iter().map(|p| format!("{}: {} answered.", p.title, p.respondents)).collect();
         chapters.push(list(words::CHAPTER_PULSE, String::new(), items, 1));
     }
+    chapters.extend(guide_chapters(book));
     json!({
-        "title": format!("{} — {}", book.community, book.year),
+        "title": format!("{} — {}", book.community, book.subtitle),
         "community": book.community,
-        "year": book.year.to_string(),
+        "year": book.subtitle,
         "description": plain_paragraphs(&book.description),
         "totals": words::totals(book).unwrap_or_default(),
         "chapters": chapters,
         "colophon": words::COLOPHON,
     })
+}
+
+/// The newcomers' guide's chapters (`yearbook::primer`), in the HTML's order and words.
+fn guide_chapters(book: &Book) -> Vec<Value> {
+    let mut chapters = Vec::new();
+    let entries = |title: &str, entries: Vec<Value>| json!({ "kind": "entries", "title": title, "entries": entries });
+    if !book.guide.is_empty() {
+        let guide = book
+            .guide
+            .iter()
+            .map(|r| {
+                let note =
+                    [r.when.as_str(), r.place.as_str()].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>();
+                let mut ritual =
+                    entry(&r.name, note.join(" · "), plain_paragraphs(&r.why), "Good to know", r.customs.clone());
+                // Customs are a list, not a sentence.
+                ritual["more_list"] = json!(true);
+                ritual
+            })
+            .collect();
+        chapters.push(entries(words::CHAPTER_GUIDE, guide));
+    }
+    if !book.songs.is_empty() {
+        let songs: Vec<Value> = book
+            .songs
+            .iter()
+            .map(|song| {
+                let stanzas: Vec<Vec<&str>> = song
+                    .lyrics
+                    .split("\n\n")
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| s.trim().lines().map(str::trim).collect())
+                    .collect();
+                json!({ "title": song.name, "summary": plain_paragraphs(&song.summary), "stanzas": stanzas })
+            })
+            .collect();
+        chapters.push(json!({ "kind": "songs", "title": words::CHAPTER_SONGS, "songs": songs }));
+    }
+    if !book.stories.is_empty() {
+        let stories = book
+            .stories
+            .iter()
+            .map(|s| {
+                let by = if s.author.is_empty() { String::new() } else { format!("By {}", s.author) };
+                entry(&s.title, by, plain_paragraphs(&s.body), "", Vec::new())
+            })
+            .collect();
+        chapters.push(entries(words::CHAPTER_STORIES, stories));
+    }
+    if !book.welcomers.is_empty() {
+        chapters.push(json!({
+            "kind": "list", "title": words::CHAPTER_WELCOMERS, "columns": 2, "items": book.welcomers,
+            "intro": "These members offered to welcome you: ask any of them anything.",
+        }));
+    }
+    chapters
 }
 
 /// The preview of `hash` under `root`, at [`PDF_LONG_SIDE`], as JPEG; `None` when the preview
@@ -310,7 +367,7 @@ pub fn typeset(
     .map(typst_pdf::Timestamp::new_utc);
     let options = typst_pdf::PdfOptions {
         // The same book gets the same identifier, so two exports differ only in their date.
-        ident: typst::foundations::Smart::Custom(format!("hearth-yearbook-{}-{}", book.community, book.year)),
+        ident: typst::foundations::Smart::Custom(format!("hearth-yearbook-{}-{}", book.community, book.subtitle)),
         creator: typst::foundations::Smart::Custom(Some("Hearth".into())),
         timestamp,
         tagged: true,

@@ -10,6 +10,10 @@ pub const CHAPTER_INITIATIVES: &str = "What we did together";
 pub const CHAPTER_CELEBRATIONS: &str = "Celebrations";
 pub const CHAPTER_WELCOME: &str = "Welcome";
 pub const CHAPTER_PULSE: &str = "How we felt";
+pub const CHAPTER_GUIDE: &str = "When we meet";
+pub const CHAPTER_SONGS: &str = "Our songs";
+pub const CHAPTER_STORIES: &str = "Stories to start with";
+pub const CHAPTER_WELCOMERS: &str = "Who will welcome you";
 /// The book's last words.
 pub const COLOPHON: &str = "Made with Hearth, from what every member of the community may see. No one is ranked here.";
 

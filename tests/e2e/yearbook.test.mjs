@@ -160,3 +160,43 @@ test("a lead makes the demo's yearbook in the window, follows its progress and f
     await app.close();
   }
 });
+
+test("a lead chooses the stories for the newcomers' guide, offers to welcome, and makes the guide", async () => {
+  const { launch, navigate, waitForText, button } = await import("./harness.mjs");
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const dirs = scratch();
+  hearth("demo", dirs.library);
+  const documents = join(dirs.base, "Documents");
+  mkdirSync(documents);
+  writeFileSync(join(dirs.config, "user-dirs.dirs"), `XDG_DOCUMENTS_DIR="${documents}"\n`);
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Memories");
+    for (const tab of await browser.$$('button[role="tab"]')) {
+      if ((await tab.getText()) === "Yearbook") await tab.click();
+    }
+    // The demo's lead chose three stories; a fourth is added.
+    await waitForText(browser, "Stories newcomers should read first (3 of at most 5)");
+    const unchosen = await browser.$('ul.stories input[type="checkbox"]:not(:checked)');
+    await unchosen.click();
+    await waitForText(browser, "Stories newcomers should read first (4 of at most 5)");
+    await (await browser.$("label*=I'll welcome newcomers")).click();
+    await browser.waitUntil(async () => (await browser.$("label*=I'll welcome newcomers").$("input")).isSelected(), {
+      timeoutMsg: "the offer to welcome was not kept",
+    });
+    await (await button(browser, "Make the newcomers' guide")).click();
+    await waitForText(browser, "The newcomers' guide is ready", { timeout: 60_000 });
+    const folder = join(documents, "Riverside Care Learning Circle welcome guide");
+    await waitForText(browser, folder);
+    const page = readFileSync(join(folder, "index.html"), "utf8");
+    assert.match(page, /Who will welcome you/);
+    assert.match(page, /Amara Okafor/, "the lead who offered is named");
+    assert.match(page, /The boathouse round/, "the song with its lyrics");
+    assert.ok(existsSync(join(folder, "Riverside Care Learning Circle welcome guide.pdf")), "and its PDF");
+    await (await browser.$("#guide-title")).scrollIntoView();
+    await screenshot(browser, "yearbook-guide");
+  } finally {
+    await app.close();
+  }
+});

@@ -206,6 +206,7 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
             "sets the days another member asked not to be shown on",
         ),
         ("members", &bo, "hidden_dates", text("[\"11 April\"]"), "a list of at most 20 dates"),
+        ("members", &ada, "welcomes_newcomers", Value::Integer(1), "offers another member as a welcomer"),
         ("members", &bo, "role", text("lead"), "changes a member's role"),
         ("members", &bo, "years_in_practice", text("lots"), "which holds integer"),
     ];

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
+use hearth::artefacts::registry::{ArtefactDraft, Kind};
 use hearth::memories::{hidden, tags};
 use hearth::people::care::{self, CareAudience, CareNoteDraft};
 use hearth::people::members::{self, MemberDraft};
@@ -331,4 +332,109 @@ fn a_hide_request_waiting_and_a_name_on_this_day_are_honoured() {
         day.moments.iter().flat_map(|m| m.item.attendees.iter().map(|p| p.display_name.as_str())).collect();
     assert_eq!(day.moments.len(), 1, "the walk, a year on");
     assert!(!people.contains(&"Anastasia"), "{people:?}");
+}
+
+/// The newcomers' guide: rituals with when, why and customs, songs with their lyrics, the stories
+/// the leads chose (only stories every member may read), and who offered to welcome (not someone
+/// who asked not to be featured); the same folder and PDF as the yearbook.
+#[test]
+fn the_newcomers_guide_has_rituals_songs_chosen_stories_and_welcomers() {
+    use hearth::convene::rituals;
+    use hearth::yearbook::primer;
+    let scratch = Scratch::new();
+    let mut lea = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    let lea_id = lea.me().unwrap().unwrap();
+    let ana = members::create_member(&mut lea, MemberDraft::named("Anastasia")).unwrap().id;
+    let ben = members::create_member(&mut lea, MemberDraft::named("Benedikt")).unwrap().id;
+    let dinner = rituals::RitualDraft {
+        name: "Second-Friday dinner".into(),
+        why: "We eat together and each says one thing we learned.".into(),
+        origin: String::new(),
+        origin_moment: None,
+        customs: vec!["Bring a dish to share".into()],
+        place: "The boathouse".into(),
+        zone: "Europe/Paris".into(),
+        cadence: hearth::clock::cadence::Cadence::MonthlyOnWeekday {
+            week: hearth::clock::cadence::WeekOfMonth::Second,
+            weekday: 5,
+        },
+        starts: "2026-01-01".into(),
+        at: "19:00".into(),
+        minutes: 180,
+    };
+    rituals::create(&mut lea, dinner).unwrap();
+    let mut song = ArtefactDraft::new(Kind::Song, "The boathouse round");
+    song.lyrics = "Row, row together\nall the way home\n\nSing it once more".into();
+    hearth::artefacts::registry::create(&mut lea, song).unwrap();
+    let shared = hearth::people::stories::write_story(&mut lea, story("My first night shift", "community")).unwrap();
+    let kept = hearth::people::stories::write_story(&mut lea, story("A leads' matter", "leads")).unwrap();
+    assert!(
+        primer::choose_stories(&mut lea, std::slice::from_ref(&kept.id)).is_err(),
+        "a story kept to the leads is refused"
+    );
+    let six: Vec<String> = (0..6).map(|i| format!("story-{i}")).collect();
+    assert!(primer::choose_stories(&mut lea, &six).is_err(), "at most five");
+    primer::choose_stories(&mut lea, std::slice::from_ref(&shared.id)).unwrap();
+    // Anastasia and Benedikt offer to welcome; Anastasia then asks not to be featured.
+    for id in [&ana, &ben] {
+        members::choose_me(&lea, id).unwrap();
+        primer::offer_to_welcome(&mut lea, true).unwrap();
+        assert!(primer::choose_stories(&mut lea, &[]).is_err(), "only a lead chooses the stories");
+    }
+    members::choose_me(&lea, &ana).unwrap();
+    featured::set(&mut lea, false).unwrap();
+    members::choose_me(&lea, &lea_id).unwrap();
+
+    let guide = primer::gather(&lea).unwrap();
+    let out = scratch.path("guide");
+    let written = write_book(lea.root(), &guide, &out, 1);
+    assert_eq!(written.folder, out.join("Circle welcome guide"));
+    let page = std::fs::read_to_string(written.folder.join("index.html")).unwrap();
+    let text = pdf_text(written.pdf.as_ref().unwrap());
+    for (book, words) in [("HTML", &page), ("PDF", &text)] {
+        for expected in [
+            "Second-Friday dinner",
+            "The second Friday of each month at 19:00",
+            "each says one thing we learned",
+            "Bring a dish to share",
+            "The boathouse round",
+            "all the way home",
+            "My first night shift",
+            "Benedikt",
+        ] {
+            assert!(words.contains(expected), "{book} lacks {expected:?}:\n{words}");
+        }
+        assert!(!words.contains("A leads' matter"), "{book}: a story kept to the leads");
+        assert!(!words.contains("Anastasia"), "{book}: she asked not to be featured");
+    }
+    let (pages, rendered) = pages_rendered(written.pdf.as_ref().unwrap(), &scratch.path("guide-pages"));
+    assert_eq!(rendered, pages, "every page of the guide renders");
+}
+
+fn story(title: &str, visibility: &str) -> hearth::people::stories::StoryDraft {
+    hearth::people::stories::StoryDraft {
+        title: title.into(),
+        body: "It was a long night, and someone made me tea.".into(),
+        prompt_id: None,
+        kind: hearth::people::stories::StoryKind::Personal,
+        visibility: serde_json::from_value(serde_json::json!(visibility)).unwrap(),
+        audience: vec![],
+        photos: vec![],
+    }
+}
+
+/// An artefact dated by its year alone ("2026") is made that year, as one dated "2026-05" is.
+#[test]
+fn an_artefact_dated_by_its_year_is_in_that_years_book() {
+    let scratch = Scratch::new();
+    let mut lea = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    for (name, date) in [("Ollie the otter", "2026"), ("The round", "2026-05"), ("Old banner", "2025")] {
+        let mut draft = ArtefactDraft::new(Kind::Mascot, name);
+        draft.original_date = date.into();
+        hearth::artefacts::registry::create(&mut lea, draft).unwrap();
+    }
+    let names: Vec<String> = book::gather(&lea, 2026).unwrap().artefacts.into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["Ollie the otter", "The round"], "ordered by date; last year's banner is not in it");
 }

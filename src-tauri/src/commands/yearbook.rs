@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use hearth::memories::hidden;
 use hearth::yearbook::export::{self, Progress, Written};
-use hearth::yearbook::{book, coverage, featured};
+use hearth::yearbook::{book, coverage, featured, primer};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_opener::OpenerExt;
@@ -32,6 +32,8 @@ pub struct YearbookStatus {
     pub seq: u32,
     pub running: bool,
     pub year: i32,
+    /// The newcomers' guide rather than a year's book.
+    pub primer: bool,
     pub progress: Option<Progress>,
     pub written: Option<Written>,
     /// The last export was cancelled; nothing was left behind.
@@ -83,8 +85,8 @@ pub fn yearbook_coverage(state: State<AppState>, year: i32, goal: u32) -> Comman
     })
 }
 
-/// Starts writing `year`'s book into `destination` (a folder chosen in the dialog) or, when
-/// none, the default folder; with the PDF when `pdf`.
+/// Starts writing `year`'s book (or, with `primer`, the newcomers' guide) into `destination`
+/// (a folder chosen in the dialog) or, when none, the default folder; with the PDF when `pdf`.
 #[tauri::command]
 #[specta::specta]
 pub fn start_yearbook(
@@ -94,13 +96,14 @@ pub fn start_yearbook(
     year: i32,
     destination: Option<String>,
     pdf: bool,
+    primer: bool,
 ) -> CommandResult<YearbookStatus> {
     let destination = match destination {
         Some(path) => chosen.check_write(&path)?,
         None => default_folder()
             .ok_or_else(|| hearth::Error::invalid("destination", "choose a folder to save the book in"))?,
     };
-    if !(1900..=2200).contains(&year) {
+    if !primer && !(1900..=2200).contains(&year) {
         return Err(hearth::Error::invalid("year", "choose a year between 1900 and 2200").into());
     }
     let root = state.with_library(|library| Ok(library.root().to_path_buf()))?;
@@ -114,7 +117,7 @@ pub fn start_yearbook(
             );
         }
         let seq = running.status.seq + 1;
-        running.status = YearbookStatus { running: true, year, seq, ..YearbookStatus::default() };
+        running.status = YearbookStatus { running: true, year, primer, seq, ..YearbookStatus::default() };
         running.cancel = cancel.clone();
     }
     let handle = app.clone();
@@ -132,8 +135,10 @@ pub fn start_yearbook(
         // Gathering reads the library under its lock (briefly); the long part runs without it.
         // A panic anywhere in it is reported, and the next book can be started.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let (gathered, created) =
-                state.with_library(|library| Ok((book::gather(library, year)?, library.now())))?;
+            let (gathered, created) = state.with_library(|library| {
+                let gathered = if primer { primer::gather(library)? } else { book::gather(library, year)? };
+                Ok((gathered, library.now()))
+            })?;
             export::export(&root, &gathered, &destination, pdf, created.to_utc(), &cancel, &|progress| {
                 publish(&|status| status.progress = Some(progress));
             })
@@ -213,4 +218,40 @@ pub fn hide_date(state: State<AppState>, day: String) -> CommandResult<Vec<Strin
 #[specta::specta]
 pub fn show_date_again(state: State<AppState>, day: String) -> CommandResult<Vec<String>> {
     state.with_library(|library| hidden::show_again(library, &day))
+}
+
+/// What the guide's card shows: the stories a lead may choose (every story shared with the whole
+/// community, newest first, for a lead only), and whether this member offered to welcome.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PrimerChoices {
+    pub stories: Vec<primer::StoryChoice>,
+    pub welcomes: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn primer_choices(state: State<AppState>) -> CommandResult<PrimerChoices> {
+    state.with_library(|library| {
+        let welcomes = if library.me()?.is_some() { primer::welcomes(library)? } else { false };
+        if !hearth::viewer::Viewer::me(library)?.is_lead {
+            return Ok(PrimerChoices { stories: Vec::new(), welcomes });
+        }
+        let stories = primer::story_choices(library.conn())?;
+        Ok(PrimerChoices { stories, welcomes })
+    })
+}
+
+/// Chooses the guide's stories (a lead only; at most five).
+#[tauri::command]
+#[specta::specta]
+pub fn set_primer_stories(state: State<AppState>, ids: Vec<String>) -> CommandResult<()> {
+    state.with_library(|library| primer::choose_stories(library, &ids))
+}
+
+/// Offers (or stops offering) the member at this laptop as a welcomer in the guide.
+#[tauri::command]
+#[specta::specta]
+pub fn set_welcomes_newcomers(state: State<AppState>, offer: bool) -> CommandResult<()> {
+    state.with_library(|library| primer::offer_to_welcome(library, offer))
 }

@@ -65,6 +65,8 @@ pub enum Command {
     Health(health::HealthArgs),
     /// The community's year as a book: a folder anyone can open (index.html and its photos).
     Yearbook(yearbook::YearbookArgs),
+    /// The newcomers' guide: rituals, songs, stories the leads chose and who will welcome them.
+    Primer(yearbook::PrimerArgs),
     /// Birthdays, join anniversaries and accomplishments.
     Celebrations(people::CelebrationsArgs),
     /// Import photos and videos (files or folders) into the gallery.
@@ -173,6 +175,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Pulse(args) => pulse::pulse(args),
         Command::Health(args) => health::health(args),
         Command::Yearbook(args) => yearbook::yearbook(args),
+        Command::Primer(args) => yearbook::primer(args),
         Command::Celebrations(args) => people::celebrations(args),
         Command::Import(args) => memories::import(args),
         Command::Media(args) => memories::media(args),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use hearth::yearbook::export::{self, Stage};
-use hearth::yearbook::{book, coverage};
+use hearth::yearbook::{book, coverage, primer as guide};
 use hearth::{Library, Result};
 
 use crate::shown;
@@ -27,13 +27,62 @@ pub struct YearbookArgs {
     goal: u32,
 }
 
-pub fn yearbook(YearbookArgs { library, year, out, pdf, goal }: YearbookArgs) -> Result<()> {
-    let library = Library::open(&library)?;
-    let book = book::gather(&library, year)?;
+#[derive(clap::Args)]
+pub struct PrimerArgs {
+    library: PathBuf,
+    /// The folder to write the guide into (a new folder is made inside it).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also typeset the guide as a PDF, in the same folder.
+    #[arg(long)]
+    pdf: bool,
+    /// For a lead: the stories (ids, at most 5, comma-separated) newcomers should read first.
+    #[arg(long, value_delimiter = ',')]
+    stories: Option<Vec<String>>,
+    /// Offer (yes) or stop offering (no) to welcome newcomers: your name is in the guide.
+    #[arg(long, value_parser = ["yes", "no"])]
+    welcome: Option<String>,
+}
+
+pub fn primer(PrimerArgs { library, out, pdf, stories, welcome }: PrimerArgs) -> Result<()> {
+    let mut library = Library::open(&library)?;
+    if let Some(ids) = stories {
+        let ids: Vec<String> = ids.into_iter().map(|id| id.trim().to_owned()).filter(|id| !id.is_empty()).collect();
+        guide::choose_stories(&mut library, &ids)?;
+        out!("The guide's stories: {} chosen.", ids.len());
+    }
+    if let Some(welcome) = welcome {
+        guide::offer_to_welcome(&mut library, welcome == "yes")?;
+        out!(
+            "{}",
+            if welcome == "yes" {
+                "You are in the guide as someone who welcomes newcomers."
+            } else {
+                "You are no longer in the guide as a welcomer."
+            }
+        );
+    }
+    let Some(out) = out else { return Ok(()) };
+    let book = guide::gather(&library)?;
     let created = library.now().to_utc();
+    let Some(written) =
+        export::export(library.root(), &book, &out, pdf, created, &AtomicBool::new(false), &stage_lines())?
+    else {
+        return Ok(());
+    };
+    out!(
+        "Wrote the newcomers' guide of {} to {}; open index.html in any browser{}.",
+        shown(&book.community),
+        shown(&written.folder.display().to_string()),
+        if written.pdf.is_some() { ", or the PDF beside it" } else { "" }
+    );
+    Ok(())
+}
+
+/// Progress as one line per stage on the terminal's error stream, so the output stays readable.
+fn stage_lines() -> impl Fn(export::Progress) + Sync {
     let last = std::sync::Mutex::new(None);
-    let progress = |p: export::Progress| {
-        // One line per stage on the terminal's error stream, so the output stays readable.
+    move |p: export::Progress| {
         let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
         if *last != Some(p.stage) {
             *last = Some(p.stage);
@@ -44,7 +93,14 @@ pub fn yearbook(YearbookArgs { library, year, out, pdf, goal }: YearbookArgs) ->
             };
             let _ = writeln!(std::io::stderr(), "{line}");
         }
-    };
+    }
+}
+
+pub fn yearbook(YearbookArgs { library, year, out, pdf, goal }: YearbookArgs) -> Result<()> {
+    let library = Library::open(&library)?;
+    let book = book::gather(&library, year)?;
+    let created = library.now().to_utc();
+    let progress = stage_lines();
     let Some(written) = export::export(library.root(), &book, &out, pdf, created, &AtomicBool::new(false), &progress)?
     else {
         return Ok(());

@@ -75,6 +75,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     convene::add_rituals(&mut library, &clock)?;
     artefacts::add_artefacts(&mut library, &clock)?;
     pulse::add_pulse(&mut library, &clock)?;
+    add_primer(&mut library)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
     // Its last half year, planted up to yesterday, for the Health page.
@@ -83,6 +84,27 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     // A pulse round open now, on the real clock (the demo is opened long after its own stops).
     pulse::open_current_round(&mut library)?;
     Ok(library)
+}
+
+/// The newcomers' guide: three stories the lead chose, and three members who offered to welcome.
+fn add_primer(library: &mut Library) -> Result<()> {
+    let everyone = members::list(library.conn(), &Viewer::anonymous())?;
+    let id_of =
+        |name: &str| everyone.iter().find(|m| m.display_name == name).map(|m| m.id.clone()).expect("demo member");
+    let me = library.me()?.expect("the demo has a member at the keyboard");
+    for welcomer in ["Tomás Herrera", "Grace Mwangi", "Sofia Rossi"] {
+        members::choose_me(library, &id_of(welcomer))?;
+        crate::yearbook::primer::offer_to_welcome(library, true)?;
+    }
+    members::choose_me(library, &me)?;
+    // The three oldest stories shared with everyone.
+    let stories: Vec<String> = crate::yearbook::primer::story_choices(library.conn())?
+        .into_iter()
+        .rev()
+        .take(3)
+        .map(|story| story.id)
+        .collect();
+    crate::yearbook::primer::choose_stories(library, &stories)
 }
 
 /// Initiatives in every state, with supporters, helpers and a couple of decisions.
@@ -243,8 +265,9 @@ fn add_accomplishments(library: &mut Library, clock: &FixedClock) -> Result<()> 
             "Our falls audit is out in the regional quality bulletin.",
             "2025-11-20",
         ),
+        // Shared by Hannah herself: her consent to be celebrated in the yearbook.
         (
-            "Amara Okafor",
+            "Hannah Schmidt",
             "Hannah Schmidt",
             AccomplishmentKind::Certification,
             "Simulation instructor certificate",

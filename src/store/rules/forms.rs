@@ -11,6 +11,7 @@ use crate::clock::cadence;
 /// more than the window lets anyone type.
 const LENGTHS: &[(&str, &str, usize)] = &[
     ("members", "hidden_dates", 1_000),
+    ("community", "primer_stories", 1_000),
     ("artefacts", "name", 120),
     ("artefacts", "summary", 500),
     ("artefacts", "date_description", 120),
@@ -56,6 +57,12 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("rituals", "at_time", |t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok(), "a time of day (HH:MM)"),
     ("rituals", "zone", |t| t.parse::<chrono_tz::Tz>().is_ok(), "a time zone"),
     ("members", "hidden_dates", is_hidden_dates, "a list of at most 20 dates (YYYY-MM-DD)"),
+    (
+        "community",
+        "primer_stories",
+        |t| serde_json::from_str::<Vec<String>>(t).is_ok_and(|l| l.len() <= 5) && is_ids(t),
+        "a list of at most 5 stories",
+    ),
     ("artefacts", "original_date", is_partial_date, "a date as YYYY, YYYY-MM or YYYY-MM-DD"),
     ("artefacts", "creators", is_people, "a list of people (members or names)"),
     ("artefacts", "contributors", is_people, "a list of people (members or names)"),

@@ -112,6 +112,7 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("members", "celebrate_birthday", 0, 1),
     ("members", "health_opt_out", 0, 1),
     ("members", "feature_me", 0, 1),
+    ("members", "welcomes_newcomers", 0, 1),
     ("dimensions", "number", 1, 99),
     ("care_notes", "closed", 0, 1),
     ("decisions", "closed", 0, 1),

@@ -143,6 +143,9 @@ fn rule_member(j: &Judged) -> Result<Verdict> {
     if column == "feature_me" && !own {
         return refuse("sets whether another member is featured in memories and the yearbook".into());
     }
+    if column == "welcomes_newcomers" && !own {
+        return refuse("offers another member as a welcomer of newcomers".into());
+    }
     if column == "hidden_dates" && !own {
         return refuse("sets the days another member asked not to be shown on".into());
     }

@@ -108,10 +108,10 @@ export const commands = {
 	yearbookYears: () => typedError<number[], CommandError>(__TAURI_INVOKE("yearbook_years")),
 	yearbookCoverage: (year: number, goal: number) => typedError<YearbookCoverage, CommandError>(__TAURI_INVOKE("yearbook_coverage", { year, goal })),
 	/**
-	 *  Starts writing `year`'s book into `destination` (a folder chosen in the dialog) or, when
-	 *  none, the default folder; with the PDF when `pdf`.
+	 *  Starts writing `year`'s book (or, with `primer`, the newcomers' guide) into `destination`
+	 *  (a folder chosen in the dialog) or, when none, the default folder; with the PDF when `pdf`.
 	 */
-	startYearbook: (year: number, destination: string | null, pdf: boolean) => typedError<YearbookStatus, CommandError>(__TAURI_INVOKE("start_yearbook", { year, destination, pdf })),
+	startYearbook: (year: number, destination: string | null, pdf: boolean, primer: boolean) => typedError<YearbookStatus, CommandError>(__TAURI_INVOKE("start_yearbook", { year, destination, pdf, primer })),
 	yearbookStatus: () => __TAURI_INVOKE<YearbookStatus>("yearbook_status"),
 	cancelYearbook: () => __TAURI_INVOKE<void>("cancel_yearbook"),
 	/**
@@ -125,6 +125,11 @@ export const commands = {
 	hideDate: (day: string) => typedError<string[], CommandError>(__TAURI_INVOKE("hide_date", { day })),
 	/**  Shows `day` again for the member at this laptop. */
 	showDateAgain: (day: string) => typedError<string[], CommandError>(__TAURI_INVOKE("show_date_again", { day })),
+	primerChoices: () => typedError<PrimerChoices, CommandError>(__TAURI_INVOKE("primer_choices")),
+	/**  Chooses the guide's stories (a lead only; at most five). */
+	setPrimerStories: (ids: string[]) => typedError<null, CommandError>(__TAURI_INVOKE("set_primer_stories", { ids })),
+	/**  Offers (or stops offering) the member at this laptop as a welcomer in the guide. */
+	setWelcomesNewcomers: (offer: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_welcomes_newcomers", { offer })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -1456,6 +1461,15 @@ export type PictureNode = {
 	bridge: boolean,
 };
 
+/**
+ *  What the guide's card shows: the stories a lead may choose (every story shared with the whole
+ *  community, newest first, for a lead only), and whether this member offered to welcome.
+ */
+export type PrimerChoices = {
+	stories: StoryChoice[],
+	welcomes: boolean,
+};
+
 /**  What a person fills in about themselves. */
 export type ProfileFields = {
 	pronouns?: string,
@@ -1792,6 +1806,15 @@ export type Story = {
 	reactions: ReactionCount[],
 };
 
+/**  A story a lead may choose for the guide. */
+export type StoryChoice = {
+	id: string,
+	title: string,
+	/**  The author's name. */
+	author: string,
+	chosen: boolean,
+};
+
 export type StoryDraft = {
 	title: string,
 	body: string,
@@ -2075,6 +2098,8 @@ export type YearbookStatus = {
 	seq: number,
 	running: boolean,
 	year: number,
+	/**  The newcomers' guide rather than a year's book. */
+	primer: boolean,
 	progress: YearbookProgress | null,
 	written: YearbookWritten | null,
 	/**  The last export was cancelled; nothing was left behind. */
