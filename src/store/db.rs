@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0032_yearbook", include_str!("../../migrations/0032_yearbook.sql")),
     ("0033_hidden_dates", include_str!("../../migrations/0033_hidden_dates.sql")),
     ("0034_primer", include_str!("../../migrations/0034_primer.sql")),
+    ("0035_personal_copy", include_str!("../../migrations/0035_personal_copy.sql")),
 ];
 
 pub fn latest_version() -> u32 {

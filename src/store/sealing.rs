@@ -42,6 +42,8 @@ pub const ROW_SCOPED: &[&str] = &[
     "artefact_versions",
     "merch_orders",
     "badge_awards",
+    "yearbook_pages",
+    "yearbook_signatures",
 ];
 
 /// Profile columns and the field whose visibility governs them (`members.visibility`, a map
@@ -108,6 +110,18 @@ pub fn audience(
         "badge_awards" if column == "revoked_reason" => Some([LEADS.to_owned()].into()),
         "badge_awards" => {
             let mut audience: BTreeSet<String> = [LEADS.to_owned()].into();
+            add_member(&mut audience, values.get("member_id"));
+            Some(audience)
+        }
+        // A member's own yearbook pages are for their laptops alone; a signature for the two.
+        "yearbook_pages" => {
+            let mut audience = BTreeSet::new();
+            add_member(&mut audience, values.get("author"));
+            Some(audience)
+        }
+        "yearbook_signatures" => {
+            let mut audience = BTreeSet::new();
+            add_member(&mut audience, values.get("author"));
             add_member(&mut audience, values.get("member_id"));
             Some(audience)
         }

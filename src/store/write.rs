@@ -172,6 +172,8 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
     ("pair_rounds", &["made_on", "pairs"]),
     ("ritual_hosts", &["ritual_id", "member_id", "willing"]),
     ("rsvps", &["ritual_id", "member_id", "occurrence_key", "scope", "answer", "guests", "note"]),
+    ("yearbook_pages", &["year", "position", "title", "body", "photos"]),
+    ("yearbook_signatures", &["year", "member_id", "message", "approved"]),
 ];
 
 /// The largest counter a clock reading holds (six hex digits in its text form).

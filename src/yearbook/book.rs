@@ -117,9 +117,30 @@ pub struct Book {
     pub songs: Vec<super::primer::Song>,
     pub stories: Vec<super::primer::StoryPage>,
     pub welcomers: Vec<String>,
+    /// In a member's personal copy (`yearbook::personal`): whose it is, their pages, and the
+    /// signatures they approved as (signer's name, message).
+    pub owner: String,
+    pub pages: Vec<super::personal::PersonalPage>,
+    pub signatures: Vec<(String, String)>,
 }
 
 impl Book {
+    /// Every photo the book shows (moments, highlights, a member's own pages), in order, with
+    /// repeats.
+    pub fn photos_mut(&mut self) -> Vec<&mut Vec<Photo>> {
+        let mut lists: Vec<&mut Vec<Photo>> = Vec::new();
+        for month in &mut self.months {
+            for moment in &mut month.moments {
+                lists.push(&mut moment.photos);
+            }
+            lists.push(&mut month.highlights);
+        }
+        for page in &mut self.pages {
+            lists.push(&mut page.photos);
+        }
+        lists
+    }
+
     /// A book with no chapters yet.
     pub fn empty(community: String, description: String, subtitle: &str, folder_label: &str) -> Book {
         Book {
@@ -140,6 +161,9 @@ impl Book {
             songs: Vec::new(),
             stories: Vec::new(),
             welcomers: Vec::new(),
+            owner: String::new(),
+            pages: Vec::new(),
+            signatures: Vec::new(),
         }
     }
 }

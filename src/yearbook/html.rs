@@ -77,8 +77,39 @@ fn lyrics(text: &str) -> String {
         .collect()
 }
 
+/// A member's personal copy: their pages (with photos) and the signatures they approved.
+fn personal_chapters(book: &Book) -> Vec<(&'static str, String, String)> {
+    let mut chapters = Vec::new();
+    if !book.pages.is_empty() {
+        let body = book
+            .pages
+            .iter()
+            .map(|page| {
+                format!(
+                    "<article><h4>{}</h4>{}<div class=\"photos\">{}</div></article>",
+                    escape(&page.title),
+                    markdown(&page.body),
+                    page.photos.iter().map(figure).collect::<String>()
+                )
+            })
+            .collect();
+        chapters.push(("pages", words::pages_of(&book.owner), body));
+    }
+    if !book.signatures.is_empty() {
+        let body = book
+            .signatures
+            .iter()
+            .map(|(from, message)| {
+                format!("<blockquote>{}<p class=\"when\">— {}</p></blockquote>", paragraphs(message), escape(from))
+            })
+            .collect();
+        chapters.push(("signatures", words::CHAPTER_SIGNATURES.into(), body));
+    }
+    chapters
+}
+
 /// The newcomers' guide's chapters (`yearbook::primer`), each when it has something.
-fn guide_chapters(book: &Book) -> Vec<(&'static str, &'static str, String)> {
+fn guide_chapters(book: &Book) -> Vec<(&'static str, String, String)> {
     let mut chapters = Vec::new();
     if !book.guide.is_empty() {
         let body = book
@@ -106,7 +137,7 @@ fn guide_chapters(book: &Book) -> Vec<(&'static str, &'static str, String)> {
                 )
             })
             .collect();
-        chapters.push(("meet", words::CHAPTER_GUIDE, body));
+        chapters.push(("meet", words::CHAPTER_GUIDE.into(), body));
     }
     if !book.songs.is_empty() {
         let body = book
@@ -121,7 +152,7 @@ fn guide_chapters(book: &Book) -> Vec<(&'static str, &'static str, String)> {
                 )
             })
             .collect();
-        chapters.push(("songs", words::CHAPTER_SONGS, body));
+        chapters.push(("songs", words::CHAPTER_SONGS.into(), body));
     }
     if !book.stories.is_empty() {
         let body = book
@@ -136,14 +167,14 @@ fn guide_chapters(book: &Book) -> Vec<(&'static str, &'static str, String)> {
                 format!("<article><h4>{}</h4>{by}{}</article>", escape(&story.title), markdown(&story.body))
             })
             .collect();
-        chapters.push(("stories", words::CHAPTER_STORIES, body));
+        chapters.push(("stories", words::CHAPTER_STORIES.into(), body));
     }
     if !book.welcomers.is_empty() {
         let body = format!(
             "<p>These members offered to welcome you: ask any of them anything.</p><ul class=\"names\">{}</ul>",
             book.welcomers.iter().map(|n| format!("<li>{}</li>", escape(n))).collect::<String>()
         );
-        chapters.push(("welcomers", words::CHAPTER_WELCOMERS, body));
+        chapters.push(("welcomers", words::CHAPTER_WELCOMERS.into(), body));
     }
     chapters
 }
@@ -161,9 +192,9 @@ pub fn render(book: &Book) -> String {
         escape(&book.subtitle),
         paragraphs(&book.description),
     );
-    let mut chapters: Vec<(&str, &str, String)> = Vec::new();
+    let mut chapters: Vec<(&str, String, String)> = Vec::new();
     if !book.months.is_empty() {
-        chapters.push(("year", words::CHAPTER_YEAR, months(book)));
+        chapters.push(("year", words::CHAPTER_YEAR.into(), months(book)));
     }
     if !book.rituals.is_empty() {
         let body = book
@@ -179,7 +210,7 @@ pub fn render(book: &Book) -> String {
                 )
             })
             .collect();
-        chapters.push(("rituals", words::CHAPTER_RITUALS, body));
+        chapters.push(("rituals", words::CHAPTER_RITUALS.into(), body));
     }
     if !book.artefacts.is_empty() {
         let body = book
@@ -194,7 +225,7 @@ pub fn render(book: &Book) -> String {
                 )
             })
             .collect();
-        chapters.push(("artefacts", words::CHAPTER_ARTEFACTS, body));
+        chapters.push(("artefacts", words::CHAPTER_ARTEFACTS.into(), body));
     }
     if !book.initiatives.is_empty() {
         let body = book
@@ -213,7 +244,7 @@ pub fn render(book: &Book) -> String {
                 )
             })
             .collect();
-        chapters.push(("initiatives", words::CHAPTER_INITIATIVES, body));
+        chapters.push(("initiatives", words::CHAPTER_INITIATIVES.into(), body));
     }
     if !book.accomplishments.is_empty() {
         let body = format!(
@@ -228,7 +259,7 @@ pub fn render(book: &Book) -> String {
                 ))
                 .collect::<String>()
         );
-        chapters.push(("celebrations", words::CHAPTER_CELEBRATIONS, body));
+        chapters.push(("celebrations", words::CHAPTER_CELEBRATIONS.into(), body));
     }
     if !book.newcomers.is_empty() {
         let body = format!(
@@ -236,7 +267,7 @@ pub fn render(book: &Book) -> String {
             plural(book.totals.newcomers, "newcomer", "newcomers"),
             book.newcomers.iter().map(|n| format!("<li>{}</li>", escape(n))).collect::<String>()
         );
-        chapters.push(("welcome", words::CHAPTER_WELCOME, body));
+        chapters.push(("welcome", words::CHAPTER_WELCOME.into(), body));
     }
     if !book.pulse.is_empty() {
         let body = format!(
@@ -246,9 +277,10 @@ pub fn render(book: &Book) -> String {
                 .map(|p| format!("<li>{}: {} answered.</li>", escape(&p.title), p.respondents))
                 .collect::<String>()
         );
-        chapters.push(("pulse", words::CHAPTER_PULSE, body));
+        chapters.push(("pulse", words::CHAPTER_PULSE.into(), body));
     }
     chapters.extend(guide_chapters(book));
+    chapters.extend(personal_chapters(book));
     let _ = write!(
         html,
         "<nav aria-label=\"Chapters\"><h2>Chapters</h2><ol>{}</ol></nav>\n<main>\n",
@@ -286,11 +318,8 @@ pub fn write_into(
 ) -> Result<Option<(u32, Book)>> {
     let images = folder.join("images");
     std::fs::create_dir_all(&images).map_err(|e| Error::io(&images, e))?;
-    let total = book
-        .months
-        .iter()
-        .map(|m| m.highlights.len() + m.moments.iter().map(|x| x.photos.len()).sum::<usize>())
-        .sum::<usize>() as u32;
+    let mut counted = book.clone();
+    let total = counted.photos_mut().iter().map(|list| list.len()).sum::<usize>() as u32;
     let (mut done, mut photos) = (0u32, 0u32);
     let mut book = book.clone();
     let mut copy = |photo: &Photo| -> bool {
@@ -308,11 +337,8 @@ pub fn write_into(
         photos += u32::from(copied);
         copied
     };
-    for month in &mut book.months {
-        for moment in &mut month.moments {
-            moment.photos.retain(|p| copy(p));
-        }
-        month.highlights.retain(|p| copy(p));
+    for photos in book.photos_mut() {
+        photos.retain(|p| copy(p));
     }
     if cancel.load(Ordering::Relaxed) {
         return Ok(None);

@@ -11,5 +11,6 @@ pub mod export;
 pub mod featured;
 pub mod html;
 pub mod pdf;
+pub mod personal;
 pub mod primer;
 pub mod words;

@@ -48,6 +48,7 @@ fn photos_of(book: &Book) -> Vec<&Photo> {
     book.months
         .iter()
         .flat_map(|m| m.moments.iter().flat_map(|x| x.photos.iter()).chain(m.highlights.iter()))
+        .chain(book.pages.iter().flat_map(|page| page.photos.iter()))
         .filter(|p| seen.insert(p.hash.as_str()))
         .collect()
 }
@@ -154,6 +155,7 @@ fn data(book: &Book) -> Value {
         chapters.push(list(words::CHAPTER_PULSE, String::new(), items, 1));
     }
     chapters.extend(guide_chapters(book));
+    chapters.extend(personal_chapters(book));
     json!({
         "title": format!("{} — {}", book.community, book.subtitle),
         "community": book.community,
@@ -163,6 +165,36 @@ fn data(book: &Book) -> Value {
         "chapters": chapters,
         "colophon": words::COLOPHON,
     })
+}
+
+/// A member's personal copy: their pages (with photos) and the signatures they approved.
+fn personal_chapters(book: &Book) -> Vec<Value> {
+    let mut chapters = Vec::new();
+    if !book.pages.is_empty() {
+        let pages: Vec<Value> = book
+            .pages
+            .iter()
+            .map(|page| {
+                json!({ "title": page.title, "when": "", "story": plain_paragraphs(&page.body), "learned": [],
+                        "photos": page.photos.iter().map(photo_json).collect::<Vec<_>>() })
+            })
+            .collect();
+        let title = words::pages_of(&book.owner);
+        chapters.push(
+            json!({ "kind": "year", "title": title, "months": [{ "name": "", "moments": pages, "highlights": [] }] }),
+        );
+    }
+    if !book.signatures.is_empty() {
+        let signatures: Vec<Value> = book
+            .signatures
+            .iter()
+            .map(|(from, message)| {
+                entry(&format!("From {from}"), String::new(), plain_paragraphs(message), "", Vec::new())
+            })
+            .collect();
+        chapters.push(json!({ "kind": "entries", "title": words::CHAPTER_SIGNATURES, "entries": signatures }));
+    }
+    chapters
 }
 
 /// The newcomers' guide's chapters (`yearbook::primer`), in the HTML's order and words.
@@ -323,11 +355,8 @@ pub fn typeset(
         }
     }
     // A photo whose preview is missing is left out, as the HTML folder leaves it out.
-    for month in &mut book.months {
-        for moment in &mut month.moments {
-            moment.photos.retain(|p| available.contains(&p.hash));
-        }
-        month.highlights.retain(|p| available.contains(&p.hash));
+    for photos in book.photos_mut() {
+        photos.retain(|p| available.contains(&p.hash));
     }
     let data = serde_json::to_vec(&data(&book)).map_err(|e| Error::invalid("yearbook", e.to_string()))?;
     files.insert(file_id("/book.json"), Bytes::new(data));

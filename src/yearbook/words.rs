@@ -14,6 +14,16 @@ pub const CHAPTER_GUIDE: &str = "When we meet";
 pub const CHAPTER_SONGS: &str = "Our songs";
 pub const CHAPTER_STORIES: &str = "Stories to start with";
 pub const CHAPTER_WELCOMERS: &str = "Who will welcome you";
+pub const CHAPTER_SIGNATURES: &str = "Signatures";
+/// The title of `owner`'s own pages in their copy: "Amara's pages".
+pub fn pages_of(owner: &str) -> String {
+    if owner.ends_with('s') {
+        format!("{owner}' pages")
+    } else {
+        format!("{owner}'s pages")
+    }
+}
+
 /// The book's last words.
 pub const COLOPHON: &str = "Made with Hearth, from what every member of the community may see. No one is ranked here.";
 

@@ -200,3 +200,43 @@ test("a lead chooses the stories for the newcomers' guide, offers to welcome, an
     await app.close();
   }
 });
+
+test("a member writes a page of their own, approves a signature and makes their own copy", async () => {
+  const { launch, navigate, waitForText, button, byLabel } = await import("./harness.mjs");
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const dirs = scratch();
+  hearth("demo", dirs.library);
+  const documents = join(dirs.base, "Documents");
+  mkdirSync(documents);
+  writeFileSync(join(dirs.config, "user-dirs.dirs"), `XDG_DOCUMENTS_DIR="${documents}"\n`);
+  const app = await launch(dirs);
+  try {
+    const { browser } = app;
+    await navigate(browser, "Memories");
+    for (const tab of await browser.$$('button[role="tab"]')) {
+      if ((await tab.getText()) === "Yearbook") await tab.click();
+    }
+    await waitForText(browser, "Your own copy of 2025");
+    await (await button(browser, "Page 1: not written")).click();
+    await (await byLabel(browser, "Title")).setValue("The year I started singing");
+    await (await byLabel(browser, "What you want to keep of 2025")).setValue("Tomás taught me the round on a Friday in April.");
+    await (await button(browser, "Save page 1")).click();
+    await waitForText(browser, "Saved.");
+    // Tomás's signature waits for her yes; unapproved, it would not be printed.
+    await waitForText(browser, "Thank you for the boathouse dinners");
+    await (await button(browser, "Put it in my copy")).click();
+    await waitForText(browser, "In your copy.");
+    await (await browser.$("label*=My own copy, with my pages and signatures")).click();
+    await (await button(browser, "Make my copy of the 2025 yearbook")).click();
+    await waitForText(browser, "Your copy of the 2025 yearbook is ready", { timeout: 60_000 });
+    const folder = join(documents, "Riverside Care Learning Circle 2025 for Amara Okafor");
+    await waitForText(browser, folder);
+    const page = readFileSync(join(folder, "index.html"), "utf8");
+    assert.match(page, /The year I started singing/, "her page is in her copy");
+    assert.match(page, /Thank you for the boathouse dinners/, "with the signature she approved");
+    await (await browser.$("#own-title")).scrollIntoView();
+    await screenshot(browser, "yearbook-own-copy");
+  } finally {
+    await app.close();
+  }
+});

@@ -178,6 +178,10 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
     tags::request_hide(&mut k.b, &photo, "I look tired").unwrap();
     k.round();
     tags::resolve_hide_request(&mut k.a, &hide, true).unwrap();
+    // Cy signs Ada's 2026 yearbook (sealed to the two of them).
+    let ada_id = k.ada.clone();
+    hearth::yearbook::personal::sign(&mut k.c, 2026, &ada_id, "Thank you for the dinners").unwrap();
+    let signature = hearth::ids::derived(&["yearbook_signatures", &k.cy, &ada_id, "2026"]);
     k.round();
 
     let b = &k.b;
@@ -207,6 +211,14 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
         ),
         ("members", &bo, "hidden_dates", text("[\"11 April\"]"), "a list of at most 20 dates"),
         ("members", &ada, "welcomes_newcomers", Value::Integer(1), "offers another member as a welcomer"),
+        (
+            "yearbook_signatures",
+            &signature,
+            "approved",
+            Value::Integer(1),
+            "approves a signature written to someone else",
+        ),
+        ("yearbook_signatures", &signature, "message", text("Bo was here"), "changes someone else's signature"),
         ("members", &bo, "role", text("lead"), "changes a member's role"),
         ("members", &bo, "years_in_practice", text("lots"), "which holds integer"),
     ];

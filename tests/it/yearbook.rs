@@ -438,3 +438,71 @@ fn an_artefact_dated_by_its_year_is_in_that_years_book() {
     let names: Vec<String> = book::gather(&lea, 2026).unwrap().artefacts.into_iter().map(|a| a.name).collect();
     assert_eq!(names, ["Ollie the otter", "The round"], "ordered by date; last year's banner is not in it");
 }
+
+/// A member's own copy: their pages (with a photo they are in) and the signatures they approved;
+/// a signature not approved, and everything personal, stay out of the community's book; only
+/// the member's laptop makes their copy.
+#[test]
+fn a_personal_copy_adds_own_pages_and_approved_signatures_only() {
+    use hearth::yearbook::personal::{self, PageDraft};
+    let scratch = Scratch::new();
+    let mut lea = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    let lea_id = lea.me().unwrap().unwrap();
+    let ana = members::create_member(&mut lea, MemberDraft::named("Anastasia")).unwrap().id;
+    let ben = members::create_member(&mut lea, MemberDraft::named("Benedikt")).unwrap().id;
+    let (mut lea, _) = import_photos(lea, &scratch.path("photos"), &[("a.jpg", 64, 48, 1)], None);
+    lea.conn().execute("UPDATE media SET sort_at = ?1", [T0.0]).unwrap();
+    let (photo, hash): (String, String) =
+        lea.conn().query_row("SELECT id, hash FROM media", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    members::choose_me(&lea, &ana).unwrap();
+    tags::tag(&mut lea, &photo, &ana).unwrap();
+    let choices = personal::photos_to_choose(&lea, 2026).unwrap();
+    assert_eq!(choices.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), [photo.as_str()], "the photo she is in");
+    let page = PageDraft {
+        position: 1,
+        title: "My first year".into(),
+        body: "I arrived shy and left with friends.".into(),
+        photos: vec![photo.clone()],
+    };
+    personal::write_page(&mut lea, 2026, page.clone()).unwrap();
+    assert!(personal::write_page(&mut lea, 2026, PageDraft { position: 5, ..page.clone() }).is_err(), "four pages");
+    assert!(personal::sign(&mut lea, 2026, &ana, "Me!").is_err(), "nobody signs their own book");
+    members::choose_me(&lea, &ben).unwrap();
+    personal::sign(&mut lea, 2026, &ana, "So glad you joined us, Ana.").unwrap();
+    assert!(
+        personal::approve(&mut lea, &hearth::ids::derived(&["yearbook_signatures", &ben, &ana, "2026"]), true).is_err(),
+        "only the member signed approves"
+    );
+    members::choose_me(&lea, &lea_id).unwrap();
+    personal::sign(&mut lea, 2026, &ana, "Waiting for her yes.").unwrap();
+    members::choose_me(&lea, &ana).unwrap();
+    let (to_me, _) = personal::signatures(&lea, 2026).unwrap();
+    assert_eq!(to_me.len(), 2);
+    let from_ben = to_me.iter().find(|s| s.from == "Benedikt").unwrap();
+    personal::approve(&mut lea, &from_ben.id, true).unwrap();
+
+    let gathered = book::gather(&lea, 2026).unwrap();
+    let copy = personal::personal_copy(&lea, gathered.clone(), &ana).unwrap();
+    let written = write_book(lea.root(), &copy, &scratch.path("copy"), 1);
+    assert_eq!(written.folder.file_name().unwrap(), "Circle 2026 for Anastasia");
+    let page_html = std::fs::read_to_string(written.folder.join("index.html")).unwrap();
+    let text = pdf_text(written.pdf.as_ref().unwrap());
+    for (book, words) in [("HTML", &page_html), ("PDF", &text)] {
+        for expected in ["Anastasia's pages", "My first year", "left with friends", "So glad you joined us", "Benedikt"]
+        {
+            assert!(words.contains(expected), "{book} lacks {expected:?}:\n{words}");
+        }
+        assert!(!words.contains("Waiting for her yes"), "{book}: a signature she did not approve");
+    }
+    assert!(page_html.contains(&hash), "her page's photo is in her copy");
+    assert!(written.folder.join("images").join(format!("{hash}.jpg")).is_file());
+
+    let community = html::render(&gathered);
+    assert!(
+        !community.contains("My first year") && !community.contains("So glad"),
+        "the community's book has none of it"
+    );
+    members::choose_me(&lea, &lea_id).unwrap();
+    assert!(personal::personal_copy(&lea, gathered, &ana).is_err(), "only her laptop makes her copy");
+}

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use hearth::memories::hidden;
 use hearth::yearbook::export::{self, Progress, Written};
+use hearth::yearbook::personal::{self, PageDraft, PhotoChoice, Signature};
 use hearth::yearbook::{book, coverage, featured, primer};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -24,6 +25,16 @@ pub struct RunningYearbook {
     pub cancel: Arc<AtomicBool>,
 }
 
+/// Which book: the community's year, a member's own copy of it, or the newcomers' guide.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Edition {
+    #[default]
+    Community,
+    Personal,
+    Primer,
+}
+
 /// What the window shows of the running (or last) yearbook export.
 #[derive(Debug, Clone, Default, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -32,8 +43,7 @@ pub struct YearbookStatus {
     pub seq: u32,
     pub running: bool,
     pub year: i32,
-    /// The newcomers' guide rather than a year's book.
-    pub primer: bool,
+    pub edition: Edition,
     pub progress: Option<Progress>,
     pub written: Option<Written>,
     /// The last export was cancelled; nothing was left behind.
@@ -85,8 +95,9 @@ pub fn yearbook_coverage(state: State<AppState>, year: i32, goal: u32) -> Comman
     })
 }
 
-/// Starts writing `year`'s book (or, with `primer`, the newcomers' guide) into `destination`
-/// (a folder chosen in the dialog) or, when none, the default folder; with the PDF when `pdf`.
+/// Starts writing `year`'s book as `edition` (the newcomers' guide has no year) into
+/// `destination` (a folder chosen in the dialog) or, when none, the default folder; with the
+/// PDF when `pdf`.
 #[tauri::command]
 #[specta::specta]
 pub fn start_yearbook(
@@ -96,14 +107,14 @@ pub fn start_yearbook(
     year: i32,
     destination: Option<String>,
     pdf: bool,
-    primer: bool,
+    edition: Edition,
 ) -> CommandResult<YearbookStatus> {
     let destination = match destination {
         Some(path) => chosen.check_write(&path)?,
         None => default_folder()
             .ok_or_else(|| hearth::Error::invalid("destination", "choose a folder to save the book in"))?,
     };
-    if !primer && !(1900..=2200).contains(&year) {
+    if edition != Edition::Primer && !(1900..=2200).contains(&year) {
         return Err(hearth::Error::invalid("year", "choose a year between 1900 and 2200").into());
     }
     let root = state.with_library(|library| Ok(library.root().to_path_buf()))?;
@@ -117,7 +128,7 @@ pub fn start_yearbook(
             );
         }
         let seq = running.status.seq + 1;
-        running.status = YearbookStatus { running: true, year, primer, seq, ..YearbookStatus::default() };
+        running.status = YearbookStatus { running: true, year, edition, seq, ..YearbookStatus::default() };
         running.cancel = cancel.clone();
     }
     let handle = app.clone();
@@ -136,7 +147,14 @@ pub fn start_yearbook(
         // A panic anywhere in it is reported, and the next book can be started.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let (gathered, created) = state.with_library(|library| {
-                let gathered = if primer { primer::gather(library)? } else { book::gather(library, year)? };
+                let gathered = match edition {
+                    Edition::Primer => primer::gather(library)?,
+                    Edition::Personal => {
+                        let me = library.me()?.ok_or(hearth::Error::NoIdentity)?;
+                        personal::personal_copy(library, book::gather(library, year)?, &me)?
+                    }
+                    Edition::Community => book::gather(library, year)?,
+                };
                 Ok((gathered, library.now()))
             })?;
             export::export(&root, &gathered, &destination, pdf, created.to_utc(), &cancel, &|progress| {
@@ -254,4 +272,56 @@ pub fn set_primer_stories(state: State<AppState>, ids: Vec<String>) -> CommandRe
 #[specta::specta]
 pub fn set_welcomes_newcomers(state: State<AppState>, offer: bool) -> CommandResult<()> {
     state.with_library(|library| primer::offer_to_welcome(library, offer))
+}
+
+/// The pages the member at this laptop wrote for `year` (four places, blank when not written).
+#[tauri::command]
+#[specta::specta]
+pub fn my_yearbook_pages(state: State<AppState>, year: i32) -> CommandResult<Vec<PageDraft>> {
+    state.with_library(|library| personal::my_pages(library, year))
+}
+
+/// Writes (or, emptied, removes) one of the member's pages for `year`.
+#[tauri::command]
+#[specta::specta]
+pub fn write_yearbook_page(state: State<AppState>, year: i32, page: PageDraft) -> CommandResult<()> {
+    state.with_library(|library| personal::write_page(library, year, page))
+}
+
+/// Photos of `year` the member is tagged in, to put on their pages.
+#[tauri::command]
+#[specta::specta]
+pub fn yearbook_photos_to_choose(state: State<AppState>, year: i32) -> CommandResult<Vec<PhotoChoice>> {
+    state.with_library(|library| personal::photos_to_choose(library, year))
+}
+
+/// Signatures of `year` written to the member at this laptop, and by them.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct YearbookSignatures {
+    pub to_me: Vec<Signature>,
+    pub by_me: Vec<Signature>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn yearbook_signatures(state: State<AppState>, year: i32) -> CommandResult<YearbookSignatures> {
+    state.with_library(|library| {
+        let (to_me, by_me) = personal::signatures(library, year)?;
+        Ok(YearbookSignatures { to_me, by_me })
+    })
+}
+
+/// Signs `member_id`'s book of `year`.
+#[tauri::command]
+#[specta::specta]
+pub fn sign_yearbook(state: State<AppState>, year: i32, member_id: String, message: String) -> CommandResult<()> {
+    state.with_library(|library| personal::sign(library, year, &member_id, &message))
+}
+
+/// Approves (or takes back the approval of) a signature written to the member at this laptop.
+#[tauri::command]
+#[specta::specta]
+pub fn approve_signature(state: State<AppState>, id: String, approved: bool) -> CommandResult<()> {
+    state.with_library(|library| personal::approve(library, &id, approved))
 }

@@ -25,6 +25,10 @@ pub struct YearbookArgs {
     /// For a lead: how many times every consenting member should appear (default 2).
     #[arg(long, default_value_t = coverage::GOAL)]
     goal: u32,
+    /// Your personal copy (your name or member id): your own pages and the signatures you
+    /// approved are added. Only your laptop holds them.
+    #[arg(long = "as")]
+    as_member: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -96,9 +100,17 @@ fn stage_lines() -> impl Fn(export::Progress) + Sync {
     }
 }
 
-pub fn yearbook(YearbookArgs { library, year, out, pdf, goal }: YearbookArgs) -> Result<()> {
+pub fn yearbook(YearbookArgs { library, year, out, pdf, goal, as_member }: YearbookArgs) -> Result<()> {
     let library = Library::open(&library)?;
-    let book = book::gather(&library, year)?;
+    let mut book = book::gather(&library, year)?;
+    if let Some(who) = as_member {
+        let everyone = hearth::people::members::list(library.conn(), &hearth::viewer::Viewer::me(&library)?)?;
+        let member = everyone
+            .iter()
+            .find(|m| m.id == who || m.display_name.eq_ignore_ascii_case(who.trim()))
+            .ok_or_else(|| hearth::Error::invalid("as", format!("no member is called {}", shown(&who))))?;
+        book = hearth::yearbook::personal::personal_copy(&library, book, &member.id)?;
+    }
     let created = library.now().to_utc();
     let progress = stage_lines();
     let Some(written) = export::export(library.root(), &book, &out, pdf, created, &AtomicBool::new(false), &progress)?

@@ -86,7 +86,8 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     Ok(library)
 }
 
-/// The newcomers' guide: three stories the lead chose, and three members who offered to welcome.
+/// The newcomers' guide: three stories the lead chose, and three members who offered to
+/// welcome; and a signature in the lead's 2025 book.
 fn add_primer(library: &mut Library) -> Result<()> {
     let everyone = members::list(library.conn(), &Viewer::anonymous())?;
     let id_of =
@@ -96,6 +97,9 @@ fn add_primer(library: &mut Library) -> Result<()> {
         members::choose_me(library, &id_of(welcomer))?;
         crate::yearbook::primer::offer_to_welcome(library, true)?;
     }
+    // Tomás signs the lead's 2025 book; it waits for her yes.
+    members::choose_me(library, &id_of("Tomás Herrera"))?;
+    crate::yearbook::personal::sign(library, 2025, &me, "Thank you for the boathouse dinners, and for making me sing.")?;
     members::choose_me(library, &me)?;
     // The three oldest stories shared with everyone.
     let stories: Vec<String> = crate::yearbook::primer::story_choices(library.conn())?

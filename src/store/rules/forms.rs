@@ -12,6 +12,10 @@ use crate::clock::cadence;
 const LENGTHS: &[(&str, &str, usize)] = &[
     ("members", "hidden_dates", 1_000),
     ("community", "primer_stories", 1_000),
+    ("yearbook_pages", "title", 120),
+    ("yearbook_pages", "body", 5_000),
+    ("yearbook_pages", "photos", 1_000),
+    ("yearbook_signatures", "message", 1_000),
     ("artefacts", "name", 120),
     ("artefacts", "summary", 500),
     ("artefacts", "date_description", 120),
@@ -69,6 +73,12 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("artefacts", "credits", is_credits, "a list of credits (who, and their part)"),
     ("artefacts", "keywords", is_words, "a list of keywords"),
     ("artefacts", "moments", is_ids, "a list of ids"),
+    (
+        "yearbook_pages",
+        "photos",
+        |t| serde_json::from_str::<Vec<String>>(t).is_ok_and(|l| l.len() <= 6) && is_ids(t),
+        "a list of at most 6 photos",
+    ),
     ("artefacts", "rituals", is_ids, "a list of ids"),
     ("artefact_versions", "sizes", is_words, "a list of sizes"),
     (

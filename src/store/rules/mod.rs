@@ -31,6 +31,7 @@ mod artefacts;
 mod forms;
 mod pulse;
 mod tables;
+mod yearbook;
 
 /// Who writes: the member a change speaks for, and whether they are a lead. The founding
 /// laptop writing before anyone chose an identity (the community's first rows) is `founder`.
@@ -104,6 +105,8 @@ pub const SHARED_ROWS: &[&str] = &[
     "badge_showcase",
     "pulse_answers",
     "pulse_results",
+    "yearbook_pages",
+    "yearbook_signatures",
 ];
 
 /// Columns that hold numbers within a range (inclusive); booleans are 0 or 1.
@@ -113,6 +116,10 @@ const RANGES: &[(&str, &str, i64, i64)] = &[
     ("members", "health_opt_out", 0, 1),
     ("members", "feature_me", 0, 1),
     ("members", "welcomes_newcomers", 0, 1),
+    ("yearbook_pages", "year", 1900, 2200),
+    ("yearbook_pages", "position", 1, 4),
+    ("yearbook_signatures", "year", 1900, 2200),
+    ("yearbook_signatures", "approved", 0, 1),
     ("dimensions", "number", 1, 99),
     ("care_notes", "closed", 0, 1),
     ("decisions", "closed", 0, 1),
@@ -188,6 +195,7 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("pulse_answers", "round_id", "pulse_rounds"),
     ("pulse_answers", "member_id", "members"),
     ("pulse_results", "round_id", "pulse_rounds"),
+    ("yearbook_signatures", "member_id", "members"),
 ];
 
 /// The words some columns may hold; any other value is refused.
@@ -358,6 +366,14 @@ fn text(value: Option<Value>) -> String {
     }
 }
 
+/// An integer column as text for a derived id ("" when it is not an integer).
+fn number(value: Option<Value>) -> String {
+    match value {
+        Some(Value::Integer(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// What is wrong with a change whatever else has arrived: a value that does not fit its
 /// column, or an id that does not match what its row is about.
 pub fn intrinsic(
@@ -493,6 +509,8 @@ pub fn noun(table: &str) -> &'static str {
         "pulse_rounds" => "pulse round",
         "pulse_answers" => "answer to a pulse round",
         "pulse_results" => "pulse round's results",
+        "yearbook_pages" => "yearbook page",
+        "yearbook_signatures" => "yearbook signature",
         _ => "row",
     }
 }
@@ -531,6 +549,12 @@ fn derived_id(table: &str, row: &dyn RowValues) -> Option<String> {
         "badge_revocations" => ids::derived(&["badge_revocations", &get("credential_id")]),
         "pulse_answers" => ids::derived(&["pulse_answers", &get("round_id"), &get("member_id")]),
         "pulse_results" => ids::derived(&["pulse_results", &get("round_id")]),
+        "yearbook_pages" => {
+            ids::derived(&["yearbook_pages", &author, &number(row.get("year")), &number(row.get("position"))])
+        }
+        "yearbook_signatures" => {
+            ids::derived(&["yearbook_signatures", &author, &get("member_id"), &number(row.get("year"))])
+        }
         _ => return None,
     })
 }

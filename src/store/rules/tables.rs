@@ -41,6 +41,7 @@ pub(super) fn by_table(j: &Judged) -> Result<Verdict> {
         "bring_items" => rule_bring_item(j),
         "welcomes" => rule_welcome(j),
         "pair_optins" => rule_pair_optin(j),
+        "yearbook_pages" | "yearbook_signatures" => super::yearbook::rule(j),
         "pulse_rounds" | "pulse_answers" | "pulse_results" => super::pulse::rule(j),
         "artefacts" | "artefact_files" | "artefact_accounts" | "artefact_versions" | "merch_orders"
         | "badge_awards" | "badge_showcase" => super::artefacts::rule(j),

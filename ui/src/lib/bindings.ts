@@ -108,10 +108,11 @@ export const commands = {
 	yearbookYears: () => typedError<number[], CommandError>(__TAURI_INVOKE("yearbook_years")),
 	yearbookCoverage: (year: number, goal: number) => typedError<YearbookCoverage, CommandError>(__TAURI_INVOKE("yearbook_coverage", { year, goal })),
 	/**
-	 *  Starts writing `year`'s book (or, with `primer`, the newcomers' guide) into `destination`
-	 *  (a folder chosen in the dialog) or, when none, the default folder; with the PDF when `pdf`.
+	 *  Starts writing `year`'s book as `edition` (the newcomers' guide has no year) into
+	 *  `destination` (a folder chosen in the dialog) or, when none, the default folder; with the
+	 *  PDF when `pdf`.
 	 */
-	startYearbook: (year: number, destination: string | null, pdf: boolean, primer: boolean) => typedError<YearbookStatus, CommandError>(__TAURI_INVOKE("start_yearbook", { year, destination, pdf, primer })),
+	startYearbook: (year: number, destination: string | null, pdf: boolean, edition: Edition) => typedError<YearbookStatus, CommandError>(__TAURI_INVOKE("start_yearbook", { year, destination, pdf, edition })),
 	yearbookStatus: () => __TAURI_INVOKE<YearbookStatus>("yearbook_status"),
 	cancelYearbook: () => __TAURI_INVOKE<void>("cancel_yearbook"),
 	/**
@@ -130,6 +131,17 @@ export const commands = {
 	setPrimerStories: (ids: string[]) => typedError<null, CommandError>(__TAURI_INVOKE("set_primer_stories", { ids })),
 	/**  Offers (or stops offering) the member at this laptop as a welcomer in the guide. */
 	setWelcomesNewcomers: (offer: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_welcomes_newcomers", { offer })),
+	/**  The pages the member at this laptop wrote for `year` (four places, blank when not written). */
+	myYearbookPages: (year: number) => typedError<PageDraft[], CommandError>(__TAURI_INVOKE("my_yearbook_pages", { year })),
+	/**  Writes (or, emptied, removes) one of the member's pages for `year`. */
+	writeYearbookPage: (year: number, page: PageDraft) => typedError<null, CommandError>(__TAURI_INVOKE("write_yearbook_page", { year, page })),
+	/**  Photos of `year` the member is tagged in, to put on their pages. */
+	yearbookPhotosToChoose: (year: number) => typedError<PhotoChoice[], CommandError>(__TAURI_INVOKE("yearbook_photos_to_choose", { year })),
+	yearbookSignatures: (year: number) => typedError<YearbookSignatures, CommandError>(__TAURI_INVOKE("yearbook_signatures", { year })),
+	/**  Signs `member_id`'s book of `year`. */
+	signYearbook: (year: number, memberId: string, message: string) => typedError<null, CommandError>(__TAURI_INVOKE("sign_yearbook", { year, memberId, message })),
+	/**  Approves (or takes back the approval of) a signature written to the member at this laptop. */
+	approveSignature: (id: string, approved: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("approve_signature", { id, approved })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -738,6 +750,9 @@ export type DirectoryQuery = {
 };
 
 export type DirectorySort = "name" | "newestFirst" | "longestServing";
+
+/**  Which book: the community's year, a member's own copy of it, or the newcomers' guide. */
+export type Edition = "community" | "personal" | "primer";
 
 export type ErrorCode = "notFound" | "invalid" | "notALibrary" | "alreadyExists" | "corrupt" | "readOnly" | "forbidden" | "noIdentity" | 
 /**  A command that needs an open library ran before one was opened. */
@@ -1388,6 +1403,17 @@ export type PageCursor = {
 	id: string,
 };
 
+/**  A page of a member's own, as the window edits it. */
+export type PageDraft = {
+	/**  1–4. */
+	position: number,
+	title: string,
+	/**  Markdown. */
+	body: string,
+	/**  Media ids of photos from the gallery, at most [`MAX_PHOTOS`]. */
+	photos: string[],
+};
+
 /**  The conversation pairs as the member at this laptop sees them. */
 export type Pairs = {
 	optedIn: boolean,
@@ -1426,6 +1452,13 @@ export type PendingInvitation = {
 export type Person = {
 	id: string,
 	displayName: string,
+};
+
+/**  A photo a member may put on their pages. */
+export type PhotoChoice = {
+	id: string,
+	hash: string,
+	caption: string,
 };
 
 export type PhotoConsent = 
@@ -1739,6 +1772,16 @@ export type ShownBadge = {
 	description: string,
 	image: string | null,
 	awardedOn: string,
+};
+
+/**  A signature, as its author or the member signed sees it. */
+export type Signature = {
+	id: string,
+	/**  Who wrote it, and to whom. */
+	from: string,
+	to: string,
+	message: string,
+	approved: boolean,
 };
 
 /**  How many of one size. */
@@ -2083,6 +2126,12 @@ export type YearbookProgress = {
 	fraction: number | null,
 };
 
+/**  Signatures of `year` written to the member at this laptop, and by them. */
+export type YearbookSignatures = {
+	toMe: Signature[],
+	byMe: Signature[],
+};
+
 /**  The stage an export is at. */
 export type YearbookStage = 
 /**  Copying photos' previews into the folder. */
@@ -2098,8 +2147,7 @@ export type YearbookStatus = {
 	seq: number,
 	running: boolean,
 	year: number,
-	/**  The newcomers' guide rather than a year's book. */
-	primer: boolean,
+	edition: Edition,
 	progress: YearbookProgress | null,
 	written: YearbookWritten | null,
 	/**  The last export was cancelled; nothing was left behind. */
