@@ -62,6 +62,8 @@ const COMMANDS: &[&str] = &[
     "yearbook_signatures",
     "sign_yearbook",
     "approve_signature",
+    "my_farewell",
+    "write_farewell",
     "store_badge_image",
     "artefact_history",
     "list_badges",

@@ -90,6 +90,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::yearbook::yearbook_signatures,
             commands::yearbook::sign_yearbook,
             commands::yearbook::approve_signature,
+            commands::yearbook::my_farewell,
+            commands::yearbook::write_farewell,
             commands::rituals::list_rituals,
             commands::rituals::get_ritual,
             commands::rituals::create_ritual,

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0033_hidden_dates", include_str!("../../migrations/0033_hidden_dates.sql")),
     ("0034_primer", include_str!("../../migrations/0034_primer.sql")),
     ("0035_personal_copy", include_str!("../../migrations/0035_personal_copy.sql")),
+    ("0036_farewells", include_str!("../../migrations/0036_farewells.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -47,6 +47,8 @@ pub const SYNCED_TABLES: &[(&str, &[&str])] = &[
             "feature_me",
             "hidden_dates",
             "welcomes_newcomers",
+            "farewell",
+            "farewell_on",
         ],
     ),
     ("story_prompts", &["text"]),

@@ -122,6 +122,8 @@ pub struct Book {
     pub owner: String,
     pub pages: Vec<super::personal::PersonalPage>,
     pub signatures: Vec<(String, String)>,
+    /// Members who left this year and wrote a farewell, as (name, words).
+    pub farewells: Vec<(String, String)>,
 }
 
 impl Book {
@@ -164,6 +166,7 @@ impl Book {
             owner: String::new(),
             pages: Vec::new(),
             signatures: Vec::new(),
+            farewells: Vec::new(),
         }
     }
 }
@@ -384,6 +387,7 @@ pub fn gather(library: &Library, year: i32) -> Result<Book> {
     book.accomplishments = accomplishments;
     book.newcomers = newcomers;
     book.pulse = pulse;
+    book.farewells = super::farewell::of_year(conn, year)?;
     Ok(book)
 }
 

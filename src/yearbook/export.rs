@@ -50,12 +50,16 @@ pub struct Written {
 /// A folder name every file browser shows, "Riverside Nurses 2025": no separators or
 /// characters Windows refuses, no leading dot or space; "Hearth 2025" when nothing is left.
 pub fn folder_name(book: &Book) -> String {
-    let cleaned: String = book.community.chars().filter(|c| !"/\\:*?\"<>|".contains(*c) && !c.is_control()).collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
-    if cleaned.is_empty() {
-        format!("Hearth {}", book.folder_label)
+    let clean =
+        |text: &str| -> String { text.chars().filter(|c| !"/\\:*?\"<>|".contains(*c) && !c.is_control()).collect() };
+    // The label may hold a member's name (a personal copy): cleaned as the community's is.
+    let label = clean(&book.folder_label);
+    let community = clean(&book.community);
+    let community = community.trim().trim_start_matches('.').trim();
+    if community.is_empty() {
+        format!("Hearth {}", label.trim())
     } else {
-        format!("{cleaned} {}", book.folder_label)
+        format!("{community} {}", label.trim())
     }
 }
 

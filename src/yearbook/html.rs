@@ -77,6 +77,16 @@ fn lyrics(text: &str) -> String {
         .collect()
 }
 
+/// Words signed by name (signatures, farewells), as quotations.
+fn quotes(signed: &[(String, String)]) -> String {
+    signed
+        .iter()
+        .map(|(name, words)| {
+            format!("<blockquote>{}<p class=\"when\">— {}</p></blockquote>", paragraphs(words), escape(name))
+        })
+        .collect()
+}
+
 /// A member's personal copy: their pages (with photos) and the signatures they approved.
 fn personal_chapters(book: &Book) -> Vec<(&'static str, String, String)> {
     let mut chapters = Vec::new();
@@ -96,14 +106,7 @@ fn personal_chapters(book: &Book) -> Vec<(&'static str, String, String)> {
         chapters.push(("pages", words::pages_of(&book.owner), body));
     }
     if !book.signatures.is_empty() {
-        let body = book
-            .signatures
-            .iter()
-            .map(|(from, message)| {
-                format!("<blockquote>{}<p class=\"when\">— {}</p></blockquote>", paragraphs(message), escape(from))
-            })
-            .collect();
-        chapters.push(("signatures", words::CHAPTER_SIGNATURES.into(), body));
+        chapters.push(("signatures", words::CHAPTER_SIGNATURES.into(), quotes(&book.signatures)));
     }
     chapters
 }
@@ -269,6 +272,9 @@ pub fn render(book: &Book) -> String {
         );
         chapters.push(("welcome", words::CHAPTER_WELCOME.into(), body));
     }
+    if !book.farewells.is_empty() {
+        chapters.push(("farewells", words::CHAPTER_FAREWELLS.into(), quotes(&book.farewells)));
+    }
     if !book.pulse.is_empty() {
         let body = format!(
             "<ul>{}</ul>",
@@ -292,7 +298,7 @@ pub fn render(book: &Book) -> String {
     for (id, name, body) in &chapters {
         let _ = writeln!(html, "<section class=\"chapter\" id=\"{id}\"><h2>{}</h2>{body}</section>", escape(name));
     }
-    let _ = write!(html, "</main>\n<footer><p>{}</p></footer>\n</body>\n</html>\n", words::COLOPHON);
+    let _ = write!(html, "</main>\n<footer><p>{}</p></footer>\n</body>\n</html>\n", words::colophon(book));
     html
 }
 

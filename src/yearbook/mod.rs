@@ -8,6 +8,7 @@
 pub mod book;
 pub mod coverage;
 pub mod export;
+pub mod farewell;
 pub mod featured;
 pub mod html;
 pub mod pdf;

@@ -150,6 +150,17 @@ fn data(book: &Book) -> Value {
         let intro = format!("We welcomed {}.", plural(book.totals.newcomers, "newcomer", "newcomers"));
         chapters.push(list(words::CHAPTER_WELCOME, intro, book.newcomers.clone(), 2));
     }
+    if !book.farewells.is_empty() {
+        chapters.push(entries(
+            words::CHAPTER_FAREWELLS,
+            book.farewells
+                .iter()
+                .map(|(name, words)| {
+                    entry(&format!("From {name}"), String::new(), plain_paragraphs(words), "", Vec::new())
+                })
+                .collect(),
+        ));
+    }
     if !book.pulse.is_empty() {
         let items = book.pulse.iter().map(|p| format!("{}: {} answered.", p.title, p.respondents)).collect();
         chapters.push(list(words::CHAPTER_PULSE, String::new(), items, 1));
@@ -163,7 +174,7 @@ fn data(book: &Book) -> Value {
         "description": plain_paragraphs(&book.description),
         "totals": words::totals(book).unwrap_or_default(),
         "chapters": chapters,
-        "colophon": words::COLOPHON,
+        "colophon": words::colophon(book),
     })
 }
 

@@ -97,14 +97,15 @@ pub fn write_page(library: &mut Library, year: i32, draft: PageDraft) -> Result<
     if draft.photos.len() > MAX_PHOTOS {
         return Err(Error::invalid("photos", format!("at most {MAX_PHOTOS} photos on a page")));
     }
+    let (from, until) = span(year);
     for id in &draft.photos {
-        let known: bool = library.conn().query_row(
-            "SELECT count(*) > 0 FROM media WHERE id = ?1 AND deleted = 0 AND kind = 'photo'",
-            [id],
+        let allowed: bool = library.conn().query_row(
+            &format!("SELECT count(*) > 0 FROM media m WHERE m.id = ?4 AND {}", page_photo_filter()),
+            rusqlite::params![me, from, until, id],
             |r| r.get(0),
         )?;
-        if !known {
-            return Err(Error::invalid("photos", "choose photos from the gallery"));
+        if !allowed {
+            return Err(Error::invalid("photos", "choose photos of the year you are in"));
         }
     }
     let id = page_id(&me, year, draft.position);
@@ -150,18 +151,19 @@ pub fn sign(library: &mut Library, year: i32, to: &str, message: &str) -> Result
         return Err(Error::invalid("message", "write a few words"));
     }
     let id = crate::ids::derived(&["yearbook_signatures", &me, to, &year.to_string()]);
-    let exists: bool =
-        library.conn().query_row("SELECT count(*) > 0 FROM yearbook_signatures WHERE id = ?1", [&id], |r| r.get(0))?;
+    // New words wait for the member's yes again (`store::rules`): approval is always reset.
     library.write(|w| {
-        let mut columns = vec![("message", Value::Text(message.clone())), ("deleted", Value::Integer(0))];
-        if !exists {
-            columns.extend([
+        w.apply(
+            "yearbook_signatures",
+            &id,
+            &[
                 ("year", Value::Integer(year.into())),
                 ("member_id", Value::Text(to.to_owned())),
+                ("message", Value::Text(message.clone())),
                 ("approved", Value::Integer(0)),
-            ]);
-        }
-        w.apply("yearbook_signatures", &id, &columns)
+                ("deleted", Value::Integer(0)),
+            ],
+        )
     })?;
     Ok(())
 }
@@ -171,6 +173,44 @@ fn name(conn: &Connection, id: &str) -> Result<String> {
         .query_row("SELECT display_name FROM members WHERE id = ?1", [id], |r| r.get(0))
         .optional()?
         .unwrap_or_default())
+}
+
+/// How a signer is named in print: by name, unless they left or asked not to be featured.
+fn signer(conn: &Connection, id: &str) -> Result<String> {
+    let present: bool =
+        conn.query_row("SELECT count(*) > 0 FROM members WHERE id = ?1 AND deleted = 0", [id], |r| r.get(0))?;
+    if present && crate::memories::tags::may_feature(conn, id)? {
+        name(conn, id)
+    } else {
+        Ok("A friend".into())
+    }
+}
+
+/// SQL true when the photo aliased `m` may be on member `?1`'s page of the year from `?2` to
+/// `?3` (Unix ms): of that year, showing them with their yes, and shown in the book by its own
+/// rules (not hidden, no tag pending or refused, no request to hide it waiting, no one on it who
+/// asked not to be featured or hid its day).
+fn page_photo_filter() -> String {
+    format!(
+        "m.deleted = 0 AND m.hidden = 0 AND m.kind = 'photo' AND m.sort_at >= ?2 AND m.sort_at < ?3
+         AND EXISTS (SELECT 1 FROM media_tags mine WHERE mine.media_id = m.id AND mine.member_id = ?1
+                     AND mine.deleted = 0 AND mine.status = 'tagged')
+         AND NOT EXISTS (SELECT 1 FROM media_tags o WHERE o.media_id = m.id AND o.deleted = 0 AND o.status != 'tagged')
+         AND NOT EXISTS (SELECT 1 FROM hide_requests h WHERE h.media_id = m.id AND h.deleted = 0 AND h.status = 'open')
+         AND {} AND {}",
+        crate::memories::tags::FEATURES_NO_ONE_OUT,
+        crate::memories::hidden::MEDIA_DAY_SHOWN
+    )
+}
+
+/// `[1 January, 1 January next year)` of `year` in Unix milliseconds.
+fn span(year: i32) -> (i64, i64) {
+    let start = |y: i32| {
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map_or(0, |t| t.and_utc().timestamp_millis())
+    };
+    (start(year), start(year + 1))
 }
 
 /// Signatures of `year` written to the member at this laptop (to approve) and by them.
@@ -236,17 +276,11 @@ pub fn personal_copy(library: &Library, mut book: Book, member: &str) -> Result<
         }
         let mut photos = Vec::new();
         for id in &draft.photos {
+            let (from, until) = span(year);
             let photo: Option<(String, String)> = conn
                 .query_row(
-                    &format!(
-                        "SELECT m.hash, m.caption FROM media m WHERE m.id = ?1 AND m.deleted = 0 AND m.hidden = 0
-                         AND m.kind = 'photo'
-                         AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id AND t.deleted = 0 AND t.status != 'tagged')
-                         AND {} AND {}",
-                        crate::memories::tags::FEATURES_NO_ONE_OUT,
-                        crate::memories::hidden::MEDIA_DAY_SHOWN
-                    ),
-                    [id],
+                    &format!("SELECT m.hash, m.caption FROM media m WHERE m.id = ?4 AND {}", page_photo_filter()),
+                    rusqlite::params![member, from, until, id],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -256,8 +290,18 @@ pub fn personal_copy(library: &Library, mut book: Book, member: &str) -> Result<
         }
         book.pages.push(PersonalPage { title: draft.title, body: draft.body, photos });
     }
-    let (to_me, _) = signatures(library, year)?;
-    book.signatures = to_me.into_iter().filter(|s| s.approved).map(|s| (s.from, s.message)).collect();
+    let mut signatures = Vec::new();
+    for (author, message) in conn
+        .prepare(
+            "SELECT author, message FROM yearbook_signatures WHERE deleted = 0 AND approved = 1 AND year = ?1
+             AND member_id = ?2 ORDER BY created_at, id",
+        )?
+        .query_map(rusqlite::params![year, member], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+    {
+        signatures.push((signer(conn, &author)?, message));
+    }
+    book.signatures = signatures;
     book.owner = name(conn, member)?;
     book.folder_label = format!("{year} for {}", book.owner);
     Ok(book)
@@ -276,25 +320,16 @@ pub struct PhotoChoice {
 /// may show, newest first (at most 200).
 pub fn photos_to_choose(library: &Library, year: i32) -> Result<Vec<PhotoChoice>> {
     let me = me(library)?;
-    let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
-    let until = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
-    let (Some(from), Some(until)) = (from, until) else { return Ok(Vec::new()) };
+    let (from, until) = span(year);
     let photos = library
         .conn()
         .prepare(&format!(
-            "SELECT m.id, m.hash, m.caption FROM media m JOIN media_tags t ON t.media_id = m.id
-             WHERE t.member_id = ?1 AND t.deleted = 0 AND t.status = 'tagged' AND m.deleted = 0 AND m.hidden = 0
-               AND m.kind = 'photo' AND m.sort_at >= ?2 AND m.sort_at < ?3
-               AND NOT EXISTS (SELECT 1 FROM media_tags o WHERE o.media_id = m.id AND o.deleted = 0 AND o.status != 'tagged')
-               AND {} AND {}
-             ORDER BY m.sort_at DESC, m.id LIMIT 200",
-            crate::memories::tags::FEATURES_NO_ONE_OUT,
-            crate::memories::hidden::MEDIA_DAY_SHOWN
+            "SELECT m.id, m.hash, m.caption FROM media m WHERE {} ORDER BY m.sort_at DESC, m.id LIMIT 200",
+            page_photo_filter()
         ))?
-        .query_map(
-            rusqlite::params![me, from.and_utc().timestamp_millis(), until.and_utc().timestamp_millis()],
-            |r| Ok(PhotoChoice { id: r.get(0)?, hash: r.get(1)?, caption: r.get(2)? }),
-        )?
+        .query_map(rusqlite::params![me, from, until], |r| {
+            Ok(PhotoChoice { id: r.get(0)?, hash: r.get(1)?, caption: r.get(2)? })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(photos)
 }

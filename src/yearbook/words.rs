@@ -15,6 +15,7 @@ pub const CHAPTER_SONGS: &str = "Our songs";
 pub const CHAPTER_STORIES: &str = "Stories to start with";
 pub const CHAPTER_WELCOMERS: &str = "Who will welcome you";
 pub const CHAPTER_SIGNATURES: &str = "Signatures";
+pub const CHAPTER_FAREWELLS: &str = "Farewells";
 /// The title of `owner`'s own pages in their copy: "Amara's pages".
 pub fn pages_of(owner: &str) -> String {
     if owner.ends_with('s') {
@@ -24,8 +25,15 @@ pub fn pages_of(owner: &str) -> String {
     }
 }
 
-/// The book's last words.
-pub const COLOPHON: &str = "Made with Hearth, from what every member of the community may see. No one is ranked here.";
+/// The book's last words: a member's own copy also holds their pages and the signatures they
+/// approved, which are not for everyone.
+pub fn colophon(book: &Book) -> &'static str {
+    if book.owner.is_empty() {
+        "Made with Hearth, from what every member of the community may see. No one is ranked here."
+    } else {
+        "Made with Hearth. Its own pages and signatures are for the one whose yearbook it is; the rest is what every member of the community may see. No one is ranked here."
+    }
+}
 
 pub const MONTHS: [&str; 12] = [
     "January",

@@ -216,19 +216,19 @@ test("a member writes a page of their own, approves a signature and makes their 
     for (const tab of await browser.$$('button[role="tab"]')) {
       if ((await tab.getText()) === "Yearbook") await tab.click();
     }
-    await waitForText(browser, "Your own copy of 2025");
+    await waitForText(browser, "Your personal yearbook of 2025");
     await (await button(browser, "Page 1: not written")).click();
     await (await byLabel(browser, "Title")).setValue("The year I started singing");
-    await (await byLabel(browser, "What you want to keep of 2025")).setValue("Tomás taught me the round on a Friday in April.");
+    await (await byLabel(browser, "What you want to remember about 2025")).setValue("Tomás taught me the round on a Friday in April.");
     await (await button(browser, "Save page 1")).click();
     await waitForText(browser, "Saved.");
     // Tomás's signature waits for her yes; unapproved, it would not be printed.
     await waitForText(browser, "Thank you for the boathouse dinners");
-    await (await button(browser, "Put it in my copy")).click();
-    await waitForText(browser, "In your copy.");
-    await (await browser.$("label*=My own copy, with my pages and signatures")).click();
-    await (await button(browser, "Make my copy of the 2025 yearbook")).click();
-    await waitForText(browser, "Your copy of the 2025 yearbook is ready", { timeout: 60_000 });
+    await (await button(browser, "Yes, put it in my yearbook")).click();
+    await waitForText(browser, "In your yearbook.");
+    await (await browser.$("label*=My personal yearbook, with my pages and signatures")).click();
+    await (await button(browser, "Make my personal 2025 yearbook")).click();
+    await waitForText(browser, "Your personal 2025 yearbook is ready", { timeout: 60_000 });
     const folder = join(documents, "Riverside Care Learning Circle 2025 for Amara Okafor");
     await waitForText(browser, folder);
     const page = readFileSync(join(folder, "index.html"), "utf8");

@@ -219,6 +219,7 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
             "approves a signature written to someone else",
         ),
         ("yearbook_signatures", &signature, "message", text("Bo was here"), "changes someone else's signature"),
+        ("members", &ada, "farewell", text("Bo says goodbye for Ada"), "writes another member's farewell"),
         ("members", &bo, "role", text("lead"), "changes a member's role"),
         ("members", &bo, "years_in_practice", text("lots"), "which holds integer"),
     ];

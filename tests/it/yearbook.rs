@@ -498,6 +498,13 @@ fn a_personal_copy_adds_own_pages_and_approved_signatures_only() {
     assert!(page_html.contains(&hash), "her page's photo is in her copy");
     assert!(written.folder.join("images").join(format!("{hash}.jpg")).is_file());
 
+    // New words from Benedikt wait for her yes again, and are not printed until then.
+    members::choose_me(&lea, &ben).unwrap();
+    personal::sign(&mut lea, 2026, &ana, "Changed my mind about you.").unwrap();
+    members::choose_me(&lea, &ana).unwrap();
+    let again = personal::personal_copy(&lea, gathered.clone(), &ana).unwrap();
+    assert!(again.signatures.is_empty(), "changed words are not covered by the old approval: {:?}", again.signatures);
+
     let community = html::render(&gathered);
     assert!(
         !community.contains("My first year") && !community.contains("So glad"),
@@ -505,4 +512,29 @@ fn a_personal_copy_adds_own_pages_and_approved_signatures_only() {
     );
     members::choose_me(&lea, &lea_id).unwrap();
     assert!(personal::personal_copy(&lea, gathered, &ana).is_err(), "only her laptop makes her copy");
+}
+
+/// A farewell is in the book of the year it was written, with its writer's name, only because
+/// they wrote it; emptied, it is gone; and not for someone who asked not to be featured.
+#[test]
+fn a_farewell_is_printed_only_as_its_writer_wrote_it() {
+    use hearth::yearbook::farewell;
+    let scratch = Scratch::new();
+    let mut lea = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    let ana = members::create_member(&mut lea, MemberDraft::named("Anastasia")).unwrap().id;
+    let ben = members::create_member(&mut lea, MemberDraft::named("Benedikt")).unwrap().id;
+    let year: i32 = lea.today().format("%Y").to_string().parse().unwrap();
+    members::choose_me(&lea, &ana).unwrap();
+    farewell::write(&mut lea, "Thank you all; I am moving north.").unwrap();
+    members::choose_me(&lea, &ben).unwrap();
+    farewell::write(&mut lea, "Goodbye, and keep the Fridays.").unwrap();
+    featured::set(&mut lea, false).unwrap();
+    let page = html::render(&book::gather(&lea, year).unwrap());
+    assert!(page.contains("Farewells") && page.contains("moving north") && page.contains("Anastasia"), "{page}");
+    assert!(!page.contains("keep the Fridays"), "Benedikt asked not to be featured");
+    assert!(!html::render(&book::gather(&lea, year - 1).unwrap()).contains("moving north"), "only its year");
+    members::choose_me(&lea, &ana).unwrap();
+    farewell::write(&mut lea, "").unwrap();
+    assert!(!html::render(&book::gather(&lea, year).unwrap()).contains("moving north"), "taken back");
 }

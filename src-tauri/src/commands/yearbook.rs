@@ -325,3 +325,17 @@ pub fn sign_yearbook(state: State<AppState>, year: i32, member_id: String, messa
 pub fn approve_signature(state: State<AppState>, id: String, approved: bool) -> CommandResult<()> {
     state.with_library(|library| personal::approve(library, &id, approved))
 }
+
+/// The farewell the member at this laptop wrote (empty when none).
+#[tauri::command]
+#[specta::specta]
+pub fn my_farewell(state: State<AppState>) -> CommandResult<String> {
+    state.with_library(|library| hearth::yearbook::farewell::mine(library))
+}
+
+/// Writes (or, empty, takes back) the member's farewell, printed in this year's book.
+#[tauri::command]
+#[specta::specta]
+pub fn write_farewell(state: State<AppState>, words: String) -> CommandResult<()> {
+    state.with_library(|library| hearth::yearbook::farewell::write(library, &words))
+}

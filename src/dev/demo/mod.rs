@@ -75,7 +75,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
     convene::add_rituals(&mut library, &clock)?;
     artefacts::add_artefacts(&mut library, &clock)?;
     pulse::add_pulse(&mut library, &clock)?;
-    add_primer(&mut library)?;
+    add_primer(&mut library, &clock)?;
     // The demo's own clock stops here: what people do in it from now on happens today.
     drop(library);
     // Its last half year, planted up to yesterday, for the Health page.
@@ -88,7 +88,7 @@ pub fn create_demo(root: &Path) -> Result<Library> {
 
 /// The newcomers' guide: three stories the lead chose, and three members who offered to
 /// welcome; and a signature in the lead's 2025 book.
-fn add_primer(library: &mut Library) -> Result<()> {
+fn add_primer(library: &mut Library, clock: &FixedClock) -> Result<()> {
     let everyone = members::list(library.conn(), &Viewer::anonymous())?;
     let id_of =
         |name: &str| everyone.iter().find(|m| m.display_name == name).map(|m| m.id.clone()).expect("demo member");
@@ -97,9 +97,21 @@ fn add_primer(library: &mut Library) -> Result<()> {
         members::choose_me(library, &id_of(welcomer))?;
         crate::yearbook::primer::offer_to_welcome(library, true)?;
     }
+    // Bogdan moves away in December 2025 and leaves a few words for the year's book.
+    clock.set(Millis(DEMO_START.0 - 25 * DAY));
+    members::choose_me(library, &id_of("Bogdan Kowalski"))?;
+    crate::yearbook::farewell::write(
+        library,
+        "I am moving to my daughter's town in the new year. Thank you for every Friday at the boathouse.",
+    )?;
     // Tomás signs the lead's 2025 book; it waits for her yes.
     members::choose_me(library, &id_of("Tomás Herrera"))?;
-    crate::yearbook::personal::sign(library, 2025, &me, "Thank you for the boathouse dinners, and for making me sing.")?;
+    crate::yearbook::personal::sign(
+        library,
+        2025,
+        &me,
+        "Thank you for the boathouse dinners, and for making me sing.",
+    )?;
     members::choose_me(library, &me)?;
     // The three oldest stories shared with everyone.
     let stories: Vec<String> = crate::yearbook::primer::story_choices(library.conn())?

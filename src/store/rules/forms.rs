@@ -12,6 +12,7 @@ use crate::clock::cadence;
 const LENGTHS: &[(&str, &str, usize)] = &[
     ("members", "hidden_dates", 1_000),
     ("community", "primer_stories", 1_000),
+    ("members", "farewell", 2_000),
     ("yearbook_pages", "title", 120),
     ("yearbook_pages", "body", 5_000),
     ("yearbook_pages", "photos", 1_000),
@@ -61,6 +62,7 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("rituals", "at_time", |t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok(), "a time of day (HH:MM)"),
     ("rituals", "zone", |t| t.parse::<chrono_tz::Tz>().is_ok(), "a time zone"),
     ("members", "hidden_dates", is_hidden_dates, "a list of at most 20 dates (YYYY-MM-DD)"),
+    ("members", "farewell_on", |t| t.is_empty() || is_key(t), "a date (YYYY-MM-DD)"),
     (
         "community",
         "primer_stories",

@@ -144,6 +144,9 @@ fn rule_member(j: &Judged) -> Result<Verdict> {
     if column == "feature_me" && !own {
         return refuse("sets whether another member is featured in memories and the yearbook".into());
     }
+    if (column == "farewell" || column == "farewell_on") && !own {
+        return refuse("writes another member's farewell".into());
+    }
     if column == "welcomes_newcomers" && !own {
         return refuse("offers another member as a welcomer of newcomers".into());
     }

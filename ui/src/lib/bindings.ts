@@ -142,6 +142,10 @@ export const commands = {
 	signYearbook: (year: number, memberId: string, message: string) => typedError<null, CommandError>(__TAURI_INVOKE("sign_yearbook", { year, memberId, message })),
 	/**  Approves (or takes back the approval of) a signature written to the member at this laptop. */
 	approveSignature: (id: string, approved: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("approve_signature", { id, approved })),
+	/**  The farewell the member at this laptop wrote (empty when none). */
+	myFarewell: () => typedError<string, CommandError>(__TAURI_INVOKE("my_farewell")),
+	/**  Writes (or, empty, takes back) the member's farewell, printed in this year's book. */
+	writeFarewell: (words: string) => typedError<null, CommandError>(__TAURI_INVOKE("write_farewell", { words })),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
