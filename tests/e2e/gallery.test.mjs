@@ -85,8 +85,8 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
       timeoutMsg: "the photo did not join the album",
     });
 
-    await (await button(browser, "☆ Mark as a highlight")).click();
-    await (await button(browser, "★ Highlight")).waitForExist();
+    await (await button(browser, "Mark as a highlight")).click();
+    await browser.waitUntil(async () => (await (await browser.$("button*=Highlight")).getText()).trim() === "Highlight", { timeoutMsg: "the photo was not marked" });
     await browser.keys("ArrowRight");
     await browser.waitUntil(async () => (await (await browser.$('[role="dialog"] .side')).getText()) !== fileName, {
       timeoutMsg: "→ did not move to the next photo",

@@ -7,6 +7,8 @@ const allowed = [
   /^svelte(\/|$)/,
   /^\.\/[A-Z]\w*\.svelte$/,
   /^\.\.\/\.\.\/lib\/(bindings|errors|confirm\.svelte|avatar)$/,
+  // Icons: Lucide's, one module per icon.
+  /^@lucide\/svelte\/icons\/[a-z-]+$/,
 ];
 
 describe("components/shared", () => {

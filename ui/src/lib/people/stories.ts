@@ -1,15 +1,25 @@
-// How stories look: reaction symbols and labels, and dates.
-// Symbols from common text fonts (not colour emoji, which many Linux desktops lack).
-export const reactions: { id: string; symbol: string; word: string; label: string }[] = [
-  { id: "heart", symbol: "♥", word: "Love", label: "Love this" },
-  { id: "thanks", symbol: "✿", word: "Thanks", label: "Thank you" },
-  { id: "insight", symbol: "✦", word: "Learned", label: "Learned from this" },
-  { id: "hug", symbol: "☺", word: "Hug", label: "Sending a hug" },
-  { id: "laugh", symbol: "☀", word: "Smile", label: "Made me smile" },
+// How stories look: reaction icons and labels, and dates. Icons are Lucide's SVGs, so they
+// show whatever fonts a laptop has (text symbols and colour emoji do not, on many Linux desktops).
+import type { Component } from "svelte";
+import Flower from "@lucide/svelte/icons/flower";
+import Heart from "@lucide/svelte/icons/heart";
+import HeartHandshake from "@lucide/svelte/icons/heart-handshake";
+import Lightbulb from "@lucide/svelte/icons/lightbulb";
+import Smile from "@lucide/svelte/icons/smile";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Icon = Component<any>;
+
+export const reactions: { id: string; icon: Icon; word: string; label: string }[] = [
+  { id: "heart", icon: Heart, word: "Love", label: "Love this" },
+  { id: "thanks", icon: Flower, word: "Thanks", label: "Thank you" },
+  { id: "insight", icon: Lightbulb, word: "Learned", label: "Learned from this" },
+  { id: "hug", icon: HeartHandshake, word: "Hug", label: "Sending a hug" },
+  { id: "laugh", icon: Smile, word: "Smile", label: "Made me smile" },
 ];
 
-export function reactionSymbol(id: string): string {
-  return reactions.find((r) => r.id === id)?.symbol ?? "•";
+export function reactionIcon(id: string): Icon {
+  return reactions.find((r) => r.id === id)?.icon ?? Heart;
 }
 
 /** "12 October 2025" in the reader's language. */
