@@ -64,6 +64,7 @@ const COMMANDS: &[&str] = &[
     "approve_signature",
     "my_farewell",
     "write_farewell",
+    "latest_moment_pictures",
     "store_badge_image",
     "artefact_history",
     "list_badges",

@@ -92,6 +92,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::yearbook::approve_signature,
             commands::yearbook::my_farewell,
             commands::yearbook::write_farewell,
+            commands::moments::latest_moment_pictures,
             commands::rituals::list_rituals,
             commands::rituals::get_ritual,
             commands::rituals::create_ritual,

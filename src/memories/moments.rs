@@ -443,6 +443,52 @@ pub fn on_this_day(conn: &Connection, today: NaiveDate) -> Result<OnThisDay> {
     Ok(OnThisDay { moments, highlights })
 }
 
+/// The most recent moment with photos that may be shown, and up to `limit` of them
+/// (highlights first), for Home's greeting: a moment of a day one of its people hid is passed
+/// over, and so is a photo that is hidden, has a tag not agreed to or a request to hide it
+/// waiting, or shows someone who asked not to be featured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LatestMoment {
+    pub moment: Moment,
+    pub photos: Vec<MediaItem>,
+}
+
+pub fn latest_with_photos(conn: &Connection, limit: u32) -> Result<Option<LatestMoment>> {
+    let mut by_start = list(conn)?;
+    by_start.sort_by(|a, b| b.starts_at.cmp(&a.starts_at));
+    let mut photos = conn.prepare_cached(&format!(
+        "SELECT {} FROM media m WHERE m.moment_id = ?1 AND m.deleted = 0 AND m.hidden = 0 AND m.kind = 'photo'
+         AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id AND t.deleted = 0 AND t.status != 'tagged')
+         AND NOT EXISTS (SELECT 1 FROM hide_requests h WHERE h.media_id = m.id AND h.deleted = 0 AND h.status = 'open')
+         AND {} AND {}
+         ORDER BY m.highlight DESC, m.sort_at, m.id LIMIT ?2",
+        crate::memories::media::ITEM_COLUMNS,
+        crate::memories::tags::FEATURES_NO_ONE_OUT,
+        crate::memories::hidden::MEDIA_DAY_SHOWN
+    ))?;
+    for mut moment in by_start.into_iter().take(50) {
+        if !crate::memories::hidden::moment_shown(conn, &moment.id)? {
+            continue;
+        }
+        let shown: Vec<MediaItem> = photos
+            .query_map(rusqlite::params![moment.id, limit], crate::memories::media::item_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        if shown.is_empty() {
+            continue;
+        }
+        let mut named = Vec::with_capacity(moment.attendees.len());
+        for person in moment.attendees.drain(..) {
+            if crate::memories::tags::may_feature(conn, &person.id)? {
+                named.push(person);
+            }
+        }
+        moment.attendees = named;
+        return Ok(Some(LatestMoment { moment, photos: shown }));
+    }
+    Ok(None)
+}
+
 /// One year of the community's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

@@ -20,6 +20,11 @@ test("the demo community opens and every section can be visited", async () => {
     const { browser } = app;
     await openDemo(browser);
     assert.equal(await browser.$("main h1").getText(), "Riverside Care Learning Circle");
+    // Home greets with the community's pictures (this day's, or the latest moment's).
+    await browser.$("section.greeting .pictures img").waitForExist({ timeoutMsg: "Home shows no pictures" });
+    const pictures = await browser.$$("section.greeting .pictures img");
+    assert.ok(pictures.length >= 1, "the latest moment's photos greet everyone");
+    for (const picture of pictures) assert.ok((await picture.getAttribute("alt")).length > 0, "each picture says what it is");
     await screenshot(browser, "demo-home");
 
     for (const [label, title, text] of sections) {

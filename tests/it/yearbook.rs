@@ -538,3 +538,44 @@ fn a_farewell_is_printed_only_as_its_writer_wrote_it() {
     farewell::write(&mut lea, "").unwrap();
     assert!(!html::render(&book::gather(&lea, year).unwrap()).contains("moving north"), "taken back");
 }
+
+/// Home greets with the latest moment's photos that may be shown: a hidden photo and a photo of
+/// someone who asked not to be featured are left out, and a newer moment with nothing to show
+/// is passed over.
+#[test]
+fn home_greets_with_the_latest_moment_photos_that_may_be_shown() {
+    use hearth::memories::moments::{self, MomentDraft, MomentKind};
+    let scratch = Scratch::new();
+    let mut lea = create(&scratch.path("c"), "Circle");
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    let lea_id = lea.me().unwrap().unwrap();
+    let ana = members::create_member(&mut lea, MemberDraft::named("Anastasia")).unwrap().id;
+    let walk = moments::create(&mut lea, MomentDraft::titled("Spring walk", MomentKind::Outing, "2026-03-01")).unwrap();
+    let (mut lea, _) = import_photos(
+        lea,
+        &scratch.path("walk"),
+        &[("a.jpg", 64, 48, 1), ("b.jpg", 64, 48, 2), ("c.jpg", 64, 48, 3)],
+        Some(&walk.id),
+    );
+    let later =
+        moments::create(&mut lea, MomentDraft::titled("Quiet dinner", MomentKind::Dinner, "2026-04-01")).unwrap();
+    let ids: Vec<String> = lea
+        .conn()
+        .prepare("SELECT id FROM media ORDER BY file_name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    // a.jpg shows Anastasia, who asks not to be featured; b.jpg is hidden by a lead.
+    members::choose_me(&lea, &ana).unwrap();
+    tags::tag(&mut lea, &ids[0], &ana).unwrap();
+    featured::set(&mut lea, false).unwrap();
+    members::choose_me(&lea, &lea_id).unwrap();
+    // (as a lead's answer to a request to hide it leaves it)
+    lea.conn().execute("UPDATE media SET hidden = 1 WHERE id = ?1", [&ids[1]]).unwrap();
+    let latest = moments::latest_with_photos(lea.conn(), 8).unwrap().expect("a moment with photos");
+    assert_eq!(latest.moment.id, walk.id, "the newer dinner has no photo to show: {}", later.title);
+    let shown: Vec<&str> = latest.photos.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(shown, [ids[2].as_str()], "only c.jpg may greet everyone");
+}

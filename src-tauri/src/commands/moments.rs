@@ -62,3 +62,10 @@ pub fn on_this_day(state: State<AppState>) -> CommandResult<OnThisDay> {
 pub fn community_history(state: State<AppState>) -> CommandResult<Vec<HistoryYear>> {
     state.with_library(|library| moments::history(library.conn()))
 }
+
+/// The most recent moment with photos that may be shown, and up to eight of them, for Home.
+#[tauri::command]
+#[specta::specta]
+pub fn latest_moment_pictures(state: State<AppState>) -> CommandResult<Option<moments::LatestMoment>> {
+    state.with_library(|library| moments::latest_with_photos(library.conn(), 8))
+}

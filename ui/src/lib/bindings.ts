@@ -146,6 +146,8 @@ export const commands = {
 	myFarewell: () => typedError<string, CommandError>(__TAURI_INVOKE("my_farewell")),
 	/**  Writes (or, empty, takes back) the member's farewell, printed in this year's book. */
 	writeFarewell: (words: string) => typedError<null, CommandError>(__TAURI_INVOKE("write_farewell", { words })),
+	/**  The most recent moment with photos that may be shown, and up to eight of them, for Home. */
+	latestMomentPictures: () => typedError<LatestMoment | null, CommandError>(__TAURI_INVOKE("latest_moment_pictures")),
 	/**  Every ritual, the next gathering first. */
 	listRituals: () => typedError<Ritual[], CommandError>(__TAURI_INVOKE("list_rituals")),
 	getRitual: (id: string) => typedError<Ritual, CommandError>(__TAURI_INVOKE("get_ritual", { id })),
@@ -1071,6 +1073,17 @@ export type Kind = "song" | "mascot" | "logo" |
 "garment" | 
 /**  A sign of membership worn or carried: a pin, a patch, a lanyard. */
 "sign" | "object" | "document" | "other";
+
+/**
+ *  The most recent moment with photos that may be shown, and up to `limit` of them
+ *  (highlights first), for Home's greeting: a moment of a day one of its people hid is passed
+ *  over, and so is a photo that is hidden, has a tag not agreed to or a request to hide it
+ *  waiting, or shows someone who asked not to be featured.
+ */
+export type LatestMoment = {
+	moment: Moment,
+	photos: MediaItem[],
+};
 
 /**  The learning share of one window. */
 export type LearningShare = {
