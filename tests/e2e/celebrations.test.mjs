@@ -16,7 +16,7 @@ test("a member sees a birthday coming up and leaves a message the honouree reads
   try {
     const { browser } = app;
     await openDemo(browser);
-    await (await byLabel(browser, "Your profile")).click();
+    await (await browser.$('button.me')).click();
     await (await button(browser, "Edit profile")).click();
     await (await byLabel(browser, "Birthday month")).selectByAttribute("value", month);
     await (await byLabel(browser, "Birthday day")).selectByAttribute("value", day);

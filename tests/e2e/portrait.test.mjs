@@ -12,14 +12,14 @@ test("a member's portrait shows in the sidebar, the directory and their profile"
   try {
     const { browser } = app;
     await waitForText(browser, "Welcome back, Amara");
-    const sidebar = await browser.$('button[aria-label="Your profile"] img');
+    const sidebar = await browser.$('button.me img');
     await sidebar.waitForExist({ timeoutMsg: "the sidebar shows initials, not the portrait" });
     await browser.waitUntil(async () => (await browser.execute((img) => img.naturalWidth, sidebar)) === 128, {
       timeoutMsg: "the 128 px thumbnail did not load over hearth://",
     });
     assert.match(await sidebar.getAttribute("src"), /^hearth:\/\/localhost\/thumbs\/[0-9a-f]{64}$/);
 
-    await (await byLabel(browser, "Your profile")).click();
+    await (await browser.$('button.me')).click();
     const large = await browser.$("header.head img");
     await large.waitForExist();
     await browser.waitUntil(async () => (await browser.execute((img) => img.naturalWidth, large)) === 256, {

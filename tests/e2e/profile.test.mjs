@@ -10,7 +10,7 @@ test("a member completes their profile and chooses who sees what", async () => {
   try {
     const { browser } = app;
     await openDemo(browser);
-    await (await byLabel(browser, "Your profile")).click();
+    await (await browser.$('button.me')).click();
     await (await button(browser, "Edit profile")).click();
 
     await (await byLabel(browser, "Pronouns")).setValue("she/her");
@@ -50,7 +50,7 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
   try {
     const { browser } = app;
     await openDemo(browser);
-    await (await byLabel(browser, "Your profile")).click();
+    await (await browser.$('button.me')).click();
     await (await button(browser, "Edit profile")).click();
     const bio = await byLabel(browser, "About me");
     await bio.clearValue();
