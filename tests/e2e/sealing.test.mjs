@@ -36,7 +36,7 @@ test("a lead meets sealing in Settings and in their profile", async () => {
     await (await browser.$("//h3[contains(., 'Shared before sealing')]")).scrollIntoView();
     await screenshot(browser, "sealing-shared-before");
 
-    await (await byLabel(browser, "Your profile")).click();
+    await (await browser.$("button.me")).click();
     await (await button(browser, "Edit profile")).click();
     await (await byLabel(browser, "Who can see your bio")).selectByAttribute("value", "leads");
     await waitForText(browser, "What you shared with everyone before stays on the laptops it already reached");
