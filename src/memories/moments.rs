@@ -458,14 +458,9 @@ pub fn latest_with_photos(conn: &Connection, limit: u32) -> Result<Option<Latest
     let mut by_start = list(conn)?;
     by_start.sort_by(|a, b| b.starts_at.cmp(&a.starts_at));
     let mut photos = conn.prepare_cached(&format!(
-        "SELECT {} FROM media m WHERE m.moment_id = ?1 AND m.deleted = 0 AND m.hidden = 0 AND m.kind = 'photo'
-         AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id AND t.deleted = 0 AND t.status != 'tagged')
-         AND NOT EXISTS (SELECT 1 FROM hide_requests h WHERE h.media_id = m.id AND h.deleted = 0 AND h.status = 'open')
-         AND {} AND {}
-         ORDER BY m.highlight DESC, m.sort_at, m.id LIMIT ?2",
+        "SELECT {} FROM media m WHERE m.moment_id = ?1 AND {} ORDER BY m.highlight DESC, m.sort_at, m.id LIMIT ?2",
         crate::memories::media::ITEM_COLUMNS,
-        crate::memories::tags::FEATURES_NO_ONE_OUT,
-        crate::memories::hidden::MEDIA_DAY_SHOWN
+        crate::memories::tags::shown_photo()
     ))?;
     for mut moment in by_start.into_iter().take(50) {
         if !crate::memories::hidden::moment_shown(conn, &moment.id)? {

@@ -80,6 +80,20 @@ pub fn set_photo_consent(library: &mut Library, consent: PhotoConsent) -> Result
 pub const FEATURES_NO_ONE_OUT: &str = "NOT EXISTS (SELECT 1 FROM media_tags ft JOIN members fp ON fp.id = ft.member_id
      WHERE ft.media_id = m.id AND ft.deleted = 0 AND fp.feature_me = 0)";
 
+/// SQL true when the medium aliased `m` is a photo that may be shown beyond the gallery (the
+/// yearbook, Home's greeting, a member's own pages): not deleted or hidden, every tag on it
+/// agreed to, no request to hide it waiting, no one on it who asked not to be featured, and not
+/// of a day someone on it hid (`memories::hidden`).
+pub fn shown_photo() -> String {
+    format!(
+        "m.deleted = 0 AND m.hidden = 0 AND m.kind = 'photo'
+         AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id AND t.deleted = 0 AND t.status != 'tagged')
+         AND NOT EXISTS (SELECT 1 FROM hide_requests h WHERE h.media_id = m.id AND h.deleted = 0 AND h.status = 'open')
+         AND {FEATURES_NO_ONE_OUT} AND {}",
+        crate::memories::hidden::MEDIA_DAY_SHOWN
+    )
+}
+
 /// Whether the photo whose file is `hash` shows a member who asked not to be featured, or is
 /// of a day someone on it (or at its moment) asked to hide (`memories::hidden`).
 pub fn shows_someone_not_featured(conn: &Connection, hash: &str) -> Result<bool> {

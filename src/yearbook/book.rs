@@ -180,34 +180,21 @@ fn not_featured(conn: &Connection) -> Result<HashSet<String>> {
     Ok(ids)
 }
 
-/// Photos of `year` (by their sort time) that may appear: not deleted or hidden, a photo (not a
-/// video), every tag agreed to, no request to hide it waiting, nobody tagged who asked not to
-/// be featured. By moment id ('' for
-/// none), in time order.
-fn photos(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<Vec<(String, i64, bool, Photo)>> {
+/// Photos of `year` (by their sort time) that may appear (`memories::tags::shown_photo`), by
+/// moment id ('' for none), in time order.
+fn photos(conn: &Connection, year: i32) -> Result<Vec<(String, i64, bool, Photo)>> {
     let (from, until) = year_span(year);
-    let rows: Vec<(String, String, String, i64, bool, String)> = conn
+    let rows = conn
         .prepare(&format!(
-            "SELECT m.id, m.hash, m.moment_id, m.sort_at, m.highlight, m.caption FROM media m
-             WHERE m.deleted = 0 AND m.hidden = 0 AND m.kind = 'photo' AND m.sort_at >= ?1 AND m.sort_at < ?2
-               AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id AND t.deleted = 0 AND t.status != 'tagged')
-               AND NOT EXISTS (SELECT 1 FROM hide_requests h WHERE h.media_id = m.id AND h.deleted = 0 AND h.status = 'open')
-               AND {}
-             ORDER BY m.sort_at, m.id",
-            crate::memories::hidden::MEDIA_DAY_SHOWN
+            "SELECT m.moment_id, m.sort_at, m.highlight, m.hash, m.caption FROM media m
+             WHERE m.sort_at >= ?1 AND m.sort_at < ?2 AND {} ORDER BY m.sort_at, m.id",
+            crate::memories::tags::shown_photo()
         ))?
-        .query_map([from, until], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .query_map([from, until], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, Photo { hash: r.get(3)?, caption: r.get(4)? }))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut tagged = conn.prepare_cached("SELECT member_id FROM media_tags WHERE media_id = ?1 AND deleted = 0")?;
-    let mut kept = Vec::new();
-    for (id, hash, moment, at, highlight, caption) in rows {
-        let people: Vec<String> = tagged.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        if people.iter().any(|p| out.contains(p)) {
-            continue;
-        }
-        kept.push((moment, at, highlight, Photo { hash, caption }));
-    }
-    Ok(kept)
+    Ok(rows)
 }
 
 /// `[1 January, 1 January next year)` of `year` in Unix milliseconds (UTC).
@@ -226,9 +213,9 @@ pub const PHOTOS_PER_MOMENT: usize = 6;
 /// The year's months: each moment (by its day) with up to [`PHOTOS_PER_MOMENT`] of its photos,
 /// and the month's highlight photos outside any moment; with the year's count of moments and
 /// of the photos shown.
-fn months(conn: &Connection, year: i32, out: &HashSet<String>) -> Result<(Vec<Month>, u32, u32)> {
+fn months(conn: &Connection, year: i32) -> Result<(Vec<Month>, u32, u32)> {
     let prefix = format!("{year:04}-");
-    let all_photos = photos(conn, year, out)?;
+    let all_photos = photos(conn, year)?;
     let mut by_moment: BTreeMap<String, Vec<Photo>> = BTreeMap::new();
     let mut highlights: BTreeMap<u32, Vec<Photo>> = BTreeMap::new();
     for (moment, at, highlight, photo) in &all_photos {
@@ -305,7 +292,7 @@ pub fn gather(library: &Library, year: i32) -> Result<Book> {
     let (from, until) = year_span(year);
     let (community, description): (String, String) =
         conn.query_row("SELECT name, description FROM community LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let (months, moment_count, photo_count) = months(conn, year, &out)?;
+    let (months, moment_count, photo_count) = months(conn, year)?;
     let rituals = rituals(conn, &prefix)?;
     let strings = |sql: &str| -> Result<Vec<(String, String, String)>> {
         Ok(conn

@@ -192,14 +192,11 @@ fn signer(conn: &Connection, id: &str) -> Result<String> {
 /// asked not to be featured or hid its day).
 fn page_photo_filter() -> String {
     format!(
-        "m.deleted = 0 AND m.hidden = 0 AND m.kind = 'photo' AND m.sort_at >= ?2 AND m.sort_at < ?3
+        "m.sort_at >= ?2 AND m.sort_at < ?3
          AND EXISTS (SELECT 1 FROM media_tags mine WHERE mine.media_id = m.id AND mine.member_id = ?1
                      AND mine.deleted = 0 AND mine.status = 'tagged')
-         AND NOT EXISTS (SELECT 1 FROM media_tags o WHERE o.media_id = m.id AND o.deleted = 0 AND o.status != 'tagged')
-         AND NOT EXISTS (SELECT 1 FROM hide_requests h WHERE h.media_id = m.id AND h.deleted = 0 AND h.status = 'open')
-         AND {} AND {}",
-        crate::memories::tags::FEATURES_NO_ONE_OUT,
-        crate::memories::hidden::MEDIA_DAY_SHOWN
+         AND {}",
+        crate::memories::tags::shown_photo()
     )
 }
 
