@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO_FEATURES := --features hearth-desktop/custom-protocol
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test deps deps-test ui app check-rust test-core test-ui e2e bindings fmt clean
+.PHONY: run test deps deps-test ui app check-rust test-core test-ui e2e package package-debug bindings fmt clean
 
 run: deps app
 	$(TARGET_DIR)/debug/hearth-desktop
@@ -35,8 +35,24 @@ test-ui:
 	npm --prefix ui run check
 	npm --prefix ui test
 
-# End-to-end in the real window; a virtual display when there is none.
-e2e: app
+# The installable package for Debian and Ubuntu: the window and the CLI built for release and
+# bundled by Tauri into $(TARGET_DIR)/release/bundle/deb/Hearth_<version>_amd64.deb.
+package: deps ui
+	cargo build --release --workspace $(CARGO_FEATURES)
+	cd src-tauri && ../ui/node_modules/.bin/tauri bundle --bundles deb --features custom-protocol \
+		--config '$(call deb_files,release)'
+
+# The same package around the debug build (seconds, no release build), for the install test.
+package-debug: app
+	cd src-tauri && ../ui/node_modules/.bin/tauri bundle --debug --bundles deb --features custom-protocol \
+		--config '$(call deb_files,debug)'
+
+# The CLI goes into the package beside the window (Tauri bundles the window alone).
+deb_files = {"bundle":{"linux":{"deb":{"files":{"/usr/bin/hearth":"$(abspath $(TARGET_DIR))/$(1)/hearth"}}}}}
+
+# End-to-end in the real window (and the package's install test); a virtual display when there
+# is none.
+e2e: app package-debug
 	@if [ -z "$$DISPLAY" ]; then \
 		xvfb-run -a -s '-screen 0 1280x800x24' npm --prefix tests/e2e test; \
 	else \

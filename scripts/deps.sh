@@ -28,6 +28,7 @@ if [ "$purpose" = test ]; then
   why[rclone]="serves WebDAV on loopback for sync tests, and the anchor of 'hearth bench upload'"
   why[python3-pip]="installs moto, the S3 server sync tests run against"
   why[faketime]="runs another laptop with a clock that is off, for the sync tests"
+  why[xdotool]="types into the system's file dialog in the keyboard-only walkthrough"
   why[poppler-utils]="pdftotext and pdftoppm, which read and render the yearbook's PDF in tests"
 fi
 

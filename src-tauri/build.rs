@@ -2,6 +2,8 @@
 // ones its capability (capabilities/default.json) allows, like any plugin command.
 const COMMANDS: &[&str] = &[
     "startup",
+    "startup_mark",
+    "set_text_size",
     "create_community",
     "open_library",
     "open_demo",

@@ -23,6 +23,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .disable_serde_phases()
         .commands(collect_commands![
             commands::library::startup,
+            commands::bench::startup_mark,
+            commands::settings::set_text_size,
             commands::library::create_community,
             commands::library::open_library,
             commands::library::open_demo,
@@ -301,6 +303,7 @@ pub fn run() {
         )
         .manage(AppState::new(launch.library, launch.config_dir))
         .manage(chosen)
+        .manage(commands::bench::StartupBench::from_environment())
         // A drop on the window grants what it brought, before the page hears of it (Tauri runs
         // its own handler, which queues the page's event, and then this one, in one turn).
         .on_webview_event(|webview, event| {

@@ -18,12 +18,29 @@ pub enum Theme {
     Dark,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+/// The sizes text may take, in percent of the window's default (15 px). WCAG 2.2 success
+/// criterion 1.4.4 asks that text can be resized to 200 % without loss of content.
+pub const TEXT_SIZES: [u16; 5] = [100, 125, 150, 175, 200];
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// The library opened last, reopened at start.
     pub library: Option<String>,
     pub theme: Theme,
+    /// Text size in percent, one of [`TEXT_SIZES`] (a settings file from before has none: 100).
+    #[serde(default = "default_text_size")]
+    pub text_size: u16,
+}
+
+fn default_text_size() -> u16 {
+    100
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { library: None, theme: Theme::default(), text_size: default_text_size() }
+    }
 }
 
 /// The running (or last) import and its cancel switch.

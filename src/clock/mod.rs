@@ -99,6 +99,7 @@ impl Clock for FixedClock {
 }
 
 /// Elapsed time for progress estimates and benchmarks (never for what is stored).
+#[derive(Debug, Clone, Copy)]
 pub struct Stopwatch(std::time::Instant);
 
 impl Stopwatch {

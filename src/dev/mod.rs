@@ -7,4 +7,5 @@ pub mod health_bench;
 pub mod pulse_bench;
 pub mod sample;
 pub mod sound;
+pub mod startup_bench;
 pub mod yearbook_bench;

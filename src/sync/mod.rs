@@ -28,6 +28,7 @@ mod revisions;
 mod run;
 mod segments;
 mod set_aside;
+mod store_errors;
 mod target;
 
 pub use offline::{

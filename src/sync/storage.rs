@@ -15,6 +15,7 @@ use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 use serde::{Deserialize, Serialize};
 
+use super::store_errors::describe;
 use crate::error::{Error, Result};
 
 /// Files in flight at once during a transfer.
@@ -609,7 +610,7 @@ async fn put_new(
     placed
 }
 
-/// A store error in words a member can act on.
+/// A file larger than anything Hearth writes, refused unread.
 fn too_large(target: &Target, name: &str, size: u64, max: u64) -> Error {
     Error::invalid(
         "target",
@@ -617,54 +618,9 @@ fn too_large(target: &Target, name: &str, size: u64, max: u64) -> Error {
     )
 }
 
-fn describe(target: &Target, error: object_store::Error) -> Error {
-    use crate::error::TargetProblem;
-    let text = error.to_string();
-    // Addresses are left out of what is matched: a port such as 40347 or a file's hash is not
-    // an HTTP status (a server gone on port 40347 once read as "refused the credentials").
-    let lower = text.to_lowercase().split_whitespace().filter(|w| !w.contains("://")).collect::<Vec<_>>().join(" ");
-    let status = |code: &str| lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| word == code);
-    // The most specific cause first: a store's message for a missing bucket or refused
-    // credentials may also mention the request that failed.
-    if lower.contains("nosuchbucket") || lower.contains("bucket does not exist") {
-        Error::target(TargetProblem::NoBucket, format!("{target}: the bucket does not exist: {text}"))
-    } else if status("403") || status("401") || lower.contains("access denied") || lower.contains("forbidden") {
-        Error::target(TargetProblem::CredentialsRefused, format!("{target} refused the credentials: {text}"))
-    } else if lower.contains("connection refused")
-        || lower.contains("dns error")
-        || lower.contains("error sending request")
-        || lower.contains("timed out")
-        // A server that went away while a kept-alive connection was open.
-        || lower.contains("connection reset")
-        || lower.contains("connection closed")
-        || lower.contains("broken pipe")
-        || lower.contains("incomplete message")
-    {
-        Error::target(
-            TargetProblem::Unreachable,
-            format!("cannot reach {target} (is it online, and is the address right?): {text}"),
-        )
-    } else {
-        Error::invalid("target", format!("{target}: {text}"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_port_or_a_hash_is_not_an_http_status() {
-        use crate::error::TargetProblem::{CredentialsRefused, Unreachable};
-        let target = Target::parse("http://127.0.0.1:40347/circle").unwrap();
-        for (text, expected) in [
-            ("GET http://127.0.0.1:40347/circle/blobs/a403b.jpg after 3 retries - error sending request", Unreachable),
-            ("Client error with status 403", CredentialsRefused),
-        ] {
-            let error = object_store::Error::Generic { store: "HTTP", source: text.into() };
-            assert!(matches!(describe(&target, error), Error::Target { problem, .. } if problem == expected), "{text}");
-        }
-    }
 
     #[test]
     fn targets_read_as_people_write_them() {

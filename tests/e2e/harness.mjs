@@ -9,7 +9,7 @@ import net from "node:net";
 import { remote } from "webdriverio";
 
 export const root = resolve(import.meta.dirname, "../..");
-const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, "target");
+export const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, "target");
 export const appBinary = process.env.HEARTH_APP ?? join(targetDir, "debug", "hearth-desktop");
 export const cliBinary = process.env.HEARTH_CLI ?? join(targetDir, "debug", "hearth");
 export const screenshotDir = join(root, "target", "e2e-screenshots");
@@ -57,8 +57,8 @@ async function waitForPort(port, child) {
  * Starts the app on `dirs` and returns a session. The app is started by tauri-driver, which
  * passes its environment on, so XDG dirs point into the scratch folder (and `env` reaches the app).
  */
-export async function launch(dirs, { library = dirs.library, env = {} } = {}) {
-  if (!existsSync(appBinary)) throw new Error(`${appBinary} is missing: build it with \`make app\``);
+export async function launch(dirs, { library = dirs.library, env = {}, app = appBinary } = {}) {
+  if (!existsSync(app)) throw new Error(`${app} is missing: build it with \`make app\``);
   const port = await freePort();
   const nativePort = await freePort();
   // The driver, the app and WebKit's helpers write to a log file, never to this process's
@@ -79,12 +79,16 @@ export async function launch(dirs, { library = dirs.library, env = {} } = {}) {
     connectionRetryCount: 1,
     capabilities: {
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: appBinary, args },
+      "tauri:options": { application: app, args },
     },
   });
+  let closed = false;
   const session = {
     browser,
+    /** Ends the session and stops the driver; a second call does nothing. */
     async close() {
+      if (closed) return;
+      closed = true;
       // Always end the session and stop the driver politely: a killed driver leaves
       // WebKitWebDriver holding the port with the previous test's environment.
       try {
@@ -144,6 +148,8 @@ export async function navigate(browser, label) {
   const nav = await browser.$('nav[aria-label="Sections"]');
   await nav.waitForExist({ timeoutMsg: "the sidebar never appeared" });
   const link = await nav.$(`button*=${label}`);
+  // With large text the sidebar scrolls: bring the button to its middle before clicking.
+  await link.scrollIntoView({ block: "center" });
   await link.click();
   return link;
 }

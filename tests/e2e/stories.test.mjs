@@ -39,8 +39,8 @@ test("a story written to a prompt gets a response from another member, and its a
     await (await byLabel(browser, "Your response")).setValue("I do this now too. Thank you, Amara.");
     await (await button(browser, "Respond")).click();
     await waitForText(browser, "1 response");
-    await (await browser.$('button[aria-label^="Learned from this"]')).click();
-    await browser.$('button[aria-label="Learned from this: Tomás Herrera"]').waitForExist({ timeoutMsg: "the reaction was not recorded" });
+    await (await browser.$('button[aria-label^="Learned"]')).click();
+    await browser.$('button[aria-label="Learned 1, learned from this: Tomás Herrera"]').waitForExist({ timeoutMsg: "the reaction was not recorded" });
 
     await switchTo(browser, "Amara Okafor");
     await openStory(browser, "Sister Agnes and the quiet minute");

@@ -595,3 +595,49 @@ fn a_scan_is_dated_by_when_it_was_digitised_not_by_its_last_edit() {
     let record = &media::records(library.conn()).unwrap()[0];
     assert_eq!(record.taken_at.as_deref().map(|t| &t[..19]), Some("2004-07-09T10:00:17"), "{record:?}");
 }
+
+#[test]
+fn month_sections_count_each_utc_month_newest_first_with_their_bounds() {
+    let scratch = Scratch::new();
+    let c = circle(&scratch);
+    let dir = scratch.path("photos");
+    // Local times at +02:00: the last one is 1 February in UTC, the one before it 31 January.
+    let taken = [
+        "2024:12:20 12:00:00",
+        "2025:01:10 12:00:00",
+        "2025:01:31 23:59:00",
+        "2025:02:01 02:30:00",
+        "2025:03:05 09:00:00",
+    ];
+    for (i, at) in taken.iter().enumerate() {
+        write(&dir, &format!("{i}.jpg"), &sample::jpeg(80, 60, 90 + i as u64, &exif(at, 1)));
+    }
+    let (library, _) = run(c.library, &[dir]);
+    let sections = media::months(library.conn(), &MediaQuery::default()).unwrap();
+    let counts: Vec<(&str, u32)> = sections.iter().map(|s| (s.month.as_str(), s.count)).collect();
+    assert_eq!(
+        counts,
+        [("2025-03", 1), ("2025-02", 1), ("2025-01", 2), ("2024-12", 1)],
+        "one section a month, newest first"
+    );
+    let february = &sections[1];
+    let utc = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap().timestamp_millis();
+    assert_eq!(february.from.0, utc("2025-02-01T00:00:00Z"), "a month starts at its first millisecond");
+    assert_eq!(february.until.0, utc("2025-03-01T00:00:00Z") - 1, "and ends at its last");
+    for section in &sections {
+        let page = media::page(
+            library.conn(),
+            &Viewer::me(&library).unwrap(),
+            &MediaQuery { from: Some(section.from), until: Some(section.until), limit: 100, ..Default::default() },
+        )
+        .unwrap();
+        assert_eq!(
+            page.items.len() as u32,
+            section.count,
+            "the grid loads exactly the counted media of {}",
+            section.month
+        );
+    }
+    let none = media::months(library.conn(), &MediaQuery { highlights: true, ..Default::default() }).unwrap();
+    assert!(none.is_empty(), "no highlight, no section");
+}

@@ -3,6 +3,7 @@
 pub mod albums;
 pub mod artefacts;
 pub mod badges;
+pub mod bench;
 pub mod care;
 pub mod celebrations;
 pub mod community;

@@ -30,6 +30,9 @@ pub fn bench(BenchArgs { command }: BenchArgs) -> Result<()> {
             hearth::dev::health_bench::health(members, interactions, rounds, dir.as_deref())?
         }
         BenchCommand::Yearbook { photos, dir } => hearth::dev::yearbook_bench::yearbook(photos, dir.as_deref())?,
+        BenchCommand::Startup { app, media, rounds, no_scroll, dir } => {
+            hearth::dev::startup_bench::startup(app.as_deref(), media, rounds, !no_scroll, dir.as_deref())?
+        }
     }
     Ok(())
 }
@@ -111,6 +114,25 @@ pub enum BenchCommand {
         /// Where to write the generated library and books (a temporary folder inside it).
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
+    },
+    /// Start-up and memory of the window: first interactive Home on the demo and on a large
+    /// library, memory after opening and after scrolling the whole gallery (targets: < 1 s,
+    /// < 1.5 s at 100,000 media, < 300 MB). Needs a display: `xvfb-run -a hearth bench startup`.
+    Startup {
+        /// The window's program (default: `hearth-desktop` beside this one).
+        #[arg(long)]
+        app: Option<PathBuf>,
+        /// Media in the large library.
+        #[arg(long, default_value_t = 100_000)]
+        media: usize,
+        /// Starts of each library (the first is its first start).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Measure the start only, without scrolling the gallery.
+        #[arg(long)]
+        no_scroll: bool,
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     Tables {
         #[arg(long, default_value_t = 120)]

@@ -8,6 +8,16 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	/**  Opens the library this start should show: `--library`, else the last one, else the default. */
 	startup: () => __TAURI_INVOKE<Startup>("startup"),
+	/**
+	 *  Prints `hearth-bench <mark>` under the benchmark; returns whether the window should go on
+	 *  to scroll the gallery (only after `HomeReady`, only under the benchmark).
+	 */
+	startupMark: (mark: StartupMark) => __TAURI_INVOKE<boolean>("startup_mark", { mark }),
+	/**
+	 *  Sets the window's text size, in percent: one of 100, 125, 150, 175 and 200.
+	 *  Errors: `Invalid` for any other size.
+	 */
+	setTextSize: (percent: number) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_text_size", { percent })),
 	/**  Creates a community in `path` (or where startup suggested) with the creator's own profile. */
 	createCommunity: (path: string, community: CommunityDraft, me: MemberDraft) => typedError<LibraryInfo, CommandError>(__TAURI_INVOKE("create_community", { path, community, me })),
 	openLibrary: (path: string) => typedError<LibraryInfo, CommandError>(__TAURI_INVOKE("open_library", { path })),
@@ -1762,6 +1772,8 @@ export type Settings = {
 	/**  The library opened last, reopened at start. */
 	library: string | null,
 	theme: Theme,
+	/**  Text size in percent, one of [`TEXT_SIZES`] (a settings file from before has none: 100). */
+	textSize?: number,
 };
 
 /**
@@ -1843,6 +1855,12 @@ export type Startup =
 { kind: "welcome"; suggestedPath: string } | { kind: "open"; info: LibraryInfo } | 
 /**  The library to open could not be; say why and offer a way on. */
 { kind: "failed"; path: string; error: CommandError };
+
+export type StartupMark = 
+/**  Home shows its first data and the page is idle: the window is usable. */
+"homeReady" | 
+/**  The gallery has been scrolled from its first row to its last. */
+"galleryScrolled";
 
 export type Status = "idea" | "gathering" | "active" | "done" | "paused" | "dropped";
 

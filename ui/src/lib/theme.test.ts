@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyTheme, resolveTheme } from "./theme";
+import { applyTextSize, applyTheme, resolveTheme, textSizeFor } from "./theme";
 
 describe("resolveTheme", () => {
   it("follows the OS only when the person chose 'system'", () => {
@@ -17,5 +17,25 @@ describe("applyTheme", () => {
     stop();
     applyTheme("light")();
     expect(document.documentElement.dataset.theme).toBe("light");
+  });
+});
+
+describe("text size", () => {
+  it("scales the root font, so every rem follows", () => {
+    applyTextSize(200);
+    expect(document.documentElement.style.fontSize).toBe("30px");
+    applyTextSize(100);
+    expect(document.documentElement.style.fontSize).toBe("15px");
+  });
+
+  it("steps through the offered sizes with Ctrl and +, - and 0, and stops at the ends", () => {
+    const key = (key: string, ctrlKey = true) => ({ key, ctrlKey, metaKey: false, altKey: false });
+    expect(textSizeFor(key("+"), 100)).toBe(125);
+    expect(textSizeFor(key("="), 175)).toBe(200);
+    expect(textSizeFor(key("+"), 200)).toBeNull(); // already the largest
+    expect(textSizeFor(key("-"), 125)).toBe(100);
+    expect(textSizeFor(key("-"), 100)).toBeNull();
+    expect(textSizeFor(key("0"), 150)).toBe(100);
+    expect(textSizeFor(key("+", false), 100)).toBeNull(); // typing "+" in a field is just text
   });
 });

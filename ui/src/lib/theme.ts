@@ -20,3 +20,26 @@ export function applyTheme(choice: Theme): () => void {
   query?.addEventListener("change", apply);
   return () => query?.removeEventListener("change", apply);
 }
+
+/** The text sizes offered, in percent of the default 15 px (the shell refuses any other). */
+export const TEXT_SIZES = [100, 125, 150, 175, 200] as const;
+const BASE_PX = 15;
+
+/** Sets the page's root font size to `percent` of the default; every size in rem follows. */
+export function applyTextSize(percent: number) {
+  document.documentElement.style.fontSize = `${(BASE_PX * percent) / 100}px`;
+}
+
+/**
+ * The size a keyboard shortcut asks for: Ctrl and + (or =) one step larger, Ctrl and - one
+ * smaller, Ctrl and 0 the default; null for any other key, or when already at the limit.
+ */
+export function textSizeFor(event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey">, current: number): number | null {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
+  const at = TEXT_SIZES.indexOf(current as (typeof TEXT_SIZES)[number]);
+  let next: number | undefined;
+  if (event.key === "+" || event.key === "=") next = TEXT_SIZES[Math.min(at + 1, TEXT_SIZES.length - 1)];
+  else if (event.key === "-") next = TEXT_SIZES[Math.max(at - 1, 0)];
+  else if (event.key === "0") next = 100;
+  return next === undefined || next === current ? null : next;
+}

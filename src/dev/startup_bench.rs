@@ -1,0 +1,234 @@
+//! `hearth bench startup`: how long the window takes to open and how much memory it holds.
+//! Targets (the Release quality issue): the first interactive Home in < 1 s on the demo and
+//! in < 1.5 s on a library of 100,000 media (`bench fill`); < 300 MB resident in all (the app
+//! and its WebKit processes) on that library after scrolling the whole gallery.
+//!
+//! It starts the built window (`hearth-desktop`, beside this program unless `--app` says
+//! otherwise) with `HEARTH_BENCH_STARTUP=1`. Under it the window prints `hearth-bench
+//! home-ready` once Home shows its first data and the page is idle, then opens Memories,
+//! scrolls the gallery from its first row to its last a screen at a time and prints
+//! `hearth-bench gallery-scrolled` (ui: lib/startup.ts). Times run from the moment the
+//! process is spawned to the moment its line arrives. Memory is the sum over the process and
+//! its descendants of the resident size (`Rss`) and of the proportional set size (`Pss`,
+//! shared pages divided among the processes sharing them), from `/proc/<pid>/smaps_rollup`.
+//!
+//! The first round of each library is its first start; the operating system's file cache is
+//! warm from writing the library (dropping it needs root), so "cold" here means a new process.
+//! Linux only; it needs a display (run it under `xvfb-run -a` on a machine without one).
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::clock::Stopwatch;
+
+use crate::error::{Error, Result};
+
+/// How long to wait for Home before calling the start failed.
+const HOME_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the whole gallery may take to scroll (100,000 media are about 3,000 screens).
+const SCROLL_TIMEOUT: Duration = Duration::from_secs(900);
+/// Memory is sampled this long after a mark, once the page has settled.
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// One start of the window: seconds to Home, seconds to scroll the gallery, and memory (MB).
+struct Round {
+    home: f64,
+    scrolled: Option<f64>,
+    opened: Memory,
+    after_scrolling: Option<Memory>,
+}
+
+/// Memory of a process tree, in MB (10^6 bytes).
+#[derive(Clone, Copy, Default)]
+struct Memory {
+    rss: f64,
+    pss: f64,
+    processes: usize,
+}
+
+/// Runs the benchmark: `rounds` starts on the demo, then on a library of `media` items.
+pub fn startup(app: Option<&Path>, media: usize, rounds: usize, scroll: bool, dir: Option<&Path>) -> Result<()> {
+    if !cfg!(target_os = "linux") {
+        return Err(Error::invalid("bench", "the start-up benchmark reads /proc and runs on Linux only"));
+    }
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return Err(Error::invalid("bench", "there is no display: run it as `xvfb-run -a hearth bench startup`"));
+    }
+    let app = match app {
+        Some(app) => app.to_path_buf(),
+        None => {
+            std::env::current_exe().map_err(|e| Error::io(Path::new("hearth"), e))?.with_file_name("hearth-desktop")
+        }
+    };
+    if !app.is_file() {
+        return Err(Error::invalid(
+            "bench",
+            format!(
+                "the window's program is not at {}: build it (`make app`, or `cargo build --release -p hearth-desktop \
+                 --features hearth-desktop/custom-protocol` for release figures) or pass --app",
+                app.display()
+            ),
+        ));
+    }
+    let base = crate::dev::bench::scratch(dir, "startup")?;
+    let demo = base.join("demo");
+    crate::dev::demo::create_demo(&demo)?;
+    let large = base.join("large");
+    println!("Filling a library with {media} media …");
+    crate::dev::bench::fill(&large, media, 0)?;
+    println!("Window: {}", app.display());
+    println!("Targets: first interactive Home < 1 s (demo), < 1.5 s ({media} media); < 300 MB resident after scrolling the gallery.");
+    for (name, library) in [("demo", &demo), ("large library", &large)] {
+        println!();
+        println!("{name} ({}):", library.display());
+        let mut homes = Vec::new();
+        for round in 0..rounds.max(1) {
+            let config = base.join(format!("config-{}-{round}", name.replace(' ', "-")));
+            let Round { home, scrolled, opened, after_scrolling } = run_once(&app, library, &config, scroll)?;
+            homes.push(home);
+            let first = if round == 0 { " (first start)" } else { "" };
+            println!(
+                "  round {}{first}: Home interactive in {:.0} ms; opened: {}",
+                round + 1,
+                home * 1000.0,
+                opened.words()
+            );
+            if let (Some(scrolled), Some(memory)) = (scrolled, after_scrolling) {
+                println!("           gallery scrolled top to bottom in {scrolled:.1} s; then: {}", memory.words());
+            }
+        }
+        homes.sort_by(f64::total_cmp);
+        println!("  median Home interactive: {:.0} ms over {} starts", homes[homes.len() / 2] * 1000.0, homes.len());
+    }
+    Ok(())
+}
+
+impl Memory {
+    fn words(&self) -> String {
+        format!("{:.0} MB resident ({:.0} MB proportional) in {} processes", self.rss, self.pss, self.processes)
+    }
+}
+
+/// Starts the window once on `library`, waits for its marks and measures; always stops it.
+fn run_once(app: &Path, library: &Path, config: &Path, scroll: bool) -> Result<Round> {
+    std::fs::create_dir_all(config).map_err(|e| Error::io(config, e))?;
+    let started = Stopwatch::start();
+    let mut child = Command::new(app)
+        .arg("--library")
+        .arg(library)
+        .arg("--config-dir")
+        .arg(config)
+        .env("HEARTH_BENCH_STARTUP", "1")
+        .env("HEARTH_BENCH_SCROLL", if scroll { "1" } else { "0" })
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| Error::io(app, e))?;
+    let marks = read_marks(&mut child, started);
+    let outcome = measure(&child, &marks, scroll);
+    stop(&mut child);
+    outcome
+}
+
+/// The window's `hearth-bench <mark>` lines, each with the seconds since `started` it arrived at.
+fn read_marks(child: &mut Child, started: Stopwatch) -> mpsc::Receiver<(String, f64)> {
+    let (send, receive) = mpsc::channel();
+    if let Some(stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(std::io::Result::ok) {
+                if let Some(mark) = line.strip_prefix("hearth-bench ") {
+                    if send.send((mark.trim().to_owned(), started.seconds())).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+    }
+    receive
+}
+
+fn measure(child: &Child, marks: &mpsc::Receiver<(String, f64)>, scroll: bool) -> Result<Round> {
+    let wait = |mark: &str, timeout: Duration| -> Result<f64> {
+        match marks.recv_timeout(timeout) {
+            Ok((got, at)) if got == mark => Ok(at),
+            Ok((got, _)) => {
+                Err(Error::invalid("bench", format!("the window said `{got}` where `{mark}` was expected")))
+            }
+            Err(_) => Err(Error::invalid(
+                "bench",
+                format!(
+                    "the window did not report `{mark}` within {} s (did it start? is the build current?)",
+                    timeout.as_secs()
+                ),
+            )),
+        }
+    };
+    let home = wait("home-ready", HOME_TIMEOUT)?;
+    std::thread::sleep(SETTLE);
+    let opened = tree_memory(child.id());
+    if !scroll {
+        return Ok(Round { home, scrolled: None, opened, after_scrolling: None });
+    }
+    let scrolled = wait("gallery-scrolled", SCROLL_TIMEOUT)? - home;
+    std::thread::sleep(SETTLE);
+    Ok(Round { home, scrolled: Some(scrolled), opened, after_scrolling: Some(tree_memory(child.id())) })
+}
+
+/// Ends the window and every process it started (WebKit's web and network processes).
+fn stop(child: &mut Child) {
+    let family = descendants(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    for pid in family {
+        let _ = Command::new("kill").arg("-KILL").arg(pid.to_string()).stderr(Stdio::null()).status();
+    }
+}
+
+/// `root` and its descendants, from each process's parent in `/proc/<pid>/stat`.
+fn descendants(root: u32) -> BTreeSet<u32> {
+    let mut parents: HashMap<u32, Vec<u32>> = HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<u32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // The command name is in parentheses and may hold spaces: fields follow the last ')'.
+        let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.entry(ppid).or_default().push(pid);
+        }
+    }
+    let mut found = BTreeSet::new();
+    let mut queue = vec![root];
+    while let Some(pid) = queue.pop() {
+        for &child in parents.get(&pid).map(Vec::as_slice).unwrap_or_default() {
+            if found.insert(child) {
+                queue.push(child);
+            }
+        }
+    }
+    found
+}
+
+/// Resident and proportional memory of `root` and its descendants.
+fn tree_memory(root: u32) -> Memory {
+    let mut memory = Memory::default();
+    for pid in std::iter::once(root).chain(descendants(root)) {
+        let Ok(rollup) = std::fs::read_to_string(PathBuf::from(format!("/proc/{pid}/smaps_rollup"))) else { continue };
+        let field = |name: &str| -> f64 {
+            rollup
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        memory.rss += field("Rss:") * 1024.0 / 1e6;
+        memory.pss += field("Pss:") * 1024.0 / 1e6;
+        memory.processes += 1;
+    }
+    memory
+}
