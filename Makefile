@@ -36,19 +36,26 @@ test-ui:
 	npm --prefix ui test
 
 # The installable package for Debian and Ubuntu: the window and the CLI built for release and
-# bundled by Tauri into $(TARGET_DIR)/release/bundle/deb/Hearth_<version>_amd64.deb.
+# bundled by Tauri into $(TARGET_DIR)/release/bundle/deb/Hearth_<version>_<arch>.deb.
 package: deps ui
 	cargo build --release --workspace $(CARGO_FEATURES)
-	cd src-tauri && ../ui/node_modules/.bin/tauri bundle --bundles deb --features custom-protocol \
-		--config '$(call deb_files,release)'
+	$(call bundle_deb,release,)
 
-# The same package around the debug build (seconds, no release build), for the install test.
+# The same package around the debug build (no release build), for the install test.
 package-debug: app
-	cd src-tauri && ../ui/node_modules/.bin/tauri bundle --debug --bundles deb --features custom-protocol \
-		--config '$(call deb_files,debug)'
+	$(call bundle_deb,debug,--debug)
 
-# The CLI goes into the package beside the window (Tauri bundles the window alone).
-deb_files = {"bundle":{"linux":{"deb":{"files":{"/usr/bin/hearth":"$(abspath $(TARGET_DIR))/$(1)/hearth"}}}}}
+# Tauri bundles the window; the CLI goes in beside it through a configuration written as JSON by
+# node (so any path is quoted right). The target folder is made absolute for the bundler, which
+# runs from src-tauri.
+ABS_TARGET_DIR = $(abspath $(TARGET_DIR))
+define bundle_deb
+	mkdir -p "$(ABS_TARGET_DIR)/$(1)"
+	node -e 'console.log(JSON.stringify({bundle: {linux: {deb: {files: {"/usr/bin/hearth": process.argv[1]}}}}}))' \
+		"$(ABS_TARGET_DIR)/$(1)/hearth" > "$(ABS_TARGET_DIR)/$(1)/deb-files.json"
+	cd src-tauri && CARGO_TARGET_DIR="$(ABS_TARGET_DIR)" ../ui/node_modules/.bin/tauri bundle $(2) --bundles deb \
+		--features custom-protocol --config "$(ABS_TARGET_DIR)/$(1)/deb-files.json"
+endef
 
 # End-to-end in the real window (and the package's install test); a virtual display when there
 # is none.

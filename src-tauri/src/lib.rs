@@ -275,6 +275,24 @@ fn stays_in_app(url: &tauri::Url) -> bool {
     }
 }
 
+/// The web view keeps no memory cache of what it loaded (WebKit's "document viewer" cache
+/// model): the window is one page whose pictures come from the library on disk in
+/// milliseconds.
+fn tune_web_view(app: &tauri::App) -> tauri::Result<()> {
+    #[cfg(target_os = "linux")]
+    for window in tauri::Manager::webview_windows(app).into_values() {
+        window.with_webview(|webview| {
+            use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+            if let Some(context) = webview.inner().context() {
+                context.set_cache_model(CacheModel::DocumentViewer);
+            }
+        })?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+    Ok(())
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
@@ -320,6 +338,7 @@ pub fn run() {
         })
         // Videos go over loopback HTTP instead (WebKitGTK cannot play custom schemes).
         .setup(move |app| {
+            tune_web_view(app)?;
             let base = video_server::start(app.handle().clone(), listener)?;
             tauri::Manager::manage(app, commands::media::VideoBase(base));
             commands::sync::start_auto_sync(app.handle().clone());

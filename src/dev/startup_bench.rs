@@ -5,10 +5,11 @@
 //!
 //! It starts the built window (`hearth-desktop`, beside this program unless `--app` says
 //! otherwise) with `HEARTH_BENCH_STARTUP=1`. Under it the window prints `hearth-bench
-//! home-ready` once Home shows its first data and the page is idle, then opens Memories,
-//! scrolls the gallery from its first row to its last a screen at a time and prints
-//! `hearth-bench gallery-scrolled` (ui: lib/startup.ts). Times run from the moment the
-//! process is spawned to the moment its line arrives. Memory is the sum over the process and
+//! home-ready` once Home shows its first data and the page is idle, and waits. Once the window
+//! is measured at rest the benchmark says `go` on its standard input; the window then opens
+//! Memories, scrolls the gallery from its first row to its last a screen at a time and prints
+//! `hearth-bench gallery-scrolled` (or `failed`; ui: lib/startup.ts). Times run from the
+//! moment the process is spawned to the moment its line arrives. Memory is the sum over the process and
 //! its descendants of the resident size (`Rss`) and of the proportional set size (`Pss`,
 //! shared pages divided among the processes sharing them), from `/proc/<pid>/smaps_rollup`.
 //!
@@ -17,7 +18,9 @@
 //! Linux only; it needs a display (run it under `xvfb-run -a` on a machine without one).
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
+#[cfg(unix)]
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -42,12 +45,13 @@ struct Round {
     after_scrolling: Option<Memory>,
 }
 
-/// Memory of a process tree, in MB (10^6 bytes).
-#[derive(Clone, Copy, Default)]
+/// Memory of a process tree, in MB (10^6 bytes), in all and by process.
+#[derive(Clone, Default)]
 struct Memory {
     rss: f64,
     pss: f64,
-    processes: usize,
+    /// Each process's name (`/proc/<pid>/comm`) with its resident and proportional MB.
+    processes: Vec<(String, f64, f64)>,
 }
 
 /// Runs the benchmark: `rounds` starts on the demo, then on a library of `media` items.
@@ -86,19 +90,22 @@ pub fn startup(app: Option<&Path>, media: usize, rounds: usize, scroll: bool, di
         println!();
         println!("{name} ({}):", library.display());
         let mut homes = Vec::new();
-        for round in 0..rounds.max(1) {
+        // `rounds` starts measured at rest, then one more that scrolls the whole gallery.
+        let runs = rounds.max(1) + usize::from(scroll);
+        for round in 0..runs {
+            let scrolls = scroll && round + 1 == runs;
             let config = base.join(format!("config-{}-{round}", name.replace(' ', "-")));
-            let Round { home, scrolled, opened, after_scrolling } = run_once(&app, library, &config, scroll)?;
+            let Round { home, scrolled, opened, after_scrolling } = run_once(&app, library, &config, scrolls)?;
             homes.push(home);
             let first = if round == 0 { " (first start)" } else { "" };
             println!(
-                "  round {}{first}: Home interactive in {:.0} ms; opened: {}",
+                "  start {}{first}: Home interactive in {:.0} ms; at rest: {}",
                 round + 1,
                 home * 1000.0,
                 opened.words()
             );
             if let (Some(scrolled), Some(memory)) = (scrolled, after_scrolling) {
-                println!("           gallery scrolled top to bottom in {scrolled:.1} s; then: {}", memory.words());
+                println!("    gallery scrolled top to bottom in {scrolled:.1} s; then: {}", memory.words());
             }
         }
         homes.sort_by(f64::total_cmp);
@@ -109,7 +116,9 @@ pub fn startup(app: Option<&Path>, media: usize, rounds: usize, scroll: bool, di
 
 impl Memory {
     fn words(&self) -> String {
-        format!("{:.0} MB resident ({:.0} MB proportional) in {} processes", self.rss, self.pss, self.processes)
+        let each: Vec<String> =
+            self.processes.iter().map(|(name, rss, pss)| format!("{name} {rss:.0}/{pss:.0}")).collect();
+        format!("{:.0} MB resident, {:.0} MB proportional ({})", self.rss, self.pss, each.join(", "))
     }
 }
 
@@ -117,7 +126,8 @@ impl Memory {
 fn run_once(app: &Path, library: &Path, config: &Path, scroll: bool) -> Result<Round> {
     std::fs::create_dir_all(config).map_err(|e| Error::io(config, e))?;
     let started = Stopwatch::start();
-    let mut child = Command::new(app)
+    let mut command = Command::new(app);
+    command
         .arg("--library")
         .arg(library)
         .arg("--config-dir")
@@ -125,13 +135,15 @@ fn run_once(app: &Path, library: &Path, config: &Path, scroll: bool) -> Result<R
         .env("HEARTH_BENCH_STARTUP", "1")
         .env("HEARTH_BENCH_SCROLL", if scroll { "1" } else { "0" })
         .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| Error::io(app, e))?;
+        .stderr(Stdio::null());
+    // Its own process group, so that stopping it stops WebKit's processes too.
+    #[cfg(unix)]
+    command.process_group(0);
+    let mut child = command.spawn().map_err(|e| Error::io(app, e))?;
     let marks = read_marks(&mut child, started);
-    let outcome = measure(&child, &marks, scroll);
+    let outcome = measure(&mut child, &marks, scroll);
     stop(&mut child);
     outcome
 }
@@ -153,10 +165,14 @@ fn read_marks(child: &mut Child, started: Stopwatch) -> mpsc::Receiver<(String, 
     receive
 }
 
-fn measure(child: &Child, marks: &mpsc::Receiver<(String, f64)>, scroll: bool) -> Result<Round> {
+fn measure(child: &mut Child, marks: &mpsc::Receiver<(String, f64)>, scroll: bool) -> Result<Round> {
     let wait = |mark: &str, timeout: Duration| -> Result<f64> {
         match marks.recv_timeout(timeout) {
             Ok((got, at)) if got == mark => Ok(at),
+            Ok((got, _)) if got == "failed" => Err(Error::invalid(
+                "bench",
+                format!("the window could not go on to `{mark}`: it found no gallery to scroll (see its console)"),
+            )),
             Ok((got, _)) => {
                 Err(Error::invalid("bench", format!("the window said `{got}` where `{mark}` was expected")))
             }
@@ -175,19 +191,22 @@ fn measure(child: &Child, marks: &mpsc::Receiver<(String, f64)>, scroll: bool) -
     if !scroll {
         return Ok(Round { home, scrolled: None, opened, after_scrolling: None });
     }
+    let go = child.stdin.as_mut().map(|stdin| stdin.write_all(b"go\n").and_then(|()| stdin.flush()));
+    if !matches!(go, Some(Ok(()))) {
+        return Err(Error::invalid("bench", "the window stopped listening before the gallery could be scrolled"));
+    }
     let scrolled = wait("gallery-scrolled", SCROLL_TIMEOUT)? - home;
     std::thread::sleep(SETTLE);
     Ok(Round { home, scrolled: Some(scrolled), opened, after_scrolling: Some(tree_memory(child.id())) })
 }
 
-/// Ends the window and every process it started (WebKit's web and network processes).
+/// Ends the window and every process it started (WebKit's web and network processes), all in
+/// the process group it leads.
 fn stop(child: &mut Child) {
-    let family = descendants(child.id());
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
     let _ = child.kill();
     let _ = child.wait();
-    for pid in family {
-        let _ = Command::new("kill").arg("-KILL").arg(pid.to_string()).stderr(Stdio::null()).status();
-    }
 }
 
 /// `root` and its descendants, from each process's parent in `/proc/<pid>/stat`.
@@ -226,9 +245,11 @@ fn tree_memory(root: u32) -> Memory {
                 .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
                 .unwrap_or(0.0)
         };
-        memory.rss += field("Rss:") * 1024.0 / 1e6;
-        memory.pss += field("Pss:") * 1024.0 / 1e6;
-        memory.processes += 1;
+        let (rss, pss) = (field("Rss:") * 1024.0 / 1e6, field("Pss:") * 1024.0 / 1e6);
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned();
+        memory.rss += rss;
+        memory.pss += pss;
+        memory.processes.push((name, rss, pss));
     }
     memory
 }

@@ -7,6 +7,9 @@ use crate::error::Error;
 /// The target problem `error` is, with its text; `Invalid` when it is none of them.
 pub(crate) fn describe(target: &Target, error: object_store::Error) -> Error {
     use crate::error::TargetProblem;
+    // object_store's own kinds first; its generic errors are judged by their words.
+    let refused =
+        matches!(error, object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. });
     let text = error.to_string();
     // Addresses are left out of what is matched: a port such as 40347 or a file's hash is not
     // an HTTP status (a server gone on port 40347 once read as "refused the credentials").
@@ -17,7 +20,7 @@ pub(crate) fn describe(target: &Target, error: object_store::Error) -> Error {
     let status = |code: &str| {
         words.iter().enumerate().any(|(i, word)| {
             *word == code
-                && (i.checked_sub(1).is_some_and(|before| ["status", "code"].contains(&words[before]))
+                && (i.checked_sub(1).is_some_and(|before| ["status", "code", "http"].contains(&words[before]))
                     || words.get(i + 1).is_some_and(|after| ["forbidden", "unauthorized"].contains(after)))
         })
     };
@@ -25,7 +28,13 @@ pub(crate) fn describe(target: &Target, error: object_store::Error) -> Error {
     // credentials may also mention the request that failed.
     if lower.contains("nosuchbucket") || lower.contains("bucket does not exist") {
         Error::target(TargetProblem::NoBucket, format!("{target}: the bucket does not exist: {text}"))
-    } else if status("403") || status("401") || lower.contains("access denied") || lower.contains("forbidden") {
+    } else if refused
+        || status("403")
+        || status("401")
+        || lower.contains("access denied")
+        || lower.contains("forbidden")
+        || lower.contains("unauthorized")
+    {
         Error::target(TargetProblem::CredentialsRefused, format!("{target} refused the credentials: {text}"))
     } else if lower.contains("connection refused")
         || lower.contains("dns error")
@@ -63,6 +72,7 @@ mod tests {
             ),
             ("Server returned non-2xx status code: 401 Unauthorized", CredentialsRefused),
             ("Client error with status 403", CredentialsRefused),
+            ("HTTP 401 returned by the server", CredentialsRefused),
         ] {
             let error = object_store::Error::Generic { store: "HTTP", source: text.into() };
             assert!(matches!(describe(&target, error), Error::Target { problem, .. } if problem == expected), "{text}");

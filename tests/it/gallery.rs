@@ -601,13 +601,15 @@ fn month_sections_count_each_utc_month_newest_first_with_their_bounds() {
     let scratch = Scratch::new();
     let c = circle(&scratch);
     let dir = scratch.path("photos");
-    // Local times at +02:00: the last one is 1 February in UTC, the one before it 31 January.
+    // Local times at +02:00, so in UTC: 31 January 21:59, 1 February 00:30, the last second of
+    // February and the first millisecond of March.
     let taken = [
         "2024:12:20 12:00:00",
         "2025:01:10 12:00:00",
         "2025:01:31 23:59:00",
         "2025:02:01 02:30:00",
-        "2025:03:05 09:00:00",
+        "2025:03:01 01:59:59",
+        "2025:03:01 02:00:00",
     ];
     for (i, at) in taken.iter().enumerate() {
         write(&dir, &format!("{i}.jpg"), &sample::jpeg(80, 60, 90 + i as u64, &exif(at, 1)));
@@ -617,7 +619,7 @@ fn month_sections_count_each_utc_month_newest_first_with_their_bounds() {
     let counts: Vec<(&str, u32)> = sections.iter().map(|s| (s.month.as_str(), s.count)).collect();
     assert_eq!(
         counts,
-        [("2025-03", 1), ("2025-02", 1), ("2025-01", 2), ("2024-12", 1)],
+        [("2025-03", 1), ("2025-02", 2), ("2025-01", 2), ("2024-12", 1)],
         "one section a month, newest first"
     );
     let february = &sections[1];

@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use serde::Deserialize;
-use tauri::State;
+use tauri::{AppHandle, Manager};
 
 /// Whether this window runs under `hearth bench startup`, and whether it should then scroll
 /// the gallery (`HEARTH_BENCH_SCROLL=0` measures the start alone).
@@ -32,6 +32,8 @@ pub enum StartupMark {
     HomeReady,
     /// The gallery has been scrolled from its first row to its last.
     GalleryScrolled,
+    /// The window could not do what the benchmark asked (no gallery, no Memories).
+    Failed,
 }
 
 impl StartupMark {
@@ -40,20 +42,35 @@ impl StartupMark {
         match self {
             StartupMark::HomeReady => "home-ready",
             StartupMark::GalleryScrolled => "gallery-scrolled",
+            StartupMark::Failed => "failed",
         }
     }
 }
 
 /// Prints `hearth-bench <mark>` under the benchmark; returns whether the window should go on
-/// to scroll the gallery (only after `HomeReady`, only under the benchmark).
+/// to scroll the gallery: only after `HomeReady`, only under the benchmark, and only once the
+/// benchmark, having measured the window at rest, says `go` on standard input.
 #[tauri::command]
 #[specta::specta]
-pub fn startup_mark(bench: State<StartupBench>, mark: StartupMark) -> bool {
-    if !bench.on {
+pub async fn startup_mark(app: AppHandle, mark: StartupMark) -> bool {
+    let (on, scroll) = {
+        let bench = app.state::<StartupBench>();
+        (bench.on, bench.scroll)
+    };
+    if !on {
         return false;
     }
-    let mut out = std::io::stdout().lock();
-    // A benchmark that stopped reading is no reason to fail the window.
-    let _ = writeln!(out, "hearth-bench {}", mark.word()).and_then(|()| out.flush());
-    matches!(mark, StartupMark::HomeReady) && bench.scroll
+    {
+        let mut out = std::io::stdout().lock();
+        // A benchmark that stopped reading is no reason to fail the window.
+        let _ = writeln!(out, "hearth-bench {}", mark.word()).and_then(|()| out.flush());
+    }
+    if !matches!(mark, StartupMark::HomeReady) || !scroll {
+        return false;
+    }
+    let go = tauri::async_runtime::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).is_ok_and(|read| read > 0 && line.trim() == "go")
+    });
+    go.await.unwrap_or(false)
 }

@@ -125,7 +125,8 @@ pub enum BenchCommand {
         /// Media in the large library.
         #[arg(long, default_value_t = 100_000)]
         media: usize,
-        /// Starts of each library (the first is its first start).
+        /// Starts of each library measured at rest (the first is its first start); one more
+        /// scrolls the whole gallery.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
         /// Measure the start only, without scrolling the gallery.

@@ -10,7 +10,8 @@ export const commands = {
 	startup: () => __TAURI_INVOKE<Startup>("startup"),
 	/**
 	 *  Prints `hearth-bench <mark>` under the benchmark; returns whether the window should go on
-	 *  to scroll the gallery (only after `HomeReady`, only under the benchmark).
+	 *  to scroll the gallery: only after `HomeReady`, only under the benchmark, and only once the
+	 *  benchmark, having measured the window at rest, says `go` on standard input.
 	 */
 	startupMark: (mark: StartupMark) => __TAURI_INVOKE<boolean>("startup_mark", { mark }),
 	/**
@@ -1860,7 +1861,9 @@ export type StartupMark =
 /**  Home shows its first data and the page is idle: the window is usable. */
 "homeReady" | 
 /**  The gallery has been scrolled from its first row to its last. */
-"galleryScrolled";
+"galleryScrolled" | 
+/**  The window could not do what the benchmark asked (no gallery, no Memories). */
+"failed";
 
 export type Status = "idea" | "gathering" | "active" | "done" | "paused" | "dropped";
 

@@ -26,6 +26,8 @@ describe("text size", () => {
     expect(document.documentElement.style.fontSize).toBe("30px");
     applyTextSize(100);
     expect(document.documentElement.style.fontSize).toBe("15px");
+    applyTextSize(0); // a hand-edited settings file: never invisible text
+    expect(document.documentElement.style.fontSize).toBe("15px");
   });
 
   it("steps through the offered sizes with Ctrl and +, - and 0, and stops at the ends", () => {
@@ -37,5 +39,7 @@ describe("text size", () => {
     expect(textSizeFor(key("-"), 100)).toBeNull();
     expect(textSizeFor(key("0"), 150)).toBe(100);
     expect(textSizeFor(key("+", false), 100)).toBeNull(); // typing "+" in a field is just text
+    expect(textSizeFor(key("+"), 140)).toBe(175); // an unoffered size steps from the nearest, 150
+    expect(textSizeFor(key("-"), 0)).toBeNull(); // nearest is 100, already the smallest
   });
 });

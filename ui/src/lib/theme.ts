@@ -25,9 +25,11 @@ export function applyTheme(choice: Theme): () => void {
 export const TEXT_SIZES = [100, 125, 150, 175, 200] as const;
 const BASE_PX = 15;
 
-/** Sets the page's root font size to `percent` of the default; every size in rem follows. */
+/** Sets the page's root font size to `percent` of the default (an unoffered size counts as
+ *  100); every size in rem follows. */
 export function applyTextSize(percent: number) {
-  document.documentElement.style.fontSize = `${(BASE_PX * percent) / 100}px`;
+  const offered = (TEXT_SIZES as readonly number[]).includes(percent) ? percent : 100;
+  document.documentElement.style.fontSize = `${(BASE_PX * offered) / 100}px`;
 }
 
 /**
@@ -36,10 +38,12 @@ export function applyTextSize(percent: number) {
  */
 export function textSizeFor(event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey">, current: number): number | null {
   if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
-  const at = TEXT_SIZES.indexOf(current as (typeof TEXT_SIZES)[number]);
+  // A size not offered (a hand-edited settings file) steps from the nearest offered one.
+  const nearest = TEXT_SIZES.reduce((best, size) => (Math.abs(size - current) < Math.abs(best - current) ? size : best));
+  const at = TEXT_SIZES.indexOf(nearest);
   let next: number | undefined;
   if (event.key === "+" || event.key === "=") next = TEXT_SIZES[Math.min(at + 1, TEXT_SIZES.length - 1)];
   else if (event.key === "-") next = TEXT_SIZES[Math.max(at - 1, 0)];
   else if (event.key === "0") next = 100;
-  return next === undefined || next === current ? null : next;
+  return next === undefined || next === nearest ? null : next;
 }
