@@ -28,13 +28,20 @@ pub struct Settings {
     /// The library opened last, reopened at start.
     pub library: Option<String>,
     pub theme: Theme,
-    /// Text size in percent, one of [`TEXT_SIZES`] (a settings file from before has none: 100).
-    #[serde(default = "default_text_size")]
+    /// Text size in percent, one of [`TEXT_SIZES`] (a settings file from before has none, and a
+    /// hand-edited one may hold anything: both read as 100, and the rest of the file is kept).
+    #[serde(default = "default_text_size", deserialize_with = "offered_text_size")]
+    #[specta(type = u16)]
     pub text_size: u16,
 }
 
 fn default_text_size() -> u16 {
     100
+}
+
+fn offered_text_size<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u16, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(value.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| TEXT_SIZES.contains(n)).unwrap_or(100))
 }
 
 impl Default for Settings {
@@ -134,5 +141,28 @@ impl hearth::store::library::Access for OpenLibrary<'_> {
                 Err(hearth::Error::invalid("library", "another library was opened; the work on the first one stopped"))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_text_size_reads_as_100_and_keeps_the_rest_of_the_settings() {
+        for size in ["0", "5", "70000", "1.5", "\"150\"", "null"] {
+            let text = format!(r#"{{"library": "/home/ada/circle", "theme": "dark", "textSize": {size}}}"#);
+            let settings: Settings = serde_json::from_str(&text).unwrap();
+            assert_eq!(settings.text_size, 100, "{size} is not a size offered");
+            assert_eq!(
+                settings.library.as_deref(),
+                Some("/home/ada/circle"),
+                "the library is remembered despite {size}"
+            );
+            assert_eq!(settings.theme, Theme::Dark);
+        }
+        let settings: Settings =
+            serde_json::from_str(r#"{"library": null, "theme": "system", "textSize": 175}"#).unwrap();
+        assert_eq!(settings.text_size, 175, "an offered size is kept");
     }
 }

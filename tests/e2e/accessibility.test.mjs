@@ -6,20 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { button, launch, navigate, openDemo, scratch, waitForText } from "./harness.mjs";
+import { button, demoSections, launch, navigate, openDemo, openSection, scratch, waitForText } from "./harness.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-const sections = [
-  ["Home", "Riverside Care Learning Circle"],
-  ["People", "People"],
-  ["Memories", "Memories"],
-  ["Initiatives", "Initiatives"],
-  ["Rituals & artefacts", "Rituals"],
-  ["Community pulse", "Community pulse"],
-  ["Community health", "Community health"],
-  ["Settings", "Settings"],
-];
 
 /** The serious and critical violations on the page as it is now, one line each. */
 async function violations(browser) {
@@ -93,13 +82,8 @@ test("every section, tab, page and dialog passes axe-core in the light and the d
     const report = {};
     for (const theme of ["light", "dark"]) {
       await browser.execute((value) => document.documentElement.setAttribute("data-theme", value), theme);
-      for (const [label, title] of sections) {
-        await navigate(browser, label);
-        await browser.waitUntil(async () => (await browser.$("main h1").getText()) === title, {
-          timeoutMsg: `${label} did not open`,
-        });
-        // Let the section's data arrive before judging it.
-        await browser.pause(400);
+      for (const [label, title] of demoSections) {
+        await openSection(browser, label, title);
         report[`${theme} ${label}`] = await violations(browser);
       }
       for (const [label, open] of inner) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "webdriverio";
-import { launch, navigate, openDemo, scratch, screenshot, waitForText } from "./harness.mjs";
+import { demoSections, launch, navigate, openDemo, openSection, scratch, screenshot, waitForText } from "./harness.mjs";
 
 /** The page's motion: whether reduced motion is asked for, and a button's transition. */
 async function motion(browser) {
@@ -75,19 +75,8 @@ test("text at 200 %, from Settings and from the keyboard, loses nothing on any s
     await browser.waitUntil(async () => (await rootSize()) === "30px");
 
     const report = {};
-    for (const [section, title] of [
-      ["Home", "Riverside Care Learning Circle"],
-      ["People", "People"],
-      ["Memories", "Memories"],
-      ["Initiatives", "Initiatives"],
-      ["Rituals & artefacts", "Rituals"],
-      ["Community pulse", "Community pulse"],
-      ["Community health", "Community health"],
-      ["Settings", "Settings"],
-    ]) {
-      await navigate(browser, section);
-      await browser.waitUntil(async () => (await browser.$("main h1").getText()) === title, { timeoutMsg: `${section} did not open` });
-      await browser.pause(400);
+    for (const [section, title] of demoSections) {
+      await openSection(browser, section, title);
       report[section] = await clipped(browser);
       if (section === "Home" || section === "Memories") await screenshot(browser, `text-200-${section.toLowerCase()}`);
     }

@@ -154,6 +154,25 @@ export async function navigate(browser, label) {
   return link;
 }
 
+/** The sidebar's sections in the demo, each with the heading it opens on. */
+export const demoSections = [
+  ["Home", "Riverside Care Learning Circle"],
+  ["People", "People"],
+  ["Memories", "Memories"],
+  ["Initiatives", "Initiatives"],
+  ["Rituals & artefacts", "Rituals"],
+  ["Community pulse", "Community pulse"],
+  ["Community health", "Community health"],
+  ["Settings", "Settings"],
+];
+
+/** Opens a section and waits until its heading is `title` and its data had time to arrive. */
+export async function openSection(browser, label, title) {
+  await navigate(browser, label);
+  await browser.waitUntil(async () => (await browser.$("main h1").getText()) === title, { timeoutMsg: `${label} did not open` });
+  await browser.pause(400);
+}
+
 /** Opens the demo community from the welcome screen, as its first lead. */
 export async function openDemo(browser) {
   await (await button(browser, "Explore the demo community")).click();

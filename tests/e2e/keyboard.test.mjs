@@ -62,7 +62,7 @@ async function tabTo(browser, wanted, { back = false, max = 60 } = {}) {
 }
 
 /** Tabs back to the sidebar and opens `section`. */
-async function openSection(browser, section) {
+async function openSectionByKeyboard(browser, section) {
   await tabTo(browser, new RegExp(`^${section}$`), { back: true, max: 120 });
   await browser.keys([Key.Enter]);
   await browser.waitUntil(async () => (await browser.$("main h1").getText()).length > 0);
@@ -119,7 +119,7 @@ test("keyboard only: create a community, propose, write, import, answer the puls
     await waitForText(browser, "Welcome back, Ines");
 
     // An initiative, proposed.
-    await openSection(browser, "Initiatives");
+    await openSectionByKeyboard(browser, "Initiatives");
     await tabTo(browser, "Propose an initiative");
     await browser.keys([Key.Enter]);
     await tabTo(browser, "What do you want to do?");
@@ -131,7 +131,7 @@ test("keyboard only: create a community, propose, write, import, answer the puls
     await waitForText(browser, "A reading circle for new teachers");
 
     // A story, written: People, then the Stories tab with the arrow key.
-    await openSection(browser, "People");
+    await openSectionByKeyboard(browser, "People");
     await tabTo(browser, "Directory");
     await browser.keys([Key.ArrowRight]);
     assert.equal((await focused(browser)).name, "Stories", "the arrow key moves to the next tab");
@@ -152,14 +152,14 @@ test("keyboard only: create a community, propose, write, import, answer the puls
     await browser.$("article").$("h2=The first parents' evening").waitForExist({ timeoutMsg: "the story was not shared" });
 
     // A photo, imported through the system's file dialog, reached and answered by keyboard.
-    await openSection(browser, "Memories");
+    await openSectionByKeyboard(browser, "Memories");
     await tabTo(browser, "Import photos…");
     await browser.keys([Key.Enter]);
     await chooseInFileDialog("Import photos and videos", join(photos, "picnic.jpg"));
     await waitForText(browser, "Import finished: 1 imported", { timeout: 60_000 });
 
     // A pulse round, opened and answered: the slider moves with the arrow keys.
-    await openSection(browser, "Community pulse");
+    await openSectionByKeyboard(browser, "Community pulse");
     await tabTo(browser, "Open a round");
     await browser.keys([Key.Enter]);
     await tabTo(browser, "Name");

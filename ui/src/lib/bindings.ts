@@ -1773,7 +1773,10 @@ export type Settings = {
 	/**  The library opened last, reopened at start. */
 	library: string | null,
 	theme: Theme,
-	/**  Text size in percent, one of [`TEXT_SIZES`] (a settings file from before has none: 100). */
+	/**
+	 *  Text size in percent, one of [`TEXT_SIZES`] (a settings file from before has none, and a
+	 *  hand-edited one may hold anything: both read as 100, and the rest of the file is kept).
+	 */
 	textSize?: number,
 };
 
