@@ -59,12 +59,15 @@ endef
 
 # End-to-end in the real window (and the package's install test); a virtual display when there
 # is none.
+# On a failure the window's own warnings (target/e2e-logs) are printed, so a CI log says why.
 e2e: app package-debug
+	@rm -rf target/e2e-logs
 	@if [ -z "$$DISPLAY" ]; then \
 		xvfb-run -a -s '-screen 0 1280x800x24' npm --prefix tests/e2e test; \
 	else \
 		npm --prefix tests/e2e test; \
-	fi
+	fi || { echo "Hearth's warnings during the end-to-end run:"; \
+		grep -h "hearth_desktop\|hearth::\|panicked" target/e2e-logs/*.log | tail -40; exit 1; }
 
 # Regenerates ui/src/lib/bindings.ts from the shell's commands.
 bindings:

@@ -112,15 +112,23 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     await (await a.$('[role="grid"] button[role="gridcell"]')).click();
     const stage = await a.$('[role="dialog"] .stage img');
     await stage.waitForExist();
+    // A click before the preview has loaded lands on a picture with no size yet, that is on
+    // the stage behind it; a person clicks what they see.
+    await a.waitUntil(() => a.execute(() => (document.querySelector('[role="dialog"] .stage img')?.naturalWidth ?? 0) > 0), {
+      timeoutMsg: "the preview did not show in the viewer",
+    });
     await stage.click();
-    await a.waitUntil(
-      async () => a.execute(() => {
+    await (await a.$('[role="dialog"] .stage.zoomed')).waitForExist({ timeoutMsg: "a click on the photo did not zoom in" });
+    const shown = () =>
+      a.execute(() => {
         const img = document.querySelector('[role="dialog"] .stage img');
-        // Streamed by the loopback server, never read whole into one hearth:// answer.
-        return img?.src.startsWith("http://127.0.0.1:") && img.src.includes("original") && img.naturalWidth === 800;
-      }),
-      { timeout: 30_000, timeoutMsg: "the original did not arrive when zoomed" },
-    );
+        return { src: img?.src ?? "", width: img?.naturalWidth ?? 0, complete: img?.complete ?? false };
+      });
+    // Streamed by the loopback server, never read whole into one hearth:// answer.
+    const original = (img) => img.src.startsWith("http://127.0.0.1:") && img.src.includes("original") && img.width === 800;
+    await a.waitUntil(async () => original(await shown()), { timeout: 30_000 }).catch(async () => {
+      assert.fail(`the original did not arrive when zoomed: ${JSON.stringify(await shown())}`);
+    });
     assert.equal(blobs(), before + 1, "the original was fetched on demand, once");
     await screenshot(a, "sync-two-original");
     await a.keys("Escape");
