@@ -4,6 +4,7 @@
 mod chosen;
 mod commands;
 pub mod error;
+mod painting;
 mod protocol;
 pub mod state;
 mod video_server;
@@ -294,9 +295,13 @@ fn tune_web_view(app: &tauri::App) -> tauri::Result<()> {
 }
 
 pub fn run() {
+    let without_compositing = painting::choose();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
+    if without_compositing {
+        tracing::info!("no GPU render node: WebKit paints without accelerated compositing");
+    }
     let launch = launch_options();
     let builder = specta_builder();
     let listener = video_server::bind().expect("no loopback port for videos");

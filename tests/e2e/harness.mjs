@@ -114,7 +114,26 @@ export async function launch(dirs, { library = dirs.library, env = {}, app = app
 export async function screenshot(browser, name) {
   mkdirSync(screenshotDir, { recursive: true });
   await sleep(1000);
-  await browser.saveScreenshot(join(screenshotDir, `${name}.png`));
+  // Without accelerated compositing (the window's choice on a machine with no GPU), WebKit's
+  // WebDriver takes a screenshot after the page's next repaint, and a still page never
+  // repaints: the command hangs. A one-pixel dot, invisible (opacity 0 and 0.01), flickers
+  // while it is taken.
+  await browser.execute(() => {
+    const dot = document.createElement("div");
+    dot.id = "hearth-e2e-repaint";
+    dot.setAttribute("aria-hidden", "true");
+    dot.style.cssText = "position:fixed;left:0;bottom:0;width:1px;height:1px;opacity:0;pointer-events:none;background:#888";
+    document.body.append(dot);
+    window.__hearthRepaint = setInterval(() => (dot.style.opacity = dot.style.opacity === "0" ? "0.01" : "0"), 40);
+  });
+  try {
+    await browser.saveScreenshot(join(screenshotDir, `${name}.png`));
+  } finally {
+    await browser.execute(() => {
+      clearInterval(window.__hearthRepaint);
+      document.getElementById("hearth-e2e-repaint")?.remove();
+    });
+  }
 }
 
 /** The form control or region whose accessible name (label, aria-label) is `name`. */

@@ -18,6 +18,10 @@ test("the .deb installs the window, the CLI, a menu entry and icons, and the ins
   assert.match(control, /^Depends:.*libwebkit2gtk-4\.1-0/m, "the window needs WebKitGTK");
   assert.match(control, /^Depends:.*gstreamer1\.0-plugins-good/m, "videos play through GStreamer");
   assert.match(control, /^Recommends:.*ffmpeg/m, "video posters want ffmpeg, without requiring it");
+  // Debian's description: a synopsis, then lines that start with a space and fit 80 columns.
+  const description = control.slice(control.indexOf("Description:")).split("\n").filter(Boolean);
+  assert.ok(description.length > 3, `the long description is wrapped (${description.length} lines)`);
+  assert.deepEqual(description.slice(1).filter((line) => !line.startsWith(" ") || line.length > 80), [], "every line of it");
 
   const dirs = scratch();
   const prefix = join(dirs.base, "root");
@@ -26,6 +30,8 @@ test("the .deb installs the window, the CLI, a menu entry and icons, and the ins
   const cli = join(prefix, "usr", "bin", "hearth");
   assert.ok(existsSync(window), "the window is installed as /usr/bin/hearth-desktop");
   assert.match(execFileSync(cli, ["--version"], { encoding: "utf8" }), /^hearth \d+\.\d+\.\d+/, "the CLI is installed and runs");
+  const copyright = readFileSync(join(prefix, "usr", "share", "doc", "hearth", "copyright"), "utf8");
+  assert.match(copyright, /^License: MIT$/m, "Debian's policy asks every package for its copyright file");
 
   // The menu entry starts the installed program and names an icon the theme can find.
   const entry = readFileSync(join(prefix, "usr", "share", "applications", "Hearth.desktop"), "utf8");

@@ -45,7 +45,8 @@ pub enum BenchCommand {
         files: usize,
         #[arg(long, default_value_t = 3)]
         rounds: usize,
-        /// Scratch folder (default: the system's temporary folder).
+        /// Scratch folder (default: `hearth-bench` in the system's temporary folder); the
+        /// benchmark's own subfolders in it are emptied first.
         #[arg(long)]
         dir: Option<PathBuf>,
     },
@@ -61,6 +62,8 @@ pub enum BenchCommand {
         /// An S3 endpoint to use instead of starting moto_server on loopback.
         #[arg(long)]
         endpoint: Option<String>,
+        /// Scratch folder (default: `hearth-bench` in the system's temporary folder); the
+        /// benchmark's own subfolders in it are emptied first.
         #[arg(long)]
         dir: Option<PathBuf>,
     },
@@ -68,6 +71,8 @@ pub enum BenchCommand {
     Merge {
         #[arg(long, default_value_t = 100_000)]
         ops: usize,
+        /// Scratch folder (default: `hearth-bench` in the system's temporary folder); the
+        /// benchmark's own subfolders in it are emptied first.
         #[arg(long)]
         dir: Option<PathBuf>,
     },
@@ -102,18 +107,20 @@ pub enum BenchCommand {
         interactions: usize,
         #[arg(long, default_value_t = 3)]
         rounds: usize,
-        /// Where to write the generated library (a temporary folder inside it).
+        /// Scratch folder (default: `hearth-bench` in the system's temporary folder); the
+        /// benchmark's own subfolders in it are emptied first.
         #[arg(long)]
-        dir: Option<std::path::PathBuf>,
+        dir: Option<PathBuf>,
     },
     /// The yearbook of a year of photos, as its HTML folder and its PDF (target: 2,000 photos
     /// in < 30 s and < 90 s, under 1 GB).
     Yearbook {
         #[arg(long, default_value_t = 2_000)]
         photos: usize,
-        /// Where to write the generated library and books (a temporary folder inside it).
+        /// Scratch folder (default: `hearth-bench` in the system's temporary folder); the
+        /// benchmark's own subfolders in it are emptied first.
         #[arg(long)]
-        dir: Option<std::path::PathBuf>,
+        dir: Option<PathBuf>,
     },
     /// Start-up and memory of the window: first interactive Home on the demo and on a large
     /// library, memory after opening and after scrolling the whole gallery (targets: < 1 s,
@@ -125,13 +132,15 @@ pub enum BenchCommand {
         /// Media in the large library.
         #[arg(long, default_value_t = 100_000)]
         media: usize,
-        /// Starts of each library measured at rest (the first is its first start); one more
-        /// scrolls the whole gallery.
+        /// How many times each library is started and measured at rest (the first start is
+        /// cold); unless --no-scroll, one more start then scrolls the whole gallery.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
         /// Measure the start only, without scrolling the gallery.
         #[arg(long)]
         no_scroll: bool,
+        /// Scratch folder (default: `hearth-bench` in the system's temporary folder); the
+        /// benchmark's own subfolders in it are emptied first.
         #[arg(long)]
         dir: Option<PathBuf>,
     },
@@ -152,6 +161,8 @@ pub enum BenchCommand {
         /// Items a page (the window loads 60 at a time).
         #[arg(long, default_value_t = 60)]
         page: u32,
+        /// Scratch folder (default: `hearth-bench` in the system's temporary folder); the
+        /// benchmark's own subfolders in it are emptied first.
         #[arg(long)]
         dir: Option<PathBuf>,
     },

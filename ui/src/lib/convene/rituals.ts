@@ -1,5 +1,6 @@
 // Words for rituals: cadences, gathering dates and answers, as people say them.
 import type { Answer, Cadence, Gathering, Ritual, RitualDraft } from "../bindings";
+import { currentZone } from "../dates";
 
 export const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 export const weeksOfMonth = { first: "first", second: "second", third: "third", fourth: "fourth", last: "last" } as const;
@@ -40,7 +41,7 @@ export const answerLabels: Record<Answer, string> = { going: "Going", maybe: "Ma
 
 /** The laptop's time zone, for a new ritual. */
 export function localZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return currentZone();
 }
 
 /** A new ritual's form: the monthly dinner most communities start with. */

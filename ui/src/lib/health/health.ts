@@ -1,5 +1,6 @@
 // Words for the health report's figures, and the one suggestion Home shows a lead.
 import type { HealthFinding, HealthReport, LearningShare, Opportunity, Variety } from "../api";
+import { dateFormat } from "../dates";
 
 export const opportunityLabel: Record<Opportunity, string> = {
   hosted: "Hosting a gathering",
@@ -28,8 +29,8 @@ export function shareWords(share: LearningShare): string {
 /** A window's days as people say them: "3 Jun – 1 Aug 2026" (in the app's language). */
 export function spanWords(from: string, to: string, locale?: string): string {
   const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
-  const short = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" });
-  const long = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  const short = dateFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" });
+  const long = dateFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
   const sameYear = from.slice(0, 4) === to.slice(0, 4);
   return `${(sameYear ? short : long).format(day(from))} – ${long.format(day(to))}`;
 }

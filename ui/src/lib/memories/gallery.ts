@@ -1,5 +1,6 @@
 // The gallery's pure parts: media URLs over hearth://, the virtual grid's layout, and dates.
 import type { MediaItem, MomentKind, MonthSection } from "../bindings";
+import { formatDate } from "../dates";
 
 export const CHUNK = 60;
 export const HEADER_HEIGHT = 44;
@@ -64,7 +65,7 @@ export function chunksOfRow(grid: Layout, row: number): number[] {
 
 export function monthLabel(month: string): string {
   const [year, number] = month.split("-").map(Number);
-  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+  return formatDate(Date.UTC(year, number - 1, 1), "en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 }
 
 /** '2025-06-01T19:30:00' → 'Sunday 1 June 2025, 19:30' (as the camera recorded it). */
@@ -73,8 +74,8 @@ export function takenLabel(takenAt: string): string {
   const [day, time] = takenAt.split("T");
   const [y, m, d] = day.split("-").map(Number);
   const at = new Date(Date.UTC(y, m - 1, d));
-  const weekday = at.toLocaleDateString("en-GB", { weekday: "long", timeZone: "UTC" });
-  const date = `${weekday} ${at.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}`;
+  const weekday = formatDate(at, "en-GB", { weekday: "long", timeZone: "UTC" });
+  const date = `${weekday} ${formatDate(at, "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}`;
   return time ? `${date}, ${time.slice(0, 5)}` : date;
 }
 

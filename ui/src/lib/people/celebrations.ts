@@ -1,5 +1,6 @@
 // Celebrations in the window: labels, dates relative to today, and which to notify about.
 import type { Occasion } from "../bindings";
+import { formatDate } from "../dates";
 
 export const accomplishmentLabels = {
   promotion: "Promotion",
@@ -18,7 +19,7 @@ export function whenLabel(date: string, today: Date): string {
   if (days === 0) return "today";
   if (days === 1) return "tomorrow";
   if (days > 1 && days < 14) return `in ${days} days`;
-  return new Date(target).toLocaleDateString(undefined, { day: "numeric", month: "long", timeZone: "UTC" });
+  return formatDate(target, undefined, { day: "numeric", month: "long", timeZone: "UTC" });
 }
 
 /** Today's date as YYYY-MM-DD in local time. */

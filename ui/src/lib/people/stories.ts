@@ -6,6 +6,7 @@ import Heart from "@lucide/svelte/icons/heart";
 import HeartHandshake from "@lucide/svelte/icons/heart-handshake";
 import Lightbulb from "@lucide/svelte/icons/lightbulb";
 import Smile from "@lucide/svelte/icons/smile";
+import { formatDate } from "../dates";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Icon = Component<any>;
@@ -24,5 +25,5 @@ export function reactionIcon(id: string): Icon {
 
 /** "12 October 2025" in the reader's language. */
 export function longDate(at: number): string {
-  return new Date(at).toLocaleDateString(undefined, { day: "numeric", month: "long", year: "numeric" });
+  return formatDate(at, undefined, { day: "numeric", month: "long", year: "numeric" });
 }
