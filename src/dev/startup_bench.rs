@@ -12,6 +12,8 @@
 //! moment the process is spawned to the moment its line arrives. Memory is the sum over the process and
 //! its descendants of the resident size (`Rss`) and of the proportional set size (`Pss`,
 //! shared pages divided among the processes sharing them), from `/proc/<pid>/smaps_rollup`.
+//! After the scroll it is sampled twice: 2 s after the last screen, and 15 s after, the gallery
+//! still open, as when a person stops to look (garbage collection has caught up by then).
 //!
 //! The first round of each library is its first start; the operating system's file cache is
 //! warm from writing the library (dropping it needs root), so "cold" here means a new process.
@@ -36,6 +38,9 @@ const HOME_TIMEOUT: Duration = Duration::from_secs(60);
 const SCROLL_TIMEOUT: Duration = Duration::from_secs(900);
 /// Memory is sampled this long after a mark, once the page has settled.
 const SETTLE: Duration = Duration::from_secs(2);
+/// And once more this long after the scroll, as when a person stops to look: by then garbage
+/// collection has caught up with what the scroll left behind.
+const LOOKING: Duration = Duration::from_secs(15);
 
 /// One start of the window: seconds to Home, seconds to scroll the gallery, and memory (MB).
 struct Round {
@@ -43,6 +48,8 @@ struct Round {
     scrolled: Option<f64>,
     opened: Memory,
     after_scrolling: Option<Memory>,
+    /// [`LOOKING`] later.
+    after_looking: Option<Memory>,
 }
 
 /// Memory of a process tree, in MB (10^6 bytes), in all and by process.
@@ -96,7 +103,8 @@ pub fn startup(app: Option<&Path>, media: usize, rounds: usize, scroll: bool, di
         for round in 0..runs {
             let scrolls = scroll && round + 1 == runs;
             let config = base.join(format!("config-{}-{round}", name.replace(' ', "-")));
-            let Round { home, scrolled, opened, after_scrolling } = run_once(&app, library, &config, scrolls)?;
+            let Round { home, scrolled, opened, after_scrolling, after_looking } =
+                run_once(&app, library, &config, scrolls)?;
             homes.push(home);
             let first = if round == 0 { " (first start)" } else { "" };
             println!(
@@ -107,6 +115,9 @@ pub fn startup(app: Option<&Path>, media: usize, rounds: usize, scroll: bool, di
             );
             if let (Some(scrolled), Some(memory)) = (scrolled, after_scrolling) {
                 println!("    gallery scrolled top to bottom in {scrolled:.1} s; then: {}", memory.words());
+            }
+            if let Some(memory) = after_looking {
+                println!("    {} s later, the gallery still open: {}", LOOKING.as_secs(), memory.words());
             }
         }
         homes.sort_by(f64::total_cmp);
@@ -190,7 +201,7 @@ fn measure(child: &mut Child, marks: &mpsc::Receiver<(String, f64)>, scroll: boo
     std::thread::sleep(SETTLE);
     let opened = tree_memory(child.id());
     if !scroll {
-        return Ok(Round { home, scrolled: None, opened, after_scrolling: None });
+        return Ok(Round { home, scrolled: None, opened, after_scrolling: None, after_looking: None });
     }
     let go = child.stdin.as_mut().map(|stdin| stdin.write_all(b"go\n").and_then(|()| stdin.flush()));
     if !matches!(go, Some(Ok(()))) {
@@ -198,7 +209,16 @@ fn measure(child: &mut Child, marks: &mpsc::Receiver<(String, f64)>, scroll: boo
     }
     let scrolled = wait("gallery-scrolled", SCROLL_TIMEOUT)? - home;
     std::thread::sleep(SETTLE);
-    Ok(Round { home, scrolled: Some(scrolled), opened, after_scrolling: Some(tree_memory(child.id())) })
+    let after_scrolling = tree_memory(child.id());
+    std::thread::sleep(LOOKING - SETTLE);
+    let after_looking = tree_memory(child.id());
+    Ok(Round {
+        home,
+        scrolled: Some(scrolled),
+        opened,
+        after_scrolling: Some(after_scrolling),
+        after_looking: Some(after_looking),
+    })
 }
 
 /// Ends the window and every process it started (WebKit's web and network processes), all in

@@ -18,11 +18,12 @@ fn paragraphs(text: &str) -> String {
     text.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| format!("<p>{}</p>", escape(p.trim()))).collect()
 }
 
-fn figure(photo: &Photo) -> String {
+/// A photo and its caption; `from` says where it comes from, for its text alternative.
+fn figure(photo: &Photo, from: &str) -> String {
     format!(
         "<figure><img src=\"images/{}.jpg\" alt=\"{}\" loading=\"lazy\">{}</figure>",
         escape(&photo.hash),
-        escape(if photo.caption.is_empty() { "A photo of the day" } else { &photo.caption }),
+        escape(&words::photo_alt(&photo.caption, from)),
         if photo.caption.is_empty() {
             String::new()
         } else {
@@ -49,12 +50,17 @@ fn months(book: &Book) -> String {
                 } else {
                     format!("<p class=\"learned\"><strong>What we learned:</strong></p>{}", markdown(&moment.learned))
                 },
-                moment.photos.iter().map(figure).collect::<String>()
+                {
+                    let from = format!("{}, {}", moment.title, words::day(&moment.day));
+                    moment.photos.iter().map(|photo| figure(photo, &from)).collect::<String>()
+                }
             );
         }
         if !month.highlights.is_empty() {
-            let _ =
-                write!(body, "<div class=\"photos\">{}</div>", month.highlights.iter().map(figure).collect::<String>());
+            let _ = write!(body, "<div class=\"photos\">{}</div>", {
+                let from = format!("the highlights of {}", words::month(month.month));
+                month.highlights.iter().map(|photo| figure(photo, &from)).collect::<String>()
+            });
         }
         body.push_str("</section>");
     }
@@ -99,7 +105,7 @@ fn personal_chapters(book: &Book) -> Vec<(&'static str, String, String)> {
                     "<article><h4>{}</h4>{}<div class=\"photos\">{}</div></article>",
                     escape(&page.title),
                     markdown(&page.body),
-                    page.photos.iter().map(figure).collect::<String>()
+                    page.photos.iter().map(|photo| figure(photo, &page.title)).collect::<String>()
                 )
             })
             .collect();

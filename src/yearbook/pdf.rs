@@ -57,10 +57,11 @@ fn image_path(hash: &str) -> String {
     format!("/images/{hash}.jpg")
 }
 
-fn photo_json(photo: &Photo) -> Value {
+/// A photo for the template; `from` says where it comes from, for its text alternative.
+fn photo_json(photo: &Photo, from: &str) -> Value {
     json!({
         "path": image_path(&photo.hash),
-        "alt": if photo.caption.is_empty() { "A photo of the day" } else { &photo.caption },
+        "alt": words::photo_alt(&photo.caption, from),
         "caption": photo.caption,
     })
 }
@@ -89,12 +90,16 @@ fn data(book: &Book) -> Value {
                         json!({
                             "title": x.title, "when": when, "story": plain_paragraphs(&x.story),
                             "learned": plain_paragraphs(&x.learned),
-                            "photos": x.photos.iter().map(photo_json).collect::<Vec<_>>(),
+                            "photos": x.photos.iter()
+                                .map(|photo| photo_json(photo, &format!("{}, {}", x.title, words::day(&x.day))))
+                                .collect::<Vec<_>>(),
                         })
                     })
                     .collect();
                 json!({ "name": words::month(m.month), "moments": moments,
-                        "highlights": m.highlights.iter().map(photo_json).collect::<Vec<_>>() })
+                        "highlights": m.highlights.iter()
+                            .map(|photo| photo_json(photo, &format!("the highlights of {}", words::month(m.month))))
+                            .collect::<Vec<_>>() })
             })
             .collect();
         chapters.push(json!({ "kind": "year", "title": words::CHAPTER_YEAR, "months": months }));
@@ -187,7 +192,7 @@ fn personal_chapters(book: &Book) -> Vec<Value> {
             .iter()
             .map(|page| {
                 json!({ "title": page.title, "when": "", "story": plain_paragraphs(&page.body), "learned": [],
-                        "photos": page.photos.iter().map(photo_json).collect::<Vec<_>>() })
+                        "photos": page.photos.iter().map(|photo| photo_json(photo, &page.title)).collect::<Vec<_>>() })
             })
             .collect();
         let title = words::pages_of(&book.owner);

@@ -63,6 +63,16 @@ pub fn day(date: &str) -> String {
     }
 }
 
+/// A photo's text alternative: its caption, or where it comes from when it has none ("A photo
+/// from Monthly dinner, 3 June 2026"), so a screen reader tells one uncaptioned photo from another.
+pub fn photo_alt(caption: &str, from: &str) -> String {
+    if caption.trim().is_empty() {
+        format!("A photo from {from}")
+    } else {
+        caption.to_string()
+    }
+}
+
 /// "1 photo", "3 photos".
 pub fn plural(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -151,6 +151,10 @@ fn a_member_not_featured_a_hidden_photo_a_pending_tag_and_a_care_note_appear_now
     let text = pdf_text(&pdf);
     assert!(page.contains("Spring walk") && text.contains("Spring walk"), "the moment is in the book: {text}");
     assert!(page.contains(&photos[3].1), "the untagged photo is in the book");
+    // Without a caption, a photo's text alternative says where it is from, so a screen reader
+    // tells one from the next.
+    let img = page.split("<img ").find(|tag| tag.contains(photos[3].1.as_str())).expect("the photo's img");
+    assert!(img.contains("alt=\"A photo from Spring walk, "), "named by its moment and day: {img}");
     assert_eq!(pdf_images(&pdf), 1, "the PDF holds the one photo that may be shown (d.jpg)");
     for (why, hash) in
         [("Anastasia asked not to be featured", &photos[0].1), ("hidden", &photos[1].1), ("tag pending", &photos[2].1)]
