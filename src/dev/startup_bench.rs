@@ -13,7 +13,7 @@
 //! its descendants of the resident size (`Rss`) and of the proportional set size (`Pss`,
 //! shared pages divided among the processes sharing them), from `/proc/<pid>/smaps_rollup`.
 //! After the scroll it is sampled twice: 2 s after the last screen, and 15 s after, the gallery
-//! still open, as when a person stops to look (garbage collection has caught up by then).
+//! still open, as when a person stops to look (whatever an idle page's collections free by then).
 //!
 //! The first round of each library is its first start; the operating system's file cache is
 //! warm from writing the library (dropping it needs root), so "cold" here means a new process.
@@ -38,8 +38,8 @@ const HOME_TIMEOUT: Duration = Duration::from_secs(60);
 const SCROLL_TIMEOUT: Duration = Duration::from_secs(900);
 /// Memory is sampled this long after a mark, once the page has settled.
 const SETTLE: Duration = Duration::from_secs(2);
-/// And once more this long after the scroll, as when a person stops to look: by then garbage
-/// collection has caught up with what the scroll left behind.
+/// And once more this long after the scroll, as when a person stops to look: what the idle
+/// page's garbage collections free by then is gone.
 const LOOKING: Duration = Duration::from_secs(15);
 
 /// One start of the window: seconds to Home, seconds to scroll the gallery, and memory (MB).

@@ -32,6 +32,11 @@ fn figure(photo: &Photo, from: &str) -> String {
     )
 }
 
+/// Photos that come from the same place (`from`, for their text alternatives).
+fn figures(photos: &[Photo], from: &str) -> String {
+    photos.iter().map(|photo| figure(photo, from)).collect()
+}
+
 /// The year chapter: each month's moments (story, what was learned, photos) and highlights.
 fn months(book: &Book) -> String {
     let mut body = String::new();
@@ -50,17 +55,12 @@ fn months(book: &Book) -> String {
                 } else {
                     format!("<p class=\"learned\"><strong>What we learned:</strong></p>{}", markdown(&moment.learned))
                 },
-                {
-                    let from = format!("{}, {}", moment.title, words::day(&moment.day));
-                    moment.photos.iter().map(|photo| figure(photo, &from)).collect::<String>()
-                }
+                figures(&moment.photos, &words::from_moment(&moment.title, &moment.day))
             );
         }
         if !month.highlights.is_empty() {
-            let _ = write!(body, "<div class=\"photos\">{}</div>", {
-                let from = format!("the highlights of {}", words::month(month.month));
-                month.highlights.iter().map(|photo| figure(photo, &from)).collect::<String>()
-            });
+            let from = words::from_highlights(month.month);
+            let _ = write!(body, "<div class=\"photos\">{}</div>", figures(&month.highlights, &from));
         }
         body.push_str("</section>");
     }
@@ -105,7 +105,7 @@ fn personal_chapters(book: &Book) -> Vec<(&'static str, String, String)> {
                     "<article><h4>{}</h4>{}<div class=\"photos\">{}</div></article>",
                     escape(&page.title),
                     markdown(&page.body),
-                    page.photos.iter().map(|photo| figure(photo, &page.title)).collect::<String>()
+                    figures(&page.photos, &words::from_page(&page.title, &book.owner))
                 )
             })
             .collect();

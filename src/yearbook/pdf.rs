@@ -66,6 +66,11 @@ fn photo_json(photo: &Photo, from: &str) -> Value {
     })
 }
 
+/// Photos that come from the same place (`from`, for their text alternatives).
+fn photos_json(photos: &[Photo], from: &str) -> Vec<Value> {
+    photos.iter().map(|photo| photo_json(photo, from)).collect()
+}
+
 fn entry(title: &str, note: String, paragraphs: Vec<String>, more_title: &str, more: Vec<String>) -> Value {
     json!({ "title": title, "note": note, "paragraphs": paragraphs, "more_title": more_title, "more": more })
 }
@@ -90,16 +95,12 @@ fn data(book: &Book) -> Value {
                         json!({
                             "title": x.title, "when": when, "story": plain_paragraphs(&x.story),
                             "learned": plain_paragraphs(&x.learned),
-                            "photos": x.photos.iter()
-                                .map(|photo| photo_json(photo, &format!("{}, {}", x.title, words::day(&x.day))))
-                                .collect::<Vec<_>>(),
+                            "photos": photos_json(&x.photos, &words::from_moment(&x.title, &x.day)),
                         })
                     })
                     .collect();
                 json!({ "name": words::month(m.month), "moments": moments,
-                        "highlights": m.highlights.iter()
-                            .map(|photo| photo_json(photo, &format!("the highlights of {}", words::month(m.month))))
-                            .collect::<Vec<_>>() })
+                        "highlights": photos_json(&m.highlights, &words::from_highlights(m.month)) })
             })
             .collect();
         chapters.push(json!({ "kind": "year", "title": words::CHAPTER_YEAR, "months": months }));
@@ -192,7 +193,7 @@ fn personal_chapters(book: &Book) -> Vec<Value> {
             .iter()
             .map(|page| {
                 json!({ "title": page.title, "when": "", "story": plain_paragraphs(&page.body), "learned": [],
-                        "photos": page.photos.iter().map(|photo| photo_json(photo, &page.title)).collect::<Vec<_>>() })
+                        "photos": photos_json(&page.photos, &words::from_page(&page.title, &book.owner)) })
             })
             .collect();
         let title = words::pages_of(&book.owner);

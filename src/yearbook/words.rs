@@ -64,12 +64,36 @@ pub fn day(date: &str) -> String {
 }
 
 /// A photo's text alternative: its caption, or where it comes from when it has none ("A photo
-/// from Monthly dinner, 3 June 2026"), so a screen reader tells one uncaptioned photo from another.
+/// from Monthly dinner, 3 June"), so a screen reader tells one moment's photos from another's.
+/// "A photo" when neither is known.
 pub fn photo_alt(caption: &str, from: &str) -> String {
-    if caption.trim().is_empty() {
-        format!("A photo from {from}")
+    match (caption.is_empty(), from.trim().is_empty()) {
+        (false, _) => caption.to_string(),
+        (true, false) => format!("A photo from {from}"),
+        (true, true) => "A photo".to_string(),
+    }
+}
+
+/// Where a moment's photos come from: "Monthly dinner, 3 June".
+pub fn from_moment(title: &str, day: &str) -> String {
+    if title.trim().is_empty() {
+        self::day(day)
     } else {
-        caption.to_string()
+        format!("{title}, {}", self::day(day))
+    }
+}
+
+/// Where a month's highlights come from: "the highlights of June".
+pub fn from_highlights(month_number: u32) -> String {
+    format!("the highlights of {}", month(month_number))
+}
+
+/// Where a member's own page's photos come from: its title, or "Amara's pages" when untitled.
+pub fn from_page(title: &str, owner: &str) -> String {
+    if title.trim().is_empty() {
+        pages_of(owner)
+    } else {
+        title.to_string()
     }
 }
 
@@ -103,6 +127,18 @@ pub fn totals(book: &Book) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_uncaptioned_photo_is_named_by_where_it_comes_from() {
+        assert_eq!(super::photo_alt("Tomás at the piano", "Spring walk, 3 June"), "Tomás at the piano");
+        let from = super::from_moment("Spring walk", "2026-06-03T18:00");
+        assert_eq!(super::photo_alt("", &from), "A photo from Spring walk, 3 June");
+        assert_eq!(super::photo_alt("", &super::from_highlights(6)), "A photo from the highlights of June");
+        assert_eq!(super::photo_alt("", &super::from_page("", "Amara")), "A photo from Amara's pages", "untitled page");
+        assert_eq!(super::photo_alt("", &super::from_page("Our garden", "Amara")), "A photo from Our garden");
+        assert_eq!(super::photo_alt("", &super::from_moment("", "2026-06-03")), "A photo from 3 June", "no title");
+        assert_eq!(super::photo_alt("", " "), "A photo", "never 'A photo from ' with nothing after it");
+    }
+
     #[test]
     fn days_are_said_as_words() {
         assert_eq!(super::day("2025-03-14"), "14 March");
