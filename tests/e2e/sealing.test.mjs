@@ -25,7 +25,8 @@ test("a lead meets sealing in Settings and in their profile", async () => {
   try {
     const { browser } = app;
     await navigate(browser, "Settings");
-    const encrypt = await browser.$("label.auto input[type=checkbox]");
+    // By its words: the box shows once the sync status is known, after the other settings.
+    const encrypt = await browser.$('//label[contains(., "Encrypt everything stored there")]/input');
     await encrypt.waitForExist();
     assert.equal(await encrypt.isSelected(), true, "a new community's first target is encrypted by default");
     await encrypt.click();

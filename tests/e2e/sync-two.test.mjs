@@ -87,7 +87,10 @@ test("a proposal and a photo made in one window appear in the other after Sync n
     // The lead syncs (fetching originals only when opened) and sees both.
     await navigate(a, "Settings");
     await waitForText(a, "Amara Okafor's laptop (this one)");
-    await (await a.$('//label[contains(., "originals only when opened")]/input')).click();
+    const onDemand = await a.$('//label[contains(., "originals only when opened")]/input');
+    await onDemand.waitForEnabled({ timeoutMsg: "the setting stays disabled: the sync status never came" });
+    await onDemand.click();
+    await a.waitUntil(() => onDemand.isSelected(), { timeoutMsg: "originals are still fetched with everything else" });
     const status = await syncNow(a, "changes applied");
     assert.match(status, /received [1-9]\d* files/, status);
     assert.doesNotMatch(status, /Rejected/, "every batch of Rita's was let in");
