@@ -25,9 +25,9 @@ test("a lead meets sealing in Settings and in their profile", async () => {
   try {
     const { browser } = app;
     await navigate(browser, "Settings");
-    // By its words: the box shows once the sync status is known, after the other settings.
+    // The box is enabled once the sync status is known, and shows it from then on.
     const encrypt = await browser.$('//label[contains(., "Encrypt everything stored there")]/input');
-    await encrypt.waitForExist();
+    await encrypt.waitForEnabled({ timeoutMsg: "the sync status never came" });
     assert.equal(await encrypt.isSelected(), true, "a new community's first target is encrypted by default");
     await encrypt.click();
     await waitForText(browser, "Without encryption, whoever holds the folder or account can read what you share with everyone");
