@@ -67,7 +67,7 @@ pub fn day(date: &str) -> String {
 /// from Monthly dinner, 3 June"), so a screen reader tells one moment's photos from another's.
 /// "A photo" when neither is known.
 pub fn photo_alt(caption: &str, from: &str) -> String {
-    match (caption.is_empty(), from.trim().is_empty()) {
+    match (caption.trim().is_empty(), from.trim().is_empty()) {
         (false, _) => caption.to_string(),
         (true, false) => format!("A photo from {from}"),
         (true, true) => "A photo".to_string(),
@@ -137,6 +137,7 @@ mod tests {
         assert_eq!(super::photo_alt("", &super::from_page("Our garden", "Amara")), "A photo from Our garden");
         assert_eq!(super::photo_alt("", &super::from_moment("", "2026-06-03")), "A photo from 3 June", "no title");
         assert_eq!(super::photo_alt("", " "), "A photo", "never 'A photo from ' with nothing after it");
+        assert_eq!(super::photo_alt("  ", "Our garden"), "A photo from Our garden", "a caption of spaces says nothing");
     }
 
     #[test]

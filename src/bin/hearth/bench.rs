@@ -90,7 +90,6 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 48)]
         megapixels: u32,
     },
-    /// Mixing the tables of a gathering (120 people at tables of 8).
     /// Tally a pulse round of many respondents, opinion groups included (target: 500 in < 100 ms).
     Pulse {
         #[arg(long, default_value_t = 500)]
@@ -144,6 +143,7 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Mixing the tables of a gathering (120 people at tables of 8).
     Tables {
         #[arg(long, default_value_t = 120)]
         people: usize,
