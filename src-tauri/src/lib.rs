@@ -6,6 +6,7 @@ mod commands;
 pub mod error;
 mod painting;
 mod protocol;
+mod scripting;
 pub mod state;
 mod video_server;
 
@@ -296,11 +297,15 @@ fn tune_web_view(app: &tauri::App) -> tauri::Result<()> {
 
 pub fn run() {
     let without_compositing = painting::choose();
+    let interpreted = scripting::choose();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     if without_compositing {
         tracing::info!("no GPU render node: WebKit paints without accelerated compositing");
+    }
+    if interpreted {
+        tracing::info!("JavaScriptCore runs the page without its JIT (JSC_useJIT=false)");
     }
     let launch = launch_options();
     let builder = specta_builder();

@@ -1,7 +1,7 @@
 // Drives the real Hearth window: tauri-driver + WebKitWebDriver + the built app, each test on
 // fresh temporary folders (library, data and config dirs), a PNG screenshot per test.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, existsSync, openSync, closeSync } from "node:fs";
+import { mkdtempSync, mkdirSync, existsSync, openSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,9 +15,22 @@ export const cliBinary = process.env.HEARTH_CLI ?? join(targetDir, "debug", "hea
 export const screenshotDir = join(root, "target", "e2e-screenshots");
 const logDir = join(root, "target", "e2e-logs");
 
-/** Fresh folders for one test: `home` holds XDG data/config, `library` is where the app looks. */
+const scratchDirs = [];
+// Each scratch folder goes when the test file's process ends (an unpacked package alone is
+// half a gigabyte, and forty test files a run filled the disk). HEARTH_E2E_KEEP=1 keeps them
+// for a look after a failure; the window's logs are kept in target/e2e-logs either way.
+process.on("exit", () => {
+  if (process.env.HEARTH_E2E_KEEP === "1") return;
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Fresh folders for one test: `data` and `config` are the XDG dirs, `library` is where the
+ * app looks. Removed when the test file's process exits, unless HEARTH_E2E_KEEP=1.
+ */
 export function scratch() {
   const base = mkdtempSync(join(tmpdir(), "hearth-e2e-"));
+  scratchDirs.push(base);
   const dirs = { base, data: join(base, "data"), config: join(base, "config"), library: join(base, "library") };
   mkdirSync(dirs.data);
   mkdirSync(dirs.config);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunksOfRow, HEADER_HEIGHT, layout, takenLabel, visibleRows } from "./gallery";
+import { chunksOfRow, HEADER_HEIGHT, layout, Slots, takenLabel, visibleRows, type VisibleRow } from "./gallery";
 
 const month = (month: string, count: number) => ({ month, count, from: 0, until: 0 });
 
@@ -18,6 +18,30 @@ describe("the virtual grid", () => {
     expect(rows.length).toBeGreaterThan(4);
     expect(rows.length).toBeLessThan(20); // 800 px plus overscan, not 20,000 rows
     expect(rows[0].top).toBeLessThanOrEqual(500_000);
+  });
+
+  it("recycles slots: each row near the viewport has its own, kept while it stays, left to the next", () => {
+    // Many small months, so that headers fall between rows and the number of rows varies.
+    const months = [...Array.from({ length: 40 }, (_, i) => month(`2020-${i}`, 7)), month("2019-12", 5_000)];
+    const grid = layout(months, 1000);
+    const slots = new Slots<VisibleRow>();
+    const key = (r: VisibleRow) => `${r.section}:${r.row}`;
+    let before = new Map<string, number>();
+    let most = 0;
+    for (let scrollTop = 0; scrollTop < grid.height; scrollTop += 37) {
+      const near = visibleRows(grid, scrollTop, 800);
+      const placed = slots.place(near, key);
+      const shown = placed.filter((p) => !p.spare);
+      expect(shown.map((p) => p.item), "the rows near the viewport, in page order, come first").toEqual(near);
+      most = Math.max(most, near.length);
+      // Every slot made so far is still there (shown or spare), each once: no element is
+      // dropped to be made again, and two rows never share one.
+      expect(placed.map((p) => p.slot).sort((x, y) => x - y), `slots at ${scrollTop} px`).toEqual([...Array(most).keys()]);
+      // A row still near the viewport keeps its elements (its picture is not loaded again).
+      const now = new Map(shown.map((p) => [key(p.item), p.slot]));
+      for (const [k, slot] of now) if (before.has(k)) expect(slot).toBe(before.get(k));
+      before = now;
+    }
   });
 
   it("knows which chunks a row spans", () => {

@@ -20,7 +20,9 @@ export const momentKinds: [MomentKind, string][] = [
   ["other", "Other"],
 ];
 
-export type Section = MonthSection & { top: number; rows: number; height: number };
+/** A month of the grid: `top` and `height` in px, `rows` of cells, `firstRow` its first row's
+ * number counted across all sections. */
+export type Section = MonthSection & { top: number; rows: number; height: number; firstRow: number };
 export type Layout = { columns: number; cell: number; sections: Section[]; height: number };
 
 /** Lays out month sections of square cells in a container `width` wide. */
@@ -28,16 +30,19 @@ export function layout(months: MonthSection[], width: number, target = 170): Lay
   const columns = Math.max(2, Math.floor((width + GAP) / (target + GAP)));
   const cell = Math.floor((width - GAP * (columns - 1)) / columns);
   let top = 0;
+  let firstRow = 0;
   const sections = months.map((month) => {
     const rows = Math.ceil(month.count / columns);
     const height = HEADER_HEIGHT + rows * (cell + GAP);
-    const section = { ...month, top, rows, height };
+    const section = { ...month, top, rows, height, firstRow };
     top += height;
+    firstRow += rows;
     return section;
   });
   return { columns, cell, sections, height: top };
 }
 
+/** A row near the viewport: its section's index, its row in that section, its `top` in px. */
 export type VisibleRow = { section: number; row: number; top: number };
 
 /** The rows that intersect [scrollTop - overscan, scrollTop + viewport + overscan]. */
@@ -54,6 +59,52 @@ export function visibleRows(grid: Layout, scrollTop: number, viewport: number, o
     }
   });
   return rows;
+}
+
+/** One row of the page's elements: the `item` it shows, in its `slot`; a `spare` one is hidden. */
+export type Placed<T> = { item: T; slot: number; spare: boolean };
+
+/**
+ * Slots recycle the page's elements: an item (a row) keeps its slot while it stays near the
+ * viewport, and one scrolled in takes the slot of one scrolled out, so scrolling rewrites a
+ * fixed set of elements instead of making new ones. Making and dropping them grew WebKit's
+ * memory by tens of MB over a 100,000-item scroll, freed only when its collector got round to
+ * it (`hearth bench startup`). A slot never used again is kept as a spare, hidden with the
+ * last item it showed, for when the rows near the viewport number one more again. There are
+ * never more slots than items were placed at once.
+ */
+export class Slots<T> {
+  private held = new Map<string, number>();
+  private shown: T[] = [];
+
+  /** `items` (distinct by `key`) in page order with their slots, then the spare slots. */
+  place(items: T[], key: (item: T) => string): Placed<T>[] {
+    const keys = items.map(key);
+    const next = new Map<string, number>();
+    const taken = new Set<number>();
+    keys.forEach((k) => {
+      const slot = this.held.get(k);
+      if (slot !== undefined) {
+        next.set(k, slot);
+        taken.add(slot);
+      }
+    });
+    let free = 0;
+    const placed = items.map((item, i) => {
+      let slot = next.get(keys[i]);
+      if (slot === undefined) {
+        while (taken.has(free)) free++;
+        slot = free;
+        taken.add(slot);
+        next.set(keys[i], slot);
+      }
+      this.shown[slot] = item;
+      return { item, slot, spare: false };
+    });
+    this.held = next;
+    const spares = this.shown.flatMap((item, slot) => (taken.has(slot) ? [] : [{ item, slot, spare: true }]));
+    return [...placed, ...spares];
+  }
 }
 
 /** Which chunks (of CHUNK items) a row of a section needs. */
