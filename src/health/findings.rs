@@ -497,9 +497,11 @@ fn picture(
                 circle: test.circles.iter().position(|c| c.people.contains(i)).map(|c| c as u32 + 1),
                 isolated: isolated.contains(i),
                 bridge: found_bridges.iter().take(MAX_PEOPLE).any(|b| b.person == *i),
+                x: 0.0,
+                y: 0.0,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<PictureNode>>>()?;
     let mut links: Vec<PictureLink> = graph
         .ties
         .iter()
@@ -508,5 +510,11 @@ fn picture(
         })
         .collect();
     links.sort_by_key(|l| (l.source, l.target));
+    let ties: Vec<(u32, u32, f64)> = links.iter().map(|l| (l.source, l.target, l.weight)).collect();
+    let mut nodes = nodes;
+    let places = super::placement::place(nodes.len(), &ties);
+    for (node, [x, y]) in nodes.iter_mut().zip(places) {
+        (node.x, node.y) = (x, y);
+    }
     Ok(Picture { nodes, links, left_out: (inputs.considered.len() - shown.len()) as u32 })
 }

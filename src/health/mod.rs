@@ -11,4 +11,5 @@ pub mod graph;
 pub mod groups;
 pub mod learning;
 pub mod opt_out;
+pub mod placement;
 pub mod report;

@@ -91,6 +91,10 @@ pub struct PictureNode {
     pub circle: Option<u32>,
     pub isolated: bool,
     pub bridge: bool,
+    /// Where the mark sits, in px within the picture's 760 × 520 drawing
+    /// (`health::placement`).
+    pub x: f64,
+    pub y: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]

@@ -1520,6 +1520,12 @@ export type PictureNode = {
 	circle: number | null,
 	isolated: boolean,
 	bridge: boolean,
+	/**
+	 *  Where the mark sits, in px within the picture's 760 × 520 drawing
+	 *  (`health::placement`).
+	 */
+	x: number | null,
+	y: number | null,
 };
 
 /**
