@@ -123,7 +123,8 @@ pub enum BenchCommand {
     },
     /// Start-up and memory of the window: first interactive Home on the demo and on a large
     /// library, memory after opening and after scrolling the whole gallery (targets: < 1 s,
-    /// < 1.5 s at 100,000 media, < 300 MB). Needs a display: `xvfb-run -a hearth bench startup`.
+    /// < 1.5 s at 100,000 media, < 300 MB proportional). Needs a display: `xvfb-run -a hearth bench
+    /// startup`.
     Startup {
         /// The window's program (default: `hearth-desktop` beside this one).
         #[arg(long)]
