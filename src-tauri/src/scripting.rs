@@ -8,8 +8,10 @@
 //! the scroll took 87 s against 72–84 s. Turning off only the optimising tiers
 //! (`useDFGJIT`), only the baseline tier or only the regular-expression compiler changed
 //! nothing; the collector's options (`forceRAMSize`, `useConcurrentGC`) changed nothing either.
-//! Without a JIT the web process also holds no memory that is both writable and executable,
-//! which takes a common step out of exploiting an engine bug.
+//! Without a JIT, JavaScriptCore maps no memory that is both writable and executable, which
+//! takes a common step out of exploiting an engine bug. Programs Hearth opens links with
+//! inherit the variable too (a WebKit browser or mail program started that way runs its own
+//! pages without a JIT until it is restarted).
 //!
 //! JavaScriptCore reads its options from `JSC_<name>` environment variables when a web process
 //! starts, and web processes inherit the window's environment. A person who set `JSC_useJIT`

@@ -5,9 +5,11 @@
 //! ticks over a full picture of 150 people took the Health page from 1.1 s to 3.0 s there; here
 //! they take milliseconds. The forces and their figures are the ones the window used: ties
 //! pull (stronger the heavier, 60 px apart), everyone repels (−240), a gentle pull to the
-//! centre, and no two marks closer than their 30 px radius. Ticks start from a circle of
-//! positions, and fjadra's own jiggle is seeded, so the same report always gives the same
-//! picture. The result is fitted into the drawing (see [`fit`]).
+//! centre, and marks are kept 30 px apart while they settle. fjadra applies the forces in
+//! another order and damps speed a step later than d3-force, so a picture is not the same as
+//! the window's was, only alike. Ticks start from a circle of positions, and fjadra's own
+//! jiggle is seeded, so the same report always gives the same picture. The result is fitted
+//! into the drawing (see [`fit`]), which brings marks closer when a crowd is shrunk to fit.
 
 use fjadra::{Center, Collide, Link, ManyBody, Node, PositionX, PositionY, SimulationBuilder};
 
@@ -30,7 +32,9 @@ pub fn place(people: usize, links: &[(u32, u32, f64)]) -> Vec<[f64; 2]> {
     let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
     let ties: Vec<(u32, u32, f64)> =
         links.iter().copied().filter(|(a, b, _)| (*a as usize) < people && (*b as usize) < people && a != b).collect();
-    let weights: Vec<f64> = ties.iter().map(|(_, _, w)| *w).collect();
+    // A weight is a positive count today (`graph`); anything else pulls as the weakest tie,
+    // never with a negative or infinite strength (NaN positions would stop fjadra's quadtree).
+    let weights: Vec<f64> = ties.iter().map(|(_, _, w)| if w.is_finite() && *w > 0.0 { *w } else { 0.0 }).collect();
     let start = (0..people).map(|i| {
         let angle = i as f64 / people as f64 * std::f64::consts::TAU;
         Node::default().position(cx + 200.0 * angle.cos(), cy + 200.0 * angle.sin())
@@ -40,7 +44,7 @@ pub fn place(people: usize, links: &[(u32, u32, f64)]) -> Vec<[f64; 2]> {
         .add_force(
             "link",
             Link::new(ties.iter().map(|(a, b, _)| (*a as usize, *b as usize)))
-                .strength(move |_: &_, i: usize| (0.15 + 0.1 * weights[i]).min(1.0))
+                .strength(move |_: &_, i: usize| (0.15 + 0.1 * weights[i]).clamp(0.15, 1.0))
                 .distance(60.0),
         )
         .add_force("charge", ManyBody::new().strength(-240.0))
@@ -119,10 +123,29 @@ mod tests {
     #[test]
     fn nobody_and_bad_links_are_handled() {
         assert!(place(0, &[(0, 1, 1.0)]).is_empty());
-        assert_eq!(
-            place(2, &[(0, 7, 1.0), (1, 1, 1.0), (0, 1, f64::NAN)]).len(),
-            2,
-            "out of range and self ties are ignored"
-        );
+        for weight in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1e308, 1e308] {
+            let at = place(3, &[(0, 7, 1.0), (1, 1, 1.0), (0, 1, weight), (1, 2, 1.0)]);
+            assert_eq!(at.len(), 3, "out of range and self ties are ignored");
+            assert!(at.iter().flatten().all(|v| v.is_finite()), "a weight of {weight} places every mark: {at:?}");
+        }
+    }
+
+    #[test]
+    fn a_crowd_is_shrunk_into_the_drawing_and_a_small_picture_is_only_centred() {
+        let inside = |[x, y]: [f64; 2]| {
+            (MARGIN_X - 1e-9..=WIDTH - MARGIN_X + 1e-9).contains(&x)
+                && (MARGIN_Y - 1e-9..=HEIGHT - MARGIN_Y + 1e-9).contains(&y)
+        };
+        let wide = fit(vec![[0.0, 0.0], [2000.0, 1000.0], [1000.0, 500.0]]);
+        assert!(wide.iter().all(|p| inside(*p)), "{wide:?}");
+        assert_eq!(wide[0], [MARGIN_X, MARGIN_Y], "the extremes touch the margins");
+        assert_eq!(wide[1], [WIDTH - MARGIN_X, HEIGHT - MARGIN_Y]);
+        let small = fit(vec![[0.0, 0.0], [10.0, 20.0]]);
+        assert_eq!(distance(small[0], small[1]), 10f64.hypot(20.0), "never grown");
+        assert_eq!(fit(vec![[5.0, 5.0]]), vec![[WIDTH / 2.0, HEIGHT / 2.0]], "one mark sits in the middle");
+        assert_eq!(fit(vec![[3.0, 3.0], [3.0, 3.0]]), vec![[WIDTH / 2.0, HEIGHT / 2.0]; 2]);
+        let links: Vec<(u32, u32, f64)> =
+            (0..150u32).flat_map(|i| [(i, (i * 7 + 3) % 150, 1.0), (i, (i * 11 + 5) % 150, 3.0)]).collect();
+        assert!(place(150, &links).into_iter().all(inside), "a full picture of 150 stays within the margins");
     }
 }

@@ -59,7 +59,8 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     await (await browser.$('button[role="tab"]=Gallery')).click();
 
     // The newest photos are the imported ones (no EXIF: ordered by file time, today).
-    const first = await browser.$('[role="grid"] button[role="gridcell"]');
+    // (A cell still loading is a disabled button: the first loaded one is the newest photo.)
+    const first = await browser.$('[role="grid"] button[role="gridcell"]:not([disabled])');
     await first.click();
     const dialog = await browser.$('[role="dialog"][aria-label="Photo viewer"]');
     await dialog.waitForExist();

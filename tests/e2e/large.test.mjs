@@ -44,15 +44,26 @@ test("a 100,000-item library scrolls with a bounded page", async () => {
         scroller.scrollTop += scroller.clientHeight;
         scroller.dispatchEvent(new Event("scroll"));
       });
-      await browser.waitUntil(() => browser.execute(() => !document.querySelector('[role="grid"] .placeholder')), {
+      await browser.waitUntil(() => browser.execute(() => !document.querySelector('[role="grid"] .row:not([hidden]) .placeholder')), {
         timeoutMsg: `the cells ${screen + 1} screens down did not load`,
       });
     }
     const fresh = await browser.execute(() => document.querySelectorAll('[role="gridcell"]:not([data-seen])').length);
     const perRow = await browser.execute(() => document.querySelector('[role="grid"] [role="row"]:has([role="gridcell"])').children.length);
     assert.ok(fresh <= perRow, `${fresh} cells were made anew over ten screens instead of reused (a row is ${perRow})`);
-    const names = await browser.execute(() => [...document.querySelectorAll('[role="gridcell"]')].map((c) => c.getAttribute("aria-label")));
-    assert.ok(names.every((name) => name && name !== "Loading"), `every reused cell names its new photo: ${names.slice(0, 3)}`);
+    // Reused cells name the photos they now show: each its own minute in this library.
+    const names = await browser.execute(() =>
+      [...document.querySelectorAll('[role="grid"] .row:not([hidden]) [role="gridcell"]')].map((c) => c.getAttribute("aria-label")),
+    );
+    assert.ok(names.every((name) => name && name !== "Loading"), `every cell shown names its photo: ${names.slice(0, 3)}`);
+    assert.equal(new Set(names).size, names.length, `no two cells shown name the same photo: ${names.join(" | ")}`);
+    // A focused cell whose elements go to another photo does not keep the focus: Enter must
+    // never open a photo nobody chose.
+    const chosen = await browser.execute(() => {
+      const cell = document.querySelector('[role="grid"] .row:not([hidden]) [role="gridcell"]:not([disabled])');
+      cell.focus();
+      return cell.dataset.id;
+    });
     for (const fraction of [0.25, 0.5, 0.75, 1]) {
       await browser.execute((f) => {
         const scroller = document.querySelector('[role="grid"]');
@@ -69,6 +80,13 @@ test("a 100,000-item library scrolls with a bounded page", async () => {
           }),
         { timeoutMsg: `no thumbnail loaded at ${fraction * 100}% of the grid` },
       );
+      if (fraction === 0.25) {
+        const focused = await browser.execute(() => ({
+          cell: document.activeElement?.getAttribute("role") === "gridcell",
+          id: document.activeElement?.dataset.id ?? null,
+        }));
+        assert.ok(!focused.cell || focused.id === chosen, `the focus stayed on a cell now showing ${focused.id}, not ${chosen}`);
+      }
       const count = await cells(browser);
       assert.ok(count > 0 && count < 400, `${count} cells in the page at ${fraction * 100}% (only rows near the viewport)`);
     }

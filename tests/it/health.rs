@@ -264,6 +264,15 @@ fn the_demo_shows_its_lead_the_planted_findings_and_a_member_only_figures() {
         found.findings.iter().filter(|f| !f.people.is_empty()).map(|f| f.kind).collect();
     assert!(named_kinds.len() <= 3, "at most three suggestions about people a week: {named_kinds:?}");
     assert!(found.picture.as_ref().is_some_and(|p| p.nodes.len() == 30), "the lead's picture shows everyone");
+    // The core places every mark within the drawing's margins (760 × 520, 90 and 40 px), and
+    // not all in one spot.
+    let marks = &found.picture.as_ref().unwrap().nodes;
+    assert!(
+        marks.iter().all(|n| (90.0..=670.0).contains(&n.x) && (40.0..=480.0).contains(&n.y)),
+        "{:?}",
+        marks.iter().map(|n| (n.x, n.y)).collect::<Vec<_>>()
+    );
+    assert!(marks.iter().any(|n| (n.x, n.y) != (marks[0].x, marks[0].y)), "the marks are spread out");
 
     let member = hearth::people::members::list(library.conn(), &hearth::viewer::Viewer::anonymous())
         .unwrap()

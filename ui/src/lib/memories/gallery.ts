@@ -20,9 +20,8 @@ export const momentKinds: [MomentKind, string][] = [
   ["other", "Other"],
 ];
 
-/** A month of the grid: `top` and `height` in px, `rows` of cells, `firstRow` its first row's
- * number counted across all sections. */
-export type Section = MonthSection & { top: number; rows: number; height: number; firstRow: number };
+/** A month of the grid: `top` and `height` in px, `rows` of cells. */
+export type Section = MonthSection & { top: number; rows: number; height: number };
 export type Layout = { columns: number; cell: number; sections: Section[]; height: number };
 
 /** Lays out month sections of square cells in a container `width` wide. */
@@ -30,13 +29,11 @@ export function layout(months: MonthSection[], width: number, target = 170): Lay
   const columns = Math.max(2, Math.floor((width + GAP) / (target + GAP)));
   const cell = Math.floor((width - GAP * (columns - 1)) / columns);
   let top = 0;
-  let firstRow = 0;
   const sections = months.map((month) => {
     const rows = Math.ceil(month.count / columns);
     const height = HEADER_HEIGHT + rows * (cell + GAP);
-    const section = { ...month, top, rows, height, firstRow };
+    const section = { ...month, top, rows, height };
     top += height;
-    firstRow += rows;
     return section;
   });
   return { columns, cell, sections, height: top };
