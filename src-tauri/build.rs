@@ -206,6 +206,7 @@ const COMMANDS: &[&str] = &[
     "release_set_aside",
     "my_revisions",
     "restore_revision",
+    "open_link",
 ];
 
 fn main() {

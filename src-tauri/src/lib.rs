@@ -4,6 +4,7 @@
 mod chosen;
 mod commands;
 pub mod error;
+mod opening;
 mod painting;
 mod protocol;
 mod scripting;
@@ -82,6 +83,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::yearbook::yearbook_status,
             commands::yearbook::cancel_yearbook,
             commands::yearbook::open_yearbook_folder,
+            commands::links::open_link,
             commands::yearbook::hidden_dates,
             commands::yearbook::hide_date,
             commands::yearbook::show_date_again,
@@ -298,6 +300,13 @@ fn tune_web_view(app: &tauri::App) -> tauri::Result<()> {
 pub fn run() {
     let without_compositing = painting::choose();
     let interpreted = scripting::choose();
+    // What Hearth opens outside (links, a folder) runs without these.
+    opening::remember(
+        [(without_compositing, painting::DISABLE_COMPOSITING), (interpreted, scripting::USE_JIT)]
+            .into_iter()
+            .filter_map(|(set, name)| set.then_some(name))
+            .collect(),
+    );
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
@@ -414,8 +423,8 @@ mod capability_tests {
             ("core:event:allow-listen", "sync and import progress, automatic sync, files dropped on the window"),
             ("core:event:allow-unlisten", "a page stops listening when it closes"),
             ("notification:default", "today's celebrations as a desktop notification"),
-            ("opener:allow-open-url", "a web link in a bio opens in the browser, after asking"),
-            ("opener:allow-default-urls", "the scope that lets it: http, https, mailto and tel addresses only"),
+            // Links open through Hearth's own `open_link` (checked again, started without the
+            // window's WebKit settings), so the opener plugin grants the window nothing.
         ];
         let capability: serde_json::Value =
             serde_json::from_str(include_str!("../capabilities/default.json")).expect("capability is JSON");

@@ -14,7 +14,7 @@ use std::path::Path;
 /// WebKit's switch for painting without accelerated compositing (WebKitGTK's documented
 /// environment variable, read when its first web view starts).
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-const DISABLE_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+pub const DISABLE_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 /// WebKit's switch that forces compositing on.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 const FORCE_COMPOSITING: &str = "WEBKIT_FORCE_COMPOSITING_MODE";

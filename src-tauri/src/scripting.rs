@@ -9,9 +9,8 @@
 //! (`useDFGJIT`), only the baseline tier or only the regular-expression compiler changed
 //! nothing; the collector's options (`forceRAMSize`, `useConcurrentGC`) changed nothing either.
 //! Without a JIT, JavaScriptCore maps no memory that is both writable and executable, which
-//! takes a common step out of exploiting an engine bug. Programs Hearth opens links with
-//! inherit the variable too (a WebKit browser or mail program started that way runs its own
-//! pages without a JIT until it is restarted).
+//! takes a common step out of exploiting an engine bug. What Hearth opens outside (a link, a
+//! folder) is started without the variable (`opening`).
 //!
 //! JavaScriptCore reads its options from `JSC_<name>` environment variables when a web process
 //! starts, and web processes inherit the window's environment. A person who set `JSC_useJIT`
@@ -22,7 +21,7 @@ use std::ffi::OsString;
 /// JavaScriptCore's option for its just-in-time compilers (all tiers, regular expressions
 /// included).
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-const USE_JIT: &str = "JSC_useJIT";
+pub const USE_JIT: &str = "JSC_useJIT";
 
 /// Whether the window should ask JavaScriptCore to interpret: unless `JSC_useJIT` is set
 /// already (`var` reads the environment).

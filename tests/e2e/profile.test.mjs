@@ -1,6 +1,7 @@
 // Completing a profile in the window, with a field kept private; the core enforces it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { button, byLabel, hearth, launch, openDemo, scratch, screenshot, waitForText } from "./harness.mjs";
 
@@ -46,7 +47,17 @@ test("a member completes their profile and chooses who sees what", async () => {
 
 test("a link in a bio never takes the window away: it asks, then opens the browser", async () => {
   const dirs = scratch();
-  const app = await launch(dirs);
+  // A stand-in for the desktop's `xdg-open`, first on the PATH: it writes down what it was
+  // asked to open and whether Hearth's own WebKit settings reached it.
+  const bin = join(dirs.base, "bin");
+  const opened = join(dirs.base, "opened.txt");
+  mkdirSync(bin);
+  writeFileSync(
+    join(bin, "xdg-open"),
+    `#!/bin/sh\nprintf '%s\\njit=%s\\n' "$1" "\${JSC_useJIT-unset}" > "${opened}"\n`,
+    { mode: 0o755 },
+  );
+  const app = await launch(dirs, { env: { PATH: `${bin}:${process.env.PATH}` } });
   try {
     const { browser } = app;
     await openDemo(browser);
@@ -66,6 +77,14 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
     await (await button(browser, "Cancel")).click();
     assert.equal(await browser.getUrl(), before, "the window is still Hearth");
     await waitForText(browser, "Edit profile");
+    assert.ok(!existsSync(opened), "nothing is opened when the person cancels");
+    await (await browser.$("a=the falls audit")).click();
+    await (await button(browser, "Open in browser")).click();
+    await browser.waitUntil(() => existsSync(opened), { timeoutMsg: "the link was not handed to the desktop's xdg-open" });
+    const [url, jit] = readFileSync(opened, "utf8").trim().split("\n");
+    assert.equal(url, "https://example.org/falls-audit");
+    assert.equal(jit, "jit=unset", "the browser does not inherit the window's JIT setting (JSC_useJIT)");
+    assert.equal(await browser.getUrl(), before, "the window is still Hearth");
     // Even a script that sends the window elsewhere is refused by the shell.
     await browser.execute(() => {
       window.location.href = "https://example.org/phishing";

@@ -12,6 +12,7 @@ pub mod health;
 pub mod import;
 pub mod initiatives;
 pub mod library;
+pub mod links;
 pub mod media;
 pub mod members;
 pub mod moments;

@@ -12,7 +12,6 @@ use hearth::yearbook::personal::{self, PageDraft, PhotoChoice, Signature};
 use hearth::yearbook::{book, coverage, featured, primer};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
-use tauri_plugin_opener::OpenerExt;
 
 use crate::chosen::Chosen;
 use crate::error::{CommandError, CommandResult};
@@ -198,8 +197,7 @@ pub fn open_yearbook_folder(app: AppHandle, state: State<AppState>) -> CommandRe
     let folder =
         state.yearbook.lock().unwrap_or_else(|p| p.into_inner()).status.written.as_ref().map(|w| w.folder.clone());
     let folder = folder.ok_or_else(|| hearth::Error::invalid("yearbook", "no book was written yet"))?;
-    app.opener()
-        .open_path(folder.display().to_string(), None::<&str>)
+    crate::opening::open(&app, &folder.display().to_string())
         .map_err(|e| hearth::Error::invalid("yearbook", format!("the folder could not be opened: {e}")).into())
 }
 

@@ -131,6 +131,11 @@ export const commands = {
 	 *  the path never comes from the page).
 	 */
 	openYearbookFolder: () => typedError<null, CommandError>(__TAURI_INVOKE("open_yearbook_folder")),
+	/**
+	 *  Opens a web or mail link from what members wrote in the desktop's browser or mail program,
+	 *  once the person has agreed in the window. Refuses any other kind of link.
+	 */
+	openLink: (href: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_link", { href })),
 	/**  The days the member at this laptop asked not to be shown on, in date order. */
 	hiddenDates: () => typedError<string[], CommandError>(__TAURI_INVOKE("hidden_dates")),
 	/**  Hides `day` (`YYYY-MM-DD`) for the member at this laptop. */
