@@ -330,8 +330,8 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        // Links to the web open in the browser, after the window asks (ui: App.svelte).
-        .plugin(tauri_plugin_opener::init())
+        // Links open through Hearth's own `open_link`, after the window asks (ui: App.svelte).
+        // No opener plugin: its page script opens Ctrl- and Shift-clicked links unasked.
         // The window never leaves Hearth's own pages, whatever a link or a script asks.
         .plugin(
             tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard")

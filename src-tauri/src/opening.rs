@@ -4,9 +4,9 @@
 //! a browser or mail program built on WebKit, started by a click on a link, would run its own
 //! pages without a JIT and without compositing until it was restarted.
 
+use std::ffi::OsStr;
+use std::path::Path;
 use std::sync::OnceLock;
-
-use tauri::AppHandle;
 
 /// The variables Hearth set for its own WebKit processes, left out of what it opens.
 static CHOSEN: OnceLock<Vec<&'static str>> = OnceLock::new();
@@ -16,46 +16,80 @@ pub fn remember(set: Vec<&'static str>) {
     let _ = CHOSEN.set(set);
 }
 
+/// What a `mailto:` link may carry besides its addresses (RFC 6068's common fields). Others
+/// are dropped: `attach` and `attachment` have made mail programs attach a local file (Evolution
+/// CVE-2020-11879, KMail CVE-2020-11880).
+const MAIL_FIELDS: &[&str] = &["to", "cc", "bcc", "subject", "body"];
+
 /// `href` when it is a link Hearth opens outside: `http`, `https` or `mailto`, as the window's
-/// `webLink` allows (a member's text holds them). Anything else (a file, a script, another
-/// scheme) is refused with the reason.
+/// `webLink` allows (a member's text holds them), normalised; a mail link keeps only
+/// [`MAIL_FIELDS`]. Anything else (a file, a script, another scheme) is refused with the reason.
 pub fn outside_link(href: &str) -> Result<String, String> {
-    let url = tauri::Url::parse(href).map_err(|e| format!("not a link: {e}"))?;
+    let mut url = tauri::Url::parse(href).map_err(|e| format!("not a link: {e}"))?;
     match url.scheme() {
-        "http" | "https" | "mailto" => Ok(url.to_string()),
+        "http" | "https" => Ok(url.to_string()),
+        "mailto" => {
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(name, _)| MAIL_FIELDS.contains(&name.to_ascii_lowercase().as_str()))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !kept.is_empty() {
+                url.query_pairs_mut().extend_pairs(kept);
+                // Form encoding writes a space as `+`, which a mail link reads as a plus (RFC
+                // 6068); a `+` of the text itself is `%2B` by then.
+                let query = url.query().map(|q| q.replace('+', "%20"));
+                url.set_query(query.as_deref());
+            }
+            Ok(url.to_string())
+        }
         other => Err(format!("Hearth opens only web and mail links, not {other}: links")),
     }
 }
 
-/// Opens `target` (a checked URL or a folder's path) with the desktop's default program.
-pub fn open(app: &AppHandle, target: &str) -> Result<(), String> {
+/// Opens a checked link with the desktop's default program.
+pub fn open_link(url: &str) -> Result<(), String> {
     #[cfg(target_os = "linux")]
-    {
-        let _ = app;
-        let mut command = std::process::Command::new("xdg-open");
+    return launch(OsStr::new(url));
+    #[cfg(not(target_os = "linux"))]
+    return tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| e.to_string());
+}
+
+/// Opens a folder in the desktop's file manager.
+pub fn open_folder(folder: &Path) -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    return launch(folder.as_os_str());
+    #[cfg(not(target_os = "linux"))]
+    return tauri_plugin_opener::open_path(folder, None::<&str>).map_err(|e| e.to_string());
+}
+
+/// Starts the first of the desktop's launchers found (`xdg-open`, then `gio open`, …, as the
+/// `open` crate lists them) on `target`, without [`CHOSEN`], in a process group of its own (so
+/// a browser it runs does not end with the terminal Hearth was started from), and reaps it.
+/// A launcher that starts and then fails (no program for the link) is not seen.
+#[cfg(target_os = "linux")]
+fn launch(target: &OsStr) -> Result<(), String> {
+    use std::os::unix::process::CommandExt;
+    let mut reasons = Vec::new();
+    for mut command in open::commands(target) {
         command
-            .arg(target)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
+        command.process_group(0);
         for name in CHOSEN.get().into_iter().flatten() {
             command.env_remove(name);
         }
-        let mut child = command.spawn().map_err(|e| format!("xdg-open could not start: {e}"))?;
-        // Reaped when it ends (xdg-open hands over to the program and exits).
-        std::thread::spawn(move || child.wait());
-        Ok(())
+        match command.spawn() {
+            Ok(mut child) => {
+                let _ = std::thread::Builder::new().name("launcher".into()).spawn(move || child.wait());
+                return Ok(());
+            }
+            Err(e) => reasons.push(format!("{}: {e}", command.get_program().to_string_lossy())),
+        }
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        use tauri_plugin_opener::OpenerExt;
-        let opened = if target.contains("://") || target.starts_with("mailto:") {
-            app.opener().open_url(target, None::<&str>)
-        } else {
-            app.opener().open_path(target, None::<&str>)
-        };
-        opened.map_err(|e| e.to_string())
-    }
+    Err(format!("no program to open it with ({})", reasons.join("; ")))
 }
 
 #[cfg(test)]
@@ -67,9 +101,25 @@ mod tests {
         assert_eq!(outside_link("https://example.org/a?b=c").unwrap(), "https://example.org/a?b=c");
         assert_eq!(outside_link("mailto:amara@example.org").unwrap(), "mailto:amara@example.org");
         for refused in
-            ["file:///etc/passwd", "javascript:alert(1)", "hearth://localhost/x", "/home/me", "", "smb://share/x"]
+            ["file:///etc/passwd", "javascript:alert(1)", "hearth://localhost/x", "/home/me", "", "smb://share/x", "-e"]
         {
             assert!(outside_link(refused).is_err(), "{refused} must not be opened outside");
         }
+    }
+
+    #[test]
+    fn a_mail_link_attaches_no_file() {
+        let kept = outside_link(
+            "mailto:amara@example.org?subject=Falls%20audit&attach=/home/me/.ssh/id_rsa&Attachment=x&body=Hi",
+        )
+        .unwrap();
+        assert_eq!(kept, "mailto:amara@example.org?subject=Falls%20audit&body=Hi", "only the common fields travel");
+        assert_eq!(
+            outside_link("mailto:a@example.org?subject=1%2B1").unwrap(),
+            "mailto:a@example.org?subject=1%2B1",
+            "a plus stays one"
+        );
+        let lines = outside_link("mailto:a@example.org?subject=a%0D%0Ab").unwrap();
+        assert!(!lines.contains('\n') && !lines.contains('\r'), "line breaks stay encoded: {lines}");
     }
 }

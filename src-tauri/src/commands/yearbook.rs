@@ -193,11 +193,11 @@ pub fn cancel_yearbook(state: State<AppState>) {
 /// the path never comes from the page).
 #[tauri::command]
 #[specta::specta]
-pub fn open_yearbook_folder(app: AppHandle, state: State<AppState>) -> CommandResult<()> {
+pub fn open_yearbook_folder(state: State<AppState>) -> CommandResult<()> {
     let folder =
         state.yearbook.lock().unwrap_or_else(|p| p.into_inner()).status.written.as_ref().map(|w| w.folder.clone());
     let folder = folder.ok_or_else(|| hearth::Error::invalid("yearbook", "no book was written yet"))?;
-    crate::opening::open(&app, &folder.display().to_string())
+    crate::opening::open_folder(&folder)
         .map_err(|e| hearth::Error::invalid("yearbook", format!("the folder could not be opened: {e}")).into())
 }
 
