@@ -30,6 +30,10 @@ test("a proposal and a photo made on another laptop arrive with Sync now", async
     const { browser } = app;
     await navigate(browser, "Settings");
     const folder = await byLabel(browser, "Folder path");
+    // The form is filled once the sync status arrives (Sync now waits for it too).
+    await browser
+      .waitUntil(async () => (await folder.getValue()) === shared, { timeout: 10_000 })
+      .catch(() => {});
     assert.equal(await folder.getValue(), shared, "the folder synced with last is remembered");
     await (await button(browser, "Sync now")).click();
     await waitForText(browser, "changes applied", { timeout: 30_000 });
