@@ -488,20 +488,6 @@ fn picture(
     shown.extend(order.into_iter().filter(|i| !isolated.contains(i)).take(PICTURE_PEOPLE - shown.len()));
     shown.sort_unstable();
     let position = |i: u32| shown.binary_search(&i).ok().map(|p| p as u32);
-    let nodes = shown
-        .iter()
-        .map(|i| {
-            Ok(PictureNode {
-                person: person(conn, &inputs.considered[*i as usize].id)?,
-                role: inputs.considered[*i as usize].role.clone(),
-                circle: test.circles.iter().position(|c| c.people.contains(i)).map(|c| c as u32 + 1),
-                isolated: isolated.contains(i),
-                bridge: found_bridges.iter().take(MAX_PEOPLE).any(|b| b.person == *i),
-                x: 0.0,
-                y: 0.0,
-            })
-        })
-        .collect::<Result<Vec<PictureNode>>>()?;
     let mut links: Vec<PictureLink> = graph
         .ties
         .iter()
@@ -511,10 +497,21 @@ fn picture(
         .collect();
     links.sort_by_key(|l| (l.source, l.target));
     let ties: Vec<(u32, u32, f64)> = links.iter().map(|l| (l.source, l.target, l.weight)).collect();
-    let mut nodes = nodes;
-    let places = super::placement::place(nodes.len(), &ties);
-    for (node, [x, y]) in nodes.iter_mut().zip(places) {
-        (node.x, node.y) = (x, y);
-    }
+    let places = super::placement::place(shown.len(), &ties);
+    let nodes = shown
+        .iter()
+        .zip(places)
+        .map(|(i, [x, y])| {
+            Ok(PictureNode {
+                person: person(conn, &inputs.considered[*i as usize].id)?,
+                role: inputs.considered[*i as usize].role.clone(),
+                circle: test.circles.iter().position(|c| c.people.contains(i)).map(|c| c as u32 + 1),
+                isolated: isolated.contains(i),
+                bridge: found_bridges.iter().take(MAX_PEOPLE).any(|b| b.person == *i),
+                x,
+                y,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Picture { nodes, links, left_out: (inputs.considered.len() - shown.len()) as u32 })
 }
