@@ -64,10 +64,18 @@ pub fn open_folder(folder: &Path) -> Result<(), String> {
     return tauri_plugin_opener::open_path(folder, None::<&str>).map_err(|e| e.to_string());
 }
 
-/// Starts the first of the desktop's launchers found (`xdg-open`, then `gio open`, …, as the
-/// `open` crate lists them) on `target`, without [`CHOSEN`], in a process group of its own (so
-/// a browser it runs does not end with the terminal Hearth was started from), and reaps it.
-/// A launcher that starts and then fails (no program for the link) is not seen.
+/// How long a launcher is watched for failing. `xdg-open` with no program for a link, or a
+/// `gio open` that cannot reach one, exits at once with an error status; one that found the
+/// program may run as long as it does (a browser `xdg-open` started in the foreground).
+#[cfg(target_os = "linux")]
+const LAUNCHER_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Starts the desktop's launchers on `target` in turn (`xdg-open`, then `gio open`, …, as the
+/// `open` crate lists them), without [`CHOSEN`], each in a process group of its own (so a
+/// browser it runs does not end with the terminal Hearth was started from), until one is
+/// still running or has succeeded after [`LAUNCHER_GRACE`]; one that is missing or exits with
+/// an error makes way for the next, as `open::that` does. The error names each attempt.
+/// Blocks for up to the grace period for each launcher tried: call it off the main thread.
 #[cfg(target_os = "linux")]
 fn launch(target: &OsStr) -> Result<(), String> {
     use std::os::unix::process::CommandExt;
@@ -81,20 +89,56 @@ fn launch(target: &OsStr) -> Result<(), String> {
         for name in CHOSEN.get().into_iter().flatten() {
             command.env_remove(name);
         }
+        let program = command.get_program().to_string_lossy().into_owned();
         match command.spawn() {
-            Ok(mut child) => {
-                let _ = std::thread::Builder::new().name("launcher".into()).spawn(move || child.wait());
-                return Ok(());
-            }
-            Err(e) => reasons.push(format!("{}: {e}", command.get_program().to_string_lossy())),
+            Ok(mut child) => match watch(&mut child, LAUNCHER_GRACE) {
+                Some(status) if !status.success() => reasons.push(format!("{program} failed ({status})")),
+                Some(_) => return Ok(()),
+                None => {
+                    let _ = std::thread::Builder::new().name("launcher".into()).spawn(move || child.wait());
+                    return Ok(());
+                }
+            },
+            Err(e) => reasons.push(format!("{program}: {e}")),
         }
     }
-    Err(format!("no program to open it with ({})", reasons.join("; ")))
+    Err(format!("no program on this computer opened it ({})", reasons.join("; ")))
+}
+
+/// How `child` ended, if it did within `grace`; None while it still runs.
+#[cfg(target_os = "linux")]
+fn watch(child: &mut std::process::Child, grace: std::time::Duration) -> Option<std::process::ExitStatus> {
+    let started = hearth::clock::Stopwatch::start();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if started.seconds() < grace.as_secs_f64() => {
+                std::thread::sleep(std::time::Duration::from_millis(40))
+            }
+            _ => return None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_launcher_that_fails_is_told_from_one_still_running() {
+        let run = |script: &str| std::process::Command::new("sh").args(["-c", script]).spawn().unwrap();
+        let failed = watch(&mut run("exit 3"), LAUNCHER_GRACE).expect("it ended within the grace period");
+        assert_eq!(failed.code(), Some(3), "xdg-open's status for a missing program");
+        assert!(watch(&mut run("exit 0"), LAUNCHER_GRACE).unwrap().success());
+        let mut browser = run("sleep 5");
+        assert!(
+            watch(&mut browser, std::time::Duration::from_millis(200)).is_none(),
+            "a launcher still running has found its program"
+        );
+        browser.kill().unwrap();
+        browser.wait().unwrap();
+    }
 
     #[test]
     fn only_web_and_mail_links_leave_hearth() {

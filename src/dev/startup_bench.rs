@@ -10,7 +10,7 @@
 //! otherwise) with `HEARTH_BENCH_STARTUP=1`. Under it the window prints `hearth-bench
 //! home-ready` once Home shows its first data and the page is idle, and waits. Once the window
 //! is measured at rest the benchmark says `go` on its standard input; the window then opens
-//! Memories, scrolls the gallery from its first row to its last a screen at a time and prints
+//! Memories, scrolls the gallery from its first row to its last three screens at a time and prints
 //! `hearth-bench gallery-scrolled` (or `failed`; ui: lib/startup.ts). Times run from the
 //! moment the process is spawned to the moment its line arrives. Memory is the sum over the process and
 //! its descendants of the resident size (`Rss`) and of the proportional set size (`Pss`,
@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 
 /// How long to wait for Home before calling the start failed.
 const HOME_TIMEOUT: Duration = Duration::from_secs(60);
-/// How long the whole gallery may take to scroll (100,000 media are about 3,000 screens).
+/// How long the whole gallery may take to scroll (100,000 media are about 1,200 stops of three screens).
 const SCROLL_TIMEOUT: Duration = Duration::from_secs(900);
 /// Memory is sampled this long after a mark, once the page has settled.
 const SETTLE: Duration = Duration::from_secs(2);

@@ -98,6 +98,20 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
     await new Promise((done) => setTimeout(done, 1500));
     assert.equal(await browser.getUrl(), before, "the shell keeps the window on Hearth's pages");
     await waitForText(browser, "Edit profile");
+    // A computer with no program for the link: every launcher Hearth tries fails at once
+    // (xdg-open's status 3, "a required tool could not be found"), and the person is told.
+    for (const launcher of ["xdg-open", "gio", "gnome-open", "kde-open6", "kde-open5", "kde-open"]) {
+      writeFileSync(join(bin, launcher), "#!/bin/sh\nexit 3\n", { mode: 0o755 });
+    }
+    await (await browser.$("a=the falls audit")).click();
+    await (await button(browser, "Open in browser")).click();
+    await waitForText(browser, "No program on this computer opened https://example.org/falls-audit.");
+    await screenshot(browser, "link-could-not-open");
+    await (await button(browser, "OK")).click();
+    await browser.waitUntil(async () => !(await (await browser.$("dialog[open]")).isExisting()), {
+      timeoutMsg: "OK closes the message",
+    });
+    assert.equal(calls().length, 1, "the failing launchers wrote nothing; the first link was opened once");
   } finally {
     await app.close();
   }

@@ -3,11 +3,14 @@
 use crate::error::CommandResult;
 
 /// Opens a web or mail link from what members wrote in the desktop's browser or mail program,
-/// once the person has agreed in the window. Refuses any other kind of link.
+/// once the person has agreed in the window. Refuses any other kind of link; says so when no
+/// program on the computer opened it (the launchers are watched for a moment, off the main
+/// thread).
 #[tauri::command]
 #[specta::specta]
-pub fn open_link(href: String) -> CommandResult<()> {
+pub async fn open_link(href: String) -> CommandResult<()> {
     let url = crate::opening::outside_link(&href).map_err(|reason| hearth::Error::invalid("link", reason))?;
-    crate::opening::open_link(&url)
-        .map_err(|reason| hearth::Error::invalid("link", format!("the link could not be opened: {reason}")).into())
+    let opened = tauri::async_runtime::spawn_blocking(move || crate::opening::open_link(&url)).await;
+    let opened = opened.unwrap_or_else(|e| Err(format!("the launcher stopped unexpectedly: {e}")));
+    opened.map_err(|reason| hearth::Error::invalid("link", format!("the link could not be opened: {reason}")).into())
 }

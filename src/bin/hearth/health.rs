@@ -75,7 +75,8 @@ fn count(n: Option<u32>) -> String {
 
 fn print_report(report: &report::Report) {
     out!(
-        "The last {} days: {} of {} members had an exchange with someone ({} left themselves out).",
+        "The last {} days: {} of {} members with us had an exchange with someone (former members are not counted, \
+         nor the {} who left themselves out).",
         report.window_days,
         report.connected.map_or("most".into(), |n| n.to_string()),
         report.members,
@@ -90,7 +91,7 @@ fn print_report(report: &report::Report) {
             out!("  (for the leads) {} of {}: {}", names.len(), finding.count, names.join(", "));
         }
         if finding.held {
-            out!("  (names held until next week: at most three suggestions about people a week)");
+            out!("  (names held until next week: names are shown on at most three kinds of finding a week)");
         }
     }
     if !report.learning.is_empty() {
@@ -135,8 +136,10 @@ fn print_report(report: &report::Report) {
         );
     }
     if let Some(days) = report.first_tie_days {
+        let days = days.round();
         out!(
-            "Half of the newcomers of the last year had a first exchange within {days:.0} days of joining ({} counted).",
+            "Half of the newcomers of the last year had a first exchange within {days:.0} {} of joining ({} counted).",
+            if days == 1.0 { "day" } else { "days" },
             count(report.newcomers_counted)
         );
     }

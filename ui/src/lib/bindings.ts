@@ -133,7 +133,9 @@ export const commands = {
 	openYearbookFolder: () => typedError<null, CommandError>(__TAURI_INVOKE("open_yearbook_folder")),
 	/**
 	 *  Opens a web or mail link from what members wrote in the desktop's browser or mail program,
-	 *  once the person has agreed in the window. Refuses any other kind of link.
+	 *  once the person has agreed in the window. Refuses any other kind of link; says so when no
+	 *  program on the computer opened it (the launchers are watched for a moment, off the main
+	 *  thread).
 	 */
 	openLink: (href: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_link", { href })),
 	/**  The days the member at this laptop asked not to be shown on, in date order. */

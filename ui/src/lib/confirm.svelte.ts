@@ -1,12 +1,13 @@
 // Asking before something that cannot be undone. `window.confirm` cannot be used in the
 // window: the dialog plugin replaces it with one that returns a Promise, which is always truthy,
 // so `if (!confirm(…)) return` would go ahead whatever the answer. One question at a time is
-// shown by <ConfirmDialog>, mounted once in App.
+// shown by <ConfirmDialog>, mounted once in App; it also tells what went wrong after the
+// person agreed, where no form is there to show it (`tell`).
 
 export type Question = {
   message: string;
-  /** The button that goes ahead ("Remove", "Delete"…). */
-  action: string;
+  /** The button that goes ahead ("Remove", "Delete"…); null for a message with OK alone. */
+  action: string | null;
   answer: (yes: boolean) => void;
 };
 
@@ -22,6 +23,21 @@ export function confirmAction(message: string, action: string): Promise<boolean>
       answer: (yes) => {
         asking.question = null;
         resolve(yes);
+      },
+    };
+  });
+}
+
+/** Shows `message` with an OK button alone (no choice to make); resolves once it is closed. */
+export function tell(message: string): Promise<void> {
+  asking.question?.answer(false);
+  return new Promise((resolve) => {
+    asking.question = {
+      message,
+      action: null,
+      answer: () => {
+        asking.question = null;
+        resolve();
       },
     };
   });

@@ -1,6 +1,6 @@
 // Start-up, as `hearth bench startup` measures it (src/dev/startup_bench.rs): Home says when
 // its first data is on screen; under the benchmark the window then opens Memories, scrolls the
-// whole gallery a screen at a time and says so. Outside the benchmark a mark does nothing.
+// whole gallery three screens at a time and says so. Outside the benchmark a mark does nothing.
 import { commands } from "./api";
 
 let homeMarked = false;
