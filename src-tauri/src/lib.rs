@@ -298,15 +298,11 @@ fn tune_web_view(app: &tauri::App) -> tauri::Result<()> {
 }
 
 pub fn run() {
-    let without_compositing = painting::choose();
+    let painted = painting::choose();
+    let without_compositing = painted.contains(&painting::DISABLE_COMPOSITING);
     let interpreted = scripting::choose();
     // What Hearth opens outside (links, a folder) runs without these.
-    opening::remember(
-        [(without_compositing, painting::DISABLE_COMPOSITING), (interpreted, scripting::USE_JIT)]
-            .into_iter()
-            .filter_map(|(set, name)| set.then_some(name))
-            .collect(),
-    );
+    opening::remember(painted.iter().copied().chain(interpreted.then_some(scripting::USE_JIT)).collect());
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();

@@ -7,6 +7,13 @@
 //! gallery scroll 2.4 times slower (189 s against 78 s at 100,000 media) than painting without
 //! compositing. There the window asks WebKit not to composite. A person who set WebKit's own
 //! variables keeps their choice.
+//!
+//! Without a GPU the window process has no use for OpenGL either, yet three probes made it load
+//! Mesa's software renderer and its LLVM (25 MB of its proportional memory, measured with
+//! `hearth bench startup` on 100,000 media): GTK's GLX check when it opens the display, WebKit's
+//! search for the main DRM device (an EGL display) before each web process starts, and its
+//! check of the DMA-BUF renderer. [`PROBES_OFF`] turns each off; the web process, which paints,
+//! still loads Mesa.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -18,6 +25,17 @@ pub const DISABLE_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 /// WebKit's switch that forces compositing on.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 const FORCE_COMPOSITING: &str = "WEBKIT_FORCE_COMPOSITING_MODE";
+
+/// Set with [`DISABLE_COMPOSITING`], where there is no GPU: GTK's switch that keeps its X11
+/// backend from probing GLX (`GDK_GL=disable`, documented in GTK 3's running guide); WebKit's
+/// switch that leaves out the DMA-BUF renderer (documented alongside its compositing
+/// switches), and the render node WebKit would otherwise look for through EGL before starting a
+/// web process (read by WebKitGTK 2.50's `drmMainDevice`; undocumented, so a WebKit that no
+/// longer reads it only probes again). The node named is one that does not exist, as there is
+/// none; the web process, told so, paints without it.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+pub const PROBES_OFF: [(&str, &str); 3] =
+    [("GDK_GL", "disable"), ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("WEBKIT_WEB_RENDER_DEVICE_FILE", "/nonexistent")];
 
 /// Whether `dri` (normally `/dev/dri`) holds a render node (`renderD128`, …), that is whether a
 /// GPU driver is there to composite with.
@@ -35,16 +53,25 @@ fn paint_without_compositing(gpu: bool, var: impl Fn(&str) -> Option<OsString>) 
     !gpu && var(DISABLE_COMPOSITING).is_none() && var(FORCE_COMPOSITING).is_none()
 }
 
-/// Applies the choice for this process and the WebKit processes it starts; true when it turned
-/// compositing off. Call it first in `run()`, which `main` calls before anything else: it sets
-/// an environment variable, which is only safe while the process has one thread.
-pub fn choose() -> bool {
+/// Applies the choice for this process and the WebKit processes it starts; returns the
+/// variables it set (none where there is a GPU or the person chose): [`DISABLE_COMPOSITING`]
+/// and those of [`PROBES_OFF`] the person had not set. Call it first in `run()`, which `main`
+/// calls before anything else: it sets environment variables, which is only safe while the
+/// process has one thread.
+pub fn choose() -> Vec<&'static str> {
+    let mut set = Vec::new();
     #[cfg(target_os = "linux")]
     if paint_without_compositing(has_render_node(Path::new("/dev/dri")), |name| std::env::var_os(name)) {
         std::env::set_var(DISABLE_COMPOSITING, "1");
-        return true;
+        set.push(DISABLE_COMPOSITING);
+        for (name, value) in PROBES_OFF {
+            if std::env::var_os(name).is_none() {
+                std::env::set_var(name, value);
+                set.push(name);
+            }
+        }
     }
-    false
+    set
 }
 
 #[cfg(test)]

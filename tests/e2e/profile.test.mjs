@@ -55,11 +55,11 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
   writeFileSync(
     join(bin, "xdg-open"),
     // Appended, one line per call, so a second (unwanted) open would show.
-    `#!/bin/sh\nprintf '%s jit=%s\\n' "$1" "\${JSC_useJIT-unset}" >> "${opened}"\n`,
+    `#!/bin/sh\nprintf '%s jit=%s gl=%s\\n' "$1" "\${JSC_useJIT-unset}" "\${GDK_GL-unset}" >> "${opened}"\n`,
     { mode: 0o755 },
   );
   // (JSC_useJIT unset here, so that Hearth sets it for its window and must leave it out.)
-  const app = await launch(dirs, { env: { PATH: `${bin}:${process.env.PATH}`, JSC_useJIT: undefined } });
+  const app = await launch(dirs, { env: { PATH: `${bin}:${process.env.PATH}`, JSC_useJIT: undefined, GDK_GL: undefined } });
   try {
     const { browser } = app;
     await openDemo(browser);
@@ -87,8 +87,8 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
     await new Promise((done) => setTimeout(done, 500));
     assert.deepEqual(
       calls(),
-      ["https://example.org/falls-audit jit=unset"],
-      "opened once, after the person agreed, without the window's JIT setting (JSC_useJIT)",
+      ["https://example.org/falls-audit jit=unset gl=unset"],
+      "opened once, after the person agreed, without the window's JIT or GL settings (JSC_useJIT, GDK_GL)",
     );
     assert.equal(await browser.getUrl(), before, "the window is still Hearth");
     // Even a script that sends the window elsewhere is refused by the shell.
