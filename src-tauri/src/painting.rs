@@ -8,12 +8,14 @@
 //! compositing. There the window asks WebKit not to composite. A person who set WebKit's own
 //! variables keeps their choice.
 //!
-//! Without a GPU the window process has no use for OpenGL either, yet three probes made it load
-//! Mesa's software renderer and its LLVM (25 MB of its proportional memory, measured with
-//! `hearth bench startup` on 100,000 media): GTK's GLX check when it opens the display, WebKit's
-//! search for the main DRM device (an EGL display) before each web process starts, and its
-//! check of the DMA-BUF renderer. [`PROBES_OFF`] turns each off; the web process, which paints,
-//! still loads Mesa.
+//! Without a GPU the window process has no use for OpenGL either, yet probes make it load Mesa's
+//! software renderer and its LLVM (25 MB of its proportional memory on 100,000 media, from
+//! `smaps` as `hearth bench startup` reads it). [`PROBES_OFF`] turns off two of them, GTK's GLX
+//! check when it opens the display and WebKit's check of the DMA-BUF renderer: 6 MB less. The
+//! third, WebKit's search for the main DRM device before each web process starts, loads Mesa
+//! anyway; its undocumented switch (`WEBKIT_WEB_RENDER_DEVICE_FILE`) saved the rest but left
+//! the web process without the desktop's settings (`prefers-reduced-motion` was lost, as
+//! `display.test.mjs` showed), so it is not used.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -27,15 +29,11 @@ pub const DISABLE_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 const FORCE_COMPOSITING: &str = "WEBKIT_FORCE_COMPOSITING_MODE";
 
 /// Set with [`DISABLE_COMPOSITING`], where there is no GPU: GTK's switch that keeps its X11
-/// backend from probing GLX (`GDK_GL=disable`, documented in GTK 3's running guide); WebKit's
-/// switch that leaves out the DMA-BUF renderer (documented alongside its compositing
-/// switches), and the render node WebKit would otherwise look for through EGL before starting a
-/// web process (read by WebKitGTK 2.50's `drmMainDevice`; undocumented, so a WebKit that no
-/// longer reads it only probes again). The node named is one that does not exist, as there is
-/// none; the web process, told so, paints without it.
+/// backend from probing GLX (`GDK_GL=disable`, GTK 3's documented debugging variable), and
+/// WebKit's switch that leaves out the DMA-BUF renderer (documented with its compositing
+/// switches), which it would otherwise check through EGL.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-pub const PROBES_OFF: [(&str, &str); 3] =
-    [("GDK_GL", "disable"), ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("WEBKIT_WEB_RENDER_DEVICE_FILE", "/nonexistent")];
+pub const PROBES_OFF: [(&str, &str); 2] = [("GDK_GL", "disable"), ("WEBKIT_DISABLE_DMABUF_RENDERER", "1")];
 
 /// Whether `dri` (normally `/dev/dri`) holds a render node (`renderD128`, …), that is whether a
 /// GPU driver is there to composite with.
