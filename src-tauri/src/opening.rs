@@ -5,7 +5,7 @@
 //! pages without a JIT and without compositing until it was restarted.
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The variables Hearth set for its own WebKit processes, left out of what it opens.
@@ -23,9 +23,18 @@ const MAIL_FIELDS: &[&str] = &["to", "cc", "bcc", "subject", "body"];
 
 /// `href` when it is a link Hearth opens outside: `http`, `https` or `mailto`, as the window's
 /// `webLink` allows (a member's text holds them), normalised; a mail link keeps only
-/// [`MAIL_FIELDS`]. Anything else (a file, a script, another scheme) is refused with the reason.
+/// [`MAIL_FIELDS`]. Anything else (a file, a script, another scheme) is refused with the reason,
+/// and so is a link that reads as somewhere else in the question the window asks: a name before
+/// an `@` in a web address (`https://bank.example@elsewhere.example/` goes to `elsewhere`) or
+/// a space in a mail address (`mailto:a@b.example is safe`).
 pub fn outside_link(href: &str) -> Result<String, String> {
     let mut url = tauri::Url::parse(href).map_err(|e| format!("not a link: {e}"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("a web link with a name before its address is not opened: it hides where it goes".into());
+    }
+    if url.as_str().chars().any(char::is_whitespace) {
+        return Err("a link with a space in it is not opened: it may not go where it reads".into());
+    }
     match url.scheme() {
         "http" | "https" => Ok(url.to_string()),
         "mailto" => {
@@ -48,20 +57,34 @@ pub fn outside_link(href: &str) -> Result<String, String> {
     }
 }
 
-/// Opens a checked link with the desktop's default program.
-pub fn open_link(url: &str) -> Result<(), String> {
-    #[cfg(target_os = "linux")]
-    return launch(OsStr::new(url));
-    #[cfg(not(target_os = "linux"))]
-    return tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| e.to_string());
+/// Opens a checked link with the desktop's default program, waiting off the main thread (see
+/// [`launch`]).
+pub async fn open_link(url: String) -> Result<(), String> {
+    off_main_thread(move || {
+        #[cfg(target_os = "linux")]
+        return launch(OsStr::new(&url));
+        #[cfg(not(target_os = "linux"))]
+        return tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| e.to_string());
+    })
+    .await
 }
 
-/// Opens a folder in the desktop's file manager.
-pub fn open_folder(folder: &Path) -> Result<(), String> {
-    #[cfg(target_os = "linux")]
-    return launch(folder.as_os_str());
-    #[cfg(not(target_os = "linux"))]
-    return tauri_plugin_opener::open_path(folder, None::<&str>).map_err(|e| e.to_string());
+/// Opens a folder in the desktop's file manager, waiting off the main thread (see [`launch`]).
+pub async fn open_folder(folder: PathBuf) -> Result<(), String> {
+    off_main_thread(move || {
+        #[cfg(target_os = "linux")]
+        return launch(folder.as_os_str());
+        #[cfg(not(target_os = "linux"))]
+        return tauri_plugin_opener::open_path(folder, None::<&str>).map_err(|e| e.to_string());
+    })
+    .await
+}
+
+/// Runs `open` on a blocking thread: watching a launcher takes up to [`LAUNCHER_GRACE`] each.
+async fn off_main_thread(open: impl FnOnce() -> Result<(), String> + Send + 'static) -> Result<(), String> {
+    tauri::async_runtime::spawn_blocking(open)
+        .await
+        .unwrap_or_else(|e| Err(format!("the launcher stopped unexpectedly: {e}")))
 }
 
 /// How long a launcher is watched for failing. `xdg-open` with no program for a link, or a
@@ -74,7 +97,9 @@ const LAUNCHER_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 /// `open` crate lists them), without [`CHOSEN`], each in a process group of its own (so a
 /// browser it runs does not end with the terminal Hearth was started from), until one is
 /// still running or has succeeded after [`LAUNCHER_GRACE`]; one that is missing or exits with
-/// an error makes way for the next, as `open::that` does. The error names each attempt.
+/// an error makes way for the next, as `open::that` does. The error names each attempt. As the
+/// `open` crate warns, `xdg-open` may wait for a browser that opened the link and then failed,
+/// so the next launcher opens it a second time: a second tab of a link the person agreed to.
 /// Blocks for up to the grace period for each launcher tried: call it off the main thread.
 #[cfg(target_os = "linux")]
 fn launch(target: &OsStr) -> Result<(), String> {
@@ -144,9 +169,19 @@ mod tests {
     fn only_web_and_mail_links_leave_hearth() {
         assert_eq!(outside_link("https://example.org/a?b=c").unwrap(), "https://example.org/a?b=c");
         assert_eq!(outside_link("mailto:amara@example.org").unwrap(), "mailto:amara@example.org");
-        for refused in
-            ["file:///etc/passwd", "javascript:alert(1)", "hearth://localhost/x", "/home/me", "", "smb://share/x", "-e"]
-        {
+        for refused in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "hearth://localhost/x",
+            "/home/me",
+            "",
+            "smb://share/x",
+            "-e",
+            // They read as one place in the question and go to another.
+            "https://bank.example@elsewhere.example/",
+            "https://bank.example:pin@elsewhere.example/",
+            "mailto:lead@ward.example is the lead",
+        ] {
             assert!(outside_link(refused).is_err(), "{refused} must not be opened outside");
         }
     }

@@ -11,7 +11,8 @@
 //! Without a GPU the window process has no use for OpenGL either, yet probes make it load Mesa's
 //! software renderer and its LLVM (25 MB of its proportional memory on 100,000 media, from
 //! `smaps` as `hearth bench startup` reads it). [`PROBES_OFF`] turns off two of them, GTK's GLX
-//! check when it opens the display and WebKit's check of the DMA-BUF renderer: 6 MB less. The
+//! check when it opens the display and WebKit's check of the DMA-BUF renderer: 6 MB less in the
+//! window process, 4 MB in all (one run each). The
 //! third, WebKit's search for the main DRM device before each web process starts, loads Mesa
 //! anyway; its undocumented switch (`WEBKIT_WEB_RENDER_DEVICE_FILE`) saved the rest but left
 //! the web process without the desktop's settings (`prefers-reduced-motion` was lost, as

@@ -61,6 +61,8 @@ test("text at 200 %, from Settings and from the keyboard, loses nothing on any s
     assert.equal((await motion(browser)).reduced, false, "by default the computer asks for no less motion");
 
     await navigate(browser, "Settings");
+    // The choice is clicked once Settings is in place, not on the page it replaces.
+    await waitForText(browser, "Ctrl with plus or minus changes it from anywhere");
     await (await browser.$(`input[name="text-size"][value="200"]`)).click();
     const rootSize = () => browser.execute(() => getComputedStyle(document.documentElement).fontSize);
     await browser.waitUntil(async () => (await rootSize()) === "30px", { timeoutMsg: "the text did not grow to 200 %" });

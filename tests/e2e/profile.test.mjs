@@ -67,7 +67,10 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
     await (await button(browser, "Edit profile")).click();
     const bio = await byLabel(browser, "About me");
     await bio.clearValue();
-    await bio.setValue("My slides: [the falls audit](https://example.org/falls-audit) and [a page](settings).");
+    await bio.setValue(
+      "My slides: [the falls audit](https://example.org/falls-audit) and [a page](settings). " +
+        "[Write to me](mailto:amara@example.org?attach=/etc/passwd), [my bank](https://bank.example@elsewhere.example/).",
+    );
     await (await button(browser, "Save profile")).click();
     await waitForText(browser, "the falls audit");
     const before = await browser.getUrl();
@@ -80,6 +83,16 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
     assert.equal(await browser.getUrl(), before, "the window is still Hearth");
     await waitForText(browser, "Edit profile");
     assert.ok(!existsSync(opened), "nothing is opened when the person cancels");
+    // A mail link names the address and the mail program; one that reads as one site and goes
+    // to another (a name before "@") asks nothing and opens nothing.
+    await (await browser.$("a=Write to me")).click();
+    await waitForText(browser, "Write to amara@example.org in your mail program?");
+    await (await button(browser, "Cancel")).click();
+    await (await browser.$("a=my bank")).click();
+    await new Promise((done) => setTimeout(done, 500));
+    assert.ok(!(await (await browser.$("dialog[open]")).isExisting()), "a disguised link is not offered");
+    assert.equal(await browser.getUrl(), before, "the window is still Hearth");
+    assert.ok(!existsSync(opened), "nothing is opened for a mail link cancelled or a disguised link");
     await (await browser.$("a=the falls audit")).click();
     await (await button(browser, "Open in browser")).click();
     const calls = () => (existsSync(opened) ? readFileSync(opened, "utf8").split("\n").filter(Boolean) : []);
@@ -105,7 +118,7 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
     }
     await (await browser.$("a=the falls audit")).click();
     await (await button(browser, "Open in browser")).click();
-    await waitForText(browser, "No program on this computer opened https://example.org/falls-audit.");
+    await waitForText(browser, "No web browser or mail program on this computer opened the link.");
     await screenshot(browser, "link-could-not-open");
     await (await button(browser, "OK")).click();
     await browser.waitUntil(async () => !(await (await browser.$("dialog[open]")).isExisting()), {

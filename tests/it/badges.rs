@@ -317,3 +317,30 @@ fn initiative(title: &str) -> hearth::initiatives::InitiativeDraft {
         ..Default::default()
     }
 }
+
+/// The CLI names the member awarded by id or by display name, as `--as` does; a name nobody has
+/// is refused, not awarded to someone who is not there.
+#[test]
+fn the_cli_awards_to_a_member_named() {
+    let scratch = Scratch::new();
+    let path = scratch.path("c");
+    let mut lea = create(&path, "C");
+    members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
+    members::create_members(&mut lea, vec![MemberDraft::named("Mo Diallo")]).unwrap();
+    let founder = badges::define(&mut lea, badge("Quorvel founder")).unwrap();
+    drop(lea);
+    let award = |who: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .args(["badges", "award"])
+            .arg(&path)
+            .args([founder.id.as_str(), who])
+            .output()
+            .unwrap()
+    };
+    let named = award("mo diallo");
+    assert!(named.status.success(), "{}", String::from_utf8_lossy(&named.stderr));
+    assert!(String::from_utf8_lossy(&named.stdout).starts_with("Offered to Mo Diallo"), "the name is found");
+    let nobody = award("Nobody Here");
+    assert!(!nobody.status.success(), "a name nobody has is refused");
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("Nobody Here"), "and the message names it");
+}

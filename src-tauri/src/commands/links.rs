@@ -10,7 +10,7 @@ use crate::error::CommandResult;
 #[specta::specta]
 pub async fn open_link(href: String) -> CommandResult<()> {
     let url = crate::opening::outside_link(&href).map_err(|reason| hearth::Error::invalid("link", reason))?;
-    let opened = tauri::async_runtime::spawn_blocking(move || crate::opening::open_link(&url)).await;
-    let opened = opened.unwrap_or_else(|e| Err(format!("the launcher stopped unexpectedly: {e}")));
-    opened.map_err(|reason| hearth::Error::invalid("link", format!("the link could not be opened: {reason}")).into())
+    crate::opening::open_link(url)
+        .await
+        .map_err(|reason| hearth::Error::invalid("link", format!("the link could not be opened: {reason}")).into())
 }

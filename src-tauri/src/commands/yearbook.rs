@@ -197,9 +197,9 @@ pub async fn open_yearbook_folder(state: State<'_, AppState>) -> CommandResult<(
     let folder =
         state.yearbook.lock().unwrap_or_else(|p| p.into_inner()).status.written.as_ref().map(|w| w.folder.clone());
     let folder = folder.ok_or_else(|| hearth::Error::invalid("yearbook", "no book was written yet"))?;
-    let opened = tauri::async_runtime::spawn_blocking(move || crate::opening::open_folder(&folder)).await;
-    let opened = opened.unwrap_or_else(|e| Err(format!("the launcher stopped unexpectedly: {e}")));
-    opened.map_err(|e| hearth::Error::invalid("yearbook", format!("the folder could not be opened: {e}")).into())
+    crate::opening::open_folder(folder)
+        .await
+        .map_err(|e| hearth::Error::invalid("yearbook", format!("the folder could not be opened: {e}")).into())
 }
 
 /// Whether the member at this laptop may be featured in memories and the yearbook.

@@ -22,25 +22,33 @@ pub struct ArtefactsArgs {
 pub enum ArtefactsCommand {
     /// Every artefact this laptop's member may see, by kind.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Print the artefacts as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// One artefact: its story, files, accounts and versions.
     Show {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The artefact's id (as `hearth artefacts list` shows it).
         artefact: String,
+        /// Print the artefact as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Add an artefact as this laptop's member, with files.
     Add {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
         /// song, mascot, logo, garment, sign, object, document or other.
         #[arg(long)]
         kind: String,
+        /// The artefact's name.
         #[arg(long)]
         name: String,
+        /// What it is, in a sentence or two.
         #[arg(long, default_value = "")]
         summary: String,
         /// When it was made: YYYY, YYYY-MM or YYYY-MM-DD.
@@ -58,29 +66,56 @@ pub enum ArtefactsCommand {
         /// Files to add: images, audio, video or PDF.
         #[arg(long = "file")]
         files: Vec<PathBuf>,
+        /// Print the new artefact as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Add your account of an artefact.
-    Account { library: PathBuf, artefact: String, body: String },
+    Account {
+        /// The library: the folder holding hearth.db.
+        library: PathBuf,
+        /// The artefact's id (as `hearth artefacts list` shows it).
+        artefact: String,
+        /// Your account: what you know or remember of it (Markdown).
+        body: String,
+    },
     /// Add a version (who added the artefact, a lead): `--sizes S,M,L` for a garment.
     Version {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The artefact's id (as `hearth artefacts list` shows it).
         artefact: String,
+        /// The version's name: a year will do ("2019"), or "Blue edition".
         label: String,
         /// idea, choosing, made or retired.
         #[arg(long, default_value = "idea")]
         status: String,
+        /// The sizes members may order, comma-separated, in order (S,M,L); none if it is not ordered.
         #[arg(long, value_delimiter = ',')]
         sizes: Vec<String>,
     },
     /// Your size and count of a version (count 0 withdraws).
-    Size { library: PathBuf, artefact: String, version: String, size: String, count: u32 },
+    Size {
+        /// The library: the folder holding hearth.db.
+        library: PathBuf,
+        /// The artefact's id (as `hearth artefacts list` shows it).
+        artefact: String,
+        /// The version's id (as `hearth artefacts show` shows it).
+        version: String,
+        /// One of the sizes the version comes in.
+        size: String,
+        /// How many you want (0 to 20; 0 withdraws your order).
+        count: u32,
+    },
     /// A version's totals by size as CSV for the printer (leads).
     Sizes {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The artefact's id (as `hearth artefacts list` shows it).
         artefact: String,
+        /// The version's id (as `hearth artefacts show` shows it).
         version: String,
+        /// Write the CSV to this file (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
     },

@@ -9,7 +9,7 @@ use hearth::artefacts::awards::{self, AwardSource};
 use hearth::artefacts::badges::{self, AutoRule, BadgeDraft};
 use hearth::{Error, Library, Result};
 
-use crate::{print_json, shown};
+use crate::{find_member, print_json, shown};
 
 /// Signs of membership: badges, their awards, and portable credentials.
 #[derive(clap::Args)]
@@ -22,17 +22,23 @@ pub struct BadgesArgs {
 pub enum BadgesCommand {
     /// Every badge; for a lead, each with its awards; for a member, their own.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Print the badges and their awards as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Define a badge (leads).
     Define {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The badge's name.
         #[arg(long)]
         name: String,
+        /// What it means.
         #[arg(long, default_value = "")]
         description: String,
+        /// What earns it.
         #[arg(long, default_value = "")]
         criteria: String,
         /// Members may ask for it.
@@ -42,29 +48,42 @@ pub enum BadgesCommand {
         /// `attended:<ritual id>:<n>`.
         #[arg(long)]
         automatic: Option<String>,
+        /// Print the new badge as JSON instead of a sentence.
         #[arg(long)]
         json: bool,
     },
     /// Award a badge to a member (leads), or offer every automatic badge now due (`--automatic`).
     Award {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The badge's id (as `hearth badges list` shows it).
         badge: Option<String>,
+        /// The member (id or display name).
         member: Option<String>,
+        /// Instead of one badge to one member, offer every automatic badge to those it is now due to.
         #[arg(long)]
         automatic: bool,
+        /// Print the award as JSON instead of a sentence.
         #[arg(long)]
         json: bool,
     },
     /// Write an award as an Open Badges 3.0 credential: JSON, or a PNG with it baked in
     /// (by the file's extension).
     Export {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The award's id (as `hearth badges list` shows it).
         award: String,
+        /// The file to write: a name ending in .png bakes the credential into the badge's picture;
+        /// any other name gets JSON.
         #[arg(long)]
         out: PathBuf,
     },
     /// Check a credential (JSON or baked PNG) offline; exit status 0 only when it is valid.
-    Verify { file: PathBuf },
+    Verify {
+        /// The credential file: JSON, or a PNG with it baked in.
+        file: PathBuf,
+    },
 }
 
 fn parse_rule(text: &str) -> Result<AutoRule> {
@@ -127,6 +146,7 @@ pub fn badges(BadgesArgs { command }: BadgesArgs) -> Result<()> {
             let (Some(badge), Some(member)) = (badge, member) else {
                 return Err(Error::invalid("badge", "name the badge and the member, or pass --automatic"));
             };
+            let member = find_member(&lib, &member)?;
             let award = awarding::award(&mut lib, &badge, &member, AwardSource::Manual)?;
             if json {
                 print_json(&award);

@@ -180,7 +180,7 @@ pub enum BenchCommand {
         /// How many tags are spread over them.
         #[arg(long, default_value_t = 1_000_000)]
         tags: usize,
-        /// Items a page (the window loads 60 at a time).
+        /// Items per page (the window loads 60 at a time).
         #[arg(long, default_value_t = 60)]
         page: u32,
         /// Scratch folder (default: `hearth-bench` in the system's temporary folder); the

@@ -11,9 +11,12 @@ use crate::print_json;
 /// Create a new library (a folder) holding a new community.
 #[derive(clap::Args)]
 pub struct InitArgs {
+    /// The new library's folder (it must not exist yet, or be an empty folder).
     pub library: PathBuf,
+    /// The community's name.
     #[arg(long)]
     pub name: String,
+    /// What the community is, in a sentence or two.
     #[arg(long, default_value = "")]
     pub description: String,
     /// Your own display name: creates your member profile, as the community's first lead.
@@ -34,6 +37,7 @@ pub fn init(InitArgs { library, name, description, me }: InitArgs) -> Result<()>
 /// Create the deterministic demo community in a new folder.
 #[derive(clap::Args)]
 pub struct DemoArgs {
+    /// The new library's folder (it must not exist yet, or be an empty folder).
     pub library: PathBuf,
 }
 
@@ -52,7 +56,9 @@ pub fn demo(DemoArgs { library }: DemoArgs) -> Result<()> {
 /// Show what a library holds.
 #[derive(clap::Args)]
 pub struct InfoArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
+    /// Print what it holds as JSON instead of text.
     #[arg(long)]
     pub json: bool,
 }

@@ -8,7 +8,7 @@ use hearth::clock::cadence::{Cadence, WeekOfMonth};
 use hearth::convene::rituals::{self, Answer, Ritual, RitualDraft};
 use hearth::{Error, Library, Result};
 
-use crate::{print_json, shown};
+use crate::{find_member, print_json, shown};
 
 /// Rituals and their gatherings: when they meet, RSVPs, the calendar.
 #[derive(clap::Args)]
@@ -21,14 +21,19 @@ pub struct RitualsArgs {
 pub enum RitualsCommand {
     /// Every ritual, the next gathering first.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Print the rituals as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// One ritual and its next gatherings (with this laptop's member's answers and the counts).
     Show {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The ritual's id (as `hearth rituals list` shows it).
         ritual: String,
+        /// Print the ritual as JSON instead of text.
         #[arg(long)]
         json: bool,
         /// Print the next gatherings as iCalendar instead (stable UIDs, for calendar apps).
@@ -37,7 +42,9 @@ pub enum RitualsCommand {
     },
     /// Start a ritual as this laptop's member.
     Create {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The ritual's name.
         #[arg(long)]
         name: String,
         /// `weekly:<weekday>`, `every-weeks:<2-4>:<weekday>`, `monthly-day:<1-31>`,
@@ -54,27 +61,36 @@ pub enum RitualsCommand {
         /// First date it may meet, YYYY-MM-DD.
         #[arg(long)]
         starts: String,
+        /// How long it lasts, in minutes (5 to 1440).
         #[arg(long, default_value_t = 120)]
         minutes: u32,
+        /// Why you do it (Markdown).
         #[arg(long, default_value = "")]
         why: String,
+        /// Where it meets.
         #[arg(long, default_value = "")]
         place: String,
         /// A custom ("the first toast is for the newest member"); repeat for more.
         #[arg(long = "custom")]
         customs: Vec<String>,
+        /// Print the new ritual as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Answer for one gathering (named by its date key), or with --following for it and all later.
     Rsvp {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The ritual's id (as `hearth rituals list` shows it).
         ritual: String,
+        /// The gathering, named by its usual date, YYYY-MM-DD (as `hearth rituals show` lists it, even when moved).
         occurrence: String,
         /// going, maybe or not-going.
         answer: String,
+        /// Give this answer for this gathering and every later one.
         #[arg(long)]
         following: bool,
+        /// How many guests you bring (0 to 20).
         #[arg(long, default_value_t = 0)]
         guests: u32,
         /// A note for the leads and the host (sealed to them).
@@ -84,36 +100,55 @@ pub enum RitualsCommand {
     /// Record who went to a past gathering: this laptop's member (default), `--member <id>`
     /// (the ritual's starter and leads), or `--confirm-proposed` (whom its moment proposes).
     Attend {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The ritual's id (as `hearth rituals list` shows it).
         ritual: String,
+        /// The gathering, named by its usual date, YYYY-MM-DD (as `hearth rituals show` lists it, even when moved).
         occurrence: String,
+        /// Record this member (id or display name) instead of you (the ritual's starter, the leads and the
+        /// gathering's host may).
         #[arg(long)]
         member: Option<String>,
         /// Record that they did not go.
         #[arg(long)]
         not: bool,
+        /// Record as gone everyone the gathering's moment says was there, from its who-was-there list
+        /// and photo tags (the ritual's starter, the leads and the gathering's host may).
         #[arg(long)]
         confirm_proposed: bool,
     },
     /// Mix the tables of a gathering from those going (leads and the gathering's host).
     Tables {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The ritual's id (as `hearth rituals list` shows it).
         ritual: String,
+        /// The gathering, named by its usual date, YYYY-MM-DD (as `hearth rituals show` lists it, even when moved).
         occurrence: String,
+        /// How many people a table seats (2 to 20).
         #[arg(long, default_value_t = 8)]
         size: u32,
+        /// Another number mixes the tables another way; the same number gives the same tables.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Print the tables as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Move one gathering (--to YYYY-MM-DDTHH:MM), cancel it (--cancel) or put it back.
     Occurrence {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The ritual's id (as `hearth rituals list` shows it).
         ritual: String,
+        /// The gathering, named by its usual date, YYYY-MM-DD (as `hearth rituals show` lists it, even when moved).
         occurrence: String,
+        /// Move it to this date and time, YYYY-MM-DDTHH:MM in the ritual's time zone (`--to ''`: back to
+        /// its usual time).
         #[arg(long)]
         to: Option<String>,
+        /// Cancel it (without this flag, a cancelled gathering is restored).
         #[arg(long)]
         cancel: bool,
     },
@@ -184,7 +219,7 @@ pub fn rituals(RitualsArgs { command }: RitualsArgs) -> Result<()> {
                 true => rituals::confirm_proposed(&mut lib, &ritual, &occurrence)?,
                 false => {
                     let member = match member {
-                        Some(member) => member,
+                        Some(member) => find_member(&lib, &member)?,
                         None => lib.me()?.ok_or(Error::NoIdentity)?,
                     };
                     rituals::record_attendance(&mut lib, &ritual, &occurrence, &member, Some(!not))?

@@ -20,16 +20,20 @@ pub struct HealthArgs {
 pub enum HealthCommand {
     /// The report for the last days (`--window 90`), as this laptop's member may read it.
     Report {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
         /// Days, 7 to 365 (`90` or `90d`).
         #[arg(long, default_value = "90", value_parser = window_days)]
         window: u32,
+        /// Print the report as JSON instead of sentences.
         #[arg(long)]
         json: bool,
     },
     /// Leaves the member at this laptop out of community health (`--back-in` to undo).
     OptOut {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Come back into community health instead.
         #[arg(long)]
         back_in: bool,
     },
@@ -75,8 +79,8 @@ fn count(n: Option<u32>) -> String {
 
 fn print_report(report: &report::Report) {
     out!(
-        "The last {} days: {} of {} members with us had an exchange with someone (former members are not counted, \
-         nor the {} who left themselves out).",
+        "The last {} days: {} of {} members with us had an exchange with someone (former members are not counted; \
+         {} chose to be left out).",
         report.window_days,
         report.connected.map_or("most".into(), |n| n.to_string()),
         report.members,
@@ -117,10 +121,11 @@ fn print_report(report: &report::Report) {
     }
     for spread in &report.opportunities {
         out!(
-            "  {}: {} in all, {} members, half from {} (Gini {:.2})",
+            "  {}: {} in all, {} {}, half from {} (Gini {:.2})",
             spread.kind.noun(),
             spread.total,
             count(spread.people),
+            if spread.people == Some(1) { "member" } else { "members" },
             count(spread.half_from),
             spread.gini
         );
@@ -135,11 +140,16 @@ fn print_report(report: &report::Report) {
             count(v.none)
         );
     }
-    if let Some(days) = report.first_tie_days {
+    // As the window shows it: a figure about three newcomers or more.
+    if let Some(days) = report.first_tie_days.filter(|_| report.newcomers_counted.unwrap_or(0) >= 3) {
         let days = days.round();
+        let when = match days {
+            0.0 => "on the day they joined".to_string(),
+            1.0 => "within 1 day of joining".to_string(),
+            _ => format!("within {days:.0} days of joining"),
+        };
         out!(
-            "Half of the newcomers of the last year had a first exchange within {days:.0} {} of joining ({} counted).",
-            if days == 1.0 { "day" } else { "days" },
+            "Half of the newcomers of the last year had a first exchange {when} ({} counted).",
             count(report.newcomers_counted)
         );
     }

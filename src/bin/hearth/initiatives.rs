@@ -25,18 +25,22 @@ pub fn initiatives(InitiativesArgs { command }: InitiativesArgs) -> Result<()> {
 pub enum InitiativesCommand {
     /// Every initiative, newest first.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
         #[command(flatten)]
         reader: Reader,
     },
     /// Propose an initiative as this device's member.
     Propose {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Its title, a few words.
         #[arg(long)]
         title: String,
         /// The difference it should make, and why it matters to you.
         #[arg(long)]
         difference: String,
+        /// What it involves.
         #[arg(long, default_value = "")]
         involves: String,
         /// Skills wanted, comma-separated.
@@ -45,19 +49,29 @@ pub enum InitiativesCommand {
         /// Linked interests, comma-separated.
         #[arg(long, value_delimiter = ',')]
         interests: Vec<String>,
+        /// Print the new initiative as JSON instead of a sentence.
         #[arg(long)]
         json: bool,
     },
     /// Support an initiative as this device's member.
     Support {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The initiative's id (as `hearth initiatives list` shows it).
         initiative: String,
         /// Why you care.
         #[arg(long, default_value = "")]
         why: String,
     },
     /// Move an initiative on the board.
-    Move { library: PathBuf, initiative: String, to: initiatives::Status },
+    Move {
+        /// The library: the folder holding hearth.db.
+        library: PathBuf,
+        /// The initiative's id (as `hearth initiatives list` shows it).
+        initiative: String,
+        /// Where it moves on the board (not `done`: an initiative is done only when closed with an outcome).
+        to: initiatives::Status,
+    },
 }
 
 fn run_initiatives(command: InitiativesCommand) -> Result<()> {

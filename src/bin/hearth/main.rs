@@ -125,6 +125,7 @@ pub struct Reader {
     /// Read as this member (id or display name); defaults to this device's member.
     #[arg(long = "as", value_name = "MEMBER")]
     as_member: Option<String>,
+    /// Print as JSON instead of text.
     #[arg(long)]
     json: bool,
 }

@@ -13,12 +13,15 @@ use crate::shown;
 /// Import photos and videos (files or folders) into the gallery.
 #[derive(clap::Args)]
 pub struct ImportArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
+    /// Photos, videos and folders to import (everything inside a folder; hidden files are passed over).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Put everything imported into this moment.
     #[arg(long)]
     pub moment: Option<String>,
+    /// Print what was imported, skipped and failed as JSON instead of text.
     #[arg(long)]
     pub json: bool,
 }
@@ -109,11 +112,14 @@ pub fn albums(AlbumsArgs { command }: AlbumsArgs) -> Result<()> {
 /// Export a moment or an album as a folder: the originals and a self-contained index.html.
 #[derive(clap::Args)]
 pub struct ExportArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
     /// The folder to create the export in.
     pub destination: PathBuf,
+    /// Export this moment (its id, as `hearth moments list` shows it).
     #[arg(long, conflicts_with = "album", required_unless_present = "album")]
     pub moment: Option<String>,
+    /// Export this album (its id, as `hearth albums list` shows it).
     #[arg(long)]
     pub album: Option<String>,
 }
@@ -133,7 +139,9 @@ pub fn export(ExportArgs { library, destination, moment, album }: ExportArgs) ->
 pub enum MediaCommand {
     /// Every photo and video: id, hash, kind, capture time, size, orientation, GPS, moment.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Print the photos and videos as JSON (every field) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -143,35 +151,47 @@ pub enum MediaCommand {
 pub enum MomentsCommand {
     /// Moments, newest first.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Print the moments as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Create a moment.
     Create {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The moment's title.
         #[arg(long)]
         title: String,
+        /// What kind of moment it is.
         #[arg(long, value_enum, default_value = "other")]
         kind: moments::MomentKind,
         /// YYYY-MM-DD or YYYY-MM-DDTHH:MM
         #[arg(long)]
         starts: String,
+        /// Where it took place.
         #[arg(long, default_value = "")]
         place: String,
+        /// Print the new moment as JSON instead of a sentence.
         #[arg(long)]
         json: bool,
     },
     /// Write a moment's story: what happened.
     Story {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The moment's id (as `hearth moments list` shows it).
         moment: String,
+        /// What happened (Markdown); it replaces the story written before.
         #[arg(long)]
         text: String,
     },
     /// Groups of media not yet in a moment, by capture-time gaps and place.
     Suggest {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Print the suggested groups as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -181,20 +201,26 @@ pub enum MomentsCommand {
 pub enum AlbumsCommand {
     /// Albums, by title.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Print the albums as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Create an album.
     Create {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The album's title.
         #[arg(long)]
         title: String,
+        /// What the album holds, in a sentence or two.
         #[arg(long, default_value = "")]
         description: String,
         /// Media ids to put in it.
         #[arg(long, value_delimiter = ',')]
         media: Vec<String>,
+        /// Print the new album as JSON instead of a sentence.
         #[arg(long)]
         json: bool,
     },

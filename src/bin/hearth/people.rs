@@ -140,6 +140,7 @@ pub fn celebrations(CelebrationsArgs { command }: CelebrationsArgs) -> Result<()
 pub enum CelebrationsCommand {
     /// What is coming up, as one member may see it.
     Upcoming {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
         /// How many days ahead to look.
         #[arg(long, default_value_t = 30)]
@@ -159,6 +160,7 @@ pub enum CelebrationsCommand {
 pub enum StoriesCommand {
     /// Stories one member may see, newest first.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
         /// Only stories by this member (id or display name).
         #[arg(long)]
@@ -172,31 +174,42 @@ pub enum StoriesCommand {
 pub enum MembersCommand {
     /// List members by name, as one member may see them.
     List {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
         #[command(flatten)]
         reader: Reader,
     },
     /// Import members from a CSV or vCard file (as this device's member, a lead).
     Import {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The file: CSV (.csv or .txt) or vCard (.vcf), saved as UTF-8.
         file: PathBuf,
         /// Only show what would be imported and why rows would be refused.
         #[arg(long)]
         dry_run: bool,
+        /// Print each row's result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Write the directory as CSV to standard output, as one member may see it.
     Export {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
         /// Read as this member (id or display name); defaults to this device's member.
         #[arg(long = "as", value_name = "MEMBER")]
         as_member: Option<String>,
     },
     /// Set this device's member's portrait from an image file (cropped square).
-    Portrait { library: PathBuf, image: PathBuf },
+    Portrait {
+        /// The library: the folder holding hearth.db.
+        library: PathBuf,
+        /// The picture: an image file of at most 40 MB.
+        image: PathBuf,
+    },
     /// One member's profile, as one member may see it.
     Show {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
         /// The member's id or display name.
         member: String,

@@ -21,13 +21,19 @@ pub struct PulseArgs {
 pub enum PulseCommand {
     /// Open a round (leads): `--confidential` seals every answer to a key only this laptop holds.
     Open {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// A title for the round.
         #[arg(long, default_value = "")]
         title: String,
+        /// How many days it stays open (1 to 90).
         #[arg(long, default_value_t = 21)]
         days: u32,
+        /// Seal every answer to a key only this laptop holds: only the totals are kept, and only
+        /// this laptop can close the round.
         #[arg(long)]
         confidential: bool,
+        /// Print the round as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -36,20 +42,30 @@ pub enum PulseCommand {
     /// `printf '4,5,?,6,3,5,7\n8,5,6,9,3,5,7\nMore time to talk\n' | hearth pulse answer lib ID`.
     /// Read from standard input so that a confidential answer stays out of shell history and
     /// the process list.
-    Answer { library: PathBuf, round: String },
+    Answer {
+        /// The library: the folder holding hearth.db.
+        library: PathBuf,
+        /// The round's id (as `hearth pulse show` shows it).
+        round: String,
+    },
     /// Close a round and publish its results (leads; a confidential one on the laptop that opened it).
     Close {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// The round's id (as `hearth pulse show` shows it).
         round: String,
         /// What the notes say, published only when ten or more wrote one.
         #[arg(long, default_value = "")]
         notes: String,
+        /// Print the round and its results as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Every round with its count of answers and, once closed, its results.
     Show {
+        /// The library: the folder holding hearth.db.
         library: PathBuf,
+        /// Print the rounds as JSON instead of text.
         #[arg(long)]
         json: bool,
     },

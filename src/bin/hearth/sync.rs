@@ -14,6 +14,7 @@ use crate::{find_member, print_json, CredentialArgs};
 /// media, merge everyone's.
 #[derive(clap::Args)]
 pub struct SyncArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
     /// A folder, `s3://bucket?endpoint=…&region=…` or a WebDAV `https://…` address
     /// (remembered for the next sync).
@@ -33,6 +34,7 @@ pub struct SyncArgs {
     /// Files larger than this many bytes travel in pieces of this size (default 8 MiB).
     #[arg(long)]
     pub chunk_bytes: Option<u32>,
+    /// Print the sync's report as JSON instead of sentences.
     #[arg(long)]
     pub json: bool,
 }
@@ -86,6 +88,7 @@ pub fn sync(SyncArgs { library, target, credentials, encrypt, plain, chunk_bytes
 /// one laptop in as them. Sync afterwards so the invitation reaches the target first.
 #[derive(clap::Args)]
 pub struct InviteArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
     /// The newcomer's name (a new member profile is made for them).
     #[arg(long, required_unless_present = "member")]
@@ -120,9 +123,13 @@ pub fn invite(InviteArgs { library, name, member, out }: InviteArgs) -> Result<(
 /// one that waits only for this laptop's clock, or lets any other go.
 #[derive(clap::Args)]
 pub struct SetAsideArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
+    /// Release these changes (their id, as listed): merge them if they wait only for this laptop's
+    /// clock, else let them go.
     #[arg(long)]
     pub release: Option<String>,
+    /// Print the changes set aside as JSON instead of text.
     #[arg(long)]
     pub json: bool,
 }
@@ -158,7 +165,9 @@ pub fn set_aside(SetAsideArgs { library, release, json }: SetAsideArgs) -> Resul
 /// fields and restricted stories that may be on the laptops listed, in clear.
 #[derive(clap::Args)]
 pub struct BeforeSealingArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
+    /// Print what was shared and the laptops as JSON instead of text (null if nothing was, or not a lead).
     #[arg(long)]
     pub json: bool,
 }
@@ -185,9 +194,12 @@ pub fn before_sealing(BeforeSealingArgs { library, json }: BeforeSealingArgs) ->
 /// Invitations no laptop has used yet; `--withdraw ID` withdraws one (leads).
 #[derive(clap::Args)]
 pub struct InvitationsArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
+    /// Withdraw this invitation (its id, as listed): no laptop can join with it from the next sync on.
     #[arg(long)]
     pub withdraw: Option<String>,
+    /// Print the invitations as JSON instead of text.
     #[arg(long)]
     pub json: bool,
 }
@@ -213,9 +225,12 @@ pub fn invitations(InvitationsArgs { library, withdraw, json }: InvitationsArgs)
 /// after.
 #[derive(clap::Args)]
 pub struct DevicesArgs {
+    /// The library: the folder holding hearth.db.
     pub library: PathBuf,
+    /// Remove this laptop (its id, as listed); not the one you are using.
     #[arg(long)]
     pub remove: Option<String>,
+    /// Print the laptops as JSON instead of text.
     #[arg(long)]
     pub json: bool,
 }
@@ -246,6 +261,7 @@ pub fn devices(DevicesArgs { library, remove, json }: DevicesArgs) -> Result<()>
 /// Join a community with an invitation (its file or code) into a new library.
 #[derive(clap::Args)]
 pub struct JoinArgs {
+    /// The new library's folder (it must not exist yet, or be an empty folder).
     pub library: PathBuf,
     /// The invitation file, or its `hearth-invite:…` code.
     #[arg(long)]

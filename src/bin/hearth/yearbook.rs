@@ -12,6 +12,7 @@ use crate::shown;
 
 #[derive(clap::Args)]
 pub struct YearbookArgs {
+    /// The library: the folder holding hearth.db.
     library: PathBuf,
     /// The year, such as 2025.
     #[arg(value_parser = clap::value_parser!(i32).range(1900..=2200))]
@@ -33,6 +34,7 @@ pub struct YearbookArgs {
 
 #[derive(clap::Args)]
 pub struct PrimerArgs {
+    /// The library: the folder holding hearth.db.
     library: PathBuf,
     /// The folder to write the guide into (a new folder is made inside it).
     #[arg(long)]

@@ -15,6 +15,16 @@ export const asking = $state<{ question: Question | null }>({ question: null });
 
 /** Shows `message` with Cancel and `action`; resolves true only when the user chose `action`. */
 export function confirmAction(message: string, action: string): Promise<boolean> {
+  return ask(message, action);
+}
+
+/** Shows `message` with an OK button alone (no choice to make); resolves once it is closed. */
+export async function tell(message: string): Promise<void> {
+  await ask(message, null);
+}
+
+/** Replaces any question still shown (its answer: no) with this one. */
+function ask(message: string, action: string | null): Promise<boolean> {
   asking.question?.answer(false);
   return new Promise((resolve) => {
     asking.question = {
@@ -23,21 +33,6 @@ export function confirmAction(message: string, action: string): Promise<boolean>
       answer: (yes) => {
         asking.question = null;
         resolve(yes);
-      },
-    };
-  });
-}
-
-/** Shows `message` with an OK button alone (no choice to make); resolves once it is closed. */
-export function tell(message: string): Promise<void> {
-  asking.question?.answer(false);
-  return new Promise((resolve) => {
-    asking.question = {
-      message,
-      action: null,
-      answer: () => {
-        asking.question = null;
-        resolve();
       },
     };
   });

@@ -9,4 +9,14 @@ describe("webLink", () => {
       expect(webLink(other), other).toBeNull();
     }
   });
+
+  it("refuses a link that reads as one place and goes to another", () => {
+    for (const other of [
+      "https://bank.example@elsewhere.example/",
+      "https://bank.example:pin@elsewhere.example/",
+      "mailto:lead@ward.example is the lead",
+    ]) {
+      expect(webLink(other), other).toBeNull();
+    }
+  });
 });

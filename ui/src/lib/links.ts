@@ -2,7 +2,9 @@
 // browser (the window itself never navigates away).
 
 /** The address a link may open in the browser, or null for anything else (relative paths,
- *  `javascript:`, `file:`, the app's own pages). */
+ *  `javascript:`, `file:`, the app's own pages) and for one that reads as somewhere else in the
+ *  question the window asks: a name before `@` in a web address, a space in a mail address.
+ *  The shell's `outside_link` refuses the same. */
 export function webLink(href: string): string | null {
   let url: URL;
   try {
@@ -10,5 +12,7 @@ export function webLink(href: string): string | null {
   } catch {
     return null; // relative: the core drops these from Markdown; nothing to open
   }
-  return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.href : null;
+  if (!["http:", "https:", "mailto:"].includes(url.protocol)) return null;
+  if (url.username || url.password || /\s/.test(url.href)) return null;
+  return url.href;
 }
