@@ -18,25 +18,54 @@ pub fn remember(set: Vec<&'static str>) {
 
 /// What a `mailto:` link may carry besides its addresses (RFC 6068's common fields). Others
 /// are dropped: `attach` and `attachment` have made mail programs attach a local file (Evolution
-/// CVE-2020-11879, KMail CVE-2020-11880).
-const MAIL_FIELDS: &[&str] = &["to", "cc", "bcc", "subject", "body"];
+/// CVE-2020-11879, KMail CVE-2020-11880); `bcc` would add a recipient the window's question
+/// does not name.
+const MAIL_FIELDS: &[&str] = &["to", "cc", "subject", "body"];
+
+/// Whether `c` makes an address read as something else in the window's question: a space or
+/// line break, a control character, or a bidirectional formatting mark that reorders the text
+/// around it (Unicode UAX #9: U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069).
+fn misleading(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A mail link's recipients as the window names them in its question: the addresses before
+/// `?` and those of `to` and `cc`, percent-decoded, split at commas (RFC 6068, section 2); None
+/// when the addresses are not UTF-8 once decoded (the window cannot show them either).
+fn recipients(url: &tauri::Url) -> Option<Vec<String>> {
+    let path = percent_encoding::percent_decode_str(url.path()).decode_utf8().ok()?.into_owned();
+    let fields = url.query_pairs().filter(|(name, _)| matches!(name.to_ascii_lowercase().as_str(), "to" | "cc"));
+    let lists = std::iter::once(path).chain(fields.map(|(_, value)| value.into_owned()));
+    Some(
+        lists
+            .flat_map(|list| list.split(',').map(|one| one.trim().to_owned()).collect::<Vec<_>>())
+            .filter(|one| !one.is_empty())
+            .collect(),
+    )
+}
 
 /// `href` when it is a link Hearth opens outside: `http`, `https` or `mailto`, as the window's
 /// `webLink` allows (a member's text holds them), normalised; a mail link keeps only
 /// [`MAIL_FIELDS`]. Anything else (a file, a script, another scheme) is refused with the reason,
 /// and so is a link that reads as somewhere else in the question the window asks: a name before
-/// an `@` in a web address (`https://bank.example@elsewhere.example/` goes to `elsewhere`) or
-/// a space in a mail address (`mailto:a@b.example is safe`).
+/// an `@` in a web address (`https://bank.example@elsewhere.example/` goes to `elsewhere`), or
+/// a mail address that is [`misleading`] once decoded (`mailto:a@b.example%20is%20safe`). The
+/// window's `webLink` applies the same rules.
 pub fn outside_link(href: &str) -> Result<String, String> {
     let mut url = tauri::Url::parse(href).map_err(|e| format!("not a link: {e}"))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("a web link with a name before its address is not opened: it hides where it goes".into());
-    }
     if url.as_str().chars().any(char::is_whitespace) {
         return Err("a link with a space in it is not opened: it may not go where it reads".into());
     }
     match url.scheme() {
+        "http" | "https" if !url.username().is_empty() || url.password().is_some() => {
+            Err("a web link with a name before its address is not opened: it hides where it goes".into())
+        }
         "http" | "https" => Ok(url.to_string()),
+        "mailto" if recipients(&url).is_none_or(|names| names.iter().any(|one| one.chars().any(misleading))) => {
+            Err("a mail address with spaces or hidden characters is not opened: it may not go where it reads".into())
+        }
         "mailto" => {
             let kept: Vec<(String, String)> = url
                 .query_pairs()
@@ -181,6 +210,11 @@ mod tests {
             "https://bank.example@elsewhere.example/",
             "https://bank.example:pin@elsewhere.example/",
             "mailto:lead@ward.example is the lead",
+            "mailto:lead@ward.example%20is%20the%20lead",
+            "mailto:lead@ward.example%0Ais%20the%20lead",
+            "mailto:%E2%80%AEelpmaxe.draw@dael",
+            "mailto:lead@ward.example?cc=a%20b@elsewhere.example",
+            "mailto:lead@ward.example%E0",
         ] {
             assert!(outside_link(refused).is_err(), "{refused} must not be opened outside");
         }
@@ -193,6 +227,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(kept, "mailto:amara@example.org?subject=Falls%20audit&body=Hi", "only the common fields travel");
+        assert_eq!(
+            outside_link("mailto:amara@example.org?bcc=spy@elsewhere.example&cc=tom@example.org").unwrap(),
+            "mailto:amara@example.org?cc=tom%40example.org",
+            "no hidden recipient the question does not name"
+        );
+        assert_eq!(
+            recipients(
+                &tauri::Url::parse("mailto:a@example.org,%20b@example.org?to=c@example.org&cc=d@example.org").unwrap()
+            )
+            .unwrap(),
+            ["a@example.org", "b@example.org", "c@example.org", "d@example.org"],
+            "every recipient the window names"
+        );
         assert_eq!(
             outside_link("mailto:a@example.org?subject=1%2B1").unwrap(),
             "mailto:a@example.org?subject=1%2B1",

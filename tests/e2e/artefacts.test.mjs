@@ -39,7 +39,7 @@ test("the song plays, a mascot gets its picture, a second account stands beside 
     await waitForText(browser, "the kettle's on");
     await waitForText(browser, "Amara Okafor: verse 2");
     await screenshot(browser, "artefact-song");
-    await (await button(browser, "← All artefacts")).click();
+    await (await button(browser, "All artefacts")).click();
 
     // A lead adds a mascot and drops its picture on the page.
     await (await button(browser, "Add an artefact")).click();
@@ -70,7 +70,7 @@ test("the song plays, a mascot gets its picture, a second account stands beside 
     assert.match(await accounts[0].getText(), /back of a rota/, "the first stands as written");
 
     // Grace asks for the t-shirt in her size; the lead counts it.
-    await (await button(browser, "← All artefacts")).click();
+    await (await button(browser, "All artefacts")).click();
     await (await browser.$("button*=Learning Circle t-shirt")).click();
     await (await byLabel(browser, "Your size")).selectByVisibleText("XL");
     await (await button(browser, "Change")).click();

@@ -55,7 +55,7 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     await (await browser.$('button[role="tab"]=Albums')).click();
     await (await byLabel(browser, "New album title")).setValue("Best of the dinner");
     await (await button(browser, "Create album")).click();
-    await waitForText(browser, "← All albums");
+    await waitForText(browser, "All albums");
     await (await browser.$('button[role="tab"]=Gallery')).click();
 
     // The newest photos are the imported ones (no EXIF: ordered by file time, today).
@@ -120,7 +120,7 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     await navigate(browser, "Memories");
     await (await browser.$('button[role="tab"]=Albums')).click();
     await (await browser.$('button.album*=Best of the dinner')).click();
-    await waitForText(browser, "← All albums");
+    await waitForText(browser, "All albums");
     const ask = await browser.$('dialog[role="alertdialog"]');
     await (await button(browser, "Delete album")).click();
     await ask.waitForDisplayed({ timeoutMsg: "no question before deleting" });
@@ -129,7 +129,7 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     await screenshot(browser, "gallery-delete-album");
     await (await ask.$("button=Cancel")).click();
     await ask.waitForDisplayed({ reverse: true });
-    await waitForText(browser, "← All albums");
+    await waitForText(browser, "All albums");
     assert.ok(await (await browser.$("h2=Best of the dinner")).isExisting(), "Cancel kept the album");
     await (await button(browser, "Delete album")).click();
     await ask.waitForDisplayed();

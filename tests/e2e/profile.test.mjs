@@ -87,10 +87,14 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
     // to another (a name before "@") asks nothing and opens nothing.
     await (await browser.$("a=Write to me")).click();
     await waitForText(browser, "Write to amara@example.org in your mail program?");
+    await button(browser, "Open mail program");
     await (await button(browser, "Cancel")).click();
-    await (await browser.$("a=my bank")).click();
-    await new Promise((done) => setTimeout(done, 500));
-    assert.ok(!(await (await browser.$("dialog[open]")).isExisting()), "a disguised link is not offered");
+    const bank = await browser.$("a=my bank");
+    assert.equal(await bank.getAttribute("href"), "https://bank.example@elsewhere.example/", "the disguised link is in the bio");
+    await bank.click();
+    await waitForText(browser, "Hearth does not open this link");
+    assert.ok(!(await (await browser.$("button*=Open in browser")).isExisting()), "a disguised link is not offered");
+    await (await button(browser, "OK")).click();
     assert.equal(await browser.getUrl(), before, "the window is still Hearth");
     assert.ok(!existsSync(opened), "nothing is opened for a mail link cancelled or a disguised link");
     await (await browser.$("a=the falls audit")).click();
@@ -118,7 +122,7 @@ test("a link in a bio never takes the window away: it asks, then opens the brows
     }
     await (await browser.$("a=the falls audit")).click();
     await (await button(browser, "Open in browser")).click();
-    await waitForText(browser, "No web browser or mail program on this computer opened the link.");
+    await waitForText(browser, "No web browser on this computer opened the link. Choose a default web browser");
     await screenshot(browser, "link-could-not-open");
     await (await button(browser, "OK")).click();
     await browser.waitUntil(async () => !(await (await browser.$("dialog[open]")).isExisting()), {

@@ -318,7 +318,7 @@ fn initiative(title: &str) -> hearth::initiatives::InitiativeDraft {
     }
 }
 
-/// The CLI names the member awarded by id or by display name, as `--as` does; a name nobody has
+/// The CLI names the member awarded by id or by display name (case aside), as `--as` does; a name nobody has
 /// is refused, not awarded to someone who is not there.
 #[test]
 fn the_cli_awards_to_a_member_named() {
@@ -326,7 +326,7 @@ fn the_cli_awards_to_a_member_named() {
     let path = scratch.path("c");
     let mut lea = create(&path, "C");
     members::create_my_profile(&mut lea, MemberDraft::named("Lea")).unwrap();
-    members::create_members(&mut lea, vec![MemberDraft::named("Mo Diallo")]).unwrap();
+    members::create_members(&mut lea, vec![MemberDraft::named("Zoë Diallo")]).unwrap();
     let founder = badges::define(&mut lea, badge("Quorvel founder")).unwrap();
     drop(lea);
     let award = |who: &str| {
@@ -337,9 +337,12 @@ fn the_cli_awards_to_a_member_named() {
             .output()
             .unwrap()
     };
-    let named = award("mo diallo");
+    let named = award("ZOË DIALLO");
     assert!(named.status.success(), "{}", String::from_utf8_lossy(&named.stderr));
-    assert!(String::from_utf8_lossy(&named.stdout).starts_with("Offered to Mo Diallo"), "the name is found");
+    assert!(
+        String::from_utf8_lossy(&named.stdout).starts_with("Offered to Zoë Diallo"),
+        "the name is found, case aside in any script"
+    );
     let nobody = award("Nobody Here");
     assert!(!nobody.status.success(), "a name nobody has is refused");
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("Nobody Here"), "and the message names it");

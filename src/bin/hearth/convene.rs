@@ -97,8 +97,9 @@ pub enum RitualsCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Record who went to a past gathering: this laptop's member (default), `--member <id>`
-    /// (the ritual's starter and leads), or `--confirm-proposed` (whom its moment proposes).
+    /// Record who went to a past gathering: this laptop's member (default), `--member <MEMBER>`
+    /// (the ritual's starter, the leads and the gathering's host), or `--confirm-proposed` (whom
+    /// its moment proposes).
     Attend {
         /// The library: the folder holding hearth.db.
         library: PathBuf,

@@ -143,13 +143,18 @@ pub(crate) fn find_member(library: &Library, who: &str) -> Result<String> {
     if let Some(m) = everyone.iter().find(|m| m.id == who) {
         return Ok(m.id.clone());
     }
-    let named: Vec<_> = everyone.iter().filter(|m| m.display_name.eq_ignore_ascii_case(who.trim())).collect();
+    // Case does not count, in any script ("zoë" finds "Zoë").
+    let wanted = who.trim().to_lowercase();
+    let named: Vec<_> = everyone.iter().filter(|m| m.display_name.to_lowercase() == wanted).collect();
     match named.as_slice() {
         [one] => Ok(one.id.clone()),
         [] => Err(hearth::Error::NotFound { entity: "member", id: who.to_owned() }),
-        _ => Err(hearth::Error::Invalid {
+        several => Err(hearth::Error::Invalid {
             field: "member",
-            reason: format!("several members are called {who:?}; use an id"),
+            reason: format!(
+                "several members are called {who:?}; use an id: {}",
+                several.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         }),
     }
 }
