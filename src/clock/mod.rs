@@ -7,6 +7,34 @@ pub mod cadence;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
+/// A calendar date as a person types it (`2024-03-05`, or `2024-3-5`), within
+/// [`cadence::YEARS`]; None for anything else. chrono alone reads `21-01-01` as the year 21
+/// and `20226-01-01` as a year of five digits: both are refused here.
+pub fn read_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok().filter(|day| cadence::YEARS.contains(&day.year()))
+}
+
+/// Whether `text` is a date as Hearth stores it: `YYYY-MM-DD`, zero-padded, within
+/// [`cadence::YEARS`], as every domain function writes one ([`read_day`], then `to_string`).
+/// Merge holds each synced date column to it (`store::rules`), so dates compare as text.
+pub fn is_stored_day(text: &str) -> bool {
+    read_day(text).is_some_and(|day| day.to_string() == text)
+}
+
+/// Whether `text` is a local date or date and time exactly as `format` (`%Y-%m-%dT%H:%M`, say)
+/// writes it, zero-padded: what a photo's capture time or a moment's start is stored as. No
+/// range of years, since a community's history may begin before [`cadence::YEARS`] does.
+pub fn is_stored_local(text: &str, format: &str) -> bool {
+    let written = |at: NaiveDateTime| at.format(format).to_string() == text;
+    if format.contains("%H") {
+        NaiveDateTime::parse_from_str(text, format).is_ok_and(written)
+    } else {
+        NaiveDate::parse_from_str(text, format).is_ok_and(|day| written(day.into()))
+    }
+}
+
 /// Milliseconds since the Unix epoch. Crosses into the window as a JavaScript number, which
 /// holds every millisecond timestamp of the next 285,000 years exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -138,5 +166,22 @@ mod span_tests {
         assert_eq!(super::span_words(3 * hour + 59 * 60_000), "3 h");
         assert_eq!(super::span_words(12 * 60_000), "12 min");
         assert_eq!(super::span_words(10), "1 min");
+    }
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::{is_stored_day, is_stored_local, read_day};
+
+    #[test]
+    fn a_stored_date_is_zero_padded_and_within_the_years() {
+        assert_eq!(read_day(" 2024-3-5 ").unwrap().to_string(), "2024-03-05", "typed loosely, written out padded");
+        assert!(read_day("21-01-01").is_none(), "chrono alone reads the year 21");
+        assert!(read_day("20226-01-01").is_none(), "a typo's five-digit year");
+        assert!(is_stored_day("2024-03-05"));
+        assert!(!is_stored_day("2024-3-5"), "the same day under another text would compare wrongly");
+        assert!(is_stored_local("1887-06-01T09:30", "%Y-%m-%dT%H:%M"), "history before 1900 has its moments");
+        assert!(!is_stored_local("1887-06-01T9:30", "%Y-%m-%dT%H:%M"));
+        assert!(is_stored_local("2024-02-29", "%Y-%m-%d") && !is_stored_local("2023-02-29", "%Y-%m-%d"));
     }
 }

@@ -197,7 +197,8 @@ impl RitualDraft {
     }
 
     fn columns(&self) -> Result<Vec<(&'static str, Value)>> {
-        self.schedule()?;
+        // Stored as written out again (`2026-03-01`, `09:00`): the form merge holds them to.
+        let schedule = self.schedule()?;
         let name = validate_text("name", self.name.trim(), 120)?;
         if name.is_empty() {
             return Err(invalid("name", "give the ritual a name"));
@@ -224,8 +225,8 @@ impl RitualDraft {
             ("place", Value::Text(validate_text("place", self.place.trim(), 200)?)),
             ("zone", Value::Text(self.zone.trim().to_owned())),
             ("cadence", Value::Text(serde_json::to_string(&self.cadence).expect("a cadence serialises"))),
-            ("starts", Value::Text(self.starts.trim().to_owned())),
-            ("at_time", Value::Text(self.at.trim().to_owned())),
+            ("starts", Value::Text(schedule.starts.to_string())),
+            ("at_time", Value::Text(schedule.at.format("%H:%M").to_string())),
             ("minutes", Value::Integer(i64::from(self.minutes))),
             ("origin_moment", Value::Text(self.origin_moment.clone().unwrap_or_default())),
         ])

@@ -318,8 +318,10 @@ fn draft_columns(library: &Library, draft: &InitiativeDraft) -> Result<Vec<(&'st
     }
     let target_date = match draft.target_date.trim() {
         "" => String::new(),
-        text => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| Error::invalid("targetDate", format!("{text:?} is not a date like 2026-06-30")))?
+        text => crate::clock::read_day(text)
+            .ok_or_else(|| {
+                Error::invalid("targetDate", format!("{text:?} is not a date like 2026-06-30, between 1900 and 2200"))
+            })?
             .to_string(),
     };
     Ok(vec![

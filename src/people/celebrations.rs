@@ -310,8 +310,10 @@ pub fn post_accomplishment(library: &mut Library, draft: AccomplishmentDraft) ->
     let description = validate_text("description", &draft.description, 2_000)?;
     let happened_on = match draft.happened_on.trim() {
         "" => library.today().to_string(),
-        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| Error::invalid("happenedOn", format!("{text:?} is not a date like 2026-03-15")))?
+        text => crate::clock::read_day(text)
+            .ok_or_else(|| {
+                Error::invalid("happenedOn", format!("{text:?} is not a date like 2026-03-15, between 1900 and 2200"))
+            })?
             .to_string(),
     };
     let id = library.write(|w| {

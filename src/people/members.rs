@@ -442,8 +442,8 @@ fn validate_name(name: &str) -> Result<String> {
 }
 
 fn parse_date(field: &'static str, text: &str) -> Result<String> {
-    Ok(NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("{text:?} is not a date like 2024-03-15")))?
+    Ok(crate::clock::read_day(text)
+        .ok_or_else(|| Error::invalid(field, format!("{text:?} is not a date like 2024-03-15, between 1900 and 2200")))?
         .to_string())
 }
 

@@ -207,6 +207,29 @@ pub struct Store {
     conditional_put: bool,
 }
 
+/// A shared folder's files under `prefix` (object names, `/`-separated, with their sizes),
+/// walked without following links. Anyone who can write to the folder could plant a link loop,
+/// a link to `/`, an unreadable folder or a name that is not UTF-8: each is skipped, never
+/// followed, and never stops the listing (object_store's own walk follows links and fails the
+/// whole listing on any of them, which stopped every laptop's sync). Files being written
+/// (object_store stages them as `<name>#<n>`) and names no store could hold are left out too.
+fn list_folder(root: &Path, prefix: &str) -> Vec<(String, u64)> {
+    walkdir::WalkDir::new(root.join(prefix))
+        .follow_links(false)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(root).ok()?;
+            let parts: Vec<&str> = relative.iter().map(|part| part.to_str()).collect::<Option<_>>()?;
+            let name = parts.join("/");
+            let plain = !name.contains('#') && ObjectPath::parse(&name).is_ok_and(|parsed| parsed.as_ref() == name);
+            plain.then(|| Some((name, entry.metadata().ok()?.len())))?
+        })
+        .collect()
+}
+
 /// For crash tests: with `HEARTH_SYNC_PAUSE_AT=<point>` a sync stops at that point, says so on
 /// standard error, and waits to be killed.
 pub(crate) fn pause_point(point: &str) {
@@ -361,6 +384,9 @@ impl Store {
 
     /// Every object under `prefix` (a folder name such as `log` or `blobs`), with its size.
     pub fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>> {
+        if let Target::Folder(root) = &self.target {
+            return Ok(list_folder(root, prefix).into_iter().filter(|(name, _)| self.plain_file(name)).collect());
+        }
         let store = self.store.clone();
         let prefix = path(prefix);
         let listed: std::result::Result<Vec<_>, _> = self.runtime.block_on(async move {

@@ -222,6 +222,11 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
         ("members", &ada, "farewell", text("Bo says goodbye for Ada"), "writes another member's farewell"),
         ("members", &bo, "role", text("lead"), "changes a member's role"),
         ("members", &bo, "years_in_practice", text("lots"), "which holds integer"),
+        // The year 21 to chrono, and "earlier" than any real date only as text: it would earn
+        // Bo every badge for years with the community. The window writes only `YYYY-MM-DD`.
+        ("members", &bo, "joined_on", text("21-01-01"), "members.joined_on, which holds a date (YYYY-MM-DD)"),
+        ("members", &bo, "birthday", text("2-30"), "members.birthday, which holds a day and month (MM-DD)"),
+        ("moments", &moment, "starts_at", text("1 March"), "moments.starts_at, which holds a date (YYYY-MM-DD)"),
     ];
     for (table, row, column, value, _) in &attacks {
         forge(b, table, row, column, value.clone(), None);
@@ -291,6 +296,7 @@ fn a_member_cannot_write_through_merge_what_the_window_refuses() {
     assert_eq!(cell(&k.a, "moments", &moment, "deleted"), Value::Integer(0));
     assert_eq!(cell(&k.a, "hide_requests", &hide, "status"), text("hidden"), "only a lead settles it");
     assert_eq!(cell(&k.a, "members", &bo, "role"), text("member"));
+    assert_ne!(cell(&k.a, "members", &bo, "joined_on"), text("21-01-01"), "Bo did not join in the year 21");
     assert_eq!(cell(&k.a, "members", &bo, "bio"), text("I like walks"), "Bo's own edit in the same segment merges");
     let care = care::list_care_notes(k.a.conn(), &lead).unwrap();
     assert!(care.is_empty(), "nothing reached the care notes: {care:?}");
@@ -516,7 +522,7 @@ fn the_window_rule_and_the_merge_rule_agree_on_random_writes() {
         "",
     ];
     let (mut agreed, mut refused_both) = (0, 0);
-    for attempt in 0..600 {
+    for attempt in 0..700 {
         let (table, columns) = SYNCED_TABLES[next(SYNCED_TABLES.len())];
         let mut all_columns: Vec<&'static str> = columns.to_vec();
         all_columns.extend(["deleted", "author", "created_at"]);
@@ -645,6 +651,30 @@ fn what_a_folder_serves_is_bounded_checked_before_parsing_and_never_followed() {
     assert!(refusals(&report).contains("announces what no real file is"), "{report:?}");
     assert!(!k.b.root().join(format!("blobs/{hash}.jpg.incoming")).exists(), "nothing of it was written");
     assert!(!k.b.root().join(format!("blobs/{linked}.jpg")).exists(), "the link was not followed");
+
+    // What a listing walk stumbles on: a link loop, a link to the whole disk, a name that is
+    // not UTF-8. Each stopped every laptop's sync, for good.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::os::unix::fs::symlink("..", k.folder.join("blobs/loop")).unwrap();
+        std::os::unix::fs::symlink("/", k.folder.join("log/everything")).unwrap();
+        std::fs::write(k.folder.join("log").join(std::ffi::OsStr::from_bytes(b"bad-\xff-name")), b"x").unwrap();
+        let draft = stories::StoryDraft {
+            title: "Written after the traps were set".into(),
+            body: "Still here.".into(),
+            prompt_id: None,
+            kind: stories::StoryKind::Personal,
+            visibility: stories::StoryVisibility::Community,
+            audience: vec![],
+            photos: vec![],
+        };
+        let story = stories::write_story(&mut k.b, draft).unwrap().id;
+        let report = sync::sync_folder(&mut k.b, &k.folder).expect("a sync goes past what it cannot list");
+        assert!(report.sent_ops > 0, "Bo's new story still went out: {report:?}");
+        sync::sync_folder(&mut k.a, &k.folder).expect("and every other laptop's sync too");
+        assert_eq!(cell(&k.a, "stories", &story, "title"), text("Written after the traps were set"));
+    }
 }
 
 /// The seventh attack: thumbnails and previews were taken from the target unchecked, so a
@@ -831,6 +861,7 @@ fn roster_claims_duplicate_cells_and_re_creations_are_refused() {
         k.a.conn().query_row("SELECT public_key FROM devices WHERE id = ?1", [&bo_device], |r| r.get(0)).unwrap();
     assert_eq!(stored, bo_key, "the roster keeps Bo's own key");
     assert_eq!(cell(&k.a, "members", &bo, "role"), text("member"));
+    assert_ne!(cell(&k.a, "members", &bo, "joined_on"), text("21-01-01"), "Bo did not join in the year 21");
 }
 
 /// A join that fails (here: a folder whose segments hold no community) leaves no half-made

@@ -5,7 +5,7 @@
 use rusqlite::types::Value;
 
 use super::{describe, Refusal};
-use crate::clock::cadence;
+use crate::clock::{self, cadence};
 
 /// Text columns with the window's length limit (characters), so a crafted write cannot carry
 /// more than the window lets anyone type.
@@ -57,12 +57,32 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
     ("attendance", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
     ("bring_items", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
     ("welcomes", "occurrence_key", is_key, "a gathering's date (YYYY-MM-DD)"),
-    ("ritual_occurrences", "moved_to", |t| t.is_empty() || cadence::parse_moved(t).is_some(), "a local date and time"),
+    (
+        "ritual_occurrences",
+        "moved_to",
+        |t| t.is_empty() || cadence::parse_moved(t).is_some() && clock::is_stored_local(t, "%Y-%m-%dT%H:%M"),
+        "a local date and time",
+    ),
     ("rituals", "starts", is_key, "a first date (YYYY-MM-DD)"),
     ("rituals", "at_time", |t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok(), "a time of day (HH:MM)"),
     ("rituals", "zone", |t| t.parse::<chrono_tz::Tz>().is_ok(), "a time zone"),
     ("members", "hidden_dates", is_hidden_dates, "a list of at most 20 dates (YYYY-MM-DD)"),
     ("members", "farewell_on", |t| t.is_empty() || is_key(t), "a date (YYYY-MM-DD)"),
+    // Dates compare as text in the rules (`joined_on` may only move later), and badges for years
+    // with the community are counted from it: only the form the window writes.
+    ("members", "joined_on", |t| t.is_empty() || clock::is_stored_day(t), "a date (YYYY-MM-DD)"),
+    ("members", "birthday", is_birthday, "a day and month (MM-DD)"),
+    ("accomplishments", "happened_on", |t| t.is_empty() || clock::is_stored_day(t), "a date (YYYY-MM-DD)"),
+    ("initiatives", "target_date", |t| t.is_empty() || clock::is_stored_day(t), "a date (YYYY-MM-DD)"),
+    ("pair_rounds", "made_on", clock::is_stored_day, "a date (YYYY-MM-DD)"),
+    ("moments", "starts_at", is_when, "a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
+    ("moments", "ends_at", |t| t.is_empty() || is_when(t), "a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
+    (
+        "media",
+        "taken_at",
+        |t| t.is_empty() || clock::is_stored_local(t, "%Y-%m-%dT%H:%M:%S"),
+        "a local date and time (YYYY-MM-DDTHH:MM:SS)",
+    ),
     (
         "community",
         "primer_stories",
@@ -152,9 +172,21 @@ fn is_ids(text: &str) -> bool {
 /// Whether a column's text has its form.
 type Fits = fn(&str) -> bool;
 
+/// A gathering's key: a stored date (zero-padded, so `2026-3-1` cannot name the same gathering
+/// as `2026-03-01` under another key).
 fn is_key(text: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .is_ok_and(|date| cadence::YEARS.contains(&chrono::Datelike::year(&date)))
+    clock::is_stored_day(text)
+}
+
+/// A moment's start or end as `memories::moments` writes it: a day, or a day and a time.
+fn is_when(text: &str) -> bool {
+    clock::is_stored_local(text, "%Y-%m-%d") || clock::is_stored_local(text, "%Y-%m-%dT%H:%M")
+}
+
+/// A birthday as `people::members::parse_birthday` writes it: `MM-DD`, a real day of a leap
+/// year (29 February is one), or nothing.
+fn is_birthday(text: &str) -> bool {
+    text.is_empty() || text.len() == 5 && clock::is_stored_local(&format!("2024-{text}"), "%Y-%m-%d")
 }
 
 /// Whether `value` of `table.column` is within its length and has its form.

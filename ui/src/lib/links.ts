@@ -36,3 +36,15 @@ export function webLink(href: string): string | null {
   const names = recipients(url);
   return names && !names.some((one) => misleading.test(one)) ? url.href : null;
 }
+
+/** What the window asks before a checked link (from [`webLink`]) leaves Hearth: the question,
+ *  which names where it goes (every mail recipient, decoded), the button that confirms, and
+ *  the kind of program that opens it (for the message when none does). */
+export function leavingQuestion(url: string): { question: string; button: string; program: string } {
+  if (!url.startsWith("mailto:")) {
+    return { question: `Open ${url} in your web browser? It leaves Hearth.`, button: "Open in browser", program: "web browser" };
+  }
+  const names = recipients(new URL(url)) ?? [];
+  const to = names.length ? `to ${names.join(", ")}` : "a new message";
+  return { question: `Write ${to} in your mail program? It leaves Hearth.`, button: "Open mail program", program: "mail program" };
+}
