@@ -22,7 +22,7 @@ test("a care note reaches the people named and nobody else", async () => {
     await (await byLabel(browser, "Who may see it")).selectByAttribute("value", "members");
     await (await browser.$("label=Arjun Nair")).click();
     await (await button(browser, "Share quietly")).click();
-    await waitForText(browser, "Only you, Arjun Nair can see this.");
+    await waitForText(browser, "Only you and Arjun Nair can see this.");
     await screenshot(browser, "care-shared");
 
     await switchTo(browser, "Marta Nowak");

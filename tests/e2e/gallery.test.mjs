@@ -97,7 +97,7 @@ test("a lead imports a folder, tags a member, marks a highlight and sees it in t
     await dialog.waitForExist({ reverse: true });
 
     await (await browser.$('button[role="tab"]=Albums')).click();
-    await waitForText(browser, "1 photos and videos");
+    await waitForText(browser, "1 photo or video");
     await (await browser.$('button[role="tab"]=History')).click();
     const year = String(new Date().getFullYear());
     await waitForText(browser, `Highlights of ${year}`);

@@ -32,7 +32,11 @@ test("a community created on the welcome screen is still there after a restart",
 
     await waitForText(browser, "Welcome back, Noor");
     assert.equal(await browser.$("main h1").getText(), "Harbour Midwives Circle");
+    // Alone in the new community, the lead is shown the way to bring the others in.
+    await waitForText(browser, "Invite your colleagues");
     await screenshot(browser, "welcome-created-home");
+    await (await button(browser, "Open Settings")).click();
+    await waitForText(browser, "Invite someone");
   } finally {
     await app.close();
   }

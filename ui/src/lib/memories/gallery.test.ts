@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunksOfRow, HEADER_HEIGHT, layout, Slots, takenLabel, visibleRows, type VisibleRow } from "./gallery";
+import { chunksOfRow, HEADER_HEIGHT, layout, megabytes, Slots, takenLabel, visibleRows, type VisibleRow } from "./gallery";
 
 const month = (month: string, count: number) => ({ month, count, from: 0, until: 0 });
 
@@ -56,5 +56,15 @@ describe("dates as the camera recorded them", () => {
   it("shows the local day and time without shifting time zones", () => {
     expect(takenLabel("2024-03-09T19:30:00")).toBe("Saturday 9 March 2024, 19:30");
     expect(takenLabel("")).toBe("Date unknown");
+  });
+});
+
+describe("megabytes", () => {
+  it("says a file's size in a unit that shows it", () => {
+    expect(megabytes(48_000), "a short clip is not 0.0 MB").toBe("48 KB");
+    expect(megabytes(300), "never 0 KB for a file that has bytes").toBe("1 KB");
+    expect(megabytes(2_400_000)).toBe("2.4 MB");
+    expect(megabytes(3_200_000_000)).toBe("3.2 GB");
+    expect(megabytes(null)).toBe("0.0 MB");
   });
 });

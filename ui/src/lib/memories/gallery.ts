@@ -134,7 +134,9 @@ export function duration(ms: number): string {
 
 export function megabytes(bytes: number | null): string {
   bytes ??= 0;
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  // Under a megabyte in kilobytes: a short clip read "0.0 MB".
+  return bytes >= 1e6 || bytes === 0 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 }
 
 export function timeLeft(seconds: number | null): string {
