@@ -18,13 +18,6 @@ use tauri_specta::{collect_commands, Builder};
 
 use crate::state::AppState;
 
-/// How many of the page's local picture requests are answered at once. A gallery screen asks
-/// for about 60 thumbnails together, and each answer reads its file after a check under the
-/// library's lock, so more threads only wait; unbounded, a fast scroll started a thread per
-/// waiting request (Tokio's blocking pool grows to 512), each with its own stack and malloc
-/// arena.
-static LOCAL_READS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
 
@@ -356,14 +349,7 @@ pub fn run() {
         // Answered off the main thread: an original may first have to come from the sync target.
         .register_asynchronous_uri_scheme_protocol("hearth", |ctx, request, responder| {
             let app = ctx.app_handle().clone();
-            // An original may wait on the network; everything else is a file read on this laptop.
-            let local = !request.uri().path().contains("/original.");
-            tauri::async_runtime::spawn(async move {
-                let _turn = if local { LOCAL_READS.acquire().await.ok() } else { None };
-                let _ =
-                    tauri::async_runtime::spawn_blocking(move || responder.respond(protocol::serve(&app, &request)))
-                        .await;
-            });
+            tauri::async_runtime::spawn_blocking(move || responder.respond(protocol::serve(&app, &request)));
         })
         // Videos go over loopback HTTP instead (WebKitGTK cannot play custom schemes).
         .setup(move |app| {

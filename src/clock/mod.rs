@@ -16,11 +16,13 @@ pub fn read_day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok().filter(|day| cadence::YEARS.contains(&day.year()))
 }
 
-/// Whether `text` is a date as Hearth stores it: `YYYY-MM-DD`, zero-padded, within
-/// [`cadence::YEARS`], as every domain function writes one ([`read_day`], then `to_string`).
-/// Merge holds each synced date column to it (`store::rules`), so dates compare as text.
+/// Whether `text` is a date as Hearth stores it: `YYYY-MM-DD`, four digits of year, zero-padded,
+/// as every domain function writes one (`NaiveDate::to_string`). Merge holds synced date
+/// columns to it (`store::rules`), so dates compare as text. Any year of four digits: before
+/// [`read_day`] held the window to [`cadence::YEARS`], a window could store `0021-01-01` or
+/// `1895-04-01`, and merge must not refuse what an older laptop honestly wrote.
 pub fn is_stored_day(text: &str) -> bool {
-    read_day(text).is_some_and(|day| day.to_string() == text)
+    text.len() == 10 && is_stored_local(text, "%Y-%m-%d")
 }
 
 /// Whether `text` is a local date or date and time exactly as `format` (`%Y-%m-%dT%H:%M`, say)
@@ -180,6 +182,8 @@ mod day_tests {
         assert!(read_day("20226-01-01").is_none(), "a typo's five-digit year");
         assert!(is_stored_day("2024-03-05"));
         assert!(!is_stored_day("2024-3-5"), "the same day under another text would compare wrongly");
+        assert!(is_stored_day("0021-01-01"), "an older window wrote the year 21 padded, and merge keeps it");
+        assert!(!is_stored_day("+10000-01-01") && !is_stored_day("21-01-01"));
         assert!(is_stored_local("1887-06-01T09:30", "%Y-%m-%dT%H:%M"), "history before 1900 has its moments");
         assert!(!is_stored_local("1887-06-01T9:30", "%Y-%m-%dT%H:%M"));
         assert!(is_stored_local("2024-02-29", "%Y-%m-%d") && !is_stored_local("2023-02-29", "%Y-%m-%d"));

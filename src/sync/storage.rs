@@ -209,12 +209,21 @@ pub struct Store {
 
 /// A shared folder's files under `prefix` (object names, `/`-separated, with their sizes),
 /// walked without following links. Anyone who can write to the folder could plant a link loop,
-/// a link to `/`, an unreadable folder or a name that is not UTF-8: each is skipped, never
-/// followed, and never stops the listing (object_store's own walk follows links and fails the
-/// whole listing on any of them, which stopped every laptop's sync). Files being written
-/// (object_store stages them as `<name>#<n>`) and names no store could hold are left out too.
+/// a link to `/` (even as `prefix` itself, which a walk would otherwise enter), an unreadable
+/// folder or a name that is not UTF-8: each is skipped, never followed, and never stops the
+/// listing (object_store's own walk follows links and fails the whole listing on any of them,
+/// which stopped every laptop's sync). Files being written (object_store stages them as
+/// `<name>#<n>`) and names no store could hold are left out too. Everything listed is a
+/// regular file reached through real folders only.
 fn list_folder(root: &Path, prefix: &str) -> Vec<(String, u64)> {
-    walkdir::WalkDir::new(root.join(prefix))
+    let mut start = root.to_path_buf();
+    for part in prefix.split('/') {
+        start.push(part);
+        if !std::fs::symlink_metadata(&start).is_ok_and(|meta| meta.is_dir()) {
+            return Vec::new();
+        }
+    }
+    walkdir::WalkDir::new(start)
         .follow_links(false)
         .min_depth(1)
         .into_iter()
@@ -222,10 +231,11 @@ fn list_folder(root: &Path, prefix: &str) -> Vec<(String, u64)> {
         .filter(|entry| entry.file_type().is_file())
         .filter_map(|entry| {
             let relative = entry.path().strip_prefix(root).ok()?;
-            let parts: Vec<&str> = relative.iter().map(|part| part.to_str()).collect::<Option<_>>()?;
-            let name = parts.join("/");
-            let plain = !name.contains('#') && ObjectPath::parse(&name).is_ok_and(|parsed| parsed.as_ref() == name);
-            plain.then(|| Some((name, entry.metadata().ok()?.len())))?
+            let name = relative.iter().map(|part| part.to_str()).collect::<Option<Vec<_>>>()?.join("/");
+            if name.contains('#') || !ObjectPath::parse(&name).is_ok_and(|parsed| parsed.as_ref() == name) {
+                return None;
+            }
+            Some((name, entry.metadata().ok()?.len()))
         })
         .collect()
 }
@@ -385,7 +395,7 @@ impl Store {
     /// Every object under `prefix` (a folder name such as `log` or `blobs`), with its size.
     pub fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>> {
         if let Target::Folder(root) = &self.target {
-            return Ok(list_folder(root, prefix).into_iter().filter(|(name, _)| self.plain_file(name)).collect());
+            return Ok(list_folder(root, prefix));
         }
         let store = self.store.clone();
         let prefix = path(prefix);
@@ -452,16 +462,23 @@ impl Store {
     ) -> Result<bool> {
         use tokio::io::{AsyncReadExt, AsyncSeekExt};
         let chunks = size.div_ceil(chunk_bytes) as u32;
-        let prefix = path(&format!("chunks/{name}"));
-        let present: std::collections::HashSet<String> = store
-            .list(Some(&prefix))
-            .map_ok(|meta| meta.location.to_string())
-            .try_collect()
-            .await
-            .or_else(
-                |e| if matches!(e, object_store::Error::NotFound { .. }) { Ok(Default::default()) } else { Err(e) },
-            )
-            .map_err(|e| describe(&self.target, e))?;
+        let present: std::collections::HashSet<String> = if let Target::Folder(root) = &self.target {
+            list_folder(root, &format!("chunks/{name}")).into_iter().map(|(piece, _)| piece).collect()
+        } else {
+            store
+                .list(Some(&path(&format!("chunks/{name}"))))
+                .map_ok(|meta| meta.location.to_string())
+                .try_collect()
+                .await
+                .or_else(|e| {
+                    if matches!(e, object_store::Error::NotFound { .. }) {
+                        Ok(Default::default())
+                    } else {
+                        Err(e)
+                    }
+                })
+                .map_err(|e| describe(&self.target, e))?
+        };
         let mut reader = tokio::fs::File::open(file).await.map_err(|e| Error::io(file, e))?;
         for index in 0..chunks {
             let piece = chunk_name(name, index);

@@ -5,6 +5,8 @@
 use rusqlite::types::Value;
 
 use super::{describe, Refusal};
+use chrono::Datelike;
+
 use crate::clock::{self, cadence};
 
 /// Text columns with the window's length limit (characters), so a crafted write cannot carry
@@ -63,17 +65,23 @@ const FORMS: &[(&str, &str, Fits, &str)] = &[
         |t| t.is_empty() || cadence::parse_moved(t).is_some() && clock::is_stored_local(t, "%Y-%m-%dT%H:%M"),
         "a local date and time",
     ),
-    ("rituals", "starts", is_key, "a first date (YYYY-MM-DD)"),
+    // As typed, by the CLI before it was written out again (`2026-3-1`): still a first date.
+    (
+        "rituals",
+        "starts",
+        |t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok_and(|d| cadence::YEARS.contains(&d.year())),
+        "a first date (YYYY-MM-DD)",
+    ),
     ("rituals", "at_time", |t| chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok(), "a time of day (HH:MM)"),
     ("rituals", "zone", |t| t.parse::<chrono_tz::Tz>().is_ok(), "a time zone"),
     ("members", "hidden_dates", is_hidden_dates, "a list of at most 20 dates (YYYY-MM-DD)"),
-    ("members", "farewell_on", |t| t.is_empty() || is_key(t), "a date (YYYY-MM-DD)"),
+    ("members", "farewell_on", is_day_or_none, "a date (YYYY-MM-DD)"),
     // Dates compare as text in the rules (`joined_on` may only move later), and badges for years
     // with the community are counted from it: only the form the window writes.
-    ("members", "joined_on", |t| t.is_empty() || clock::is_stored_day(t), "a date (YYYY-MM-DD)"),
+    ("members", "joined_on", is_day_or_none, "a date (YYYY-MM-DD)"),
     ("members", "birthday", is_birthday, "a day and month (MM-DD)"),
-    ("accomplishments", "happened_on", |t| t.is_empty() || clock::is_stored_day(t), "a date (YYYY-MM-DD)"),
-    ("initiatives", "target_date", |t| t.is_empty() || clock::is_stored_day(t), "a date (YYYY-MM-DD)"),
+    ("accomplishments", "happened_on", is_day_or_none, "a date (YYYY-MM-DD)"),
+    ("initiatives", "target_date", is_day_or_none, "a date (YYYY-MM-DD)"),
     ("pair_rounds", "made_on", clock::is_stored_day, "a date (YYYY-MM-DD)"),
     ("moments", "starts_at", is_when, "a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
     ("moments", "ends_at", |t| t.is_empty() || is_when(t), "a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
@@ -172,10 +180,15 @@ fn is_ids(text: &str) -> bool {
 /// Whether a column's text has its form.
 type Fits = fn(&str) -> bool;
 
-/// A gathering's key: a stored date (zero-padded, so `2026-3-1` cannot name the same gathering
-/// as `2026-03-01` under another key).
+/// A gathering's key: a stored date within [`cadence::YEARS`] (zero-padded, so `2026-3-1`
+/// cannot name the same gathering as `2026-03-01` under another key).
 fn is_key(text: &str) -> bool {
-    clock::is_stored_day(text)
+    clock::read_day(text).is_some() && clock::is_stored_day(text)
+}
+
+/// A stored date (see [`clock::is_stored_day`]) or none.
+fn is_day_or_none(text: &str) -> bool {
+    text.is_empty() || clock::is_stored_day(text)
 }
 
 /// A moment's start or end as `memories::moments` writes it: a day, or a day and a time.

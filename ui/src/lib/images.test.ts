@@ -4,12 +4,14 @@ import { releaseImage } from "./images";
 describe("releaseImage", () => {
   it("shows no previous photo while a reused element loads its next one", () => {
     const image = document.createElement("img");
-    image.src = "hearth://localhost/thumb/a";
-    const action = releaseImage(image, image.src);
     // jsdom loads no pictures, so `complete` stays false as it does in WebKit while loading.
     Object.defineProperty(image, "complete", { configurable: true, get: () => false });
-    image.src = "hearth://localhost/thumb/b";
-    action.update(image.src);
+    const action = releaseImage(image, "hearth://localhost/thumb/a");
+    image.dispatchEvent(new Event("load"));
+    // Svelte calls `update` while the element still holds its old picture: the action itself
+    // sets the next one.
+    action.update("hearth://localhost/thumb/b");
+    expect(image.getAttribute("src"), "the action sets the picture it waits for").toBe("hearth://localhost/thumb/b");
     expect(image.style.visibility, "the old picture would still be painted").toBe("hidden");
     image.dispatchEvent(new Event("load"));
     expect(image.style.visibility, "the new picture has come").toBe("");

@@ -11,20 +11,32 @@
 // failed.
 
 /** A Svelte action for an <img> in a long or changing list: drops its picture on removal, and
- *  when given the `src` (`use:releaseImage={src}`), shows nothing between a change of `src`
- *  and the new picture's `load` or `error`. */
+ *  when given the `src` (`use:releaseImage={src}`, with no `src` attribute of its own), sets it
+ *  and shows nothing between a change of `src` and the new picture's `load` or `error`. The
+ *  action sets `src` itself because Svelte runs an action's `update` before the effect that
+ *  would set the attribute, when the element still holds its old, complete picture. */
 export function releaseImage(image: HTMLImageElement, src?: string) {
-  let shown = src;
   const reveal = () => image.style.removeProperty("visibility");
   image.addEventListener("load", reveal);
   image.addEventListener("error", reveal);
+  const show = (next?: string) => {
+    if (!next) {
+      image.removeAttribute("src");
+      reveal();
+      return;
+    }
+    image.src = next;
+    // A picture already decoded has nothing to wait for.
+    if (image.complete) reveal();
+    else image.style.visibility = "hidden";
+  };
+  let shown = src;
+  if (src !== undefined) show(src);
   return {
     update(next?: string) {
       if (next === shown) return;
       shown = next;
-      // A picture already decoded (or none at all) has nothing to wait for.
-      if (next && !image.complete) image.style.visibility = "hidden";
-      else reveal();
+      show(next);
     },
     destroy() {
       image.removeEventListener("load", reveal);
